@@ -1,0 +1,171 @@
+// Package config reads the kiosk's one configuration file. The documented
+// example with every key and its default is assets/config/lotse.toml; the
+// defaults below must match it (a test checks).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"lotse/assets"
+)
+
+// SystemPath is where an installed kiosk keeps its configuration.
+const SystemPath = "/etc/lotse/lotse.toml"
+
+// Config is the whole configuration.
+type Config struct {
+	Kiosk   Kiosk   `toml:"kiosk"`
+	Display Display `toml:"display"`
+	Printer Printer `toml:"printer"`
+	Portal  Portal  `toml:"portal"`
+}
+
+type Kiosk struct {
+	Name         string `toml:"name"`
+	Municipality string `toml:"municipality"`
+	Timezone     string `toml:"timezone"`
+	DataDir      string `toml:"data_dir"`
+}
+
+type Display struct {
+	Fullscreen  bool          `toml:"fullscreen"`
+	Width       int           `toml:"width"`
+	Height      int           `toml:"height"`
+	ReturnAfter time.Duration `toml:"return_after"`
+}
+
+type Printer struct {
+	Port    string `toml:"port"`
+	Baud    int    `toml:"baud"`
+	Columns int    `toml:"columns"`
+}
+
+type Portal struct {
+	URL string `toml:"url"`
+}
+
+// Default returns the built-in configuration: the embedded example file.
+func Default() Config {
+	var c Config
+	if _, err := decode(&c, "assets/config/lotse.toml", mustExample()); err != nil {
+		panic(err) // the embedded file is checked by the tests
+	}
+	return c
+}
+
+// Example returns the documented example file.
+func Example() []byte { return mustExample() }
+
+func mustExample() []byte {
+	b, err := fs.ReadFile(assets.FS, "config/lotse.toml")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Load reads path over the defaults. A missing file is an error when the
+// caller named it; an unknown key or a bad value is always an error, so the
+// kiosk never starts on a half-read configuration.
+func Load(path string) (Config, error) {
+	c := Default()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read configuration: %w", err)
+	}
+	if _, err := decode(&c, path, b); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// LoadDefault reads SystemPath when it exists and the defaults otherwise.
+// It returns the path it read ("" for none).
+func LoadDefault() (Config, string, error) {
+	if _, err := os.Stat(SystemPath); errors.Is(err, fs.ErrNotExist) {
+		return Default(), "", nil
+	}
+	c, err := Load(SystemPath)
+	return c, SystemPath, err
+}
+
+func decode(c *Config, path string, b []byte) (toml.MetaData, error) {
+	md, err := toml.Decode(string(b), c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return md, fmt.Errorf("configuration %s, line %d: %s", path, perr.Position.Line, perr.Message)
+		}
+		return md, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return md, fmt.Errorf("configuration %s: unknown key %s", path, strings.Join(keys, ", "))
+	}
+	return md, c.Validate(path)
+}
+
+// Validate checks values that would only fail later, at a visitor's tap.
+func (c *Config) Validate(path string) error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("configuration %s: %s: %s", path, key, fmt.Sprintf(format, args...)))
+	}
+	if _, err := time.LoadLocation(c.Kiosk.Timezone); err != nil {
+		bad("kiosk.timezone", "unknown time zone %q", c.Kiosk.Timezone)
+	}
+	if c.Display.Width < 320 || c.Display.Height < 240 {
+		bad("display.width/height", "%d×%d is smaller than 320×240", c.Display.Width, c.Display.Height)
+	}
+	if c.Display.ReturnAfter < time.Second {
+		bad("display.return_after", "%s is shorter than one second", c.Display.ReturnAfter)
+	}
+	switch c.Printer.Baud {
+	case 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200:
+	default:
+		bad("printer.baud", "%d is not a serial speed a printer uses", c.Printer.Baud)
+	}
+	if c.Printer.Columns < 16 || c.Printer.Columns > 80 {
+		bad("printer.columns", "%d is outside 16..80", c.Printer.Columns)
+	}
+	return errors.Join(errs...)
+}
+
+// Location is the kiosk's time zone (validated by Load).
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Kiosk.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// DataDir resolves where the SQLite file and the demo's printouts live.
+func (c *Config) DataDir(demo bool) string {
+	if c.Kiosk.DataDir != "" {
+		return c.Kiosk.DataDir
+	}
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = os.TempDir()
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	if demo {
+		return filepath.Join(base, "lotse-demo")
+	}
+	return filepath.Join(base, "lotse")
+}

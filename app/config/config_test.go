@@ -1,0 +1,80 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/app/config"
+)
+
+func write(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "lotse.toml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsComeFromTheDocumentedExample(t *testing.T) {
+	c := config.Default()
+	if c.Kiosk.Timezone != "Europe/Berlin" || c.Display.ReturnAfter != 15*time.Second ||
+		c.Display.Width != 1280 || c.Display.Height != 800 || c.Printer.Baud != 9600 {
+		t.Fatalf("defaults drifted from the issue's: %+v", c)
+	}
+	// The example names every key: loading it must set nothing new.
+	c2, err := config.Load(write(t, string(config.Example())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2 != c {
+		t.Fatalf("example file and defaults differ:\n%+v\n%+v", c2, c)
+	}
+}
+
+func TestFileOverridesDefaults(t *testing.T) {
+	c, err := config.Load(write(t, "[printer]\nport = \"/dev/ttyUSB0\"\nbaud = 19200\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Printer.Port != "/dev/ttyUSB0" || c.Printer.Baud != 19200 || c.Printer.Columns != 48 {
+		t.Fatalf("got %+v", c.Printer)
+	}
+}
+
+func TestUnknownKeyNamesKeyAndFile(t *testing.T) {
+	p := write(t, "[printer]\nbuad = 9600\n")
+	_, err := config.Load(p)
+	if err == nil {
+		t.Fatal("mistyped key accepted")
+	}
+	for _, want := range []string{"printer.buad", p} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestBadValuesAreRefused(t *testing.T) {
+	for _, text := range []string{
+		"[kiosk]\ntimezone = \"Europe/Musterstadt\"\n",
+		"[printer]\nbaud = 9601\n",
+		"[display]\nreturn_after = \"0s\"\n",
+		"[display]\nreturn_after = \"soon\"\n",
+		"[display]\nwidth = \"wide\"\n",
+		"[kiosk\n",
+	} {
+		if _, err := config.Load(write(t, text)); err == nil {
+			t.Errorf("accepted %q", text)
+		}
+	}
+}
+
+func TestMissingNamedFileIsAnError(t *testing.T) {
+	if _, err := config.Load(filepath.Join(t.TempDir(), "nope.toml")); err == nil {
+		t.Fatal("missing file accepted")
+	}
+}
