@@ -1,0 +1,47 @@
+// Command lotse is the Lotse kiosk. main only reads the command line and
+// wires the packages together; the work happens in app/flow, app/ui, sync
+// and devices.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time from git (see the Makefile).
+var version = "dev"
+
+const usage = `lotse — the self-service kiosk for town halls, citizens' offices and libraries.
+
+Usage:
+  lotse run [flags]   start the kiosk (--demo: with a local portal and a simulated printer)
+  lotse version       print the version
+
+Run "lotse COMMAND --help" for a command's flags. The configuration file is
+/etc/lotse/lotse.toml (or --config FILE); every key is documented in
+assets/config/lotse.toml.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	switch args[0] {
+	case "run":
+		return runKiosk(args[1:], stderr)
+	case "version":
+		fmt.Fprintln(stdout, version)
+		return 0
+	}
+	fmt.Fprintf(stderr, "lotse: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"lotse/app/config"
+	"lotse/app/flow"
+	"lotse/app/i18n"
+	"lotse/app/store"
+	"lotse/app/ui"
+	"lotse/assets"
+	"lotse/devices/escpos"
+	"lotse/devices/escpossim"
+	"lotse/devices/serialport"
+	"lotse/sync/portal"
+)
+
+// runFlags are the flags of "lotse run"; each overrides its configuration key.
+type runFlags struct {
+	configPath string
+	demo       bool
+	cfg        config.Config
+}
+
+func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
+	var f runFlags
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.configPath, "config", "", "configuration file (default "+config.SystemPath+" when it exists)")
+	fs.BoolVar(&f.demo, "demo", false, "demo mode: a local portal and a simulated printer on a virtual serial port")
+	fullscreen := fs.Bool("fullscreen", false, "full screen, for a real kiosk (display.fullscreen)")
+	dataDir := fs.String("data-dir", "", "folder for the kiosk's database (kiosk.data_dir)")
+	port := fs.String("printer-port", "", "serial device of the ticket printer (printer.port)")
+	baud := fs.Int("printer-baud", 0, "serial speed of the ticket printer (printer.baud)")
+	portalURL := fs.String("portal-url", "", "the central portal (portal.url)")
+	width := fs.Int("width", 0, "window width in pixels (display.width)")
+	height := fs.Int("height", 0, "window height in pixels (display.height)")
+	returnAfter := fs.Duration("return-after", 0, "how long the ticket screen stays (display.return_after)")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("run: unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if f.configPath != "" {
+		f.cfg, err = config.Load(f.configPath)
+	} else {
+		f.cfg, f.configPath, err = config.LoadDefault()
+	}
+	if err != nil {
+		return f, err
+	}
+	// Only flags given on the command line override the file.
+	fs.Visit(func(fl *flag.Flag) {
+		c := &f.cfg
+		switch fl.Name {
+		case "fullscreen":
+			c.Display.Fullscreen = *fullscreen
+		case "data-dir":
+			c.Kiosk.DataDir = *dataDir
+		case "printer-port":
+			c.Printer.Port = *port
+		case "printer-baud":
+			c.Printer.Baud = *baud
+		case "portal-url":
+			c.Portal.URL = *portalURL
+		case "width":
+			c.Display.Width = *width
+		case "height":
+			c.Display.Height = *height
+		case "return-after":
+			c.Display.ReturnAfter = *returnAfter
+		}
+	})
+	return f, f.cfg.Validate("the command line")
+}
+
+// errNoDisplay is reported in one line instead of a GL driver's stack trace.
+var errNoDisplay = errors.New("no display: DISPLAY and WAYLAND_DISPLAY are empty. " +
+	"On a machine without a screen, run the demo under Xvfb: " +
+	"xvfb-run -s '-screen 0 1280x800x24' bin/lotse run --demo (or: make run-xvfb)")
+
+func runKiosk(args []string, stderr io.Writer) int {
+	f, err := parseRunFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 2
+	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(stderr, "lotse:", errNoDisplay)
+		return 3
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
+	cfg := f.cfg
+	slog.Info("starting kiosk", "version", version, "config", orDefault(f.configPath, "built-in defaults"), "demo", f.demo)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	texts, err := i18n.Load(assets.FS, "i18n")
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err) // the embedded texts are tested; this is a broken build
+		return 1
+	}
+	cat, catErrs := flow.LoadCatalogue(assets.FS, "services")
+	for _, e := range catErrs {
+		slog.Warn("catalogue file left out", "err", e)
+	}
+
+	dataDir := cfg.DataDir(f.demo)
+	if f.demo {
+		if err := startDemo(ctx, &cfg, dataDir); err != nil {
+			slog.Error("demo set-up failed", "err", err)
+		}
+	}
+
+	a := fyneapp.NewWithID("de.lotse.kiosk")
+	win := a.NewWindow("Lotse")
+	win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
+	win.SetFullScreen(cfg.Display.Fullscreen)
+
+	dbPath := filepath.Join(dataDir, "kiosk.db")
+	db, err := store.Open(dbPath)
+	if err != nil {
+		slog.Error("kiosk out of service: database", "err", err)
+		ui.ShowFault(a, win, texts, err.Error())
+		win.ShowAndRun()
+		return 1
+	}
+	defer db.Close()
+	slog.Info("database open", "path", dbPath)
+
+	var printer flow.Printer
+	if cfg.Printer.Port != "" {
+		sp := escpos.NewSerialPrinter(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud})
+		defer sp.Close()
+		printer = sp
+	} else {
+		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
+	}
+	desk := &flow.Desk{
+		Counter: store.NewCounters(db), Printer: printer, Now: time.Now, Location: cfg.Location(),
+		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, Columns: cfg.Printer.Columns,
+	}
+	k := ui.New(a, win, ui.Deps{
+		Catalogue: cat, Desk: desk, Texts: texts,
+		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
+	})
+	k.Home()
+	win.ShowAndRun()
+	return 0
+}
+
+// startDemo starts the in-process portal and, unless a printer port is
+// configured, a simulated printer on a pty pair, and points cfg at them.
+func startDemo(ctx context.Context, cfg *config.Config, dataDir string) error {
+	if cfg.Portal.URL == "" {
+		p, err := portal.New(filepath.Join(dataDir, "portal"), version)
+		if err != nil {
+			return err
+		}
+		url, _, err := p.Listen(ctx, "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		cfg.Portal.URL = url
+	}
+	if cfg.Printer.Port == "" {
+		pair, err := serialport.OpenPair()
+		if err != nil {
+			return fmt.Errorf("virtual serial port for the printer simulator: %w", err)
+		}
+		prints := filepath.Join(dataDir, "prints")
+		if err := os.MkdirAll(prints, 0o700); err != nil {
+			return fmt.Errorf("printer simulator folder: %w", err)
+		}
+		sim := escpossim.NewPrinter(prints)
+		go func() {
+			if err := sim.Serve(ctx, pair); err != nil && ctx.Err() == nil {
+				slog.Error("printer simulator stopped", "err", err)
+			}
+		}()
+		cfg.Printer.Port = pair.Device
+		slog.Info("printer simulator ready", "port", pair.Device, "jobs", prints)
+	}
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"lotse/app/flow"
+	"lotse/app/internal/testutil"
+	"lotse/assets"
+	"lotse/devices/escpos"
+	"lotse/devices/serialport"
+)
+
+// visit is one kiosk in a test window, with background work run inline
+// and timers held until the test fires them.
+type visit struct {
+	t      *testing.T
+	win    fyne.Window
+	k      *Kiosk
+	timers []func()
+}
+
+func newVisit(t *testing.T, cat *flow.Catalogue, desk TicketDesk) *visit {
+	t.Helper()
+	a := test.NewTempApp(t)
+	win := test.NewWindow(nil)
+	t.Cleanup(win.Close)
+	win.Resize(fyne.NewSize(1280, 800))
+	v := &visit{t: t, win: win}
+	v.k = New(a, win, Deps{Catalogue: cat, Desk: desk, Texts: testutil.Texts(t), Place: "Bürgerbüro Musterstadt", ReturnAfter: 15 * time.Second})
+	v.k.spawn = func(f func()) { f() }
+	v.k.afterFunc = func(_ time.Duration, f func()) { v.timers = append(v.timers, f) }
+	v.k.Home()
+	return v
+}
+
+func demoCatalogue(t *testing.T) *flow.Catalogue {
+	cat, errs := flow.LoadCatalogue(assets.FS, "services")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return cat
+}
+
+// screenText is every text a resident can read on the screen.
+func (v *visit) screenText() string {
+	var parts []string
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		switch o := o.(type) {
+		case *widget.Label:
+			parts = append(parts, o.Text)
+		case *canvas.Text:
+			parts = append(parts, o.Text)
+		case *Tile:
+			parts = append(parts, o.Label())
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (v *visit) tap(label string) {
+	v.t.Helper()
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+			test.Tap(tile)
+			return
+		}
+	}
+	v.t.Fatalf("no tile %q on screen:\n%s", label, v.screenText())
+}
+
+func (v *visit) tapAnywhere() {
+	v.t.Helper()
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		if c, ok := o.(*tapCatcher); ok {
+			test.Tap(c)
+			return
+		}
+	}
+	v.t.Fatalf("screen does not react to a tap anywhere:\n%s", v.screenText())
+}
+
+func (v *visit) expect(texts ...string) {
+	v.t.Helper()
+	got := v.screenText()
+	for _, want := range texts {
+		if !strings.Contains(got, want) {
+			v.t.Errorf("screen lacks %q; it shows:\n%s", want, got)
+		}
+	}
+}
+
+func (v *visit) fireTimers() {
+	timers := v.timers
+	v.timers = nil
+	for _, f := range timers {
+		f()
+	}
+}
+
+func TestWaitingNumberFlowPrintsAndShowsNumber(t *testing.T) {
+	printer, sim := testutil.SimulatedPrinter(t)
+	desk := testutil.Desk(t, testutil.DB(t), printer, time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC))
+	v := newVisit(t, demoCatalogue(t), desk)
+
+	v.expect("Willkommen im Bürgerbüro Musterstadt", "Wartenummer ziehen", "Informationen",
+		"Sie können alles auch persönlich am Schalter erledigen.")
+	v.tap("Wartenummer ziehen")
+	v.expect("Wofür brauchen Sie eine Wartenummer?", "Ausweis & Pass", "Meldewesen", "Kfz-Zulassung", "Sonstiges")
+	v.tap("Kfz-Zulassung")
+	v.expect("Ihre Wartenummer", "C001", "Kfz-Zulassung", "Ihr Ticket kommt unten aus dem Drucker.")
+
+	jobs := testutil.WaitJobs(t, sim, 1)
+	if text := jobs[0].Text(); !strings.Contains(text, "C001") || !strings.Contains(text, "Kfz-Zulassung") {
+		t.Errorf("printed ticket lacks number or service:\n%s", text)
+	}
+
+	// A tap anywhere ends the visit.
+	v.tapAnywhere()
+	v.expect("Willkommen im Bürgerbüro Musterstadt")
+	// The ticket screen's timer, firing late, must not leave the start screen.
+	v.fireTimers()
+	v.expect("Willkommen im Bürgerbüro Musterstadt")
+
+	// Next visitor, same queue: the next number; the screen returns by itself.
+	v.tap("Wartenummer ziehen")
+	v.tap("Kfz-Zulassung")
+	v.expect("C002")
+	v.fireTimers()
+	v.expect("Willkommen im Bürgerbüro Musterstadt")
+	if strings.Contains(v.screenText(), "C002") {
+		t.Error("the number stays on screen after the visit ended")
+	}
+}
+
+func TestBackAndStartFromTheBar(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.tap("Informationen")
+	v.tap("Öffnungszeiten")
+	v.expect("Donnerstag: 8 bis 18 Uhr")
+	v.tap("Weiter")
+	v.expect("Was Sie mitbringen sollten")
+	v.tap("Zurück")
+	v.expect("Donnerstag: 8 bis 18 Uhr")
+	v.tap("Zurück")
+	v.tap("Zurück")
+	v.expect("Willkommen im Bürgerbüro Musterstadt")
+	v.tap("Wartenummer ziehen")
+	v.tap("Start")
+	v.expect("Willkommen im Bürgerbüro Musterstadt")
+}
+
+func TestUnpluggedPrinterStillShowsNumberAndSaysSo(t *testing.T) {
+	printer := escpos.NewSerialPrinter(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB0"), Baud: 9600})
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), printer, time.Now()))
+	v.tap("Wartenummer ziehen")
+	v.tap("Ausweis & Pass")
+	v.expect("A001", "Das Ticket konnte leider nicht gedruckt werden. Bitte merken Sie sich Ihre Nummer oder fragen Sie am Schalter.")
+}
+
+func TestBrokenDatabaseShowsCalmMessageAndIssuesNothing(t *testing.T) {
+	db := testutil.DB(t)
+	desk := testutil.Desk(t, db, nil, time.Now())
+	v := newVisit(t, demoCatalogue(t), desk)
+	db.Close()
+	v.tap("Wartenummer ziehen")
+	v.tap("Meldewesen")
+	v.expect("Es konnte gerade keine Wartenummer vergeben werden.")
+	if strings.Contains(v.screenText(), "B001") {
+		t.Error("a number was shown although none could be stored")
+	}
+	v.tapAnywhere()
+	v.expect("Willkommen im Bürgerbüro Musterstadt")
+}
+
+func TestBrokenCatalogueFileLeavesValidServices(t *testing.T) {
+	fsys := fstest.MapFS{
+		"services/a.yaml": {Data: []byte("id: info\nkind: info\ntitle: Hinweise\npages:\n  - title: A\n    text: B\n")},
+		"services/b.yaml": {Data: []byte("id: broken\nkind: ticket\n")},
+	}
+	cat, errs := flow.LoadCatalogue(fsys, "services")
+	if len(errs) == 0 {
+		t.Fatal("broken file not reported")
+	}
+	v := newVisit(t, cat, testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.expect("Hinweise")
+}
+
+func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {
+	a := test.NewTempApp(t)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	ShowFault(a, win, testutil.Texts(t), "open database /var/lib/lotse/kiosk.db: disk I/O error")
+	v := &visit{t: t, win: win}
+	v.expect("Dieser Kiosk ist gerade außer Betrieb", "Bitte wenden Sie sich an den Schalter.",
+		"Für das Personal: open database /var/lib/lotse/kiosk.db: disk I/O error")
+}
+

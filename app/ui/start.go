@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"lotse/app/flow"
+)
+
+// serviceScreen returns the screen that runs a kind of service, or nil for
+// a kind this kiosk cannot run yet.
+func serviceScreen(kind flow.Kind) func(k *Kiosk, svc flow.Service) {
+	switch kind {
+	case flow.KindTicket:
+		return (*Kiosk).showTicketChoice
+	case flow.KindInfo:
+		return (*Kiosk).showInfo
+	}
+	return nil
+}
+
+// tileIcon maps a catalogue icon name to an icon drawn in the tile's text
+// colour.
+func tileIcon(name string) fyne.Resource {
+	var r fyne.Resource
+	switch name {
+	case "ticket":
+		r = theme.DocumentPrintIcon()
+	case "info":
+		r = theme.InfoIcon()
+	default:
+		return nil
+	}
+	return theme.NewInvertedThemedResource(r)
+}
+
+func (k *Kiosk) startScreen() fyne.CanvasObject {
+	var tiles []fyne.CanvasObject
+	for _, svc := range k.deps.Catalogue.Services {
+		run := serviceScreen(svc.Kind)
+		if run == nil {
+			continue
+		}
+		tiles = append(tiles, NewTile(svc.Title, tileIcon(svc.Icon), func() {
+			k.push(k.Home, func() { run(k, svc) })
+		}))
+	}
+	top := container.NewVBox(
+		heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place})),
+		paragraph(k.tr.T("start_hint")),
+	)
+	bottom := paragraph(k.tr.T("start_analog"))
+	return container.NewBorder(top, bottom, nil, nil, container.NewVBox(tileGrid(tiles...)))
+}

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lotse/app/flow"
+)
+
+// drawTimeout bounds one draw including printing, so a hung printer line
+// never leaves a resident in front of "Einen Moment bitte" forever.
+const drawTimeout = 20 * time.Second
+
+func (k *Kiosk) showTicketChoice(svc flow.Service) {
+	var tiles []fyne.CanvasObject
+	for _, opt := range svc.Options {
+		tiles = append(tiles, NewTile(opt.Title, nil, func() { k.draw(opt) }))
+	}
+	k.show(container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil,
+		container.NewVBox(tileGrid(tiles...))), true)
+}
+
+// draw shows a wait message at once (so a second tap cannot draw a second
+// number) and allocates and prints off the UI goroutine.
+func (k *Kiosk) draw(opt flow.Option) {
+	k.show(container.NewCenter(paragraph(k.tr.T("ticket_drawing"))), false)
+	tr := k.tr
+	k.spawn(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
+		defer cancel()
+		t, err := k.deps.Desk.Draw(ctx, opt, tr)
+		fyne.Do(func() {
+			if err != nil {
+				slog.Error("waiting number could not be drawn", "err", err)
+				k.showTicketFailed()
+				return
+			}
+			k.showTicket(t)
+		})
+	})
+}
+
+func (k *Kiosk) showTicket(t flow.Ticket) {
+	status := paragraph(k.tr.T("ticket_printed"))
+	if t.PrintErr != nil {
+		status = paragraph(k.tr.T("ticket_not_printed"))
+		status.Importance = widget.WarningImportance // colour plus the words themselves
+	}
+	status.Alignment = fyne.TextAlignCenter
+	finish := paragraph(k.tr.T("ticket_tap_to_finish"))
+	finish.Alignment = fyne.TextAlignCenter
+	wait := paragraph(k.tr.T("ticket_wait_hint"))
+	wait.Alignment = fyne.TextAlignCenter
+	body := container.NewVBox(
+		layout.NewSpacer(),
+		bigText(k.tr.T("ticket_your_number"), titleTextSize, theme.ColorNameForeground),
+		bigText(t.Number, numberTextSize, theme.ColorNameForeground),
+		bigText(t.Service, titleTextSize, theme.ColorNameForeground),
+		status, wait,
+		layout.NewSpacer(),
+		finish,
+	)
+	k.show(container.NewStack(body, newTapCatcher(k.Home)), false)
+	k.after(k.deps.ReturnAfter, k.Home)
+}
+
+func (k *Kiosk) showTicketFailed() {
+	msg := paragraph(k.tr.T("ticket_failed"))
+	msg.Alignment = fyne.TextAlignCenter
+	msg.Importance = widget.WarningImportance
+	k.show(container.NewStack(container.NewCenter(msg), newTapCatcher(k.Home)), false)
+	k.after(k.deps.ReturnAfter, k.Home)
+}
