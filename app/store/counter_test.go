@@ -4,15 +4,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
 	"lotse/app/store"
 )
 
-func openCounters(t *testing.T, path string) (*store.Counters, func()) {
+func openCounters(t testing.TB, path string) (*store.Counters, func()) {
 	t.Helper()
 	db, err := store.Open(path)
 	if err != nil {

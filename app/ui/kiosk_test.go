@@ -203,4 +203,3 @@ func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {
 	v.expect("Dieser Kiosk ist gerade außer Betrieb", "Bitte wenden Sie sich an den Schalter.",
 		"Für das Personal: open database /var/lib/lotse/kiosk.db: disk I/O error")
 }
-

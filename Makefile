@@ -1,0 +1,70 @@
+# Lotse: `make run` starts the demo kiosk, `make test` runs every test.
+# Both install what is missing first (Debian packages through apt-get, with
+# sudo when not root) and are quick when everything is there.
+
+SHELL   := /bin/bash
+GO      ?= go
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Fyne needs a UTF-8 locale it can parse (C.UTF-8 makes it log an error).
+export LANG := de_DE.UTF-8
+
+# Fyne's cgo build: the X11 and GL headers.
+DEB_BUILD := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# A real window without a screen, driven like a finger, and photographed.
+DEB_TEST  := xvfb xauth xdotool x11-utils imagemagick
+
+BENCHTIME ?= 5x
+
+.PHONY: all build run run-xvfb test bench deps-build deps-test vet clean
+
+all: build
+
+# Installs the listed Debian packages that are not installed yet.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps-build:
+	$(call apt_install,$(DEB_BUILD))
+
+deps-test: deps-build
+	$(call apt_install,$(DEB_TEST))
+
+build: deps-build
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse ./app
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse-portal ./sync/portal/cmd/lotse-portal
+
+run: build
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "make run: no display here (DISPLAY is empty); run the demo under Xvfb instead: make run-xvfb"; exit 1; fi
+	bin/lotse run --demo
+
+# The demo on a headless machine: a virtual screen, with a screenshot of
+# the start screen after 3 s in bin/artifacts/run-xvfb.png.
+run-xvfb: build deps-test
+	@mkdir -p bin/artifacts
+	xvfb-run -a -s "-screen 0 1280x800x24" bash -c \
+		'bin/lotse run --demo & pid=$$!; sleep 3; import -window root bin/artifacts/run-xvfb.png; \
+		 echo "screenshot: bin/artifacts/run-xvfb.png"; wait $$pid'
+
+vet: deps-build
+	$(GO) vet ./...
+
+test: deps-test vet
+	$(GO) test -count=1 ./...
+
+# Benchmarks: start-up time and memory of the real kiosk under Xvfb, and
+# the counters. BENCHTIME=20x runs longer.
+bench: deps-test
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
+
+clean:
+	rm -rf bin dist

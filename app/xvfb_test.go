@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The helpers below run the real lotse binary in a real X server (Xvfb)
+// and touch it with xdotool, as a finger would.
+
+// needTools skips when a tool is missing on a developer's machine, and
+// fails in CI, where `make test` must have installed it.
+func needTools(t testing.TB, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s missing: `make test` installs it", n)
+			}
+			t.Skipf("%s missing: run `make test`, which installs it", n)
+		}
+	}
+}
+
+// buildLotse builds the kiosk binary once per test binary run.
+func buildLotse(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "lotse")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("build lotse: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type xserver struct {
+	display string
+}
+
+// startXvfb starts a virtual 1280×800 screen on a free display number.
+func startXvfb(t testing.TB) *xserver {
+	t.Helper()
+	needTools(t, "Xvfb", "xdotool", "import")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb gave no display number: %v", err)
+	}
+	return &xserver{display: ":" + strings.TrimSpace(line)}
+}
+
+func (x *xserver) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+x.display)
+	return cmd
+}
+
+func (x *xserver) run(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	out, err := x.command(name, args...).Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return string(out)
+}
+
+// startKiosk runs lotse with args on x, its data in a temp folder.
+func startKiosk(t testing.TB, x *xserver, bin string, args ...string) *exec.Cmd {
+	t.Helper()
+	home := t.TempDir()
+	cmd := x.command(bin, append([]string{"run", "--config", "../assets/config/lotse.toml", "--data-dir", filepath.Join(home, "data")}, args...)...)
+	cmd.Env = append(cmd.Env, "LANG=de_DE.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	log, err := os.Create(filepath.Join(home, "lotse.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		log.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(log.Name())
+			t.Logf("lotse log:\n%s", b)
+		}
+	})
+	return cmd
+}
+
+var srgb = regexp.MustCompile(`srgb\((\d+),(\d+),(\d+)\)`)
+
+type geometry struct{ x, y, w, h int }
+
+// waitWindow waits for the kiosk's window and returns where it is.
+func (x *xserver) waitWindow(t testing.TB) geometry {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := x.command("xdotool", "search", "--name", "^Lotse$").Output()
+		if err == nil && strings.TrimSpace(string(out)) != "" {
+			id := strings.Fields(string(out))[0]
+			return x.geometry(t, id)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the kiosk window did not appear within 30 s")
+	return geometry{}
+}
+
+func (x *xserver) geometry(t testing.TB, id string) geometry {
+	var g geometry
+	for _, line := range strings.Split(x.run(t, "xdotool", "getwindowgeometry", "--shell", id), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "X":
+			g.x = n
+		case "Y":
+			g.y = n
+		case "WIDTH":
+			g.w = n
+		case "HEIGHT":
+			g.h = n
+		}
+	}
+	return g
+}
+
+// at converts a point given as fractions of the window to screen pixels.
+func (g geometry) at(fx, fy float64) (int, int) {
+	return g.x + int(fx*float64(g.w)), g.y + int(fy*float64(g.h))
+}
+
+// pixel reads one screen pixel as "RRGGBB".
+func (x *xserver) pixel(t testing.TB, px, py int) string {
+	out := x.run(t, "import", "-window", "root", "-crop", fmt.Sprintf("1x1+%d+%d", px, py), "txt:-")
+	m := srgb.FindStringSubmatch(out)
+	if m == nil {
+		return ""
+	}
+	var rgb [3]int
+	for i := range rgb {
+		rgb[i], _ = strconv.Atoi(m[i+1])
+	}
+	return fmt.Sprintf("%02X%02X%02X", rgb[0], rgb[1], rgb[2])
+}
+
+// waitPixel waits until the pixel has colour (or, with not, any other).
+func (x *xserver) waitPixel(t testing.TB, px, py int, colour string, not bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		got = x.pixel(t, px, py)
+		if (got == colour) != not {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("pixel %d,%d stayed %s (waiting for %s%s)", px, py, got, map[bool]string{true: "not ", false: ""}[not], colour)
+}
+
+func (x *xserver) tap(t testing.TB, px, py int) {
+	t.Helper()
+	x.run(t, "xdotool", "mousemove", strconv.Itoa(px), strconv.Itoa(py), "click", "1")
+}
+
+func (x *xserver) screenshot(t testing.TB, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	x.run(t, "import", "-window", "root", path)
+	abs, _ := filepath.Abs(path)
+	t.Logf("screenshot: %s", abs)
+}
+
+// artifacts is where screenshots for reviewers go: bin/artifacts in the
+// repository (git ignores it).
+func artifacts(name string) string {
+	return filepath.Join("..", "bin", "artifacts", name)
+}
+
+func withTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
