@@ -17,8 +17,9 @@ DEB_BUILD := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxine
 DEB_TEST  := xvfb xauth xdotool x11-utils imagemagick
 
 BENCHTIME ?= 5x
+FUZZTIME  ?= 30s
 
-.PHONY: all build run run-xvfb test bench deps-build deps-test vet clean
+.PHONY: all build run run-xvfb test bench fuzz deps-build deps-test vet clean
 
 all: build
 
@@ -65,6 +66,15 @@ test: deps-test vet
 # the counters. BENCHTIME=20x runs longer.
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
+
+# Every fuzz target for FUZZTIME each (FUZZTIME=10m runs longer). The seed
+# corpora in testdata/fuzz also run in every `make test`.
+fuzz: deps-build
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
 
 clean:
 	rm -rf bin dist

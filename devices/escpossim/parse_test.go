@@ -1,0 +1,96 @@
+package escpossim_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"lotse/devices/escpos"
+	"lotse/devices/escpossim"
+)
+
+func sample() []byte {
+	return escpos.New(48).Align(escpos.Center).Bold(true).Line("Stadt Musterstadt").Bold(false).
+		Size(4, 4).Line("A001").Size(1, 1).Line("Größe: 5 €").Feed(3).Cut().Bytes()
+}
+
+func TestParsesEverythingTheEncoderEmits(t *testing.T) {
+	cmds, used, err := escpossim.Parse(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used != len(sample()) {
+		t.Fatalf("consumed %d of %d bytes", used, len(sample()))
+	}
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+	}
+	want := []string{"init", "intl", "codepage", "align", "bold", "text", "lf", "bold", "size", "text", "lf",
+		"size", "text", "lf", "feed", "cut"}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("commands %v\nwant %v", names, want)
+	}
+	job := escpossim.Job{Cmds: cmds}
+	if got := job.Text(); got != "Stadt Musterstadt\nA001\nGröße: 5 €\n\n\n\n" {
+		t.Fatalf("text %q", got)
+	}
+}
+
+func TestSplitStreamParsesTheSame(t *testing.T) {
+	// Bytes arrive over serial in arbitrary pieces: any split point must
+	// give the same commands.
+	full, _, _ := escpossim.Parse(sample())
+	b := sample()
+	for cut := 0; cut <= len(b); cut++ {
+		first, used, err := escpossim.Parse(b[:cut])
+		if err != nil {
+			t.Fatalf("split at %d: %v", cut, err)
+		}
+		rest, _, err := escpossim.Parse(append(append([]byte(nil), b[used:cut]...), b[cut:]...))
+		if err != nil {
+			t.Fatalf("split at %d: %v", cut, err)
+		}
+		if got := append(first, rest...); !reflect.DeepEqual(mergeText(got), mergeText(full)) {
+			t.Fatalf("split at %d gives different commands", cut)
+		}
+	}
+}
+
+// mergeText joins adjacent text runs, which a split may cut in two.
+func mergeText(cmds []escpossim.Cmd) []escpossim.Cmd {
+	var out []escpossim.Cmd
+	for _, c := range cmds {
+		if n := len(out); n > 0 && c.Name == "text" && out[n-1].Name == "text" {
+			out[n-1].Data = append(append([]byte(nil), out[n-1].Data...), c.Data...)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestUnknownCommandIsRefused(t *testing.T) {
+	for _, b := range [][]byte{{0x1B, 'Z', 1}, {0x1D, 'V', 7}, {0x07}} {
+		if _, _, err := escpossim.Parse(b); !errors.Is(err, escpossim.ErrUnknown) {
+			t.Errorf("% x: got %v, want ErrUnknown", b, err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(sample())
+	f.Add([]byte{0x1B})
+	f.Add([]byte{0x1D, 'V', 66})
+	f.Add([]byte{0x10, 0x04, 2})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cmds, used, err := escpossim.Parse(b)
+		if used < 0 || used > len(b) {
+			t.Fatalf("consumed %d of %d", used, len(b))
+		}
+		if err == nil && used < len(b) && len(b)-used > 3 {
+			t.Fatalf("left %d bytes unparsed without error", len(b)-used)
+		}
+		_ = escpossim.Job{Cmds: cmds}.Text()
+	})
+}
