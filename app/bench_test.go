@@ -29,6 +29,9 @@ func BenchmarkStartup(b *testing.B) {
 			if time.Since(start) > 30*time.Second {
 				b.Fatal("no window after 30 s")
 			}
+			// A short pause keeps the polling from taking the CPU the
+			// kiosk needs to start.
+			time.Sleep(5 * time.Millisecond)
 		}
 		total += time.Since(start)
 		if i == 0 {
