@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"lotse/app/internal/testutil"
 	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
 )
@@ -25,7 +26,7 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pair.Close()
-	sim := escpossim.NewPrinter(t.TempDir())
+	sim := escpossim.NewPrinter(escpossim.Options{Profile: testutil.Profile(t, "TM-T20II"), XonXoff: true})
 	ctx, cancel := withTimeout(60e9)
 	defer cancel()
 	go sim.Serve(ctx, pair)

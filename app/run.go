@@ -145,22 +145,31 @@ func runKiosk(args []string, stderr io.Writer) int {
 	defer db.Close()
 	slog.Info("database open", "path", dbPath)
 
-	var printer flow.Printer
-	if cfg.Printer.Port != "" {
-		sp := escpos.NewSerialPrinter(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud})
-		defer sp.Close()
-		printer = sp
-	} else {
-		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
+	layout, err := escpos.LoadLayout(assets.FS, "print/ticket.tmpl")
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err) // embedded and tested: a broken build
+		return 1
 	}
 	desk := &flow.Desk{
-		Counter: store.NewCounters(db), Printer: printer, Now: time.Now, Location: cfg.Location(),
-		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, Columns: cfg.Printer.Columns,
+		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
+		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
+		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name,
+	}
+	var driver *escpos.Driver
+	if cfg.Printer.Port != "" {
+		driver = escpos.NewDriver(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud})
+		go driver.Run(ctx)
+		desk.Printer = driver
+	} else {
+		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
 	k := ui.New(a, win, ui.Deps{
 		Catalogue: cat, Desk: desk, Texts: texts,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
 	})
+	if driver != nil {
+		driver.OnStatus(func(s escpos.Status) { fyne.Do(func() { k.SetPrinterStatus(s) }) })
+	}
 	k.Home()
 	win.ShowAndRun()
 	return 0
@@ -189,13 +198,17 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) error {
 		if err := os.MkdirAll(prints, 0o700); err != nil {
 			return fmt.Errorf("printer simulator folder: %w", err)
 		}
-		sim := escpossim.NewPrinter(prints)
+		// A printer that takes bytes about as fast as 115200 baud brings
+		// them, with a 4 KB buffer and XON/XOFF, like the real thing.
+		sim := escpossim.NewPrinter(escpossim.Options{
+			Profile: cfg.PrinterProfile(), Dir: prints, Rate: 11520, XonXoff: true,
+		})
 		go func() {
 			if err := sim.Serve(ctx, pair); err != nil && ctx.Err() == nil {
 				slog.Error("printer simulator stopped", "err", err)
 			}
 		}()
-		cfg.Printer.Port = pair.Device
+		cfg.Printer.Port, cfg.Printer.Baud = pair.Device, 115200
 		slog.Info("printer simulator ready", "port", pair.Device, "jobs", prints)
 	}
 	return nil

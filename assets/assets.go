@@ -4,7 +4,7 @@ package assets
 
 import "embed"
 
-// FS holds config/, services/ and i18n/.
+// FS holds config/, services/, i18n/, printers/ (profiles) and print/ (ticket and receipt layouts).
 //
-//go:embed config services i18n
+//go:embed config services i18n printers print
 var FS embed.FS

@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"lotse/assets"
+	"lotse/devices/escpos"
 )
 
 // SystemPath is where an installed kiosk keeps its configuration.
@@ -45,7 +46,7 @@ type Display struct {
 type Printer struct {
 	Port    string `toml:"port"`
 	Baud    int    `toml:"baud"`
-	Columns int    `toml:"columns"`
+	Profile string `toml:"profile"`
 }
 
 type Portal struct {
@@ -136,10 +137,30 @@ func (c *Config) Validate(path string) error {
 	default:
 		bad("printer.baud", "%d is not a serial speed a printer uses", c.Printer.Baud)
 	}
-	if c.Printer.Columns < 16 || c.Printer.Columns > 80 {
-		bad("printer.columns", "%d is outside 16..80", c.Printer.Columns)
+	if _, err := printerProfiles.Get(c.Printer.Profile); err != nil {
+		bad("printer.profile", "%v", err)
 	}
 	return errors.Join(errs...)
+}
+
+// printerProfiles are the printer models the kiosk knows.
+var printerProfiles = mustProfiles()
+
+func mustProfiles() escpos.Profiles {
+	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	if err != nil {
+		panic(err) // embedded files, checked by the tests
+	}
+	return ps
+}
+
+// PrinterProfile returns the configured printer model (validated by Load).
+func (c *Config) PrinterProfile() escpos.Profile {
+	p, err := printerProfiles.Get(c.Printer.Profile)
+	if err != nil {
+		p, _ = printerProfiles.Get(escpos.DefaultProfile)
+	}
+	return p
 }
 
 // Location is the kiosk's time zone (validated by Load).

@@ -40,7 +40,7 @@ func TestFileOverridesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Printer.Port != "/dev/ttyUSB0" || c.Printer.Baud != 19200 || c.Printer.Columns != 48 {
+	if c.Printer.Port != "/dev/ttyUSB0" || c.Printer.Baud != 19200 || c.Printer.Profile != "TM-T20II" {
 		t.Fatalf("got %+v", c.Printer)
 	}
 }
@@ -62,6 +62,7 @@ func TestBadValuesAreRefused(t *testing.T) {
 	for _, text := range []string{
 		"[kiosk]\ntimezone = \"Europe/Musterstadt\"\n",
 		"[printer]\nbaud = 9601\n",
+		"[printer]\nprofile = \"TM-T99\"\n",
 		"[display]\nreturn_after = \"0s\"\n",
 		"[display]\nreturn_after = \"soon\"\n",
 		"[display]\nwidth = \"wide\"\n",

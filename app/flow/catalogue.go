@@ -42,6 +42,8 @@ type Option struct {
 	ID     string `yaml:"id"`
 	Title  string `yaml:"title"`
 	Prefix string `yaml:"prefix"`
+	// Room is where to wait, printed on the ticket ("Wartebereich 2").
+	Room string `yaml:"room"`
 }
 
 // Page is one page of an information service.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"lotse/devices/escpos"
@@ -15,9 +17,15 @@ type Counter interface {
 	Next(ctx context.Context, day, series string) (int, error)
 }
 
-// Printer prints one ESC/POS job.
+// Printer prints one ESC/POS job; nil only when the job came out whole.
 type Printer interface {
 	Print(ctx context.Context, job []byte) error
+}
+
+// Spool records print jobs for reprinting.
+type Spool interface {
+	Add(ctx context.Context, kind, label string, job []byte) (int64, error)
+	Mark(ctx context.Context, id int64, printErr error) error
 }
 
 // Texts translates screen and print texts for the current visitor.
@@ -32,6 +40,7 @@ var ErrNoPrinter = errors.New("no ticket printer configured")
 type Ticket struct {
 	Number  string // "A001"
 	Service string // the option's title, "Ausweis & Pass"
+	Room    string
 	Issued  time.Time
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
@@ -42,11 +51,17 @@ type Ticket struct {
 type Desk struct {
 	Counter      Counter
 	Printer      Printer // nil: no printer
+	Spool        Spool
+	Layout       *escpos.Layout
+	Profile      escpos.Profile
+	Logo         image.Image
 	Now          func() time.Time
 	Location     *time.Location
 	Municipality string
 	Place        string
-	Columns      int
+	// Portal is the base URL of the central portal; the ticket's QR code
+	// points there. Empty: no QR code.
+	Portal string
 }
 
 // Draw allocates the next number for opt and prints its ticket. An error
@@ -59,12 +74,8 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 	if err != nil {
 		return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 	}
-	t := Ticket{Number: fmt.Sprintf("%s%03d", opt.Prefix, n), Service: opt.Title, Issued: now}
-	if d.Printer == nil {
-		t.PrintErr = ErrNoPrinter
-	} else {
-		t.PrintErr = d.Printer.Print(ctx, d.TicketJob(t, texts))
-	}
+	t := Ticket{Number: fmt.Sprintf("%s%03d", opt.Prefix, n), Service: opt.Title, Room: opt.Room, Issued: now}
+	t.PrintErr = d.print(ctx, "ticket", t.Number, func() ([]byte, error) { return d.TicketJob(t, texts) })
 	// A waiting number is not personal data; the log lets staff match a
 	// complaint about a missing ticket.
 	if t.PrintErr != nil {
@@ -75,20 +86,47 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 	return t, nil
 }
 
-// TicketJob encodes the paper ticket for t.
-func (d *Desk) TicketJob(t Ticket, texts Texts) []byte {
-	doc := escpos.New(d.Columns).Align(escpos.Center)
-	doc.Bold(true).Line(d.Municipality).Bold(false)
-	if d.Place != "" {
-		doc.Line(d.Place)
+// print encodes, spools and prints one job.
+func (d *Desk) print(ctx context.Context, kind, label string, encode func() ([]byte, error)) error {
+	if d.Printer == nil {
+		return ErrNoPrinter
 	}
-	doc.Feed(1).Line(texts.T("print_ticket_heading"))
-	doc.Size(4, 4).Bold(true).Line(t.Number).Bold(false).Size(1, 1)
-	doc.Size(1, 2).Line(t.Service).Size(1, 1).Feed(1)
-	doc.Line(texts.T("print_ticket_wait"))
-	doc.Line(texts.T("print_ticket_issued", map[string]any{
-		"Date": t.Issued.Format("02.01.2006"),
-		"Time": t.Issued.Format("15:04"),
-	}))
-	return doc.Feed(3).Cut().Bytes()
+	job, err := encode()
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", kind, err)
+	}
+	id, err := d.Spool.Add(ctx, kind, label, job)
+	if err != nil {
+		return err
+	}
+	printErr := d.Printer.Print(ctx, job)
+	if err := d.Spool.Mark(ctx, id, printErr); err != nil {
+		slog.Error("print spool", "err", err)
+	}
+	return printErr
+}
+
+// TicketJob encodes the paper ticket for t.
+func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
+	data := map[string]any{
+		"Municipality": d.Municipality,
+		"Place":        d.Place,
+		"Number":       t.Number,
+		"Service":      t.Service,
+		"Room":         t.Room,
+		"Ahead":        "", // needs a queue system to know; left out until then
+		"Date":         t.Issued.Format("02.01.2006"),
+		"Time":         t.Issued.Format("15:04"),
+		"StatusURL":    d.statusURL(t),
+	}
+	return d.Layout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: texts.T, Logo: d.Logo})
+}
+
+// statusURL is where the ticket's QR code leads: the portal's page for
+// this waiting number.
+func (d *Desk) statusURL(t Ticket) string {
+	if d.Portal == "" {
+		return ""
+	}
+	return d.Portal + "/w/" + t.Issued.Format(time.DateOnly) + "/" + url.PathEscape(t.Number)
 }

@@ -11,6 +11,7 @@ import (
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/devices/escpos"
+	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
 )
 
@@ -19,7 +20,7 @@ func newDesk(t *testing.T, printer flow.Printer, now time.Time) *flow.Desk {
 }
 
 func TestDrawPrintsTicketWithNumberServiceAndTime(t *testing.T) {
-	printer, sim := testutil.SimulatedPrinter(t)
+	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	now := time.Date(2026, 11, 22, 13, 5, 0, 0, time.UTC) // 14:05 in Berlin
 	desk := newDesk(t, printer, now)
 	opt := flow.Option{ID: "ausweis", Title: "Ausweis & Pass", Prefix: "A"}
@@ -49,10 +50,17 @@ func TestDrawPrintsTicketWithNumberServiceAndTime(t *testing.T) {
 	if !strings.Contains(string(jobs[1].Raw), "\x1d!\x33\x1bE\x01A002\n") {
 		t.Errorf("number not printed at 4×4 bold: % x", jobs[1].Raw)
 	}
+	// The QR code (native on this profile) leads to the number's status page.
+	if !strings.Contains(string(jobs[1].Raw), "1P0https://portal.example/w/2026-11-22/A002") {
+		t.Errorf("no native QR with the status URL: % x", jobs[1].Raw)
+	}
 }
 
 func TestDrawWithMissingPrinterStillIssuesNumber(t *testing.T) {
-	printer := escpos.NewSerialPrinter(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB9"), Baud: 9600})
+	printer := escpos.NewDriver(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB9"), Baud: 9600})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go printer.Run(ctx)
 	desk := newDesk(t, printer, time.Now())
 	tk, err := desk.Draw(context.Background(), flow.Option{Title: "Meldewesen", Prefix: "B"}, testutil.Texts(t).For("de"))
 	if err != nil {
@@ -61,8 +69,8 @@ func TestDrawWithMissingPrinterStillIssuesNumber(t *testing.T) {
 	if tk.Number != "B001" {
 		t.Errorf("number %q, want B001", tk.Number)
 	}
-	if !errors.Is(tk.PrintErr, serialport.ErrMissing) {
-		t.Errorf("print error %v, want missing port", tk.PrintErr)
+	if !errors.Is(tk.PrintErr, escpos.ErrNotPrinted) || !strings.Contains(tk.PrintErr.Error(), "missing") {
+		t.Errorf("print error %v, want not printed, port missing", tk.PrintErr)
 	}
 }
 

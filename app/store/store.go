@@ -88,4 +88,15 @@ var storeMigrations = []string{
 		last    INTEGER NOT NULL, -- the last number handed out
 		PRIMARY KEY (day, series)
 	)`,
+	`CREATE TABLE print_jobs (
+		id         INTEGER PRIMARY KEY,
+		kind       TEXT NOT NULL,    -- ticket, receipt, test
+		label      TEXT NOT NULL,    -- waiting number or reference code, never personal data
+		job        BLOB NOT NULL,    -- the ESC/POS bytes, for a reprint
+		created_at TEXT NOT NULL,    -- UTC, RFC 3339
+		state      TEXT NOT NULL,    -- queued, printed, failed
+		attempts   INTEGER NOT NULL,
+		last_error TEXT NOT NULL
+	);
+	CREATE INDEX print_jobs_created ON print_jobs (created_at)`,
 }

@@ -16,6 +16,7 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/i18n"
+	"lotse/devices/escpos"
 )
 
 // TicketDesk hands out waiting numbers.
@@ -48,6 +49,11 @@ type Kiosk struct {
 	// timer; tests replace both to run a visit step by step.
 	spawn     func(func())
 	afterFunc func(time.Duration, func())
+	// printer is the printer's last status, for the staff notice on the
+	// start screen; atStart says the start screen is showing.
+	printer      escpos.Status
+	printerKnown bool
+	atStart      bool
 }
 
 // New prepares the kiosk in win and applies its theme.
@@ -65,12 +71,24 @@ func (k *Kiosk) Home() {
 	k.tr = k.deps.Texts.For(i18n.Default)
 	k.history = nil
 	k.show(k.startScreen(), false)
+	k.atStart = true
+}
+
+// SetPrinterStatus updates the staff notice about the printer. Call it on
+// the UI goroutine.
+func (k *Kiosk) SetPrinterStatus(s escpos.Status) {
+	k.printer, k.printerKnown = s, true
+	if k.atStart {
+		k.show(k.startScreen(), false)
+		k.atStart = true
+	}
 }
 
 // show replaces the screen. With bar, the bottom bar with Start and Zurück
 // is added.
 func (k *Kiosk) show(content fyne.CanvasObject, bar bool) {
 	k.screen++
+	k.atStart = false
 	if bar {
 		content = container.NewBorder(nil, k.bar(), nil, nil, content)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"lotse/app/internal/testutil"
 	"lotse/assets"
 	"lotse/devices/escpos"
+	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
 )
 
@@ -107,7 +109,7 @@ func (v *visit) fireTimers() {
 }
 
 func TestWaitingNumberFlowPrintsAndShowsNumber(t *testing.T) {
-	printer, sim := testutil.SimulatedPrinter(t)
+	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, testutil.DB(t), printer, time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC))
 	v := newVisit(t, demoCatalogue(t), desk)
 
@@ -159,7 +161,10 @@ func TestBackAndStartFromTheBar(t *testing.T) {
 }
 
 func TestUnpluggedPrinterStillShowsNumberAndSaysSo(t *testing.T) {
-	printer := escpos.NewSerialPrinter(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB0"), Baud: 9600})
+	printer := escpos.NewDriver(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB0"), Baud: 9600})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go printer.Run(ctx)
 	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), printer, time.Now()))
 	v.tap("Wartenummer ziehen")
 	v.tap("Ausweis & Pass")
@@ -202,4 +207,20 @@ func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {
 	v := &visit{t: t, win: win}
 	v.expect("Dieser Kiosk ist gerade außer Betrieb", "Bitte wenden Sie sich an den Schalter.",
 		"Für das Personal: open database /var/lib/lotse/kiosk.db: disk I/O error")
+}
+
+func TestStartScreenTellsStaffAboutThePrinter(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.k.SetPrinterStatus(escpos.Status{Connected: true, Online: true, PaperNearEnd: true})
+	v.expect("Hinweis für das Personal: Das Papier im Drucker geht bald zu Ende.")
+	v.k.SetPrinterStatus(escpos.Status{Connected: true, PaperEnd: true})
+	v.expect("Der Drucker meldet eine Störung (paper end)")
+	v.k.SetPrinterStatus(escpos.Status{Connected: true, Online: true})
+	if strings.Contains(v.screenText(), "Hinweis für das Personal") {
+		t.Error("notice stays after the printer is fine again")
+	}
+	// Not while a resident is in the middle of a visit.
+	v.tap("Wartenummer ziehen")
+	v.k.SetPrinterStatus(escpos.Status{Connected: true, Online: true, PaperNearEnd: true})
+	v.expect("Wofür brauchen Sie eine Wartenummer?")
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
 )
@@ -35,6 +36,21 @@ func tileIcon(name string) fyne.Resource {
 	return theme.NewInvertedThemedResource(r)
 }
 
+// printerNotice is a calm line for staff when the printer needs them. It
+// is on the start screen, where staff walk past, not in a resident's way.
+func (k *Kiosk) printerNotice() string {
+	s := k.printer
+	switch {
+	case !k.printerKnown:
+		return ""
+	case !s.Ready():
+		return k.tr.T("start_printer_fault", map[string]any{"Problem": s.Problem()})
+	case s.PaperNearEnd:
+		return k.tr.T("start_printer_low")
+	}
+	return ""
+}
+
 func (k *Kiosk) startScreen() fyne.CanvasObject {
 	var tiles []fyne.CanvasObject
 	for _, svc := range k.deps.Catalogue.Services {
@@ -50,6 +66,11 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place})),
 		paragraph(k.tr.T("start_hint")),
 	)
-	bottom := paragraph(k.tr.T("start_analog"))
+	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")))
+	if notice := k.printerNotice(); notice != "" {
+		l := paragraph(notice)
+		l.Importance = widget.WarningImportance
+		bottom.Add(l)
+	}
 	return container.NewBorder(top, bottom, nil, nil, container.NewVBox(tileGrid(tiles...)))
 }

@@ -5,12 +5,21 @@ import (
 	"reflect"
 	"testing"
 
+	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 )
 
+var tmT20 = func() escpos.Profile {
+	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	if err != nil {
+		panic(err)
+	}
+	return ps["TM-T20II"]
+}()
+
 func sample() []byte {
-	return escpos.New(48).Align(escpos.Center).Bold(true).Line("Stadt Musterstadt").Bold(false).
+	return escpos.New(tmT20).Align(escpos.Center).Bold(true).Line("Stadt Musterstadt").Bold(false).
 		Size(4, 4).Line("A001").Size(1, 1).Line("Größe: 5 €").Feed(3).Cut().Bytes()
 }
 
@@ -31,7 +40,7 @@ func TestParsesEverythingTheEncoderEmits(t *testing.T) {
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("commands %v\nwant %v", names, want)
 	}
-	job := escpossim.Job{Cmds: cmds}
+	job := escpossim.NewJob(cmds, tmT20)
 	if got := job.Text(); got != "Stadt Musterstadt\nA001\nGröße: 5 €\n\n\n\n" {
 		t.Fatalf("text %q", got)
 	}
@@ -63,6 +72,7 @@ func mergeText(cmds []escpossim.Cmd) []escpossim.Cmd {
 	for _, c := range cmds {
 		if n := len(out); n > 0 && c.Name == "text" && out[n-1].Name == "text" {
 			out[n-1].Data = append(append([]byte(nil), out[n-1].Data...), c.Data...)
+			out[n-1].Len += c.Len
 			continue
 		}
 		out = append(out, c)
@@ -91,6 +101,6 @@ func FuzzParse(f *testing.F) {
 		if err == nil && used < len(b) && len(b)-used > 3 {
 			t.Fatalf("left %d bytes unparsed without error", len(b)-used)
 		}
-		_ = escpossim.Job{Cmds: cmds}.Text()
+		_ = escpossim.NewJob(cmds, tmT20).Text()
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,21 +15,32 @@ import (
 	"lotse/devices/escpos"
 )
 
-// Job is one print job as it reached the printer: from ESC @ to the cut.
+// Job is one print job as it reached the paper: from ESC @ to the cut.
 type Job struct {
 	Seq  int
 	Raw  []byte
 	Cmds []Cmd
+	// Complete is false for a job cut short, by paper end for example.
+	Complete bool
+	profile  escpos.Profile
 }
 
-// Text is what a person would read on the printed paper, one printed line per
-// line, decoded from the code page.
+// NewJob wraps commands printed on a profile, for rendering a captured
+// stream.
+func NewJob(cmds []Cmd, p escpos.Profile) Job { return Job{Cmds: cmds, Complete: true, profile: p} }
+
+// Text is what a person would read on the paper, one printed line per line.
 func (j Job) Text() string {
 	var sb strings.Builder
+	_, cm := j.profile.CodePage()
 	for _, c := range j.Cmds {
 		switch c.Name {
+		case "codepage":
+			if m, ok := j.profile.CharmapFor(int(c.Args[0])); ok {
+				cm = m
+			}
 		case "text":
-			sb.WriteString(escpos.Decode(c.Data))
+			sb.WriteString(escpos.DecodeWith(cm, c.Data))
 		case "lf":
 			sb.WriteByte('\n')
 		case "feed":
@@ -38,129 +50,258 @@ func (j Job) Text() string {
 	return sb.String()
 }
 
-// Line is a serial line as the simulator sees it from the printer's side.
+// PNG renders the job as the printer would print it.
+func (j Job) PNG() ([]byte, error) {
+	img, err := Render(j.Cmds, j.profile)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Line is a serial line as the printer sees it.
 type Line interface {
 	// ReadFar reads with a deadline and returns (0, nil) on silence.
 	ReadFar(b []byte, d time.Duration) (int, error)
 	Write(b []byte) (int, error)
 }
 
-// Printer is a simulated ESC/POS printer on the far end of a line. It keeps
-// each job in Dir (when set) as job-NNNN.bin with a .txt transcript beside it.
-type Printer struct {
+// Options shape the simulated printer.
+type Options struct {
+	Profile escpos.Profile
+	// Dir, when set, receives job-NNNN.bin, .txt and .png for every job.
 	Dir string
-
-	mu   sync.Mutex
-	jobs []Job
-	errs []error
-	cond *sync.Cond
+	// Rate is how many bytes a second the printer takes from its buffer;
+	// 0 takes them at once. A real printer prints about as fast as 9600
+	// baud delivers (960 bytes/s).
+	Rate int
+	// Buffer is the receive buffer; bytes arriving when it is full are
+	// lost, as on real hardware. 0 means 4096.
+	Buffer int
+	// XonXoff makes the printer send XOFF at three quarters full and XON
+	// at one quarter.
+	XonXoff bool
 }
 
-// NewPrinter returns a simulated printer that saves jobs in dir ("" keeps
-// them in memory only).
-func NewPrinter(dir string) *Printer {
-	p := &Printer{Dir: dir}
+// Printer is a simulated ESC/POS printer on the far end of a line. Its
+// state (paper, cover) can be scripted by tests.
+type Printer struct {
+	opt Options
+
+	mu    sync.Mutex
+	cond  *sync.Cond
+	jobs  []Job
+	errs  []error
+	state escpos.Status
+	// paperLeft counts the job bytes the paper lasts for; -1 is endless.
+	paperLeft int
+	dropped   int
+	buf       []byte // received, not yet processed
+	pending   []byte // taken from buf, not yet a whole command
+	job       []byte
+	xoff      bool
+}
+
+// NewPrinter returns a simulated printer with paper, lid shut, online.
+func NewPrinter(opt Options) *Printer {
+	if opt.Buffer == 0 {
+		opt.Buffer = 4096
+	}
+	p := &Printer{opt: opt, paperLeft: -1, state: escpos.Status{Connected: true, Online: true}}
 	p.cond = sync.NewCond(&p.mu)
 	return p
 }
 
-// farWriter is the part of a Line the printer answers on.
-type farWriter interface {
-	Write(b []byte) (int, error)
+// PaperEndAfter makes the paper run out after n more job bytes.
+func (p *Printer) PaperEndAfter(n int) {
+	p.mu.Lock()
+	p.paperLeft = n
+	p.mu.Unlock()
 }
 
-// Serve interprets what arrives on the line until ctx ends or the line fails.
+// SetPaperNearEnd sets the near-end sensor.
+func (p *Printer) SetPaperNearEnd(on bool) {
+	p.mu.Lock()
+	p.state.PaperNearEnd = on
+	p.mu.Unlock()
+}
+
+// SetCoverOpen opens or shuts the lid.
+func (p *Printer) SetCoverOpen(open bool) {
+	p.mu.Lock()
+	p.state.CoverOpen = open
+	p.mu.Unlock()
+}
+
+// Refill puts in a new roll: the printer resets, dropping the unprinted
+// rest of the interrupted job.
+func (p *Printer) Refill() {
+	p.mu.Lock()
+	p.state.PaperEnd, p.state.PaperNearEnd = false, false
+	p.paperLeft = -1
+	p.buf, p.pending, p.job = nil, nil, nil
+	p.mu.Unlock()
+}
+
+// Dropped is how many bytes were lost to a full buffer.
+func (p *Printer) Dropped() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.dropped
+}
+
+func (p *Printer) stopped() bool { return p.state.PaperEnd || p.state.CoverOpen }
+
+// Serve runs the printer until ctx ends or the line fails.
 func (p *Printer) Serve(ctx context.Context, line Line) error {
-	var pending []byte
-	var job []byte
-	buf := make([]byte, 4096)
+	read := make([]byte, 4096)
+	last := time.Now()
+	credit := 0.0
 	for ctx.Err() == nil {
-		n, err := line.ReadFar(buf, 100*time.Millisecond)
+		n, err := line.ReadFar(read, 5*time.Millisecond)
 		if err != nil {
 			return fmt.Errorf("printer simulator read: %w", err)
 		}
-		if n == 0 {
-			continue
-		}
-		pending = append(pending, buf[:n]...)
-		cmds, used, perr := Parse(pending)
-		consumed := pending[:used]
-		off := 0
-		for _, c := range cmds {
-			size := cmdSize(c)
-			raw := consumed[off : off+size]
-			off += size
-			switch c.Name {
-			case "status":
-				p.answerStatus(line, c.Args[0])
-				continue
-			case "init":
-				if len(job) > 0 {
-					// A job that never reached its cut is kept as it was.
-					p.finish(job)
-				}
-				job = nil
+		now := time.Now()
+		credit += now.Sub(last).Seconds() * float64(p.opt.Rate)
+		last = now
+		out := p.step(read[:n], &credit)
+		if len(out) > 0 {
+			if _, err := line.Write(out); err != nil {
+				return fmt.Errorf("printer simulator write: %w", err)
 			}
-			job = append(job, raw...)
-			if c.Name == "cut" {
-				p.finish(job)
-				job = nil
-			}
-		}
-		pending = append([]byte(nil), pending[used:]...)
-		if perr != nil {
-			p.fail(perr)
-			slog.Warn("printer simulator: unknown command, dropping buffered input", "err", perr)
-			pending, job = nil, nil
 		}
 	}
 	return ctx.Err()
 }
 
-// cmdSize is the encoded length of a parsed command.
-func cmdSize(c Cmd) int {
-	switch c.Name {
-	case "text":
-		return len(c.Data)
-	case "lf":
-		return 1
-	}
-	return 2 + len(c.Args)
-}
-
-// answerStatus replies to DLE EOT n. The simulator is an idle, healthy
-// printer: fixed bits 0xx1xx10 with no error bit set.
-func (p *Printer) answerStatus(w farWriter, n byte) {
-	_, _ = w.Write([]byte{0x12})
-}
-
-func (p *Printer) finish(raw []byte) {
-	cmds, _, _ := Parse(raw)
+// step takes in received bytes, processes what the rate allows, and
+// returns the bytes to send back (status answers, XON/XOFF).
+func (p *Printer) step(in []byte, credit *float64) []byte {
 	p.mu.Lock()
-	job := Job{Seq: len(p.jobs) + 1, Raw: bytes.Clone(raw), Cmds: cmds}
+	defer p.mu.Unlock()
+	var out []byte
+	if p.stopped() {
+		// A stopped printer still answers real-time status requests.
+		for i := 0; i+2 < len(in); i++ {
+			if in[i] == escpos.DLE && in[i+1] == escpos.EOT {
+				out = append(out, escpos.StatusByte(p.state, in[i+2]))
+			}
+		}
+	}
+	room := p.opt.Buffer - len(p.buf)
+	if len(in) > room {
+		p.dropped += len(in) - room
+		in = in[:max(room, 0)]
+	}
+	p.buf = append(p.buf, in...)
+	if !p.stopped() {
+		take := len(p.buf)
+		if p.opt.Rate > 0 {
+			take = min(take, int(*credit))
+			*credit -= float64(take)
+		}
+		p.pending = append(p.pending, p.buf[:take]...)
+		p.buf = p.buf[take:]
+		out = append(out, p.process()...)
+	}
+	if p.opt.Rate > 0 && len(p.buf) == 0 {
+		*credit = min(*credit, float64(p.opt.Rate)/10) // no saving up while idle
+	}
+	if p.opt.XonXoff {
+		switch {
+		case !p.xoff && len(p.buf) >= p.opt.Buffer*3/4:
+			p.xoff = true
+			out = append(out, escpos.XOFF)
+		case p.xoff && len(p.buf) <= p.opt.Buffer/4:
+			p.xoff = false
+			out = append(out, escpos.XON)
+		}
+	}
+	return out
+}
+
+// process interprets p.pending command by command until it runs out or
+// the printer stops; unprocessed bytes go back to the buffer.
+func (p *Printer) process() []byte {
+	var out []byte
+	cmds, used, err := Parse(p.pending)
+	off := 0
+	for _, c := range cmds {
+		raw := p.pending[off : off+c.Len]
+		off += c.Len
+		switch c.Name {
+		case "status":
+			out = append(out, escpos.StatusByte(p.state, c.Args[0]))
+			continue
+		case "init":
+			if len(p.job) > 0 {
+				p.finish(p.job, false)
+			}
+			p.job = nil
+		}
+		if p.paperLeft >= 0 {
+			if c.Len > p.paperLeft {
+				// The paper runs out inside this command.
+				p.state.PaperEnd = true
+				p.finish(p.job, false)
+				p.job = nil
+				p.buf = append(append([]byte(nil), p.pending[off-c.Len:]...), p.buf...)
+				p.pending = nil
+				return out
+			}
+			p.paperLeft -= c.Len
+		}
+		p.job = append(p.job, raw...)
+		if c.Name == "cut" {
+			p.finish(p.job, true)
+			p.job = nil
+		}
+	}
+	p.pending = append([]byte(nil), p.pending[used:]...)
+	if err != nil {
+		p.errs = append(p.errs, err)
+		p.cond.Broadcast()
+		slog.Warn("printer simulator: unknown command, dropping buffered input", "err", err)
+		p.pending, p.job = nil, nil
+	}
+	return out
+}
+
+func (p *Printer) finish(raw []byte, complete bool) {
+	if len(raw) == 0 {
+		return
+	}
+	cmds, _, _ := Parse(raw)
+	job := Job{Seq: len(p.jobs) + 1, Raw: bytes.Clone(raw), Cmds: cmds, Complete: complete, profile: p.opt.Profile}
 	p.jobs = append(p.jobs, job)
 	p.cond.Broadcast()
-	p.mu.Unlock()
-	if p.Dir == "" {
-		return
+	if p.opt.Dir != "" {
+		// Saving renders a PNG; do it off the lock-holding path's caller
+		// but keep the order of files.
+		go p.save(job)
 	}
-	base := filepath.Join(p.Dir, fmt.Sprintf("job-%04d", job.Seq))
-	if err := os.WriteFile(base+".bin", job.Raw, 0o600); err != nil {
-		slog.Error("printer simulator: save job", "err", err)
-		return
-	}
-	if err := os.WriteFile(base+".txt", []byte(job.Text()), 0o600); err != nil {
-		slog.Error("printer simulator: save transcript", "err", err)
-		return
-	}
-	slog.Info("printer simulator: job printed", "file", base+".bin")
 }
 
-func (p *Printer) fail(err error) {
-	p.mu.Lock()
-	p.errs = append(p.errs, err)
-	p.cond.Broadcast()
-	p.mu.Unlock()
+func (p *Printer) save(job Job) {
+	base := filepath.Join(p.opt.Dir, fmt.Sprintf("job-%04d", job.Seq))
+	files := map[string][]byte{".bin": job.Raw, ".txt": []byte(job.Text())}
+	if img, err := job.PNG(); err == nil {
+		files[".png"] = img
+	} else {
+		slog.Warn("printer simulator: render", "job", job.Seq, "err", err)
+	}
+	for ext, b := range files {
+		if err := os.WriteFile(base+ext, b, 0o600); err != nil {
+			slog.Error("printer simulator: save job", "err", err)
+			return
+		}
+	}
+	slog.Info("printer simulator: job printed", "file", base+".png", "complete", job.Complete)
 }
 
 // Jobs returns the jobs printed so far.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,35 +41,59 @@ func DB(t testing.TB) *sql.DB {
 	return db
 }
 
+// Profile returns an embedded printer profile.
+func Profile(t testing.TB, id string) escpos.Profile {
+	t.Helper()
+	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ps.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // SimulatedPrinter starts the printer simulator on the far end of a real
-// pty pair and returns the kiosk-side printer, which writes through
+// pty pair and a driver on the kiosk's end, which writes through
 // tarm/serial exactly as it would to a USB adapter.
-func SimulatedPrinter(t testing.TB) (*escpos.SerialPrinter, *escpossim.Printer) {
+func SimulatedPrinter(t testing.TB, opt escpossim.Options) (*escpos.Driver, *escpossim.Printer) {
 	t.Helper()
 	pair, err := serialport.OpenPair()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := escpossim.NewPrinter("")
+	if opt.Profile.ID == "" {
+		opt.Profile = Profile(t, escpos.DefaultProfile)
+	}
+	sim := escpossim.NewPrinter(opt)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { sim.Serve(ctx, pair); close(done) }()
-	p := escpos.NewSerialPrinter(serialport.Config{Device: pair.Device, Baud: 9600})
-	t.Cleanup(func() { p.Close(); cancel(); <-done; pair.Close() })
-	return p, sim
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); sim.Serve(ctx, pair) }()
+	drv := escpos.NewDriver(serialport.Config{Device: pair.Device, Baud: 115200})
+	go func() { defer wg.Done(); drv.Run(ctx) }()
+	t.Cleanup(func() { cancel(); wg.Wait(); pair.Close() })
+	return drv, sim
 }
 
-// Desk returns a ticket desk on db printing to printer (nil: none), with
-// the clock fixed at now in Berlin.
+// Desk returns a ticket desk on db printing to printer (nil: none) on an
+// 80 mm profile, with the clock fixed at now in Berlin.
 func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.Desk {
 	t.Helper()
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
 	}
+	layout, err := escpos.LoadLayout(assets.FS, "print/ticket.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := &flow.Desk{
-		Counter: store.NewCounters(db), Location: berlin,
-		Now: func() time.Time { return now }, Municipality: "Stadt Musterstadt", Place: "Bürgerbüro", Columns: 48,
+		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
+		Profile: Profile(t, escpos.DefaultProfile), Location: berlin, Portal: "https://portal.example",
+		Now: func() time.Time { return now }, Municipality: "Stadt Musterstadt", Place: "Bürgerbüro",
 	}
 	if printer != nil {
 		d.Printer = printer

@@ -1,0 +1,329 @@
+package escpos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"lotse/devices/serialport"
+)
+
+// Flow-control bytes a serial printer sends when its buffer fills and
+// empties again.
+const (
+	XON  = 0x11
+	XOFF = 0x13
+)
+
+// Driver timing. Variables, not constants, so a test of a slow printer can
+// shorten them; production code never changes them.
+var (
+	// chunkSize is how much goes to the line at once: small, so an XOFF
+	// stops the flow before the printer's buffer overflows.
+	chunkSize = 64
+	// statusTimeout is how long the printer has to answer one DLE EOT.
+	statusTimeout = time.Second
+	// pollEvery is how often an idle printer is asked for its status.
+	pollEvery = 3 * time.Second
+	// xoffLimit is how long the printer may hold the line before the job
+	// is given up.
+	xoffLimit = 30 * time.Second
+	// reopenMax caps the wait between attempts to reopen a lost port, so
+	// a printer plugged back in works within seconds.
+	reopenMax = 2 * time.Second
+)
+
+// ErrNotPrinted is wrapped by every error that means the job did not come
+// out (completely).
+var ErrNotPrinted = errors.New("not printed")
+
+// NotPrintedError says why a job did not print, with the printer's status.
+type NotPrintedError struct {
+	Status Status
+	Reason string
+}
+
+func (e *NotPrintedError) Error() string { return "not printed: " + e.Reason }
+func (e *NotPrintedError) Unwrap() error { return ErrNotPrinted }
+
+// Driver owns one printer on a serial line. One goroutine (Run) owns the
+// port: it writes jobs, asks for status between jobs and reopens the port
+// after an unplug. Print and Status are safe from any goroutine.
+type Driver struct {
+	cfg  serialport.Config
+	open func(serialport.Config) (serialport.Port, error)
+	jobs chan printRequest
+
+	mu        sync.Mutex
+	status    Status
+	listeners []func(Status)
+}
+
+type printRequest struct {
+	job   []byte
+	reply chan error
+}
+
+// NewDriver returns a driver for the printer on cfg's device; call Run.
+func NewDriver(cfg serialport.Config) *Driver {
+	if cfg.Baud == 0 {
+		cfg.Baud = 9600
+	}
+	return &Driver{cfg: cfg, open: serialport.Open, jobs: make(chan printRequest)}
+}
+
+// Status returns the last known status.
+func (d *Driver) Status() Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.status
+}
+
+// OnStatus registers fn to be called (on the driver's goroutine) whenever
+// the status changes.
+func (d *Driver) OnStatus(fn func(Status)) {
+	d.mu.Lock()
+	d.listeners = append(d.listeners, fn)
+	d.mu.Unlock()
+}
+
+func (d *Driver) setStatus(s Status) {
+	d.mu.Lock()
+	changed := s != d.status
+	d.status = s
+	ls := slices.Clone(d.listeners)
+	d.mu.Unlock()
+	if !changed {
+		return
+	}
+	slog.Info("printer status", "port", d.cfg.Device, "connected", s.Connected, "problem", s.Problem(), "paper_near_end", s.PaperNearEnd)
+	for _, fn := range ls {
+		fn(s)
+	}
+}
+
+// Print sends job and returns nil only when the printer took all of it and
+// reported a clean status afterwards.
+func (d *Driver) Print(ctx context.Context, job []byte) error {
+	r := printRequest{job: job, reply: make(chan error, 1)}
+	select {
+	case d.jobs <- r:
+	case <-ctx.Done():
+		return fmt.Errorf("print: %w", ctx.Err())
+	}
+	select {
+	case err := <-r.reply:
+		return err
+	case <-ctx.Done():
+		// The driver finishes or abandons the job on its own; the caller
+		// stops waiting.
+		return fmt.Errorf("print: %w", ctx.Err())
+	}
+}
+
+// Run owns the port until ctx ends.
+func (d *Driver) Run(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		port, err := d.open(d.cfg)
+		if err != nil {
+			d.setStatus(Status{})
+			if !d.waitOffline(ctx, backoff, err) {
+				return
+			}
+			backoff = min(backoff*2, reopenMax)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		d.serve(ctx, port)
+		port.Close()
+	}
+}
+
+// waitOffline refuses jobs while the port is missing, for d.
+func (d *Driver) waitOffline(ctx context.Context, wait time.Duration, cause error) bool {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		case r := <-d.jobs:
+			r.reply <- &NotPrintedError{Status: Status{}, Reason: fmt.Sprintf("printer port: %v", cause)}
+		}
+	}
+}
+
+// line is an open port with a goroutine reading it.
+type line struct {
+	port   serialport.Port
+	answer chan byte     // status bytes
+	dead   chan struct{} // closed when the port fails
+	err    error
+
+	mu      sync.Mutex
+	paused  bool // XOFF received
+	resumed chan struct{}
+}
+
+func newLine(port serialport.Port) *line {
+	l := &line{port: port, answer: make(chan byte, 16), dead: make(chan struct{}), resumed: make(chan struct{})}
+	go l.read()
+	return l
+}
+
+func (l *line) read() {
+	buf := make([]byte, 64)
+	for {
+		n, err := l.port.Read(buf)
+		for _, b := range buf[:n] {
+			switch {
+			case b == XOFF:
+				l.mu.Lock()
+				l.paused = true
+				l.mu.Unlock()
+			case b == XON:
+				l.mu.Lock()
+				if l.paused {
+					l.paused = false
+					close(l.resumed)
+					l.resumed = make(chan struct{})
+				}
+				l.mu.Unlock()
+			case validStatus(b):
+				select {
+				case l.answer <- b:
+				default: // nobody asked; drop
+				}
+			}
+		}
+		if err != nil {
+			l.err = err
+			close(l.dead)
+			return
+		}
+	}
+}
+
+// waitXON blocks while the printer holds the line with XOFF.
+func (l *line) waitXON(ctx context.Context) error {
+	l.mu.Lock()
+	paused, resumed := l.paused, l.resumed
+	l.mu.Unlock()
+	if !paused {
+		return nil
+	}
+	t := time.NewTimer(xoffLimit)
+	defer t.Stop()
+	select {
+	case <-resumed:
+		return nil
+	case <-l.dead:
+		return fmt.Errorf("printer line lost: %w", l.err)
+	case <-t.C:
+		return fmt.Errorf("printer held the line (XOFF) for %s", xoffLimit)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (d *Driver) serve(ctx context.Context, port serialport.Port) {
+	l := newLine(port)
+	poll := time.NewTicker(pollEvery)
+	defer poll.Stop()
+	d.setStatus(d.query(l, 0))
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.dead:
+			slog.Warn("printer port lost", "port", d.cfg.Device, "err", l.err)
+			d.setStatus(Status{})
+			return
+		case <-poll.C:
+			d.setStatus(d.query(l, 0))
+		case r := <-d.jobs:
+			r.reply <- d.printJob(ctx, l, r.job)
+			select {
+			case <-l.dead:
+				d.setStatus(Status{})
+				return
+			default:
+			}
+		}
+	}
+}
+
+// printJob writes job when the printer is ready, then asks for the status:
+// only a clean status after the job counts as printed.
+func (d *Driver) printJob(ctx context.Context, l *line, job []byte) error {
+	before := d.query(l, 0)
+	d.setStatus(before)
+	if !before.Ready() {
+		return &NotPrintedError{Status: before, Reason: before.Problem()}
+	}
+	for off := 0; off < len(job); off += chunkSize {
+		if err := l.waitXON(ctx); err != nil {
+			return &NotPrintedError{Status: d.Status(), Reason: err.Error()}
+		}
+		end := min(off+chunkSize, len(job))
+		if _, err := l.port.Write(job[off:end]); err != nil {
+			return &NotPrintedError{Status: Status{}, Reason: fmt.Sprintf("write to %s: %v", d.cfg.Device, err)}
+		}
+	}
+	// The printer answers in order, after the job: give it the time the
+	// job takes on the wire at this speed.
+	after := d.query(l, wireTime(len(job), d.cfg.Baud))
+	d.setStatus(after)
+	if !after.Ready() {
+		return &NotPrintedError{Status: after, Reason: after.Problem()}
+	}
+	return nil
+}
+
+// wireTime is how long n bytes take at baud with 8N1 framing.
+func wireTime(n, baud int) time.Duration {
+	return time.Duration(n) * 10 * time.Second / time.Duration(baud)
+}
+
+// query asks DLE EOT 1, 2 and 4 (and 3 when 2 reports an error). extra is
+// added to the first answer's timeout, for a job still on the wire.
+func (d *Driver) query(l *line, extra time.Duration) Status {
+	s := Status{Connected: true}
+	// Answers to earlier, timed-out questions must not be taken for new ones.
+	for len(l.answer) > 0 {
+		<-l.answer
+	}
+	ask := []byte{statusPrinter, statusOffline, statusPaper}
+	for i := 0; i < len(ask); i++ {
+		n := ask[i]
+		if err := l.waitXON(context.Background()); err != nil {
+			return Status{Connected: true, Stale: true}
+		}
+		if _, err := l.port.Write(StatusQuery(n)); err != nil {
+			return Status{}
+		}
+		t := time.NewTimer(statusTimeout + extra)
+		extra = 0
+		select {
+		case b := <-l.answer:
+			t.Stop()
+			applyStatus(&s, n, b)
+			if n == statusOffline && b&0x40 != 0 {
+				ask = append(ask, statusError)
+			}
+		case <-l.dead:
+			t.Stop()
+			return Status{}
+		case <-t.C:
+			return Status{Connected: true, Stale: true}
+		}
+	}
+	return s
+}
