@@ -125,8 +125,13 @@ func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
 // statusURL is where the ticket's QR code leads: the portal's page for
 // this waiting number.
 func (d *Desk) statusURL(t Ticket) string {
+	return d.portalURL("/w/" + t.Issued.Format(time.DateOnly) + "/" + url.PathEscape(t.Number))
+}
+
+// portalURL is path on the portal, or "" when there is none.
+func (d *Desk) portalURL(path string) string {
 	if d.Portal == "" {
 		return ""
 	}
-	return d.Portal + "/w/" + t.Issued.Format(time.DateOnly) + "/" + url.PathEscape(t.Number)
+	return d.Portal + path
 }

@@ -1,0 +1,150 @@
+package flow_test
+
+import (
+	"bytes"
+	"flag"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"lotse/app/flow"
+	"lotse/app/internal/testutil"
+	"lotse/assets"
+	"lotse/devices/escpos"
+	"lotse/devices/escpossim"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/golden")
+
+// printed renders a job through the simulator's interpreter, as paper.
+func printed(t *testing.T, job []byte, p escpos.Profile) image.Image {
+	t.Helper()
+	cmds, used, err := escpossim.Parse(job)
+	if err != nil || used != len(job) {
+		t.Fatalf("simulator refused the job at byte %d of %d: %v", used, len(job), err)
+	}
+	img, err := escpossim.Render(cmds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func decodeQR(t *testing.T, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("no readable QR code on the paper: %v", err)
+	}
+	return res.GetText()
+}
+
+// golden compares img with testdata/golden/name, byte for byte as PNG.
+// Run `go test ./app/flow -run Golden -update` after an intended change,
+// and look at the new pictures before committing them.
+func golden(t *testing.T, name string, img image.Image) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		got := filepath.Join(t.TempDir(), name)
+		os.WriteFile(got, buf.Bytes(), 0o644)
+		t.Errorf("%s differs from the golden image; new one at %s", name, got)
+	}
+}
+
+func TestGoldenTicketsAndReceipts(t *testing.T) {
+	texts := testutil.Texts(t).For("de")
+	receipt, err := escpos.LoadLayout(assets.FS, "print/receipt.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
+	for _, prof := range []string{"TM-T20II", "generic-58mm"} {
+		t.Run(prof, func(t *testing.T) {
+			desk := testutil.Desk(t, testutil.DB(t), nil, issued)
+			desk.Profile = testutil.Profile(t, prof)
+			ticket, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Room: "Wartebereich 2",
+				Issued: issued.In(desk.Location)}, texts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := printed(t, ticket, desk.Profile)
+			if img.Bounds().Dx() != desk.Profile.Dots() {
+				t.Errorf("paper %d dots wide, want %d", img.Bounds().Dx(), desk.Profile.Dots())
+			}
+			if got := decodeQR(t, img); got != "https://portal.example/w/2026-11-22/B017" {
+				t.Errorf("ticket QR says %q", got)
+			}
+			golden(t, "ticket-"+prof+".png", img)
+
+			rc, err := desk.ReceiptJob(receipt, flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
+				Next: "Sie erhalten innerhalb von zwei Wochen einen Abholtermin per Post.", Issued: issued}, texts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img = printed(t, rc, desk.Profile)
+			if got := decodeQR(t, img); got != "https://portal.example/s/LT-7K3M-9QPD" {
+				t.Errorf("receipt QR says %q", got)
+			}
+			golden(t, "receipt-"+prof+".png", img)
+
+			text := escpossim.NewJob(mustParse(t, rc), desk.Profile).Text()
+			for _, want := range []string{"Eingangsbestätigung", "Sperrmüll anmelden", "LT-7K3M-9QPD", "22.11.2026 um 10:41 Uhr"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("receipt lacks %q:\n%s", want, text)
+				}
+			}
+		})
+	}
+}
+
+func mustParse(t *testing.T, job []byte) []escpossim.Cmd {
+	cmds, _, err := escpossim.Parse(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmds
+}
+
+func TestTicketBytesOnTheWire(t *testing.T) {
+	texts := testutil.Texts(t).For("de")
+	now := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
+	for _, c := range []struct {
+		profile  string
+		maxBytes int
+	}{{"TM-T20II", 1000}, {"generic-58mm", 6000}} {
+		desk := testutil.Desk(t, testutil.DB(t), nil, now)
+		desk.Profile = testutil.Profile(t, c.profile)
+		job, err := desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(job) > c.maxBytes {
+			t.Errorf("%s: waiting ticket is %d bytes, over %d", c.profile, len(job), c.maxBytes)
+		}
+	}
+}
