@@ -26,6 +26,7 @@ type Printer interface {
 type Spool interface {
 	Add(ctx context.Context, kind, label string, job []byte) (int64, error)
 	Mark(ctx context.Context, id int64, printErr error) error
+	Job(ctx context.Context, id int64) ([]byte, error)
 }
 
 // Texts translates screen and print texts for the current visitor.
@@ -98,6 +99,22 @@ func (d *Desk) print(ctx context.Context, kind, label string, encode func() ([]b
 	id, err := d.Spool.Add(ctx, kind, label, job)
 	if err != nil {
 		return err
+	}
+	printErr := d.Printer.Print(ctx, job)
+	if err := d.Spool.Mark(ctx, id, printErr); err != nil {
+		slog.Error("print spool", "err", err)
+	}
+	return printErr
+}
+
+// Reprint prints spooled job id again, whole.
+func (d *Desk) Reprint(ctx context.Context, id int64) error {
+	if d.Printer == nil {
+		return ErrNoPrinter
+	}
+	job, err := d.Spool.Job(ctx, id)
+	if err != nil {
+		return fmt.Errorf("reprint: %w", err)
 	}
 	printErr := d.Printer.Print(ctx, job)
 	if err := d.Spool.Mark(ctx, id, printErr); err != nil {

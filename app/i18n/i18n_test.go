@@ -11,8 +11,9 @@ import (
 	"lotse/assets"
 )
 
-// keyUse finds translation keys in calls like tr.T("start_title").
-var keyUse = regexp.MustCompile(`\.T\("([a-z0-9_]+)"`)
+// keyUse finds translation keys in calls like tr.T("start_title") and in
+// print layouts' {{t "print_ticket_heading"}}.
+var keyUse = regexp.MustCompile(`(?:\.T\(|\bt )"([a-z0-9_]+)"`)
 
 func TestEveryKeyTheCodeUsesIsTranslated(t *testing.T) {
 	b, err := i18n.Load(assets.FS, "i18n")
@@ -20,8 +21,9 @@ func TestEveryKeyTheCodeUsesIsTranslated(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := map[string]bool{}
-	err = filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+	err = filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") ||
+			!(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".tmpl")) {
 			return err
 		}
 		src, err := os.ReadFile(path)
@@ -35,6 +37,9 @@ func TestEveryKeyTheCodeUsesIsTranslated(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !used["print_ticket_heading"] {
+		t.Fatal("keys in print layouts were not found")
 	}
 	if len(used) < 10 {
 		t.Fatalf("found only %d keys in the code: the pattern no longer matches", len(used))

@@ -89,3 +89,9 @@ func (s *Spool) query(ctx context.Context, where string, args ...any) ([]SpoolEn
 	}
 	return out, rows.Err()
 }
+
+// Job returns the bytes of job id, for a reprint.
+func (s *Spool) Job(ctx context.Context, id int64) ([]byte, error) {
+	e, err := s.Get(ctx, id)
+	return e.Bytes, err
+}

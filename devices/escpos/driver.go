@@ -268,11 +268,21 @@ func (d *Driver) printJob(ctx context.Context, l *line, job []byte) error {
 	if !before.Ready() {
 		return &NotPrintedError{Status: before, Reason: before.Problem()}
 	}
+	// Pace the writes at the line's speed, as the wire would: write()
+	// returns once bytes are in the kernel's buffer, and kilobytes queued
+	// there would still flow after the printer's XOFF. Paced, at most one
+	// chunk is in flight when it arrives.
+	next := time.Now() // when the line is free for the next chunk
 	for off := 0; off < len(job); off += chunkSize {
 		if err := l.waitXON(ctx); err != nil {
 			return &NotPrintedError{Status: d.Status(), Reason: err.Error()}
 		}
+		if wait := time.Until(next); wait > 0 {
+			time.Sleep(wait)
+		}
 		end := min(off+chunkSize, len(job))
+		// After a pause the line was idle: no catching up in a burst.
+		next = later(next, time.Now()).Add(wireTime(end-off, d.cfg.Baud))
 		if _, err := l.port.Write(job[off:end]); err != nil {
 			return &NotPrintedError{Status: Status{}, Reason: fmt.Sprintf("write to %s: %v", d.cfg.Device, err)}
 		}
@@ -285,6 +295,13 @@ func (d *Driver) printJob(ctx context.Context, l *line, job []byte) error {
 		return &NotPrintedError{Status: after, Reason: after.Problem()}
 	}
 	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // wireTime is how long n bytes take at baud with 8N1 framing.

@@ -186,12 +186,7 @@ func (p *Printer) step(in []byte, credit *float64) []byte {
 	defer p.mu.Unlock()
 	var out []byte
 	if p.stopped() {
-		// A stopped printer still answers real-time status requests.
-		for i := 0; i+2 < len(in); i++ {
-			if in[i] == escpos.DLE && in[i+1] == escpos.EOT {
-				out = append(out, escpos.StatusByte(p.state, in[i+2]))
-			}
-		}
+		out = p.realTime(in)
 	}
 	room := p.opt.Buffer - len(p.buf)
 	if len(in) > room {
@@ -252,7 +247,9 @@ func (p *Printer) process() []byte {
 				p.job = nil
 				p.buf = append(append([]byte(nil), p.pending[off-c.Len:]...), p.buf...)
 				p.pending = nil
-				return out
+				// Status requests queued behind the stalled job are
+				// answered at once, as a real printer does.
+				return append(out, p.realTime(p.buf)...)
 			}
 			p.paperLeft -= c.Len
 		}
@@ -268,6 +265,18 @@ func (p *Printer) process() []byte {
 		p.cond.Broadcast()
 		slog.Warn("printer simulator: unknown command, dropping buffered input", "err", err)
 		p.pending, p.job = nil, nil
+	}
+	return out
+}
+
+// realTime answers the DLE EOT requests in b, as a stopped printer does
+// for bytes it cannot process.
+func (p *Printer) realTime(b []byte) []byte {
+	var out []byte
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == escpos.DLE && b[i+1] == escpos.EOT {
+			out = append(out, escpos.StatusByte(p.state, b[i+2]))
+		}
 	}
 	return out
 }

@@ -1,0 +1,200 @@
+package escpos_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lotse/devices/escpos"
+	"lotse/devices/escpossim"
+	"lotse/devices/serialport"
+)
+
+// bigRasterJob is a receipt-sized job with a raster QR code: several
+// kilobytes, more than a 4 KB printer buffer holds.
+func bigRasterJob(t *testing.T, p escpos.Profile) []byte {
+	d := escpos.New(p).Line("Eingangsbestätigung")
+	if err := d.QR(strings.Repeat("https://portal.example/s/LT-7K3M-9QPD?", 4), 8); err != nil {
+		t.Fatal(err)
+	}
+	job := d.Feed(3).Cut().Bytes()
+	if len(job) < 8000 {
+		t.Fatalf("job only %d bytes: too small to overflow the buffer", len(job))
+	}
+	return job
+}
+
+// simOnPair runs a simulated printer on a new pty pair.
+func simOnPair(t *testing.T, opt escpossim.Options) (*serialport.Pair, *escpossim.Printer) {
+	t.Helper()
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := escpossim.NewPrinter(opt)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); sim.Serve(ctx, pair) }()
+	t.Cleanup(func() { cancel(); wg.Wait(); pair.Close() })
+	return pair, sim
+}
+
+func runDriver(t *testing.T, device string) *escpos.Driver {
+	t.Helper()
+	d := escpos.NewDriver(serialport.Config{Device: device, Baud: 115200})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return d
+}
+
+func waitJobs(t *testing.T, sim *escpossim.Printer, n int) []escpossim.Job {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	jobs, err := sim.WaitJobs(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
+
+func TestFlowControlDeliversABigRasterJobWhole(t *testing.T) {
+	p := profile(t, "generic-58mm")
+	job := bigRasterJob(t, p)
+	// A printer taking 9,600 bytes a second with a 4 KB buffer: the job
+	// arrives faster than it prints, so only XON/XOFF keeps it whole.
+	pair, sim := simOnPair(t, escpossim.Options{Profile: p, Rate: 9600, Buffer: 4096, XonXoff: true})
+	d := runDriver(t, pair.Device)
+	if err := d.Print(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	jobs := waitJobs(t, sim, 1)
+	if !bytes.Equal(jobs[0].Raw, job) || sim.Dropped() != 0 {
+		t.Fatalf("job arrived with %d of %d bytes, %d dropped", len(jobs[0].Raw), len(job), sim.Dropped())
+	}
+}
+
+func TestWithoutFlowControlTheBufferOverflows(t *testing.T) {
+	// The same job written straight to the line, ignoring the printer:
+	// the simulator loses bytes as real hardware does, which is what the
+	// test above guards against.
+	p := profile(t, "generic-58mm")
+	job := bigRasterJob(t, p)
+	pair, sim := simOnPair(t, escpossim.Options{Profile: p, Rate: 9600, Buffer: 4096})
+	port, err := serialport.Open(serialport.Config{Device: pair.Device, Baud: 115200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer port.Close()
+	if _, err := port.Write(job); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for sim.Dropped() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if sim.Dropped() == 0 {
+		t.Fatal("no bytes lost without flow control: the simulated buffer is not limited")
+	}
+}
+
+func TestSilentPrinterIsStaleAndNeverHangs(t *testing.T) {
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pair.Close()
+	// Something on the line that takes bytes and never answers.
+	go func() {
+		buf := make([]byte, 256)
+		for {
+			if _, err := pair.ReadFar(buf, time.Second); err != nil {
+				return
+			}
+		}
+	}()
+	d := runDriver(t, pair.Device)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = d.Print(ctx, escpos.New(profile(t, "TM-T20II")).Line("x").Cut().Bytes())
+	var np *escpos.NotPrintedError
+	if !errors.As(err, &np) || !np.Status.Stale || ctx.Err() != nil {
+		t.Fatalf("got %v, want not printed: stale, before the deadline", err)
+	}
+	if d.Status().Problem() != "no answer" {
+		t.Errorf("status problem %q", d.Status().Problem())
+	}
+}
+
+func TestUnplugAndPlugBackIn(t *testing.T) {
+	// The configured device is a symlink, as a udev rule makes for a USB
+	// adapter; replugging points it at a new pty.
+	p := profile(t, "TM-T20II")
+	link := filepath.Join(t.TempDir(), "ttyPrinter")
+	pair1, _ := simOnPair(t, escpossim.Options{Profile: p})
+	if err := os.Symlink(pair1.Device, link); err != nil {
+		t.Fatal(err)
+	}
+	d := runDriver(t, link)
+	waitStatus(t, d, func(s escpos.Status) bool { return s.Ready() })
+
+	pair1.Close()
+	os.Remove(link)
+	waitStatus(t, d, func(s escpos.Status) bool { return !s.Connected })
+	if err := d.Print(context.Background(), []byte("x")); !errors.Is(err, escpos.ErrNotPrinted) {
+		t.Fatalf("print while unplugged: %v", err)
+	}
+
+	pair2, sim2 := simOnPair(t, escpossim.Options{Profile: p})
+	if err := os.Symlink(pair2.Device, link); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, d, func(s escpos.Status) bool { return s.Ready() })
+	job := escpos.New(p).Line("wieder da").Cut().Bytes()
+	if err := d.Print(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	if jobs := waitJobs(t, sim2, 1); !strings.Contains(jobs[0].Text(), "wieder da") {
+		t.Fatalf("after replug: %q", jobs[0].Text())
+	}
+}
+
+func TestStatusReportsNearEndAndCoverOpen(t *testing.T) {
+	p := profile(t, "TM-T20II")
+	pair, sim := simOnPair(t, escpossim.Options{Profile: p})
+	d := runDriver(t, pair.Device)
+	waitStatus(t, d, func(s escpos.Status) bool { return s.Ready() })
+	sim.SetPaperNearEnd(true)
+	if err := d.Print(context.Background(), escpos.New(p).Line("a").Cut().Bytes()); err != nil {
+		t.Fatalf("near end still prints: %v", err)
+	}
+	if s := d.Status(); !s.PaperNearEnd || !s.Ready() {
+		t.Errorf("status %+v, want ready with paper near end", s)
+	}
+	sim.SetCoverOpen(true)
+	err := d.Print(context.Background(), escpos.New(p).Line("b").Cut().Bytes())
+	var np *escpos.NotPrintedError
+	if !errors.As(err, &np) || !np.Status.CoverOpen {
+		t.Fatalf("cover open: %v", err)
+	}
+}
+
+func waitStatus(t *testing.T, d *escpos.Driver, ok func(escpos.Status) bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok(d.Status()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("status stuck at %+v", d.Status())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
