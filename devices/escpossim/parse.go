@@ -127,6 +127,10 @@ func parseBlock(b []byte) (int, Cmd, error) {
 		if !ok {
 			return 0, Cmd{}, fmt.Errorf("GS ( k QR function %d: %w", fn, ErrUnknown)
 		}
+		// Parameter bytes each function needs (store: at least m = 48).
+		if need := map[byte]int{65: 2, 67: 1, 69: 1, 80: 1, 81: 1}[fn]; n-2 < need {
+			return 0, Cmd{}, fmt.Errorf("GS ( k QR function %d with %d parameter bytes: %w", fn, n-2, ErrUnknown)
+		}
 		return 5 + n, Cmd{Name: name, Args: append([]byte(nil), b[3:7]...), Data: append([]byte(nil), b[7:5+n]...)}, nil
 	case b[1] == 'v' && b[2] == '0':
 		if len(b) < 8 {

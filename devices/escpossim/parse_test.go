@@ -104,3 +104,18 @@ func FuzzParse(f *testing.F) {
 		_ = escpossim.NewJob(cmds, tmT20).Text()
 	})
 }
+
+// FuzzRender runs the whole interpreter, parser and renderer, on arbitrary
+// bytes for both paper widths: it may refuse them, never crash.
+func FuzzRender(f *testing.F) {
+	f.Add(sample())
+	qr := escpos.New(tmT20)
+	qr.QR("https://lotse.example/t/TEST-0001", 6)
+	f.Add(qr.Bytes())
+	f.Add([]byte{0x1D, '(', 'k', 2, 0, 49, 67})
+	f.Add([]byte{0x1D, 'v', '0', 0, 1, 0, 1, 0, 0xFF})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cmds, _, _ := escpossim.Parse(b)
+		_, _ = escpossim.Render(cmds, tmT20)
+	})
+}
