@@ -16,6 +16,7 @@ const usage = `lotse — the self-service kiosk for town halls, citizens' office
 
 Usage:
   lotse run [flags]   start the kiosk (--demo: with a local portal and a simulated printer)
+  lotse device ...    check printers and card readers: print-test, render, status, read
   lotse version       print the version
 
 Run "lotse COMMAND --help" for a command's flags. The configuration file is
@@ -38,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return runKiosk(args[1:], stderr)
+	case "device":
+		return runDevice(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0

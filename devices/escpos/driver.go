@@ -61,6 +61,8 @@ type Driver struct {
 	mu        sync.Mutex
 	status    Status
 	listeners []func(Status)
+	known     chan struct{} // closed once the first status is known
+	knownOnce sync.Once
 }
 
 type printRequest struct {
@@ -73,7 +75,18 @@ func NewDriver(cfg serialport.Config) *Driver {
 	if cfg.Baud == 0 {
 		cfg.Baud = 9600
 	}
-	return &Driver{cfg: cfg, open: serialport.Open, jobs: make(chan printRequest)}
+	return &Driver{cfg: cfg, open: serialport.Open, jobs: make(chan printRequest), known: make(chan struct{})}
+}
+
+// FirstStatus waits until Run has found out the printer's status once
+// (offline when the port cannot be opened) and returns it.
+func (d *Driver) FirstStatus(ctx context.Context) (Status, error) {
+	select {
+	case <-d.known:
+		return d.Status(), nil
+	case <-ctx.Done():
+		return d.Status(), ctx.Err()
+	}
 }
 
 // Status returns the last known status.
@@ -92,6 +105,7 @@ func (d *Driver) OnStatus(fn func(Status)) {
 }
 
 func (d *Driver) setStatus(s Status) {
+	defer d.knownOnce.Do(func() { close(d.known) })
 	d.mu.Lock()
 	changed := s != d.status
 	d.status = s

@@ -26,15 +26,24 @@ func (d *Doc) QR(data string, module int) error {
 		d.nativeQR(data, module)
 		return nil
 	}
+	bits, err := qrBitmap(data)
+	if err != nil {
+		return err
+	}
+	d.Raster(scaleBitmap(bits, module))
+	return nil
+}
+
+// qrBitmap is data's QR code at level M, without the border: the white
+// paper around the code is its quiet zone, so those modules need not be
+// sent as raster bytes.
+func qrBitmap(data string) ([][]bool, error) {
 	q, err := qrcode.New(data, qrcode.Medium)
 	if err != nil {
-		return fmt.Errorf("qr code: %w", err)
+		return nil, fmt.Errorf("qr code: %w", err)
 	}
-	// The white paper around the code is its quiet zone, so the border
-	// modules need not be sent as raster bytes.
 	q.DisableBorder = true
-	d.Raster(scaleBitmap(q.Bitmap(), module))
-	return nil
+	return q.Bitmap(), nil
 }
 
 func (d *Doc) nativeQR(data string, module int) {
