@@ -62,10 +62,12 @@ vet: deps-build
 test: deps-test vet
 	$(GO) test -count=1 ./...
 
-# Benchmarks: start-up time and memory of the real kiosk under Xvfb, and
-# the counters. BENCHTIME=20x runs longer.
+# Benchmarks: start-up time and memory of the real kiosk under Xvfb
+# (BENCHTIME starts, 5 by default: BENCHTIME=20x runs longer), then the
+# counters and the print jobs (bytes on the wire, serial time, encoding).
 bench: deps-test
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -bench Startup -benchtime $(BENCHTIME) ./app
+	$(GO) test -run '^$$' -bench . -skip Startup ./...
 
 # Every fuzz target for FUZZTIME each (FUZZTIME=10m runs longer). The seed
 # corpora in testdata/fuzz also run in every `make test`.

@@ -28,7 +28,7 @@ func TestPage(p Profile) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Raster(scaleBitmap(q, QRModule(p)))
+	d.rasterModules(q, QRModule(p))
 	d.Line(TestURL)
 	return d.Feed(3).Cut().Bytes(), nil
 }
