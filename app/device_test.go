@@ -152,7 +152,9 @@ func TestDeviceReadPrintsOneJSONLinePerCard(t *testing.T) {
 	}
 	var out, errb syncBuffer
 	done := make(chan int)
-	go func() { done <- run([]string{"device", "read", "--port", pair.Device, "--kind", "rdm6300"}, &out, &errb) }()
+	go func() {
+		done <- run([]string{"device", "read", "--port", pair.Device, "--kind", "rdm6300"}, &out, &errb)
+	}()
 	pair.Write([]byte("\x021F00644BB687\x03")) // bad checksum
 	pair.Write([]byte("\x021F00644BB686\x03"))
 	deadline := time.Now().Add(10 * time.Second)

@@ -150,7 +150,12 @@ func runKiosk(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err) // embedded and tested: a broken build
 		return 1
 	}
+	logo, err := cfg.LogoImage()
+	if err != nil {
+		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
+	}
 	desk := &flow.Desk{
+		Logo:    logo,
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
 		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name,

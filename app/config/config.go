@@ -4,8 +4,11 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,6 +35,7 @@ type Config struct {
 type Kiosk struct {
 	Name         string `toml:"name"`
 	Municipality string `toml:"municipality"`
+	Logo         string `toml:"logo"`
 	Timezone     string `toml:"timezone"`
 	DataDir      string `toml:"data_dir"`
 }
@@ -137,6 +141,9 @@ func (c *Config) Validate(path string) error {
 	default:
 		bad("printer.baud", "%d is not a serial speed a printer uses", c.Printer.Baud)
 	}
+	if _, err := c.LogoImage(); err != nil {
+		bad("kiosk.logo", "%v", err)
+	}
 	if _, err := printerProfiles.Get(c.Printer.Profile); err != nil {
 		bad("printer.profile", "%v", err)
 	}
@@ -161,6 +168,32 @@ func (c *Config) PrinterProfile() escpos.Profile {
 		p, _ = printerProfiles.Get(escpos.DefaultProfile)
 	}
 	return p
+}
+
+// LogoImage returns the configured logo, or the built-in emblem.
+func (c *Config) LogoImage() (image.Image, error) {
+	var b []byte
+	var err error
+	if c.Kiosk.Logo == "" {
+		b, err = fs.ReadFile(assets.FS, "print/logo.png")
+	} else {
+		b, err = os.ReadFile(c.Kiosk.Logo)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("logo: %w", err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("logo %s: %w", orBuiltIn(c.Kiosk.Logo), err)
+	}
+	return img, nil
+}
+
+func orBuiltIn(path string) string {
+	if path == "" {
+		return "(built-in)"
+	}
+	return path
 }
 
 // Location is the kiosk's time zone (validated by Load).

@@ -63,6 +63,7 @@ func TestBadValuesAreRefused(t *testing.T) {
 		"[kiosk]\ntimezone = \"Europe/Musterstadt\"\n",
 		"[printer]\nbaud = 9601\n",
 		"[printer]\nprofile = \"TM-T99\"\n",
+		"[kiosk]\nlogo = \"/nonexistent/logo.png\"\n",
 		"[display]\nreturn_after = \"0s\"\n",
 		"[display]\nreturn_after = \"soon\"\n",
 		"[display]\nwidth = \"wide\"\n",

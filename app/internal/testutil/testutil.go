@@ -6,6 +6,7 @@ package testutil
 import (
 	"context"
 	"database/sql"
+	"image/png"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -90,7 +91,17 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 	if err != nil {
 		t.Fatal(err)
 	}
+	logoPNG, err := assets.FS.Open("print/logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logoPNG.Close()
+	logo, err := png.Decode(logoPNG)
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := &flow.Desk{
+		Logo:    logo,
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
 		Profile: Profile(t, escpos.DefaultProfile), Location: berlin, Portal: "https://portal.example",
 		Now: func() time.Time { return now }, Municipality: "Stadt Musterstadt", Place: "Bürgerbüro",
