@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"time"
 )
 
@@ -34,7 +36,47 @@ func New(dataDir, version string) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/health", s.health)
+	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	return mux
+}
+
+var (
+	dayPattern    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	numberPattern = regexp.MustCompile(`^[A-Z]\d{3,4}$`)
+	pageTmpl      = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="de"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>body{font:1.25rem/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff}
+h1{font-size:1.6rem}.big{font-size:3rem;font-weight:700}</style></head>
+<body><main><h1>{{.Title}}</h1>{{range .Lines}}<p>{{.}}</p>{{end}}</main></body></html>
+`))
+)
+
+// page is a small accessible HTML page for a resident's phone.
+type page struct {
+	Title string
+	Lines []string
+}
+
+// waitingNumber is where a waiting ticket's QR code leads. The portal does
+// not see the call display, so it says what the number is and what to do,
+// not how long the wait is.
+func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
+	day, number := r.PathValue("day"), r.PathValue("number")
+	d, err := time.Parse(time.DateOnly, day)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if !dayPattern.MatchString(day) || err != nil || !numberPattern.MatchString(number) {
+		w.WriteHeader(http.StatusNotFound)
+		pageTmpl.Execute(w, page{Title: "Seite nicht gefunden", Lines: []string{
+			"Diese Wartenummer kennen wir nicht. Bitte fragen Sie am Schalter."}})
+		return
+	}
+	pageTmpl.Execute(w, page{Title: "Ihre Wartenummer " + number, Lines: []string{
+		"Gezogen am " + d.Format("02.01.2006") + ".",
+		"Bitte bleiben Sie im Wartebereich. Ihre Nummer wird auf dem Bildschirm angezeigt und aufgerufen.",
+		"Die Nummer gilt nur an diesem Tag.",
+	}})
 }
 
 type healthReply struct {

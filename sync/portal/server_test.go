@@ -3,7 +3,10 @@ package portal_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"lotse/sync/portal"
@@ -31,5 +34,33 @@ func TestHealthOnLoopback(t *testing.T) {
 	}
 	if resp.StatusCode != 200 || h.Status != "ok" || h.Version != "test" {
 		t.Fatalf("got %d %+v", resp.StatusCode, h)
+	}
+}
+
+func TestWaitingNumberPage(t *testing.T) {
+	s, err := portal.New(t.TempDir(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := get("/w/2026-11-22/A001")
+	if code != 200 || !strings.Contains(body, "Ihre Wartenummer A001") || !strings.Contains(body, "22.11.2026") ||
+		!strings.Contains(body, `lang="de"`) {
+		t.Errorf("got %d:\n%s", code, body)
+	}
+	for _, bad := range []string{"/w/2026-11-22/%3Cscript%3E", "/w/2026-13-40/A001", "/w/x/A001"} {
+		if code, body := get(bad); code != 404 || strings.Contains(body, "<script>") {
+			t.Errorf("%s: %d\n%s", bad, code, body)
+		}
 	}
 }
