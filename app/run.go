@@ -123,8 +123,9 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 
 	dataDir := cfg.DataDir(f.demo)
+	var sim *escpossim.Printer
 	if f.demo {
-		if err := startDemo(ctx, &cfg, dataDir); err != nil {
+		if sim, err = startDemo(ctx, &cfg, dataDir); err != nil {
 			slog.Error("demo set-up failed", "err", err)
 		}
 	}
@@ -168,10 +169,14 @@ func runKiosk(args []string, stderr io.Writer) int {
 	} else {
 		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
-	k := ui.New(a, win, ui.Deps{
+	deps := ui.Deps{
 		Catalogue: cat, Desk: desk, Texts: texts,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
-	})
+	}
+	if sim != nil {
+		deps.Printout = sim.LastPage
+	}
+	k := ui.New(a, win, deps)
 	if driver != nil {
 		driver.OnStatus(func(s escpos.Status) { fyne.Do(func() { k.SetPrinterStatus(s) }) })
 	}
@@ -182,26 +187,26 @@ func runKiosk(args []string, stderr io.Writer) int {
 
 // startDemo starts the in-process portal and, unless a printer port is
 // configured, a simulated printer on a pty pair, and points cfg at them.
-func startDemo(ctx context.Context, cfg *config.Config, dataDir string) error {
+func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (*escpossim.Printer, error) {
 	if cfg.Portal.URL == "" {
 		p, err := portal.New(filepath.Join(dataDir, "portal"), version)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		url, _, err := p.Listen(ctx, "127.0.0.1:0")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cfg.Portal.URL = url
 	}
 	if cfg.Printer.Port == "" {
 		pair, err := serialport.OpenPair()
 		if err != nil {
-			return fmt.Errorf("virtual serial port for the printer simulator: %w", err)
+			return nil, fmt.Errorf("virtual serial port for the printer simulator: %w", err)
 		}
 		prints := filepath.Join(dataDir, "prints")
 		if err := os.MkdirAll(prints, 0o700); err != nil {
-			return fmt.Errorf("printer simulator folder: %w", err)
+			return nil, fmt.Errorf("printer simulator folder: %w", err)
 		}
 		// A printer that takes bytes about as fast as 115200 baud brings
 		// them, with a 4 KB buffer and XON/XOFF, like the real thing.
@@ -215,8 +220,9 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) error {
 		}()
 		cfg.Printer.Port, cfg.Printer.Baud = pair.Device, 115200
 		slog.Info("printer simulator ready", "port", pair.Device, "jobs", prints)
+		return sim, nil
 	}
-	return nil
+	return nil, nil
 }
 
 func orDefault(s, def string) string {

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -31,6 +32,9 @@ type Deps struct {
 	Texts       *i18n.Bundle
 	Place       string        // "Bürgerbüro Musterstadt", in the start screen's greeting
 	ReturnAfter time.Duration // how long a result screen stays up
+	// Printout, in demo mode, returns the simulated printer's last page,
+	// shown beside the number; nil on a real kiosk.
+	Printout func() image.Image
 }
 
 // Kiosk is the running interface in one window.

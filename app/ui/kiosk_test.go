@@ -224,3 +224,28 @@ func TestStartScreenTellsStaffAboutThePrinter(t *testing.T) {
 	v.k.SetPrinterStatus(escpos.Status{Connected: true, Online: true, PaperNearEnd: true})
 	v.expect("Wofür brauchen Sie eine Wartenummer?")
 }
+
+func TestDemoShowsThePrintedTicket(t *testing.T) {
+	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	desk := testutil.Desk(t, testutil.DB(t), printer, time.Now())
+	a := test.NewTempApp(t)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	k := New(a, win, Deps{Catalogue: demoCatalogue(t), Desk: desk, Texts: testutil.Texts(t), ReturnAfter: time.Minute,
+		Printout: sim.LastPage})
+	k.spawn = func(f func()) { f() }
+	k.afterFunc = func(time.Duration, func()) {}
+	k.Home()
+	v := &visit{t: t, win: win, k: k}
+	v.tap("Wartenummer ziehen")
+	v.tap("Meldewesen")
+	found := false
+	for _, o := range test.LaidOutObjects(win.Content()) {
+		if img, ok := o.(*canvas.Image); ok && img.Image != nil && img.Image.Bounds().Dx() == 576 {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the demo does not show the printed page beside the number")
+	}
+}

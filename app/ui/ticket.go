@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -67,8 +68,30 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		layout.NewSpacer(),
 		finish,
 	)
-	k.show(container.NewStack(body, newTapCatcher(k.Home)), false)
+	var screen fyne.CanvasObject = body
+	if img := k.printout(); img != nil {
+		screen = container.NewBorder(nil, nil, nil, img, body)
+	}
+	k.show(container.NewStack(screen, newTapCatcher(k.Home)), false)
 	k.after(k.deps.ReturnAfter, k.Home)
+}
+
+// printout is the demo's picture of the printed ticket, or nil.
+func (k *Kiosk) printout() fyne.CanvasObject {
+	if k.deps.Printout == nil {
+		return nil
+	}
+	src := k.deps.Printout()
+	if src == nil {
+		return nil
+	}
+	img := canvas.NewImageFromImage(src)
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScalePixels
+	b := src.Bounds()
+	h := float32(600)
+	img.SetMinSize(fyne.NewSize(h*float32(b.Dx())/float32(b.Dy()), h))
+	return container.NewCenter(img)
 }
 
 func (k *Kiosk) showTicketFailed() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"log/slog"
 	"os"
@@ -318,6 +319,23 @@ func (p *Printer) Jobs() []Job {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]Job(nil), p.jobs...)
+}
+
+// LastPage renders the most recent job, or returns nil when there is none
+// or it cannot be drawn.
+func (p *Printer) LastPage() image.Image {
+	p.mu.Lock()
+	if len(p.jobs) == 0 {
+		p.mu.Unlock()
+		return nil
+	}
+	job := p.jobs[len(p.jobs)-1]
+	p.mu.Unlock()
+	img, err := Render(job.Cmds, job.profile)
+	if err != nil {
+		return nil
+	}
+	return img
 }
 
 // Errors returns the protocol errors seen so far.
