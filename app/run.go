@@ -17,6 +17,7 @@ import (
 	"lotse/app/config"
 	"lotse/app/flow"
 	"lotse/app/i18n"
+	"lotse/app/sdnotify"
 	"lotse/app/store"
 	"lotse/app/ui"
 	"lotse/assets"
@@ -181,8 +182,38 @@ func runKiosk(args []string, stderr io.Writer) int {
 		driver.OnStatus(func(s escpos.Status) { fyne.Do(func() { k.SetPrinterStatus(s) }) })
 	}
 	k.Home()
+	a.Lifecycle().SetOnStarted(func() { startWatchdog(ctx) })
 	win.ShowAndRun()
 	return 0
+}
+
+// startWatchdog tells systemd the kiosk is up and, when the unit has a
+// watchdog, feeds it from the UI goroutine: if the interface freezes, the
+// pings stop and systemd restarts the session.
+func startWatchdog(ctx context.Context) {
+	if _, err := sdnotify.Notify("READY=1"); err != nil {
+		slog.Warn("systemd notify", "err", err)
+	}
+	iv := sdnotify.WatchdogInterval()
+	if iv == 0 {
+		return
+	}
+	go func() {
+		t := time.NewTicker(iv / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fyne.Do(func() {
+					if _, err := sdnotify.Notify("WATCHDOG=1"); err != nil {
+						slog.Warn("systemd watchdog", "err", err)
+					}
+				})
+			}
+		}
+	}()
 }
 
 // startDemo starts the in-process portal and, unless a printer port is
