@@ -12,14 +12,20 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export LANG := de_DE.UTF-8
 
 # Fyne's cgo build: the X11 and GL headers.
-DEB_BUILD := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+DEB_BUILD := gcc pkg-config libsqlite3-dev libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # A real window without a screen, driven like a finger, and photographed.
-DEB_TEST  := xvfb xauth xdotool x11-utils imagemagick
+DEB_TEST  := xvfb xauth xdotool x11-utils imagemagick lintian cage
 
 BENCHTIME ?= 5x
 FUZZTIME  ?= 30s
 
-.PHONY: all build run run-xvfb test bench fuzz deps-build deps-test vet clean
+# Debian package version: the tag when HEAD is tagged vX.Y.Z, otherwise a
+# snapshot version that sorts before the next release.
+DEB_VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' --exact-match 2>/dev/null); \
+	if [ -n "$$v" ]; then echo "$${v#v}"; else echo "0.1.0~git$$(git rev-list --count HEAD 2>/dev/null || echo 0).$$(git rev-parse --short HEAD 2>/dev/null || echo 0)"; fi)
+DEB_ARCH    := $(shell dpkg --print-architecture)
+
+.PHONY: all build run run-xvfb test bench fuzz package package-test bundle deps-build deps-test vet clean
 
 all: build
 
@@ -28,8 +34,8 @@ define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
-		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		$(SUDO) env LANG=C.UTF-8 apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 endef
 
@@ -77,6 +83,30 @@ fuzz: deps-build
 			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+# Release binaries for the packages: stripped, position-independent, and
+# linked against Debian's SQLite instead of embedding a copy.
+DIST ?= dist
+
+package: deps-build
+	@mkdir -p $(DIST)/bin
+	$(GO) build -tags libsqlite3 -buildmode=pie -trimpath -ldflags '-s -w $(LDFLAGS)' -o $(DIST)/bin/lotse ./app
+	$(GO) build -buildmode=pie -trimpath -ldflags '-s -w $(LDFLAGS)' -o $(DIST)/bin/lotse-portal ./sync/portal/cmd/lotse-portal
+	packaging/build-deb.sh lotse $(DEB_VERSION) $(DEB_ARCH) $(DIST)/bin $(DIST)
+	packaging/build-deb.sh lotse-portal $(DEB_VERSION) $(DEB_ARCH) $(DIST)/bin $(DIST)
+
+# Not part of `make test`: installs both packages into a Debian 12 chroot
+# made with debootstrap (kept in CHROOT and reused), then purges them.
+CHROOT ?= /var/tmp/lotse-chroot
+package-test: package
+	$(call apt_install,debootstrap)
+	$(SUDO) packaging/chroot-test.sh $(DIST) $(CHROOT)
+
+# A desktop bundle with `fyne package`, for trying Lotse outside a kiosk.
+bundle: build
+	GOBIN=$(CURDIR)/bin/tools $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+	cd packaging && ../bin/tools/fyne package --os linux --exe ../bin/lotse --app-version $(firstword $(subst ~, ,$(DEB_VERSION)))
+	@mkdir -p $(DIST) && mv packaging/Lotse.tar.xz $(DIST)/ && echo "$(DIST)/Lotse.tar.xz"
 
 clean:
 	rm -rf bin dist
