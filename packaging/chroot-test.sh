@@ -35,8 +35,8 @@ for f in usr/bin/lotse usr/bin/lotse-portal etc/lotse/lotse.toml lib/systemd/sys
 	lib/systemd/system/lotse-portal.service etc/pam.d/lotse; do
 	[ -e "$root/$f" ] || fail "/$f missing"
 done
-[ "$(stat -c '%U %a' "$root/var/lib/lotse")" = "lotse 700" ] || fail "/var/lib/lotse not lotse-owned 0700"
-[ "$(stat -c '%U %a' "$root/var/lib/lotse-portal")" = "lotse-portal 700" ] || fail "/var/lib/lotse-portal not 0700"
+[ "$(in_root stat -c '%U %a' /var/lib/lotse)" = "lotse 700" ] || fail "/var/lib/lotse not lotse-owned 0700"
+[ "$(in_root stat -c '%U %a' /var/lib/lotse-portal)" = "lotse-portal 700" ] || fail "/var/lib/lotse-portal not 0700"
 ok "files in place, data folders private"
 
 [ "$(systemctl --root="$root" is-enabled lotse.service)" = enabled ] || fail "lotse.service not enabled"
@@ -58,7 +58,7 @@ in_root getent passwd lotse >/dev/null && fail "user lotse still there after pur
 in_root getent passwd lotse-portal >/dev/null && fail "user lotse-portal still there after purge"
 left=$(find "$root/etc/systemd" -name 'lotse*' 2>/dev/null)
 [ -z "$left" ] || fail "systemd links left: $left"
-if grep -rl "Mustermann" "$root/var" "$root/etc" "$root/tmp" 2>/dev/null | grep -v '^$'; then
+if grep -rl --exclude-dir=apt --exclude-dir=dpkg "Erika Mustermann, Hauptstraße" "$root/var" "$root/etc" "$root/tmp" 2>/dev/null; then
 	fail "personal data left behind"
 fi
 ok "purge removed everything, no personal data left"
