@@ -1,0 +1,276 @@
+// Package outbox is the kiosk's durable queue of sealed submissions. An
+// envelope is on disk (one fsync'ed transaction) before the resident sees
+// "gespeichert", and it leaves the queue only when the portal has
+// acknowledged it. Network trouble only delays an envelope; only the
+// portal's explicit, final refusal sets it aside as dead.
+//
+// States: queued → sending → acknowledged → accepted | rejected, and
+// dead for a non-retryable refusal. Nothing personal is stored in clear:
+// the JWE is ciphertext, the other columns are routing data, and
+// last_error holds the portal's reason, never form content.
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"lotse/sync/seal"
+	"lotse/sync/sqlitedb"
+)
+
+// States of an envelope.
+const (
+	Queued       = "queued"
+	Sending      = "sending"
+	Acknowledged = "acknowledged"
+	Accepted     = "accepted"
+	Rejected     = "rejected"
+	Dead         = "dead"
+)
+
+// States lists them in order, for counts.
+var States = []string{Queued, Sending, Acknowledged, Accepted, Rejected, Dead}
+
+var migrations = []string{
+	`CREATE TABLE outbox (
+		id          TEXT PRIMARY KEY, -- UUID, also the idempotency key
+		service     TEXT NOT NULL,
+		code        TEXT NOT NULL UNIQUE,
+		created_at  TEXT NOT NULL,    -- UTC RFC 3339
+		test        INTEGER NOT NULL,
+		size        INTEGER NOT NULL,
+		jwe         TEXT,             -- ciphertext; NULL once the case is decided and retention passed
+		state       TEXT NOT NULL,
+		attempts    INTEGER NOT NULL DEFAULT 0,
+		next_at     INTEGER NOT NULL DEFAULT 0, -- unix ms of the next attempt
+		last_error  TEXT NOT NULL DEFAULT '',
+		updated_at  TEXT NOT NULL
+	);
+	CREATE INDEX outbox_due ON outbox (state, next_at);
+	CREATE TABLE outbox_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL)`,
+}
+
+// Outbox is the queue in the kiosk's SQLite file.
+type Outbox struct {
+	db  *sql.DB
+	now func() time.Time
+	// Retention is how long ciphertext is kept after the portal decided
+	// the case (0: deleted at once).
+	Retention time.Duration
+}
+
+// Open migrates the outbox tables in db and returns envelopes a crash left
+// in "sending" to the queue: they may or may not have reached the portal,
+// and the idempotency key makes sending them again safe.
+func Open(ctx context.Context, db *sql.DB) (*Outbox, error) {
+	if err := sqlitedb.Migrate(ctx, db, "outbox", migrations); err != nil {
+		return nil, err
+	}
+	o := &Outbox{db: db, now: time.Now}
+	if _, err := db.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE state = ?`, Queued, Sending); err != nil {
+		return nil, fmt.Errorf("outbox recover: %w", err)
+	}
+	return o, nil
+}
+
+// ErrDuplicateCode means the reference code is taken; make a new one.
+var ErrDuplicateCode = errors.New("reference code already in the outbox")
+
+// Enqueue stores e. It returns only once the row is committed to disk.
+func (o *Outbox) Enqueue(ctx context.Context, e seal.Envelope) error {
+	now := o.now().UTC().Format(time.RFC3339Nano)
+	_, err := o.db.ExecContext(ctx, `INSERT INTO outbox (id, service, code, created_at, test, size, jwe, state, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.Service, e.Code, e.Created.UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE, Queued, now)
+	if err != nil {
+		if isUnique(err, "outbox.code") {
+			return ErrDuplicateCode
+		}
+		return fmt.Errorf("outbox enqueue: %w", err)
+	}
+	return nil
+}
+
+// Claim marks up to max due envelopes (at most maxBytes of JWE in all) as
+// sending and returns them, oldest first.
+func (o *Outbox) Claim(ctx context.Context, max, maxBytes int) ([]seal.Envelope, error) {
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, service, code, created_at, test, size, jwe FROM outbox
+		WHERE state = ? AND next_at <= ? ORDER BY created_at, id LIMIT ?`, Queued, o.now().UnixMilli(), max)
+	if err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", err)
+	}
+	var out []seal.Envelope
+	total := 0
+	for rows.Next() {
+		var e seal.Envelope
+		var created string
+		if err := rows.Scan(&e.ID, &e.Service, &e.Code, &created, &e.Test, &e.Size, &e.JWE); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("outbox claim: %w", err)
+		}
+		if len(out) > 0 && total+len(e.JWE) > maxBytes {
+			break
+		}
+		total += len(e.JWE)
+		e.Created, _ = time.Parse(time.RFC3339Nano, created)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", err)
+	}
+	now := o.now().UTC().Format(time.RFC3339Nano)
+	for _, e := range out {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+			Sending, now, e.ID); err != nil {
+			return nil, fmt.Errorf("outbox claim: %w", err)
+		}
+	}
+	return out, tx.Commit()
+}
+
+// Result is the portal's answer for one envelope.
+type Result struct {
+	ID string
+	// Outcome: Acknowledged (stored, or stored before), Dead (refused for
+	// good), or "" to retry later.
+	Outcome string
+	Reason  string
+}
+
+// Settle records the outcome of a send. Envelopes to retry go back to the
+// queue, due at retryAt.
+func (o *Outbox) Settle(ctx context.Context, results []Result, retryAt time.Time) error {
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("outbox settle: %w", err)
+	}
+	defer tx.Rollback()
+	now := o.now().UTC().Format(time.RFC3339Nano)
+	for _, r := range results {
+		var q string
+		var args []any
+		switch r.Outcome {
+		case Acknowledged:
+			q, args = `UPDATE outbox SET state = ?, last_error = '', updated_at = ? WHERE id = ? AND state = ?`,
+				[]any{Acknowledged, now, r.ID, Sending}
+		case Dead:
+			q, args = `UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = ?`,
+				[]any{Dead, r.Reason, now, r.ID, Sending}
+		default:
+			q, args = `UPDATE outbox SET state = ?, last_error = ?, next_at = ?, updated_at = ? WHERE id = ? AND state = ?`,
+				[]any{Queued, r.Reason, retryAt.UnixMilli(), now, r.ID, Sending}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("outbox settle %s: %w", r.ID, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Change is a decision about a case, from the portal's changes feed.
+type Change struct {
+	Code   string `json:"code"`
+	State  string `json:"state"` // accepted, rejected
+	Reason string `json:"reason,omitempty"`
+}
+
+// ApplyChanges records decisions and the feed's new cursor in one
+// transaction: a crash can repeat a change, never skip one.
+func (o *Outbox) ApplyChanges(ctx context.Context, changes []Change, cursor string) error {
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("outbox changes: %w", err)
+	}
+	defer tx.Rollback()
+	now := o.now().UTC().Format(time.RFC3339Nano)
+	for _, c := range changes {
+		if c.State != Accepted && c.State != Rejected {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE code = ?`,
+			c.State, c.Reason, now, c.Code); err != nil {
+			return fmt.Errorf("outbox changes: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_cursor (id, cursor) VALUES (1, ?)
+		ON CONFLICT(id) DO UPDATE SET cursor = excluded.cursor`, cursor); err != nil {
+		return fmt.Errorf("outbox cursor: %w", err)
+	}
+	// Decided cases keep their ciphertext only as long as retention says.
+	cutoff := o.now().Add(-o.Retention).UTC().Format(time.RFC3339Nano)
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET jwe = NULL WHERE state IN (?, ?) AND updated_at <= ? AND jwe IS NOT NULL`,
+		Accepted, Rejected, cutoff); err != nil {
+		return fmt.Errorf("outbox retention: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Cursor is the last saved position in the changes feed.
+func (o *Outbox) Cursor(ctx context.Context) (string, error) {
+	var c string
+	err := o.db.QueryRowContext(ctx, `SELECT cursor FROM outbox_cursor WHERE id = 1`).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return c, err
+}
+
+// Counts returns how many envelopes are in each state.
+func (o *Outbox) Counts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, s := range States {
+		out[s] = 0
+	}
+	rows, err := o.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM outbox GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("outbox counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// Entry is one envelope as staff see it: no ciphertext.
+type Entry struct {
+	ID, Service, Code, State, LastError string
+	Attempts                            int
+}
+
+// Get returns the envelope with id.
+func (o *Outbox) Get(ctx context.Context, id string) (Entry, error) {
+	var e Entry
+	err := o.db.QueryRowContext(ctx, `SELECT id, service, code, state, last_error, attempts FROM outbox WHERE id = ?`, id).
+		Scan(&e.ID, &e.Service, &e.Code, &e.State, &e.LastError, &e.Attempts)
+	if err != nil {
+		return e, fmt.Errorf("outbox get %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// NextDue is when the earliest queued envelope may be sent (zero if none).
+func (o *Outbox) NextDue(ctx context.Context) (time.Time, error) {
+	var ms sql.NullInt64
+	if err := o.db.QueryRowContext(ctx, `SELECT MIN(next_at) FROM outbox WHERE state = ?`, Queued).Scan(&ms); err != nil {
+		return time.Time{}, err
+	}
+	if !ms.Valid {
+		return time.Time{}, nil
+	}
+	return time.UnixMilli(ms.Int64), nil
+}
