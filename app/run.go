@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -220,15 +221,24 @@ func startWatchdog(ctx context.Context) {
 // configured, a simulated printer on a pty pair, and points cfg at them.
 func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (*escpossim.Printer, error) {
 	if cfg.Portal.URL == "" {
-		p, err := portal.New(filepath.Join(dataDir, "portal"), version)
+		// Bind now, open the portal in the background: making its key on
+		// the first demo start takes a moment the window need not wait for.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("demo portal: %w", err)
 		}
-		url, _, err := p.Listen(ctx, "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		cfg.Portal.URL = url
+		cfg.Portal.URL = "http://" + ln.Addr().String()
+		go func() {
+			p, err := portal.New(filepath.Join(dataDir, "portal"), portal.Options{Version: version})
+			if err != nil {
+				slog.Error("demo portal", "err", err)
+				ln.Close()
+				return
+			}
+			if _, _, err := p.Serve(ctx, ln); err != nil {
+				slog.Error("demo portal", "err", err)
+			}
+		}()
 	}
 	if cfg.Printer.Port == "" {
 		pair, err := serialport.OpenPair()

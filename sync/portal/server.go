@@ -5,6 +5,8 @@ package portal
 
 import (
 	"context"
+	"crypto/rsa"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +15,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
+
+	"lotse/sync/seal"
 )
 
 // Server is one portal instance over a data folder.
@@ -22,21 +28,61 @@ type Server struct {
 	DataDir string
 	Version string
 	started time.Time
+	db      *sql.DB
+	key     *rsa.PrivateKey
+	kid     string
+
+	mu       sync.Mutex
+	inFlight map[string]bool // kiosk/key of requests being stored
 }
 
-// New prepares a portal keeping its state in dataDir.
-func New(dataDir, version string) (*Server, error) {
+// Options tune a portal.
+type Options struct {
+	Version string
+	// KeyBits is the size of the RSA key made on first start (3072 by
+	// default, as BSI TR-02102 asks; tests use 2048 for speed).
+	KeyBits int
+}
+
+// New opens (or creates) a portal keeping its state in dataDir: its
+// SQLite file and its private key.
+func New(dataDir string, opt Options) (*Server, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("portal data folder: %w", err)
 	}
-	return &Server{DataDir: dataDir, Version: version, started: time.Now()}, nil
+	if opt.KeyBits == 0 {
+		opt.KeyBits = 3072
+	}
+	db, err := openStore(context.Background(), filepath.Join(dataDir, "portal.db"))
+	if err != nil {
+		return nil, err
+	}
+	key, err := loadOrCreateKey(dataDir, opt.KeyBits)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	kid, err := seal.KeyID(&key.PublicKey)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
+		inFlight: map[string]bool{}}, nil
 }
+
+// Close releases the portal's database.
+func (s *Server) Close() error { return s.db.Close() }
 
 // Handler routes the portal's HTTP API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/health", s.health)
+	mux.HandleFunc("POST /v1/enroll", s.handleEnroll)
+	mux.HandleFunc("POST /v1/envelopes", s.handleEnvelopes)
+	mux.HandleFunc("GET /v1/kiosks/{id}/changes", s.handleChanges)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
+	mux.HandleFunc("GET /s/{code}", s.caseStatus)
 	return mux
 }
 
@@ -98,6 +144,11 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan error,
 	if err != nil {
 		return "", nil, fmt.Errorf("portal listen %s: %w", addr, err)
 	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx ends.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) (string, <-chan error, error) {
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() {

@@ -13,7 +13,7 @@ import (
 )
 
 func TestHealthOnLoopback(t *testing.T) {
-	s, err := portal.New(t.TempDir(), "test")
+	s, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestHealthOnLoopback(t *testing.T) {
 }
 
 func TestWaitingNumberPage(t *testing.T) {
-	s, err := portal.New(t.TempDir(), "test")
+	s, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func serve(args []string, stderr io.Writer) int {
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
-	s, err := portal.New(*data, version)
+	s, err := portal.New(*data, portal.Options{Version: version})
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse-portal:", err)
 		return 1

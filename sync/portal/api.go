@@ -1,0 +1,332 @@
+package portal
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"lotse/sync/refcode"
+	"lotse/sync/seal"
+)
+
+// Limits of one POST /v1/envelopes.
+const (
+	MaxBatch      = 50
+	MaxBatchBytes = 5 << 20
+)
+
+// EnrollRequest and EnrollReply are the enrolment exchange.
+type EnrollRequest struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type EnrollReply struct {
+	KioskID   int64  `json:"kiosk_id"`
+	Number    int    `json:"number"` // for reference codes
+	Token     string `json:"token"`
+	PublicKey string `json:"public_key"` // PEM
+	KeyID     string `json:"kid"`
+}
+
+// Batch is the body of POST /v1/envelopes.
+type Batch struct {
+	Envelopes []seal.Envelope `json:"envelopes"`
+}
+
+// ItemResult is the portal's answer for one envelope of a batch, with
+// HTTP status semantics: 201 stored, 409 the same key is being stored
+// right now, 422 refused for good.
+type ItemResult struct {
+	ID       string `json:"id"`
+	Status   int    `json:"status"`
+	Error    string `json:"error,omitempty"`
+	Replayed bool   `json:"replayed,omitempty"`
+}
+
+type BatchReply struct {
+	Results []ItemResult `json:"results"`
+}
+
+// ChangesReply is the body of GET /v1/kiosks/{id}/changes.
+type ChangesReply struct {
+	Changes []ChangeItem `json:"changes"`
+	Cursor  string       `json:"cursor"`
+}
+
+type ChangeItem struct {
+	Code   string `json:"code"`
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+}
+
+type errorReply struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func fail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorReply{Error: msg})
+}
+
+func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
+	var req EnrollRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&req); err != nil {
+		fail(w, http.StatusBadRequest, "malformed JSON: "+err.Error())
+		return
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		req.Name = "Kiosk"
+	}
+	id, token, err := s.enroll(r.Context(), req.Code, req.Name)
+	if errors.Is(err, errBadEnrollCode) {
+		fail(w, http.StatusForbidden, err.Error())
+		return
+	}
+	if err != nil {
+		slog.Error("enrol", "err", err)
+		fail(w, http.StatusInternalServerError, "enrolment failed")
+		return
+	}
+	pub, _ := seal.EncodePublic(&s.key.PublicKey)
+	slog.Info("kiosk enrolled", "kiosk", id)
+	writeJSON(w, http.StatusCreated, EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid})
+}
+
+// kiosk authenticates a request; it writes the refusal and returns false.
+func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	id, err := s.authenticate(r.Context(), token)
+	switch {
+	case errors.Is(err, errUnauthenticated):
+		fail(w, http.StatusUnauthorized, "not enrolled: unknown credential")
+		return 0, false
+	case errors.Is(err, errRevoked):
+		fail(w, http.StatusForbidden, "this kiosk has been revoked")
+		return 0, false
+	case err != nil:
+		fail(w, http.StatusInternalServerError, "authentication failed")
+		return 0, false
+	}
+	s.db.ExecContext(r.Context(), `UPDATE kiosks SET last_seen = ? WHERE id = ?`, time.Now().UTC().Format(time.RFC3339), id)
+	return id, true
+}
+
+func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
+	kiosk, ok := s.kiosk(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBatchBytes+1))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "reading the request: "+err.Error())
+		return
+	}
+	if len(body) > MaxBatchBytes {
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch larger than %d bytes", MaxBatchBytes))
+		return
+	}
+	batch, err := DecodeBatch(body)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if len(batch.Envelopes) > MaxBatch {
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch of %d envelopes, at most %d", len(batch.Envelopes), MaxBatch))
+		return
+	}
+	reply := BatchReply{Results: make([]ItemResult, 0, len(batch.Envelopes))}
+	for _, e := range batch.Envelopes {
+		res, err := s.store(r.Context(), kiosk, e)
+		if err != nil {
+			slog.Error("store envelope", "kiosk", kiosk, "err", err)
+			fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
+			return
+		}
+		reply.Results = append(reply.Results, res)
+	}
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// DecodeBatch parses and checks a batch body. It is what a kiosk's request
+// meets first, so it refuses anything but well-formed envelopes.
+func DecodeBatch(body []byte) (Batch, error) {
+	var b Batch
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return Batch{}, fmt.Errorf("malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return Batch{}, errors.New("malformed JSON: more than one value")
+	}
+	if len(b.Envelopes) == 0 {
+		return Batch{}, errors.New("empty batch")
+	}
+	for i, e := range b.Envelopes {
+		if e.ID == "" || e.Service == "" || e.Code == "" || e.JWE == "" {
+			return Batch{}, fmt.Errorf("envelope %d: id, service, code and jwe are required", i)
+		}
+	}
+	return b, nil
+}
+
+// bodyHash fingerprints an envelope for the idempotency check.
+func bodyHash(e seal.Envelope) string {
+	b, _ := json.Marshal(e)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// store applies IETF Idempotency-Key semantics per envelope, keyed by
+// (kiosk, envelope id): a replay gets the first answer, the same key with
+// another body gets 422, a key still being stored gets 409.
+func (s *Server) store(ctx context.Context, kiosk int64, e seal.Envelope) (ItemResult, error) {
+	flight := strconv.FormatInt(kiosk, 10) + "/" + e.ID
+	s.mu.Lock()
+	if s.inFlight[flight] {
+		s.mu.Unlock()
+		return ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}, nil
+	}
+	s.inFlight[flight] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.inFlight, flight)
+		s.mu.Unlock()
+	}()
+
+	hash := bodyHash(e)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return ItemResult{}, err
+	}
+	defer tx.Rollback()
+	var prevHash, prevErr string
+	var prevStatus int
+	err = tx.QueryRowContext(ctx, `SELECT body_hash, status, error FROM idempotency WHERE kiosk_id = ? AND key = ?`,
+		kiosk, e.ID).Scan(&prevHash, &prevStatus, &prevErr)
+	switch {
+	case err == nil && prevHash != hash:
+		s.count(ctx, tx, "key_reuse_refused")
+		return ItemResult{ID: e.ID, Status: http.StatusUnprocessableEntity, Error: "idempotency key reused with a different body"}, tx.Commit()
+	case err == nil:
+		s.count(ctx, tx, "replays")
+		return ItemResult{ID: e.ID, Status: prevStatus, Error: prevErr, Replayed: true}, tx.Commit()
+	case !errors.Is(err, sql.ErrNoRows):
+		return ItemResult{}, err
+	}
+
+	status, msg := http.StatusCreated, ""
+	if reason := s.refuse(ctx, tx, e); reason != "" {
+		status, msg = http.StatusUnprocessableEntity, reason
+		s.count(ctx, tx, "refused")
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO envelopes (kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')`, kiosk, e.ID, e.Code, e.Service,
+			e.Created.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE)
+		if err != nil {
+			return ItemResult{}, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (kiosk_id, key, body_hash, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		kiosk, e.ID, hash, status, msg, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return ItemResult{}, err
+	}
+	return ItemResult{ID: e.ID, Status: status, Error: msg}, tx.Commit()
+}
+
+// refuse says why an envelope can never be stored ("" when it can).
+func (s *Server) refuse(ctx context.Context, tx *sql.Tx, e seal.Envelope) string {
+	obj, err := jose.ParseEncrypted(e.JWE, []jose.KeyAlgorithm{jose.RSA_OAEP_256}, []jose.ContentEncryption{jose.A256GCM})
+	if err != nil {
+		return "not a JWE sealed with RSA-OAEP-256 and A256GCM"
+	}
+	if obj.Header.KeyID != s.kid {
+		return "unknown key id " + strconv.Quote(obj.Header.KeyID)
+	}
+	if _, err := refcode.Parse(e.Code); err != nil {
+		return "invalid reference code"
+	}
+	var n int
+	tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM envelopes WHERE code = ?`, e.Code).Scan(&n)
+	if n > 0 {
+		s.count(ctx, tx, "duplicates_refused")
+		return "reference code already in use"
+	}
+	return ""
+}
+
+func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
+	kiosk, ok := s.kiosk(w, r)
+	if !ok {
+		return
+	}
+	if r.PathValue("id") != strconv.FormatInt(kiosk, 10) {
+		fail(w, http.StatusForbidden, "changes of another kiosk")
+		return
+	}
+	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	rows, err := s.db.QueryContext(r.Context(), `SELECT seq, code, state, reason FROM changes
+		WHERE kiosk_id = ? AND seq > ? ORDER BY seq LIMIT 500`, kiosk, since)
+	if err != nil {
+		fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
+		return
+	}
+	defer rows.Close()
+	reply := ChangesReply{Changes: []ChangeItem{}, Cursor: strconv.FormatInt(since, 10)}
+	for rows.Next() {
+		var seq int64
+		var c ChangeItem
+		if err := rows.Scan(&seq, &c.Code, &c.State, &c.Reason); err != nil {
+			fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
+			return
+		}
+		reply.Changes = append(reply.Changes, c)
+		reply.Cursor = strconv.FormatInt(seq, 10)
+	}
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// caseStatus is the page a receipt's QR code leads to: how the case
+// stands, in plain German, without any personal data.
+func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	code, err := refcode.Parse(r.PathValue("code"))
+	var state string
+	if err == nil {
+		err = s.db.QueryRowContext(r.Context(), `SELECT state FROM envelopes WHERE code = ? AND test = 0`, code).Scan(&state)
+	}
+	if err != nil {
+		w.WriteHeader(http.StatusNotFound)
+		pageTmpl.Execute(w, page{Title: "Vorgang nicht gefunden", Lines: []string{
+			"Zu diesem Code kennen wir noch keinen Vorgang.",
+			"Wenn Sie Ihr Anliegen eben erst am Kiosk abgegeben haben, kann es ein paar Stunden dauern, bis es hier erscheint.",
+			"Bei Fragen hilft Ihnen der Schalter im Bürgerbüro.",
+		}})
+		return
+	}
+	lines := map[string][]string{
+		"received": {"Ihr Anliegen ist bei uns eingegangen.", "Es wird bearbeitet. Sie müssen nichts weiter tun."},
+		"accepted": {"Ihr Anliegen ist bearbeitet und angenommen.", "Wenn Sie noch etwas erhalten, bekommen Sie es per Post."},
+		"rejected": {"Ihr Anliegen konnte so nicht angenommen werden.", "Bitte kommen Sie zum Schalter im Bürgerbüro. Dort hilft man Ihnen weiter."},
+	}[state]
+	pageTmpl.Execute(w, page{Title: "Vorgang " + code, Lines: lines})
+}
