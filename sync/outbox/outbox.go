@@ -274,3 +274,12 @@ func (o *Outbox) NextDue(ctx context.Context) (time.Time, error) {
 	}
 	return time.UnixMilli(ms.Int64), nil
 }
+
+// RetryNow makes every queued envelope due at once: the network is back,
+// and the backoff it caused no longer applies.
+func (o *Outbox) RetryNow(ctx context.Context) error {
+	if _, err := o.db.ExecContext(ctx, `UPDATE outbox SET next_at = 0 WHERE state = ?`, Queued); err != nil {
+		return fmt.Errorf("outbox retry: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,421 @@
+// Package client moves the kiosk's outbox to the portal: batches of at
+// most 50 envelopes or 5 MB, an idempotency key per envelope (its id), full
+// jitter backoff (base 2 s, cap 10 min) that honours Retry-After, an
+// immediate retry when the network returns, and the changes feed pulled
+// back with its cursor saved in the same transaction as the changes.
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/google/uuid"
+
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+	"lotse/sync/refcode"
+	"lotse/sync/seal"
+)
+
+// Backoff bounds.
+const (
+	BackoffBase = 2 * time.Second
+	BackoffCap  = 10 * time.Minute
+)
+
+// Options configure a client.
+type Options struct {
+	// CAFile, when set, is the only CA trusted for the portal's TLS.
+	CAFile string
+	// Timeout bounds one request.
+	Timeout time.Duration
+	// BatchSize and BatchBytes bound one request (50 and 5 MB by default).
+	BatchSize, BatchBytes int
+}
+
+// Client syncs one kiosk's outbox with its portal.
+type Client struct {
+	db   *sql.DB
+	out  *outbox.Outbox
+	id   Identity
+	http *resty.Client
+	opt  Options
+
+	mu        sync.Mutex
+	failures  int       // consecutive failed attempts
+	online    bool      // the last request reached the portal
+	lastSync  time.Time // the last successful exchange
+	wake      chan struct{}
+	sleepFunc func(ctx context.Context, d time.Duration) // tests shorten waits
+}
+
+// New returns a client for an enrolled kiosk.
+func New(ctx context.Context, db *sql.DB, out *outbox.Outbox, opt Options) (*Client, error) {
+	id, err := LoadIdentity(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := newHTTP(opt)
+	if err != nil {
+		return nil, err
+	}
+	if opt.BatchSize == 0 {
+		opt.BatchSize = portal.MaxBatch
+	}
+	if opt.BatchBytes == 0 {
+		opt.BatchBytes = portal.MaxBatchBytes - 64<<10 // room for the JSON around the envelopes
+	}
+	hc.SetBaseURL(id.Portal).SetAuthToken(id.Token)
+	return &Client{db: db, out: out, id: id, http: hc, opt: opt, wake: make(chan struct{}, 1), sleepFunc: sleepCtx}, nil
+}
+
+func newHTTP(opt Options) (*resty.Client, error) {
+	if opt.Timeout == 0 {
+		opt.Timeout = 30 * time.Second
+	}
+	hc := resty.New().SetTimeout(opt.Timeout).SetHeader("User-Agent", "lotse-kiosk")
+	if opt.CAFile != "" {
+		pem, err := os.ReadFile(opt.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("portal CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("portal CA file %s: no certificate", opt.CAFile)
+		}
+		hc.SetTLSClientConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
+	}
+	return hc, nil
+}
+
+// Enroll registers the kiosk with the portal using a one-time code, and
+// stores its credential and the portal's public key.
+func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt Options) (Identity, error) {
+	hc, err := newHTTP(opt)
+	if err != nil {
+		return Identity{}, err
+	}
+	var reply portal.EnrollReply
+	var fail struct{ Error string }
+	resp, err := hc.R().SetContext(ctx).SetBody(portal.EnrollRequest{Code: code, Name: name}).
+		SetResult(&reply).SetError(&fail).Post(strings.TrimRight(portalURL, "/") + "/v1/enroll")
+	if err != nil {
+		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
+	}
+	if resp.StatusCode() != http.StatusCreated {
+		return Identity{}, fmt.Errorf("enrol at %s: %s: %s", portalURL, resp.Status(), fail.Error)
+	}
+	pub, err := seal.DecodePublic(reply.PublicKey)
+	if err != nil {
+		return Identity{}, fmt.Errorf("enrol: portal key: %w", err)
+	}
+	if kid, _ := seal.KeyID(pub); kid != reply.KeyID {
+		return Identity{}, errors.New("enrol: the portal's key id does not match its key")
+	}
+	id := Identity{Portal: strings.TrimRight(portalURL, "/"), KioskID: reply.KioskID, Number: reply.Number, Token: reply.Token,
+		Key: seal.Key{ID: reply.KeyID, Public: pub}}
+	return id, saveIdentity(ctx, db, id)
+}
+
+// Submit seals a resident's answers and puts them in the outbox; when it
+// returns nil the submission is on disk and the resident may be told so.
+// It returns the reference code for the receipt.
+func Submit(ctx context.Context, id Identity, out *outbox.Outbox, service string, data map[string]string, test bool) (string, error) {
+	for range 5 {
+		code, err := refcode.New(id.Number % refcode.MaxKiosks)
+		if err != nil {
+			return "", err
+		}
+		env, err := seal.Seal(seal.Submission{ID: uuid.NewString(), Service: service, Code: code,
+			Created: time.Now().UTC(), Test: test, Data: data}, id.Key)
+		if err != nil {
+			return "", err
+		}
+		err = out.Enqueue(ctx, env)
+		if errors.Is(err, outbox.ErrDuplicateCode) {
+			continue
+		}
+		return code, err
+	}
+	return "", errors.New("submit: no free reference code after 5 tries")
+}
+
+// Identity is the kiosk's identity.
+func (c *Client) Identity() Identity { return c.id }
+
+// Status is what the start screen and the staff area show.
+type Status struct {
+	Online   bool
+	LastSync time.Time
+}
+
+// Status reports whether the portal was reachable at the last attempt.
+func (c *Client) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Status{Online: c.online, LastSync: c.lastSync}
+}
+
+// Wake asks Run to try now (the network came back, a new envelope).
+func (c *Client) Wake() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// RetryAfterError carries the portal's Retry-After.
+type RetryAfterError struct {
+	Status int
+	After  time.Duration
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("portal busy (%d), retry after %s", e.Status, e.After)
+}
+
+// RefusedError is a whole batch refused for a reason retrying will not
+// fix by itself (not enrolled, revoked, malformed): the envelopes stay
+// queued and staff see the reason.
+type RefusedError struct {
+	Status int
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return fmt.Sprintf("portal refused (%d): %s", e.Status, e.Reason) }
+
+// SendOnce sends one batch of due envelopes. It returns how many were
+// settled and the error of the attempt (network, 5xx, refusal).
+func (c *Client) SendOnce(ctx context.Context) (int, error) {
+	envs, err := c.out.Claim(ctx, c.opt.BatchSize, c.opt.BatchBytes)
+	if err != nil || len(envs) == 0 {
+		return 0, err
+	}
+	results, sendErr := c.post(ctx, envs)
+	if sendErr != nil {
+		// Nothing is known about these envelopes: all go back to the queue.
+		retry := make([]outbox.Result, len(envs))
+		for i, e := range envs {
+			retry[i] = outbox.Result{ID: e.ID, Reason: sendErr.Error()}
+		}
+		if err := c.out.Settle(ctx, retry, time.Now().Add(c.backoff(sendErr))); err != nil {
+			return 0, err
+		}
+		return 0, sendErr
+	}
+	c.succeeded()
+	settled := make([]outbox.Result, 0, len(envs))
+	byID := map[string]portal.ItemResult{}
+	for _, r := range results {
+		byID[r.ID] = r
+	}
+	for _, e := range envs {
+		r, ok := byID[e.ID]
+		switch {
+		case !ok:
+			settled = append(settled, outbox.Result{ID: e.ID, Reason: "no answer for this envelope"})
+		case r.Status == http.StatusCreated:
+			settled = append(settled, outbox.Result{ID: e.ID, Outcome: outbox.Acknowledged})
+		case r.Status >= 400 && r.Status < 500 && r.Status != http.StatusConflict && r.Status != http.StatusTooManyRequests:
+			settled = append(settled, outbox.Result{ID: e.ID, Outcome: outbox.Dead, Reason: r.Error})
+		default:
+			settled = append(settled, outbox.Result{ID: e.ID, Reason: r.Error})
+		}
+	}
+	return len(envs), c.out.Settle(ctx, settled, time.Now().Add(BackoffBase))
+}
+
+// post sends one batch and decodes the per-envelope results.
+func (c *Client) post(ctx context.Context, envs []seal.Envelope) ([]portal.ItemResult, error) {
+	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").
+		SetBody(portal.Batch{Envelopes: envs}).Post("/v1/envelopes")
+	if err != nil {
+		return nil, fmt.Errorf("send batch: %w", err)
+	}
+	return DecodeBatchReply(resp.StatusCode(), resp.Header().Get("Retry-After"), resp.Body(), len(envs))
+}
+
+// DecodeBatchReply interprets the portal's answer to a batch. Anything but
+// a well-formed 200 with one result per envelope is an error, and never
+// settles an envelope.
+func DecodeBatchReply(status int, retryAfter string, body []byte, n int) ([]portal.ItemResult, error) {
+	switch {
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		return nil, &RetryAfterError{Status: status, After: parseRetryAfter(retryAfter)}
+	case status >= 500:
+		return nil, fmt.Errorf("portal error %d", status)
+	case status != http.StatusOK:
+		var e struct{ Error string }
+		json.Unmarshal(body, &e)
+		return nil, &RefusedError{Status: status, Reason: e.Error}
+	}
+	var reply portal.BatchReply
+	if err := json.Unmarshal(body, &reply); err != nil {
+		return nil, fmt.Errorf("portal answer unreadable: %w", err)
+	}
+	if len(reply.Results) != n {
+		return nil, fmt.Errorf("portal answered %d results for %d envelopes", len(reply.Results), n)
+	}
+	for _, r := range reply.Results {
+		if r.ID == "" || r.Status < 100 || r.Status > 599 {
+			return nil, errors.New("portal answer has a malformed result")
+		}
+	}
+	return reply.Results, nil
+}
+
+func parseRetryAfter(v string) time.Duration {
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, time.Until(t))
+	}
+	return 0
+}
+
+// backoff records a failure and returns the wait before the next attempt:
+// full jitter, rand(0, min(cap, base·2ⁿ)), or the portal's Retry-After.
+func (c *Client) backoff(err error) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ra *RetryAfterError
+	var refused *RefusedError
+	c.online = errors.As(err, &ra) || errors.As(err, &refused)
+	c.failures++
+	if errors.As(err, &ra) && ra.After > 0 {
+		return min(ra.After, BackoffCap)
+	}
+	ceiling := BackoffCap
+	if c.failures < 20 {
+		ceiling = min(BackoffCap, BackoffBase<<(c.failures-1))
+	}
+	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+}
+
+func (c *Client) succeeded() {
+	c.mu.Lock()
+	c.failures, c.online, c.lastSync = 0, true, time.Now()
+	c.mu.Unlock()
+}
+
+// PullChanges fetches decisions since the saved cursor and applies them
+// with the new cursor in one transaction.
+func (c *Client) PullChanges(ctx context.Context) (int, error) {
+	cursor, err := c.out.Cursor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.http.R().SetContext(ctx).SetQueryParam("since", cursor).
+		Get(fmt.Sprintf("/v1/kiosks/%d/changes", c.id.KioskID))
+	if err != nil {
+		return 0, fmt.Errorf("changes: %w", err)
+	}
+	reply, err := DecodeChanges(resp.StatusCode(), resp.Body())
+	if err != nil {
+		return 0, err
+	}
+	changes := make([]outbox.Change, len(reply.Changes))
+	for i, ch := range reply.Changes {
+		changes[i] = outbox.Change{Code: ch.Code, State: ch.State, Reason: ch.Reason}
+	}
+	if len(changes) == 0 && reply.Cursor == cursor {
+		return 0, nil
+	}
+	return len(changes), c.out.ApplyChanges(ctx, changes, reply.Cursor)
+}
+
+// DecodeChanges checks the portal's changes feed answer.
+func DecodeChanges(status int, body []byte) (portal.ChangesReply, error) {
+	if status != http.StatusOK {
+		return portal.ChangesReply{}, fmt.Errorf("changes: portal answered %d", status)
+	}
+	var reply portal.ChangesReply
+	if err := json.Unmarshal(body, &reply); err != nil {
+		return portal.ChangesReply{}, fmt.Errorf("changes: unreadable answer: %w", err)
+	}
+	if _, err := strconv.ParseInt(reply.Cursor, 10, 64); err != nil {
+		return portal.ChangesReply{}, fmt.Errorf("changes: malformed cursor %q", reply.Cursor)
+	}
+	return reply, nil
+}
+
+// Drain sends until nothing due is left or an attempt fails.
+func (c *Client) Drain(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := c.SendOnce(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+// Run syncs until ctx ends: drain, pull changes, wait until the next
+// envelope is due (or Wake), and after failures back off as SendOnce
+// decided. A successful health check after a failure retries at once.
+func (c *Client) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		_, err := c.Drain(ctx)
+		if err == nil {
+			if _, err := c.PullChanges(ctx); err != nil {
+				slog.Warn("sync: changes", "err", err)
+			}
+		} else {
+			slog.Warn("sync: send", "err", err)
+		}
+		wait := 30 * time.Second
+		if due, err := c.out.NextDue(ctx); err == nil && !due.IsZero() {
+			wait = min(wait, max(time.Until(due), 0))
+		}
+		if !c.Status().Online {
+			// Offline: look for the network every few seconds and retry
+			// at once when it is back, whatever the backoff said.
+			wait = min(wait, 5*time.Second)
+			c.sleepFunc(ctx, wait)
+			if c.healthy(ctx) {
+				c.mu.Lock()
+				c.failures = 0
+				c.mu.Unlock()
+				if err := c.out.RetryNow(ctx); err != nil {
+					slog.Warn("sync: retry", "err", err)
+				}
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-c.wake:
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (c *Client) healthy(ctx context.Context) bool {
+	resp, err := c.http.R().SetContext(ctx).Get("/v1/health")
+	return err == nil && resp.StatusCode() == http.StatusOK
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,79 @@
+package client
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"lotse/sync/seal"
+	"lotse/sync/sqlitedb"
+)
+
+// Identity is what enrolment leaves on the kiosk: who it is at the portal,
+// its credential, and the portal's pinned public key.
+type Identity struct {
+	Portal  string
+	KioskID int64
+	Number  int // in reference codes
+	Token   string
+	Key     seal.Key
+}
+
+var migrations = []string{
+	`CREATE TABLE kiosk_identity (
+		id         INTEGER PRIMARY KEY CHECK (id = 1),
+		portal     TEXT NOT NULL,
+		kiosk_id   INTEGER NOT NULL,
+		number     INTEGER NOT NULL,
+		token      TEXT NOT NULL,
+		public_key TEXT NOT NULL,
+		kid        TEXT NOT NULL
+	)`,
+}
+
+// ErrNotEnrolled means the kiosk has no identity yet.
+var ErrNotEnrolled = errors.New("kiosk not enrolled: run lotse enroll")
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	return sqlitedb.Migrate(ctx, db, "client", migrations)
+}
+
+// LoadIdentity reads the kiosk's identity from its database.
+func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
+	if err := migrate(ctx, db); err != nil {
+		return Identity{}, err
+	}
+	var id Identity
+	var pem string
+	err := db.QueryRowContext(ctx, `SELECT portal, kiosk_id, number, token, public_key, kid FROM kiosk_identity WHERE id = 1`).
+		Scan(&id.Portal, &id.KioskID, &id.Number, &id.Token, &pem, &id.Key.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Identity{}, ErrNotEnrolled
+	}
+	if err != nil {
+		return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+	}
+	if id.Key.Public, err = seal.DecodePublic(pem); err != nil {
+		return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+	}
+	return id, nil
+}
+
+func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
+	if err := migrate(ctx, db); err != nil {
+		return err
+	}
+	pem, err := seal.EncodePublic(id.Key.Public)
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO kiosk_identity (id, portal, kiosk_id, number, token, public_key, kid)
+		VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET portal = excluded.portal, kiosk_id = excluded.kiosk_id,
+		number = excluded.number, token = excluded.token, public_key = excluded.public_key, kid = excluded.kid`,
+		id.Portal, id.KioskID, id.Number, id.Token, pem, id.Key.ID)
+	if err != nil {
+		return fmt.Errorf("save kiosk identity: %w", err)
+	}
+	return nil
+}

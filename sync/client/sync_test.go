@@ -1,0 +1,248 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+	"lotse/sync/seal"
+	"lotse/sync/sqlitedb"
+)
+
+// kiosk is a kiosk database with its outbox, enrolled at a portal.
+type kiosk struct {
+	db     *sql.DB
+	path   string
+	out    *outbox.Outbox
+	client *client.Client
+}
+
+func newPortal(t testing.TB) (*portal.Server, *httptest.Server) {
+	t.Helper()
+	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	t.Cleanup(func() { srv.Close(); p.Close() })
+	return p, srv
+}
+
+func newKiosk(t testing.TB, p *portal.Server, url string) *kiosk {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kiosk.db")
+	db, err := sqlitedb.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	code, err := p.EnrollCode(context.Background(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Enroll(context.Background(), db, url, code, "Kiosk Rathaus", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := outbox.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(context.Background(), db, out, client.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &kiosk{db: db, path: path, out: out, client: c}
+}
+
+func (k *kiosk) submit(t testing.TB, i int) string {
+	t.Helper()
+	code, err := client.Submit(context.Background(), k.client.Identity(), k.out, "sperrmuell", map[string]string{
+		"name": fmt.Sprintf("Erika Mustermann %d", i), "street": "Hauptstraße 1", "items": "Sofa, Schrank"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+func counts(t testing.TB, o *outbox.Outbox) map[string]int {
+	t.Helper()
+	c, err := o.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSubmitDrainDecideAndPullBack(t *testing.T) {
+	p, srv := newPortal(t)
+	k := newKiosk(t, p, srv.URL)
+	var codes []string
+	for i := 0; i < 120; i++ {
+		codes = append(codes, k.submit(t, i))
+	}
+	n, err := k.client.Drain(context.Background())
+	if err != nil || n != 120 {
+		t.Fatalf("drained %d, %v", n, err)
+	}
+	if c := counts(t, k.out); c[outbox.Acknowledged] != 120 || c[outbox.Queued] != 0 {
+		t.Fatalf("outbox %v", c)
+	}
+	stats, _ := p.Stats(context.Background())
+	if stats["envelopes"] != 120 || stats["received"] != 120 {
+		t.Fatalf("portal %v", stats)
+	}
+
+	// The back office decides two cases; the kiosk learns it.
+	if err := p.Decide(context.Background(), codes[0], "accepted", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Decide(context.Background(), codes[1], "rejected", "Bitte persönlich vorsprechen"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := k.client.PullChanges(context.Background()); err != nil || n != 2 {
+		t.Fatalf("changes %d %v", n, err)
+	}
+	if n, err := k.client.PullChanges(context.Background()); err != nil || n != 0 {
+		t.Fatalf("changes again %d %v: the cursor was not saved", n, err)
+	}
+	c := counts(t, k.out)
+	if c[outbox.Accepted] != 1 || c[outbox.Rejected] != 1 {
+		t.Fatalf("outbox after changes %v", c)
+	}
+	var withCipher int
+	k.db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE code IN (?, ?) AND jwe IS NOT NULL`, codes[0], codes[1]).Scan(&withCipher)
+	if withCipher != 0 {
+		t.Error("ciphertext of decided cases kept past retention 0")
+	}
+
+	// The back office gets the decrypted submissions.
+	dir := t.TempDir()
+	if n, err := p.Export(context.Background(), time.Now().Add(-time.Hour), dir); err != nil || n != 120 {
+		t.Fatalf("export %d %v", n, err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, codes[5]+".json"))
+	var x portal.Exported
+	json.Unmarshal(b, &x)
+	if x.Data["name"] != "Erika Mustermann 5" || x.Service != "sperrmuell" {
+		t.Fatalf("exported %s", b)
+	}
+
+	// The status page for the resident's phone.
+	resp, _ := http.Get(srv.URL + "/s/" + codes[1])
+	body := new(bytes.Buffer)
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(body.String(), "konnte so nicht angenommen werden") || strings.Contains(body.String(), "Mustermann") {
+		t.Errorf("status page:\n%s", body)
+	}
+}
+
+func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
+	p, srv := newPortal(t)
+	k := newKiosk(t, p, srv.URL)
+	k.submit(t, 1)
+	envs, _ := k.out.Claim(context.Background(), 10, 1<<20)
+	post := func(b portal.Batch) portal.BatchReply {
+		body, _ := json.Marshal(b)
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/envelopes", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+k.client.Identity().Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r portal.BatchReply
+		json.NewDecoder(resp.Body).Decode(&r)
+		return r
+	}
+	first := post(portal.Batch{Envelopes: envs})
+	again := post(portal.Batch{Envelopes: envs})
+	if first.Results[0].Status != 201 || again.Results[0].Status != 201 || !again.Results[0].Replayed {
+		t.Fatalf("first %+v, replay %+v", first, again)
+	}
+	changed := envs[0]
+	changed.Service = "mangel"
+	if r := post(portal.Batch{Envelopes: []seal.Envelope{changed}}); r.Results[0].Status != 422 {
+		t.Fatalf("same key, other body: %+v", r)
+	}
+	if s, _ := p.Stats(context.Background()); s["envelopes"] != 1 {
+		t.Fatalf("portal holds %d envelopes", s["envelopes"])
+	}
+}
+
+func TestRefusalsKeepTheEnvelopeAndSayWhy(t *testing.T) {
+	p, srv := newPortal(t)
+	k := newKiosk(t, p, srv.URL)
+	k.submit(t, 1)
+	if err := p.Revoke(context.Background(), k.client.Identity().KioskID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := k.client.SendOnce(context.Background())
+	var refused *client.RefusedError
+	if !errors.As(err, &refused) || refused.Status != 403 {
+		t.Fatalf("revoked: %v", err)
+	}
+	if c := counts(t, k.out); c[outbox.Queued] != 1 {
+		t.Fatalf("envelope not kept: %v", c)
+	}
+	envs, _ := k.db.Query(`SELECT last_error FROM outbox`)
+	var reason string
+	envs.Next()
+	envs.Scan(&reason)
+	envs.Close()
+	if !strings.Contains(reason, "revoked") {
+		t.Errorf("reason %q", reason)
+	}
+
+	// Not enrolled at all.
+	req, _ := http.NewRequest("POST", srv.URL+"/v1/envelopes", strings.NewReader(`{"envelopes":[]}`))
+	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 401 {
+		t.Errorf("unenrolled: %d", resp.StatusCode)
+	}
+}
+
+func TestMalformedOversizeAndUnknownKey(t *testing.T) {
+	p, srv := newPortal(t)
+	k := newKiosk(t, p, srv.URL)
+	do := func(body []byte) (int, string) {
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/envelopes", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+k.client.Identity().Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b := new(bytes.Buffer)
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if s, b := do([]byte(`{"envelopes": [`)); s != 400 || !strings.Contains(b, "malformed JSON") {
+		t.Errorf("malformed: %d %s", s, b)
+	}
+	if s, _ := do(bytes.Repeat([]byte(" "), portal.MaxBatchBytes+10)); s != 413 {
+		t.Errorf("oversize: %d", s)
+	}
+	// An envelope sealed to a key the portal does not have: dead, with the reason.
+	other, osrv := newPortal(t)
+	k2 := newKiosk(t, other, osrv.URL)
+	k2.submit(t, 1)
+	envs, _ := k2.out.Claim(context.Background(), 1, 1<<20)
+	body, _ := json.Marshal(portal.Batch{Envelopes: envs})
+	s, b := do(body)
+	if s != 200 || !strings.Contains(b, `"status":422`) || !strings.Contains(b, "unknown key id") {
+		t.Errorf("unknown kid: %d %s", s, b)
+	}
+}
