@@ -17,6 +17,12 @@ const usage = `lotse — the self-service kiosk for town halls, citizens' office
 Usage:
   lotse run [flags]   start the kiosk (--demo: with a local portal and a simulated printer)
   lotse device ...    check printers and card readers: print-test, render, status, read
+  lotse enroll --portal URL --code CODE
+                      register this kiosk at the portal (one-time code from lotse-portal enroll-code)
+  lotse outbox status submissions on this kiosk by state, as JSON
+  lotse sync --once   send waiting submissions now and pull decisions
+  lotse sync selftest --count N
+                      N synthetic test submissions through the whole path
   lotse version       print the version
 
 Run "lotse COMMAND --help" for a command's flags. The configuration file is
@@ -39,6 +45,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return runKiosk(args[1:], stderr)
+	case "enroll":
+		return runEnroll(args[1:], stdout, stderr)
+	case "outbox":
+		return runOutbox(args[1:], stdout, stderr)
+	case "sync":
+		return runSync(args[1:], stdout, stderr)
 	case "device":
 		return runDevice(args[1:], stdout, stderr)
 	case "version":

@@ -25,6 +25,8 @@ import (
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
+	"lotse/sync/client"
+	"lotse/sync/outbox"
 	"lotse/sync/portal"
 )
 
@@ -125,9 +127,9 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 
 	dataDir := cfg.DataDir(f.demo)
-	var sim *escpossim.Printer
+	var d demo
 	if f.demo {
-		if sim, err = startDemo(ctx, &cfg, dataDir); err != nil {
+		if d, err = startDemo(ctx, &cfg, dataDir); err != nil {
 			slog.Error("demo set-up failed", "err", err)
 		}
 	}
@@ -147,6 +149,14 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 	defer db.Close()
 	slog.Info("database open", "path", dbPath)
+	out, err := outbox.Open(ctx, db)
+	if err != nil {
+		slog.Error("kiosk out of service: outbox", "err", err)
+		ui.ShowFault(a, win, texts, err.Error())
+		win.ShowAndRun()
+		return 1
+	}
+	out.Retention = cfg.Portal.KeepDecided
 
 	layout, err := escpos.LoadLayout(assets.FS, "print/ticket.tmpl")
 	if err != nil {
@@ -175,10 +185,15 @@ func runKiosk(args []string, stderr io.Writer) int {
 		Catalogue: cat, Desk: desk, Texts: texts,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
 	}
-	if sim != nil {
-		deps.Printout = sim.LastPage
+	if d.printer != nil {
+		deps.Printout = d.printer.LastPage
 	}
 	k := ui.New(a, win, deps)
+	go func() {
+		// Enrolment may wait for the demo portal: off the start-up path.
+		c := startSync(ctx, cfg, db, out, d.enroll)
+		watchSync(ctx, c, out, func(s ui.SyncStatus) { fyne.Do(func() { k.SetSyncStatus(s) }) })
+	}()
 	if driver != nil {
 		driver.OnStatus(func(s escpos.Status) { fyne.Do(func() { k.SetPrinterStatus(s) }) })
 	}
@@ -217,37 +232,59 @@ func startWatchdog(ctx context.Context) {
 	}()
 }
 
+// demo is what the demo adds: a simulated printer, and a way to enrol at
+// the in-process portal.
+type demo struct {
+	printer *escpossim.Printer
+	enroll  func(context.Context) (string, error)
+}
+
 // startDemo starts the in-process portal and, unless a printer port is
 // configured, a simulated printer on a pty pair, and points cfg at them.
-func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (*escpossim.Printer, error) {
+func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, error) {
+	var d demo
 	if cfg.Portal.URL == "" {
 		// Bind now, open the portal in the background: making its key on
 		// the first demo start takes a moment the window need not wait for.
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return nil, fmt.Errorf("demo portal: %w", err)
+			return d, fmt.Errorf("demo portal: %w", err)
 		}
 		cfg.Portal.URL = "http://" + ln.Addr().String()
+		ready := make(chan *portal.Server, 1)
 		go func() {
 			p, err := portal.New(filepath.Join(dataDir, "portal"), portal.Options{Version: version})
 			if err != nil {
 				slog.Error("demo portal", "err", err)
 				ln.Close()
+				close(ready)
 				return
 			}
+			ready <- p
 			if _, _, err := p.Serve(ctx, ln); err != nil {
 				slog.Error("demo portal", "err", err)
 			}
 		}()
+		d.enroll = func(ctx context.Context) (string, error) {
+			select {
+			case p, ok := <-ready:
+				if !ok {
+					return "", errors.New("demo portal did not start")
+				}
+				return p.EnrollCode(ctx, time.Minute)
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		}
 	}
 	if cfg.Printer.Port == "" {
 		pair, err := serialport.OpenPair()
 		if err != nil {
-			return nil, fmt.Errorf("virtual serial port for the printer simulator: %w", err)
+			return d, fmt.Errorf("virtual serial port for the printer simulator: %w", err)
 		}
 		prints := filepath.Join(dataDir, "prints")
 		if err := os.MkdirAll(prints, 0o700); err != nil {
-			return nil, fmt.Errorf("printer simulator folder: %w", err)
+			return d, fmt.Errorf("printer simulator folder: %w", err)
 		}
 		// A printer that takes bytes about as fast as 115200 baud brings
 		// them, with a 4 KB buffer and XON/XOFF, like the real thing.
@@ -261,9 +298,31 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (*escpos
 		}()
 		cfg.Printer.Port, cfg.Printer.Baud = pair.Device, 115200
 		slog.Info("printer simulator ready", "port", pair.Device, "jobs", prints)
-		return sim, nil
+		d.printer = sim
 	}
-	return nil, nil
+	return d, nil
+}
+
+// watchSync reports the outbox and the portal connection to the start
+// screen every few seconds.
+func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report func(ui.SyncStatus)) {
+	t := time.NewTicker(3 * time.Second)
+	defer t.Stop()
+	for {
+		s := ui.SyncStatus{Known: true}
+		if c != nil {
+			s.Online = c.Status().Online
+		}
+		if counts, err := out.Counts(ctx); err == nil {
+			s.Waiting = counts[outbox.Queued] + counts[outbox.Sending]
+		}
+		report(s)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func orDefault(s, def string) string {

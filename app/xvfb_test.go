@@ -87,10 +87,16 @@ func (x *xserver) run(t testing.TB, name string, args ...string) string {
 // startKiosk runs lotse with args on x, its data in a temp folder.
 func startKiosk(t testing.TB, x *xserver, bin string, args ...string) *exec.Cmd {
 	t.Helper()
-	home := t.TempDir()
+	return startKioskIn(t, x, bin, t.TempDir(), args...)
+}
+
+// startKioskIn runs lotse with its data in home, which may hold a previous
+// run's data.
+func startKioskIn(t testing.TB, x *xserver, bin, home string, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := x.command(bin, append([]string{"run", "--config", "../assets/config/lotse.toml", "--data-dir", filepath.Join(home, "data")}, args...)...)
 	cmd.Env = append(cmd.Env, "LANG=de_DE.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
-	log, err := os.Create(filepath.Join(home, "lotse.log"))
+	log, err := os.Create(filepath.Join(t.TempDir(), "lotse.log"))
 	if err != nil {
 		t.Fatal(err)
 	}

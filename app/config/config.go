@@ -54,7 +54,9 @@ type Printer struct {
 }
 
 type Portal struct {
-	URL string `toml:"url"`
+	URL         string        `toml:"url"`
+	CAFile      string        `toml:"ca_file"`
+	KeepDecided time.Duration `toml:"keep_decided"`
 }
 
 // Default returns the built-in configuration: the embedded example file.

@@ -58,6 +58,14 @@ type Kiosk struct {
 	printer      escpos.Status
 	printerKnown bool
 	atStart      bool
+	sync         SyncStatus
+}
+
+// SyncStatus is the quiet line on the start screen about the portal.
+type SyncStatus struct {
+	Known   bool
+	Online  bool
+	Waiting int // submissions stored here, not yet at the portal
 }
 
 // New prepares the kiosk in win and applies its theme.
@@ -76,6 +84,19 @@ func (k *Kiosk) Home() {
 	k.history = nil
 	k.show(k.startScreen(), false)
 	k.atStart = true
+}
+
+// SetSyncStatus updates the line about the portal connection. Call it on
+// the UI goroutine.
+func (k *Kiosk) SetSyncStatus(s SyncStatus) {
+	if s == k.sync {
+		return
+	}
+	k.sync = s
+	if k.atStart {
+		k.show(k.startScreen(), false)
+		k.atStart = true
+	}
 }
 
 // SetPrinterStatus updates the staff notice about the printer. Call it on

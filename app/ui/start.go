@@ -51,6 +51,19 @@ func (k *Kiosk) printerNotice() string {
 	return ""
 }
 
+// syncLine says, quietly, whether the portal is reachable and how many
+// submissions wait here; nothing ever blocks a resident when it is not.
+func (k *Kiosk) syncLine() string {
+	s := k.sync
+	switch {
+	case !s.Known:
+		return ""
+	case s.Online:
+		return k.tr.T("start_sync_online", map[string]any{"Waiting": s.Waiting})
+	}
+	return k.tr.T("start_sync_offline", map[string]any{"Waiting": s.Waiting})
+}
+
 func (k *Kiosk) startScreen() fyne.CanvasObject {
 	var tiles []fyne.CanvasObject
 	for _, svc := range k.deps.Catalogue.Services {
@@ -67,6 +80,9 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		paragraph(k.tr.T("start_hint")),
 	)
 	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")))
+	if line := k.syncLine(); line != "" {
+		bottom.Add(paragraph(line))
+	}
 	if notice := k.printerNotice(); notice != "" {
 		l := paragraph(notice)
 		l.Importance = widget.WarningImportance

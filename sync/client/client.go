@@ -323,12 +323,16 @@ func (c *Client) PullChanges(ctx context.Context) (int, error) {
 	resp, err := c.http.R().SetContext(ctx).SetQueryParam("since", cursor).
 		Get(fmt.Sprintf("/v1/kiosks/%d/changes", c.id.KioskID))
 	if err != nil {
+		c.mu.Lock()
+		c.online = false
+		c.mu.Unlock()
 		return 0, fmt.Errorf("changes: %w", err)
 	}
 	reply, err := DecodeChanges(resp.StatusCode(), resp.Body())
 	if err != nil {
 		return 0, err
 	}
+	c.succeeded()
 	changes := make([]outbox.Change, len(reply.Changes))
 	for i, ch := range reply.Changes {
 		changes[i] = outbox.Change{Code: ch.Code, State: ch.State, Reason: ch.Reason}

@@ -252,13 +252,13 @@ type Entry struct {
 	Attempts                            int
 }
 
-// Get returns the envelope with id.
-func (o *Outbox) Get(ctx context.Context, id string) (Entry, error) {
+// GetByCode returns the envelope with a reference code.
+func (o *Outbox) GetByCode(ctx context.Context, code string) (Entry, error) {
 	var e Entry
-	err := o.db.QueryRowContext(ctx, `SELECT id, service, code, state, last_error, attempts FROM outbox WHERE id = ?`, id).
+	err := o.db.QueryRowContext(ctx, `SELECT id, service, code, state, last_error, attempts FROM outbox WHERE code = ?`, code).
 		Scan(&e.ID, &e.Service, &e.Code, &e.State, &e.LastError, &e.Attempts)
 	if err != nil {
-		return e, fmt.Errorf("outbox get %s: %w", id, err)
+		return e, fmt.Errorf("outbox %s: %w", code, err)
 	}
 	return e, nil
 }
