@@ -237,4 +237,3 @@ func startSync(ctx context.Context, cfg config.Config, db *sql.DB, out *outbox.O
 	go c.Run(ctx)
 	return c
 }
-

@@ -196,7 +196,9 @@ type RefusedError struct {
 	Reason string
 }
 
-func (e *RefusedError) Error() string { return fmt.Sprintf("portal refused (%d): %s", e.Status, e.Reason) }
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("portal refused (%d): %s", e.Status, e.Reason)
+}
 
 // SendOnce sends one batch of due envelopes. It returns how many were
 // settled and the error of the attempt (network, 5xx, refusal).
