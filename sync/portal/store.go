@@ -245,3 +245,11 @@ func (s *Server) count(ctx context.Context, tx *sql.Tx, name string) error {
 		ON CONFLICT(name) DO UPDATE SET value = value + 1`, name)
 	return err
 }
+
+// CountCode says how many stored envelopes carry code (0 or 1: the column
+// is unique; tests use it to prove exactly-once delivery).
+func (s *Server) CountCode(ctx context.Context, code string) int {
+	var n int
+	s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM envelopes WHERE code = ?`, code).Scan(&n)
+	return n
+}
