@@ -34,6 +34,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	inFlight map[string]bool // kiosk/key of requests being stored
+	write    sync.Mutex      // one batch transaction at a time
 }
 
 // Options tune a portal.
