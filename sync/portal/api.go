@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -125,7 +126,6 @@ func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 		fail(w, http.StatusInternalServerError, "authentication failed")
 		return 0, false
 	}
-	s.db.ExecContext(r.Context(), `UPDATE kiosks SET last_seen = ? WHERE id = ?`, time.Now().UTC().Format(time.RFC3339), id)
 	return id, true
 }
 
@@ -161,17 +161,17 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, BatchReply{Results: results})
 }
 
-// storeBatch stores a batch in one transaction: one fsync for up to 50
-// envelopes. Writers take turns on a mutex rather than in SQLite's busy
-// loop, which sleeps and lets a late writer overtake an early one.
+// storeBatch stores a batch through the group committer: batches that
+// arrive together share one transaction and one fsync, so 200 kiosks
+// sending at once wait for a few commits, not for 200.
 func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope) ([]ItemResult, error) {
-	results := make([]ItemResult, len(envs))
+	job := &commitJob{kiosk: kiosk, envs: envs, results: make([]ItemResult, len(envs)), done: make(chan error, 1)}
 	var mine []string
 	s.mu.Lock()
 	for i, e := range envs {
 		flight := strconv.FormatInt(kiosk, 10) + "/" + e.ID
 		if s.inFlight[flight] {
-			results[i] = ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
+			job.results[i] = ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
 			continue
 		}
 		s.inFlight[flight] = true
@@ -185,23 +185,81 @@ func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelo
 		}
 		s.mu.Unlock()
 	}()
-
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+	select {
+	case s.commits <- job:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// The job runs to its end even if the kiosk hangs up: it is idempotent,
+	// and the in-flight marks must stay until it has.
+	if err := <-job.done; err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	for i, e := range envs {
-		if results[i].Status == http.StatusConflict {
-			continue
+	return job.results, nil
+}
+
+// commitJob is one batch waiting for the group committer.
+type commitJob struct {
+	kiosk   int64
+	envs    []seal.Envelope
+	results []ItemResult // 409s filled in before; the rest by the committer
+	done    chan error
+}
+
+// maxGroup bounds how many batches share one transaction.
+const maxGroup = 64
+
+// committer runs until commits is closed, storing groups of waiting
+// batches in one transaction each.
+func (s *Server) committer() {
+	defer close(s.committerDone)
+	for job := range s.commits {
+		group := []*commitJob{job}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case j, ok := <-s.commits:
+				if !ok {
+					break gather
+				}
+				group = append(group, j)
+			default:
+				break gather
+			}
 		}
-		if results[i], err = s.store(ctx, tx, kiosk, e); err != nil {
-			return nil, err
+		err := s.commitGroup(group)
+		for _, j := range group {
+			j.done <- err
 		}
 	}
-	return results, tx.Commit()
+}
+
+func (s *Server) commitGroup(group []*commitJob) error {
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	seen := time.Now().UTC().Format(time.RFC3339)
+	kiosks := map[int64]bool{}
+	for _, j := range group {
+		for i, e := range j.envs {
+			if j.results[i].Status == http.StatusConflict {
+				continue
+			}
+			if j.results[i], err = s.store(ctx, tx, j.kiosk, e); err != nil {
+				return err
+			}
+		}
+		kiosks[j.kiosk] = true
+	}
+	for k := range kiosks {
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, seen, k); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // DecodeBatch parses and checks a batch body. It is what a kiosk's request
@@ -272,14 +330,35 @@ func (s *Server) store(ctx context.Context, tx *sql.Tx, kiosk int64, e seal.Enve
 	return ItemResult{ID: e.ID, Status: status, Error: msg}, nil
 }
 
+type protectedHeader struct {
+	Alg string `json:"alg"`
+	Enc string `json:"enc"`
+	Kid string `json:"kid"`
+}
+
+// jweHeader reads the protected header of a compact JWE: at ingest the
+// portal only checks it; decryption happens at export.
+func jweHeader(compact string) (protectedHeader, error) {
+	var h protectedHeader
+	parts := strings.Split(compact, ".")
+	if len(parts) != 5 {
+		return h, errors.New("not compact JWE")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return h, err
+	}
+	return h, json.Unmarshal(raw, &h)
+}
+
 // refuse says why an envelope can never be stored ("" when it can).
 func (s *Server) refuse(ctx context.Context, tx *sql.Tx, e seal.Envelope) string {
-	obj, err := jose.ParseEncrypted(e.JWE, []jose.KeyAlgorithm{jose.RSA_OAEP_256}, []jose.ContentEncryption{jose.A256GCM})
-	if err != nil {
+	hdr, err := jweHeader(e.JWE)
+	if err != nil || hdr.Alg != string(jose.RSA_OAEP_256) || hdr.Enc != string(jose.A256GCM) {
 		return "not a JWE sealed with RSA-OAEP-256 and A256GCM"
 	}
-	if obj.Header.KeyID != s.kid {
-		return "unknown key id " + strconv.Quote(obj.Header.KeyID)
+	if hdr.Kid != s.kid {
+		return "unknown key id " + strconv.Quote(hdr.Kid)
 	}
 	if _, err := refcode.Parse(e.Code); err != nil {
 		return "invalid reference code"

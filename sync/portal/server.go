@@ -34,7 +34,9 @@ type Server struct {
 
 	mu       sync.Mutex
 	inFlight map[string]bool // kiosk/key of requests being stored
-	write    sync.Mutex      // one batch transaction at a time
+
+	commits       chan *commitJob // batches for the group committer
+	committerDone chan struct{}
 }
 
 // Options tune a portal.
@@ -68,12 +70,19 @@ func New(dataDir string, opt Options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
-		inFlight: map[string]bool{}}, nil
+	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
+		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), committerDone: make(chan struct{})}
+	go s.committer()
+	return s, nil
 }
 
-// Close releases the portal's database.
-func (s *Server) Close() error { return s.db.Close() }
+// Close stops the committer and releases the portal's database. Requests
+// must have ended (the HTTP server shut down) before.
+func (s *Server) Close() error {
+	close(s.commits)
+	<-s.committerDone
+	return s.db.Close()
+}
 
 // Handler routes the portal's HTTP API.
 func (s *Server) Handler() http.Handler {
