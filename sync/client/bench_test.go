@@ -171,4 +171,3 @@ func BenchmarkPortal200Kiosks(b *testing.B) {
 		b.StartTimer()
 	}
 }
-

@@ -128,9 +128,13 @@ func (o *Outbox) Claim(ctx context.Context, max, maxBytes int) ([]seal.Envelope,
 		return nil, fmt.Errorf("outbox claim: %w", err)
 	}
 	now := o.now().UTC().Format(time.RFC3339Nano)
+	mark, err := tx.PrepareContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", err)
+	}
+	defer mark.Close()
 	for _, e := range out {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
-			Sending, now, e.ID); err != nil {
+		if _, err := mark.ExecContext(ctx, Sending, now, e.ID); err != nil {
 			return nil, fmt.Errorf("outbox claim: %w", err)
 		}
 	}
@@ -155,21 +159,19 @@ func (o *Outbox) Settle(ctx context.Context, results []Result, retryAt time.Time
 	}
 	defer tx.Rollback()
 	now := o.now().UTC().Format(time.RFC3339Nano)
+	// One statement for every outcome: acknowledged and dead keep next_at.
+	upd, err := tx.PrepareContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, next_at = COALESCE(?, next_at), updated_at = ?
+		WHERE id = ? AND state = ?`)
+	if err != nil {
+		return fmt.Errorf("outbox settle: %w", err)
+	}
+	defer upd.Close()
 	for _, r := range results {
-		var q string
-		var args []any
-		switch r.Outcome {
-		case Acknowledged:
-			q, args = `UPDATE outbox SET state = ?, last_error = '', updated_at = ? WHERE id = ? AND state = ?`,
-				[]any{Acknowledged, now, r.ID, Sending}
-		case Dead:
-			q, args = `UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = ?`,
-				[]any{Dead, r.Reason, now, r.ID, Sending}
-		default:
-			q, args = `UPDATE outbox SET state = ?, last_error = ?, next_at = ?, updated_at = ? WHERE id = ? AND state = ?`,
-				[]any{Queued, r.Reason, retryAt.UnixMilli(), now, r.ID, Sending}
+		state, next := r.Outcome, any(nil)
+		if state != Acknowledged && state != Dead {
+			state, next = Queued, retryAt.UnixMilli()
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := upd.ExecContext(ctx, state, r.Reason, next, now, r.ID, Sending); err != nil {
 			return fmt.Errorf("outbox settle %s: %w", r.ID, err)
 		}
 	}

@@ -241,6 +241,11 @@ func (s *Server) commitGroup(group []*commitJob) error {
 		return err
 	}
 	defer tx.Rollback()
+	st, err := prepare(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer st.close()
 	seen := time.Now().UTC().Format(time.RFC3339)
 	kiosks := map[int64]bool{}
 	for _, j := range group {
@@ -248,7 +253,7 @@ func (s *Server) commitGroup(group []*commitJob) error {
 			if j.results[i].Status == http.StatusConflict {
 				continue
 			}
-			if j.results[i], err = s.store(ctx, tx, j.kiosk, e); err != nil {
+			if j.results[i], err = s.store(ctx, st, j.kiosk, e); err != nil {
 				return err
 			}
 		}
@@ -295,39 +300,77 @@ func bodyHash(e seal.Envelope) string {
 // store applies IETF Idempotency-Key semantics per envelope, keyed by
 // (kiosk, envelope id): a replay gets the first answer, the same key with
 // another body gets 422, a key still being stored gets 409.
-func (s *Server) store(ctx context.Context, tx *sql.Tx, kiosk int64, e seal.Envelope) (ItemResult, error) {
+func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envelope) (ItemResult, error) {
 	hash := bodyHash(e)
 	var prevHash, prevErr string
 	var prevStatus int
-	err := tx.QueryRowContext(ctx, `SELECT body_hash, status, error FROM idempotency WHERE kiosk_id = ? AND key = ?`,
-		kiosk, e.ID).Scan(&prevHash, &prevStatus, &prevErr)
+	err := st.findKey.QueryRowContext(ctx, kiosk, e.ID).Scan(&prevHash, &prevStatus, &prevErr)
 	switch {
 	case err == nil && prevHash != hash:
 		return ItemResult{ID: e.ID, Status: http.StatusUnprocessableEntity, Error: "idempotency key reused with a different body"},
-			s.count(ctx, tx, "key_reuse_refused")
+			st.count(ctx, "key_reuse_refused")
 	case err == nil:
-		return ItemResult{ID: e.ID, Status: prevStatus, Error: prevErr, Replayed: true}, s.count(ctx, tx, "replays")
+		return ItemResult{ID: e.ID, Status: prevStatus, Error: prevErr, Replayed: true}, st.count(ctx, "replays")
 	case !errors.Is(err, sql.ErrNoRows):
 		return ItemResult{}, err
 	}
 
 	status, msg := http.StatusCreated, ""
-	if reason := s.refuse(ctx, tx, e); reason != "" {
+	if reason := s.refuse(ctx, st, e); reason != "" {
 		status, msg = http.StatusUnprocessableEntity, reason
-		s.count(ctx, tx, "refused")
-	} else {
-		_, err = tx.ExecContext(ctx, `INSERT INTO envelopes (kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')`, kiosk, e.ID, e.Code, e.Service,
-			e.Created.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE)
-		if err != nil {
+		if err := st.count(ctx, "refused"); err != nil {
 			return ItemResult{}, err
 		}
+	} else if _, err := st.insertEnvelope.ExecContext(ctx, kiosk, e.ID, e.Code, e.Service,
+		e.Created.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE); err != nil {
+		return ItemResult{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (kiosk_id, key, body_hash, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		kiosk, e.ID, hash, status, msg, time.Now().UTC().Format(time.RFC3339)); err != nil {
+	if _, err := st.insertKey.ExecContext(ctx, kiosk, e.ID, hash, status, msg, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return ItemResult{}, err
 	}
 	return ItemResult{ID: e.ID, Status: status, Error: msg}, nil
+}
+
+// stmts are the statements of one group commit, prepared once for all its
+// envelopes.
+type stmts struct {
+	findKey, codeUsed, insertEnvelope, insertKey, counter *sql.Stmt
+}
+
+func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
+	st := &stmts{}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&st.findKey, `SELECT body_hash, status, error FROM idempotency WHERE kiosk_id = ? AND key = ?`},
+		{&st.codeUsed, `SELECT COUNT(*) FROM envelopes WHERE code = ?`},
+		{&st.insertEnvelope, `INSERT INTO envelopes (kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')`},
+		{&st.insertKey, `INSERT INTO idempotency (kiosk_id, key, body_hash, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&st.counter, `INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		*p.dst = stmt
+	}
+	return st, nil
+}
+
+func (st *stmts) close() {
+	for _, s := range []*sql.Stmt{st.findKey, st.codeUsed, st.insertEnvelope, st.insertKey, st.counter} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func (st *stmts) count(ctx context.Context, name string) error {
+	_, err := st.counter.ExecContext(ctx, name)
+	return err
 }
 
 type protectedHeader struct {
@@ -352,7 +395,7 @@ func jweHeader(compact string) (protectedHeader, error) {
 }
 
 // refuse says why an envelope can never be stored ("" when it can).
-func (s *Server) refuse(ctx context.Context, tx *sql.Tx, e seal.Envelope) string {
+func (s *Server) refuse(ctx context.Context, st *stmts, e seal.Envelope) string {
 	hdr, err := jweHeader(e.JWE)
 	if err != nil || hdr.Alg != string(jose.RSA_OAEP_256) || hdr.Enc != string(jose.A256GCM) {
 		return "not a JWE sealed with RSA-OAEP-256 and A256GCM"
@@ -364,9 +407,9 @@ func (s *Server) refuse(ctx context.Context, tx *sql.Tx, e seal.Envelope) string
 		return "invalid reference code"
 	}
 	var n int
-	tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM envelopes WHERE code = ?`, e.Code).Scan(&n)
+	st.codeUsed.QueryRowContext(ctx, e.Code).Scan(&n)
 	if n > 0 {
-		s.count(ctx, tx, "duplicates_refused")
+		st.count(ctx, "duplicates_refused")
 		return "reference code already in use"
 	}
 	return ""

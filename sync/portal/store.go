@@ -240,12 +240,6 @@ func (s *Server) Stats(ctx context.Context) (map[string]int, error) {
 	return out, nil
 }
 
-func (s *Server) count(ctx context.Context, tx *sql.Tx, name string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
-		ON CONFLICT(name) DO UPDATE SET value = value + 1`, name)
-	return err
-}
-
 // CountCode says how many stored envelopes carry code (0 or 1: the column
 // is unique; tests use it to prove exactly-once delivery).
 func (s *Server) CountCode(ctx context.Context, code string) int {
