@@ -69,11 +69,15 @@ test: deps-test vet
 	$(GO) test -count=1 ./...
 
 # Benchmarks: start-up time and memory of the real kiosk under Xvfb
-# (BENCHTIME starts, 5 by default: BENCHTIME=20x runs longer), then the
-# counters and the print jobs (bytes on the wire, serial time, encoding).
+# (BENCHTIME starts, 5 by default: BENCHTIME=20x runs longer), the counters
+# and the print jobs (bytes on the wire, serial time, encoding), then sync:
+# enqueue latency, draining DRAIN_N (10,000) envelopes batched and one by
+# one, and 200 concurrent kiosks at the portal.
 bench: deps-test
 	$(GO) test -run '^$$' -bench Startup -benchtime $(BENCHTIME) ./app
-	$(GO) test -run '^$$' -bench . -skip Startup ./...
+	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue' ./...
+	$(GO) test -run '^$$' -bench Enqueue -benchtime 2000x ./sync/client
+	$(GO) test -run '^$$' -bench 'Drain|200Kiosks' -benchtime 1x ./sync/client
 
 # Every fuzz target for FUZZTIME each (FUZZTIME=10m runs longer). The seed
 # corpora in testdata/fuzz also run in every `make test`.

@@ -249,3 +249,13 @@ func TestDemoShowsThePrintedTicket(t *testing.T) {
 		t.Error("the demo does not show the printed page beside the number")
 	}
 }
+
+func TestStartScreenSaysQuietlyWhetherThePortalIsReachable(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.k.SetSyncStatus(SyncStatus{Known: true, Online: true, Waiting: 0})
+	v.expect("Verbunden mit dem Rathaus. Noch zu senden: 0")
+	v.k.SetSyncStatus(SyncStatus{Known: true, Online: false, Waiting: 3})
+	v.expect("Gerade keine Verbindung zum Rathaus. Ihre Anliegen werden sicher hier gespeichert und später gesendet (wartend: 3).")
+	// Nothing blocks a resident: the tiles are all still there.
+	v.expect("Wartenummer ziehen", "Informationen")
+}

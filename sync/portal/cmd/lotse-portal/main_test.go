@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+	"lotse/sync/sqlitedb"
+)
+
+func TestStaffCommands(t *testing.T) {
+	data := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"enroll-code", "--data", data}, &out, &errb); code != 0 {
+		t.Fatalf("enroll-code: %d %s", code, errb.String())
+	}
+	enrollCode := strings.TrimSpace(out.String())
+
+	// A kiosk enrols with that code and submits through a portal on the
+	// same data folder.
+	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := client.Enroll(ctx, db, srv.URL, enrollCode, "Kiosk 1", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := outbox.Open(ctx, db)
+	c, _ := client.New(ctx, db, ob, client.Options{})
+	code, err := client.Submit(ctx, c.Identity(), ob, "sperrmuell", map[string]string{"name": "Erika Mustermann"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.Submit(ctx, c.Identity(), ob, "selftest", map[string]string{"probe": "1"}, true)
+	if _, err := c.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	p.Close()
+
+	out.Reset()
+	dir := filepath.Join(t.TempDir(), "export")
+	if code := run([]string{"export", "--data", data, "--since", time.Now().Add(-time.Hour).Format(time.RFC3339), "--out", dir}, &out, &errb); code != 0 {
+		t.Fatalf("export: %s", errb.String())
+	}
+	if !strings.HasPrefix(out.String(), "1 submissions") {
+		t.Errorf("export: %q (the test submission must not be exported)", out.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, code+".json"))
+	if err != nil || !strings.Contains(string(b), "Erika Mustermann") {
+		t.Fatalf("exported file: %v %s", err, b)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, code+".json")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("export readable by others: %v", fi.Mode())
+	}
+
+	if code := run([]string{"decide", code, "reject", "--reason", "Bitte persönlich vorsprechen", "--data", data}, &out, &errb); code != 0 {
+		t.Fatalf("decide: %s", errb.String())
+	}
+	out.Reset()
+	run([]string{"stats", "--data", data}, &out, &errb)
+	var st map[string]int
+	json.Unmarshal(out.Bytes(), &st)
+	if st["envelopes"] != 2 || st["rejected"] != 1 || st["kiosks"] != 1 {
+		t.Errorf("stats %s", out.String())
+	}
+	if code := run([]string{"revoke", "1", "--data", data}, &out, &errb); code != 0 {
+		t.Fatalf("revoke: %s", errb.String())
+	}
+	out.Reset()
+	run([]string{"stats", "--data", data}, &out, &errb)
+	json.Unmarshal(out.Bytes(), &st)
+	if st["kiosks"] != 0 {
+		t.Errorf("revoked kiosk still counted: %s", out.String())
+	}
+	if code := run([]string{"decide", "LT-2222-2222", "maybe", "--data", data}, &out, &errb); code != 2 {
+		t.Errorf("decide maybe: exit %d", code)
+	}
+}
