@@ -60,33 +60,43 @@ func loadConfig(path string) (config.Config, error) {
 	return c, err
 }
 
+// openKiosk loads the configuration and opens the kiosk's database for the
+// command cmd. On failure it has told the user and returns the exit code.
+func openKiosk(cmd, cfgPath string, demo bool, stderr io.Writer) (config.Config, *sql.DB, *outbox.Outbox, int) {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return cfg, nil, nil, 2
+	}
+	db, out, err := kioskStore(cfg, demo)
+	if err != nil {
+		fmt.Fprintf(stderr, "lotse %s: %v\n", cmd, err)
+		return cfg, nil, nil, 1
+	}
+	return cfg, db, out, 0
+}
+
 func runEnroll(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath, demo := commonFlags(fs)
 	url := fs.String("portal", "", "the portal's address, e.g. https://portal.musterstadt.de")
-	code := fs.String("code", "", "the one-time code from lotse-portal enroll-code")
+	enrollCode := fs.String("code", "", "the one-time code from lotse-portal enroll-code")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *url == "" || *code == "" {
+	if *url == "" || *enrollCode == "" {
 		fmt.Fprintln(stderr, "lotse enroll: --portal and --code are required")
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 2
-	}
-	db, _, err := kioskStore(cfg, *demo)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse enroll:", err)
-		return 1
+	cfg, db, _, code := openKiosk("enroll", *cfgPath, *demo, stderr)
+	if code != 0 {
+		return code
 	}
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	id, err := client.Enroll(ctx, db, *url, *code, cfg.Kiosk.Name, clientOptions(cfg))
+	id, err := client.Enroll(ctx, db, *url, *enrollCode, cfg.Kiosk.Name, clientOptions(cfg))
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse enroll:", err)
 		return 1
@@ -106,15 +116,9 @@ func runOutbox(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 2
-	}
-	db, out, err := kioskStore(cfg, *demo)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse outbox:", err)
-		return 1
+	_, db, out, code := openKiosk("outbox", *cfgPath, *demo, stderr)
+	if code != 0 {
+		return code
 	}
 	defer db.Close()
 	counts, err := out.Counts(context.Background())
@@ -145,15 +149,9 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 2
-	}
-	db, out, err := kioskStore(cfg, *demo)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse sync:", err)
-		return 1
+	cfg, db, out, code := openKiosk("sync", *cfgPath, *demo, stderr)
+	if code != 0 {
+		return code
 	}
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
