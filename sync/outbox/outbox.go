@@ -51,6 +51,9 @@ var migrations = []string{
 	);
 	CREATE INDEX outbox_due ON outbox (state, next_at);
 	CREATE TABLE outbox_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL)`,
+	// Claim reads the queue oldest first: with thousands waiting, an index
+	// in that order saves sorting them all for every batch.
+	`CREATE INDEX outbox_queue ON outbox (state, created_at, id)`,
 }
 
 // Outbox is the queue in the kiosk's SQLite file.
