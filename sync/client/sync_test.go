@@ -123,7 +123,7 @@ func TestSubmitDrainDecideAndPullBack(t *testing.T) {
 		t.Fatalf("outbox after changes %v", c)
 	}
 	var withCipher int
-	k.db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE code IN (?, ?) AND jwe IS NOT NULL`, codes[0], codes[1]).Scan(&withCipher)
+	k.db.QueryRow(`SELECT COUNT(*) FROM outbox o JOIN outbox_jwe j ON j.id = o.id WHERE o.code IN (?, ?)`, codes[0], codes[1]).Scan(&withCipher)
 	if withCipher != 0 {
 		t.Error("ciphertext of decided cases kept past retention 0")
 	}

@@ -35,6 +35,8 @@ const (
 var States = []string{Queued, Sending, Acknowledged, Accepted, Rejected, Dead}
 
 var migrations = []string{
+	// The ciphertext lives in its own table: state changes then rewrite a
+	// small row, not a page of JWE, twice per envelope.
 	`CREATE TABLE outbox (
 		id          TEXT PRIMARY KEY, -- UUID, also the idempotency key
 		service     TEXT NOT NULL,
@@ -42,18 +44,19 @@ var migrations = []string{
 		created_at  TEXT NOT NULL,    -- UTC RFC 3339
 		test        INTEGER NOT NULL,
 		size        INTEGER NOT NULL,
-		jwe         TEXT,             -- ciphertext; NULL once the case is decided and retention passed
 		state       TEXT NOT NULL,
 		attempts    INTEGER NOT NULL DEFAULT 0,
 		next_at     INTEGER NOT NULL DEFAULT 0, -- unix ms of the next attempt
 		last_error  TEXT NOT NULL DEFAULT '',
 		updated_at  TEXT NOT NULL
 	);
-	CREATE INDEX outbox_due ON outbox (state, next_at);
+	-- Claim reads the queue oldest first.
+	CREATE INDEX outbox_queue ON outbox (state, created_at, id);
+	CREATE TABLE outbox_jwe (
+		id  TEXT PRIMARY KEY REFERENCES outbox (id),
+		jwe TEXT NOT NULL -- deleted once the case is decided and retention passed
+	);
 	CREATE TABLE outbox_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL)`,
-	// Claim reads the queue oldest first: with thousands waiting, an index
-	// in that order saves sorting them all for every batch.
-	`CREATE INDEX outbox_queue ON outbox (state, created_at, id)`,
 }
 
 // Outbox is the queue in the kiosk's SQLite file.
@@ -85,13 +88,24 @@ var ErrDuplicateCode = errors.New("reference code already in the outbox")
 // Enqueue stores e. It returns only once the row is committed to disk.
 func (o *Outbox) Enqueue(ctx context.Context, e seal.Envelope) error {
 	now := o.now().UTC().Format(time.RFC3339Nano)
-	_, err := o.db.ExecContext(ctx, `INSERT INTO outbox (id, service, code, created_at, test, size, jwe, state, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.Service, e.Code, e.Created.UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE, Queued, now)
+	tx, err := o.db.BeginTx(ctx, nil)
 	if err != nil {
-		if isUnique(err, "outbox.code") {
-			return ErrDuplicateCode
-		}
+		return fmt.Errorf("outbox enqueue: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (id, service, code, created_at, test, size, state, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.Service, e.Code, e.Created.UTC().Format(time.RFC3339Nano), e.Test, e.Size, Queued, now)
+	if isUnique(err, "outbox.code") {
+		return ErrDuplicateCode
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO outbox_jwe (id, jwe) VALUES (?, ?)`, e.ID, e.JWE)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
 		return fmt.Errorf("outbox enqueue: %w", err)
 	}
 	return nil
@@ -105,8 +119,9 @@ func (o *Outbox) Claim(ctx context.Context, max, maxBytes int) ([]seal.Envelope,
 		return nil, fmt.Errorf("outbox claim: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id, service, code, created_at, test, size, jwe FROM outbox
-		WHERE state = ? AND next_at <= ? ORDER BY created_at, id LIMIT ?`, Queued, o.now().UnixMilli(), max)
+	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.service, o.code, o.created_at, o.test, o.size, j.jwe
+		FROM outbox o JOIN outbox_jwe j ON j.id = o.id
+		WHERE o.state = ? AND o.next_at <= ? ORDER BY o.created_at, o.id LIMIT ?`, Queued, o.now().UnixMilli(), max)
 	if err != nil {
 		return nil, fmt.Errorf("outbox claim: %w", err)
 	}
@@ -212,8 +227,8 @@ func (o *Outbox) ApplyChanges(ctx context.Context, changes []Change, cursor stri
 	}
 	// Decided cases keep their ciphertext only as long as retention says.
 	cutoff := o.now().Add(-o.Retention).UTC().Format(time.RFC3339Nano)
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET jwe = NULL WHERE state IN (?, ?) AND updated_at <= ? AND jwe IS NOT NULL`,
-		Accepted, Rejected, cutoff); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_jwe WHERE id IN
+		(SELECT id FROM outbox WHERE state IN (?, ?) AND updated_at <= ?)`, Accepted, Rejected, cutoff); err != nil {
 		return fmt.Errorf("outbox retention: %w", err)
 	}
 	return tx.Commit()
