@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 	"lotse/devices/reader"
@@ -57,7 +56,7 @@ func runDevice(args []string, stdout, stderr io.Writer) int {
 		}
 		return true
 	}
-	profiles, err := escpos.LoadProfiles(assets.FS, "printers")
+	profiles, err := escpos.Builtin()
 	if err != nil {
 		return fail(err)
 	}

@@ -156,7 +156,7 @@ func (c *Config) Validate(path string) error {
 var printerProfiles = mustProfiles()
 
 func mustProfiles() escpos.Profiles {
-	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	ps, err := escpos.Builtin()
 	if err != nil {
 		panic(err) // embedded files, checked by the tests
 	}

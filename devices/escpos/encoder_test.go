@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"lotse/assets"
 	"lotse/devices/escpos"
 )
 
 func profile(t testing.TB, id string) escpos.Profile {
 	t.Helper()
-	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	ps, err := escpos.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/encoding/charmap"
 	"gopkg.in/yaml.v3"
+
+	"lotse/assets"
 )
 
 // Profile describes one printer model in the escpos-printer-db format.
@@ -190,4 +193,16 @@ func (ps Profiles) Get(id string) (Profile, error) {
 	}
 	sort.Strings(ids)
 	return Profile{}, fmt.Errorf("unknown printer profile %q (known: %s)", id, strings.Join(ids, ", "))
+}
+
+var (
+	builtinOnce sync.Once
+	builtin     Profiles
+	builtinErr  error
+)
+
+// Builtin returns the profiles shipped in assets/printers.
+func Builtin() (Profiles, error) {
+	builtinOnce.Do(func() { builtin, builtinErr = LoadProfiles(assets.FS, "printers") })
+	return builtin, builtinErr
 }

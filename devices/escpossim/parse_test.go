@@ -5,13 +5,12 @@ import (
 	"reflect"
 	"testing"
 
-	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 )
 
 var tmT20 = func() escpos.Profile {
-	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	ps, err := escpos.Builtin()
 	if err != nil {
 		panic(err)
 	}

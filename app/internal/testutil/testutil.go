@@ -45,7 +45,7 @@ func DB(t testing.TB) *sql.DB {
 // Profile returns an embedded printer profile.
 func Profile(t testing.TB, id string) escpos.Profile {
 	t.Helper()
-	ps, err := escpos.LoadProfiles(assets.FS, "printers")
+	ps, err := escpos.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
