@@ -45,6 +45,9 @@ type Options struct {
 	Timeout time.Duration
 	// BatchSize and BatchBytes bound one request (50 and 5 MB by default).
 	BatchSize, BatchBytes int
+	// Probe is how often Run looks for the portal while offline (5 s by
+	// default); when it answers, everything queued is retried at once.
+	Probe time.Duration
 }
 
 // Client syncs one kiosk's outbox with its portal.
@@ -55,12 +58,11 @@ type Client struct {
 	http *resty.Client
 	opt  Options
 
-	mu        sync.Mutex
-	failures  int       // consecutive failed attempts
-	online    bool      // the last request reached the portal
-	lastSync  time.Time // the last successful exchange
-	wake      chan struct{}
-	sleepFunc func(ctx context.Context, d time.Duration) // tests shorten waits
+	mu       sync.Mutex
+	failures int       // consecutive failed attempts
+	online   bool      // the last request reached the portal
+	lastSync time.Time // the last successful exchange
+	wake     chan struct{}
 }
 
 // New returns a client for an enrolled kiosk.
@@ -79,8 +81,11 @@ func New(ctx context.Context, db *sql.DB, out *outbox.Outbox, opt Options) (*Cli
 	if opt.BatchBytes == 0 {
 		opt.BatchBytes = portal.MaxBatchBytes - 64<<10 // room for the JSON around the envelopes
 	}
+	if opt.Probe == 0 {
+		opt.Probe = 5 * time.Second
+	}
 	hc.SetBaseURL(id.Portal).SetAuthToken(id.Token)
-	return &Client{db: db, out: out, id: id, http: hc, opt: opt, wake: make(chan struct{}, 1), sleepFunc: sleepCtx}, nil
+	return &Client{db: db, out: out, id: id, http: hc, opt: opt, wake: make(chan struct{}, 1)}, nil
 }
 
 func newHTTP(opt Options) (*resty.Client, error) {
@@ -392,8 +397,8 @@ func (c *Client) Run(ctx context.Context) {
 		if !c.Status().Online {
 			// Offline: look for the network every few seconds and retry
 			// at once when it is back, whatever the backoff said.
-			wait = min(wait, 5*time.Second)
-			c.sleepFunc(ctx, wait)
+			wait = min(wait, c.opt.Probe)
+			sleepCtx(ctx, wait)
 			if c.healthy(ctx) {
 				c.mu.Lock()
 				c.failures = 0
