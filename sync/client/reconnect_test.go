@@ -68,7 +68,7 @@ func TestRetryAtOnceWhenTheNetworkReturns(t *testing.T) {
 		if e.State == outbox.Acknowledged {
 			break
 		}
-		if time.Now().After(due) {
+		if time.Now().After(due.Add(-2 * time.Second)) {
 			t.Fatalf("waited for the backoff although the network was back: %+v", e)
 		}
 		time.Sleep(20 * time.Millisecond)
