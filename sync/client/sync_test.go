@@ -178,8 +178,15 @@ func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
 	if r := post(portal.Batch{Envelopes: []seal.Envelope{changed}}); r.Results[0].Status != 422 {
 		t.Fatalf("same key, other body: %+v", r)
 	}
-	if s, _ := p.Stats(context.Background()); s["envelopes"] != 1 {
-		t.Fatalf("portal holds %d envelopes", s["envelopes"])
+	// Another envelope with a code already in use is refused for good.
+	k.submit(t, 2)
+	more, _ := k.out.Claim(context.Background(), 10, 1<<20)
+	more[0].Code = envs[0].Code
+	if r := post(portal.Batch{Envelopes: more}); r.Results[0].Status != 422 || r.Results[0].Error != "reference code already in use" {
+		t.Fatalf("duplicate code: %+v", r)
+	}
+	if s, _ := p.Stats(context.Background()); s["envelopes"] != 1 || s["duplicates_refused"] != 1 {
+		t.Fatalf("portal stats %v", s)
 	}
 }
 

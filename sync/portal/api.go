@@ -17,6 +17,7 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+	"github.com/mattn/go-sqlite3"
 
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
@@ -315,15 +316,27 @@ func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envel
 		return ItemResult{}, err
 	}
 
-	status, msg := http.StatusCreated, ""
-	if reason := s.refuse(ctx, st, e); reason != "" {
-		status, msg = http.StatusUnprocessableEntity, reason
+	status, msg := http.StatusCreated, s.refuse(e)
+	if msg == "" {
+		// The code column is unique: a code another envelope holds fails
+		// the insert, which is cheaper than looking first.
+		_, err := st.insertEnvelope.ExecContext(ctx, kiosk, e.ID, e.Code, e.Service,
+			e.Created.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE)
+		switch {
+		case isUniqueCode(err):
+			msg = "reference code already in use"
+			if err := st.count(ctx, "duplicates_refused"); err != nil {
+				return ItemResult{}, err
+			}
+		case err != nil:
+			return ItemResult{}, err
+		}
+	}
+	if msg != "" {
+		status = http.StatusUnprocessableEntity
 		if err := st.count(ctx, "refused"); err != nil {
 			return ItemResult{}, err
 		}
-	} else if _, err := st.insertEnvelope.ExecContext(ctx, kiosk, e.ID, e.Code, e.Service,
-		e.Created.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE); err != nil {
-		return ItemResult{}, err
 	}
 	if _, err := st.insertKey.ExecContext(ctx, kiosk, e.ID, hash, status, msg, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return ItemResult{}, err
@@ -334,7 +347,7 @@ func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envel
 // stmts are the statements of one group commit, prepared once for all its
 // envelopes.
 type stmts struct {
-	findKey, codeUsed, insertEnvelope, insertKey, counter *sql.Stmt
+	findKey, insertEnvelope, insertKey, counter *sql.Stmt
 }
 
 func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
@@ -344,7 +357,6 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 		sql string
 	}{
 		{&st.findKey, `SELECT body_hash, status, error FROM idempotency WHERE kiosk_id = ? AND key = ?`},
-		{&st.codeUsed, `SELECT COUNT(*) FROM envelopes WHERE code = ?`},
 		{&st.insertEnvelope, `INSERT INTO envelopes (kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')`},
 		{&st.insertKey, `INSERT INTO idempotency (kiosk_id, key, body_hash, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?)`},
@@ -361,7 +373,7 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 }
 
 func (st *stmts) close() {
-	for _, s := range []*sql.Stmt{st.findKey, st.codeUsed, st.insertEnvelope, st.insertKey, st.counter} {
+	for _, s := range []*sql.Stmt{st.findKey, st.insertEnvelope, st.insertKey, st.counter} {
 		if s != nil {
 			s.Close()
 		}
@@ -395,7 +407,7 @@ func jweHeader(compact string) (protectedHeader, error) {
 }
 
 // refuse says why an envelope can never be stored ("" when it can).
-func (s *Server) refuse(ctx context.Context, st *stmts, e seal.Envelope) string {
+func (s *Server) refuse(e seal.Envelope) string {
 	hdr, err := jweHeader(e.JWE)
 	if err != nil || hdr.Alg != string(jose.RSA_OAEP_256) || hdr.Enc != string(jose.A256GCM) {
 		return "not a JWE sealed with RSA-OAEP-256 and A256GCM"
@@ -405,12 +417,6 @@ func (s *Server) refuse(ctx context.Context, st *stmts, e seal.Envelope) string 
 	}
 	if _, err := refcode.Parse(e.Code); err != nil {
 		return "invalid reference code"
-	}
-	var n int
-	st.codeUsed.QueryRowContext(ctx, e.Code).Scan(&n)
-	if n > 0 {
-		st.count(ctx, "duplicates_refused")
-		return "reference code already in use"
 	}
 	return ""
 }
@@ -470,4 +476,10 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 		"rejected": {"Ihr Anliegen konnte so nicht angenommen werden.", "Bitte kommen Sie zum Schalter im Bürgerbüro. Dort hilft man Ihnen weiter."},
 	}[state]
 	pageTmpl.Execute(w, page{Title: "Vorgang " + code, Lines: lines})
+}
+
+// isUniqueCode reports the envelopes.code UNIQUE constraint failing.
+func isUniqueCode(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique && strings.Contains(se.Error(), "envelopes.code")
 }

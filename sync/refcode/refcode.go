@@ -51,13 +51,15 @@ func check(s string) byte {
 	return Alphabet[(32-sum%32)%32]
 }
 
+var separators = strings.NewReplacer(" ", "", "-", "")
+
 // ErrInvalid means the text is not a reference code.
 var ErrInvalid = errors.New("not a valid reference code")
 
 // Parse normalises what a resident typed or a scanner read ("lt 7k3m 9qpd")
 // and checks it.
 func Parse(s string) (string, error) {
-	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
+	s = strings.ToUpper(separators.Replace(strings.TrimSpace(s)))
 	s = strings.TrimPrefix(s, "LT")
 	if len(s) != 8 {
 		return "", ErrInvalid
