@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"lotse/sync/seal"
@@ -145,16 +146,17 @@ func (o *Outbox) Claim(ctx context.Context, max, maxBytes int) ([]seal.Envelope,
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("outbox claim: %w", err)
 	}
-	now := o.now().UTC().Format(time.RFC3339Nano)
-	mark, err := tx.PrepareContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return nil, fmt.Errorf("outbox claim: %w", err)
+	if len(out) == 0 {
+		return nil, nil
 	}
-	defer mark.Close()
-	for _, e := range out {
-		if _, err := mark.ExecContext(ctx, Sending, now, e.ID); err != nil {
-			return nil, fmt.Errorf("outbox claim: %w", err)
-		}
+	ids := make([]any, len(out))
+	for i, e := range out {
+		ids[i] = e.ID
+	}
+	args := append([]any{Sending, o.now().UTC().Format(time.RFC3339Nano)}, ids...)
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id IN (`+
+		placeholders(len(ids))+`)`, args...); err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", err)
 	}
 	return out, tx.Commit()
 }
@@ -177,7 +179,8 @@ func (o *Outbox) Settle(ctx context.Context, results []Result, retryAt time.Time
 	}
 	defer tx.Rollback()
 	now := o.now().UTC().Format(time.RFC3339Nano)
-	// One statement for every outcome: acknowledged and dead keep next_at.
+	// The common case, a batch acknowledged, is one statement.
+	var acked []any
 	upd, err := tx.PrepareContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, next_at = COALESCE(?, next_at), updated_at = ?
 		WHERE id = ? AND state = ?`)
 	if err != nil {
@@ -186,11 +189,23 @@ func (o *Outbox) Settle(ctx context.Context, results []Result, retryAt time.Time
 	defer upd.Close()
 	for _, r := range results {
 		state, next := r.Outcome, any(nil)
-		if state != Acknowledged && state != Dead {
+		switch state {
+		case Acknowledged:
+			acked = append(acked, r.ID)
+			continue
+		case Dead:
+		default:
 			state, next = Queued, retryAt.UnixMilli()
 		}
 		if _, err := upd.ExecContext(ctx, state, r.Reason, next, now, r.ID, Sending); err != nil {
 			return fmt.Errorf("outbox settle %s: %w", r.ID, err)
+		}
+	}
+	if len(acked) > 0 {
+		args := append([]any{Acknowledged, now, Sending}, acked...)
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, last_error = '', updated_at = ? WHERE state = ? AND id IN (`+
+			placeholders(len(acked))+`)`, args...); err != nil {
+			return fmt.Errorf("outbox settle: %w", err)
 		}
 	}
 	return tx.Commit()
@@ -302,4 +317,9 @@ func (o *Outbox) RetryNow(ctx context.Context) error {
 		return fmt.Errorf("outbox retry: %w", err)
 	}
 	return nil
+}
+
+// placeholders is "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
