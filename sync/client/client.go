@@ -365,16 +365,38 @@ func DecodeChanges(status int, body []byte) (portal.ChangesReply, error) {
 	return reply, nil
 }
 
+// drainWorkers is how many batches are in flight at once while draining:
+// while one waits for the portal's commit, the next is on its way, and the
+// portal's group commit stores both with one fsync.
+const drainWorkers = 2
+
 // Drain sends until nothing due is left or an attempt fails.
 func (c *Client) Drain(ctx context.Context) (int, error) {
+	var mu sync.Mutex
 	total := 0
-	for {
-		n, err := c.SendOnce(ctx)
-		total += n
-		if err != nil || n == 0 {
-			return total, err
-		}
+	var firstErr error
+	var wg sync.WaitGroup
+	for range drainWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				n, err := c.SendOnce(ctx)
+				mu.Lock()
+				total += n
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				stop := err != nil || n == 0 || firstErr != nil
+				mu.Unlock()
+				if stop {
+					return
+				}
+			}
+		}()
 	}
+	wg.Wait()
+	return total, firstErr
 }
 
 // Run syncs until ctx ends: drain, pull changes, wait until the next
