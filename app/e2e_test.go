@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"lotse/app/internal/testutil"
 	"lotse/devices/escpossim"
@@ -27,7 +28,7 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 	}
 	defer pair.Close()
 	sim := escpossim.NewPrinter(escpossim.Options{Profile: testutil.Profile(t, "TM-T20II"), XonXoff: true})
-	ctx, cancel := withTimeout(60e9)
+	ctx, cancel := withTimeout(60 * time.Second)
 	defer cancel()
 	go sim.Serve(ctx, pair)
 
