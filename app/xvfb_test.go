@@ -90,12 +90,24 @@ func startKiosk(t testing.TB, x *xserver, bin string, args ...string) *exec.Cmd 
 	return startKioskIn(t, x, bin, t.TempDir(), args...)
 }
 
+// startKioskEnv runs lotse with extra environment variables.
+func startKioskEnv(t testing.TB, x *xserver, bin string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	return startKioskWith(t, x, bin, t.TempDir(), env, args...)
+}
+
 // startKioskIn runs lotse with its data in home, which may hold a previous
 // run's data.
 func startKioskIn(t testing.TB, x *xserver, bin, home string, args ...string) *exec.Cmd {
 	t.Helper()
+	return startKioskWith(t, x, bin, home, nil, args...)
+}
+
+func startKioskWith(t testing.TB, x *xserver, bin, home string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := x.command(bin, append([]string{"run", "--config", "../assets/config/lotse.toml", "--data-dir", filepath.Join(home, "data")}, args...)...)
 	cmd.Env = append(cmd.Env, "LANG=de_DE.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	cmd.Env = append(cmd.Env, env...)
 	log, err := os.Create(filepath.Join(t.TempDir(), "lotse.log"))
 	if err != nil {
 		t.Fatal(err)

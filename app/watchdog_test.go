@@ -1,0 +1,52 @@
+package main
+
+import (
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The real kiosk under Xvfb tells a systemd-style notify socket it is
+// ready once its window is up, then feeds the watchdog from its UI loop.
+func TestTellsSystemdReadyAndFeedsTheWatchdog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Xvfb and the real binary")
+	}
+	x := startXvfb(t)
+	bin := buildLotse(t)
+	sock := filepath.Join(t.TempDir(), "notify")
+	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	startKioskEnv(t, x, bin, []string{"NOTIFY_SOCKET=" + sock, "WATCHDOG_USEC=300000"}, "--demo")
+	var got []string
+	buf := make([]byte, 256)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && countPrefix(got, "WATCHDOG=1") < 3 {
+		ln.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := ln.Read(buf)
+		if err == nil {
+			got = append(got, string(buf[:n]))
+		}
+	}
+	if len(got) == 0 || got[0] != "READY=1" {
+		t.Fatalf("first message %q, want READY=1", got)
+	}
+	if countPrefix(got, "WATCHDOG=1") < 3 {
+		t.Fatalf("watchdog not fed: %q", got)
+	}
+}
+
+func countPrefix(msgs []string, p string) int {
+	n := 0
+	for _, m := range msgs {
+		if strings.HasPrefix(m, p) {
+			n++
+		}
+	}
+	return n
+}
