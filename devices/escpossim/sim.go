@@ -291,8 +291,8 @@ func (p *Printer) finish(raw []byte, complete bool) {
 	p.jobs = append(p.jobs, job)
 	p.cond.Broadcast()
 	if p.opt.Dir != "" {
-		// Saving renders a PNG; do it off the lock-holding path's caller
-		// but keep the order of files.
+		// Rendering the PNG takes a while: not under the lock that the
+		// line's bytes wait for.
 		go p.save(job)
 	}
 }

@@ -188,16 +188,25 @@ func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelo
 	}()
 	select {
 	case s.commits <- job:
+	case <-s.committerDone:
+		return nil, errShuttingDown
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	// The job runs to its end even if the kiosk hangs up: it is idempotent,
 	// and the in-flight marks must stay until it has.
-	if err := <-job.done; err != nil {
-		return nil, err
+	select {
+	case err := <-job.done:
+		if err != nil {
+			return nil, err
+		}
+		return job.results, nil
+	case <-s.committerDone:
+		return nil, errShuttingDown
 	}
-	return job.results, nil
 }
+
+var errShuttingDown = errors.New("portal shutting down")
 
 // commitJob is one batch waiting for the group committer.
 type commitJob struct {
@@ -210,19 +219,22 @@ type commitJob struct {
 // maxGroup bounds how many batches share one transaction.
 const maxGroup = 64
 
-// committer runs until commits is closed, storing groups of waiting
-// batches in one transaction each.
+// committer runs until quit is closed, storing groups of waiting batches
+// in one transaction each.
 func (s *Server) committer() {
 	defer close(s.committerDone)
-	for job := range s.commits {
+	for {
+		var job *commitJob
+		select {
+		case job = <-s.commits:
+		case <-s.quit:
+			return
+		}
 		group := []*commitJob{job}
 	gather:
 		for len(group) < maxGroup {
 			select {
-			case j, ok := <-s.commits:
-				if !ok {
-					break gather
-				}
+			case j := <-s.commits:
 				group = append(group, j)
 			default:
 				break gather

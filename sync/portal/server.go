@@ -36,6 +36,7 @@ type Server struct {
 	inFlight map[string]bool // kiosk/key of requests being stored
 
 	commits       chan *commitJob // batches for the group committer
+	quit          chan struct{}   // closed by Close
 	committerDone chan struct{}
 }
 
@@ -71,15 +72,15 @@ func New(dataDir string, opt Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
-		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), committerDone: make(chan struct{})}
+		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	go s.committer()
 	return s, nil
 }
 
-// Close stops the committer and releases the portal's database. Requests
-// must have ended (the HTTP server shut down) before.
+// Close stops the committer and releases the portal's database. A request
+// still running gets a 503 and the kiosk sends its batch again later.
 func (s *Server) Close() error {
-	close(s.commits)
+	close(s.quit)
 	<-s.committerDone
 	return s.db.Close()
 }
@@ -161,9 +162,13 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan error,
 func (s *Server) Serve(ctx context.Context, ln net.Listener) (string, <-chan error, error) {
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
+	shutDown := make(chan struct{})
 	go func() {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
+			// Serve returns at once; the handlers still running finish
+			// before Shutdown does, and only then may the caller Close.
+			<-shutDown
 			err = nil
 		}
 		done <- err
@@ -173,6 +178,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) (string, <-chan err
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(shut)
+		close(shutDown)
 	}()
 	url := "http://" + ln.Addr().String()
 	slog.Info("portal listening", "url", url)
