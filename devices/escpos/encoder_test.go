@@ -10,11 +10,7 @@ import (
 
 func profile(t testing.TB, id string) escpos.Profile {
 	t.Helper()
-	ps, err := escpos.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ps.Get(id)
+	p, err := escpos.BuiltinProfile(id)
 	if err != nil {
 		t.Fatal(err)
 	}

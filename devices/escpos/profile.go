@@ -206,3 +206,12 @@ func Builtin() (Profiles, error) {
 	builtinOnce.Do(func() { builtin, builtinErr = LoadProfiles(assets.FS, "printers") })
 	return builtin, builtinErr
 }
+
+// BuiltinProfile returns the shipped profile id.
+func BuiltinProfile(id string) (Profile, error) {
+	ps, err := Builtin()
+	if err != nil {
+		return Profile{}, err
+	}
+	return ps.Get(id)
+}

@@ -10,11 +10,11 @@ import (
 )
 
 var tmT20 = func() escpos.Profile {
-	ps, err := escpos.Builtin()
+	p, err := escpos.BuiltinProfile("TM-T20II")
 	if err != nil {
 		panic(err)
 	}
-	return ps["TM-T20II"]
+	return p
 }()
 
 func sample() []byte {

@@ -45,11 +45,7 @@ func DB(t testing.TB) *sql.DB {
 // Profile returns an embedded printer profile.
 func Profile(t testing.TB, id string) escpos.Profile {
 	t.Helper()
-	ps, err := escpos.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ps.Get(id)
+	p, err := escpos.BuiltinProfile(id)
 	if err != nil {
 		t.Fatal(err)
 	}
