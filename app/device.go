@@ -56,11 +56,7 @@ func runDevice(args []string, stdout, stderr io.Writer) int {
 		}
 		return true
 	}
-	profiles, err := escpos.Builtin()
-	if err != nil {
-		return fail(err)
-	}
-	profile, err := profiles.Get(*profileName)
+	profile, err := escpos.BuiltinProfile(*profileName)
 	if err != nil {
 		return fail(err)
 	}
