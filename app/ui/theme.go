@@ -30,7 +30,6 @@ var (
 	colTile       = color.NRGBA{0x0B, 0x4F, 0x8A, 0xFF} // white on it: 8.6:1
 	colTileText   = color.White
 	colBar        = color.NRGBA{0xE3, 0xE6, 0xEA, 0xFF} // dark text on it: 14:1
-	colWarn       = color.NRGBA{0x9A, 0x34, 0x12, 0xFF} // on the background: 6.9:1
 )
 
 func (kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {

@@ -107,7 +107,7 @@ var ErrUnknownKey = errors.New("sealed to an unknown key")
 // Open decrypts an envelope with the portal's private key (keys by kid),
 // checks the hash and that the clear fields match the sealed ones.
 func Open(e Envelope, keys map[string]*rsa.PrivateKey) (Metadata, map[string]string, error) {
-	obj, err := jose.ParseEncrypted(e.JWE, []jose.KeyAlgorithm{jose.RSA_OAEP_256}, []jose.ContentEncryption{jose.A256GCM})
+	obj, err := jose.ParseEncryptedCompact(e.JWE, []jose.KeyAlgorithm{jose.RSA_OAEP_256}, []jose.ContentEncryption{jose.A256GCM})
 	if err != nil {
 		return Metadata{}, nil, fmt.Errorf("open %s: %w", e.ID, err)
 	}
