@@ -6,8 +6,6 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
-	"lotse/assets"
-	"lotse/devices/escpos"
 )
 
 // BenchmarkPrintJobs encodes the waiting ticket and the receipt with a
@@ -17,10 +15,6 @@ import (
 // 9600), with raster QR ≤ 6,000 bytes; encoding under 1 ms.
 func BenchmarkPrintJobs(b *testing.B) {
 	texts := testutil.Texts(b).For("de")
-	receipt, err := escpos.LoadLayout(assets.FS, "print/receipt.tmpl")
-	if err != nil {
-		b.Fatal(err)
-	}
 	now := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
 	for _, c := range []struct{ name, profile string }{{"native-qr", "TM-T20II"}, {"raster-qr", "generic-58mm"}} {
 		desk := testutil.Desk(b, testutil.DB(b), nil, now)
@@ -30,7 +24,7 @@ func BenchmarkPrintJobs(b *testing.B) {
 				return desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
 			},
 			"receipt": func() ([]byte, error) {
-				return desk.ReceiptJob(receipt, flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
+				return desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
 					Next: "Sie erhalten innerhalb von zwei Wochen einen Abholtermin per Post.", Issued: now}, texts)
 			},
 		}

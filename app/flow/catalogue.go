@@ -11,6 +11,8 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -23,7 +25,15 @@ const (
 	KindTicket Kind = "ticket"
 	// KindInfo shows pages of local information.
 	KindInfo Kind = "info"
+	// KindForm asks its steps one at a time and submits the answers.
+	KindForm Kind = "form"
+	// KindAppointment is a form whose submission asks the office for an
+	// appointment; the receipt says a request, not a booking.
+	KindAppointment Kind = "appointment"
 )
+
+// AsksSteps says the service is a form of steps.
+func (k Kind) AsksSteps() bool { return k == KindForm || k == KindAppointment }
 
 // Service is one tile on the start screen.
 type Service struct {
@@ -33,6 +43,13 @@ type Service struct {
 	Icon    string   `yaml:"icon"`
 	Options []Option `yaml:"options"`
 	Pages   []Page   `yaml:"pages"`
+	// Intro is said before the first step of a form: what it is for and
+	// what to have at hand.
+	Intro string `yaml:"intro"`
+	Steps []Step `yaml:"steps"`
+	// Next tells the resident what happens after submitting, on screen
+	// and on the receipt.
+	Next string `yaml:"next"`
 	// File is the catalogue file the service came from, for messages.
 	File string `yaml:"-"`
 }
@@ -50,11 +67,23 @@ type Option struct {
 type Page struct {
 	Title string `yaml:"title"`
 	Text  string `yaml:"text"`
+	// Image is a picture in the catalogue folder, shown with the text.
+	Image string `yaml:"image"`
 }
 
 // Catalogue is the set of services a kiosk offers, in start-screen order.
 type Catalogue struct {
 	Services []Service
+	fsys     fs.FS
+	dir      string
+}
+
+// Image reads a picture named in the catalogue (a page's image).
+func (c *Catalogue) Image(name string) ([]byte, error) {
+	if c.fsys == nil {
+		return nil, fmt.Errorf("picture %s: catalogue has no folder", name)
+	}
+	return fs.ReadFile(c.fsys, path.Join(c.dir, name))
 }
 
 // Service returns the service with id.
@@ -91,7 +120,7 @@ func LoadCatalogue(fsys fs.FS, dir string) (*Catalogue, []error) {
 		return &Catalogue{}, []error{fmt.Errorf("read catalogue %s: %w", dir, err)}
 	}
 	sort.Strings(names)
-	cat := &Catalogue{}
+	cat := &Catalogue{fsys: fsys, dir: dir}
 	var errs []error
 	ids := map[string]string{}
 	prefixes := map[string]string{}
@@ -102,6 +131,15 @@ func LoadCatalogue(fsys fs.FS, dir string) (*Catalogue, []error) {
 			continue
 		}
 		svc, root, ferrs := parseService(name, b)
+		for i, p := range svc.Pages {
+			if p.Image == "" {
+				continue
+			}
+			if _, err := fs.Stat(fsys, path.Join(dir, p.Image)); err != nil {
+				field, line := locate(root, "pages", i, "image")
+				ferrs = append(ferrs, &FileError{File: name, Line: line, Field: field, Msg: "no such picture in " + dir})
+			}
+		}
 		if len(ferrs) == 0 {
 			ferrs = checkUnique(name, svc, root, ids, prefixes)
 		}
@@ -121,6 +159,8 @@ func LoadCatalogue(fsys fs.FS, dir string) (*Catalogue, []error) {
 var (
 	idPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	prefixPattern = regexp.MustCompile(`^[A-Z]$`)
+	// Step ids become keys in the submission; underscores read well there.
+	stepIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )
 
 func parseService(name string, b []byte) (Service, *yaml.Node, []error) {
@@ -178,10 +218,103 @@ func parseService(name string, b []byte) (Service, *yaml.Node, []error) {
 				bad("is missing", "pages", i, "text")
 			}
 		}
+	case KindForm, KindAppointment:
+		if len(svc.Steps) == 0 {
+			bad("a form needs at least one step", "steps")
+		}
+		if svc.Next == "" {
+			bad("is missing: what happens after submitting", "next")
+		}
+		checkSteps(svc.Steps, bad)
 	default:
-		bad(fmt.Sprintf("%q is not a known kind (ticket, info)", svc.Kind), "kind")
+		bad(fmt.Sprintf("%q is not a known kind (ticket, info, form, appointment)", svc.Kind), "kind")
 	}
 	return svc, root, errs
+}
+
+// checkSteps checks each step on its own and the conditions between them.
+// An example that its own step refuses is an error too: it is what demos,
+// screenshots and tests type in.
+func checkSteps(steps []Step, bad func(string, ...any)) {
+	seen := map[string]Step{}
+	today := time.Now()
+	for i, st := range steps {
+		if !stepIDPattern.MatchString(st.ID) {
+			bad("must be lower-case letters, digits and underscores", "steps", i, "id")
+		} else if _, dup := seen[st.ID]; dup {
+			bad("is used twice", "steps", i, "id")
+		}
+		if _, ok := fieldTypes[st.Type]; !ok {
+			bad(fmt.Sprintf("%q is not a known type (%s)", st.Type, knownTypes()), "steps", i, "type")
+		}
+		if st.Question == "" {
+			bad("is missing", "steps", i, "question")
+		}
+		if st.Help == "" {
+			bad("is missing: every step needs help in plain German", "steps", i, "help")
+		}
+		if st.HelpEasy == "" {
+			bad("is missing: every step needs help in Leichte Sprache", "steps", i, "help_easy")
+		}
+		switch st.Type {
+		case FieldChoice:
+			if len(st.Options) < 2 {
+				bad("a choice needs at least two options", "steps", i, "options")
+			}
+			ids := map[string]bool{}
+			for j, o := range st.Options {
+				if !idPattern.MatchString(o.ID) || ids[o.ID] {
+					bad("must be unique lower-case letters, digits and dashes", "steps", i, "options", j, "id")
+				}
+				ids[o.ID] = true
+				if o.Title == "" {
+					bad("is missing", "steps", i, "options", j, "title")
+				}
+			}
+		case FieldConsent:
+			if st.Text == "" {
+				bad("is missing: the text the resident agrees to", "steps", i, "text")
+			}
+		}
+		if st.Max != nil && st.usesMaxAsLength() && *st.Max <= 0 {
+			bad("must be above 0", "steps", i, "max")
+		}
+		if st.Min != nil && st.Max != nil && *st.Min > *st.Max {
+			bad("is above max", "steps", i, "min")
+		}
+		if w := st.When; w != nil {
+			ref, ok := seen[w.Step]
+			switch {
+			case !ok:
+				bad(fmt.Sprintf("%q is not an earlier step", w.Step), "steps", i, "when", "step")
+			case ref.Type != FieldChoice && ref.Type != FieldYesNo:
+				bad("only a choice or yes/no step can show or hide another", "steps", i, "when", "step")
+			case len(w.Is) == 0:
+				bad("is missing", "steps", i, "when", "is")
+			default:
+				for j, v := range w.Is {
+					if Validate(Step{Type: ref.Type, Options: ref.Options}, v, today) != nil {
+						bad(fmt.Sprintf("%q is not an answer of step %s", v, ref.ID), "steps", i, "when", "is", j)
+					}
+				}
+			}
+		}
+		if st.Example != "" {
+			if p := Validate(st, Normalize(st, ExampleValue(st, today)), today); p != nil {
+				bad("this step refuses its own example ("+p.ID+")", "steps", i, "example")
+			}
+		}
+		seen[st.ID] = st
+	}
+}
+
+func knownTypes() string {
+	var names []string
+	for t := range fieldTypes {
+		names = append(names, string(t))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 func checkUnique(name string, svc Service, root *yaml.Node, ids, prefixes map[string]string) []error {

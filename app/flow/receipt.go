@@ -2,10 +2,19 @@ package flow
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"time"
 
 	"lotse/devices/escpos"
 )
+
+// Sealer seals a submission to the portal's key and stores it durably; it
+// returns the reference code. Once it returns nil, the answers are safe on
+// disk and the resident may be told so.
+type Sealer interface {
+	Seal(ctx context.Context, service string, data map[string]string) (code string, err error)
+}
 
 // Receipt is the paper a resident takes home after a submission. It holds
 // no personal data: the reference code leads to the case.
@@ -14,10 +23,35 @@ type Receipt struct {
 	Code    string // reference code, e.g. LT-7K3M-9QPD
 	Next    string // what happens next, in the visitor's language
 	Issued  time.Time
+	// PrintErr is set when the submission is stored but the receipt did
+	// not print; the screen then shows the code to write down.
+	PrintErr error
 }
 
-// ReceiptJob encodes r with layout for the desk's printer.
-func (d *Desk) ReceiptJob(layout *escpos.Layout, r Receipt, texts Texts) ([]byte, error) {
+// Submit seals the answers of a complete form into the outbox, then prints
+// the receipt. An error means nothing was stored and the resident still has
+// their answers on screen; a print failure is reported in the Receipt.
+func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error) {
+	if !f.Complete() {
+		return Receipt{}, fmt.Errorf("submit %s: the form is not complete", f.Service.ID)
+	}
+	code, err := d.Sealer.Seal(ctx, f.Service.ID, f.Data())
+	if err != nil {
+		return Receipt{}, fmt.Errorf("submit %s: %w", f.Service.ID, err)
+	}
+	r := Receipt{Service: f.Service.Title, Code: code, Next: f.Service.Next, Issued: d.Now().In(d.Location)}
+	r.PrintErr = d.print(ctx, "receipt", r.Code, func() ([]byte, error) { return d.ReceiptJob(r, texts) })
+	// The service and code are not personal data; the answers never reach a log.
+	if r.PrintErr != nil {
+		slog.Warn("submission stored, receipt not printed", "service", f.Service.ID, "code", code, "err", r.PrintErr)
+	} else {
+		slog.Info("submission stored", "service", f.Service.ID, "code", code)
+	}
+	return r, nil
+}
+
+// ReceiptJob encodes r with the desk's receipt layout.
+func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 	data := map[string]any{
 		"Municipality": d.Municipality,
 		"Place":        d.Place,
@@ -28,10 +62,5 @@ func (d *Desk) ReceiptJob(layout *escpos.Layout, r Receipt, texts Texts) ([]byte
 		"Time":         r.Issued.In(d.Location).Format("15:04"),
 		"StatusURL":    d.portalURL("/s/" + r.Code),
 	}
-	return layout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: texts.T, Logo: d.Logo})
-}
-
-// PrintReceipt spools and prints a receipt.
-func (d *Desk) PrintReceipt(ctx context.Context, layout *escpos.Layout, r Receipt, texts Texts) error {
-	return d.print(ctx, "receipt", r.Code, func() ([]byte, error) { return d.ReceiptJob(layout, r, texts) })
+	return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: texts.T, Logo: d.Logo})
 }

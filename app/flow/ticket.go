@@ -48,18 +48,22 @@ type Ticket struct {
 	PrintErr error
 }
 
-// Desk hands out waiting numbers and prints their tickets.
+// Desk hands out waiting numbers and takes submissions, and prints their
+// tickets and receipts.
 type Desk struct {
-	Counter      Counter
-	Printer      Printer // nil: no printer
-	Spool        Spool
-	Layout       *escpos.Layout
-	Profile      escpos.Profile
-	Logo         image.Image
-	Now          func() time.Time
-	Location     *time.Location
-	Municipality string
-	Place        string
+	Counter Counter
+	Printer Printer // nil: no printer
+	Spool   Spool
+	Layout  *escpos.Layout // the waiting ticket
+	// ReceiptLayout and Sealer serve form submissions.
+	ReceiptLayout *escpos.Layout
+	Sealer        Sealer
+	Profile       escpos.Profile
+	Logo          image.Image
+	Now           func() time.Time
+	Location      *time.Location
+	Municipality  string
+	Place         string
 	// Portal is the base URL of the central portal; the ticket's QR code
 	// points there. Empty: no QR code.
 	Portal string

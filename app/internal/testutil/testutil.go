@@ -87,6 +87,10 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 	if err != nil {
 		t.Fatal(err)
 	}
+	receipt, err := escpos.LoadLayout(assets.FS, "print/receipt.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	logoPNG, err := assets.FS.Open("print/logo.png")
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +102,7 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 	}
 	d := &flow.Desk{
 		Logo:    logo,
-		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
+		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, ReceiptLayout: receipt,
 		Profile: Profile(t, escpos.DefaultProfile), Location: berlin, Portal: "https://portal.example",
 		Now: func() time.Time { return now }, Municipality: "Stadt Musterstadt", Place: "Bürgerbüro",
 	}

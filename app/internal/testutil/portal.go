@@ -1,0 +1,51 @@
+package testutil
+
+import (
+	"context"
+	"database/sql"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+)
+
+// Portal is a real portal on loopback with its own database in a temp folder.
+type Portal struct {
+	*portal.Server
+	URL string
+}
+
+// StartPortal starts a portal on loopback for the test's lifetime.
+func StartPortal(t testing.TB) *Portal {
+	t.Helper()
+	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	t.Cleanup(func() { srv.Close(); p.Close() })
+	return &Portal{Server: p, URL: srv.URL}
+}
+
+// Enrolled enrols the kiosk database db at p and returns its outbox and a
+// queue that seals to the portal's key, as the running kiosk does.
+func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Queue) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := outbox.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := p.EnrollCode(ctx, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Enroll(ctx, db, p.URL, code, "Testkiosk", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return out, client.Queue{DB: db, Out: out}
+}

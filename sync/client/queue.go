@@ -1,0 +1,27 @@
+package client
+
+import (
+	"context"
+	"database/sql"
+
+	"lotse/sync/outbox"
+)
+
+// Queue submits residents' answers with the identity stored in the
+// kiosk's database. It reads the identity on each submission, so a kiosk
+// enrolled while it runs seals with the new key at once.
+type Queue struct {
+	DB  *sql.DB
+	Out *outbox.Outbox
+}
+
+// Seal seals data for the portal and puts it in the outbox; it returns the
+// reference code. Without enrolment there is no key to seal to, and it
+// returns ErrNotEnrolled.
+func (q Queue) Seal(ctx context.Context, service string, data map[string]string) (string, error) {
+	id, err := LoadIdentity(ctx, q.DB)
+	if err != nil {
+		return "", err
+	}
+	return Submit(ctx, id, q.Out, service, data, false)
+}
