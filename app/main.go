@@ -23,6 +23,8 @@ Usage:
   lotse sync --once   send waiting submissions now and pull decisions
   lotse sync selftest --count N
                       N synthetic test submissions through the whole path
+  lotse screens --out DIR [--lang L|all] [--theme T|all]
+                      render every screen of every service to PNG, without a display
   lotse version       print the version
 
 Run "lotse COMMAND --help" for a command's flags. The configuration file is
@@ -53,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runSync(args[1:], stdout, stderr)
 	case "device":
 		return runDevice(args[1:], stdout, stderr)
+	case "screens":
+		return runScreens(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -121,10 +122,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err) // the embedded texts are tested; this is a broken build
 		return 1
 	}
-	cat, catErrs := flow.LoadCatalogue(assets.FS, "services")
-	for _, e := range catErrs {
-		slog.Warn("catalogue file left out", "err", e)
-	}
+	cat, warnings := loadCatalogue(cfg)
 
 	dataDir := cfg.DataDir(f.demo)
 	var d demo
@@ -163,6 +161,11 @@ func runKiosk(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err) // embedded and tested: a broken build
 		return 1
 	}
+	receipt, err := escpos.LoadLayout(assets.FS, "print/receipt.tmpl")
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 1
+	}
 	logo, err := cfg.LogoImage()
 	if err != nil {
 		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
@@ -170,6 +173,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	desk := &flow.Desk{
 		Logo:    logo,
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
+		ReceiptLayout: receipt, Sealer: client.Queue{DB: db, Out: out},
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
 		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name,
 	}
@@ -182,7 +186,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
 	deps := ui.Deps{
-		Catalogue: cat, Desk: desk, Texts: texts,
+		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: store.NewCalls(db),
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
 	}
 	if d.printer != nil {
@@ -323,6 +327,23 @@ func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report
 		case <-t.C:
 		}
 	}
+}
+
+// loadCatalogue reads the services from the configured folder, or the
+// embedded demo catalogue. Broken files are left out and logged; their
+// count is shown to staff on the start screen.
+func loadCatalogue(cfg config.Config) (*flow.Catalogue, []string) {
+	fsys, dir := fs.FS(assets.FS), "services"
+	if cfg.Kiosk.Services != "" {
+		fsys, dir = os.DirFS(cfg.Kiosk.Services), "."
+	}
+	cat, errs := flow.LoadCatalogue(fsys, dir)
+	var warnings []string
+	for _, e := range errs {
+		slog.Warn("catalogue file left out", "err", e)
+		warnings = append(warnings, e.Error())
+	}
+	return cat, warnings
 }
 
 func orDefault(s, def string) string {

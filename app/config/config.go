@@ -38,6 +38,7 @@ type Kiosk struct {
 	Logo         string `toml:"logo"`
 	Timezone     string `toml:"timezone"`
 	DataDir      string `toml:"data_dir"`
+	Services     string `toml:"services"`
 }
 
 type Display struct {
@@ -145,6 +146,11 @@ func (c *Config) Validate(path string) error {
 	}
 	if _, err := c.LogoImage(); err != nil {
 		bad("kiosk.logo", "%v", err)
+	}
+	if c.Kiosk.Services != "" {
+		if st, err := os.Stat(c.Kiosk.Services); err != nil || !st.IsDir() {
+			bad("kiosk.services", "%q is not a folder", c.Kiosk.Services)
+		}
 	}
 	if _, err := printerProfiles.Get(c.Printer.Profile); err != nil {
 		bad("printer.profile", "%v", err)

@@ -44,4 +44,10 @@ var storeMigrations = []string{
 		last_error TEXT NOT NULL
 	);
 	CREATE INDEX print_jobs_created ON print_jobs (created_at)`,
+	`CREATE TABLE guide_calls (
+		id        INTEGER PRIMARY KEY,
+		called_at TEXT NOT NULL,            -- UTC, RFC 3339
+		screen    TEXT NOT NULL,            -- the screen's name, never what was typed
+		sent      INTEGER NOT NULL DEFAULT 0 -- reported to the portal
+	)`,
 }

@@ -1,8 +1,15 @@
 package ui
 
 import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/png" // catalogue pictures
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"log/slog"
 
 	"lotse/app/flow"
 )
@@ -14,17 +21,45 @@ func (k *Kiosk) showInfo(svc flow.Service) {
 			k.push(func() { k.showInfo(svc) }, func() { k.showInfoPage(svc, i) })
 		}))
 	}
-	k.show(container.NewBorder(heading(svc.Title), nil, nil, nil, container.NewVBox(tileGrid(tiles...))), true)
+	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showInfo(svc) },
+		content: container.NewBorder(heading(svc.Title), nil, nil, nil, tileGrid(tiles...))})
 }
 
 func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
 	p := svc.Pages[i]
-	body := container.NewVBox(heading(p.Title), paragraph(p.Text))
+	var body fyne.CanvasObject = paragraph(p.Text)
+	if pic := k.picture(p.Image); pic != nil {
+		body = container.NewBorder(nil, nil, pic, nil, body)
+	}
+	var foot fyne.CanvasObject
 	if i+1 < len(svc.Pages) {
 		next := NewTile(k.tr.T("info_more"), nil, func() {
 			k.push(func() { k.showInfoPage(svc, i) }, func() { k.showInfoPage(svc, i+1) })
 		})
-		body.Add(container.NewGridWithColumns(3, next))
+		foot = container.NewGridWithColumns(3, next)
 	}
-	k.show(body, true)
+	k.display(screen{name: fmt.Sprintf("%s-%d", svc.ID, i+1), bar: true, redraw: func() { k.showInfoPage(svc, i) },
+		content: container.NewBorder(heading(p.Title), foot, nil, nil, body)})
+}
+
+// picture is a catalogue picture at a readable size, or nil when it is
+// missing (the text says it all; staff see the log).
+func (k *Kiosk) picture(name string) fyne.CanvasObject {
+	if name == "" {
+		return nil
+	}
+	b, err := k.deps.Catalogue.Image(name)
+	if err != nil {
+		slog.Warn("catalogue picture", "err", err)
+		return nil
+	}
+	src, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		slog.Warn("catalogue picture", "name", name, "err", err)
+		return nil
+	}
+	img := canvas.NewImageFromImage(src)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(400, 250))
+	return container.NewPadded(img)
 }

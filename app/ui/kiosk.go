@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,15 +19,27 @@ import (
 	"lotse/devices/escpos"
 )
 
-// TicketDesk hands out waiting numbers.
-type TicketDesk interface {
+// Desk hands out waiting numbers and takes submissions.
+type Desk interface {
 	Draw(ctx context.Context, opt flow.Option, texts flow.Texts) (flow.Ticket, error)
+	Submit(ctx context.Context, f *flow.Form, texts flow.Texts) (flow.Receipt, error)
+}
+
+// GuideCalls records a resident's "Lotse rufen" (the fleet sends it on to
+// the portal). where is the screen's name, never what was typed.
+type GuideCalls interface {
+	CallGuide(ctx context.Context, where string) error
 }
 
 // Deps is what the screens need from the rest of the kiosk.
 type Deps struct {
-	Catalogue   *flow.Catalogue
-	Desk        TicketDesk
+	Catalogue *flow.Catalogue
+	// Warnings are problems staff must fix (a broken catalogue file),
+	// shown quietly at the foot of the start screen.
+	Warnings    []string
+	Desk        Desk
+	Calls       GuideCalls // nil: the call is only shown
+	Now         func() time.Time
 	Texts       *i18n.Bundle
 	Place       string        // "Bürgerbüro Musterstadt", in the start screen's greeting
 	ReturnAfter time.Duration // how long a result screen stays up
@@ -43,12 +54,22 @@ type Kiosk struct {
 	deps Deps
 	// tr translates for the current visitor; a new visitor starts over in
 	// the default language.
-	tr *i18n.Localizer
+	tr   *i18n.Localizer
+	lang string
 	// screen counts screen changes, so a timer set for one screen does not
 	// act on a later one.
 	screen uint64
 	// history holds the screens to return to with "Zurück".
 	history []func()
+	// cur is the screen showing.
+	cur screen
+	// form is the visitor's form in progress and draft what they typed
+	// for its current step but not yet confirmed.
+	form  *flow.Form
+	draft string
+	fs    formState
+	// easyHelp says the help screen shows Leichte Sprache.
+	easyHelp bool
 	// spawn runs slow work off the UI goroutine and afterFunc schedules a
 	// timer; tests replace both to run a visit step by step.
 	spawn     func(func())
@@ -71,8 +92,11 @@ type SyncStatus struct {
 // New prepares the kiosk in win and applies its theme.
 func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 	app.Settings().SetTheme(kioskTheme{})
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
 	return &Kiosk{
-		win: win, deps: deps, tr: deps.Texts.For(i18n.Default),
+		win: win, deps: deps, tr: deps.Texts.For(i18n.Default), lang: i18n.Default,
 		spawn:     func(f func()) { go f() },
 		afterFunc: func(d time.Duration, f func()) { time.AfterFunc(d, f) },
 	}
@@ -80,11 +104,38 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 
 // Home ends the visit and shows the start screen.
 func (k *Kiosk) Home() {
-	k.tr = k.deps.Texts.For(i18n.Default)
+	k.endVisit()
+	k.showStart()
+}
+
+// endVisit forgets everything about the visitor: answers, typed text,
+// language, the way back.
+func (k *Kiosk) endVisit() {
+	if k.form != nil {
+		k.form.Wipe()
+		k.form = nil
+	}
+	k.draft = ""
+	k.fs = formState{}
+	k.easyHelp = false
+	k.tr = k.deps.Texts.For(k.lang)
 	k.history = nil
-	k.show(k.startScreen(), false)
+}
+
+// SetLanguage sets the language each visit starts in (German unless a
+// reviewer renders another).
+func (k *Kiosk) SetLanguage(lang string) {
+	k.lang = lang
+	k.tr = k.deps.Texts.For(lang)
+}
+
+func (k *Kiosk) showStart() {
+	k.display(screen{name: "start", content: k.startScreen(), bar: true, redraw: k.showStart})
 	k.atStart = true
 }
+
+// ScreenName is the name of the screen showing, as `lotse screens` files it.
+func (k *Kiosk) ScreenName() string { return k.cur.name }
 
 // SetSyncStatus updates the line about the portal connection. Call it on
 // the UI goroutine.
@@ -94,8 +145,7 @@ func (k *Kiosk) SetSyncStatus(s SyncStatus) {
 	}
 	k.sync = s
 	if k.atStart {
-		k.show(k.startScreen(), false)
-		k.atStart = true
+		k.showStart()
 	}
 }
 
@@ -104,17 +154,32 @@ func (k *Kiosk) SetSyncStatus(s SyncStatus) {
 func (k *Kiosk) SetPrinterStatus(s escpos.Status) {
 	k.printer, k.printerKnown = s, true
 	if k.atStart {
-		k.show(k.startScreen(), false)
-		k.atStart = true
+		k.showStart()
 	}
 }
 
-// show replaces the screen. With bar, the bottom bar with Start and Zurück
-// is added.
-func (k *Kiosk) show(content fyne.CanvasObject, bar bool) {
+// screen is one screen of the kiosk.
+type screen struct {
+	// name identifies the screen in files and reports ("ummelden-03-vorname").
+	name    string
+	content fyne.CanvasObject
+	// bar adds the bottom bar; a screen that ends a visit has none.
+	bar bool
+	// redraw shows the screen again, after a language change or help.
+	redraw func()
+	// help and helpEasy are this screen's help; empty: the general help.
+	help, helpEasy string
+	// back is what Zurück does; nil: the previous screen.
+	back func()
+}
+
+// display replaces the screen.
+func (k *Kiosk) display(s screen) {
 	k.screen++
 	k.atStart = false
-	if bar {
+	k.cur = s
+	content := s.content
+	if s.bar {
 		content = container.NewBorder(nil, k.bar(), nil, nil, content)
 	}
 	k.win.SetContent(container.NewPadded(content))
@@ -126,7 +191,17 @@ func (k *Kiosk) push(current, next func()) {
 	next()
 }
 
+// back is the bar's Zurück.
 func (k *Kiosk) back() {
+	if k.cur.back != nil {
+		k.cur.back()
+		return
+	}
+	k.pop()
+}
+
+// pop returns to the previous screen, or the start.
+func (k *Kiosk) pop() {
 	if len(k.history) == 0 {
 		k.Home()
 		return
@@ -136,10 +211,15 @@ func (k *Kiosk) back() {
 	prev()
 }
 
+// bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
-	start := newBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home)
-	back := newBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back)
-	return container.NewGridWithColumns(4, start, back, layout.NewSpacer(), layout.NewSpacer())
+	return container.NewGridWithColumns(5,
+		newBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
+		newBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
+		newBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
+		newBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
+		newBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
+	)
 }
 
 // after runs fn after d on the UI goroutine, unless the screen changed.
@@ -162,6 +242,16 @@ func heading(text string) fyne.CanvasObject {
 	return l
 }
 
+// question is a form step's question: large, but a size below a heading,
+// so two lines of it leave room for the keyboard.
+func question(text string) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.TextStyle.Bold = true
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 func paragraph(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
@@ -176,7 +266,12 @@ func bigText(text string, size float32, col fyne.ThemeColorName) *canvas.Text {
 	return t
 }
 
-// tileGrid lays tiles out two to a row.
+// tileGrid lays tiles out two to a row, three when there are more than
+// four, so up to nine fit a screen without scrolling.
 func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewGridWithColumns(2, tiles...)
+	cols := 2
+	if len(tiles) > 4 {
+		cols = 3
+	}
+	return container.NewVBox(container.NewGridWithColumns(cols, tiles...))
 }

@@ -30,7 +30,7 @@ type visit struct {
 	timers []func()
 }
 
-func newVisit(t *testing.T, cat *flow.Catalogue, desk TicketDesk) *visit {
+func newVisit(t *testing.T, cat *flow.Catalogue, desk Desk) *visit {
 	t.Helper()
 	a := test.NewTempApp(t)
 	win := test.NewWindow(nil)

@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
 )
@@ -17,6 +16,8 @@ func serviceScreen(kind flow.Kind) func(k *Kiosk, svc flow.Service) {
 		return (*Kiosk).showTicketChoice
 	case flow.KindInfo:
 		return (*Kiosk).showInfo
+	case flow.KindForm, flow.KindAppointment:
+		return (*Kiosk).startForm
 	}
 	return nil
 }
@@ -30,6 +31,16 @@ func tileIcon(name string) fyne.Resource {
 		r = theme.DocumentPrintIcon()
 	case "info":
 		r = theme.InfoIcon()
+	case "home":
+		r = theme.HomeIcon()
+	case "trash":
+		r = theme.DeleteIcon()
+	case "warning":
+		r = theme.WarningIcon()
+	case "calendar":
+		r = theme.CalendarIcon()
+	case "idea":
+		r = theme.MailComposeIcon()
 	default:
 		return nil
 	}
@@ -84,9 +95,10 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		bottom.Add(paragraph(line))
 	}
 	if notice := k.printerNotice(); notice != "" {
-		l := paragraph(notice)
-		l.Importance = widget.WarningImportance
-		bottom.Add(l)
+		bottom.Add(warningLine(notice))
 	}
-	return container.NewBorder(top, bottom, nil, nil, container.NewVBox(tileGrid(tiles...)))
+	if n := len(k.deps.Warnings); n > 0 {
+		bottom.Add(warningLine(k.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
+	}
+	return container.NewBorder(top, bottom, nil, nil, tileGrid(tiles...))
 }

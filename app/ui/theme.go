@@ -17,10 +17,15 @@ var _ fyne.Theme = kioskTheme{}
 
 // Sizes of the kiosk's own elements, in Fyne units.
 const (
-	tileMinHeight  = 150
-	barHeight      = 96
-	numberTextSize = 220
-	titleTextSize  = 44
+	tileMinHeight = 120
+	barHeight     = 96
+	// smallButtonHeight is the least a touch target gets: at 1920×1080 on
+	// a 27" screen (3.2 px/mm) 80 units are 25 mm, on 15.6" 14 mm.
+	smallButtonHeight = 80
+	numberTextSize    = 220
+	titleTextSize     = 44
+	codeTextSize      = 88
+	smallTextSize     = 22
 )
 
 // Colours chosen for at least 4.5:1 contrast on their backgrounds.
@@ -30,6 +35,7 @@ var (
 	colTile       = color.NRGBA{0x0B, 0x4F, 0x8A, 0xFF} // white on it: 8.6:1
 	colTileText   = color.White
 	colBar        = color.NRGBA{0xE3, 0xE6, 0xEA, 0xFF} // dark text on it: 14:1
+	colChosen     = color.NRGBA{0x1E, 0x6B, 0x34, 0xFF} // white on it: 6.6:1
 )
 
 func (kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {

@@ -24,14 +24,14 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 	for _, opt := range svc.Options {
 		tiles = append(tiles, NewTile(opt.Title, nil, func() { k.draw(opt) }))
 	}
-	k.show(container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil,
-		container.NewVBox(tileGrid(tiles...))), true)
+	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showTicketChoice(svc) },
+		content: container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil, tileGrid(tiles...))})
 }
 
 // draw shows a wait message at once (so a second tap cannot draw a second
 // number) and allocates and prints off the UI goroutine.
 func (k *Kiosk) draw(opt flow.Option) {
-	k.show(container.NewCenter(paragraph(k.tr.T("ticket_drawing"))), false)
+	k.showWait("ticket-drawing")
 	tr := k.tr
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
@@ -68,11 +68,12 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		layout.NewSpacer(),
 		finish,
 	)
-	var screen fyne.CanvasObject = body
+	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {
-		screen = container.NewBorder(nil, nil, nil, img, body)
+		content = container.NewBorder(nil, nil, nil, img, body)
 	}
-	k.show(container.NewStack(screen, newTapCatcher(k.Home)), false)
+	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) },
+		content: container.NewStack(content, newTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
 }
 
@@ -98,6 +99,7 @@ func (k *Kiosk) showTicketFailed() {
 	msg := paragraph(k.tr.T("ticket_failed"))
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Importance = widget.WarningImportance
-	k.show(container.NewStack(container.NewCenter(msg), newTapCatcher(k.Home)), false)
+	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
+		content: container.NewStack(container.NewCenter(msg), newTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

@@ -1,0 +1,350 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lotse/app/flow"
+)
+
+// submitTimeout bounds sealing, storing and printing one submission.
+const submitTimeout = 30 * time.Second
+
+// formState is the screen side of a form visit: the answer being typed
+// for the current step and why the last one was refused.
+type formState struct {
+	draftStep string // the step draft belongs to
+	problem   *flow.Problem
+	page      int // summary page
+}
+
+// startForm begins a visit of a form service with its introduction.
+func (k *Kiosk) startForm(svc flow.Service) {
+	if k.form != nil {
+		k.form.Wipe()
+	}
+	k.form = flow.NewForm(svc, k.deps.Now)
+	k.fs = formState{}
+	k.draft = ""
+	k.showIntro()
+}
+
+func (k *Kiosk) showIntro() {
+	svc := k.form.Service
+	start := NewTile(k.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
+	analog := paragraph(k.tr.T("start_analog"))
+	k.display(screen{name: svc.ID + "-00-intro", bar: true, redraw: k.showIntro,
+		help: svc.Intro, helpEasy: svc.Intro,
+		content: container.NewBorder(heading(svc.Title), container.NewVBox(analog, container.NewGridWithColumns(2, layout.NewSpacer(), start)),
+			nil, nil, paragraph(svc.Intro))})
+}
+
+// stepName is the screen name of a step: service, position in the file,
+// step id ("ummelden-05-strasse").
+func stepName(f *flow.Form, s flow.Step) string {
+	for i, st := range f.Service.Steps {
+		if st.ID == s.ID {
+			return fmt.Sprintf("%s-%02d-%s", f.Service.ID, i+1, s.ID)
+		}
+	}
+	return f.Service.ID + "-" + s.ID
+}
+
+// showStep shows the form's current step, or the summary when all are
+// answered.
+func (k *Kiosk) showStep() {
+	s, ok := k.form.Current()
+	if !ok {
+		k.showSummary()
+		return
+	}
+	if k.fs.draftStep != s.ID {
+		k.draft, k.fs.draftStep = k.form.Value(s.ID), s.ID
+	}
+	n, total := k.form.Position()
+	progress := canvas.NewText(k.tr.T("form_progress", map[string]any{"Service": k.form.Service.Title, "N": n, "Total": total}), colText)
+	progress.TextSize = smallTextSize
+	top := container.NewVBox(progress, question(s.Question))
+	var problem fyne.CanvasObject = layout.NewSpacer()
+	if p := k.fs.problem; p != nil {
+		problem = warningLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))
+	}
+	var body fyne.CanvasObject
+	switch s.Type {
+	case flow.FieldChoice:
+		body = k.choiceInput(s, problem)
+	case flow.FieldYesNo:
+		body = k.yesNoInput(s, problem)
+	case flow.FieldConsent:
+		body = k.consentInput(s, problem)
+	case flow.FieldDate:
+		body = k.dateInput(s, problem)
+	default:
+		body = k.typedInput(s, problem)
+	}
+	k.display(screen{name: stepName(k.form, s), bar: true, redraw: k.showStep, help: s.Help, helpEasy: s.HelpEasy,
+		back: k.stepBack, content: container.NewBorder(top, nil, nil, nil, body)})
+}
+
+// stepBack is Zurück on a step: the previous question, or out of the form.
+func (k *Kiosk) stepBack() {
+	k.fs.problem = nil
+	if k.form.Back() {
+		k.showStep()
+		return
+	}
+	k.pop()
+}
+
+// answer hands the answer to the engine and shows what comes next: the
+// same step with the reason when it was refused.
+func (k *Kiosk) answer(v string) {
+	if p := k.form.Answer(v); p != nil {
+		k.fs.problem = p
+		k.showStep()
+		return
+	}
+	k.fs.problem = nil
+	k.fs.draftStep = ""
+	k.draft = ""
+	k.showStep()
+}
+
+// nextButton is the large Weiter of a step.
+func (k *Kiosk) nextButton(onTap func()) *Tile {
+	return newActionButton(k.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
+}
+
+// keyboardMode picks the keys a field type needs, and whether words
+// start with a capital.
+func keyboardMode(t flow.FieldType) (KeyboardMode, bool) {
+	switch t {
+	case flow.FieldNumber, flow.FieldPostcode:
+		return KeyboardDigits, false
+	case flow.FieldPhone:
+		return KeyboardPhone, false
+	case flow.FieldEmail:
+		return KeyboardEmail, false
+	case flow.FieldName, flow.FieldStreet:
+		return KeyboardText, true
+	}
+	return KeyboardText, false
+}
+
+func (k *Kiosk) keyLabels() KeyLabels {
+	return KeyLabels{Delete: k.tr.T("key_delete"), Space: k.tr.T("key_space"), Shift: k.tr.T("key_shift"),
+		Symbols: k.tr.T("key_symbols"), Letters: k.tr.T("key_letters")}
+}
+
+func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+	field := NewField()
+	field.Max = s.MaxLen()
+	if s.Type == flow.FieldFreeText {
+		field.Lines = 2 // and a visible count of the characters left
+	}
+	field.SetText(k.draft)
+	field.OnChanged = func(text string) { k.draft = text }
+	field.Count = func(n, max int) string { return k.tr.T("form_count", map[string]any{"N": n, "Max": max}) }
+	submit := func() { k.answer(field.Text()) }
+	field.OnSubmit = submit
+	mode, autoCap := keyboardMode(s.Type)
+	kb := NewKeyboard(field, mode, k.keyLabels(), autoCap)
+	entry := container.NewBorder(nil, nil, nil, container.NewHBox(kb.Echo(), k.nextButton(submit)), field)
+	// A physical keyboard, where there is one, types here too.
+	defer k.win.Canvas().Focus(field)
+	return container.NewBorder(container.NewVBox(entry, problem), nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))
+}
+
+// choiceInput shows the options as large tiles; the current answer is
+// marked by a tick and its colour. A single choice moves on when tapped.
+func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+	selected := map[string]bool{}
+	for _, id := range strings.Split(k.draft, ",") {
+		selected[id] = id != ""
+	}
+	var tiles []fyne.CanvasObject
+	for _, o := range s.Options {
+		t := newChoiceTile(o.Title, selected[o.ID], func() {
+			if !s.Multiple {
+				k.answer(o.ID)
+				return
+			}
+			selected[o.ID] = !selected[o.ID]
+			var ids []string
+			for _, c := range s.Options {
+				if selected[c.ID] {
+					ids = append(ids, c.ID)
+				}
+			}
+			k.draft = strings.Join(ids, ",")
+			k.showStep()
+		})
+		tiles = append(tiles, t)
+	}
+	var foot fyne.CanvasObject = problem
+	if s.Multiple {
+		foot = container.NewBorder(nil, nil, nil, k.nextButton(func() { k.answer(k.draft) }), problem)
+	}
+	return container.NewBorder(nil, foot, nil, nil, tileGrid(tiles...))
+}
+
+func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+	yes := newChoiceTile(k.tr.T("answer_yes"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
+	no := newChoiceTile(k.tr.T("answer_no"), k.draft == flow.No, func() { k.answer(flow.No) })
+	return container.NewBorder(nil, problem, nil, nil, tileGrid(yes, no))
+}
+
+func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+	agreed := k.draft == flow.Yes
+	box := newChoiceTile(k.tr.T("form_consent_agree"), agreed, func() {
+		if agreed {
+			k.draft = ""
+		} else {
+			k.draft = flow.Yes
+		}
+		k.showStep()
+	})
+	foot := container.NewBorder(nil, nil, nil, k.nextButton(func() { k.answer(k.draft) }), problem)
+	return container.NewBorder(nil, foot, nil, nil, container.NewVBox(paragraph(s.Text), box))
+}
+
+// showSummary lists every answer with a Ändern button, a few to a page
+// with paging buttons, since a finger cannot drag-scroll here.
+func (k *Kiosk) showSummary() {
+	const perPage = 4
+	lines := k.form.Summary()
+	pages := (len(lines) + perPage - 1) / perPage
+	page := min(k.fs.page, pages-1)
+	var rows []fyne.CanvasObject
+	for _, l := range lines[page*perPage : min(len(lines), (page+1)*perPage)] {
+		line := widget.NewRichText(
+			&widget.TextSegment{Text: l.Step.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
+			&widget.TextSegment{Text: shorten(flow.Display(l.Step, l.Value, k.tr), summaryValueLen), Style: widget.RichTextStyleInline},
+		)
+		line.Wrapping = fyne.TextWrapWord
+		change := newSmallButton(k.tr.T("summary_change"), func() {
+			k.fs.page = page
+			k.form.Change(l.Step.ID)
+			k.showStep()
+		})
+		rows = append(rows, container.NewBorder(nil, nil, nil, change, line))
+	}
+	foot := []fyne.CanvasObject{layout.NewSpacer(), layout.NewSpacer(), layout.NewSpacer()}
+	if pages > 1 {
+		prev := newBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { k.fs.page = page - 1; k.showSummary() })
+		next := newBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { k.fs.page = page + 1; k.showSummary() })
+		prev.Hidden, next.Hidden = page == 0, page == pages-1
+		where := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": page + 1, "Total": pages}))
+		where.Alignment = fyne.TextAlignCenter
+		foot = []fyne.CanvasObject{prev, container.NewCenter(where), next}
+	}
+	send := newActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
+	top := container.NewVBox(heading(k.tr.T("summary_title")), paragraph(k.tr.T("summary_hint")))
+	k.display(screen{name: k.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
+		help: k.tr.T("summary_help"), helpEasy: k.tr.T("summary_help_easy"), back: k.stepBack,
+		content: container.NewBorder(top, container.NewGridWithColumns(4, append(foot, send)...),
+			nil, nil, container.NewVBox(rows...))})
+}
+
+// summaryValueLen is how much of an answer the summary shows; a long
+// free text is seen whole behind its Ändern.
+const summaryValueLen = 120
+
+// shorten cuts s to n characters, marking the cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// submit seals and stores the answers off the UI goroutine; the wait
+// screen has no buttons, so a second tap cannot submit twice.
+func (k *Kiosk) submit() {
+	f, tr := k.form, k.tr
+	k.showWait(f.Service.ID + "-sending")
+	k.spawn(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		r, err := k.deps.Desk.Submit(ctx, f, tr)
+		fyne.Do(func() {
+			if k.form != f {
+				return // the visit ended meanwhile (idle wipe)
+			}
+			if err != nil {
+				slog.Error("submission not stored", "service", f.Service.ID, "err", err)
+				k.showSubmitFailed(err)
+				return
+			}
+			// Stored and sealed: the answers leave the screen and memory.
+			f.Wipe()
+			k.form, k.draft = nil, ""
+			k.showReceipt(f.Service, r)
+		})
+	})
+}
+
+// showSubmitFailed keeps the answers and offers to try again; the counter
+// can always take the matter instead.
+func (k *Kiosk) showSubmitFailed(err error) {
+	msg := k.tr.T("submit_failed")
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = k.tr.T("submit_failed_slow")
+	}
+	again := newActionButton(k.tr.T("submit_again"), theme.ViewRefreshIcon(), k.submit)
+	review := newBarButton(k.tr.T("submit_review"), nil, k.showSummary)
+	k.display(screen{name: k.form.Service.ID + "-failed", bar: true, redraw: func() { k.showSubmitFailed(err) }, back: k.showSummary,
+		content: container.NewBorder(heading(k.tr.T("submit_failed_title")), container.NewGridWithColumns(2, review, again),
+			nil, nil, warningLine(msg))})
+}
+
+// showReceipt shows the reference code large and what happens next.
+func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
+	status := paragraph(k.tr.T("receipt_printed"))
+	if r.PrintErr != nil {
+		status = warningLine(k.tr.T("receipt_not_printed"))
+	}
+	center := func(l *widget.Label) *widget.Label { l.Alignment = fyne.TextAlignCenter; return l }
+	body := container.NewVBox(
+		bigText(k.tr.T("receipt_thanks"), titleTextSize, theme.ColorNameForeground),
+		center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": svc.Title}))),
+		bigText(k.tr.T("receipt_code"), 32, theme.ColorNameForeground),
+		bigText(r.Code, codeTextSize, theme.ColorNameForeground),
+		center(status),
+		paragraph(r.Next),
+		layout.NewSpacer(),
+		center(paragraph(k.tr.T("ticket_tap_to_finish"))),
+	)
+	var content fyne.CanvasObject = body
+	if img := k.printout(); img != nil {
+		content = container.NewBorder(nil, nil, nil, img, body)
+	}
+	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) },
+		content: container.NewStack(content, newTapCatcher(k.Home))})
+	k.after(2*k.deps.ReturnAfter, k.Home)
+}
+
+// newChoiceTile is an option: a tick and a darker colour when chosen, so
+// the choice is never told by colour alone.
+func newChoiceTile(label string, chosen bool, tapped func()) *Tile {
+	var icon fyne.Resource
+	bg := colTile
+	if chosen {
+		icon, bg = theme.NewInvertedThemedResource(theme.ConfirmIcon()), colChosen
+	}
+	t := &Tile{label: label, icon: icon, bg: bg, fg: colTileText, minH: tileMinHeight * 0.8, textSize: 32, OnTapped: tapped}
+	t.ExtendBaseWidget(t)
+	return t
+}

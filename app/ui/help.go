@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showHelp explains the screen the visitor came from, in plain German or,
+// one tap away, in Leichte Sprache.
+func (k *Kiosk) showHelp() {
+	from := k.cur
+	plain, easy := from.help, from.helpEasy
+	if plain == "" {
+		plain, easy = k.tr.T("help_general"), k.tr.T("help_general_easy")
+	}
+	text := plain
+	switchLabel := k.tr.T("help_easy_button")
+	if k.easyHelp {
+		text, switchLabel = easy, k.tr.T("help_plain_button")
+	}
+	redraw := func() {
+		k.cur = from // show the same help again, not help about help
+		k.showHelp()
+	}
+	toggle := newBarButton(switchLabel, nil, func() {
+		k.easyHelp = !k.easyHelp
+		redraw()
+	})
+	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
+	call := NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
+	body := container.NewVBox(paragraph(text), layout.NewSpacer())
+	k.display(screen{name: "help", bar: true, redraw: redraw, back: k.pop,
+		content: container.NewBorder(heading(k.tr.T("help_title")),
+			container.NewGridWithColumns(3, toggle, call, ret), nil, nil, body)})
+	k.cur.help, k.cur.helpEasy = plain, easy
+}
+
+// callGuide tells the visitor that someone is coming and records the
+// call with the name of the screen, never with what was typed.
+func (k *Kiosk) callGuide() {
+	where := k.cur.name
+	if k.deps.Calls != nil {
+		calls := k.deps.Calls
+		k.spawn(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := calls.CallGuide(ctx, where); err != nil {
+				slog.Error("guide call not recorded", "err", err)
+			}
+		})
+	}
+	slog.Info("guide called", "screen", where)
+	k.showCall()
+}
+
+// showCall is the calm message after a call; redrawn, it calls no one.
+func (k *Kiosk) showCall() {
+	msg := paragraph(k.tr.T("call_coming"))
+	msg.Alignment = fyne.TextAlignCenter
+	stay := paragraph(k.tr.T("call_stay"))
+	stay.Alignment = fyne.TextAlignCenter
+	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
+	k.display(screen{name: "call-guide", bar: true, redraw: k.showCall, back: k.pop,
+		content: container.NewBorder(heading(k.tr.T("call_title")), container.NewGridWithColumns(3, layout.NewSpacer(), ret),
+			nil, nil, container.NewVBox(layout.NewSpacer(), msg, stay, layout.NewSpacer()))})
+}
+
+// showLanguages offers every loaded language, each named in its own
+// language; the choice holds for this visitor only.
+func (k *Kiosk) showLanguages() {
+	var tiles []fyne.CanvasObject
+	for _, lang := range k.deps.Texts.Languages() {
+		name := k.deps.Texts.For(lang).T("language_name")
+		tiles = append(tiles, NewTile(name, nil, func() {
+			k.tr = k.deps.Texts.For(lang)
+			k.pop()
+		}))
+	}
+	k.display(screen{name: "language", bar: true, redraw: k.showLanguages, back: k.pop,
+		content: container.NewBorder(heading(k.tr.T("language_title")), nil, nil, nil, tileGrid(tiles...))})
+}
+
+// showWait says the kiosk is busy; it has no buttons, so a second tap
+// cannot do the thing twice.
+func (k *Kiosk) showWait(name string) {
+	wait := paragraph(k.tr.T("ticket_drawing"))
+	wait.Alignment = fyne.TextAlignCenter
+	k.display(screen{name: name, redraw: func() { k.showWait(name) }, content: container.NewCenter(wait)})
+}
+
+// warningLine is a paragraph staff notice by its words and colour.
+func warningLine(text string) *widget.Label {
+	l := paragraph(text)
+	l.Importance = widget.WarningImportance
+	return l
+}

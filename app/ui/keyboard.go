@@ -1,0 +1,266 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// KeyboardMode picks the keys a field needs.
+type KeyboardMode int
+
+const (
+	// KeyboardText is QWERTZ with ä ö ü ß and a page of digits and symbols.
+	KeyboardText KeyboardMode = iota
+	// KeyboardEmail is KeyboardText with @ beside the space bar.
+	KeyboardEmail
+	// KeyboardDigits is a numeric pad (postcodes, numbers, PINs).
+	KeyboardDigits
+	// KeyboardPhone is the numeric pad with +, space and /.
+	KeyboardPhone
+)
+
+// KeyLabels are the words on the keys that are not characters, in the
+// visitor's language.
+type KeyLabels struct {
+	Delete, Space, Shift, Symbols, Letters string
+}
+
+// Keyboard is the kiosk's on-screen keyboard: Fyne has none on desktop
+// Linux, and external keyboards do not reach a kiosk under cage. It types
+// into one Field.
+type Keyboard struct {
+	widget.BaseWidget
+	target *Field
+	mode   KeyboardMode
+	labels KeyLabels
+	// symbols is the page of digits and symbols; shift is the one-shot
+	// capital; autoCap turns shift on at the start of a word (names,
+	// streets, places).
+	symbols, shift, autoCap bool
+	// OnKey runs after each key with what it did, for speech.
+	OnKey func(name string)
+	rows  *fyne.Container
+	echo  *canvas.Text
+}
+
+// Sizes of keys, in Fyne units. keyHeight × 4 rows plus gaps is what a
+// 800-pixel-high window has room for under a question; on a 15.6" screen
+// at 1920×1080 a key is 13 mm high and 19 mm wide.
+const (
+	keyHeight   = 72
+	keyMinWidth = 96
+	padKeyWidth = 150
+	keyGap      = 8
+	keyTextSize = 32
+	echoSize    = 56
+)
+
+// NewKeyboard returns a keyboard typing into target.
+func NewKeyboard(target *Field, mode KeyboardMode, labels KeyLabels, autoCap bool) *Keyboard {
+	k := &Keyboard{target: target, mode: mode, labels: labels, autoCap: autoCap,
+		rows: container.NewVBox(), echo: canvas.NewText("", colText)}
+	k.echo.TextSize = echoSize
+	k.echo.TextStyle.Bold = true
+	k.echo.Alignment = fyne.TextAlignCenter
+	k.ExtendBaseWidget(k)
+	k.autoShift()
+	k.build()
+	return k
+}
+
+// Echo shows the last key pressed, large, so a visitor who looks at the
+// keys rather than the field still sees what they typed.
+func (k *Keyboard) Echo() fyne.CanvasObject {
+	box := canvas.NewRectangle(colBar)
+	box.CornerRadius = 12
+	box.SetMinSize(fyne.NewSize(echoSize*1.8, echoSize*1.4))
+	return container.NewStack(box, container.NewCenter(k.echo))
+}
+
+// EchoText is the last key pressed as shown.
+func (k *Keyboard) EchoText() string { return k.echo.Text }
+
+func (k *Keyboard) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(k.rows) }
+
+// keyDef is one key: a character, or an action with a label.
+type keyDef struct {
+	r      rune
+	label  string
+	weight float32
+	press  func()
+}
+
+func (k *Keyboard) char(r rune) keyDef {
+	return keyDef{r: r, label: string(r), weight: 1}
+}
+
+func (k *Keyboard) chars(s string) []keyDef {
+	var keys []keyDef
+	for _, r := range s {
+		if k.shift && !k.symbols {
+			r = upper(r)
+		}
+		keys = append(keys, k.char(r))
+	}
+	return keys
+}
+
+// upper capitalises r; ß has no single capital on a German keyboard and
+// stays.
+func upper(r rune) rune {
+	if r == 'ß' {
+		return r
+	}
+	return unicode.ToUpper(r)
+}
+
+func (k *Keyboard) layout() [][]keyDef {
+	del := keyDef{label: k.labels.Delete, weight: 1.6, press: func() {
+		k.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+		k.pressed(k.labels.Delete, k.labels.Delete)
+	}}
+	space := keyDef{r: ' ', label: k.labels.Space, weight: 4}
+	switch k.mode {
+	case KeyboardDigits:
+		return [][]keyDef{k.chars("789"), k.chars("456"), k.chars("123"), {{weight: 1}, k.char('0'), del}}
+	case KeyboardPhone:
+		space.weight = 1
+		return [][]keyDef{k.chars("789"), k.chars("456"), k.chars("123"), {k.char('+'), k.char('0'), del},
+			{space, k.char('/'), k.char('-')}}
+	}
+	if k.symbols {
+		letters := keyDef{label: k.labels.Letters, weight: 1.6, press: func() { k.symbols = false; k.autoShift(); k.build() }}
+		return [][]keyDef{
+			k.chars("1234567890"),
+			k.chars("@.-/_'&+()"),
+			append(k.chars("!?:;\"€#%"), del),
+			{letters, k.char(','), space, k.char('.'), k.char('-')},
+		}
+	}
+	shift := keyDef{label: k.labels.Shift, weight: 1.6, press: func() {
+		k.shift = !k.shift
+		k.build()
+		k.pressed(k.labels.Shift, "")
+	}}
+	symbols := keyDef{label: k.labels.Symbols, weight: 1.6, press: func() { k.symbols = true; k.shift = false; k.build() }}
+	last := []keyDef{symbols, k.char(','), space, k.char('.'), k.char('-')}
+	if k.mode == KeyboardEmail {
+		last = []keyDef{symbols, k.char('@'), space, k.char('.'), k.char('-'), k.char('_')}
+	}
+	return [][]keyDef{
+		k.chars("qwertzuiopü"),
+		k.chars("asdfghjklöä"),
+		append(append([]keyDef{shift}, k.chars("yxcvbnmß")...), del),
+		last,
+	}
+}
+
+// build lays the keys of the current page out again.
+func (k *Keyboard) build() {
+	pad := k.mode == KeyboardDigits || k.mode == KeyboardPhone
+	var rows []fyne.CanvasObject
+	for _, row := range k.layout() {
+		var keys []fyne.CanvasObject
+		var weights []float32
+		for _, d := range row {
+			weights = append(weights, d.weight)
+			if d.label == "" && d.press == nil {
+				keys = append(keys, layout.NewSpacer()) // a gap in the pad
+				continue
+			}
+			keys = append(keys, k.key(d))
+		}
+		unit := float32(keyMinWidth)
+		if pad {
+			unit = padKeyWidth
+		}
+		rows = append(rows, container.New(&weightedRow{weights: weights, unit: unit}, keys...))
+	}
+	k.rows.Objects = rows
+	if pad {
+		// A pad is no wider than a telephone's: centred, not stretched.
+		k.rows.Objects = []fyne.CanvasObject{container.NewCenter(container.NewVBox(rows...))}
+	}
+	k.rows.Refresh()
+}
+
+func (k *Keyboard) key(d keyDef) *Tile {
+	press := d.press
+	if press == nil {
+		r, label := d.r, d.label
+		press = func() {
+			k.target.TypedRune(r)
+			if k.shift && !k.symbols {
+				k.shift = false
+			}
+			k.autoShift()
+			k.build()
+			echo := label
+			if r == ' ' {
+				echo = "[ ]" // the word would not fit the echo
+			}
+			k.pressed(label, echo)
+		}
+	}
+	t := &Tile{label: d.label, bg: colBar, fg: colText, minH: keyHeight, textSize: keyTextSize, OnTapped: press}
+	if len([]rune(d.label)) > 1 {
+		t.textSize = keyTextSize * 0.75
+	}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (k *Keyboard) pressed(name, echo string) {
+	if echo != "" {
+		k.echo.Text = echo
+		k.echo.Refresh()
+	}
+	if k.OnKey != nil {
+		k.OnKey(name)
+	}
+}
+
+// autoShift turns the capital on at the start of a word.
+func (k *Keyboard) autoShift() {
+	if !k.autoCap || k.symbols {
+		return
+	}
+	t := k.target.Text()
+	k.shift = t == "" || strings.HasSuffix(t, " ") || strings.HasSuffix(t, "-")
+}
+
+// weightedRow lays out one row of keys: widths in proportion to weights,
+// gaps between, all the row's height.
+type weightedRow struct {
+	weights []float32
+	unit    float32 // the narrowest a key of weight 1 may be
+}
+
+func (l *weightedRow) sum() float32 {
+	var s float32
+	for _, w := range l.weights {
+		s += w
+	}
+	return s
+}
+
+func (l *weightedRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	unit := (size.Width - keyGap*float32(len(objs)-1)) / l.sum()
+	x := float32(0)
+	for i, o := range objs {
+		w := unit * l.weights[i]
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + keyGap
+	}
+}
+
+func (l *weightedRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(l.unit*l.sum()+keyGap*float32(len(objs)-1), keyHeight)
+}
