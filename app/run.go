@@ -35,6 +35,7 @@ import (
 type runFlags struct {
 	configPath string
 	demo       bool
+	uiMap      string
 	cfg        config.Config
 }
 
@@ -52,6 +53,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	width := fs.Int("width", 0, "window width in pixels (display.width)")
 	height := fs.Int("height", 0, "window height in pixels (display.height)")
 	returnAfter := fs.Duration("return-after", 0, "how long the ticket screen stays (display.return_after)")
+	fs.StringVar(&f.uiMap, "ui-map", "", "write the screen's touch targets (labels and positions, as JSON) to this file after every change, for acceptance tests")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -193,6 +195,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		deps.Printout = d.printer.LastPage
 	}
 	k := ui.New(a, win, deps)
+	k.SetUIMap(f.uiMap)
 	go func() {
 		// Enrolment may wait for the demo portal: off the start-up path.
 		c := startSync(ctx, cfg, db, out, d.enroll)
@@ -338,12 +341,10 @@ func loadCatalogue(cfg config.Config) (*flow.Catalogue, []string) {
 		fsys, dir = os.DirFS(cfg.Kiosk.Services), "."
 	}
 	cat, errs := flow.LoadCatalogue(fsys, dir)
-	var warnings []string
 	for _, e := range errs {
 		slog.Warn("catalogue file left out", "err", e)
-		warnings = append(warnings, e.Error())
 	}
-	return cat, warnings
+	return cat, flow.BrokenFiles(errs)
 }
 
 func orDefault(s, def string) string {

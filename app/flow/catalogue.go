@@ -111,6 +111,25 @@ func (e *FileError) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
 }
 
+// BrokenFiles names the files errs from LoadCatalogue are about, once
+// each, for the staff notice.
+func BrokenFiles(errs []error) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, err := range errs {
+		name := err.Error()
+		var fe *FileError
+		if errors.As(err, &fe) {
+			name = fe.File
+		}
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // LoadCatalogue reads every *.yaml file in dir of fsys, in name order. A
 // broken file is left out and reported; the others still load, so a typo
 // in one service never leaves residents in front of a blank screen.

@@ -63,6 +63,10 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]
+		// A "Count" picks the plural form (one, other, …) of the language.
+		if n, ok := data[0]["Count"]; ok {
+			cfg.PluralCount = n
+		}
 	}
 	s, err := l.l.Localize(cfg)
 	if err != nil {

@@ -68,7 +68,7 @@ func (k *Kiosk) showCall() {
 	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
 	k.display(screen{name: "call-guide", bar: true, redraw: k.showCall, back: k.pop,
 		content: container.NewBorder(heading(k.tr.T("call_title")), container.NewGridWithColumns(3, layout.NewSpacer(), ret),
-			nil, nil, container.NewVBox(layout.NewSpacer(), msg, stay, layout.NewSpacer()))})
+			nil, nil, middle(msg, stay))})
 }
 
 // showLanguages offers every loaded language, each named in its own
@@ -91,7 +91,13 @@ func (k *Kiosk) showLanguages() {
 func (k *Kiosk) showWait(name string) {
 	wait := paragraph(k.tr.T("ticket_drawing"))
 	wait.Alignment = fyne.TextAlignCenter
-	k.display(screen{name: name, redraw: func() { k.showWait(name) }, content: container.NewCenter(wait)})
+	k.display(screen{name: name, redraw: func() { k.showWait(name) }, content: middle(wait)})
+}
+
+// middle centres wrapped text vertically. (A centring container would
+// give a wrapped label no width, one letter per line.)
+func middle(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(append(append([]fyne.CanvasObject{layout.NewSpacer()}, objs...), layout.NewSpacer())...)
 }
 
 // warningLine is a paragraph staff notice by its words and colour.

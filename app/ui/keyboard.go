@@ -45,8 +45,10 @@ type Keyboard struct {
 	symbols, shift, autoCap bool
 	// OnKey runs after each key with what it did, for speech.
 	OnKey func(name string)
-	rows  *fyne.Container
-	echo  *canvas.Text
+	// onBuild runs after the keys were laid out anew (shift, page).
+	onBuild func()
+	rows    *fyne.Container
+	echo    *canvas.Text
 }
 
 // Sizes of keys, in Fyne units. keyHeight × 4 rows plus gaps is what a
@@ -128,9 +130,10 @@ func (k *Keyboard) layout() [][]keyDef {
 	space := keyDef{r: ' ', label: k.labels.Space, weight: 4}
 	switch k.mode {
 	case KeyboardDigits:
+		del.weight = 1
 		return [][]keyDef{k.chars("789"), k.chars("456"), k.chars("123"), {{weight: 1}, k.char('0'), del}}
 	case KeyboardPhone:
-		space.weight = 1
+		space.weight, del.weight = 1, 1
 		return [][]keyDef{k.chars("789"), k.chars("456"), k.chars("123"), {k.char('+'), k.char('0'), del},
 			{space, k.char('/'), k.char('-')}}
 	}
@@ -188,6 +191,9 @@ func (k *Keyboard) build() {
 		k.rows.Objects = []fyne.CanvasObject{container.NewCenter(container.NewVBox(rows...))}
 	}
 	k.rows.Refresh()
+	if k.onBuild != nil {
+		k.onBuild()
+	}
 }
 
 func (k *Keyboard) key(d keyDef) *Tile {

@@ -34,8 +34,8 @@ type GuideCalls interface {
 // Deps is what the screens need from the rest of the kiosk.
 type Deps struct {
 	Catalogue *flow.Catalogue
-	// Warnings are problems staff must fix (a broken catalogue file),
-	// shown quietly at the foot of the start screen.
+	// Warnings name what staff must fix (broken catalogue files), counted
+	// quietly at the foot of the start screen.
 	Warnings    []string
 	Desk        Desk
 	Calls       GuideCalls // nil: the call is only shown
@@ -70,6 +70,9 @@ type Kiosk struct {
 	fs    formState
 	// easyHelp says the help screen shows Leichte Sprache.
 	easyHelp bool
+	// uiMap is the file the UI map goes to ("": none); uiSeq counts writes.
+	uiMap string
+	uiSeq uint64
 	// spawn runs slow work off the UI goroutine and afterFunc schedules a
 	// timer; tests replace both to run a visit step by step.
 	spawn     func(func())
@@ -182,8 +185,29 @@ func (k *Kiosk) display(s screen) {
 	if s.bar {
 		content = container.NewBorder(nil, k.bar(), nil, nil, content)
 	}
-	k.win.SetContent(container.NewPadded(content))
+	root := container.New(screenLayout{}, container.NewPadded(content))
+	k.win.SetContent(root)
+	// Wrapped labels learn their width in the first layout and only then
+	// their height: lay out once more so no text overlaps the next widget.
+	root.Refresh()
+	k.writeUIMap()
 }
+
+// screenLayout gives its content the whole window and asks for no more
+// than the smallest window the kiosk runs in. Without it, a wrapped text
+// measured before it knows its width makes the window taller than the
+// screen; a screen whose content does not fit is a bug the screen tests
+// find, not a reason to grow the window past the display.
+type screenLayout struct{}
+
+func (screenLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (screenLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(320, 240) }
 
 // push shows a screen reachable with Zurück from the current one.
 func (k *Kiosk) push(current, next func()) {

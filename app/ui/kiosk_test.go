@@ -31,13 +31,20 @@ type visit struct {
 }
 
 func newVisit(t *testing.T, cat *flow.Catalogue, desk Desk) *visit {
+	return newVisitWith(t, Deps{Catalogue: cat, Desk: desk})
+}
+
+// newVisitWith starts a kiosk with deps, filling in texts, place and
+// timeout.
+func newVisitWith(t *testing.T, deps Deps) *visit {
 	t.Helper()
 	a := test.NewTempApp(t)
 	win := test.NewWindow(nil)
 	t.Cleanup(win.Close)
 	win.Resize(fyne.NewSize(1280, 800))
 	v := &visit{t: t, win: win}
-	v.k = New(a, win, Deps{Catalogue: cat, Desk: desk, Texts: testutil.Texts(t), Place: "Bürgerbüro Musterstadt", ReturnAfter: 15 * time.Second})
+	deps.Texts, deps.Place, deps.ReturnAfter = testutil.Texts(t), "Bürgerbüro Musterstadt", 15*time.Second
+	v.k = New(a, win, deps)
 	v.k.spawn = func(f func()) { f() }
 	v.k.afterFunc = func(_ time.Duration, f func()) { v.timers = append(v.timers, f) }
 	v.k.Home()
@@ -63,6 +70,8 @@ func (v *visit) screenText() string {
 			parts = append(parts, o.Text)
 		case *Tile:
 			parts = append(parts, o.Label())
+		case *widget.RichText:
+			parts = append(parts, o.String())
 		}
 	}
 	return strings.Join(parts, "\n")
@@ -195,8 +204,8 @@ func TestBrokenCatalogueFileLeavesValidServices(t *testing.T) {
 	if len(errs) == 0 {
 		t.Fatal("broken file not reported")
 	}
-	v := newVisit(t, cat, testutil.Desk(t, testutil.DB(t), nil, time.Now()))
-	v.expect("Hinweise")
+	v := newVisitWith(t, Deps{Catalogue: cat, Warnings: flow.BrokenFiles(errs), Desk: testutil.Desk(t, testutil.DB(t), nil, time.Now())})
+	v.expect("Hinweise", "Für das Personal: Eine Dienstleistungsdatei ist fehlerhaft und wird nicht angezeigt.")
 }
 
 func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {

@@ -49,22 +49,51 @@ func (k *Kiosk) Screens() []Screen {
 }
 
 // formScreens walks a form with its examples: the intro, each step with
-// its example typed in but not yet confirmed, the first refused answer,
-// the summary and the receipt.
+// its example typed in but not yet confirmed, the summary and the receipt.
+// Steps that the examples leave hidden are walked again with the answer
+// that shows them, so every step gets its picture. The first typed step
+// that can be refused also appears with a wrong answer and its message.
 func (k *Kiosk) formScreens(svc flow.Service) []Screen {
 	list := []Screen{{svc.ID + "-00-intro", func() { k.Home(); k.startForm(svc) }}}
-	f := flow.NewForm(svc, k.deps.Now)
-	for !f.AtSummary() {
-		s, _ := f.Current()
-		answered := f.Data() // the answers before this step
-		list = append(list, Screen{stepName(f, s), func() { k.fillTo(svc, answered, s) }})
-		if p := f.Answer(flow.ExampleValue(s, f.Today())); p != nil {
-			break // the catalogue check refuses such examples; stop rather than loop
+	seen := map[string]bool{}
+	var final map[string]string
+	walk := func(override map[string]string) {
+		f := flow.NewForm(svc, k.deps.Now)
+		for !f.AtSummary() {
+			s, _ := f.Current()
+			answered := f.Data() // the answers before this step
+			if !seen[s.ID] {
+				seen[s.ID] = true
+				list = append(list, Screen{stepName(f, s), func() { k.fillTo(svc, answered, s, "") }})
+			}
+			v, ok := override[s.ID]
+			if !ok {
+				v = flow.ExampleValue(s, f.Today())
+			}
+			if f.Answer(v) != nil {
+				return // the catalogue check refuses such examples; stop rather than loop
+			}
+		}
+		if final == nil {
+			final = f.Data()
 		}
 	}
-	final := f.Data()
+	walk(nil)
+	for _, s := range svc.Steps {
+		if !seen[s.ID] && s.When != nil {
+			walk(map[string]string{s.When.Step: s.When.Is[0]})
+		}
+	}
+	for _, s := range svc.Steps {
+		if wrong, ok := refusedSample[s.Type]; ok && s.When == nil {
+			list = append(list, Screen{stepName(flow.NewForm(svc, k.deps.Now), s) + "-refused", func() {
+				k.fillTo(svc, final, s, wrong)
+			}})
+			break
+		}
+	}
 	list = append(list,
-		Screen{svc.ID + "-summary", func() { k.fillTo(svc, final, flow.Step{}) }},
+		Screen{svc.ID + "-summary", func() { k.fillTo(svc, final, flow.Step{}, "") }},
 		Screen{svc.ID + "-receipt", func() {
 			k.Home()
 			k.showReceipt(svc, flow.Receipt{Service: svc.Title, Code: sampleCode, Next: svc.Next, Issued: k.deps.Now()})
@@ -72,9 +101,17 @@ func (k *Kiosk) formScreens(svc flow.Service) []Screen {
 	return list
 }
 
+// refusedSample is an answer each typed field refuses, for the picture
+// of a step with its message.
+var refusedSample = map[flow.FieldType]string{
+	flow.FieldPostcode: "3503", flow.FieldStreet: "Lindenstraße", flow.FieldEmail: "name@beispiel",
+	flow.FieldPhone: "0641", flow.FieldName: "A", flow.FieldNumber: "99",
+}
+
 // fillTo starts svc, answers with the given values in order until step
-// (or the summary), and types the step's example as a draft.
-func (k *Kiosk) fillTo(svc flow.Service, answers map[string]string, step flow.Step) {
+// (or the summary), and types the step's example as a draft — or wrong,
+// confirmed, to show the step refusing it.
+func (k *Kiosk) fillTo(svc flow.Service, answers map[string]string, step flow.Step, wrong string) {
 	k.Home()
 	k.startForm(svc)
 	for {
@@ -86,6 +123,11 @@ func (k *Kiosk) fillTo(svc flow.Service, answers map[string]string, step flow.St
 		if !known || k.form.Answer(v) != nil {
 			break
 		}
+	}
+	if wrong != "" {
+		k.draft, k.fs.draftStep = wrong, step.ID
+		k.answer(wrong)
+		return
 	}
 	if step.ID != "" {
 		k.draft, k.fs.draftStep = flow.ExampleValue(step, k.deps.Now()), step.ID

@@ -36,6 +36,7 @@ var (
 	colTileText   = color.White
 	colBar        = color.NRGBA{0xE3, 0xE6, 0xEA, 0xFF} // dark text on it: 14:1
 	colChosen     = color.NRGBA{0x1E, 0x6B, 0x34, 0xFF} // white on it: 6.6:1
+	colWarning    = color.NRGBA{0x8A, 0x3B, 0x00, 0xFF} // on the background: 7.4:1
 )
 
 func (kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
@@ -44,6 +45,9 @@ func (kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color 
 		return colBackground
 	case theme.ColorNameForeground:
 		return colText
+	case theme.ColorNameWarning:
+		// Warnings are text on the background, not badges: dark enough to read.
+		return colWarning
 	}
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }

@@ -100,6 +100,6 @@ func (k *Kiosk) showTicketFailed() {
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Importance = widget.WarningImportance
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
-		content: container.NewStack(container.NewCenter(msg), newTapCatcher(k.Home))})
+		content: container.NewStack(middle(msg), newTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lotse/app/config"
+)
+
+func TestScreensWritesEveryScreen(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"screens", "--out", dir, "--lang", "all", "--theme", "all"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, name := range []string{"start", "help", "call-guide", "language", "wartenummer", "wartenummer-number",
+		"informationen-4", "ummelden-00-intro", "ummelden-05-strasse", "ummelden-08-einzug", "ummelden-summary",
+		"ummelden-receipt", "sperrmuell-02-teile-refused", "mangel-05-email", "termin-08-email", "anregung-04-name"} {
+		f, err := os.Open(filepath.Join(dir, "de", "standard", name+".png"))
+		if err != nil {
+			t.Errorf("screen %s: %v", name, err)
+			continue
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() != 1280 || img.Bounds().Dy() != 800 {
+			t.Errorf("screen %s: %v, %v", name, err, img.Bounds())
+		}
+	}
+	if !strings.Contains(out.String(), "screens written") {
+		t.Errorf("output: %s", out.String())
+	}
+	if code := run([]string{"screens", "--out", dir, "--lang", "xx"}, &out, &errb); code != 2 {
+		t.Errorf("an unknown language gave exit %d", code)
+	}
+}
+
+func TestServiceFolderWithABrokenFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "10-info.yaml"), []byte("id: info\nkind: info\ntitle: Hinweise\npages:\n  - title: A\n    text: B\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "20-kaputt.yaml"), []byte("id: kaputt\nkind: form\ntitle: Kaputt\n"), 0o644)
+	var cfg config.Config
+	cfg.Kiosk.Services = dir
+	cat, warnings := loadCatalogue(cfg)
+	if len(cat.Services) != 1 || cat.Services[0].Title != "Hinweise" {
+		t.Errorf("services %+v", cat.Services)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "20-kaputt.yaml") {
+		t.Errorf("warnings %v", warnings)
+	}
+}

@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"lotse/app/flow"
+	"lotse/app/internal/testutil"
+	"lotse/app/store"
+	"lotse/devices/escpossim"
+	"lotse/sync/client"
+	"lotse/sync/portal"
+)
+
+// visibleTile says whether a tile with label is on screen.
+func (v *visit) visibleTile(label string) bool {
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+			return true
+		}
+	}
+	return false
+}
+
+// typeOnScreen types text with the on-screen keyboard only, as a
+// resident would: capitals with Groß, digits and symbols on the ?123 page.
+func (v *visit) typeOnScreen(text string) {
+	v.t.Helper()
+	for _, r := range text {
+		label := string(r)
+		switch {
+		case r == ' ':
+			v.tap("Leerzeichen")
+		case v.visibleTile(label):
+			v.tap(label)
+		case v.visibleTile(strings.ToUpper(label)) || v.visibleTile(strings.ToLower(label)):
+			v.tap("Groß") // the wrong case is showing: switch it
+			v.tap(label)
+		default:
+			v.tap("?123")
+			v.tap(label)
+			v.tap("ABC")
+		}
+	}
+}
+
+func (v *visit) field() *Field {
+	v.t.Helper()
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		if f, ok := o.(*Field); ok {
+			return f
+		}
+	}
+	v.t.Fatalf("no text field on screen:\n%s", v.screenText())
+	return nil
+}
+
+// TestWohnsitzUmmeldenTypedOnTheScreen fills the whole move registration
+// with taps only, then follows the envelope: in the outbox, at the
+// printer as a receipt, and at the portal with exactly the typed values.
+func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
+	db := testutil.DB(t)
+	p := testutil.StartPortal(t)
+	out, queue := testutil.Enrolled(t, db, p)
+	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	desk := testutil.Desk(t, db, drv, time.Now())
+	desk.Sealer = queue
+	v := newVisit(t, demoCatalogue(t), desk)
+
+	v.tap("Wohnsitz ummelden")
+	v.expect("Hier melden Sie Ihre neue Wohnung an.")
+	v.tap("Los geht’s")
+	v.expect("Wohnsitz ummelden · Frage 1 von 13", "Wer zieht um?")
+	v.tap("Ich und weitere Personen")
+	v.expect("Frage 2 von 14", "Wie viele Personen ziehen mit Ihnen um?")
+	v.typeOnScreen("2")
+	v.tap("Weiter")
+	typed := []struct{ question, text string }{
+		{"Wie ist Ihr Vorname?", "Anna-Lena"},
+		{"Wie ist Ihr Nachname?", "Müller"},
+		{"Wie lautet Ihre neue Adresse?", "Lindenstraße 12a"},
+		{"Welche Postleitzahl hat Ihre neue Adresse?", "35037"},
+		{"In welchem Ort ist Ihre neue Wohnung?", "Musterstadt"},
+	}
+	for _, s := range typed {
+		v.expect(s.question)
+		v.typeOnScreen(s.text)
+		if got := v.field().Text(); got != s.text {
+			t.Fatalf("typed %q, the field shows %q", s.text, got)
+		}
+		v.tap("Weiter")
+	}
+	v.expect("Wann sind Sie eingezogen", "Tag", "Monat", "Jahr")
+	v.tap("Weiter") // today
+	for _, s := range []struct{ question, text string }{
+		{"Wo haben Sie vorher gewohnt?", "Am Markt 3"},
+		{"Welche Postleitzahl hatte Ihre alte Adresse?", "35390"},
+		{"In welchem Ort haben Sie vorher gewohnt?", "Gießen"},
+	} {
+		v.expect(s.question)
+		v.typeOnScreen(s.text)
+		v.tap("Weiter")
+	}
+	v.expect("Wohnungsgeberbestätigung")
+	v.tap("Ja")
+	v.expect("Telefonnummer")
+	v.typeOnScreen("0641 123456")
+	v.tap("Weiter")
+	v.expect("Ich bestätige, dass meine Angaben stimmen.")
+	v.tap("Weiter")
+	v.expect("Ohne Ihr Einverständnis geht es hier nicht weiter.")
+	v.tap("Ja, ich bin einverstanden")
+	v.tap("Weiter")
+
+	v.expect("Bitte prüfen Sie Ihre Angaben", "Wer zieht um: Ich und weitere Personen", "Vorname: Anna-Lena", "Seite 1 von 4")
+	v.tap("Nächste Seite")
+	v.expect("Neue Postleitzahl: 35037")
+	v.tap("Absenden")
+	v.expect("Vielen Dank!", "Ihr Vorgangscode", "Ihr Beleg mit diesem Code kommt unten aus dem Drucker.")
+
+	// The receipt: the code on screen is the code on paper, and no
+	// personal data on either.
+	receipt := testutil.WaitJobs(t, sim, 1)[0].Text()
+	screen := v.screenText()
+	var code string
+	for _, line := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(line, "LT-") {
+			code = line
+		}
+	}
+	if code == "" || !strings.Contains(receipt, code) {
+		t.Fatalf("code %q on screen, receipt:\n%s", code, receipt)
+	}
+	for _, private := range []string{"Anna-Lena", "Lindenstraße", "0641"} {
+		if strings.Contains(receipt, private) || strings.Contains(screen, private) {
+			t.Errorf("%q is on the receipt or the final screen", private)
+		}
+	}
+
+	// At the portal, exactly what was typed.
+	c, err := client.New(context.Background(), db, out, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := c.SendOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d: %v", n, err)
+	}
+	dir := t.TempDir()
+	if n, err := p.Export(context.Background(), time.Time{}, dir); err != nil || n != 1 {
+		t.Fatalf("exported %d: %v", n, err)
+	}
+	var x portal.Exported
+	b, _ := os.ReadFile(filepath.Join(dir, code+".json"))
+	if err := json.Unmarshal(b, &x); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"wer": "mehrere", "anzahl": "2", "vorname": "Anna-Lena", "nachname": "Müller",
+		"strasse": "Lindenstraße 12a", "plz": "35037", "ort": "Musterstadt", "einzug": time.Now().Format(time.DateOnly),
+		"alte_strasse": "Am Markt 3", "alte_plz": "35390", "alter_ort": "Gießen", "wohnungsgeber": "ja",
+		"telefon": "0641 123456", "einwilligung": "ja"}
+	for k, w := range want {
+		if x.Data[k] != w {
+			t.Errorf("portal has %s = %q, want %q", k, x.Data[k], w)
+		}
+	}
+	if x.Service != "ummelden" || len(x.Data) != len(want) {
+		t.Errorf("portal got %s with %v", x.Service, x.Data)
+	}
+}
+
+func TestChangeFromSummaryAndConditionalSteps(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.tap("Mangel melden")
+	v.tap("Los geht’s")
+	v.tap("Schlagloch")
+	v.typeOnScreen("Markt 3")
+	v.tap("Weiter")
+	v.typeOnScreen("Tief.")
+	v.tap("Weiter")
+	v.tap("Ja")
+	v.expect("An welche E-Mail-Adresse", "@")
+	v.typeOnScreen("a@b")
+	v.tap("Weiter")
+	v.expect("Eine E-Mail-Adresse sieht so aus: name@beispiel.de")
+	if v.field().Text() != "a@b" {
+		t.Errorf("a refused answer was cleared: %q", v.field().Text())
+	}
+	v.typeOnScreen(".de")
+	v.tap("Weiter")
+	v.tap("Ja, ich bin einverstanden")
+	v.tap("Weiter")
+	v.expect("Art: Schlagloch", "Antwort gewünscht: Ja", "Seite 1 von 2")
+	v.tap("Nächste Seite")
+	v.expect("E-Mail: a@b.de")
+	v.tap("Vorige Seite")
+
+	// Change the yes to no: the e-mail line goes, the summary returns.
+	tapNth(v, "Ändern", 3)
+	v.expect("Möchten Sie eine Antwort")
+	v.tap("Nein")
+	v.expect("Bitte prüfen Sie Ihre Angaben")
+	if strings.Contains(v.screenText(), "a@b.de") {
+		t.Error("the e-mail of a hidden step is still in the summary")
+	}
+	// Zurück from the summary goes to the last question.
+	v.tap("Zurück")
+	v.expect("Möchten Sie eine Antwort")
+}
+
+// tapNth taps the n-th visible tile labelled label.
+func tapNth(v *visit, label string, n int) {
+	v.t.Helper()
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+			if n == 0 {
+				test.Tap(tile)
+				return
+			}
+			n--
+		}
+	}
+	v.t.Fatalf("no tile %q on screen", label)
+}
+
+func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.tap("Sperrmüll anmelden")
+	v.tap("Los geht’s")
+	v.tap("Möbel")
+	v.tap("Weiter")
+	v.typeOnScreen("4")
+	v.tap("Hilfe")
+	v.expect("Ein Schrank zählt als ein Teil")
+	v.tap("Leichte Sprache")
+	v.expect("Ein Schrank ist 1 Teil.")
+	v.tap("Zurück zur Frage")
+	v.expect("Wie viele Teile sind es ungefähr?")
+	if got := v.field().Text(); got != "4" {
+		t.Errorf("after help the field shows %q, want the 4 typed before", got)
+	}
+	v.tap("Start")
+	v.tap("Hilfe")
+	v.expect("Tippen Sie mit dem Finger auf das, was Sie möchten.")
+}
+
+func TestCallingAGuideIsRecordedWithoutTypedText(t *testing.T) {
+	db := testutil.DB(t)
+	calls := store.NewCalls(db)
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Calls: calls})
+	v.tap("Idee oder Anregung")
+	v.tap("Los geht’s")
+	v.tap("Verkehr")
+	v.typeOnScreen("Tempo")
+	v.tap("Lotse rufen")
+	v.expect("Gleich kommt jemand zu Ihnen.")
+	got, err := calls.Since(context.Background(), time.Now().Add(-time.Minute))
+	if err != nil || len(got) != 1 || got[0].Screen != "anregung-02-idee" {
+		t.Fatalf("calls %+v, %v", got, err)
+	}
+	v.tap("Zurück zur Frage")
+	if v.field().Text() != "Tempo" {
+		t.Error("the typed text was lost by calling a guide")
+	}
+}
+
+func TestSubmitFailureKeepsTheAnswers(t *testing.T) {
+	db := testutil.DB(t)
+	desk := testutil.Desk(t, db, nil, time.Now())
+	out, _ := testutil.Enrolled(t, testutil.DB(t), testutil.StartPortal(t))
+	desk.Sealer = client.Queue{DB: db, Out: out} // db holds no identity: nothing can be sealed
+	v := newVisit(t, demoCatalogue(t), desk)
+	v.tap("Idee oder Anregung")
+	v.tap("Los geht’s")
+	v.tap("Grünflächen")
+	v.typeOnScreen("Mehr Bänke")
+	v.tap("Weiter")
+	v.tap("Nein")
+	v.tap("Absenden")
+	v.expect("Das hat leider nicht geklappt", "Sie sind nicht verloren")
+	v.tap("Zu meinen Angaben")
+	v.expect("Idee: Mehr Bänke")
+}
+
+func TestDatePickerStaysInRange(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), nil)
+	svc, _ := v.k.deps.Catalogue.Service("sperrmuell")
+	v.k.fillTo(svc, map[string]string{"was": "moebel", "teile": "2", "name": "Horst Becker", "strasse": "Gartenweg 4", "plz": "35037"}, flow.Step{}, "")
+	v.expect("Ab wann können wir frühestens abholen?")
+	earliest := time.Now().AddDate(0, 0, 7)
+	v.expect(v.k.longDate(earliest)) // starts at the first allowed day
+	tapNth(v, "−", 0)                // a day earlier is not allowed
+	v.expect(v.k.longDate(earliest))
+	tapNth(v, "+", 1) // a month later
+	later := addMonths(time.Date(earliest.Year(), earliest.Month(), earliest.Day(), 0, 0, 0, 0, time.UTC), 1)
+	v.expect(v.k.longDate(later))
+	v.tap("Weiter")
+	v.expect("Unter welcher Telefonnummer")
+	if got := v.k.form.Value("wunschtag"); got != later.Format(time.DateOnly) {
+		t.Errorf("stored %q, want %s", got, later.Format(time.DateOnly))
+	}
+}

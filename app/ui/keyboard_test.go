@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+var testLabels = KeyLabels{Delete: "Löschen", Space: "Leerzeichen", Shift: "Groß", Symbols: "?123", Letters: "ABC"}
+
+// press taps the key labelled label on kb.
+func press(t *testing.T, kb *Keyboard, label string) {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(kb) {
+		if tile, ok := o.(*Tile); ok && tile.Label() == label {
+			test.Tap(tile)
+			return
+		}
+	}
+	t.Fatalf("no key %q", label)
+}
+
+func hasKey(kb *Keyboard, label string) bool {
+	for _, o := range test.LaidOutObjects(kb) {
+		if tile, ok := o.(*Tile); ok && tile.Label() == label {
+			return true
+		}
+	}
+	return false
+}
+
+func newTestKeyboard(t *testing.T, mode KeyboardMode, autoCap bool) (*Field, *Keyboard) {
+	test.NewTempApp(t)
+	f := NewField()
+	kb := NewKeyboard(f, mode, testLabels, autoCap)
+	w := test.NewWindow(kb)
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(1280, 400))
+	return f, kb
+}
+
+func TestKeyboardTypesUmlautsCapitalsAndSymbols(t *testing.T) {
+	f, kb := newTestKeyboard(t, KeyboardText, false)
+	for _, k := range []string{"q", "w", "e", "r", "t", "z", "ü", "ö", "ä", "ß"} {
+		if !hasKey(kb, k) {
+			t.Errorf("QWERTZ key %q missing", k)
+		}
+	}
+	press(t, kb, "Groß")
+	press(t, kb, "Ä") // shift shows capitals
+	press(t, kb, "r") // and is gone after one letter
+	press(t, kb, "Leerzeichen")
+	press(t, kb, "?123")
+	for _, k := range []string{"@", ".", "-", "/", "1", "0"} {
+		if !hasKey(kb, k) {
+			t.Errorf("symbol page lacks %q", k)
+		}
+	}
+	press(t, kb, "4")
+	press(t, kb, "/")
+	press(t, kb, "ABC")
+	press(t, kb, "ß")
+	if got := f.Text(); got != "Är 4/ß" {
+		t.Errorf("typed %q", got)
+	}
+	if kb.EchoText() != "ß" {
+		t.Errorf("echo shows %q after ß", kb.EchoText())
+	}
+	press(t, kb, "Löschen")
+	press(t, kb, "Löschen")
+	if got := f.Text(); got != "Är 4" {
+		t.Errorf("after two Löschen: %q", got)
+	}
+}
+
+func TestKeyboardCapitalisesWordsOfNames(t *testing.T) {
+	f, kb := newTestKeyboard(t, KeyboardText, true)
+	press(t, kb, "A")
+	press(t, kb, "n")
+	press(t, kb, "-")
+	press(t, kb, "L") // after a hyphen the next word starts capital again
+	press(t, kb, "i")
+	if got := f.Text(); got != "An-Li" {
+		t.Errorf("typed %q", got)
+	}
+}
+
+func TestEmailKeyboardHasAt(t *testing.T) {
+	_, kb := newTestKeyboard(t, KeyboardEmail, false)
+	if !hasKey(kb, "@") || !hasKey(kb, ".") {
+		t.Error("e-mail keyboard lacks @ or . on its letter page")
+	}
+}
+
+func TestNumericPadAndFieldLimit(t *testing.T) {
+	f, kb := newTestKeyboard(t, KeyboardDigits, false)
+	f.Max = 5
+	if hasKey(kb, "a") {
+		t.Error("the numeric pad has letters")
+	}
+	for _, k := range []string{"3", "5", "0", "3", "7", "9"} {
+		press(t, kb, k)
+	}
+	if got := f.Text(); got != "35037" {
+		t.Errorf("typed %q into a field of 5", got)
+	}
+	_, phone := newTestKeyboard(t, KeyboardPhone, false)
+	for _, k := range []string{"+", "/", "Leerzeichen"} {
+		if !hasKey(phone, k) {
+			t.Errorf("phone pad lacks %q", k)
+		}
+	}
+}
+
+func TestKeysAreLargeEnough(t *testing.T) {
+	_, kb := newTestKeyboard(t, KeyboardText, false)
+	for _, o := range test.LaidOutObjects(kb) {
+		if tile, ok := o.(*Tile); ok {
+			if s := tile.Size(); s.Height < keyHeight || s.Width < keyMinWidth {
+				t.Errorf("key %q is %v, want at least %vx%v", tile.Label(), s, keyMinWidth, keyHeight)
+			}
+		}
+	}
+}
+
+func TestFieldShowsTheEndAndMasks(t *testing.T) {
+	test.NewTempApp(t)
+	f := NewField()
+	f.Masked = true
+	f.SetText("1234")
+	w := test.NewWindow(f)
+	defer w.Close()
+	w.Resize(fyne.NewSize(400, 100))
+	r := test.WidgetRenderer(f).(*fieldRenderer)
+	if r.lines[0].Text != "●●●●" {
+		t.Errorf("masked field shows %q", r.lines[0].Text)
+	}
+	f.Masked = false
+	f.SetText("Eine sehr lange Straße mit einem sehr langen Namen 12")
+	if got := r.lines[0].Text; got == f.Text() || got[len(got)-2:] != "12" {
+		t.Errorf("a long line shows %q, want its end", got)
+	}
+	f.Clear()
+	if f.Text() != "" {
+		t.Error("Clear left text")
+	}
+}
