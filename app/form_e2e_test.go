@@ -60,8 +60,14 @@ func (d *uiDriver) tap(screen, label string) {
 	m, tg := d.wait(screen, label)
 	sx := float32(d.g.w) / m.Canvas.Width
 	sy := float32(d.g.h) / m.Canvas.Height
+	px, py := d.g.x+int((tg.X+tg.W/2)*sx), d.g.y+int((tg.Y+tg.H/2)*sy)
+	if d.seq == 0 {
+		// The first tap waits until the window has painted the tile: a
+		// click on a window that is not yet on screen goes nowhere.
+		d.x.waitPixel(d.t, px, py-int(tg.H*sy/2)+4, tileBlue, false)
+	}
 	d.seq = m.Seq
-	d.x.tap(d.t, d.g.x+int((tg.X+tg.W/2)*sx), d.g.y+int((tg.Y+tg.H/2)*sy))
+	d.x.tap(d.t, px, py)
 }
 
 // typeText taps lower-case letters, digits and spaces on the keyboard.

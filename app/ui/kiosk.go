@@ -83,6 +83,8 @@ type Kiosk struct {
 	printerKnown bool
 	atStart      bool
 	sync         SyncStatus
+	// notices holds the start screen's lines for staff.
+	notices *fyne.Container
 }
 
 // SyncStatus is the quiet line on the start screen about the portal.
@@ -148,7 +150,7 @@ func (k *Kiosk) SetSyncStatus(s SyncStatus) {
 	}
 	k.sync = s
 	if k.atStart {
-		k.showStart()
+		k.fillNotices()
 	}
 }
 
@@ -157,7 +159,7 @@ func (k *Kiosk) SetSyncStatus(s SyncStatus) {
 func (k *Kiosk) SetPrinterStatus(s escpos.Status) {
 	k.printer, k.printerKnown = s, true
 	if k.atStart {
-		k.showStart()
+		k.fillNotices()
 	}
 }
 

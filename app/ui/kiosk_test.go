@@ -51,7 +51,7 @@ func newVisitWith(t *testing.T, deps Deps) *visit {
 	return v
 }
 
-func demoCatalogue(t *testing.T) *flow.Catalogue {
+func demoCatalogue(t testing.TB) *flow.Catalogue {
 	cat, errs := flow.LoadCatalogue(assets.FS, "services")
 	if len(errs) > 0 {
 		t.Fatal(errs)

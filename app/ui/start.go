@@ -90,15 +90,26 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place})),
 		paragraph(k.tr.T("start_hint")),
 	)
-	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")))
+	k.notices = container.NewVBox()
+	k.fillNotices()
+	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")), k.notices)
+	return container.NewBorder(top, bottom, nil, nil, tileGrid(tiles...))
+}
+
+// fillNotices writes the start screen's quiet lines for staff: portal,
+// printer, broken catalogue files. They change in place: rebuilding the
+// screen under a finger would lose the resident's tap.
+func (k *Kiosk) fillNotices() {
+	var lines []fyne.CanvasObject
 	if line := k.syncLine(); line != "" {
-		bottom.Add(paragraph(line))
+		lines = append(lines, paragraph(line))
 	}
 	if notice := k.printerNotice(); notice != "" {
-		bottom.Add(warningLine(notice))
+		lines = append(lines, warningLine(notice))
 	}
 	if n := len(k.deps.Warnings); n > 0 {
-		bottom.Add(warningLine(k.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
+		lines = append(lines, warningLine(k.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
 	}
-	return container.NewBorder(top, bottom, nil, nil, tileGrid(tiles...))
+	k.notices.Objects = lines
+	k.notices.Refresh()
 }
