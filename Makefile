@@ -73,10 +73,14 @@ test: deps-test vet
 # (BENCHTIME starts, 5 by default: BENCHTIME=20x runs longer), the counters
 # and the print jobs (bytes on the wire, serial time, encoding), then sync:
 # enqueue latency, draining DRAIN_N (10,000) envelopes batched and one by
-# one, and 200 concurrent kiosks at the portal.
+# one, and 200 concurrent kiosks at the portal; every screen built and
+# rendered with the software renderer, and the heap after SESSIONS (1,000)
+# scripted visits against the heap after 10.
+SESSIONS ?= 1000
 bench: deps-test
 	$(GO) test -run '^$$' -bench Startup -benchtime $(BENCHTIME) ./app
-	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue' ./...
+	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory' ./...
+	FYNE_CACHE=1s SESSIONS=$(SESSIONS) $(GO) test -run '^$$' -bench SessionsMemory -benchtime 1x ./app/ui
 	$(GO) test -run '^$$' -bench Enqueue -benchtime 2000x ./sync/client
 	$(GO) test -run '^$$' -bench 'Drain|200Kiosks' -benchtime 1x ./sync/client
 

@@ -64,6 +64,7 @@ func TestBadValuesAreRefused(t *testing.T) {
 		"[printer]\nbaud = 9601\n",
 		"[printer]\nprofile = \"TM-T99\"\n",
 		"[kiosk]\nlogo = \"/nonexistent/logo.png\"\n",
+		"[kiosk]\nservices = \"/nonexistent/services\"\n",
 		"[display]\nreturn_after = \"0s\"\n",
 		"[display]\nreturn_after = \"soon\"\n",
 		"[display]\nwidth = \"wide\"\n",

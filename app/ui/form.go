@@ -160,7 +160,7 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	field.OnSubmit = submit
 	mode, autoCap := keyboardMode(s.Type)
 	kb := NewKeyboard(field, mode, k.keyLabels(), autoCap)
-	kb.onBuild = func() { fyne.Do(k.writeUIMap) } // after this layout pass
+	kb.onPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
 	entry := container.NewBorder(nil, nil, nil, container.NewHBox(kb.Echo(), k.nextButton(submit)), field)
 	// A physical keyboard, where there is one, types here too.
 	defer k.win.Canvas().Focus(field)

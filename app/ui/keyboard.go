@@ -45,8 +45,11 @@ type Keyboard struct {
 	symbols, shift, autoCap bool
 	// OnKey runs after each key with what it did, for speech.
 	OnKey func(name string)
-	// onBuild runs after the keys were laid out anew (shift, page).
-	onBuild func()
+	// onPress runs after a key was handled and the page shown.
+	onPress func()
+	// pages keeps each page's keys; showing is the page on screen.
+	pages   map[[2]bool][]fyne.CanvasObject
+	showing [2]bool
 	rows    *fyne.Container
 	echo    *canvas.Text
 }
@@ -125,6 +128,8 @@ func upper(r rune) rune {
 func (k *Keyboard) layout() [][]keyDef {
 	del := keyDef{label: k.labels.Delete, weight: 1.6, press: func() {
 		k.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+		k.autoShift()
+		k.build()
 		k.pressed(k.labels.Delete, k.labels.Delete)
 	}}
 	space := keyDef{r: ' ', label: k.labels.Space, weight: 4}
@@ -138,7 +143,12 @@ func (k *Keyboard) layout() [][]keyDef {
 			{space, k.char('/'), k.char('-')}}
 	}
 	if k.symbols {
-		letters := keyDef{label: k.labels.Letters, weight: 1.6, press: func() { k.symbols = false; k.autoShift(); k.build() }}
+		letters := keyDef{label: k.labels.Letters, weight: 1.6, press: func() {
+			k.symbols = false
+			k.autoShift()
+			k.build()
+			k.pressed(k.labels.Letters, "")
+		}}
 		return [][]keyDef{
 			k.chars("1234567890"),
 			k.chars("@.-/_'&+()"),
@@ -151,7 +161,11 @@ func (k *Keyboard) layout() [][]keyDef {
 		k.build()
 		k.pressed(k.labels.Shift, "")
 	}}
-	symbols := keyDef{label: k.labels.Symbols, weight: 1.6, press: func() { k.symbols = true; k.shift = false; k.build() }}
+	symbols := keyDef{label: k.labels.Symbols, weight: 1.6, press: func() {
+		k.symbols, k.shift = true, false
+		k.build()
+		k.pressed(k.labels.Symbols, "")
+	}}
 	last := []keyDef{symbols, k.char(','), space, k.char('.'), k.char('-')}
 	if k.mode == KeyboardEmail {
 		last = []keyDef{symbols, k.char('@'), space, k.char('.'), k.char('-'), k.char('_')}
@@ -164,8 +178,22 @@ func (k *Keyboard) layout() [][]keyDef {
 	}
 }
 
-// build lays the keys of the current page out again.
+// build shows the keys of the current page: letters, capitals or symbols.
+// Each page's keys are made once and kept, so a key press that changes no
+// page costs no new widgets.
 func (k *Keyboard) build() {
+	state := [2]bool{k.symbols, k.shift && !k.symbols}
+	if k.pages == nil {
+		k.pages = map[[2]bool][]fyne.CanvasObject{}
+	} else if state == k.showing {
+		return
+	}
+	k.showing = state
+	if page, ok := k.pages[state]; ok {
+		k.rows.Objects = page
+		k.rows.Refresh()
+		return
+	}
 	pad := k.mode == KeyboardDigits || k.mode == KeyboardPhone
 	var rows []fyne.CanvasObject
 	for _, row := range k.layout() {
@@ -185,15 +213,13 @@ func (k *Keyboard) build() {
 		}
 		rows = append(rows, container.New(&weightedRow{weights: weights, unit: unit}, keys...))
 	}
-	k.rows.Objects = rows
 	if pad {
 		// A pad is no wider than a telephone's: centred, not stretched.
-		k.rows.Objects = []fyne.CanvasObject{container.NewCenter(container.NewVBox(rows...))}
+		rows = []fyne.CanvasObject{container.NewCenter(container.NewVBox(rows...))}
 	}
+	k.pages[state] = rows
+	k.rows.Objects = rows
 	k.rows.Refresh()
-	if k.onBuild != nil {
-		k.onBuild()
-	}
 }
 
 func (k *Keyboard) key(d keyDef) *Tile {
@@ -229,6 +255,9 @@ func (k *Keyboard) pressed(name, echo string) {
 	}
 	if k.OnKey != nil {
 		k.OnKey(name)
+	}
+	if k.onPress != nil {
+		k.onPress()
 	}
 }
 
