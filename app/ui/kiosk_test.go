@@ -268,3 +268,9 @@ func TestStartScreenSaysQuietlyWhetherThePortalIsReachable(t *testing.T) {
 	// Nothing blocks a resident: the tiles are all still there.
 	v.expect("Wartenummer ziehen", "Informationen")
 }
+
+func TestNoValidServiceStillTellsResidentsWhereToGo(t *testing.T) {
+	cat, errs := flow.LoadCatalogue(fstest.MapFS{"services/b.yaml": {Data: []byte("id: broken\nkind: form\n")}}, "services")
+	v := newVisitWith(t, Deps{Catalogue: cat, Warnings: flow.BrokenFiles(errs)})
+	v.expect("Bitte wenden Sie sich an den Schalter", "Für das Personal: Eine Dienstleistungsdatei ist fehlerhaft")
+}

@@ -93,6 +93,10 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 	k.notices = container.NewVBox()
 	k.fillNotices()
 	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")), k.notices)
+	if len(tiles) == 0 {
+		// Every service file is broken: residents still learn where to go.
+		return container.NewBorder(top, bottom, nil, nil, middle(warningLine(k.tr.T("start_no_services"))))
+	}
 	return container.NewBorder(top, bottom, nil, nil, tileGrid(tiles...))
 }
 
