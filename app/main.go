@@ -25,6 +25,8 @@ Usage:
                       N synthetic test submissions through the whole path
   lotse screens --out DIR [--lang L|all] [--theme T|all]
                       render every screen of every service to PNG, without a display
+  lotse a11y-report [--screen-mm WxH] [--pixels WxH] [--out FILE]
+                      measure every screen × language × look; exit 1 on any breach
   lotse version       print the version
 
 Run "lotse COMMAND --help" for a command's flags. The configuration file is
@@ -55,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runSync(args[1:], stdout, stderr)
 	case "device":
 		return runDevice(args[1:], stdout, stderr)
+	case "a11y-report":
+		return runA11yReport(args[1:], stdout, stderr)
 	case "screens":
 		return runScreens(args[1:], stdout, stderr)
 	case "version":

@@ -23,6 +23,7 @@ import (
 	"lotse/app/store"
 	"lotse/app/ui"
 	"lotse/assets"
+	"lotse/devices/edid"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
@@ -119,9 +120,9 @@ func runKiosk(args []string, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	texts, err := i18n.Load(assets.FS, "i18n")
+	texts, err := loadTexts(cfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err) // the embedded texts are tested; this is a broken build
+		fmt.Fprintln(stderr, "lotse:", err)
 		return 1
 	}
 	cat, warnings := loadCatalogue(cfg)
@@ -190,6 +191,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	deps := ui.Deps{
 		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: store.NewCalls(db),
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
+		Metrics: metrics(cfg), IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning,
 	}
 	if d.printer != nil {
 		deps.Printout = d.printer.LastPage
@@ -205,6 +207,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		driver.OnStatus(func(s escpos.Status) { fyne.Do(func() { k.SetPrinterStatus(s) }) })
 	}
 	k.Home()
+	go k.RunIdle(ctx.Done())
 	a.Lifecycle().SetOnStarted(func() { startWatchdog(ctx) })
 	win.ShowAndRun()
 	return 0
@@ -330,6 +333,36 @@ func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report
 		case <-t.C:
 		}
 	}
+}
+
+// loadTexts reads the screen texts and the catalogue's translations,
+// which live in the catalogue folder's i18n/ beside the service files.
+func loadTexts(cfg config.Config) (*i18n.Bundle, error) {
+	texts, err := i18n.Load(assets.FS, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	fsys, dir := fs.FS(assets.FS), "services/i18n"
+	if cfg.Kiosk.Services != "" {
+		fsys, dir = os.DirFS(cfg.Kiosk.Services), "i18n"
+	}
+	return texts, texts.AddDir(fsys, dir)
+}
+
+// metrics sizes the screen: display.screen_mm with the configured
+// resolution, else what the display says of itself (EDID), else a 96 dpi
+// monitor.
+func metrics(cfg config.Config) ui.Metrics {
+	if w, _ := cfg.Display.ScreenSize(); w > 0 {
+		return ui.MetricsFor(cfg.Display.Width, w)
+	}
+	if in, err := edid.Detect("/sys"); err == nil {
+		slog.Info("display size from EDID", "mm", fmt.Sprintf("%dx%d", in.WidthMM, in.HeightMM),
+			"pixels", fmt.Sprintf("%dx%d", in.WidthPx, in.HeightPx))
+		return ui.MetricsFor(in.WidthPx, float32(in.WidthMM))
+	}
+	slog.Info("display size unknown (display.screen_mm, EDID): sizing for a 96 dpi monitor")
+	return ui.DesktopMetrics
 }
 
 // loadCatalogue reads the services from the configured folder, or the

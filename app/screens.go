@@ -17,7 +17,6 @@ import (
 	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/ui"
-	"lotse/assets"
 )
 
 // screenThemes are the themes `lotse screens` can render.
@@ -45,7 +44,7 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 2
 	}
-	texts, err := i18n.Load(assets.FS, "i18n")
+	texts, err := loadTexts(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 1

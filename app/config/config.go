@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,30 @@ type Display struct {
 	Width       int           `toml:"width"`
 	Height      int           `toml:"height"`
 	ReturnAfter time.Duration `toml:"return_after"`
+	ScreenMM    string        `toml:"screen_mm"`
+	IdleAfter   time.Duration `toml:"idle_after"`
+	IdleWarning time.Duration `toml:"idle_warning"`
+}
+
+// ParseWxH reads "1920x1080" (or with ×).
+func ParseWxH(s string) (int, int, error) {
+	w, h, ok := strings.Cut(strings.ReplaceAll(s, "×", "x"), "x")
+	wi, err1 := strconv.Atoi(strings.TrimSpace(w))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(h))
+	if !ok || err1 != nil || err2 != nil || wi <= 0 || hi <= 0 {
+		return 0, 0, fmt.Errorf("%q is not WIDTHxHEIGHT", s)
+	}
+	return wi, hi, nil
+}
+
+// ScreenSize is the display's visible size in millimetres from
+// display.screen_mm, or 0, 0 when it is not set.
+func (d Display) ScreenSize() (float32, float32) {
+	w, h, err := ParseWxH(d.ScreenMM)
+	if err != nil {
+		return 0, 0
+	}
+	return float32(w), float32(h)
 }
 
 type Printer struct {
@@ -138,6 +163,17 @@ func (c *Config) Validate(path string) error {
 	}
 	if c.Display.ReturnAfter < time.Second {
 		bad("display.return_after", "%s is shorter than one second", c.Display.ReturnAfter)
+	}
+	if c.Display.ScreenMM != "" {
+		if w, h, err := ParseWxH(c.Display.ScreenMM); err != nil || w < 100 || h < 60 {
+			bad("display.screen_mm", "%q is not the size of a screen in millimetres, e.g. \"344x194\"", c.Display.ScreenMM)
+		}
+	}
+	if c.Display.IdleAfter < 10*time.Second {
+		bad("display.idle_after", "%s is too short to read a question", c.Display.IdleAfter)
+	}
+	if c.Display.IdleWarning < 20*time.Second {
+		bad("display.idle_warning", "%s is shorter than 20 s: a resident needs time to answer", c.Display.IdleWarning)
 	}
 	switch c.Printer.Baud {
 	case 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200:

@@ -41,7 +41,7 @@ func BenchmarkScreens(b *testing.B) {
 		}
 	}
 	// The floor: the same renderer painting a window that holds one rectangle.
-	floorWin := test.NewWindow(canvas.NewRectangle(colBar))
+	floorWin := test.NewWindow(canvas.NewRectangle(col(colorBar)))
 	defer floorWin.Close()
 	floorWin.Resize(fyne.NewSize(1280, 800))
 	var floor []time.Duration

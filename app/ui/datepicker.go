@@ -76,6 +76,6 @@ func (k *Kiosk) stepper(name, value string, step func(int)) fyne.CanvasObject {
 	label.TextStyle.Bold = true
 	minus := newBarButton("−", nil, func() { step(-1) })
 	plus := newBarButton("+", nil, func() { step(1) })
-	shown := bigText(value, 40, theme.ColorNameForeground)
+	shown := bigText(value, theme.SizeNameHeadingText)
 	return container.NewGridWithColumns(4, label, minus, shown, plus)
 }

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"image/color"
 	"strings"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -38,7 +38,7 @@ var _ fyne.Focusable = (*Field)(nil)
 
 // fieldTextSize is the typed text's size: larger than body text, since
 // reading back what one typed is where mistakes are found.
-const fieldTextSize = 34
+func fieldTextSize() float32 { return size(sizeFieldText) }
 
 // NewField returns an empty field.
 func NewField() *Field {
@@ -71,6 +71,7 @@ func (f *Field) Full() bool { return f.Max > 0 && len(f.text) >= f.Max }
 
 // TypedRune appends r unless the field is full.
 func (f *Field) TypedRune(r rune) {
+	touched()
 	if f.Full() || (r == '\n' && f.Lines <= 1) {
 		return
 	}
@@ -113,18 +114,19 @@ func (f *Field) shown() string {
 }
 
 func (f *Field) CreateRenderer() fyne.WidgetRenderer {
-	box := canvas.NewRectangle(color.White)
-	box.StrokeColor = colText
+	box := canvas.NewRectangle(col(colorField))
+	box.StrokeColor = col(theme.ColorNameForeground)
 	box.StrokeWidth = 3
 	box.CornerRadius = 8
-	r := &fieldRenderer{f: f, box: box, caret: canvas.NewRectangle(colTile), count: canvas.NewText("", colText)}
-	r.count.TextSize = smallTextSize
+	r := &fieldRenderer{f: f, box: box, caret: canvas.NewRectangle(col(colorCaret)),
+		count: canvas.NewText("", col(theme.ColorNameForeground))}
+	r.count.TextSize = size(theme.SizeNameText)
 	r.count.Alignment = fyne.TextAlignTrailing
 	r.objs = []fyne.CanvasObject{box, r.caret, r.count}
 	r.lines = make([]*canvas.Text, max(1, f.Lines))
 	for i := range r.lines {
-		r.lines[i] = canvas.NewText("", colText)
-		r.lines[i].TextSize = fieldTextSize
+		r.lines[i] = canvas.NewText("", col(theme.ColorNameForeground))
+		r.lines[i].TextSize = fieldTextSize()
 		r.objs = append(r.objs, r.lines[i])
 	}
 	r.Refresh()
@@ -142,10 +144,11 @@ type fieldRenderer struct {
 	objs  []fyne.CanvasObject
 }
 
-const fieldPad = 16
+// fieldPad is the room inside the field's frame.
+func fieldPad() float32 { return size(theme.SizeNamePadding) }
 
 func measureField(s string) fyne.Size {
-	return fyne.MeasureText(s, fieldTextSize, fyne.TextStyle{})
+	return fyne.MeasureText(s, fieldTextSize(), fyne.TextStyle{})
 }
 
 // wrap breaks text into lines no wider than width, at spaces where it
@@ -182,7 +185,7 @@ func wrap(text string, width float32) []string {
 
 func (r *fieldRenderer) Layout(size fyne.Size) {
 	r.box.Resize(size)
-	avail := size.Width - 2*fieldPad - 8
+	avail := size.Width - 2*fieldPad() - 8
 	lineH := measureField("Ág").Height
 	var shown []string
 	if len(r.lines) == 1 {
@@ -201,14 +204,14 @@ func (r *fieldRenderer) Layout(size fyne.Size) {
 	}
 	top := (size.Height - lineH*float32(len(r.lines))) / 2
 	if r.f.Max > 0 && len(r.lines) > 1 {
-		top = fieldPad / 2
+		top = fieldPad() / 2
 	}
 	for i, l := range r.lines {
 		l.Text = ""
 		if i < len(shown) {
 			l.Text = shown[i]
 		}
-		l.Move(fyne.NewPos(fieldPad, top+float32(i)*lineH))
+		l.Move(fyne.NewPos(fieldPad(), top+float32(i)*lineH))
 		l.Resize(fyne.NewSize(avail, lineH))
 		l.Refresh()
 	}
@@ -217,7 +220,7 @@ func (r *fieldRenderer) Layout(size fyne.Size) {
 	if shown[last] == "" {
 		w = 0
 	}
-	r.caret.Move(fyne.NewPos(fieldPad+w+2, top+float32(last)*lineH+4))
+	r.caret.Move(fyne.NewPos(fieldPad()+w+2, top+float32(last)*lineH+4))
 	r.caret.Resize(fyne.NewSize(4, lineH-8))
 
 	r.count.Text = ""
@@ -229,16 +232,16 @@ func (r *fieldRenderer) Layout(size fyne.Size) {
 		}
 	}
 	cs := r.count.MinSize()
-	r.count.Move(fyne.NewPos(size.Width-fieldPad-cs.Width, size.Height-cs.Height-4))
+	r.count.Move(fyne.NewPos(size.Width-fieldPad()-cs.Width, size.Height-cs.Height-4))
 	r.count.Resize(cs)
 }
 
 func (r *fieldRenderer) MinSize() fyne.Size {
 	h := measureField("Ág").Height * float32(len(r.lines))
 	if r.f.Max > 0 && len(r.lines) > 1 {
-		h += smallTextSize * 1.2 // the counter below the text
+		h += size(theme.SizeNameText) * 1.3 // the counter below the text
 	}
-	return fyne.NewSize(200, h+2*fieldPad)
+	return fyne.NewSize(200, h+2*fieldPad())
 }
 
 func (r *fieldRenderer) Refresh() {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -41,7 +40,7 @@ func (k *Kiosk) startForm(svc flow.Service) {
 }
 
 func (k *Kiosk) showIntro() {
-	svc := k.form.Service
+	svc := k.tService(k.form.Service)
 	start := NewTile(k.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
 	analog := paragraph(k.tr.T("start_analog"))
 	k.display(screen{name: svc.ID + "-00-intro", bar: true, redraw: k.showIntro,
@@ -73,9 +72,10 @@ func (k *Kiosk) showStep() {
 		k.draft, k.fs.draftStep = k.form.Value(s.ID), s.ID
 	}
 	n, total := k.form.Position()
-	progress := canvas.NewText(k.tr.T("form_progress", map[string]any{"Service": k.form.Service.Title, "N": n, "Total": total}), colText)
-	progress.TextSize = smallTextSize
-	top := container.NewVBox(progress, question(s.Question))
+	progress := widget.NewLabel(k.tr.T("form_progress", map[string]any{"Service": k.tService(k.form.Service).Title, "N": n, "Total": total}))
+	progress.Truncation = fyne.TextTruncateEllipsis
+	ls := k.tStep(s)
+	top := container.NewVBox(progress, question(ls.Question))
 	var problem fyne.CanvasObject = layout.NewSpacer()
 	if p := k.fs.problem; p != nil {
 		problem = warningLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))
@@ -83,17 +83,17 @@ func (k *Kiosk) showStep() {
 	var body fyne.CanvasObject
 	switch s.Type {
 	case flow.FieldChoice:
-		body = k.choiceInput(s, problem)
+		body = k.choiceInput(ls, problem)
 	case flow.FieldYesNo:
-		body = k.yesNoInput(s, problem)
+		body = k.yesNoInput(ls, problem)
 	case flow.FieldConsent:
-		body = k.consentInput(s, problem)
+		body = k.consentInput(ls, problem)
 	case flow.FieldDate:
-		body = k.dateInput(s, problem)
+		body = k.dateInput(ls, problem)
 	default:
-		body = k.typedInput(s, problem)
+		body = k.typedInput(ls, problem)
 	}
-	k.display(screen{name: stepName(k.form, s), bar: true, redraw: k.showStep, help: s.Help, helpEasy: s.HelpEasy,
+	k.display(screen{name: stepName(k.form, s), bar: true, redraw: k.showStep, help: ls.Help, helpEasy: ls.HelpEasy,
 		back: k.stepBack, content: container.NewBorder(top, nil, nil, nil, body)})
 }
 
@@ -229,9 +229,10 @@ func (k *Kiosk) showSummary() {
 	page := min(k.fs.page, pages-1)
 	var rows []fyne.CanvasObject
 	for _, l := range lines[page*perPage : min(len(lines), (page+1)*perPage)] {
+		ls := k.tStep(l.Step)
 		line := widget.NewRichText(
-			&widget.TextSegment{Text: l.Step.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
-			&widget.TextSegment{Text: shorten(flow.Display(l.Step, l.Value, k.tr), summaryValueLen), Style: widget.RichTextStyleInline},
+			&widget.TextSegment{Text: ls.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
+			&widget.TextSegment{Text: shorten(flow.Display(ls, l.Value, k.tr), summaryValueLen), Style: widget.RichTextStyleInline},
 		)
 		line.Wrapping = fyne.TextWrapWord
 		change := newSmallButton(k.tr.T("summary_change"), func() {
@@ -319,10 +320,10 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 	}
 	center := func(l *widget.Label) *widget.Label { l.Alignment = fyne.TextAlignCenter; return l }
 	body := container.NewVBox(
-		bigText(k.tr.T("receipt_thanks"), titleTextSize, theme.ColorNameForeground),
-		center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": svc.Title}))),
-		bigText(k.tr.T("receipt_code"), 32, theme.ColorNameForeground),
-		bigText(r.Code, codeTextSize, theme.ColorNameForeground),
+		bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
+		center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}))),
+		bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
+		bigText(r.Code, sizeCodeText),
 		center(status),
 		paragraph(r.Next),
 		layout.NewSpacer(),
@@ -340,12 +341,8 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 // newChoiceTile is an option: a tick and a darker colour when chosen, so
 // the choice is never told by colour alone.
 func newChoiceTile(label string, chosen bool, tapped func()) *Tile {
-	var icon fyne.Resource
-	bg := colTile
 	if chosen {
-		icon, bg = theme.NewInvertedThemedResource(theme.ConfirmIcon()), colChosen
+		return newTile(label, theme.ConfirmIcon(), colorChosen, colorChosenText, sizeTile, sizeTileText, tapped)
 	}
-	t := &Tile{label: label, icon: icon, bg: bg, fg: colTileText, minH: tileMinHeight * 0.8, textSize: 32, OnTapped: tapped}
-	t.ExtendBaseWidget(t)
-	return t
+	return newTile(label, nil, colorTile, colorTileText, sizeTile, sizeTileText, tapped)
 }

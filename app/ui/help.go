@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+
+	"lotse/app/i18n"
 )
 
 // showHelp explains the screen the visitor came from, in plain German or,
@@ -19,19 +21,30 @@ func (k *Kiosk) showHelp() {
 	if plain == "" {
 		plain, easy = k.tr.T("help_general"), k.tr.T("help_general_easy")
 	}
-	text := plain
-	switchLabel := k.tr.T("help_easy_button")
-	if k.easyHelp {
-		text, switchLabel = easy, k.tr.T("help_plain_button")
+	if k.tr.Lang() == i18n.Easy && easy == "" {
+		easy = plain
 	}
 	redraw := func() {
 		k.cur = from // show the same help again, not help about help
 		k.showHelp()
 	}
-	toggle := newBarButton(switchLabel, nil, func() {
-		k.easyHelp = !k.easyHelp
-		redraw()
-	})
+	// German offers the same help in Leichte Sprache with one tap; in
+	// Leichte Sprache it is the only help; other languages have theirs.
+	text := plain
+	var toggle fyne.CanvasObject = layout.NewSpacer()
+	switch k.tr.Lang() {
+	case i18n.Easy:
+		text = easy
+	case i18n.Default:
+		switchLabel := k.tr.T("help_easy_button")
+		if k.easyHelp {
+			text, switchLabel = easy, k.tr.T("help_plain_button")
+		}
+		toggle = newBarButton(switchLabel, nil, func() {
+			k.easyHelp = !k.easyHelp
+			redraw()
+		})
+	}
 	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
 	call := NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
 	body := container.NewVBox(paragraph(text), layout.NewSpacer())
@@ -86,12 +99,30 @@ func (k *Kiosk) showLanguages() {
 		content: container.NewBorder(heading(k.tr.T("language_title")), nil, nil, nil, tileGrid(tiles...))})
 }
 
+// showLooks offers larger text and higher contrast; each tap changes the
+// look at once, this screen included, and Zurück returns in the new look.
+func (k *Kiosk) showLooks() {
+	large := newChoiceTile(k.tr.T("look_large"), k.look.Large, func() {
+		l := k.look
+		l.Large = !l.Large
+		k.setLook(l)
+	})
+	contrast := newChoiceTile(k.tr.T("look_contrast"), k.look.Contrast, func() {
+		l := k.look
+		l.Contrast = !l.Contrast
+		k.setLook(l)
+	})
+	k.display(screen{name: "look", bar: true, redraw: k.showLooks, back: k.pop,
+		content: container.NewBorder(container.NewVBox(heading(k.tr.T("look_title")), paragraph(k.tr.T("look_hint"))),
+			nil, nil, nil, tileGrid(large, contrast))})
+}
+
 // showWait says the kiosk is busy; it has no buttons, so a second tap
 // cannot do the thing twice.
 func (k *Kiosk) showWait(name string) {
 	wait := paragraph(k.tr.T("ticket_drawing"))
 	wait.Alignment = fyne.TextAlignCenter
-	k.display(screen{name: name, redraw: func() { k.showWait(name) }, content: middle(wait)})
+	k.display(screen{name: name, busy: true, redraw: func() { k.showWait(name) }, content: middle(wait)})
 }
 
 // middle centres wrapped text vertically. (A centring container would

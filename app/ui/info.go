@@ -16,17 +16,18 @@ import (
 
 func (k *Kiosk) showInfo(svc flow.Service) {
 	var tiles []fyne.CanvasObject
-	for i, p := range svc.Pages {
+	loc := k.tService(svc)
+	for i, p := range loc.Pages {
 		tiles = append(tiles, NewTile(p.Title, nil, func() {
 			k.push(func() { k.showInfo(svc) }, func() { k.showInfoPage(svc, i) })
 		}))
 	}
 	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showInfo(svc) },
-		content: container.NewBorder(heading(svc.Title), nil, nil, nil, tileGrid(tiles...))})
+		content: container.NewBorder(heading(loc.Title), nil, nil, nil, tileGrid(tiles...))})
 }
 
 func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
-	p := svc.Pages[i]
+	p := k.tService(svc).Pages[i]
 	var body fyne.CanvasObject = paragraph(p.Text)
 	if pic := k.picture(p.Image); pic != nil {
 		body = container.NewBorder(nil, nil, pic, nil, body)
@@ -60,6 +61,7 @@ func (k *Kiosk) picture(name string) fyne.CanvasObject {
 	}
 	img := canvas.NewImageFromImage(src)
 	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(400, 250))
+	w := size(sizePicture)
+	img.SetMinSize(fyne.NewSize(w, w*0.625))
 	return container.NewPadded(img)
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -54,23 +55,20 @@ type Keyboard struct {
 	echo    *canvas.Text
 }
 
-// Sizes of keys, in Fyne units. keyHeight × 4 rows plus gaps is what a
-// 800-pixel-high window has room for under a question; on a 15.6" screen
-// at 1920×1080 a key is 13 mm high and 19 mm wide.
-const (
-	keyHeight   = 72
-	keyMinWidth = 96
-	padKeyWidth = 150
-	keyGap      = 8
-	keyTextSize = 32
-	echoSize    = 56
-)
+// Key sizes follow the theme: keys are 15 mm high and at least 15 mm
+// wide (wider where the row allows), 3 mm apart; a numeric pad's keys are
+// wider, as on a telephone.
+func keyHeight() float32   { return size(sizeKey) }
+func keyMinWidth() float32 { return size(sizeKey) }
+func padKeyWidth() float32 { return size(sizeKey) * 1.6 }
+func keyGap() float32      { return size(theme.SizeNamePadding) }
+func echoSize() float32    { return size(theme.SizeNameHeadingText) * 1.3 }
 
 // NewKeyboard returns a keyboard typing into target.
 func NewKeyboard(target *Field, mode KeyboardMode, labels KeyLabels, autoCap bool) *Keyboard {
 	k := &Keyboard{target: target, mode: mode, labels: labels, autoCap: autoCap,
-		rows: container.NewVBox(), echo: canvas.NewText("", colText)}
-	k.echo.TextSize = echoSize
+		rows: container.NewVBox(), echo: canvas.NewText("", col(theme.ColorNameForeground))}
+	k.echo.TextSize = echoSize()
 	k.echo.TextStyle.Bold = true
 	k.echo.Alignment = fyne.TextAlignCenter
 	k.ExtendBaseWidget(k)
@@ -82,9 +80,9 @@ func NewKeyboard(target *Field, mode KeyboardMode, labels KeyLabels, autoCap boo
 // Echo shows the last key pressed, large, so a visitor who looks at the
 // keys rather than the field still sees what they typed.
 func (k *Keyboard) Echo() fyne.CanvasObject {
-	box := canvas.NewRectangle(colBar)
+	box := canvas.NewRectangle(col(colorBar))
 	box.CornerRadius = 12
-	box.SetMinSize(fyne.NewSize(echoSize*1.8, echoSize*1.4))
+	box.SetMinSize(fyne.NewSize(echoSize()*1.8, echoSize()*1.4))
 	return container.NewStack(box, container.NewCenter(k.echo))
 }
 
@@ -207,9 +205,9 @@ func (k *Keyboard) build() {
 			}
 			keys = append(keys, k.key(d))
 		}
-		unit := float32(keyMinWidth)
+		unit := keyMinWidth()
 		if pad {
-			unit = padKeyWidth
+			unit = padKeyWidth()
 		}
 		rows = append(rows, container.New(&weightedRow{weights: weights, unit: unit}, keys...))
 	}
@@ -240,12 +238,11 @@ func (k *Keyboard) key(d keyDef) *Tile {
 			k.pressed(label, echo)
 		}
 	}
-	t := &Tile{label: d.label, bg: colBar, fg: colText, minH: keyHeight, textSize: keyTextSize, OnTapped: press}
+	text := sizeTileText
 	if len([]rune(d.label)) > 1 {
-		t.textSize = keyTextSize * 0.75
+		text = theme.SizeNameText // Löschen, Leerzeichen: words, not letters
 	}
-	t.ExtendBaseWidget(t)
-	return t
+	return newTile(d.label, nil, colorBar, colorBarText, sizeKey, text, press)
 }
 
 func (k *Keyboard) pressed(name, echo string) {
@@ -285,17 +282,27 @@ func (l *weightedRow) sum() float32 {
 	return s
 }
 
+// minUnit is the width of a weight-1 key: the row's least, or more where
+// a key's word needs it ("Löschen" on a telephone pad).
+func (l *weightedRow) minUnit(objs []fyne.CanvasObject) float32 {
+	u := l.unit
+	for i, o := range objs {
+		u = max(u, o.MinSize().Width/l.weights[i])
+	}
+	return u
+}
+
 func (l *weightedRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	unit := (size.Width - keyGap*float32(len(objs)-1)) / l.sum()
+	unit := (size.Width - keyGap()*float32(len(objs)-1)) / l.sum()
 	x := float32(0)
 	for i, o := range objs {
 		w := unit * l.weights[i]
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + keyGap
+		x += w + keyGap()
 	}
 }
 
 func (l *weightedRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(l.unit*l.sum()+keyGap*float32(len(objs)-1), keyHeight)
+	return fyne.NewSize(l.minUnit(objs)*l.sum()+keyGap()*float32(len(objs)-1), keyHeight())
 }

@@ -30,8 +30,14 @@ func hasKey(kb *Keyboard, label string) bool {
 	return false
 }
 
+// themedApp is a test app with the kiosk's theme, whose sizes the
+// widgets read.
+func themedApp(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(kioskTheme{m: DesktopMetrics})
+}
+
 func newTestKeyboard(t *testing.T, mode KeyboardMode, autoCap bool) (*Field, *Keyboard) {
-	test.NewTempApp(t)
+	themedApp(t)
 	f := NewField()
 	kb := NewKeyboard(f, mode, testLabels, autoCap)
 	w := test.NewWindow(kb)
@@ -117,15 +123,15 @@ func TestKeysAreLargeEnough(t *testing.T) {
 	_, kb := newTestKeyboard(t, KeyboardText, false)
 	for _, o := range test.LaidOutObjects(kb) {
 		if tile, ok := o.(*Tile); ok {
-			if s := tile.Size(); s.Height < keyHeight || s.Width < keyMinWidth {
-				t.Errorf("key %q is %v, want at least %vx%v", tile.Label(), s, keyMinWidth, keyHeight)
+			if s := tile.Size(); s.Height < DesktopMetrics.mm(15) || s.Width < DesktopMetrics.mm(15) {
+				t.Errorf("key %q is %v, want at least %vx%v", tile.Label(), s, keyMinWidth(), keyHeight())
 			}
 		}
 	}
 }
 
 func TestFieldShowsTheEndAndMasks(t *testing.T) {
-	test.NewTempApp(t)
+	themedApp(t)
 	f := NewField()
 	f.Masked = true
 	f.SetText("1234")

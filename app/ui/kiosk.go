@@ -40,6 +40,11 @@ type Deps struct {
 	Desk        Desk
 	Calls       GuideCalls // nil: the call is only shown
 	Now         func() time.Time
+	// Metrics are the screen's units per millimetre; zero: a 96 dpi monitor.
+	Metrics Metrics
+	// IdleAfter without a touch brings a warning; IdleWarning later the
+	// visit is wiped (defaults 60 s and 30 s).
+	IdleAfter, IdleWarning time.Duration
 	Texts       *i18n.Bundle
 	Place       string        // "Bürgerbüro Musterstadt", in the start screen's greeting
 	ReturnAfter time.Duration // how long a result screen stays up
@@ -50,8 +55,12 @@ type Deps struct {
 
 // Kiosk is the running interface in one window.
 type Kiosk struct {
+	app  fyne.App
 	win  fyne.Window
 	deps Deps
+	// look is the visitor's display; defLook and lang are what each visit
+	// starts with.
+	look, defLook Look
 	// tr translates for the current visitor; a new visitor starts over in
 	// the default language.
 	tr   *i18n.Localizer
@@ -70,6 +79,11 @@ type Kiosk struct {
 	fs    formState
 	// easyHelp says the help screen shows Leichte Sprache.
 	easyHelp bool
+	// localized caches services in the visitor's language ("lang/id");
+	// missing collects the catalogue texts a language lacks.
+	localized map[string]flow.Service
+	missing   map[string]bool
+	idle idleState
 	// uiMap is the file the UI map goes to ("": none); uiSeq counts writes.
 	uiMap string
 	uiSeq uint64
@@ -96,14 +110,44 @@ type SyncStatus struct {
 
 // New prepares the kiosk in win and applies its theme.
 func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
-	app.Settings().SetTheme(kioskTheme{})
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	return &Kiosk{
+	if deps.Metrics.UnitsPerMM == 0 {
+		deps.Metrics = DesktopMetrics
+	}
+	if deps.IdleAfter == 0 {
+		deps.IdleAfter = time.Minute
+	}
+	if deps.IdleWarning < 20*time.Second {
+		deps.IdleWarning = 30 * time.Second
+	}
+	k := &Kiosk{app: app,
 		win: win, deps: deps, tr: deps.Texts.For(i18n.Default), lang: i18n.Default,
+		localized: map[string]flow.Service{}, missing: map[string]bool{},
 		spawn:     func(f func()) { go f() },
 		afterFunc: func(d time.Duration, f func()) { time.AfterFunc(d, f) },
+	}
+	k.applyLook()
+	touchHook = k.touch
+	return k
+}
+
+// applyLook sets the theme for the visitor's look. Fyne redraws its own
+// widgets; the kiosk redraws the current screen, whose sizes it read.
+func (k *Kiosk) applyLook() {
+	k.app.Settings().SetTheme(kioskTheme{m: k.deps.Metrics, look: k.look})
+}
+
+// setLook switches the look at once, from any screen.
+func (k *Kiosk) setLook(l Look) {
+	if l == k.look {
+		return
+	}
+	k.look = l
+	k.applyLook()
+	if k.cur.redraw != nil {
+		k.cur.redraw()
 	}
 }
 
@@ -114,8 +158,10 @@ func (k *Kiosk) Home() {
 }
 
 // endVisit forgets everything about the visitor: answers, typed text,
-// language, the way back.
+// language, look, the way back.
 func (k *Kiosk) endVisit() {
+	scrub(k.win.Content())
+	k.idle = idleState{lastTouch: k.deps.Now()}
 	if k.form != nil {
 		k.form.Wipe()
 		k.form = nil
@@ -125,6 +171,18 @@ func (k *Kiosk) endVisit() {
 	k.easyHelp = false
 	k.tr = k.deps.Texts.For(k.lang)
 	k.history = nil
+	if k.look != k.defLook {
+		k.look = k.defLook
+		k.applyLook()
+	}
+}
+
+// SetLook sets the look each visit starts with (standard, unless a
+// reviewer renders another).
+func (k *Kiosk) SetLook(l Look) {
+	k.defLook = l
+	k.look = l
+	k.applyLook()
 }
 
 // SetLanguage sets the language each visit starts in (German unless a
@@ -176,6 +234,8 @@ type screen struct {
 	help, helpEasy string
 	// back is what Zurück does; nil: the previous screen.
 	back func()
+	// busy: the kiosk is working (storing, printing); no idle wipe.
+	busy bool
 }
 
 // display replaces the screen.
@@ -239,10 +299,11 @@ func (k *Kiosk) pop() {
 
 // bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
-	return container.NewGridWithColumns(5,
+	return container.NewGridWithColumns(6,
 		newBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
 		newBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
 		newBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
+		newBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
 		newBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
 		newBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
 	)
@@ -284,9 +345,9 @@ func paragraph(text string) *widget.Label {
 	return l
 }
 
-func bigText(text string, size float32, col fyne.ThemeColorName) *canvas.Text {
-	t := canvas.NewText(text, theme.Color(col))
-	t.TextSize = size
+func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
+	t := canvas.NewText(text, col(theme.ColorNameForeground))
+	t.TextSize = size(sz)
 	t.TextStyle.Bold = true
 	t.Alignment = fyne.TextAlignCenter
 	return t

@@ -33,7 +33,7 @@ func (k *Kiosk) Screens() []Screen {
 				Screen{svc.ID, func() { k.Home(); k.showTicketChoice(svc) }},
 				Screen{svc.ID + "-number", func() {
 					k.Home()
-					o := svc.Options[0]
+					o := k.tService(svc).Options[0]
 					k.showTicket(flow.Ticket{Number: o.Prefix + "017", Service: o.Title, Room: o.Room, Issued: k.deps.Now()})
 				}})
 		case svc.Kind == flow.KindInfo:
@@ -96,7 +96,8 @@ func (k *Kiosk) formScreens(svc flow.Service) []Screen {
 		Screen{svc.ID + "-summary", func() { k.fillTo(svc, final, flow.Step{}, "") }},
 		Screen{svc.ID + "-receipt", func() {
 			k.Home()
-			k.showReceipt(svc, flow.Receipt{Service: svc.Title, Code: sampleCode, Next: svc.Next, Issued: k.deps.Now()})
+			loc := k.tService(svc)
+			k.showReceipt(svc, flow.Receipt{Service: loc.Title, Code: sampleCode, Next: loc.Next, Issued: k.deps.Now()})
 		}})
 	return list
 }

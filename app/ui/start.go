@@ -82,7 +82,7 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		if run == nil {
 			continue
 		}
-		tiles = append(tiles, NewTile(svc.Title, tileIcon(svc.Icon), func() {
+		tiles = append(tiles, NewTile(k.tService(svc).Title, tileIcon(svc.Icon), func() {
 			k.push(k.Home, func() { run(k, svc) })
 		}))
 	}

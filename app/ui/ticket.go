@@ -21,8 +21,9 @@ const drawTimeout = 20 * time.Second
 
 func (k *Kiosk) showTicketChoice(svc flow.Service) {
 	var tiles []fyne.CanvasObject
-	for _, opt := range svc.Options {
-		tiles = append(tiles, NewTile(opt.Title, nil, func() { k.draw(opt) }))
+	loc := k.tService(svc)
+	for i, opt := range svc.Options {
+		tiles = append(tiles, NewTile(loc.Options[i].Title, nil, func() { k.draw(opt) }))
 	}
 	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showTicketChoice(svc) },
 		content: container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil, tileGrid(tiles...))})
@@ -61,9 +62,9 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 	wait.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(
 		layout.NewSpacer(),
-		bigText(k.tr.T("ticket_your_number"), titleTextSize, theme.ColorNameForeground),
-		bigText(t.Number, numberTextSize, theme.ColorNameForeground),
-		bigText(t.Service, titleTextSize, theme.ColorNameForeground),
+		bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
+		bigText(t.Number, sizeNumberText),
+		bigText(t.Service, theme.SizeNameHeadingText),
 		status, wait,
 		layout.NewSpacer(),
 		finish,

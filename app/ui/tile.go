@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"image/color"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/layout"
@@ -12,48 +10,48 @@ import (
 
 // Tile is a large touch target with an optional icon and one to three
 // words. It acts on release (Fyne's Tapped), so a resident who slides off a
-// tile does not trigger it.
+// tile does not trigger it. Its colours and sizes are theme names, so a
+// change of look redraws it correctly.
 type Tile struct {
 	widget.BaseWidget
 	label    string
 	icon     fyne.Resource
-	bg, fg   color.Color
-	minH     float32
-	textSize float32
+	bg, fg   fyne.ThemeColorName
+	minH     fyne.ThemeSizeName
+	textSize fyne.ThemeSizeName
 	OnTapped func()
 }
 
-// NewTile returns a primary tile: dark blue with white text.
-func NewTile(label string, icon fyne.Resource, tapped func()) *Tile {
-	t := &Tile{label: label, icon: icon, bg: colTile, fg: colTileText, minH: tileMinHeight, textSize: 34, OnTapped: tapped}
+func newTile(label string, icon fyne.Resource, bg, fg fyne.ThemeColorName, minH, text fyne.ThemeSizeName, tapped func()) *Tile {
+	if icon != nil {
+		icon = theme.NewColoredResource(icon, fg)
+	}
+	t := &Tile{label: label, icon: icon, bg: bg, fg: fg, minH: minH, textSize: text, OnTapped: tapped}
 	t.ExtendBaseWidget(t)
 	return t
 }
 
-// newBarButton returns a tile for the bottom bar: light, lower, smaller text.
+// NewTile returns a primary tile: dark blue with white text, or yellow
+// with black in high contrast.
+func NewTile(label string, icon fyne.Resource, tapped func()) *Tile {
+	return newTile(label, icon, colorTile, colorTileText, sizeTile, sizeTileText, tapped)
+}
+
+// newBarButton returns a tile for the bottom bar: light, lower, body text.
 func newBarButton(label string, icon fyne.Resource, tapped func()) *Tile {
-	t := &Tile{label: label, icon: icon, bg: colBar, fg: colText, minH: barHeight, textSize: 28, OnTapped: tapped}
-	t.ExtendBaseWidget(t)
-	return t
+	return newTile(label, icon, colorBar, colorBarText, sizeBar, theme.SizeNameText, tapped)
 }
 
 // newSmallButton returns a light tile for a secondary action beside a
 // line of text (Ändern), still a full touch target.
 func newSmallButton(label string, tapped func()) *Tile {
-	t := &Tile{label: label, bg: colBar, fg: colText, minH: smallButtonHeight, textSize: 26, OnTapped: tapped}
-	t.ExtendBaseWidget(t)
-	return t
+	return newTile(label, nil, colorBar, colorBarText, sizeTarget, theme.SizeNameText, tapped)
 }
 
 // newActionButton returns the tile that moves a visit on (Weiter,
 // Absenden): primary colours, bar height.
 func newActionButton(label string, icon fyne.Resource, tapped func()) *Tile {
-	if icon != nil {
-		icon = theme.NewInvertedThemedResource(icon)
-	}
-	t := &Tile{label: label, icon: icon, bg: colTile, fg: colTileText, minH: barHeight, textSize: 30, OnTapped: tapped}
-	t.ExtendBaseWidget(t)
-	return t
+	return newTile(label, icon, colorTile, colorTileText, sizeBar, sizeTileText, tapped)
 }
 
 // Label is the tile's text.
@@ -61,14 +59,15 @@ func (t *Tile) Label() string { return t.label }
 
 // Tapped runs the tile's action.
 func (t *Tile) Tapped(*fyne.PointEvent) {
+	touched()
 	if t.OnTapped != nil {
 		t.OnTapped()
 	}
 }
 
 func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
-	bg := canvas.NewRectangle(t.bg)
-	bg.CornerRadius = 14
+	bg := canvas.NewRectangle(col(t.bg))
+	bg.CornerRadius = size(sizeTarget) / 6
 	r := &tileRenderer{t: t, bg: bg, objs: []fyne.CanvasObject{bg}}
 	if t.icon != nil {
 		r.icon = canvas.NewImageFromResource(t.icon)
@@ -76,8 +75,8 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 		r.objs = append(r.objs, r.icon)
 	}
 	for i := range r.lines {
-		r.lines[i] = canvas.NewText("", t.fg)
-		r.lines[i].TextSize = t.textSize
+		r.lines[i] = canvas.NewText("", col(t.fg))
+		r.lines[i].TextSize = size(t.textSize)
 		r.lines[i].TextStyle = fyne.TextStyle{Bold: true}
 		r.lines[i].Alignment = fyne.TextAlignCenter
 		r.objs = append(r.objs, r.lines[i])
@@ -95,10 +94,11 @@ type tileRenderer struct {
 	objs  []fyne.CanvasObject
 }
 
-const tilePad = 24
+// tilePad is the room around a tile's words, at least a gap wide.
+func tilePad() float32 { return size(theme.SizeNamePadding) * 1.5 }
 
 func (r *tileRenderer) measure(s string) fyne.Size {
-	return fyne.MeasureText(s, r.t.textSize, fyne.TextStyle{Bold: true})
+	return fyne.MeasureText(s, size(r.t.textSize), fyne.TextStyle{Bold: true})
 }
 
 // split breaks the label at the space that makes the wider line
@@ -121,10 +121,10 @@ func (r *tileRenderer) split() (string, string) {
 	return label[:best], label[best+1:]
 }
 
-func (r *tileRenderer) Layout(size fyne.Size) {
-	r.bg.Resize(size)
+func (r *tileRenderer) Layout(sz fyne.Size) {
+	r.bg.Resize(sz)
 	one, two := r.t.label, ""
-	if r.measure(one).Width > size.Width-2*tilePad {
+	if r.measure(one).Width > sz.Width-2*tilePad() {
 		one, two = r.split()
 	}
 	r.lines[0].Text, r.lines[1].Text = one, two
@@ -137,22 +137,23 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	iconSize := float32(0)
 	if r.icon != nil {
 		// The icon gives way to a second line of text.
-		iconSize = min(r.t.textSize*1.6, size.Height-h-tilePad)
-		if iconSize < r.t.textSize*0.8 {
+		ts := size(r.t.textSize)
+		iconSize = min(ts*1.4, sz.Height-h-tilePad())
+		if iconSize < ts*0.8 {
 			iconSize = 0
 		}
 		h += iconSize + 8
 	}
-	y := (size.Height - h) / 2
+	y := (sz.Height - h) / 2
 	if r.icon != nil {
 		r.icon.Hidden = iconSize == 0
-		r.icon.Move(fyne.NewPos((size.Width-iconSize)/2, y))
+		r.icon.Move(fyne.NewPos((sz.Width-iconSize)/2, y))
 		r.icon.Resize(fyne.NewSquareSize(iconSize))
 		y += iconSize + 8
 	}
 	for i, l := range r.lines {
 		l.Move(fyne.NewPos(0, y+float32(i)*lineH))
-		l.Resize(fyne.NewSize(size.Width, lineH))
+		l.Resize(fyne.NewSize(sz.Width, lineH))
 		l.Refresh()
 	}
 }
@@ -160,7 +161,7 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 func (r *tileRenderer) MinSize() fyne.Size {
 	one, two := r.split()
 	w := max(r.measure(one).Width, r.measure(two).Width)
-	return fyne.NewSize(w+2*tilePad, r.t.minH)
+	return fyne.NewSize(w+2*tilePad(), size(r.t.minH))
 }
 
 func (r *tileRenderer) Refresh() {
@@ -183,7 +184,7 @@ func newTapCatcher(onTap func()) *tapCatcher {
 	return c
 }
 
-func (c *tapCatcher) Tapped(*fyne.PointEvent) { c.onTap() }
+func (c *tapCatcher) Tapped(*fyne.PointEvent) { touched(); c.onTap() }
 
 func (c *tapCatcher) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(layout.NewSpacer())

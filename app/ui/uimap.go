@@ -46,12 +46,15 @@ func walkVisible(o fyne.CanvasObject, at fyne.Position, fn func(fyne.CanvasObjec
 	case *fyne.Container:
 		children = o.Objects
 	case fyne.Widget:
-		children = test.WidgetRenderer(o).Objects()
+		children = widgetObjects(o)
 	}
 	for _, c := range children {
 		walkVisible(c, at, fn)
 	}
 }
+
+// widgetObjects are the objects a widget's renderer draws.
+func widgetObjects(w fyne.Widget) []fyne.CanvasObject { return test.WidgetRenderer(w).Objects() }
 
 // writeUIMap writes the map of the current screen, atomically, so a
 // reader never sees half a file.

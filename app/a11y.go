@@ -1,0 +1,136 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"lotse/app/config"
+	"lotse/app/ui"
+)
+
+const a11yUsage = `lotse a11y-report — measure every screen in every language and look.
+
+For each screen × language × look it lays the screen out for the given
+display and measures, from the widget tree: the smallest touch target and
+the narrowest gap between targets (mm), the smallest cap height of any text
+(mm), the lowest text/background contrast, texts that are clipped or leave
+the screen, and texts left untranslated. It prints a table and exits 1 on
+any breach of: targets 15 mm, gaps 3 mm, cap height 5 mm (6.1 mm in large
+text), contrast 4.5:1 (7:1 in high contrast).
+
+Usage:
+  lotse a11y-report [--screen-mm WxH] [--pixels WxH] [--out FILE] [--config F]
+`
+
+func runA11yReport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("a11y-report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, a11yUsage); fs.PrintDefaults() }
+	cfgPath := fs.String("config", "", "configuration file (service folder, display size)")
+	screenMM := fs.String("screen-mm", "", "the display's visible size in millimetres, e.g. 344x194 (default: display.screen_mm)")
+	pixels := fs.String("pixels", "", "the display's resolution, e.g. 1920x1080 (default: display.width × display.height)")
+	out := fs.String("out", "", "also write the table to this file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 2
+	}
+	wPx, hPx := cfg.Display.Width, cfg.Display.Height
+	if *pixels != "" {
+		if wPx, hPx, err = config.ParseWxH(*pixels); err != nil {
+			fmt.Fprintln(stderr, "lotse a11y-report: --pixels:", err)
+			return 2
+		}
+	}
+	mmW, mmH := cfg.Display.ScreenSize()
+	if *screenMM != "" {
+		var w, h int
+		if w, h, err = config.ParseWxH(*screenMM); err != nil {
+			fmt.Fprintln(stderr, "lotse a11y-report: --screen-mm:", err)
+			return 2
+		}
+		mmW, mmH = float32(w), float32(h)
+	}
+	if mmW == 0 {
+		fmt.Fprintln(stderr, "lotse a11y-report: the display's size is unknown: give --screen-mm WxH or display.screen_mm")
+		return 2
+	}
+	done := make(chan int)
+	go func() {
+		done <- a11yReport(cfg, wPx, hPx, mmW, mmH, *out, stdout, stderr)
+	}()
+	return <-done
+}
+
+func a11yReport(cfg config.Config, wPx, hPx int, mmW, mmH float32, outPath string, stdout, stderr io.Writer) int {
+	texts, err := loadTexts(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 1
+	}
+	cat, warnings := loadCatalogue(cfg)
+	a := test.NewApp()
+	defer a.Quit()
+	capRatio := ui.CapRatio()
+	win := a.NewWindow("Lotse")
+	win.Resize(fyne.NewSize(float32(wPx), float32(hPx)))
+	k := ui.New(a, win, ui.Deps{Catalogue: cat, Warnings: warnings, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
+		ReturnAfter: cfg.Display.ReturnAfter, Metrics: ui.MetricsFor(wPx, mmW),
+		Now: func() time.Time { return time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location()) }})
+
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "screen\tlanguage\tlook\ttarget mm\tgap mm\tcap mm\tcontrast\tproblems\n")
+	screens, breaches := 0, 0
+	for _, lang := range texts.Languages() {
+		for _, look := range ui.Looks() {
+			k.SetLanguage(lang)
+			k.SetLook(look)
+			lim := ui.LimitsFor(look)
+			for _, s := range k.Screens() {
+				s.Show()
+				m := k.Measure(capRatio)
+				screens++
+				problems := m.Breaches(lim)
+				if len(problems) > 0 {
+					breaches++
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%s\t%.2f\t%.1f:1\t%s\n", s.Name, lang, look.Name(),
+					m.MinTarget, orDash(m.MinGap), m.MinCap, m.MinContrast, strings.Join(problems, "; "))
+			}
+		}
+	}
+	tw.Flush()
+	summary := fmt.Sprintf("%d screens measured (%d languages × %d looks) on a %.0f×%.0f mm display at %d×%d: %d with problems\n",
+		screens, len(texts.Languages()), len(ui.Looks()), mmW, mmH, wPx, hPx, breaches)
+	fmt.Fprint(stdout, table.String())
+	fmt.Fprint(stdout, summary)
+	if outPath != "" {
+		if err := os.WriteFile(outPath, []byte(table.String()+summary), 0o644); err != nil {
+			fmt.Fprintln(stderr, "lotse a11y-report:", err)
+			return 1
+		}
+	}
+	if breaches > 0 {
+		return 1
+	}
+	return 0
+}
+
+func orDash(v float64) string {
+	if v > 1e6 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", v)
+}

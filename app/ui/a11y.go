@@ -1,0 +1,253 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"regexp"
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Measure is what the accessibility report finds on the screen showing:
+// sizes in millimetres on the kiosk's display, contrast as WCAG ratios.
+type Measure struct {
+	Screen string
+	// MinTarget is the shorter side of the smallest touch target, MinGap
+	// the narrowest space between two targets (+Inf with fewer than two).
+	MinTarget      float64
+	MinTargetLabel string
+	MinGap         float64
+	MinGapLabels   string
+	// MinCap is the smallest cap height of any text.
+	MinCap     float64
+	MinCapText string
+	// MinContrast is the lowest text/background contrast ratio.
+	MinContrast     float64
+	MinContrastText string
+	// Clipped lists texts that do not fit their space or the screen;
+	// Raw lists texts that are message ids, not words.
+	Clipped []string
+	Raw     []string
+}
+
+// Limits are the thresholds a screen must meet.
+type Limits struct {
+	Target, Gap, Cap, Contrast float64
+}
+
+// LimitsFor are the limits of a look: targets 15 mm, gaps 3 mm, cap
+// height 5 mm (6.1 mm for large text), contrast 4.5:1 (7:1 for high
+// contrast).
+func LimitsFor(l Look) Limits {
+	lim := Limits{Target: targetMM, Gap: gapMM, Cap: 5, Contrast: 4.5}
+	if l.Large {
+		lim.Cap = 6.1
+	}
+	if l.Contrast {
+		lim.Contrast = 7
+	}
+	return lim
+}
+
+// Breaches lists what on the screen falls short of lim.
+func (m Measure) Breaches(lim Limits) []string {
+	var out []string
+	const eps = 0.01
+	if m.MinTarget < lim.Target-eps {
+		out = append(out, fmt.Sprintf("touch target %q is %.1f mm (< %.0f)", m.MinTargetLabel, m.MinTarget, lim.Target))
+	}
+	if m.MinGap < lim.Gap-eps {
+		out = append(out, fmt.Sprintf("gap between %s is %.1f mm (< %.0f)", m.MinGapLabels, m.MinGap, lim.Gap))
+	}
+	if m.MinCap < lim.Cap-eps {
+		out = append(out, fmt.Sprintf("text %q has a cap height of %.2f mm (< %.1f)", m.MinCapText, m.MinCap, lim.Cap))
+	}
+	if m.MinContrast < lim.Contrast-eps {
+		out = append(out, fmt.Sprintf("text %q has a contrast of %.2f:1 (< %.1f:1)", m.MinContrastText, m.MinContrast, lim.Contrast))
+	}
+	for _, c := range m.Clipped {
+		out = append(out, "clipped: "+c)
+	}
+	for _, r := range m.Raw {
+		out = append(out, "untranslated: "+r)
+	}
+	return out
+}
+
+var rawKey = regexp.MustCompile(`^\[[a-z0-9_.]+\]$`)
+
+type placed struct {
+	o   fyne.CanvasObject
+	pos fyne.Position
+}
+
+// Measure measures the screen showing, from the laid-out widget tree.
+// capRatio is the font's cap height over its size (CapRatio measures it).
+func (k *Kiosk) Measure(capRatio float64) Measure {
+	m := Measure{Screen: k.cur.name, MinTarget: math.Inf(1), MinGap: math.Inf(1), MinCap: math.Inf(1), MinContrast: math.Inf(1)}
+	perMM := float64(k.deps.Metrics.UnitsPerMM)
+	win := k.win.Canvas().Size()
+	if min := k.win.Content().MinSize(); min.Width > win.Width+1 || min.Height > win.Height+1 {
+		m.Clipped = append(m.Clipped, fmt.Sprintf("the screen needs %.0f×%.0f of %.0f×%.0f", min.Width, min.Height, win.Width, win.Height))
+	}
+	if inner, ok := k.win.Content().(*fyne.Container); ok && len(inner.Objects) == 1 {
+		// Below screenLayout, which asks for no size: the screen itself.
+		if min := inner.Objects[0].MinSize(); min.Width > win.Width+1 || min.Height > win.Height+1 {
+			m.Clipped = append(m.Clipped, fmt.Sprintf("the screen needs %.0f×%.0f of %.0f×%.0f", min.Width, min.Height, win.Width, win.Height))
+		}
+	}
+	var targets []placed
+	var fills []placed // rectangles, in painting order
+	bg := col(theme.ColorNameBackground)
+	walkVisible(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, p fyne.Position) {
+		switch o := o.(type) {
+		case *Tile:
+			if !o.Size().IsZero() {
+				targets = append(targets, placed{o, p})
+			}
+		case *canvas.Rectangle:
+			if _, _, _, a := o.FillColor.RGBA(); a > 0 {
+				fills = append(fills, placed{o, p})
+			}
+		case *canvas.Text:
+			if o.Text == "" {
+				return
+			}
+			if rawKey.MatchString(o.Text) {
+				m.Raw = append(m.Raw, o.Text)
+			}
+			if c := float64(o.TextSize) * capRatio / perMM; c < m.MinCap {
+				m.MinCap, m.MinCapText = c, o.Text
+			}
+			back := bg
+			centre := p.Add(fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
+			for i := len(fills) - 1; i >= 0; i-- {
+				if contains(fills[i], centre) {
+					back = fills[i].o.(*canvas.Rectangle).FillColor
+					break
+				}
+			}
+			if c := Contrast(o.Color, back); c < m.MinContrast {
+				m.MinContrast, m.MinContrastText = c, o.Text
+			}
+			need := fyne.MeasureText(o.Text, o.TextSize, o.TextStyle)
+			s := o.Size()
+			switch {
+			case need.Width > s.Width+1 && s.Width > 0:
+				m.Clipped = append(m.Clipped, fmt.Sprintf("%q needs %.0f of %.0f", o.Text, need.Width, s.Width))
+			case p.X < -1 || p.Y < -1 || p.X+min(need.Width, s.Width) > win.Width+1 || p.Y+s.Height > win.Height+1:
+				m.Clipped = append(m.Clipped, fmt.Sprintf("%q lies outside the screen", o.Text))
+			}
+		}
+	})
+	for i, a := range targets {
+		as := a.o.Size()
+		if side := float64(min(as.Width, as.Height)) / perMM; side < m.MinTarget {
+			m.MinTarget, m.MinTargetLabel = side, a.o.(*Tile).Label()
+		}
+		for _, b := range targets[i+1:] {
+			if g, ok := gap(a, b); ok && float64(g)/perMM < m.MinGap {
+				m.MinGap = float64(g) / perMM
+				m.MinGapLabels = fmt.Sprintf("%q and %q", a.o.(*Tile).Label(), b.o.(*Tile).Label())
+			}
+		}
+	}
+	for _, id := range k.MissingTranslations() {
+		if len(id) > len(k.tr.Lang())+2 && id[:len(k.tr.Lang())] == k.tr.Lang() {
+			m.Raw = append(m.Raw, id)
+		}
+	}
+	sort.Strings(m.Raw)
+	return m
+}
+
+func contains(r placed, p fyne.Position) bool {
+	s := r.o.Size()
+	return p.X >= r.pos.X && p.Y >= r.pos.Y && p.X <= r.pos.X+s.Width && p.Y <= r.pos.Y+s.Height
+}
+
+// gap is the space between two targets side by side or one above the
+// other (ok false when they are neither, e.g. diagonal).
+func gap(a, b placed) (float32, bool) {
+	as, bs := a.o.Size(), b.o.Size()
+	overlapX := a.pos.X < b.pos.X+bs.Width && b.pos.X < a.pos.X+as.Width
+	overlapY := a.pos.Y < b.pos.Y+bs.Height && b.pos.Y < a.pos.Y+as.Height
+	switch {
+	case overlapX && overlapY:
+		return 0, true
+	case overlapY:
+		return max(b.pos.X-(a.pos.X+as.Width), a.pos.X-(b.pos.X+bs.Width)), true
+	case overlapX:
+		return max(b.pos.Y-(a.pos.Y+as.Height), a.pos.Y-(b.pos.Y+bs.Height)), true
+	}
+	return 0, false
+}
+
+// Contrast is the WCAG 2 contrast ratio of two colours (alpha ignored).
+func Contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+func luminance(c color.Color) float64 {
+	r, g, b, _ := color.NRGBAModel.Convert(c).RGBA()
+	lin := func(v uint32) float64 {
+		x := float64(v>>8) / 255
+		if x <= 0.03928 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// CapRatio measures the cap height of the theme's font over its size:
+// it renders "H" large with the software renderer and counts the rows the
+// letter inks.
+func CapRatio() float64 {
+	const size = 200
+	txt := canvas.NewText("H", color.Black)
+	txt.TextSize = size
+	bgRect := canvas.NewRectangle(color.White)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	w.SetPadded(false)
+	w.SetContent(container.NewStack(bgRect, txt))
+	w.Resize(fyne.NewSize(size*1.5, size*1.6))
+	img := w.Canvas().Capture()
+	top, bottom := -1, -1
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		if rowInked(img, y) {
+			if top < 0 {
+				top = y
+			}
+			bottom = y
+		}
+	}
+	if top < 0 {
+		return capRatio
+	}
+	scale := float64(b.Dy()) / float64(w.Canvas().Size().Height)
+	return float64(bottom-top+1) / scale / size
+}
+
+func rowInked(img image.Image, y int) bool {
+	b := img.Bounds()
+	for x := b.Min.X; x < b.Max.X; x++ {
+		if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// touchHook is told of every touch on a kiosk target; one kiosk runs per
+// process, and New sets it.
+var touchHook func()
+
+func touched() {
+	if touchHook != nil {
+		touchHook()
+	}
+}
+
+// idleState follows the time without a touch in a visit.
+type idleState struct {
+	lastTouch time.Time
+	// warning is set while the "Sind Sie noch da?" screen shows: since
+	// when, the screen to return to, and the countdown on it.
+	warnedAt  time.Time
+	before    screen
+	countdown *widget.Label
+}
+
+// inVisit says a visitor left a trace: a screen other than the start,
+// another language or another look.
+func (k *Kiosk) inVisit() bool {
+	return !k.atStart || k.tr.Lang() != k.lang || k.look != k.defLook
+}
+
+// Tick checks for an abandoned visit; the kiosk calls it every second on
+// the UI goroutine (RunIdle), tests call it with their own clock.
+func (k *Kiosk) Tick() {
+	now := k.deps.Now()
+	switch {
+	case !k.inVisit() || k.cur.busy:
+		k.idle.lastTouch = now
+	case !k.idle.warnedAt.IsZero():
+		left := k.deps.IdleWarning - now.Sub(k.idle.warnedAt)
+		if left <= 0 {
+			k.Home()
+			return
+		}
+		k.idle.countdown.SetText(k.tr.T("idle_countdown", map[string]any{"Count": int(left.Round(time.Second).Seconds())}))
+	case now.Sub(k.idle.lastTouch) >= k.deps.IdleAfter:
+		k.showIdleWarning()
+	}
+}
+
+// RunIdle ticks every second until stop is closed.
+func (k *Kiosk) RunIdle(stop <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(k.Tick)
+		}
+	}
+}
+
+// touch notes a touch; it ends a warning only through its own button, so
+// a tap elsewhere on the warning does not silently hide it.
+func (k *Kiosk) touch() { k.idle.lastTouch = k.deps.Now() }
+
+func (k *Kiosk) showIdleWarning() {
+	k.idle.before = k.cur
+	k.idle.warnedAt = k.deps.Now()
+	secs := int(k.deps.IdleWarning.Round(time.Second).Seconds())
+	k.idle.countdown = widget.NewLabel(k.tr.T("idle_countdown", map[string]any{"Count": secs}))
+	k.idle.countdown.Alignment = fyne.TextAlignCenter
+	k.idle.countdown.TextStyle.Bold = true
+	more := newActionButton(k.tr.T("idle_more"), theme.HistoryIcon(), k.moreTime)
+	more.minH = sizeTile
+	end := newBarButton(k.tr.T("idle_end"), nil, k.Home)
+	msg := paragraph(k.tr.T("idle_question"))
+	msg.Alignment = fyne.TextAlignCenter
+	k.display(screen{name: "idle-warning", redraw: k.showIdleWarning,
+		content: container.NewBorder(heading(k.tr.T("idle_title")), container.NewGridWithColumns(3, end, layout.NewSpacer(), more),
+			nil, nil, middle(msg, k.idle.countdown))})
+}
+
+// moreTime returns to the screen the visitor left, as it was.
+func (k *Kiosk) moreTime() {
+	before := k.idle.before
+	k.idle = idleState{lastTouch: k.deps.Now()}
+	before.redraw()
+}
+
+// scrub empties every text in the screen being left at the end of a
+// visit. The widgets are about to go, but Fyne keeps their renderers for a
+// while; the next resident's session must not hold the last one's words.
+func scrub(o fyne.CanvasObject) {
+	if o == nil {
+		return
+	}
+	var children []fyne.CanvasObject
+	switch o := o.(type) {
+	case *Field:
+		o.Clear()
+	case *canvas.Text:
+		o.Text = ""
+	case *widget.Label:
+		o.Text = ""
+	case *widget.RichText:
+		for _, s := range o.Segments {
+			if t, ok := s.(*widget.TextSegment); ok {
+				t.Text = ""
+			}
+		}
+	case *fyne.Container:
+		children = o.Objects
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		children = append(children, widgetObjects(w)...)
+	}
+	for _, c := range children {
+		scrub(c)
+	}
+}
+

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"lotse/app/flow"
+	"lotse/app/i18n"
+)
+
+// tService is svc in the visitor's language. German is the catalogue
+// file itself; other languages come from the catalogue's translation
+// files, and what they lack is noted for the a11y report.
+func (k *Kiosk) tService(svc flow.Service) flow.Service {
+	if k.tr.Lang() == i18n.Default {
+		return svc
+	}
+	key := k.tr.Lang() + "/" + svc.ID
+	if loc, ok := k.localized[key]; ok {
+		return loc
+	}
+	loc, missing := flow.Localize(svc, k.tr)
+	for _, id := range missing {
+		k.missing[k.tr.Lang()+": "+id] = true
+	}
+	k.localized[key] = loc
+	return loc
+}
+
+// tStep is step s of the current form in the visitor's language.
+func (k *Kiosk) tStep(s flow.Step) flow.Step {
+	for _, ls := range k.tService(k.form.Service).Steps {
+		if ls.ID == s.ID {
+			return ls
+		}
+	}
+	return s
+}
+
+// MissingTranslations lists the catalogue texts shown in German because
+// the visitor's language lacks them, as "lang: id".
+func (k *Kiosk) MissingTranslations() []string {
+	var ids []string
+	for id := range k.missing {
+		ids = append(ids, id)
+	}
+	return ids
+}
