@@ -6,10 +6,10 @@ package i18n
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"io/fs"
 	"path"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"

@@ -129,4 +129,3 @@ func scrub(o fyne.CanvasObject) {
 		scrub(c)
 	}
 }
-

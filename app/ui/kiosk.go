@@ -36,18 +36,18 @@ type Deps struct {
 	Catalogue *flow.Catalogue
 	// Warnings name what staff must fix (broken catalogue files), counted
 	// quietly at the foot of the start screen.
-	Warnings    []string
-	Desk        Desk
-	Calls       GuideCalls // nil: the call is only shown
-	Now         func() time.Time
+	Warnings []string
+	Desk     Desk
+	Calls    GuideCalls // nil: the call is only shown
+	Now      func() time.Time
 	// Metrics are the screen's units per millimetre; zero: a 96 dpi monitor.
 	Metrics Metrics
 	// IdleAfter without a touch brings a warning; IdleWarning later the
 	// visit is wiped (defaults 60 s and 30 s).
 	IdleAfter, IdleWarning time.Duration
-	Texts       *i18n.Bundle
-	Place       string        // "Bürgerbüro Musterstadt", in the start screen's greeting
-	ReturnAfter time.Duration // how long a result screen stays up
+	Texts                  *i18n.Bundle
+	Place                  string        // "Bürgerbüro Musterstadt", in the start screen's greeting
+	ReturnAfter            time.Duration // how long a result screen stays up
 	// Printout, in demo mode, returns the simulated printer's last page,
 	// shown beside the number; nil on a real kiosk.
 	Printout func() image.Image
@@ -83,7 +83,7 @@ type Kiosk struct {
 	// missing collects the catalogue texts a language lacks.
 	localized map[string]flow.Service
 	missing   map[string]bool
-	idle idleState
+	idle      idleState
 	// uiMap is the file the UI map goes to ("": none); uiSeq counts writes.
 	uiMap string
 	uiSeq uint64
