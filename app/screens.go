@@ -19,8 +19,6 @@ import (
 	"lotse/app/ui"
 )
 
-// screenThemes are the themes `lotse screens` can render.
-var screenThemes = []string{"standard"}
 
 // runScreens renders every screen of every service to PNG with Fyne's
 // software renderer, without a display: for reviewers, translators and the
@@ -32,6 +30,8 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 	lang := fs.String("lang", i18n.Default, "language code, or all")
 	themeName := fs.String("theme", "standard", "theme, or all")
 	cfgPath := fs.String("config", "", "configuration file, for the service folder and window size")
+	screenMM := fs.String("screen-mm", "", "the display's size in millimetres, e.g. 344x194 (default: display.screen_mm, else 96 dpi)")
+	pixels := fs.String("pixels", "", "the window's size, e.g. 1920x1080 (default: display.width × display.height)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -56,12 +56,27 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lotse screens: no language %q (have: %v)\n", *lang, texts.Languages())
 		return 2
 	}
-	themes := []string{*themeName}
+	var themes []ui.Look
 	if *themeName == "all" {
-		themes = screenThemes
-	} else if !slices.Contains(screenThemes, *themeName) {
-		fmt.Fprintf(stderr, "lotse screens: no theme %q (have: %v)\n", *themeName, screenThemes)
+		themes = ui.Looks()
+	} else if l, ok := ui.LookNamed(*themeName); ok {
+		themes = []ui.Look{l}
+	} else {
+		fmt.Fprintf(stderr, "lotse screens: no theme %q (standard, large, contrast, large-contrast, or all)\n", *themeName)
 		return 2
+	}
+	if *pixels != "" {
+		if cfg.Display.Width, cfg.Display.Height, err = config.ParseWxH(*pixels); err != nil {
+			fmt.Fprintln(stderr, "lotse screens: --pixels:", err)
+			return 2
+		}
+	}
+	if *screenMM != "" {
+		if _, _, err := config.ParseWxH(*screenMM); err != nil {
+			fmt.Fprintln(stderr, "lotse screens: --screen-mm:", err)
+			return 2
+		}
+		cfg.Display.ScreenMM = *screenMM
 	}
 	cat, warnings := loadCatalogue(cfg)
 	for _, w := range warnings {
@@ -75,7 +90,7 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 	return <-done
 }
 
-func renderScreens(cfg config.Config, cat *flow.Catalogue, texts *i18n.Bundle, langs, themes []string, out string, stdout, stderr io.Writer) int {
+func renderScreens(cfg config.Config, cat *flow.Catalogue, texts *i18n.Bundle, langs []string, themes []ui.Look, out string, stdout, stderr io.Writer) int {
 	a := test.NewApp()
 	defer a.Quit()
 	win := a.NewWindow("Lotse")
@@ -83,12 +98,13 @@ func renderScreens(cfg config.Config, cat *flow.Catalogue, texts *i18n.Bundle, l
 	// A fixed day, so pictures of date pickers do not change every night.
 	day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
 	k := ui.New(a, win, ui.Deps{Catalogue: cat, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
-		ReturnAfter: cfg.Display.ReturnAfter, Now: func() time.Time { return day }})
+		ReturnAfter: cfg.Display.ReturnAfter, Now: func() time.Time { return day }, Metrics: screenMetrics(cfg)})
 	n := 0
 	for _, l := range langs {
 		k.SetLanguage(l)
 		for _, th := range themes {
-			dir := filepath.Join(out, l, th)
+			k.SetLook(th)
+			dir := filepath.Join(out, l, th.Name())
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				fmt.Fprintln(stderr, "lotse screens:", err)
 				return 1
@@ -117,4 +133,13 @@ func writePNG(path string, win fyne.Window) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// screenMetrics sizes pictures for display.screen_mm, or a 96 dpi monitor;
+// never the EDID of the machine the pictures are made on.
+func screenMetrics(cfg config.Config) ui.Metrics {
+	if w, _ := cfg.Display.ScreenSize(); w > 0 {
+		return ui.MetricsFor(cfg.Display.Width, w)
+	}
+	return ui.DesktopMetrics
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -29,9 +28,6 @@ type Field struct {
 	OnChanged func(string)
 	// OnSubmit runs on Enter from a physical keyboard.
 	OnSubmit func()
-	// Count words the count of a multi-line field with a Max
-	// ("23 von 300 Zeichen"); nil: "23 / 300".
-	Count func(n, max int) string
 }
 
 var _ fyne.Focusable = (*Field)(nil)
@@ -118,11 +114,8 @@ func (f *Field) CreateRenderer() fyne.WidgetRenderer {
 	box.StrokeColor = col(theme.ColorNameForeground)
 	box.StrokeWidth = 3
 	box.CornerRadius = 8
-	r := &fieldRenderer{f: f, box: box, caret: canvas.NewRectangle(col(colorCaret)),
-		count: canvas.NewText("", col(theme.ColorNameForeground))}
-	r.count.TextSize = size(theme.SizeNameText)
-	r.count.Alignment = fyne.TextAlignTrailing
-	r.objs = []fyne.CanvasObject{box, r.caret, r.count}
+	r := &fieldRenderer{f: f, box: box, caret: canvas.NewRectangle(col(colorCaret))}
+	r.objs = []fyne.CanvasObject{box, r.caret}
 	r.lines = make([]*canvas.Text, max(1, f.Lines))
 	for i := range r.lines {
 		r.lines[i] = canvas.NewText("", col(theme.ColorNameForeground))
@@ -140,7 +133,6 @@ type fieldRenderer struct {
 	box   *canvas.Rectangle
 	lines []*canvas.Text
 	caret *canvas.Rectangle
-	count *canvas.Text
 	objs  []fyne.CanvasObject
 }
 
@@ -203,9 +195,6 @@ func (r *fieldRenderer) Layout(size fyne.Size) {
 		}
 	}
 	top := (size.Height - lineH*float32(len(r.lines))) / 2
-	if r.f.Max > 0 && len(r.lines) > 1 {
-		top = fieldPad() / 2
-	}
 	for i, l := range r.lines {
 		l.Text = ""
 		if i < len(shown) {
@@ -223,24 +212,10 @@ func (r *fieldRenderer) Layout(size fyne.Size) {
 	r.caret.Move(fyne.NewPos(fieldPad()+w+2, top+float32(last)*lineH+4))
 	r.caret.Resize(fyne.NewSize(4, lineH-8))
 
-	r.count.Text = ""
-	if r.f.Max > 0 && len(r.lines) > 1 {
-		if r.f.Count != nil {
-			r.count.Text = r.f.Count(len(r.f.text), r.f.Max)
-		} else {
-			r.count.Text = fmt.Sprintf("%d / %d", len(r.f.text), r.f.Max)
-		}
-	}
-	cs := r.count.MinSize()
-	r.count.Move(fyne.NewPos(size.Width-fieldPad()-cs.Width, size.Height-cs.Height-4))
-	r.count.Resize(cs)
 }
 
 func (r *fieldRenderer) MinSize() fyne.Size {
 	h := measureField("Ág").Height * float32(len(r.lines))
-	if r.f.Max > 0 && len(r.lines) > 1 {
-		h += size(theme.SizeNameText) * 1.3 // the counter below the text
-	}
 	return fyne.NewSize(200, h+2*fieldPad())
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -26,6 +27,8 @@ type formState struct {
 	draftStep string // the step draft belongs to
 	problem   *flow.Problem
 	page      int // summary page
+	// count shows how much of a free text's limit is used.
+	count *canvas.Text
 }
 
 // startForm begins a visit of a form service with its introduction.
@@ -72,26 +75,34 @@ func (k *Kiosk) showStep() {
 		k.draft, k.fs.draftStep = k.form.Value(s.ID), s.ID
 	}
 	n, total := k.form.Position()
-	progress := widget.NewLabel(k.tr.T("form_progress", map[string]any{"Service": k.tService(k.form.Service).Title, "N": n, "Total": total}))
-	progress.Truncation = fyne.TextTruncateEllipsis
+	// Where the visitor is, and for free text how much is left: one line
+	// of plain text, so the question and the keyboard keep their room.
+	progress := canvas.NewText(k.tr.T("form_progress", map[string]any{"Service": k.tService(k.form.Service).Title, "N": n, "Total": total}), col(theme.ColorNameForeground))
+	progress.TextSize = size(theme.SizeNameText)
+	k.fs.count = canvas.NewText("", col(theme.ColorNameForeground))
+	k.fs.count.TextSize = size(theme.SizeNameText)
 	ls := k.tStep(s)
-	top := container.NewVBox(progress, question(ls.Question))
-	var problem fyne.CanvasObject = layout.NewSpacer()
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, k.fs.count, progress), question(ls.Question))
+	var problem fyne.CanvasObject
 	if p := k.fs.problem; p != nil {
 		problem = warningLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))
 	}
 	var body fyne.CanvasObject
+	orSpace := problem
+	if orSpace == nil {
+		orSpace = layout.NewSpacer()
+	}
 	switch s.Type {
 	case flow.FieldChoice:
-		body = k.choiceInput(ls, problem)
+		body = k.choiceInput(ls, orSpace)
 	case flow.FieldYesNo:
-		body = k.yesNoInput(ls, problem)
+		body = k.yesNoInput(ls, orSpace)
 	case flow.FieldConsent:
-		body = k.consentInput(ls, problem)
+		body = k.consentInput(ls, orSpace)
 	case flow.FieldDate:
-		body = k.dateInput(ls, problem)
+		body = k.dateInput(ls, orSpace)
 	default:
-		body = k.typedInput(ls, problem)
+		body = k.typedInput(ls, problem) // nil: no line kept free
 	}
 	k.display(screen{name: stepName(k.form, s), bar: true, redraw: k.showStep, help: ls.Help, helpEasy: ls.HelpEasy,
 		back: k.stepBack, content: container.NewBorder(top, nil, nil, nil, body)})
@@ -154,8 +165,17 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 		field.Lines = 2 // and a visible count of the characters left
 	}
 	field.SetText(k.draft)
-	field.OnChanged = func(text string) { k.draft = text }
-	field.Count = func(n, max int) string { return k.tr.T("form_count", map[string]any{"N": n, "Max": max}) }
+	showCount := func(text string) {
+		if s.Type == flow.FieldFreeText {
+			k.fs.count.Text = k.tr.T("form_count", map[string]any{"N": len([]rune(text)), "Max": field.Max})
+			k.fs.count.Refresh()
+		}
+	}
+	showCount(k.draft)
+	field.OnChanged = func(text string) {
+		k.draft = text
+		showCount(text)
+	}
 	submit := func() { k.answer(field.Text()) }
 	field.OnSubmit = submit
 	mode, autoCap := keyboardMode(s.Type)
@@ -164,7 +184,11 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	entry := container.NewBorder(nil, nil, nil, container.NewHBox(kb.Echo(), k.nextButton(submit)), field)
 	// A physical keyboard, where there is one, types here too.
 	defer k.win.Canvas().Focus(field)
-	return container.NewBorder(container.NewVBox(entry, problem), nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))
+	top := container.NewVBox(entry)
+	if problem != nil {
+		top.Add(problem)
+	}
+	return container.NewBorder(top, nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))
 }
 
 // choiceInput shows the options as large tiles; the current answer is

@@ -124,7 +124,7 @@ func upper(r rune) rune {
 }
 
 func (k *Keyboard) layout() [][]keyDef {
-	del := keyDef{label: k.labels.Delete, weight: 1.6, press: func() {
+	del := keyDef{label: k.labels.Delete, weight: 2, press: func() {
 		k.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 		k.autoShift()
 		k.build()
@@ -141,7 +141,7 @@ func (k *Keyboard) layout() [][]keyDef {
 			{space, k.char('/'), k.char('-')}}
 	}
 	if k.symbols {
-		letters := keyDef{label: k.labels.Letters, weight: 1.6, press: func() {
+		letters := keyDef{label: k.labels.Letters, weight: 2, press: func() {
 			k.symbols = false
 			k.autoShift()
 			k.build()
@@ -154,12 +154,12 @@ func (k *Keyboard) layout() [][]keyDef {
 			{letters, k.char(','), space, k.char('.'), k.char('-')},
 		}
 	}
-	shift := keyDef{label: k.labels.Shift, weight: 1.6, press: func() {
+	shift := keyDef{label: k.labels.Shift, weight: 2, press: func() {
 		k.shift = !k.shift
 		k.build()
 		k.pressed(k.labels.Shift, "")
 	}}
-	symbols := keyDef{label: k.labels.Symbols, weight: 1.6, press: func() {
+	symbols := keyDef{label: k.labels.Symbols, weight: 2, press: func() {
 		k.symbols, k.shift = true, false
 		k.build()
 		k.pressed(k.labels.Symbols, "")

@@ -69,7 +69,7 @@ const (
 	targetMM   = 15
 	gapMM      = 3
 	tileMM     = 22 // a service tile: icon and two lines of words
-	barMM      = 22
+	barMM      = 20
 	keyMM      = 15
 	capMM      = 5.1 // a little above 5, so rounding never falls below it
 	capLargeMM = 6.2
@@ -212,7 +212,7 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	case sizeFieldText:
 		return body * 1.2
 	case sizeCodeText:
-		return body * 2.6
+		return body * 2.2
 	case sizeNumberText:
 		return body * 5.5
 	case sizePicture:
