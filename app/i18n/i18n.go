@@ -29,32 +29,64 @@ const Easy = "de-x-ls"
 // Sprache beside it, then by how many residents need each.
 var offered = []string{Default, Easy, "en", "tr", "uk", "ru", "pl"}
 
-// Bundle holds every screen text in every language.
+// Bundle holds every screen text in every language: one go-i18n bundle
+// per language, whose own language is its default. (One bundle for all
+// would let go-i18n's language matching answer de-x-ls with German.)
 type Bundle struct {
-	b     *goi18n.Bundle
-	langs []string
+	langs   map[string]*goi18n.Bundle
+	ordered []string
 }
 
 // Load reads dir/<lang>.toml for every file in dir of fsys.
 func Load(fsys fs.FS, dir string) (*Bundle, error) {
-	b := goi18n.NewBundle(language.German)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	b := &Bundle{langs: map[string]*goi18n.Bundle{}}
+	if err := b.load(fsys, dir, true); err != nil {
+		return nil, err
+	}
+	if b.langs[Default] == nil {
+		return nil, fmt.Errorf("load translations: no %s.toml in %s", Default, dir)
+	}
+	for lang := range b.langs {
+		b.ordered = append(b.ordered, lang)
+	}
+	sort.Slice(b.ordered, func(i, j int) bool {
+		ri, rj := rank(b.ordered[i]), rank(b.ordered[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return b.ordered[i] < b.ordered[j]
+	})
+	return b, nil
+}
+
+func (b *Bundle) load(fsys fs.FS, dir string, create bool) error {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("load translations: %w", err)
+		return fmt.Errorf("load translations: %w", err)
 	}
-	var langs []string
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".toml" {
 			continue
 		}
-		if _, err := b.LoadMessageFileFS(fsys, path.Join(dir, e.Name())); err != nil {
-			return nil, fmt.Errorf("load translations %s: %w", e.Name(), err)
+		lang := strings.TrimSuffix(e.Name(), ".toml")
+		lb := b.langs[lang]
+		if lb == nil {
+			if !create {
+				continue // only languages the screen texts have
+			}
+			tag, err := language.Parse(lang)
+			if err != nil {
+				return fmt.Errorf("load translations %s: %w", e.Name(), err)
+			}
+			lb = goi18n.NewBundle(tag)
+			lb.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+			b.langs[lang] = lb
 		}
-		langs = append(langs, strings.TrimSuffix(e.Name(), ".toml"))
+		if _, err := lb.LoadMessageFileFS(fsys, path.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("load translations %s: %w", path.Join(dir, e.Name()), err)
+		}
 	}
-	sort.SliceStable(langs, func(i, j int) bool { return rank(langs[i]) < rank(langs[j]) })
-	return &Bundle{b: b, langs: langs}, nil
+	return nil
 }
 
 func rank(lang string) int {
@@ -66,38 +98,34 @@ func rank(lang string) int {
 
 // AddDir loads more message files, dir/<lang>.toml, into the bundle: the
 // service catalogue's translations live beside the catalogue. Only
-// languages the screen texts have are kept.
+// languages the screen texts have are kept; a missing dir is no error.
 func (b *Bundle) AddDir(fsys fs.FS, dir string) error {
-	entries, err := fs.ReadDir(fsys, dir)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := fs.Stat(fsys, dir); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("load translations %s: %w", dir, err)
-	}
-	for _, e := range entries {
-		if e.IsDir() || path.Ext(e.Name()) != ".toml" {
-			continue
-		}
-		if _, err := b.b.LoadMessageFileFS(fsys, path.Join(dir, e.Name())); err != nil {
-			return fmt.Errorf("load translations %s: %w", path.Join(dir, e.Name()), err)
-		}
-	}
-	return nil
+	return b.load(fsys, dir, false)
 }
 
 // Languages lists the loaded language codes in the picker's order.
-func (b *Bundle) Languages() []string { return append([]string(nil), b.langs...) }
+func (b *Bundle) Languages() []string { return slices.Clone(b.ordered) }
 
 // Localizer translates for one visitor session.
 type Localizer struct {
-	l    *goi18n.Localizer
-	lang string
+	own, fallback *goi18n.Localizer
+	lang          string
 }
 
-// For returns a localizer for lang, falling back to German.
+// For returns a localizer for lang, falling back to German for texts the
+// language lacks (and German altogether for an unknown language).
 func (b *Bundle) For(lang string) *Localizer {
-	return &Localizer{l: goi18n.NewLocalizer(b.b, lang, Default), lang: lang}
+	if b.langs[lang] == nil {
+		lang = Default
+	}
+	l := &Localizer{own: goi18n.NewLocalizer(b.langs[lang], lang), lang: lang}
+	if lang != Default {
+		l.fallback = goi18n.NewLocalizer(b.langs[Default], Default)
+	}
+	return l
 }
 
 // Easy says the localizer speaks Leichte Sprache.
@@ -109,14 +137,8 @@ func (l *Localizer) Lang() string { return l.lang }
 // Lookup returns the text for id in the localizer's own language, and
 // false when that language lacks it (no fallback to German).
 func (l *Localizer) Lookup(id string) (string, bool) {
-	s, tag, err := l.l.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
-	if err != nil || s == "" {
-		return "", false
-	}
-	if l.lang != Default && tag.String() != l.lang {
-		return "", false
-	}
-	return s, true
+	s, err := l.own.Localize(&goi18n.LocalizeConfig{MessageID: id})
+	return s, err == nil && s != ""
 }
 
 // T translates id with optional template data. A missing text shows its id
@@ -125,12 +147,15 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]
-		// A "Count" picks the plural form (one, other, …) of the language.
+		// A "Count" picks the plural form (one, few, many, other) of the language.
 		if n, ok := data[0]["Count"]; ok {
 			cfg.PluralCount = n
 		}
 	}
-	s, err := l.l.Localize(cfg)
+	s, err := l.own.Localize(cfg)
+	if err != nil && l.fallback != nil {
+		s, err = l.fallback.Localize(cfg)
+	}
 	if err != nil {
 		return "[" + id + "]"
 	}

@@ -126,10 +126,11 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 			if c := float64(o.TextSize) * capRatio / perMM; c < m.MinCap {
 				m.MinCap, m.MinCapText = c, o.Text
 			}
+			// The background is the last rectangle painted under the
+			// whole text (a caret beside it does not count).
 			back := bg
-			centre := p.Add(fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
 			for i := len(fills) - 1; i >= 0; i-- {
-				if contains(fills[i], centre) {
+				if covers(fills[i], p, o.Size()) {
 					back = fills[i].o.(*canvas.Rectangle).FillColor
 					break
 				}
@@ -139,8 +140,11 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 			}
 			need := fyne.MeasureText(o.Text, o.TextSize, o.TextStyle)
 			s := o.Size()
+			// A millimetre of slack: Fyne's own wrapping rounds a few
+			// pixels into the padding, which hides nothing.
+			slack := float32(perMM)
 			switch {
-			case need.Width > s.Width+1 && s.Width > 0:
+			case need.Width > s.Width+slack && s.Width > 0:
 				m.Clipped = append(m.Clipped, fmt.Sprintf("%q needs %.0f of %.0f", o.Text, need.Width, s.Width))
 			case p.X < -1 || p.Y < -1 || p.X+min(need.Width, s.Width) > win.Width+1 || p.Y+s.Height > win.Height+1:
 				m.Clipped = append(m.Clipped, fmt.Sprintf("%q lies outside the screen", o.Text))
@@ -168,9 +172,11 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 	return m
 }
 
-func contains(r placed, p fyne.Position) bool {
-	s := r.o.Size()
-	return p.X >= r.pos.X && p.Y >= r.pos.Y && p.X <= r.pos.X+s.Width && p.Y <= r.pos.Y+s.Height
+func covers(r placed, p fyne.Position, s fyne.Size) bool {
+	rs := r.o.Size()
+	const slack = 2
+	return p.X >= r.pos.X-slack && p.Y >= r.pos.Y-slack &&
+		p.X+s.Width <= r.pos.X+rs.Width+slack && p.Y+s.Height <= r.pos.Y+rs.Height+slack
 }
 
 // gap is the space between two targets side by side or one above the

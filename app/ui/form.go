@@ -266,20 +266,24 @@ func (k *Kiosk) showSummary() {
 		})
 		rows = append(rows, container.NewBorder(nil, nil, nil, change, line))
 	}
-	foot := []fyne.CanvasObject{layout.NewSpacer(), layout.NewSpacer(), layout.NewSpacer()}
+	var foot []fyne.CanvasObject
+	var title fyne.CanvasObject = heading(k.tr.T("summary_title"))
 	if pages > 1 {
 		prev := newBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { k.fs.page = page - 1; k.showSummary() })
 		next := newBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { k.fs.page = page + 1; k.showSummary() })
 		prev.Hidden, next.Hidden = page == 0, page == pages-1
+		foot = []fyne.CanvasObject{prev, next}
 		where := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": page + 1, "Total": pages}))
-		where.Alignment = fyne.TextAlignCenter
-		foot = []fyne.CanvasObject{prev, container.NewCenter(where), next}
+		where.TextStyle.Bold = true
+		title = container.NewBorder(nil, nil, nil, where, title)
+	} else {
+		foot = []fyne.CanvasObject{layout.NewSpacer()}
 	}
 	send := newActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
-	top := container.NewVBox(heading(k.tr.T("summary_title")), paragraph(k.tr.T("summary_hint")))
+	top := container.NewVBox(title, paragraph(k.tr.T("summary_hint")))
 	k.display(screen{name: k.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
 		help: k.tr.T("summary_help"), helpEasy: k.tr.T("summary_help_easy"), back: k.stepBack,
-		content: container.NewBorder(top, container.NewGridWithColumns(4, append(foot, send)...),
+		content: container.NewBorder(top, container.New(barLayout{}, append(foot, send)...),
 			nil, nil, container.NewVBox(rows...))})
 }
 
@@ -343,15 +347,18 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 		status = warningLine(k.tr.T("receipt_not_printed"))
 	}
 	center := func(l *widget.Label) *widget.Label { l.Alignment = fyne.TextAlignCenter; return l }
-	body := container.NewVBox(
-		bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
-		center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}))),
+	// The code and what happens next side by side: both stay in view even
+	// in large text.
+	code := container.NewVBox(
 		bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
 		bigText(r.Code, sizeCodeText),
 		center(status),
-		paragraph(r.Next),
-		layout.NewSpacer(),
-		center(paragraph(k.tr.T("ticket_tap_to_finish"))),
+	)
+	body := container.NewBorder(
+		container.NewVBox(bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
+			center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title})))),
+		center(paragraph(k.tr.T("ticket_tap_to_finish"))), nil, nil,
+		container.NewGridWithColumns(2, code, paragraph(r.Next)),
 	)
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {

@@ -299,7 +299,7 @@ func (k *Kiosk) pop() {
 
 // bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
-	return container.NewGridWithColumns(6,
+	return container.New(barLayout{},
 		newBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
 		newBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
 		newBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
@@ -307,6 +307,38 @@ func (k *Kiosk) bar() fyne.CanvasObject {
 		newBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
 		newBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
 	)
+}
+
+// barLayout lays the bar's buttons out in one row, each at least as wide
+// as its words need and the rest shared out evenly: long words in one
+// language ("Помічник") do not force every button to their width.
+type barLayout struct{}
+
+func (barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	gap := theme.Padding()
+	need := float32(0)
+	for _, o := range objs {
+		need += o.MinSize().Width
+	}
+	extra := max(0, size.Width-need-gap*float32(len(objs)-1)) / float32(len(objs))
+	x := float32(0)
+	for _, o := range objs {
+		w := o.MinSize().Width + extra
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + gap
+	}
+}
+
+func (barLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width += m.Width
+		s.Height = max(s.Height, m.Height)
+	}
+	s.Width += theme.Padding() * float32(len(objs)-1)
+	return s
 }
 
 // after runs fn after d on the UI goroutine, unless the screen changed.

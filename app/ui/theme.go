@@ -66,13 +66,14 @@ func LookNamed(name string) (Look, bool) {
 // them (EN 301 549, and what trembling fingers need); body text has a cap
 // height of at least 5 mm, large text 6.1 mm.
 const (
-	targetMM   = 15
-	gapMM      = 3
-	tileMM     = 22 // a service tile: icon and two lines of words
-	barMM      = 20
-	keyMM      = 15
-	capMM      = 5.1 // a little above 5, so rounding never falls below it
-	capLargeMM = 6.2
+	targetMM    = 15
+	gapMM       = 3
+	tileMM      = 24 // a service tile: icon and one line, or two lines of words
+	tileLargeMM = 28
+	barMM       = 20
+	keyMM       = 15
+	capMM       = 5.1 // a little above 5, so rounding never falls below it
+	capLargeMM  = 6.2
 	// capRatio is the cap height of Noto Sans (Fyne's font) over its
 	// em size: 1462/2048. `lotse a11y-report` measures it on rendered text.
 	capRatio = 0.714
@@ -202,6 +203,9 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	case sizeTarget:
 		return t.m.mm(targetMM)
 	case sizeTile:
+		if t.look.Large {
+			return t.m.mm(tileLargeMM) // two lines of large words
+		}
 		return t.m.mm(tileMM)
 	case sizeBar:
 		return t.m.mm(barMM)
@@ -214,7 +218,7 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	case sizeCodeText:
 		return body * 2.2
 	case sizeNumberText:
-		return body * 5.5
+		return body * 4
 	case sizePicture:
 		return t.m.mm(55)
 	}

@@ -97,20 +97,32 @@ type tileRenderer struct {
 // tilePad is the room around a tile's words, at least a gap wide.
 func tilePad() float32 { return size(theme.SizeNamePadding) * 1.5 }
 
-func (r *tileRenderer) measure(s string) fyne.Size {
-	return fyne.MeasureText(s, size(r.t.textSize), fyne.TextStyle{Bold: true})
+// textSize is the size the words are drawn at: the tile's own, or body
+// size when they need two lines, so two lines fit the tile's height.
+func (r *tileRenderer) textSize(twoLines bool) float32 {
+	if twoLines {
+		return min(size(r.t.textSize), size(theme.SizeNameText))
+	}
+	return size(r.t.textSize)
 }
 
+func (r *tileRenderer) measureAt(s string, ts float32) fyne.Size {
+	return fyne.MeasureText(s, ts, fyne.TextStyle{Bold: true})
+}
+
+func (r *tileRenderer) measure(s string) fyne.Size { return r.measureAt(s, r.textSize(false)) }
+
 // split breaks the label at the space that makes the wider line
-// narrowest.
+// narrowest, measured at the two-line size.
 func (r *tileRenderer) split() (string, string) {
 	label := r.t.label
+	ts := r.textSize(true)
 	best, bestW := -1, float32(0)
 	for i, c := range label {
 		if c != ' ' {
 			continue
 		}
-		w := max(r.measure(label[:i]).Width, r.measure(label[i+1:]).Width)
+		w := max(r.measureAt(label[:i], ts).Width, r.measureAt(label[i+1:], ts).Width)
 		if best < 0 || w < bestW {
 			best, bestW = i, w
 		}
@@ -121,14 +133,20 @@ func (r *tileRenderer) split() (string, string) {
 	return label[:best], label[best+1:]
 }
 
+// twoLinesFit says the tile is high enough for its words on two lines.
+func (r *tileRenderer) twoLinesFit() bool {
+	return 2*r.measureAt("Ág", r.textSize(true)).Height+size(theme.SizeNamePadding) <= size(r.t.minH)
+}
+
 func (r *tileRenderer) Layout(sz fyne.Size) {
 	r.bg.Resize(sz)
 	one, two := r.t.label, ""
-	if r.measure(one).Width > sz.Width-2*tilePad() {
+	if r.measure(one).Width > sz.Width-2*tilePad() && r.twoLinesFit() {
 		one, two = r.split()
 	}
+	ts := r.textSize(two != "")
 	r.lines[0].Text, r.lines[1].Text = one, two
-	lineH := r.measure("Ág").Height
+	lineH := r.measureAt("Ág", ts).Height
 	n := float32(1)
 	if two != "" {
 		n = 2
@@ -137,7 +155,6 @@ func (r *tileRenderer) Layout(sz fyne.Size) {
 	iconSize := float32(0)
 	if r.icon != nil {
 		// The icon gives way to a second line of text.
-		ts := size(r.t.textSize)
 		iconSize = min(ts*1.4, sz.Height-h-tilePad())
 		if iconSize < ts*0.8 {
 			iconSize = 0
@@ -152,15 +169,21 @@ func (r *tileRenderer) Layout(sz fyne.Size) {
 		y += iconSize + 8
 	}
 	for i, l := range r.lines {
+		l.TextSize = ts
 		l.Move(fyne.NewPos(0, y+float32(i)*lineH))
 		l.Resize(fyne.NewSize(sz.Width, lineH))
 		l.Refresh()
 	}
 }
 
+// MinSize is as narrow as two lines allow where the tile is high enough
+// for two, else as wide as the words on one line.
 func (r *tileRenderer) MinSize() fyne.Size {
-	one, two := r.split()
-	w := max(r.measure(one).Width, r.measure(two).Width)
+	w := r.measure(r.t.label).Width
+	if r.twoLinesFit() {
+		one, two := r.split()
+		w = max(r.measureAt(one, r.textSize(true)).Width, r.measureAt(two, r.textSize(true)).Width)
+	}
 	return fyne.NewSize(w+2*tilePad(), size(r.t.minH))
 }
 
