@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,9 @@ import (
 const tileBlue = "0B4F8A"
 
 // TestWaitingNumberEndToEnd starts the real kiosk in a real window, taps
-// "Wartenummer ziehen" and "Ausweis & Pass" with xdotool, and reads the
-// ticket off the far end of the pty pair the kiosk prints to.
+// "Wartenummer ziehen" and "Ausweis & Pass" with xdotool (where the
+// kiosk's --ui-map says they are), and reads the ticket off the far end of
+// the pty pair the kiosk prints to.
 func TestWaitingNumberEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Xvfb and the real binary")
@@ -32,19 +34,11 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 	defer cancel()
 	go sim.Serve(ctx, pair)
 
-	startKiosk(t, x, bin, "--demo", "--printer-port", pair.Device)
-	g := x.waitWindow(t)
-
-	// Start screen: the first tile, "Wartenummer ziehen", fills the left
-	// half of the first tile row.
-	tx, ty := g.at(0.25, 0.35)
-	x.waitPixel(t, tx, ty, tileBlue, false)
-	x.tap(t, tx, ty)
-
-	// The choice screen: "Ausweis & Pass" is the first option, higher up.
-	ox, oy := g.at(0.25, 0.2)
-	x.waitPixel(t, ox, oy, tileBlue, false)
-	x.tap(t, ox, oy)
+	uiMap := filepath.Join(t.TempDir(), "ui.json")
+	startKiosk(t, x, bin, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
+	d := &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}
+	d.tap("start", "Wartenummer ziehen")
+	d.tap("wartenummer", "Ausweis & Pass")
 
 	jobs, err := sim.WaitJobs(ctx, 1)
 	if err != nil {
@@ -59,7 +53,7 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 	if errs := sim.Errors(); len(errs) > 0 {
 		t.Errorf("printer simulator refused bytes: %v", errs)
 	}
-	// The number screen has no tile where the option was.
-	x.waitPixel(t, ox, oy, tileBlue, true)
+	waitScreen(t, d, "ticket-number")
+	time.Sleep(500 * time.Millisecond) // the next frame, for the picture only
 	x.screenshot(t, artifacts("e2e-waiting-number.png"))
 }

@@ -178,7 +178,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
 		ReceiptLayout: receipt, Sealer: client.Queue{DB: db, Out: out},
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
-		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name,
+		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, German: texts.For(i18n.Default),
 	}
 	var driver *escpos.Driver
 	if cfg.Printer.Port != "" {

@@ -19,7 +19,6 @@ import (
 	"lotse/app/ui"
 )
 
-
 // runScreens renders every screen of every service to PNG with Fyne's
 // software renderer, without a display: for reviewers, translators and the
 // README.

@@ -61,6 +61,8 @@ type Option struct {
 	Prefix string `yaml:"prefix"`
 	// Room is where to wait, printed on the ticket ("Wartebereich 2").
 	Room string `yaml:"room"`
+	// Service is the id of the service the option belongs to.
+	Service string `yaml:"-"`
 }
 
 // Page is one page of an information service.
@@ -194,6 +196,9 @@ func parseService(name string, b []byte) (Service, *yaml.Node, []error) {
 		return svc, root, []error{yamlError(name, err)}
 	}
 	svc.File = name
+	for i := range svc.Options {
+		svc.Options[i].Service = svc.ID
+	}
 	var errs []error
 	bad := func(msg string, keys ...any) {
 		field, line := locate(root, keys...)

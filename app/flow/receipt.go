@@ -19,9 +19,13 @@ type Sealer interface {
 // Receipt is the paper a resident takes home after a submission. It holds
 // no personal data: the reference code leads to the case.
 type Receipt struct {
-	Service string
-	Code    string // reference code, e.g. LT-7K3M-9QPD
-	Next    string // what happens next, in the visitor's language
+	// ServiceID, Service and Next are the service's id, title and what
+	// happens next as the catalogue file has them; the receipt prints
+	// them in the visitor's language where it can.
+	ServiceID string
+	Service   string
+	Code      string // reference code, e.g. LT-7K3M-9QPD
+	Next      string
 	Issued  time.Time
 	// PrintErr is set when the submission is stored but the receipt did
 	// not print; the screen then shows the code to write down.
@@ -39,7 +43,7 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 	if err != nil {
 		return Receipt{}, fmt.Errorf("submit %s: %w", f.Service.ID, err)
 	}
-	r := Receipt{Service: f.Service.Title, Code: code, Next: f.Service.Next, Issued: d.Now().In(d.Location)}
+	r := Receipt{ServiceID: f.Service.ID, Service: f.Service.Title, Code: code, Next: f.Service.Next, Issued: d.Now().In(d.Location)}
 	r.PrintErr = d.print(ctx, "receipt", r.Code, func() ([]byte, error) { return d.ReceiptJob(r, texts) })
 	// The service and code are not personal data; the answers never reach a log.
 	if r.PrintErr != nil {
@@ -50,17 +54,21 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 	return r, nil
 }
 
-// ReceiptJob encodes r with the desk's receipt layout.
+// ReceiptJob encodes r with the desk's receipt layout, in the visitor's
+// language or, where the printer cannot print it, in German.
 func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
-	data := map[string]any{
-		"Municipality": d.Municipality,
-		"Place":        d.Place,
-		"Service":      r.Service,
-		"Code":         r.Code,
-		"Next":         r.Next,
-		"Date":         r.Issued.In(d.Location).Format("02.01.2006"),
-		"Time":         r.Issued.In(d.Location).Format("15:04"),
-		"StatusURL":    d.portalURL("/s/" + r.Code),
-	}
-	return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: texts.T, Logo: d.Logo})
+	return d.inPrintable(texts, func(tr Texts) ([]byte, error) {
+		p := "svc." + r.ServiceID + "."
+		data := map[string]any{
+			"Municipality": d.Municipality,
+			"Place":        d.Place,
+			"Service":      lookup(tr, p+"title", r.Service),
+			"Code":         r.Code,
+			"Next":         lookup(tr, p+"next", r.Next),
+			"Date":         r.Issued.In(d.Location).Format("02.01.2006"),
+			"Time":         r.Issued.In(d.Location).Format("15:04"),
+			"StatusURL":    d.portalURL("/s/" + r.Code),
+		}
+		return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: tr.T, Logo: d.Logo})
+	})
 }

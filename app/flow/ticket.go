@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"strings"
 	"errors"
 	"fmt"
 	"image"
@@ -42,6 +43,8 @@ type Ticket struct {
 	Number  string // "A001"
 	Service string // the option's title, "Ausweis & Pass"
 	Room    string
+	// Option is the queue drawn from, for its title in other languages.
+	Option Option
 	Issued  time.Time
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
@@ -67,6 +70,9 @@ type Desk struct {
 	// Portal is the base URL of the central portal; the ticket's QR code
 	// points there. Empty: no QR code.
 	Portal string
+	// German prints tickets and receipts when the printer's code page
+	// cannot print the visitor's language; nil: always the visitor's.
+	German Texts
 }
 
 // Draw allocates the next number for opt and prints its ticket. An error
@@ -79,7 +85,7 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 	if err != nil {
 		return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 	}
-	t := Ticket{Number: fmt.Sprintf("%s%03d", opt.Prefix, n), Service: opt.Title, Room: opt.Room, Issued: now}
+	t := Ticket{Number: fmt.Sprintf("%s%03d", opt.Prefix, n), Service: opt.Title, Room: opt.Room, Option: opt, Issued: now}
 	t.PrintErr = d.print(ctx, "ticket", t.Number, func() ([]byte, error) { return d.TicketJob(t, texts) })
 	// A waiting number is not personal data; the log lets staff match a
 	// complaint about a missing ticket.
@@ -127,20 +133,71 @@ func (d *Desk) Reprint(ctx context.Context, id int64) error {
 	return printErr
 }
 
-// TicketJob encodes the paper ticket for t.
+// TicketJob encodes the paper ticket for t in the visitor's language, or
+// in German when the printer's code page cannot print that language.
 func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
-	data := map[string]any{
-		"Municipality": d.Municipality,
-		"Place":        d.Place,
-		"Number":       t.Number,
-		"Service":      t.Service,
-		"Room":         t.Room,
-		"Ahead":        "", // needs a queue system to know; left out until then
-		"Date":         t.Issued.Format("02.01.2006"),
-		"Time":         t.Issued.Format("15:04"),
-		"StatusURL":    d.statusURL(t),
+	return d.inPrintable(texts, func(tr Texts) ([]byte, error) {
+		p := "svc." + t.Option.Service + "." + t.Option.ID + "."
+		data := map[string]any{
+			"Municipality": d.Municipality,
+			"Place":        d.Place,
+			"Number":       t.Number,
+			"Service":      lookup(tr, p+"title", t.Service),
+			"Room":         lookup(tr, p+"room", t.Room),
+			"Ahead":        "", // needs a queue system to know; left out until then
+			"Date":         t.Issued.Format("02.01.2006"),
+			"Time":         t.Issued.Format("15:04"),
+			"StatusURL":    d.statusURL(t),
+		}
+		return d.Layout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: tr.T, Logo: d.Logo})
+	})
+}
+
+// inPrintable renders a job with the visitor's texts, and again in German
+// when the printer's code page lacks a character those texts need: a
+// Ukrainian ticket on a CP858 printer would be question marks.
+func (d *Desk) inPrintable(texts Texts, render func(Texts) ([]byte, error)) ([]byte, error) {
+	rec := &recorder{Texts: texts}
+	job, err := render(rec)
+	if err != nil || d.German == nil || d.Profile.CanPrint(strings.Join(rec.said, "\n")) {
+		return job, err
 	}
-	return d.Layout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: texts.T, Logo: d.Logo})
+	return render(d.German)
+}
+
+// recorder notes every text a job was rendered with.
+type recorder struct {
+	Texts
+	said []string
+}
+
+func (r *recorder) T(id string, data ...map[string]any) string {
+	s := r.Texts.T(id, data...)
+	r.said = append(r.said, s)
+	return s
+}
+
+func (r *recorder) Lookup(id string) (string, bool) {
+	l, ok := r.Texts.(Lookup)
+	if !ok {
+		return "", false
+	}
+	s, ok := l.Lookup(id)
+	if ok {
+		r.said = append(r.said, s)
+	}
+	return s, ok
+}
+
+// lookup is the catalogue text id in the language of texts, or def (the
+// catalogue file's German).
+func lookup(texts Texts, id, def string) string {
+	if l, ok := texts.(Lookup); ok {
+		if v, ok := l.Lookup(id); ok {
+			return v
+		}
+	}
+	return def
 }
 
 // statusURL is where the ticket's QR code leads: the portal's page for

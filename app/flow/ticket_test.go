@@ -10,6 +10,7 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
+	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
@@ -90,5 +91,29 @@ func TestDayFollowsKioskTimeZone(t *testing.T) {
 	}
 	if !errors.Is(tk.PrintErr, flow.ErrNoPrinter) {
 		t.Errorf("print error %v, want ErrNoPrinter", tk.PrintErr)
+	}
+}
+
+// TestTicketPrintsInTheVisitorsLanguageWhereThePrinterCan draws in
+// English (CP858 has every letter) and in Ukrainian (it has none of them:
+// the ticket comes out in German rather than as question marks).
+func TestTicketPrintsInTheVisitorsLanguageWhereThePrinterCan(t *testing.T) {
+	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	desk := testutil.Desk(t, testutil.DB(t), drv, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	cat, _ := flow.LoadCatalogue(assets.FS, "services")
+	svc, _ := cat.Service("wartenummer")
+	texts := testutil.Texts(t)
+	for i, c := range []struct{ lang, heading, service string }{
+		{"en", "Your waiting number", "ID card & passport"},
+		{"uk", "Ihre Wartenummer", "Ausweis & Pass"},
+		{"de-x-ls", "Ihre Nummer", "Ausweis und Pass"},
+	} {
+		if _, err := desk.Draw(context.Background(), svc.Options[0], texts.For(c.lang)); err != nil {
+			t.Fatal(err)
+		}
+		text := testutil.WaitJobs(t, sim, i+1)[i].Text()
+		if !strings.Contains(text, c.heading) || !strings.Contains(text, c.service) || strings.Contains(text, "?") {
+			t.Errorf("%s ticket:\n%s", c.lang, text)
+		}
 	}
 }

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"lotse/app/flow"
 )
 
 func TestCapRatioOfTheFont(t *testing.T) {
@@ -15,15 +19,37 @@ func TestCapRatioOfTheFont(t *testing.T) {
 	}
 }
 
-func TestZZReport(t *testing.T) {
+
+// brokenTheme is the kiosk's theme with keys of 8 mm and grey text: the
+// report must catch both.
+type brokenTheme struct{ kioskTheme }
+
+func (t brokenTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == sizeKey {
+		return t.m.mm(8)
+	}
+	return t.kioskTheme.Size(n)
+}
+
+func (t brokenTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameForeground {
+		return color.NRGBA{0xAA, 0xAA, 0xAA, 0xFF}
+	}
+	return t.kioskTheme.Color(n, v)
+}
+
+func TestReportFailsOnABrokenTheme(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), nil)
-	v.win.Resize(fyne.NewSize(1280, 800))
 	r := CapRatio()
-	for _, s := range v.k.Screens() {
-		s.Show()
-		m := v.k.Measure(r)
-		if b := m.Breaches(LimitsFor(Look{})); len(b) > 0 {
-			t.Errorf("%s: %s", s.Name, strings.Join(b, "; "))
-		}
+	svc, _ := v.k.deps.Catalogue.Service("mangel")
+	v.k.fillTo(svc, map[string]string{"art": "laterne"}, flow.Step{ID: "wo"}, "")
+	if b := v.k.Measure(r).Breaches(LimitsFor(Look{})); len(b) != 0 {
+		t.Fatalf("the real theme breaches: %v", b)
+	}
+	fyne.CurrentApp().Settings().SetTheme(brokenTheme{kioskTheme{m: DesktopMetrics}})
+	v.k.cur.redraw()
+	b := strings.Join(v.k.Measure(r).Breaches(LimitsFor(Look{})), "\n")
+	if !strings.Contains(b, "touch target") || !strings.Contains(b, "contrast") {
+		t.Errorf("a broken theme passes: %s", b)
 	}
 }

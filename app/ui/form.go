@@ -358,7 +358,7 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 		container.NewVBox(bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
 			center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title})))),
 		center(paragraph(k.tr.T("ticket_tap_to_finish"))), nil, nil,
-		container.NewGridWithColumns(2, code, paragraph(r.Next)),
+		container.NewGridWithColumns(2, code, paragraph(k.tService(svc).Next)),
 	)
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {

@@ -34,6 +34,17 @@ func (k *Kiosk) tStep(s flow.Step) flow.Step {
 	return s
 }
 
+// catText is one catalogue text in the visitor's language, or def (the
+// catalogue file's German).
+func (k *Kiosk) catText(id, def string) string {
+	if k.tr.Lang() != i18n.Default {
+		if v, ok := k.tr.Lookup(id); ok {
+			return v
+		}
+	}
+	return def
+}
+
 // MissingTranslations lists the catalogue texts shown in German because
 // the visitor's language lacks them, as "lang: id".
 func (k *Kiosk) MissingTranslations() []string {

@@ -64,7 +64,7 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		layout.NewSpacer(),
 		bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
 		bigText(t.Number, sizeNumberText),
-		bigText(t.Service, theme.SizeNameHeadingText),
+		bigText(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText),
 		status, wait,
 		layout.NewSpacer(),
 		finish,

@@ -139,3 +139,18 @@ func TestStylesFeedAndCut(t *testing.T) {
 		t.Fatalf("got % x\nwant % x", got, want)
 	}
 }
+
+func TestCanPrint(t *testing.T) {
+	p, err := escpos.BuiltinProfile("TM-T20II")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"Ihre Wartenummer: Größe 5 €\n": true, "Your waiting number": true,
+		"Sıra numaranız": false, "Ваш номер черги": false, "Państwa numerek": false,
+	} {
+		if got := p.CanPrint(text); got != want {
+			t.Errorf("CanPrint(%q) = %v", text, got)
+		}
+	}
+}

@@ -215,3 +215,19 @@ func BuiltinProfile(id string) (Profile, error) {
 	}
 	return ps.Get(id)
 }
+
+// CanPrint says every character of text exists in the profile's code page
+// (control characters and € aside, which the encoder replaces), so a
+// ticket in the visitor's language prints without question marks.
+func (p Profile) CanPrint(text string) bool {
+	_, cm := p.CodePage()
+	for _, r := range text {
+		if r < 0x20 || r == 0x7F || r == '€' {
+			continue
+		}
+		if _, ok := cm.EncodeRune(r); !ok {
+			return false
+		}
+	}
+	return true
+}

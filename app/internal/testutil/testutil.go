@@ -21,11 +21,14 @@ import (
 	"lotse/devices/serialport"
 )
 
-// Texts returns the embedded translations.
+// Texts returns the embedded screen texts and catalogue translations.
 func Texts(t testing.TB) *i18n.Bundle {
 	t.Helper()
 	b, err := i18n.Load(assets.FS, "i18n")
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddDir(assets.FS, "services/i18n"); err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -105,6 +108,7 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, ReceiptLayout: receipt,
 		Profile: Profile(t, escpos.DefaultProfile), Location: berlin, Portal: "https://portal.example",
 		Now: func() time.Time { return now }, Municipality: "Stadt Musterstadt", Place: "Bürgerbüro",
+		German: Texts(t).For("de"),
 	}
 	if printer != nil {
 		d.Printer = printer
