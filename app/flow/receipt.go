@@ -26,7 +26,7 @@ type Receipt struct {
 	Service   string
 	Code      string // reference code, e.g. LT-7K3M-9QPD
 	Next      string
-	Issued  time.Time
+	Issued    time.Time
 	// PrintErr is set when the submission is stored but the receipt did
 	// not print; the screen then shows the code to write down.
 	PrintErr error

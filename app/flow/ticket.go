@@ -2,12 +2,12 @@ package flow
 
 import (
 	"context"
-	"strings"
 	"errors"
 	"fmt"
 	"image"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"lotse/devices/escpos"
@@ -45,7 +45,7 @@ type Ticket struct {
 	Room    string
 	// Option is the queue drawn from, for its title in other languages.
 	Option Option
-	Issued  time.Time
+	Issued time.Time
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
 	PrintErr error

@@ -19,7 +19,6 @@ func TestCapRatioOfTheFont(t *testing.T) {
 	}
 }
 
-
 // brokenTheme is the kiosk's theme with keys of 8 mm and grey text: the
 // report must catch both.
 type brokenTheme struct{ kioskTheme }
