@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
+	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 )
 
@@ -152,4 +153,38 @@ func scriptedVisit(b *testing.B, v *visit) {
 	tapB("Wartenummer ziehen")
 	tapB("Meldewesen")
 	v.k.Home()
+}
+
+// BenchmarkSwitchLanguageAndLook switches the visitor's language and look
+// on a form step with the keyboard — the heaviest screen — and reports
+// how long the screen takes to show again: built and laid out (what the
+// GPU driver then paints within a frame), and also painted by the software
+// renderer. Target: under 100 ms.
+func BenchmarkSwitchLanguageAndLook(b *testing.B) {
+	test.NewTempApp(b)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	win.Resize(fyne.NewSize(1920, 1080))
+	k := New(fyne.CurrentApp(), win, Deps{Catalogue: demoCatalogue(b), Texts: testutil.Texts(b), Place: "Bürgerbüro Musterstadt",
+		ReturnAfter: time.Minute, Metrics: MetricsFor(1920, 344)})
+	svc, _ := k.deps.Catalogue.Service("ummelden")
+	k.fillTo(svc, map[string]string{"wer": "ich"}, flow.Step{ID: "vorname"}, "")
+	langs := k.deps.Texts.Languages()
+	var switched, painted []time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		start := time.Now()
+		if i%2 == 0 {
+			k.tr = k.deps.Texts.For(langs[i%len(langs)])
+			k.cur.redraw()
+		} else {
+			k.setLook(Looks()[i%len(Looks())])
+		}
+		switched = append(switched, time.Since(start))
+		win.Canvas().Capture()
+		painted = append(painted, time.Since(start))
+	}
+	b.ReportMetric(p95(switched), "switch-p95-ms")
+	b.ReportMetric(p95(painted), "switch+software-paint-p95-ms")
 }
