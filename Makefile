@@ -15,7 +15,7 @@ export LANG := de_DE.UTF-8
 DEB_BUILD := gcc pkg-config libsqlite3-dev libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # A real window without a screen, driven like a finger, and photographed;
 # the Debian package checks; the kiosk session (cage with Xwayland).
-DEB_TEST  := xvfb xauth xdotool imagemagick lintian cage xwayland
+DEB_TEST  := xvfb xauth xdotool imagemagick lintian cage xwayland espeak-ng
 
 BENCHTIME ?= 5x
 FUZZTIME  ?= 30s

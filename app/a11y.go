@@ -87,7 +87,7 @@ func a11yReport(cfg config.Config, wPx, hPx int, mmW, mmH float32, outPath strin
 	win.Resize(fyne.NewSize(float32(wPx), float32(hPx)))
 	k := ui.New(a, win, ui.Deps{Catalogue: cat, Warnings: warnings, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
 		ReturnAfter: cfg.Display.ReturnAfter, Metrics: ui.MetricsFor(wPx, mmW),
-		Now: func() time.Time { return time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location()) }})
+		Now: func() time.Time { return time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location()) }, Speech: silentVoice()})
 
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)

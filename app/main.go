@@ -27,6 +27,10 @@ Usage:
                       render every screen of every service to PNG, without a display
   lotse a11y-report [--screen-mm WxH] [--pixels WxH] [--out FILE]
                       measure every screen × language × look; exit 1 on any breach
+  lotse say [--lang L] [--out FILE.wav] TEXT
+                      speak a text as the kiosk would (espeak-ng), or write it as WAV
+  lotse speech-script --screen NAME [--lang L]
+                      what a screen says when read aloud (--list: the screens)
   lotse version       print the version
 
 Run "lotse COMMAND --help" for a command's flags. The configuration file is
@@ -59,6 +63,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runDevice(args[1:], stdout, stderr)
 	case "a11y-report":
 		return runA11yReport(args[1:], stdout, stderr)
+	case "say":
+		return runSay(args[1:], stdout, stderr)
+	case "speech-script":
+		return runSpeechScript(args[1:], stdout, stderr)
 	case "screens":
 		return runScreens(args[1:], stdout, stderr)
 	case "version":

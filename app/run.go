@@ -188,10 +188,15 @@ func runKiosk(args []string, stderr io.Writer) int {
 	} else {
 		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
+	speaker, headset := newSpeaker(cfg)
 	deps := ui.Deps{
 		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: store.NewCalls(db),
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
 		Metrics: metrics(cfg), IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning,
+		HeadsetPresent: headset,
+	}
+	if speaker != nil {
+		deps.Speech = speaker // a nil *Speaker in the interface would not be nil
 	}
 	if d.printer != nil {
 		deps.Printout = d.printer.LastPage

@@ -30,6 +30,7 @@ type Config struct {
 	Kiosk   Kiosk   `toml:"kiosk"`
 	Display Display `toml:"display"`
 	Printer Printer `toml:"printer"`
+	Speech  Speech  `toml:"speech"`
 	Portal  Portal  `toml:"portal"`
 }
 
@@ -71,6 +72,13 @@ func (d Display) ScreenSize() (float32, float32) {
 		return 0, 0
 	}
 	return float32(w), float32(h)
+}
+
+type Speech struct {
+	Enabled     bool   `toml:"enabled"`
+	Sink        string `toml:"sink"`
+	HeadsetCard string `toml:"headset_card"`
+	HeadsetSink string `toml:"headset_sink"`
 }
 
 type Printer struct {
@@ -163,6 +171,14 @@ func (c *Config) Validate(path string) error {
 	}
 	if c.Display.ReturnAfter < time.Second {
 		bad("display.return_after", "%s is shorter than one second", c.Display.ReturnAfter)
+	}
+	for key, sink := range map[string]string{"speech.sink": c.Speech.Sink, "speech.headset_sink": c.Speech.HeadsetSink} {
+		if sink != "" && !strings.HasPrefix(sink, "alsa:") && !strings.HasPrefix(sink, "pulse:") {
+			bad(key, "%q is neither \"alsa:DEVICE\" nor \"pulse:SINK\"", sink)
+		}
+	}
+	if c.Speech.HeadsetCard != "" && c.Speech.HeadsetSink == "" {
+		bad("speech.headset_sink", "is needed with speech.headset_card: where the headset plays")
 	}
 	if c.Display.ScreenMM != "" {
 		if w, h, err := ParseWxH(c.Display.ScreenMM); err != nil || w < 100 || h < 60 {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -14,6 +16,7 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
+	"lotse/app/speech"
 )
 
 // BenchmarkScreens builds every screen of the demo catalogue and renders
@@ -187,4 +190,56 @@ func BenchmarkSwitchLanguageAndLook(b *testing.B) {
 	}
 	b.ReportMetric(p95(switched), "switch-p95-ms")
 	b.ReportMetric(p95(painted), "switch+software-paint-p95-ms")
+}
+
+// firstSample notes when the first audio sample (after the 44-byte WAV
+// header) reaches the sound card.
+type firstSample struct {
+	at chan time.Time
+}
+
+func (f *firstSample) Play(_ context.Context, r io.Reader) error {
+	buf := make([]byte, 4096)
+	n := 0
+	sent := false
+	for {
+		m, err := r.Read(buf)
+		n += m
+		if n > 44 && !sent {
+			f.at <- time.Now()
+			sent = true
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+// BenchmarkReadAloud measures from a tap on Vorlesen on the start screen
+// to the first audio sample at the sound card: building the script,
+// starting espeak-ng and synthesising the first sound. Target: under 300 ms.
+func BenchmarkReadAloud(b *testing.B) {
+	sink := &firstSample{at: make(chan time.Time, 1)}
+	sp := speech.NewSpeaker(speech.Synth{}, sink)
+	test.NewTempApp(b)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	win.Resize(fyne.NewSize(1280, 800))
+	k := New(fyne.CurrentApp(), win, Deps{Catalogue: demoCatalogue(b), Texts: testutil.Texts(b), Place: "Bürgerbüro Musterstadt",
+		ReturnAfter: time.Minute, Speech: sp})
+	k.Home()
+	var read *Tile
+	walkVisible(win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) {
+		if t, ok := o.(*Tile); ok && t.Label() == "Vorlesen" {
+			read = t
+		}
+	})
+	var took []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		read.Tapped(nil)
+		took = append(took, (<-sink.at).Sub(start))
+		sp.Stop()
+	}
+	b.ReportMetric(p95(took), "tap-to-audio-p95-ms")
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/i18n"
@@ -112,9 +113,17 @@ func (k *Kiosk) showLooks() {
 		l.Contrast = !l.Contrast
 		k.setLook(l)
 	})
+	tiles := []fyne.CanvasObject{large, contrast}
+	if sp := k.deps.Speech; sp != nil {
+		// Each step is about 3 dB; saying so at the new volume lets the
+		// visitor judge it.
+		tiles = append(tiles,
+			NewTile(k.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.say(k.tr.T("look_volume_now")) }),
+			NewTile(k.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.say(k.tr.T("look_volume_now")) }))
+	}
 	k.display(screen{name: "look", bar: true, redraw: k.showLooks, back: k.pop,
 		content: container.NewBorder(container.NewVBox(heading(k.tr.T("look_title")), paragraph(k.tr.T("look_hint"))),
-			nil, nil, nil, tileGrid(large, contrast))})
+			nil, nil, nil, tileGrid(tiles...))})
 }
 
 // showWait says the kiosk is busy; it has no buttons, so a second tap

@@ -41,6 +41,14 @@ func (k *Kiosk) inVisit() bool {
 // the UI goroutine (RunIdle), tests call it with their own clock.
 func (k *Kiosk) Tick() {
 	now := k.deps.Now()
+	if k.deps.HeadsetPresent != nil {
+		if present := k.deps.HeadsetPresent(); present != k.headset {
+			k.headset = present
+			if present && !k.speechMode {
+				k.setSpeechMode(true) // plugging in a headset asks for the voice
+			}
+		}
+	}
 	switch {
 	case !k.inVisit() || k.cur.busy:
 		k.idle.lastTouch = now
@@ -72,7 +80,12 @@ func (k *Kiosk) RunIdle(stop <-chan struct{}) {
 
 // touch notes a touch; it ends a warning only through its own button, so
 // a tap elsewhere on the warning does not silently hide it.
-func (k *Kiosk) touch() { k.idle.lastTouch = k.deps.Now() }
+func (k *Kiosk) touch() {
+	k.idle.lastTouch = k.deps.Now()
+	if k.deps.Speech != nil {
+		k.deps.Speech.Stop() // a touch ends what is being said
+	}
+}
 
 func (k *Kiosk) showIdleWarning() {
 	k.idle.before = k.cur

@@ -25,6 +25,16 @@ type Desk interface {
 	Submit(ctx context.Context, f *flow.Form, texts flow.Texts) (flow.Receipt, error)
 }
 
+// Speaker says things aloud off the UI goroutine; a new Say or Stop
+// cancels what is being said.
+type Speaker interface {
+	Say(lang, text string)
+	Stop()
+	Louder() bool
+	Quieter() bool
+	ResetVolume()
+}
+
 // GuideCalls records a resident's "Lotse rufen" (the fleet sends it on to
 // the portal). where is the screen's name, never what was typed.
 type GuideCalls interface {
@@ -39,7 +49,12 @@ type Deps struct {
 	Warnings []string
 	Desk     Desk
 	Calls    GuideCalls // nil: the call is only shown
-	Now      func() time.Time
+	// Speech reads screens aloud; nil: the kiosk has no voice.
+	Speech Speaker
+	// HeadsetPresent says a headset is plugged in; its arrival switches
+	// speech mode on. nil: no headset detection.
+	HeadsetPresent func() bool
+	Now            func() time.Time
 	// Metrics are the screen's units per millimetre; zero: a 96 dpi monitor.
 	Metrics Metrics
 	// IdleAfter without a touch brings a warning; IdleWarning later the
@@ -84,6 +99,10 @@ type Kiosk struct {
 	localized map[string]flow.Service
 	missing   map[string]bool
 	idle      idleState
+	// speechMode reads every screen on arrival; headset says a headset is
+	// plugged in; focus is the keypad's target on this screen (-1: none).
+	speechMode, headset bool
+	focus               int
 	// uiMap is the file the UI map goes to ("": none); uiSeq counts writes.
 	uiMap string
 	uiSeq uint64
@@ -130,6 +149,9 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 	}
 	k.applyLook()
 	touchHook = k.touch
+	// A numeric keypad (or any keyboard) works the kiosk without sight.
+	win.Canvas().SetOnTypedRune(k.keypadRune)
+	win.Canvas().SetOnTypedKey(k.keypadKey)
 	return k
 }
 
@@ -161,6 +183,11 @@ func (k *Kiosk) Home() {
 // language, look, the way back.
 func (k *Kiosk) endVisit() {
 	scrub(k.win.Content())
+	if k.deps.Speech != nil {
+		k.deps.Speech.Stop()
+		k.deps.Speech.ResetVolume()
+	}
+	k.speechMode = k.headset // a plugged-in headset keeps the voice on
 	k.idle = idleState{lastTouch: k.deps.Now()}
 	if k.form != nil {
 		k.form.Wipe()
@@ -243,6 +270,8 @@ func (k *Kiosk) display(s screen) {
 	k.screen++
 	k.atStart = false
 	k.cur = s
+	k.focus = -1
+	k.win.Canvas().Unfocus()
 	content := s.content
 	if s.bar {
 		content = container.NewBorder(nil, k.bar(), nil, nil, content)
@@ -253,6 +282,9 @@ func (k *Kiosk) display(s screen) {
 	// their height: lay out once more so no text overlaps the next widget.
 	root.Refresh()
 	k.writeUIMap()
+	if k.speechMode {
+		k.readAloud()
+	}
 }
 
 // screenLayout gives its content the whole window and asks for no more
@@ -299,14 +331,23 @@ func (k *Kiosk) pop() {
 
 // bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
-	return container.New(barLayout{},
+	buttons := []fyne.CanvasObject{
 		newBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
 		newBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
 		newBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
 		newBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
+	}
+	if k.deps.Speech != nil {
+		buttons = append(buttons, newBarButton(k.tr.T("bar_read"), theme.VolumeUpIcon(), k.readAloud))
+	}
+	buttons = append(buttons,
 		newBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
 		newBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
 	)
+	for _, b := range buttons {
+		b.(*Tile).inBar = true
+	}
+	return container.New(barLayout{}, buttons...)
 }
 
 // barLayout lays the bar's buttons out in one row, each at least as wide

@@ -93,6 +93,13 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 	k.notices = container.NewVBox()
 	k.fillNotices()
 	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")), k.notices)
+	if k.deps.Speech != nil && len(tiles) > 0 {
+		// Large and on the first screen: someone who cannot see the
+		// screen well finds it with a guide's help once, then hears the rest.
+		tiles = append(tiles, newChoiceTile(k.tr.T("speech_mode_button"), k.speechMode, func() {
+			k.setSpeechMode(!k.speechMode)
+		}))
+	}
 	if len(tiles) == 0 {
 		// Every service file is broken: residents still learn where to go.
 		return container.NewBorder(top, bottom, nil, nil, middle(warningLine(k.tr.T("start_no_services"))))

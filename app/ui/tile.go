@@ -20,6 +20,10 @@ type Tile struct {
 	minH     fyne.ThemeSizeName
 	textSize fyne.ThemeSizeName
 	OnTapped func()
+	// inBar marks the bar's buttons, which a screen's speech names last;
+	// focused draws the keypad focus as a thick frame.
+	inBar   bool
+	focused bool
 }
 
 func newTile(label string, icon fyne.Resource, bg, fg fyne.ThemeColorName, minH, text fyne.ThemeSizeName, tapped func()) *Tile {
@@ -68,6 +72,7 @@ func (t *Tile) Tapped(*fyne.PointEvent) {
 func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 	bg := canvas.NewRectangle(col(t.bg))
 	bg.CornerRadius = size(sizeTarget) / 6
+	bg.StrokeColor = col(colorCaret)
 	r := &tileRenderer{t: t, bg: bg, objs: []fyne.CanvasObject{bg}}
 	if t.icon != nil {
 		r.icon = canvas.NewImageFromResource(t.icon)
@@ -140,6 +145,10 @@ func (r *tileRenderer) twoLinesFit() bool {
 
 func (r *tileRenderer) Layout(sz fyne.Size) {
 	r.bg.Resize(sz)
+	r.bg.StrokeWidth = 0
+	if r.t.focused {
+		r.bg.StrokeWidth = size(theme.SizeNamePadding) // a frame as wide as the gap: seen, not guessed
+	}
 	one, two := r.t.label, ""
 	if r.measure(one).Width > sz.Width-2*tilePad() && r.twoLinesFit() {
 		one, two = r.split()
@@ -189,6 +198,7 @@ func (r *tileRenderer) MinSize() fyne.Size {
 
 func (r *tileRenderer) Refresh() {
 	r.Layout(r.t.Size())
+	r.bg.Refresh()
 	canvas.Refresh(r.t)
 }
 

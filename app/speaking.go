@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"lotse/app/config"
+	"lotse/app/speech"
+	"lotse/app/ui"
+)
+
+// silentVoice is a voice that is never asked to speak: the screens a
+// reviewer sees and measures are those of a kiosk with speech, Vorlesen
+// button included.
+func silentVoice() ui.Speaker { return speech.NewSpeaker(speech.Synth{}, speech.Pulse("")) }
+
+// sinkFor turns "alsa:DEVICE" or "pulse:SINK" into a sink.
+func sinkFor(s string) speech.Sink {
+	if dev, ok := strings.CutPrefix(s, "alsa:"); ok {
+		return speech.ALSA(dev)
+	}
+	return speech.Pulse(strings.TrimPrefix(s, "pulse:"))
+}
+
+// newSpeaker is the kiosk's voice, or nil (no Vorlesen) when speech is
+// off or espeak-ng is missing; the function says whether a headset is in.
+func newSpeaker(cfg config.Config) (*speech.Speaker, func() bool) {
+	if !cfg.Speech.Enabled {
+		return nil, nil
+	}
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		slog.Warn("no voice: espeak-ng is not installed (apt-get install espeak-ng)")
+		return nil, nil
+	}
+	sp := speech.NewSpeaker(speech.Synth{}, sinkFor(cfg.Speech.Sink))
+	if cfg.Speech.HeadsetCard == "" {
+		return sp, nil
+	}
+	sp.Headset = &speech.Headset{Card: cfg.Speech.HeadsetCard, Sink: sinkFor(cfg.Speech.HeadsetSink)}
+	return sp, sp.Headset.Present
+}
+
+const sayUsage = `lotse say — speak a text as the kiosk would.
+
+Usage:
+  lotse say [--lang L] [--volume 0-6] [--out FILE.wav] TEXT...
+
+Without --out the text plays on the configured speech sink.
+`
+
+func runSay(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("say", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, sayUsage); fs.PrintDefaults() }
+	lang := fs.String("lang", "de", "language: de, de-x-ls, en, tr, uk, ru, pl")
+	volume := fs.Int("volume", speech.DefaultVolume, "volume step, 0 (quietest) to 6")
+	out := fs.String("out", "", "write a WAV file instead of playing")
+	cfgPath := fs.String("config", "", "configuration file (speech.sink)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	text := strings.Join(fs.Args(), " ")
+	if text == "" {
+		fmt.Fprint(stderr, sayUsage)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintln(stderr, "lotse say:", err)
+			return 1
+		}
+		if err := (speech.Synth{}).WAV(ctx, *lang, text, *volume, f); err != nil {
+			f.Close()
+			fmt.Fprintln(stderr, "lotse say:", err)
+			return 1
+		}
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(stderr, "lotse say:", err)
+			return 1
+		}
+		b, _ := os.ReadFile(*out)
+		if info, err := speech.Inspect(b); err == nil {
+			fmt.Fprintf(stdout, "%s: %.1f s of speech\n", *out, info.Seconds)
+		}
+		return 0
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 2
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError((speech.Synth{}).WAV(ctx, *lang, text, *volume, pw)) }()
+	if err := sinkFor(cfg.Speech.Sink).Play(ctx, pr); err != nil {
+		fmt.Fprintln(stderr, "lotse say:", err)
+		return 1
+	}
+	return 0
+}
+
+const scriptUsage = `lotse speech-script — what a screen says when read aloud.
+
+Usage:
+  lotse speech-script --screen NAME [--lang L]
+  lotse speech-script --list
+
+Screen names are those of lotse screens (start, ummelden-05-strasse, …).
+`
+
+func runSpeechScript(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("speech-script", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, scriptUsage); fs.PrintDefaults() }
+	name := fs.String("screen", "", "the screen")
+	lang := fs.String("lang", "de", "language")
+	list := fs.Bool("list", false, "list the screens")
+	cfgPath := fs.String("config", "", "configuration file (service folder)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *name == "" && !*list {
+		fmt.Fprint(stderr, scriptUsage)
+		return 2
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 2
+	}
+	texts, err := loadTexts(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return 1
+	}
+	cat, _ := loadCatalogue(cfg)
+	done := make(chan int)
+	go func() {
+		a := test.NewApp()
+		defer a.Quit()
+		win := a.NewWindow("Lotse")
+		win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
+		k := ui.New(a, win, ui.Deps{Catalogue: cat, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
+			ReturnAfter: cfg.Display.ReturnAfter, Metrics: screenMetrics(cfg), Speech: silentVoice()})
+		k.SetLanguage(*lang)
+		for _, s := range k.Screens() {
+			if *list {
+				fmt.Fprintln(stdout, s.Name)
+				continue
+			}
+			if s.Name == *name {
+				s.Show()
+				fmt.Fprintln(stdout, k.Script())
+				done <- 0
+				return
+			}
+		}
+		if *list {
+			done <- 0
+			return
+		}
+		fmt.Fprintf(stderr, "lotse speech-script: no screen %q (lotse speech-script --list)\n", *name)
+		done <- 2
+	}()
+	return <-done
+}
