@@ -26,7 +26,11 @@ func (k *Kiosk) Screens() []Screen {
 		{"call-guide", func() { k.Home(); k.push(k.cur.redraw, k.showCall) }},
 		{"language", func() { k.Home(); k.push(k.cur.redraw, k.showLanguages) }},
 		{"look", func() { k.Home(); k.push(k.cur.redraw, k.showLooks) }},
-		{"idle-warning", func() { k.Home(); k.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1]); k.showIdleWarning() }},
+		{"idle-warning", func() {
+			k.Home()
+			k.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1])
+			k.showIdleWarning()
+		}},
 	}
 	for _, svc := range k.deps.Catalogue.Services {
 		switch {

@@ -44,7 +44,10 @@ func (s *said) last() string {
 // discard is a sound card that plays instantly.
 type discard struct{}
 
-func (discard) Play(_ context.Context, r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }
+func (discard) Play(_ context.Context, r io.Reader) error {
+	_, err := io.Copy(io.Discard, r)
+	return err
+}
 
 func TestEveryScreenHasAScriptInItsLanguage(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), nil)
