@@ -61,6 +61,7 @@ type Client struct {
 	mu       sync.Mutex
 	failures int       // consecutive failed attempts
 	online   bool      // the last request reached the portal
+	revoked  bool      // the portal answered 403: this kiosk is revoked
 	lastSync time.Time // the last successful exchange
 	wake     chan struct{}
 }
@@ -166,13 +167,16 @@ func (c *Client) Identity() Identity { return c.id }
 type Status struct {
 	Online   bool
 	LastSync time.Time
+	// Revoked: the portal refuses this kiosk's credential. It sends
+	// nothing more and keeps its queue until staff enrol it again.
+	Revoked bool
 }
 
 // Status reports whether the portal was reachable at the last attempt.
 func (c *Client) Status() Status {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Status{Online: c.online, LastSync: c.lastSync}
+	return Status{Online: c.online, LastSync: c.lastSync, Revoked: c.revoked}
 }
 
 // Wake asks Run to try now (the network came back, a new envelope).
@@ -213,6 +217,10 @@ func (c *Client) SendOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	results, sendErr := c.post(ctx, envs)
+	var refused *RefusedError
+	if errors.As(sendErr, &refused) && refused.Status == http.StatusForbidden {
+		c.setRevoked()
+	}
 	if sendErr != nil {
 		// Nothing is known about these envelopes: all go back to the queue.
 		retry := make([]outbox.Result, len(envs))
@@ -404,6 +412,13 @@ func (c *Client) Drain(ctx context.Context) (int, error) {
 // decided. A successful health check after a failure retries at once.
 func (c *Client) Run(ctx context.Context) {
 	for ctx.Err() == nil {
+		if c.Status().Revoked {
+			// Revoked: nothing more goes out; the queue stays for a new
+			// enrolment. Look again only after a restart.
+			slog.Warn("sync stopped: this kiosk was revoked at the portal; submissions stay queued")
+			<-ctx.Done()
+			return
+		}
 		_, err := c.Drain(ctx)
 		if err == nil {
 			if _, err := c.PullChanges(ctx); err != nil {

@@ -92,6 +92,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/enroll", s.handleEnroll)
 	mux.HandleFunc("POST /v1/envelopes", s.handleEnvelopes)
 	mux.HandleFunc("GET /v1/kiosks/{id}/changes", s.handleChanges)
+	mux.HandleFunc("GET /v1/kiosks/{id}/profile", s.handleProfile)
+	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	mux.HandleFunc("GET /s/{code}", s.caseStatus)
 	return mux

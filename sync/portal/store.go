@@ -75,6 +75,10 @@ func openStore(ctx context.Context, path string) (*sql.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := migrateFleet(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	cutoff := time.Now().Add(-IdempotencyRetention).UTC().Format(time.RFC3339)
 	if _, err := db.ExecContext(ctx, `DELETE FROM idempotency WHERE created_at < ?`, cutoff); err != nil {
 		db.Close()

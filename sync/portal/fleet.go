@@ -1,0 +1,298 @@
+package portal
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"lotse/sync/sqlitedb"
+)
+
+// The fleet: what staff publish to kiosks (profiles) and what kiosks
+// report back (heartbeats, guide calls).
+var fleetMigrations = []string{
+	`CREATE TABLE profiles (
+		version      INTEGER PRIMARY KEY AUTOINCREMENT,
+		site         TEXT NOT NULL,   -- '' for every kiosk without a profile of its own site
+		published_at TEXT NOT NULL,
+		sha256       TEXT NOT NULL,
+		bundle       BLOB NOT NULL    -- a zip: profile.toml, services/, guides.toml, logo
+	);
+	CREATE TABLE kiosk_sites (kiosk_id INTEGER PRIMARY KEY, site TEXT NOT NULL);
+	CREATE TABLE heartbeats (
+		kiosk_id       INTEGER PRIMARY KEY,
+		received_at    TEXT NOT NULL,
+		status         TEXT NOT NULL, -- the last Heartbeat, JSON
+		outbox_done    INTEGER NOT NULL, -- acknowledged + decided, to see a queue move
+		outbox_moved   TEXT NOT NULL  -- when outbox_done last grew (or the queue was empty)
+	);
+	CREATE TABLE guide_calls (
+		kiosk_id  INTEGER NOT NULL,
+		called_at TEXT NOT NULL,
+		screen    TEXT NOT NULL,
+		PRIMARY KEY (kiosk_id, called_at, screen)
+	)`,
+}
+
+func migrateFleet(ctx context.Context, db *sql.DB) error {
+	return sqlitedb.Migrate(ctx, db, "portal-fleet", fleetMigrations)
+}
+
+// Heartbeat is what a kiosk reports every minute and on every change.
+// It holds no personal data.
+type Heartbeat struct {
+	Version        string         `json:"version"`
+	ProfileVersion int            `json:"profile_version"`
+	ProfileError   string         `json:"profile_error,omitempty"` // why the newest profile was refused
+	UptimeSeconds  int64          `json:"uptime_s"`
+	Outbox         map[string]int `json:"outbox"` // by state
+	LastSync       time.Time      `json:"last_sync,omitzero"`
+	Printer        DeviceStatus   `json:"printer"`
+	Reader         DeviceStatus   `json:"reader"`
+	FreeDiskBytes  int64          `json:"free_disk_bytes"`
+	GuideCalls     []GuideCall    `json:"guide_calls,omitempty"`
+}
+
+// DeviceStatus is a printer's or card reader's state.
+type DeviceStatus struct {
+	Configured   bool   `json:"configured"`
+	Connected    bool   `json:"connected"`
+	Problem      string `json:"problem,omitempty"` // "paper end", "cover open", "offline"
+	PaperNearEnd bool   `json:"paper_near_end,omitempty"`
+}
+
+// GuideCall is a resident's "Lotse rufen".
+type GuideCall struct {
+	At     time.Time `json:"at"`
+	Screen string    `json:"screen"`
+}
+
+// HeartbeatReply tells the kiosk which profile it should run.
+type HeartbeatReply struct {
+	ProfileVersion int `json:"profile_version"`
+}
+
+// PublishProfile stores a profile bundle for site ("" for all kiosks
+// without their own) and returns its version. The portal checks that it
+// is a zip with a profile.toml; each kiosk checks the rest before it
+// switches, and keeps its old profile when the new one fails.
+func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte) (int, error) {
+	zr, err := zip.NewReader(bytes.NewReader(bundle), int64(len(bundle)))
+	if err != nil {
+		return 0, fmt.Errorf("publish profile: not a zip: %w", err)
+	}
+	if _, err := zr.Open("profile.toml"); err != nil {
+		return 0, errors.New("publish profile: the zip has no profile.toml at its top")
+	}
+	sum := sha256.Sum256(bundle)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO profiles (site, published_at, sha256, bundle) VALUES (?, ?, ?, ?)`,
+		site, time.Now().UTC().Format(time.RFC3339), hex.EncodeToString(sum[:]), bundle)
+	if err != nil {
+		return 0, fmt.Errorf("publish profile: %w", err)
+	}
+	v, err := res.LastInsertId()
+	return int(v), err
+}
+
+// SetSite puts a kiosk in a site, whose profiles it then runs.
+func (s *Server) SetSite(ctx context.Context, kiosk int64, site string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO kiosk_sites (kiosk_id, site) VALUES (?, ?)
+		ON CONFLICT (kiosk_id) DO UPDATE SET site = excluded.site`, kiosk, site)
+	return err
+}
+
+// profileFor is the newest profile for the kiosk's site, else the newest
+// for all; version 0 when none was published.
+func (s *Server) profileFor(ctx context.Context, kiosk int64) (int, []byte, error) {
+	var v int
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT version, bundle FROM profiles
+		WHERE site = COALESCE((SELECT site FROM kiosk_sites WHERE kiosk_id = ?), '') OR site = ''
+		ORDER BY (site = '') ASC, version DESC LIMIT 1`, kiosk).Scan(&v, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, nil
+	}
+	return v, b, err
+}
+
+func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
+	kiosk, ok := s.kiosk(w, r)
+	if !ok {
+		return
+	}
+	if r.PathValue("id") != strconv.FormatInt(kiosk, 10) {
+		fail(w, http.StatusForbidden, "a kiosk may only fetch its own profile")
+		return
+	}
+	v, b, err := s.profileFor(r.Context(), kiosk)
+	switch {
+	case err != nil:
+		fail(w, http.StatusInternalServerError, "profile")
+	case v == 0:
+		fail(w, http.StatusNotFound, "no profile published")
+	case r.Header.Get("If-None-Match") == strconv.Quote(strconv.Itoa(v)):
+		w.WriteHeader(http.StatusNotModified)
+	default:
+		w.Header().Set("ETag", strconv.Quote(strconv.Itoa(v)))
+		w.Header().Set("Content-Type", "application/zip")
+		w.Write(b)
+	}
+}
+
+func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
+	kiosk, ok := s.kiosk(w, r)
+	if !ok {
+		return
+	}
+	if r.PathValue("id") != strconv.FormatInt(kiosk, 10) {
+		fail(w, http.StatusForbidden, "a kiosk may only report for itself")
+		return
+	}
+	var hb Heartbeat
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&hb); err != nil {
+		fail(w, http.StatusBadRequest, "heartbeat: "+err.Error())
+		return
+	}
+	if err := s.storeHeartbeat(r.Context(), kiosk, hb, time.Now().UTC()); err != nil {
+		fail(w, http.StatusInternalServerError, "heartbeat")
+		return
+	}
+	v, _, err := s.profileFor(r.Context(), kiosk)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "profile")
+		return
+	}
+	writeJSON(w, http.StatusOK, HeartbeatReply{ProfileVersion: v})
+}
+
+func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb Heartbeat, now time.Time) error {
+	b, err := json.Marshal(hb)
+	if err != nil {
+		return err
+	}
+	done := hb.Outbox["acknowledged"] + hb.Outbox["accepted"] + hb.Outbox["rejected"]
+	waiting := hb.Outbox["queued"] + hb.Outbox["sending"]
+	at := now.Format(time.RFC3339)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// The queue moved when more envelopes are done than last time, or when
+	// nothing waits; otherwise outbox_moved keeps its old time.
+	_, err = tx.ExecContext(ctx, `INSERT INTO heartbeats (kiosk_id, received_at, status, outbox_done, outbox_moved)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, status = excluded.status,
+			outbox_moved = CASE WHEN excluded.outbox_done > heartbeats.outbox_done OR ? = 0
+				THEN excluded.received_at ELSE heartbeats.outbox_moved END,
+			outbox_done = excluded.outbox_done`, kiosk, at, string(b), done, at, waiting)
+	if err != nil {
+		return fmt.Errorf("heartbeat: %w", err)
+	}
+	for _, c := range hb.GuideCalls {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO guide_calls (kiosk_id, called_at, screen) VALUES (?, ?, ?)`,
+			kiosk, c.At.UTC().Format(time.RFC3339), c.Screen); err != nil {
+			return fmt.Errorf("guide call: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, at, kiosk); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// KioskInfo is one kiosk of the fleet, for `lotse-portal kiosks`.
+type KioskInfo struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	Site       string    `json:"site"`
+	Revoked    bool      `json:"revoked"`
+	LastSeen   time.Time `json:"last_seen,omitzero"`
+	Status     Heartbeat `json:"status"`
+	GuideCalls int       `json:"guide_calls_last_hour"`
+	Alarms     []string  `json:"alarms"`
+}
+
+// Alarm thresholds: a kiosk silent for 10 minutes is offline; a queue
+// that has not moved for an hour is stuck.
+const (
+	OfflineAfter = 10 * time.Minute
+	StuckAfter   = time.Hour
+)
+
+// Kiosks lists the fleet with the alarms staff must see, as of now.
+func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT k.id, k.name, COALESCE(ks.site, ''), k.revoked_at IS NOT NULL,
+			COALESCE(h.received_at, ''), COALESCE(h.status, ''), COALESCE(h.outbox_moved, ''),
+			(SELECT COUNT(*) FROM guide_calls g WHERE g.kiosk_id = k.id AND g.called_at >= ?)
+		FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk_id = k.id LEFT JOIN kiosk_sites ks ON ks.kiosk_id = k.id
+		ORDER BY k.id`, now.Add(-time.Hour).UTC().Format(time.RFC3339))
+	if err != nil {
+		return nil, fmt.Errorf("kiosks: %w", err)
+	}
+	defer rows.Close()
+	var list []KioskInfo
+	for rows.Next() {
+		var k KioskInfo
+		var seen, status, moved string
+		if err := rows.Scan(&k.ID, &k.Name, &k.Site, &k.Revoked, &seen, &status, &moved, &k.GuideCalls); err != nil {
+			return nil, fmt.Errorf("kiosks: %w", err)
+		}
+		k.LastSeen, _ = time.Parse(time.RFC3339, seen)
+		if status != "" {
+			json.Unmarshal([]byte(status), &k.Status)
+		}
+		movedAt, _ := time.Parse(time.RFC3339, moved)
+		k.Alarms = alarms(k, movedAt, now)
+		list = append(list, k)
+	}
+	return list, rows.Err()
+}
+
+func alarms(k KioskInfo, outboxMoved, now time.Time) []string {
+	var a []string
+	switch {
+	case k.Revoked:
+		return []string{"revoked"}
+	case k.LastSeen.IsZero():
+		a = append(a, "never reported")
+	case now.Sub(k.LastSeen) > OfflineAfter:
+		a = append(a, fmt.Sprintf("offline for %s", now.Sub(k.LastSeen).Round(time.Minute)))
+	}
+	p := k.Status.Printer
+	switch {
+	case !p.Configured:
+	case p.Problem != "":
+		a = append(a, "printer: "+p.Problem)
+	case p.PaperNearEnd:
+		a = append(a, "printer: paper near end")
+	}
+	if r := k.Status.Reader; r.Configured && r.Problem != "" {
+		a = append(a, "card reader: "+r.Problem)
+	}
+	if waiting := k.Status.Outbox["queued"] + k.Status.Outbox["sending"]; waiting > 0 && !outboxMoved.IsZero() && now.Sub(outboxMoved) > StuckAfter {
+		a = append(a, fmt.Sprintf("outbox stuck: %d waiting, nothing sent for %s", waiting, now.Sub(outboxMoved).Round(time.Minute)))
+	}
+	if k.Status.ProfileError != "" {
+		a = append(a, "profile refused: "+k.Status.ProfileError)
+	}
+	if k.GuideCalls > 0 {
+		a = append(a, fmt.Sprintf("guide called (%d in the last hour)", k.GuideCalls))
+	}
+	if k.Status.FreeDiskBytes > 0 && k.Status.FreeDiskBytes < 200<<20 {
+		a = append(a, fmt.Sprintf("disk nearly full: %d MB free", k.Status.FreeDiskBytes>>20))
+	}
+	sort.Strings(a)
+	return a
+}
