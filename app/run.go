@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +13,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,6 +23,7 @@ import (
 	"lotse/app/config"
 	"lotse/app/flow"
 	"lotse/app/i18n"
+	"lotse/app/profile"
 	"lotse/app/sdnotify"
 	"lotse/app/store"
 	"lotse/app/ui"
@@ -188,9 +193,10 @@ func runKiosk(args []string, stderr io.Writer) int {
 	} else {
 		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
+	fl := newFleet(cfg, dataDir, db, out, desk, driver)
 	speaker, headset := newSpeaker(cfg)
 	deps := ui.Deps{
-		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: store.NewCalls(db),
+		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: fl, Reprints: fl, Staff: fl,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
 		Metrics: metrics(cfg), IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning,
 		HeadsetPresent: headset,
@@ -203,13 +209,30 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 	k := ui.New(a, win, deps)
 	k.SetUIMap(f.uiMap)
+	if p, err := profile.Current(dataDir); err != nil {
+		slog.Error("the installed profile does not load; running on the configuration", "err", err)
+	} else if p != nil {
+		fl.profile = p
+		applyProfile(k, desk, p)
+		slog.Info("running profile", "version", p.Version)
+	}
+	if cfg.Reader.Port != "" {
+		go fl.runReader(ctx, func(id string) { fyne.Do(func() { k.CardSeen(id) }) })
+	}
 	go func() {
 		// Enrolment may wait for the demo portal: off the start-up path.
 		c := startSync(ctx, cfg, db, out, d.enroll)
+		if c != nil {
+			fl.setClient(c)
+			go fl.run(ctx, func(p *profile.Profile) { applyProfile(k, desk, p) })
+		}
 		watchSync(ctx, c, out, func(s ui.SyncStatus) { fyne.Do(func() { k.SetSyncStatus(s) }) })
 	}()
 	if driver != nil {
-		driver.OnStatus(func(s escpos.Status) { fyne.Do(func() { k.SetPrinterStatus(s) }) })
+		driver.OnStatus(func(s escpos.Status) {
+			fl.poke() // paper near end reaches the fleet view within seconds
+			fyne.Do(func() { k.SetPrinterStatus(s) })
+		})
 	}
 	k.Home()
 	go k.RunIdle(ctx.Done())
@@ -275,6 +298,7 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 				close(ready)
 				return
 			}
+			publishDemoProfile(ctx, p)
 			ready <- p
 			if _, _, err := p.Serve(ctx, ln); err != nil {
 				slog.Error("demo portal", "err", err)
@@ -291,6 +315,13 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 				return "", ctx.Err()
 			}
 		}
+	}
+	if cfg.Reader.Port == "" {
+		port, err := demoReader(ctx, dataDir)
+		if err != nil {
+			return d, err
+		}
+		cfg.Reader.Port = port
 	}
 	if cfg.Printer.Port == "" {
 		pair, err := serialport.OpenPair()
@@ -318,6 +349,80 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 	return d, nil
 }
 
+// publishDemoProfile gives the demo portal the demo profile (the built-in
+// services and a demo guide), as staff would with lotse-portal profile
+// publish, so the demo kiosk fetches and installs it like a real one.
+func publishDemoProfile(ctx context.Context, p *portal.Server) {
+	if n, err := p.Profiles(ctx); err != nil || n > 0 {
+		return
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := fs.WalkDir(assets.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		var dst string
+		switch {
+		case name == "profile/profile.toml":
+			dst = "profile.toml"
+		case strings.HasPrefix(name, "services/"):
+			dst = name
+		default:
+			return nil
+		}
+		b, err := fs.ReadFile(assets.FS, name)
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create(dst)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		_, err = p.PublishProfile(ctx, "", buf.Bytes())
+	}
+	if err != nil {
+		slog.Error("demo profile", "err", err)
+	}
+}
+
+// demoReader is the demo's card reader: a pty pair whose far end is fed
+// from a named pipe in the data folder, so a tester can hold a "card"
+// to it: printf '\x021F00644BB686\x03' > DATA/card-reader.
+func demoReader(ctx context.Context, dataDir string) (string, error) {
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		return "", fmt.Errorf("virtual serial port for the card reader: %w", err)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", err
+	}
+	fifo := filepath.Join(dataDir, "card-reader")
+	os.Remove(fifo)
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		return "", fmt.Errorf("card reader pipe: %w", err)
+	}
+	go func() {
+		for ctx.Err() == nil {
+			f, err := os.Open(fifo) // blocks until someone writes
+			if err != nil {
+				return
+			}
+			io.Copy(pair.Far, f)
+			f.Close()
+		}
+	}()
+	slog.Info("card reader simulator ready", "port", pair.Device, "write frames to", fifo)
+	return pair.Device, nil
+}
+
 // watchSync reports the outbox and the portal connection to the start
 // screen every few seconds.
 func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report func(ui.SyncStatus)) {
@@ -326,7 +431,8 @@ func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report
 	for {
 		s := ui.SyncStatus{Known: true}
 		if c != nil {
-			s.Online = c.Status().Online
+			st := c.Status()
+			s.Online, s.Revoked = st.Online, st.Revoked
 		}
 		if counts, err := out.Counts(ctx); err == nil {
 			s.Waiting = counts[outbox.Queued] + counts[outbox.Sending]

@@ -4,7 +4,8 @@ package assets
 
 import "embed"
 
-// FS holds config/, services/, i18n/, printers/ (profiles) and print/ (ticket and receipt layouts).
+// FS holds config/, services/, i18n/, printers/ (profiles), print/ (ticket
+// and receipt layouts) and profile/ (the demo's profile for its portal).
 //
-//go:embed config services i18n printers print
+//go:embed config services i18n printers print profile
 var FS embed.FS

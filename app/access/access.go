@@ -6,17 +6,13 @@
 package access
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"lotse/app/profile"
+	"lotse/sync/credential"
 )
 
 // Errors of a refused entry.
@@ -57,17 +53,11 @@ func NewGate(guides []profile.Guide, staffPIN string, now func() time.Time) *Gat
 	return &Gate{guides: guides, staffPIN: staffPIN, now: now, tries: map[Kind]int{}, locked: map[Kind]time.Time{}}
 }
 
-// HashCard is how a card id is kept: SHA-256, hex, of the id in capitals.
-func HashCard(id string) string {
-	h := sha256.Sum256([]byte(strings.ToUpper(strings.TrimSpace(id))))
-	return hex.EncodeToString(h[:])
-}
-
-// HashPIN makes the bcrypt hash of a PIN for a profile.
-func HashPIN(pin string) (string, error) {
-	b, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
-	return string(b), err
-}
+// HashCard and HashPIN are the portal's registration formats.
+var (
+	HashCard = credential.HashCard
+	HashPIN  = credential.HashPIN
+)
 
 // Card returns the guide whose card this is.
 func (g *Gate) Card(id string) (profile.Guide, error) {
@@ -89,7 +79,7 @@ func (g *Gate) GuidePIN(pin string) (profile.Guide, error) {
 	var found profile.Guide
 	err := g.try(Guide, func() bool {
 		for _, gd := range g.guides {
-			if gd.PIN != "" && bcrypt.CompareHashAndPassword([]byte(gd.PIN), []byte(pin)) == nil {
+			if credential.CheckPIN(gd.PIN, pin) {
 				found = gd
 				return true
 			}
@@ -105,7 +95,7 @@ func (g *Gate) GuidePIN(pin string) (profile.Guide, error) {
 // StaffPIN opens the staff area.
 func (g *Gate) StaffPIN(pin string) error {
 	err := g.try(Staff, func() bool {
-		return g.staffPIN != "" && bcrypt.CompareHashAndPassword([]byte(g.staffPIN), []byte(pin)) == nil
+		return credential.CheckPIN(g.staffPIN, pin)
 	})
 	if err == nil {
 		slog.Info("staff area opened")

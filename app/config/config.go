@@ -31,6 +31,7 @@ type Config struct {
 	Display Display `toml:"display"`
 	Printer Printer `toml:"printer"`
 	Speech  Speech  `toml:"speech"`
+	Reader  Reader  `toml:"reader"`
 	Portal  Portal  `toml:"portal"`
 }
 
@@ -72,6 +73,12 @@ func (d Display) ScreenSize() (float32, float32) {
 		return 0, 0
 	}
 	return float32(w), float32(h)
+}
+
+type Reader struct {
+	Port string `toml:"port"`
+	Baud int    `toml:"baud"`
+	Kind string `toml:"kind"`
 }
 
 type Speech struct {
@@ -176,6 +183,11 @@ func (c *Config) Validate(path string) error {
 		if sink != "" && !strings.HasPrefix(sink, "alsa:") && !strings.HasPrefix(sink, "pulse:") {
 			bad(key, "%q is neither \"alsa:DEVICE\" nor \"pulse:SINK\"", sink)
 		}
+	}
+	switch c.Reader.Kind {
+	case "rdm6300", "magstripe", "line":
+	default:
+		bad("reader.kind", "%q is not rdm6300, magstripe or line", c.Reader.Kind)
 	}
 	if c.Speech.HeadsetCard != "" && c.Speech.HeadsetSink == "" {
 		bad("speech.headset_sink", "is needed with speech.headset_card: where the headset plays")

@@ -12,6 +12,8 @@ import (
 // It holds the visitor's answers until Wipe.
 type Form struct {
 	Service Service
+	// Guide is the id of the guide assisting, recorded with the submission.
+	Guide   string
 	now     func() time.Time
 	answers map[string]string
 	// cur is the index of the current step; len(Steps) is the summary.

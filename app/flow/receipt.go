@@ -13,7 +13,7 @@ import (
 // returns the reference code. Once it returns nil, the answers are safe on
 // disk and the resident may be told so.
 type Sealer interface {
-	Seal(ctx context.Context, service string, data map[string]string) (code string, err error)
+	Seal(ctx context.Context, service, guide string, data map[string]string) (code string, err error)
 }
 
 // Receipt is the paper a resident takes home after a submission. It holds
@@ -39,7 +39,7 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 	if !f.Complete() {
 		return Receipt{}, fmt.Errorf("submit %s: the form is not complete", f.Service.ID)
 	}
-	code, err := d.Sealer.Seal(ctx, f.Service.ID, f.Data())
+	code, err := d.Sealer.Seal(ctx, f.Service.ID, f.Guide, f.Data())
 	if err != nil {
 		return Receipt{}, fmt.Errorf("submit %s: %w", f.Service.ID, err)
 	}

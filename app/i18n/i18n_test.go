@@ -54,6 +54,12 @@ func TestEveryKeyTheCodeUsesIsTranslated(t *testing.T) {
 	for key := range de {
 		used[key] = true
 	}
+	// The staff area speaks the office's language: German only.
+	for key := range used {
+		if strings.HasPrefix(key, "staff_") {
+			delete(used, key)
+		}
+	}
 	if len(b.Languages()) < 7 {
 		t.Errorf("languages %v, want the seven the kiosk offers", b.Languages())
 	}

@@ -24,12 +24,12 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"golang.org/x/crypto/bcrypt"
 
 	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/assets"
 	"lotse/devices/escpos"
+	"lotse/sync/credential"
 )
 
 // Settings is profile.toml.
@@ -155,13 +155,13 @@ func Load(dir string, version int) (*Profile, error) {
 			}
 		}
 		if g.PIN != "" {
-			if _, err := bcrypt.Cost([]byte(g.PIN)); err != nil {
+			if !credential.ValidPINHash(g.PIN) {
 				bad("guide %s: pin is not a bcrypt hash (lotse-portal hash-pin)", g.ID)
 			}
 		}
 	}
 	if s.Staff.PIN != "" {
-		if _, err := bcrypt.Cost([]byte(s.Staff.PIN)); err != nil {
+		if !credential.ValidPINHash(s.Staff.PIN) {
 			bad("staff pin is not a bcrypt hash (lotse-portal hash-pin)")
 		}
 	}

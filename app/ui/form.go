@@ -37,6 +37,9 @@ func (k *Kiosk) startForm(svc flow.Service) {
 		k.form.Wipe()
 	}
 	k.form = flow.NewForm(svc, k.deps.Now)
+	if k.guide != nil {
+		k.form.Guide = k.guide.ID
+	}
 	k.fs = formState{}
 	k.draft = ""
 	k.showIntro()

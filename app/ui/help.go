@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lotse/app/access"
 	"lotse/app/i18n"
 )
 
@@ -48,6 +49,12 @@ func (k *Kiosk) showHelp() {
 	}
 	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
 	call := NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
+	if k.deps.Gate != nil && k.guide == nil {
+		// Guides without a card log in here; residents see it is for guides.
+		toggle = container.NewGridWithColumns(2, toggle, newBarButton(k.tr.T("guide_login"), nil, func() {
+			k.push(redraw, func() { k.showPIN(access.Guide, "") })
+		}))
+	}
 	body := container.NewVBox(paragraph(text), layout.NewSpacer())
 	k.display(screen{name: "help", bar: true, redraw: redraw, back: k.pop,
 		content: container.NewBorder(heading(k.tr.T("help_title")),
@@ -89,7 +96,7 @@ func (k *Kiosk) showCall() {
 // language; the choice holds for this visitor only.
 func (k *Kiosk) showLanguages() {
 	var tiles []fyne.CanvasObject
-	for _, lang := range k.deps.Texts.Languages() {
+	for _, lang := range k.languages() {
 		name := k.deps.Texts.For(lang).T("language_name")
 		tiles = append(tiles, NewTile(name, nil, func() {
 			k.tr = k.deps.Texts.For(lang)

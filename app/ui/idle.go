@@ -34,7 +34,7 @@ type idleState struct {
 // inVisit says a visitor left a trace: a screen other than the start,
 // another language or another look.
 func (k *Kiosk) inVisit() bool {
-	return !k.atStart || k.tr.Lang() != k.lang || k.look != k.defLook
+	return !k.atStart || k.tr.Lang() != k.lang || k.look != k.defLook || k.guide != nil
 }
 
 // Tick checks for an abandoned visit; the kiosk calls it every second on
@@ -59,9 +59,17 @@ func (k *Kiosk) Tick() {
 			return
 		}
 		k.idle.countdown.SetText(k.tr.T("idle_countdown", map[string]any{"Count": int(left.Round(time.Second).Seconds())}))
-	case now.Sub(k.idle.lastTouch) >= k.deps.IdleAfter:
+	case now.Sub(k.idle.lastTouch) >= k.idleAfter():
 		k.showIdleWarning()
 	}
+}
+
+// idleAfter is the resident's idle time, or the guide's longer one.
+func (k *Kiosk) idleAfter() time.Duration {
+	if k.guide != nil {
+		return k.deps.GuideTimeout
+	}
+	return k.deps.IdleAfter
 }
 
 // RunIdle ticks every second until stop is closed.

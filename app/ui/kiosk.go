@@ -16,6 +16,7 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/i18n"
+	"lotse/app/profile"
 	"lotse/devices/escpos"
 )
 
@@ -54,7 +55,16 @@ type Deps struct {
 	// HeadsetPresent says a headset is plugged in; its arrival switches
 	// speech mode on. nil: no headset detection.
 	HeadsetPresent func() bool
-	Now            func() time.Time
+	// Gate lets guides and staff in; Reprints and Staff serve them; nil:
+	// no guides, no staff area.
+	Gate     Gate
+	Reprints Reprints
+	Staff    StaffDesk
+	// GuideTimeout is how long an assisted visit may rest (default 5 min).
+	GuideTimeout time.Duration
+	// Languages the picker offers, in order; nil: every loaded one.
+	Languages []string
+	Now       func() time.Time
 	// Metrics are the screen's units per millimetre; zero: a 96 dpi monitor.
 	Metrics Metrics
 	// IdleAfter without a touch brings a warning; IdleWarning later the
@@ -103,6 +113,13 @@ type Kiosk struct {
 	// plugged in; focus is the keypad's target on this screen (-1: none).
 	speechMode, headset bool
 	focus               int
+	// guide is the guide assisting this visit; staffOpen says the staff
+	// PIN was given; staffNote is the outcome of the last staff task.
+	guide     *profile.Guide
+	staffOpen bool
+	staffNote string
+	// pending changes (a new profile) wait for a moment nobody uses the kiosk.
+	pending []func(*Deps)
 	// uiMap is the file the UI map goes to ("": none); uiSeq counts writes.
 	uiMap string
 	uiSeq uint64
@@ -124,7 +141,8 @@ type Kiosk struct {
 type SyncStatus struct {
 	Known   bool
 	Online  bool
-	Waiting int // submissions stored here, not yet at the portal
+	Revoked bool // the portal refuses this kiosk: staff must enrol it again
+	Waiting int  // submissions stored here, not yet at the portal
 }
 
 // New prepares the kiosk in win and applies its theme.
@@ -140,6 +158,9 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 	}
 	if deps.IdleWarning < 20*time.Second {
 		deps.IdleWarning = 30 * time.Second
+	}
+	if deps.GuideTimeout == 0 {
+		deps.GuideTimeout = 5 * time.Minute
 	}
 	k := &Kiosk{app: app,
 		win: win, deps: deps, tr: deps.Texts.For(i18n.Default), lang: i18n.Default,
@@ -188,6 +209,8 @@ func (k *Kiosk) endVisit() {
 		k.deps.Speech.ResetVolume()
 	}
 	k.speechMode = k.headset // a plugged-in headset keeps the voice on
+	k.guide, k.staffOpen, k.staffNote = nil, false, ""
+	k.applyPending()
 	k.idle = idleState{lastTouch: k.deps.Now()}
 	if k.form != nil {
 		k.form.Wipe()
@@ -210,6 +233,39 @@ func (k *Kiosk) SetLook(l Look) {
 	k.defLook = l
 	k.look = l
 	k.applyLook()
+}
+
+// Reconfigure changes what the kiosk offers — a new profile's services,
+// texts, timeouts, guides — at the next moment nobody uses it: at once on
+// an idle start screen, else when the visit ends. A visitor never sees
+// the kiosk change under their hands.
+func (k *Kiosk) Reconfigure(change func(d *Deps)) {
+	k.pending = append(k.pending, change)
+	if !k.inVisit() {
+		k.applyPending()
+		k.showStart()
+	}
+}
+
+func (k *Kiosk) applyPending() {
+	if len(k.pending) == 0 {
+		return
+	}
+	for _, change := range k.pending {
+		change(&k.deps)
+	}
+	k.pending = nil
+	k.localized, k.missing = map[string]flow.Service{}, map[string]bool{}
+	k.tr = k.deps.Texts.For(k.lang)
+	k.applyLook()
+}
+
+// languages are the languages the picker offers.
+func (k *Kiosk) languages() []string {
+	if len(k.deps.Languages) > 0 {
+		return k.deps.Languages
+	}
+	return k.deps.Texts.Languages()
 }
 
 // SetLanguage sets the language each visit starts in (German unless a
@@ -276,7 +332,13 @@ func (k *Kiosk) display(s screen) {
 	if s.bar {
 		content = container.NewBorder(nil, k.bar(), nil, nil, content)
 	}
-	root := container.New(screenLayout{}, container.NewPadded(content))
+	if k.guide != nil {
+		content = container.NewBorder(k.guideBanner(), nil, nil, nil, content)
+	}
+	var root fyne.CanvasObject = container.New(screenLayout{}, container.NewPadded(content))
+	if k.deps.Gate != nil {
+		root = container.New(cornerLayout{}, root, newCornerTaps(k))
+	}
 	k.win.SetContent(root)
 	// Wrapped labels learn their width in the first layout and only then
 	// their height: lay out once more so no text overlaps the next widget.

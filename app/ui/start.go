@@ -118,6 +118,9 @@ func (k *Kiosk) fillNotices() {
 	if notice := k.printerNotice(); notice != "" {
 		lines = append(lines, warningLine(notice))
 	}
+	if k.sync.Revoked {
+		lines = append(lines, warningLine(k.tr.T("start_revoked")))
+	}
 	if n := len(k.deps.Warnings); n > 0 {
 		lines = append(lines, warningLine(k.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
 	}

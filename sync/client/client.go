@@ -141,13 +141,19 @@ func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt O
 // returns nil the submission is on disk and the resident may be told so.
 // It returns the reference code for the receipt.
 func Submit(ctx context.Context, id Identity, out *outbox.Outbox, service string, data map[string]string, test bool) (string, error) {
+	return SubmitWith(ctx, id, out, seal.Submission{Service: service, Data: data, Test: test})
+}
+
+// SubmitWith is Submit for a submission with more metadata (the guide);
+// its id, code and time are filled in here.
+func SubmitWith(ctx context.Context, id Identity, out *outbox.Outbox, s seal.Submission) (string, error) {
 	for range 5 {
 		code, err := refcode.New(id.Number % refcode.MaxKiosks)
 		if err != nil {
 			return "", err
 		}
-		env, err := seal.Seal(seal.Submission{ID: uuid.NewString(), Service: service, Code: code,
-			Created: time.Now().UTC(), Test: test, Data: data}, id.Key)
+		s.ID, s.Code, s.Created = uuid.NewString(), code, time.Now().UTC()
+		env, err := seal.Seal(s, id.Key)
 		if err != nil {
 			return "", err
 		}

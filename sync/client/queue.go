@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"lotse/sync/outbox"
+	"lotse/sync/seal"
 )
 
 // Queue submits residents' answers with the identity stored in the
@@ -18,10 +19,10 @@ type Queue struct {
 // Seal seals data for the portal and puts it in the outbox; it returns the
 // reference code. Without enrolment there is no key to seal to, and it
 // returns ErrNotEnrolled.
-func (q Queue) Seal(ctx context.Context, service string, data map[string]string) (string, error) {
+func (q Queue) Seal(ctx context.Context, service, guide string, data map[string]string) (string, error) {
 	id, err := LoadIdentity(ctx, q.DB)
 	if err != nil {
 		return "", err
 	}
-	return Submit(ctx, id, q.Out, service, data, false)
+	return SubmitWith(ctx, id, q.Out, seal.Submission{Service: service, Guide: guide, Data: data})
 }

@@ -21,6 +21,7 @@ type Exported struct {
 	Kiosk    int64             `json:"kiosk"`
 	State    string            `json:"state"`
 	SHA512   string            `json:"sha512"`
+	Guide    string            `json:"guide,omitempty"` // the assisting guide's id
 	Data     map[string]string `json:"data"`
 }
 
@@ -50,7 +51,7 @@ func (s *Server) Export(ctx context.Context, since time.Time, dir string) (int, 
 		if err != nil {
 			return n, fmt.Errorf("export %s: %w", e.Code, err)
 		}
-		x.Code, x.Service, x.Created, x.SHA512, x.Data = e.Code, e.Service, meta.Created, meta.SHA512, data
+		x.Code, x.Service, x.Created, x.SHA512, x.Data, x.Guide = e.Code, e.Service, meta.Created, meta.SHA512, data, meta.Guide
 		x.Received, _ = time.Parse(time.RFC3339Nano, received)
 		b, err := json.MarshalIndent(x, "", "  ")
 		if err != nil {

@@ -105,6 +105,13 @@ func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte)
 	return int(v), err
 }
 
+// Profiles counts the published profiles.
+func (s *Server) Profiles(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM profiles`).Scan(&n)
+	return n, err
+}
+
 // SetSite puts a kiosk in a site, whose profiles it then runs.
 func (s *Server) SetSite(ctx context.Context, kiosk int64, site string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO kiosk_sites (kiosk_id, site) VALUES (?, ?)

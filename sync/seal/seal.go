@@ -28,6 +28,7 @@ type Submission struct {
 	Code    string            // reference code printed on the receipt
 	Created time.Time         // UTC
 	Test    bool              // synthetic (selftest), never a real case
+	Guide   string            // the id of the guide who assisted, if any
 	Data    map[string]string // the answers, by field id
 }
 
@@ -56,7 +57,8 @@ type Metadata struct {
 	Code    string    `json:"code"`
 	Created time.Time `json:"created"`
 	Test    bool      `json:"test,omitempty"`
-	SHA512  string    `json:"sha512"` // hex, of the data JSON
+	Guide   string    `json:"guide,omitempty"` // the assisting guide's id, not a name
+	SHA512  string    `json:"sha512"`          // hex, of the data JSON
 }
 
 // Key is the portal's public key as the kiosk pins it.
@@ -77,7 +79,7 @@ func Seal(s Submission, key Key) (Envelope, error) {
 	sum := sha512.Sum512(data)
 	created := s.Created.UTC()
 	pt, err := json.Marshal(plaintext{
-		Metadata: Metadata{ID: s.ID, Service: s.Service, Code: s.Code, Created: created, Test: s.Test, SHA512: hex.EncodeToString(sum[:])},
+		Metadata: Metadata{ID: s.ID, Service: s.Service, Code: s.Code, Created: created, Test: s.Test, Guide: s.Guide, SHA512: hex.EncodeToString(sum[:])},
 		Data:     data,
 	})
 	if err != nil {

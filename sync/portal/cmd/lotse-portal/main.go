@@ -11,9 +11,12 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
+	"lotse/sync/credential"
 	"lotse/sync/portal"
 )
 
@@ -31,6 +34,15 @@ Usage:
   lotse-portal decide CODE accept|reject [--reason R] [--data DIR]
                                                            decide a case; the kiosk and the resident see it
   lotse-portal stats [--data DIR]                           counts as JSON
+  lotse-portal profile publish FILE.zip [--site S] [--data DIR]
+                                                           publish a kiosk profile (profile.toml, services/,
+                                                           logo) to every kiosk, or to those of site S
+  lotse-portal site KIOSK SITE [--data DIR]                 put a kiosk in a site
+  lotse-portal kiosks [--json] [--data DIR]                 the fleet: last seen, versions, alarms
+                                                           (offline > 10 min, printer, stuck outbox,
+                                                           guide called); exit 1 when any alarm
+  lotse-portal hash-pin PIN                                 the bcrypt hash of a PIN, for a profile
+  lotse-portal hash-card ID                                 the hash of a card id, for a profile
   lotse-portal version                                      print the version
 
 The data folder (default /var/lib/lotse-portal) holds the database and the
@@ -62,6 +74,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	since := fs.String("since", "", "export: received since (RFC 3339 or YYYY-MM-DD)")
 	out := fs.String("out", "", "export: folder to write to")
 	reason := fs.String("reason", "", "decide: the reason, shown to staff at the kiosk")
+	site := fs.String("site", "", "profile publish: the site the profile is for (default: all)")
+	asJSON := fs.Bool("json", false, "kiosks: JSON instead of a table")
 	// Positional arguments may come before or after the flags.
 	var pos []string
 	for len(args) > 0 {
@@ -80,7 +94,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
 	switch cmd {
-	case "serve", "enroll-code", "revoke", "export", "decide", "stats":
+	case "hash-pin":
+		if len(pos) != 1 || len(pos[0]) < 4 {
+			fmt.Fprintln(stderr, "usage: lotse-portal hash-pin PIN (at least 4 digits)")
+			return 2
+		}
+		h, err := credential.HashPIN(pos[0])
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(stdout, h)
+		return 0
+	case "hash-card":
+		if len(pos) != 1 {
+			fmt.Fprintln(stderr, "usage: lotse-portal hash-card ID")
+			return 2
+		}
+		fmt.Fprintln(stdout, credential.HashCard(pos[0]))
+		return 0
+	case "serve", "enroll-code", "revoke", "export", "decide", "stats", "profile", "site", "kiosks":
 	default:
 		fmt.Fprintf(stderr, "lotse-portal: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -101,6 +133,49 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if err := <-done; err != nil {
 			return fail(err)
+		}
+	case "profile":
+		if len(pos) != 2 || pos[0] != "publish" {
+			fmt.Fprintln(stderr, "usage: lotse-portal profile publish FILE.zip [--site S]")
+			return 2
+		}
+		b, err := os.ReadFile(pos[1])
+		if err != nil {
+			return fail(err)
+		}
+		v, err := s.PublishProfile(ctx, *site, b)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "profile %d published for %s; kiosks take it at their next heartbeat\n", v, orAll(*site))
+	case "site":
+		if len(pos) != 2 {
+			fmt.Fprintln(stderr, "usage: lotse-portal site KIOSK SITE")
+			return 2
+		}
+		id, err := strconv.ParseInt(pos[0], 10, 64)
+		if err != nil {
+			return fail(fmt.Errorf("kiosk %q: want its number", pos[0]))
+		}
+		if err := s.SetSite(ctx, id, pos[1]); err != nil {
+			return fail(err)
+		}
+	case "kiosks":
+		list, err := s.Kiosks(ctx, time.Now())
+		if err != nil {
+			return fail(err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			enc.Encode(list)
+		} else {
+			printKiosks(stdout, list)
+		}
+		for _, k := range list {
+			if len(k.Alarms) > 0 {
+				return 1
+			}
 		}
 	case "enroll-code":
 		code, err := s.EnrollCode(ctx, *valid)
@@ -163,4 +238,38 @@ func parseSince(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("--since %q: want RFC 3339 or YYYY-MM-DD", s)
+}
+
+func orAll(site string) string {
+	if site == "" {
+		return "all kiosks"
+	}
+	return "site " + site
+}
+
+// printKiosks writes the fleet as a table staff read at a glance.
+func printKiosks(w io.Writer, list []portal.KioskInfo) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIOSK\tNAME\tSITE\tLAST SEEN\tVERSION\tPROFILE\tOUTBOX\tALARMS")
+	for _, k := range list {
+		seen := "never"
+		if !k.LastSeen.IsZero() {
+			seen = k.LastSeen.Local().Format("2006-01-02 15:04")
+		}
+		waiting := k.Status.Outbox["queued"] + k.Status.Outbox["sending"]
+		alarms := strings.Join(k.Alarms, "; ")
+		if alarms == "" {
+			alarms = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d waiting\t%s\n", k.ID, k.Name, orDash(k.Site), seen, orDash(k.Status.Version),
+			k.Status.ProfileVersion, waiting, alarms)
+	}
+	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -1,0 +1,396 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"lotse/app/access"
+	"lotse/app/config"
+	"lotse/app/flow"
+	"lotse/app/profile"
+	"lotse/app/store"
+	"lotse/app/ui"
+	"lotse/devices/escpos"
+	"lotse/devices/reader"
+	"lotse/devices/serialport"
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+)
+
+// fleet is the kiosk's side of the fleet: it reports to the portal every
+// minute and on every change, installs new profiles, and serves the
+// staff area and the guides' reprints.
+type fleet struct {
+	cfg     config.Config
+	dataDir string
+	db      *sql.DB
+	out     *outbox.Outbox
+	desk    *flow.Desk
+	driver  *escpos.Driver // nil: no printer
+	calls   *store.Calls
+	started time.Time
+
+	mu         sync.Mutex
+	client     *client.Client
+	profile    *profile.Profile
+	profileErr string
+	reader     ui.StaffStatus // only Reader is used
+	lastCard   string
+	readerOK   bool
+	lastCalls  time.Time
+	changed    chan struct{}
+}
+
+func newFleet(cfg config.Config, dataDir string, db *sql.DB, out *outbox.Outbox, desk *flow.Desk, driver *escpos.Driver) *fleet {
+	return &fleet{cfg: cfg, dataDir: dataDir, db: db, out: out, desk: desk, driver: driver, calls: store.NewCalls(db),
+		started: time.Now(), lastCalls: time.Now(), changed: make(chan struct{}, 1)}
+}
+
+// poke sends a heartbeat soon: something staff should know changed.
+func (f *fleet) poke() {
+	select {
+	case f.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (f *fleet) setClient(c *client.Client) {
+	f.mu.Lock()
+	f.client = c
+	f.mu.Unlock()
+	f.poke()
+}
+
+// CallGuide records a call and reports it at once.
+func (f *fleet) CallGuide(ctx context.Context, where string) error {
+	err := f.calls.CallGuide(ctx, where)
+	f.poke()
+	return err
+}
+
+// heartbeat is the kiosk's report; it holds no personal data.
+func (f *fleet) heartbeat(ctx context.Context) portal.Heartbeat {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	hb := portal.Heartbeat{Version: version, UptimeSeconds: int64(time.Since(f.started).Seconds()),
+		ProfileError: f.profileErr, FreeDiskBytes: freeDisk(f.dataDir)}
+	if f.profile != nil {
+		hb.ProfileVersion = f.profile.Version
+	}
+	if counts, err := f.out.Counts(ctx); err == nil {
+		hb.Outbox = map[string]int{}
+		for s, n := range counts {
+			hb.Outbox[string(s)] = n
+		}
+	}
+	if f.client != nil {
+		hb.LastSync = f.client.Status().LastSync
+	}
+	if f.driver != nil {
+		s := f.driver.Status()
+		hb.Printer = portal.DeviceStatus{Configured: true, Connected: s.Connected, Problem: problem(s), PaperNearEnd: s.PaperNearEnd}
+	}
+	hb.Reader = portal.DeviceStatus{Configured: f.cfg.Reader.Port != "", Connected: f.readerOK}
+	if hb.Reader.Configured && !f.readerOK {
+		hb.Reader.Problem = "offline"
+	}
+	if calls, err := f.calls.Since(ctx, f.lastCalls); err == nil {
+		for _, c := range calls {
+			hb.GuideCalls = append(hb.GuideCalls, portal.GuideCall{At: c.At, Screen: c.Screen})
+		}
+	}
+	return hb
+}
+
+func problem(s escpos.Status) string {
+	if s.Ready() {
+		return ""
+	}
+	return s.Problem()
+}
+
+// run reports every minute and on every change, and installs the profile
+// the portal names. apply hands a new profile to the kiosk.
+func (f *fleet) run(ctx context.Context, apply func(*profile.Profile)) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		f.beat(ctx, apply)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-f.changed:
+		}
+	}
+}
+
+func (f *fleet) beat(ctx context.Context, apply func(*profile.Profile)) {
+	f.mu.Lock()
+	c := f.client
+	f.mu.Unlock()
+	if c == nil || c.Status().Revoked {
+		return
+	}
+	sent := time.Now()
+	hb := f.heartbeat(ctx)
+	reply, err := c.Heartbeat(ctx, hb)
+	if err != nil {
+		slog.Warn("heartbeat", "err", err)
+		return
+	}
+	f.mu.Lock()
+	f.lastCalls = sent
+	have := 0
+	if f.profile != nil {
+		have = f.profile.Version
+	}
+	f.mu.Unlock()
+	if reply.ProfileVersion <= have {
+		return
+	}
+	v, bundle, err := c.Profile(ctx, have)
+	if err != nil || bundle == nil {
+		if err != nil {
+			slog.Warn("profile", "err", err)
+		}
+		return
+	}
+	p, err := profile.Install(f.dataDir, v, bundle)
+	f.mu.Lock()
+	if err != nil {
+		f.profileErr = err.Error()
+		f.mu.Unlock()
+		slog.Error("new profile refused; the old one keeps running", "version", v, "err", err)
+		f.poke()
+		return
+	}
+	f.profile, f.profileErr = p, ""
+	f.mu.Unlock()
+	slog.Info("profile installed", "version", v)
+	apply(p)
+	f.poke()
+}
+
+// runReader reads guides' cards and hands each to the kiosk.
+func (f *fleet) runReader(ctx context.Context, card func(string)) {
+	kind, err := reader.New(f.cfg.Reader.Kind)
+	if err != nil {
+		slog.Error("card reader", "err", err)
+		return
+	}
+	for ctx.Err() == nil {
+		port, err := serialport.Open(serialport.Config{Device: f.cfg.Reader.Port, Baud: f.cfg.Reader.Baud})
+		if err != nil {
+			f.setReader(false)
+			sleepFor(ctx, 2*time.Second)
+			continue
+		}
+		f.setReader(true)
+		err = reader.Run(ctx, port, kind, func(c reader.Card) {
+			f.mu.Lock()
+			f.lastCard = tail(c.ID)
+			f.mu.Unlock()
+			card(c.ID)
+		})
+		port.Close()
+		f.setReader(false)
+		if ctx.Err() == nil {
+			slog.Warn("card reader lost", "err", err)
+			sleepFor(ctx, 2*time.Second)
+		}
+	}
+}
+
+func (f *fleet) setReader(ok bool) {
+	f.mu.Lock()
+	changed := f.readerOK != ok
+	f.readerOK = ok
+	f.mu.Unlock()
+	if changed {
+		f.poke()
+	}
+}
+
+// tail is the end of a card id, enough for staff to tell cards apart.
+func tail(id string) string {
+	if len(id) <= 4 {
+		return "…"
+	}
+	return "…" + id[len(id)-4:]
+}
+
+func sleepFor(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+func freeDisk(dir string) int64 {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0
+	}
+	return int64(st.Bavail) * int64(st.Bsize)
+}
+
+// Status serves the staff area.
+func (f *fleet) Status(ctx context.Context) ui.StaffStatus {
+	hb := f.heartbeat(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := ui.StaffStatus{Kiosk: f.desk.Place, Municipality: f.desk.Municipality, PrinterProfile: f.desk.Profile.ID,
+		ProfileVersion: hb.ProfileVersion, ProfileError: f.profileErr, Portal: f.cfg.Portal.URL,
+		Outbox: hb.Outbox, FreeDiskMB: hb.FreeDiskBytes >> 20}
+	if f.client != nil {
+		s := f.client.Status()
+		st.Online, st.Revoked, st.LastSync = s.Online, s.Revoked, s.LastSync
+	}
+	switch {
+	case f.driver == nil:
+		st.Printer = "kein Drucker eingerichtet"
+	case hb.Printer.Problem != "":
+		st.Printer = hb.Printer.Problem
+	case hb.Printer.PaperNearEnd:
+		st.Printer = "bereit, Papier geht zu Ende"
+	default:
+		st.Printer = "bereit"
+	}
+	switch {
+	case f.cfg.Reader.Port == "":
+		st.Reader = "keiner eingerichtet"
+	case !f.readerOK:
+		st.Reader = fmt.Sprintf("%s an %s: nicht verbunden", f.cfg.Reader.Kind, f.cfg.Reader.Port)
+	default:
+		st.Reader = fmt.Sprintf("%s an %s: bereit, letzte Karte %s", f.cfg.Reader.Kind, f.cfg.Reader.Port, orDefault(f.lastCard, "–"))
+	}
+	return st
+}
+
+// TestPage prints the printer's test page.
+func (f *fleet) TestPage(ctx context.Context) error {
+	if f.driver == nil {
+		return flow.ErrNoPrinter
+	}
+	job, err := escpos.TestPage(f.desk.Profile)
+	if err != nil {
+		return err
+	}
+	return f.driver.Print(ctx, job)
+}
+
+// Diagnostics writes a support bundle: versions, the configuration
+// without secrets, device and queue state, today's print jobs by number
+// and state. No answers, no names, no card numbers.
+func (f *fleet) Diagnostics(ctx context.Context) (string, error) {
+	path := filepath.Join(f.dataDir, "diagnostics-"+time.Now().Format("20060102-150405")+".zip")
+	file, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("diagnostics: %w", err)
+	}
+	zw := zip.NewWriter(file)
+	add := func(name string, v any) error {
+		w, err := zw.Create(name)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	jobs, _ := f.Today(ctx)
+	cfg := f.cfg
+	err = firstErr(
+		add("heartbeat.json", f.heartbeat(ctx)),
+		add("staff.json", f.Status(ctx)),
+		add("config.json", cfg), // the kiosk's token lives in its database, not here
+		add("print-jobs-today.json", jobs),
+	)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("diagnostics: %w", err)
+	}
+	slog.Info("diagnostics written", "path", path)
+	return path, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// Today lists today's tickets and receipts for a guide's reprint.
+func (f *fleet) Today(ctx context.Context) ([]ui.PrintedJob, error) {
+	now := time.Now().In(f.desk.Location)
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	entries, err := store.NewSpool(f.db).Since(ctx, midnight)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []ui.PrintedJob
+	for _, e := range entries {
+		if e.Kind == "ticket" || e.Kind == "receipt" {
+			jobs = append(jobs, ui.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, At: e.Created, State: e.State})
+		}
+	}
+	return jobs, nil
+}
+
+// Reprint prints a spooled job again.
+func (f *fleet) Reprint(ctx context.Context, id int64) error { return f.desk.Reprint(ctx, id) }
+
+// applyProfile hands a checked profile to the kiosk, to take effect when
+// nobody is using it.
+func applyProfile(k *ui.Kiosk, desk *flow.Desk, p *profile.Profile) {
+	fyne.Do(func() {
+		k.Reconfigure(func(d *ui.Deps) {
+			s := p.Settings
+			d.Catalogue, d.Warnings, d.Texts = p.Catalogue, nil, p.Texts
+			d.Place = s.Name + " " + s.Municipality
+			d.Languages = s.Languages
+			if s.ReturnAfter.Duration > 0 {
+				d.ReturnAfter = s.ReturnAfter.Duration
+			}
+			if s.IdleAfter.Duration > 0 {
+				d.IdleAfter = s.IdleAfter.Duration
+			}
+			if s.IdleWarning.Duration > 0 {
+				d.IdleWarning = s.IdleWarning.Duration
+			}
+			if s.GuideTimeout.Duration > 0 {
+				d.GuideTimeout = s.GuideTimeout.Duration
+			}
+			d.Gate = access.NewGate(s.Guides, s.Staff.PIN, nil)
+			desk.Municipality, desk.Place = s.Municipality, s.Name
+			if p.Logo != nil {
+				desk.Logo = p.Logo
+			}
+			if p.Printer.ID != "" {
+				desk.Profile = p.Printer
+			}
+			desk.German = p.Texts.For("de")
+		})
+	})
+}

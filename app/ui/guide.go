@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"lotse/app/access"
+	"lotse/app/profile"
+)
+
+// Gate checks guides' cards and PINs and the staff PIN.
+type Gate interface {
+	Card(id string) (profile.Guide, error)
+	GuidePIN(pin string) (profile.Guide, error)
+	StaffPIN(pin string) error
+	LockedUntil(kind access.Kind) time.Time
+}
+
+// PrintedJob is one ticket or receipt printed today, as a guide sees it:
+// a number or a reference code, never what a resident entered.
+type PrintedJob struct {
+	ID    int64
+	Kind  string // ticket, receipt
+	Label string
+	At    time.Time
+	State string // printed, failed
+}
+
+// Reprints lists today's printouts and prints one again.
+type Reprints interface {
+	Today(ctx context.Context) ([]PrintedJob, error)
+	Reprint(ctx context.Context, id int64) error
+}
+
+// CardSeen is a card held to the reader: a guide's card starts an
+// assisted visit, any other card is ignored (and not logged).
+func (k *Kiosk) CardSeen(id string) {
+	if k.deps.Gate == nil {
+		return
+	}
+	g, err := k.deps.Gate.Card(id)
+	if err != nil {
+		return
+	}
+	k.startGuide(g)
+}
+
+// startGuide begins an assisted visit: the banner shows on every screen,
+// the guide's id goes with each submission, and the visit lasts the
+// guide's longer timeout.
+func (k *Kiosk) startGuide(g profile.Guide) {
+	k.guide = &g
+	if k.form != nil {
+		k.form.Guide = g.ID
+	}
+	k.touch()
+	if k.cur.redraw != nil {
+		k.cur.redraw()
+	}
+	k.say(k.tr.T("guide_banner", map[string]any{"Name": g.Name}))
+}
+
+// endGuide logs the guide out; the visit is wiped as after any visitor.
+func (k *Kiosk) endGuide() {
+	slog.Info("guide logged out")
+	k.Home()
+}
+
+// guideBanner is the strip on top of every screen of an assisted visit.
+func (k *Kiosk) guideBanner() fyne.CanvasObject {
+	label := widget.NewLabel(k.tr.T("guide_banner", map[string]any{"Name": k.guide.Name}))
+	label.TextStyle.Bold = true
+	buttons := []fyne.CanvasObject{newSmallButton(k.tr.T("guide_menu"), func() { k.push(k.cur.redraw, k.showGuideMenu) })}
+	if k.form != nil && !k.form.AtSummary() {
+		buttons = append(buttons, newSmallButton(k.tr.T("guide_steps"), func() { k.push(k.cur.redraw, k.showSteps) }))
+	}
+	buttons = append(buttons, newSmallButton(k.tr.T("guide_logout"), k.endGuide))
+	bg := canvas.NewRectangle(col(colorBar))
+	return container.NewStack(bg, container.NewBorder(nil, nil, label, container.NewHBox(buttons...)))
+}
+
+// showSteps lets a guide jump to any question of the form.
+func (k *Kiosk) showSteps() {
+	var tiles []fyne.CanvasObject
+	for _, l := range k.form.Summary() {
+		step := k.tStep(l.Step)
+		tiles = append(tiles, newSmallButton(step.Title(), func() {
+			if err := k.form.Change(step.ID); err == nil {
+				k.fs.problem = nil
+				k.showStep()
+			}
+		}))
+	}
+	k.display(screen{name: "guide-steps", bar: true, redraw: k.showSteps, back: k.pop,
+		content: container.NewBorder(heading(k.tr.T("guide_steps")), nil, nil, nil, tileGrid(tiles...))})
+}
+
+// showGuideMenu lists today's tickets and receipts for a reprint.
+func (k *Kiosk) showGuideMenu() {
+	var rows []fyne.CanvasObject
+	if k.deps.Reprints != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		jobs, err := k.deps.Reprints.Today(ctx)
+		cancel()
+		if err != nil {
+			slog.Error("guide menu: print spool", "err", err)
+		}
+		for i, j := range jobs {
+			if i == 5 {
+				break // the newest five: a guide reprints what was just lost
+			}
+			state := k.tr.T("guide_job_queued")
+			switch j.State {
+			case "printed":
+				state = k.tr.T("guide_job_printed")
+			case "failed":
+				state = k.tr.T("guide_job_failed")
+			}
+			line := paragraph(k.tr.T("guide_job", map[string]any{"Label": j.Label, "Time": j.At.In(time.Local).Format("15:04"), "State": state}))
+			again := newSmallButton(k.tr.T("guide_reprint"), func() {
+				k.showWait("guide-reprinting")
+				k.spawn(func() {
+					ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
+					defer cancel()
+					err := k.deps.Reprints.Reprint(ctx, j.ID)
+					fyne.Do(func() {
+						if err != nil {
+							slog.Warn("reprint failed", "label", j.Label, "err", err)
+						}
+						k.showGuideMenu()
+					})
+				})
+			})
+			rows = append(rows, container.NewBorder(nil, nil, nil, again, line))
+		}
+	}
+	if len(rows) == 0 {
+		rows = append(rows, paragraph(k.tr.T("guide_no_jobs")))
+	}
+	k.display(screen{name: "guide-menu", bar: true, redraw: k.showGuideMenu, back: k.pop,
+		content: container.NewBorder(heading(k.tr.T("guide_menu_title")), nil, nil, nil, container.NewVBox(rows...))})
+}
+
+// showPIN is a PIN pad for kind: digits only, each shown as a dot and
+// spoken as "Stern".
+func (k *Kiosk) showPIN(kind access.Kind, problem string) {
+	field := NewField()
+	field.Masked = true
+	field.Max = 12
+	kb := NewKeyboard(field, KeyboardDigits, k.keyLabels(), false)
+	kb.OnKey = func(name string) { k.spokenKey(field, name) }
+	submit := func() { k.enterPIN(kind, field) }
+	field.OnSubmit = submit
+	title := k.tr.T("pin_guide_title")
+	if kind == access.Staff {
+		title = k.tr.T("pin_staff_title")
+	}
+	top := container.NewVBox(heading(title))
+	if until := k.deps.Gate.LockedUntil(kind); !until.IsZero() {
+		problem = k.tr.T("pin_locked", map[string]any{"Minutes": int(time.Until(until).Minutes()) + 1})
+	}
+	if problem != "" {
+		top.Add(warningLine(problem))
+	}
+	entry := container.NewBorder(nil, nil, nil, k.nextButton(submit), field)
+	k.display(screen{name: "pin-" + string(kind), bar: true, redraw: func() { k.showPIN(kind, "") }, back: k.pop,
+		content: container.NewBorder(container.NewVBox(top, entry), nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))})
+	defer k.win.Canvas().Focus(field)
+}
+
+func (k *Kiosk) enterPIN(kind access.Kind, field *Field) {
+	pin := field.Text()
+	field.Clear()
+	var err error
+	switch kind {
+	case access.Guide:
+		var g profile.Guide
+		if g, err = k.deps.Gate.GuidePIN(pin); err == nil {
+			k.pop()
+			k.startGuide(g)
+			return
+		}
+	case access.Staff:
+		if err = k.deps.Gate.StaffPIN(pin); err == nil {
+			k.staffOpen = true
+			k.showStaff()
+			return
+		}
+	}
+	msg := k.tr.T("pin_wrong")
+	if errors.Is(err, access.ErrLocked) {
+		msg = k.tr.T("pin_locked", map[string]any{"Minutes": int(access.LockFor.Minutes())})
+	}
+	k.showPIN(kind, msg)
+}
+
+// cornerTaps is the staff's hidden way in: five taps within 3 s in the
+// top-left corner, where no resident target lies.
+type cornerTaps struct {
+	widget.BaseWidget
+	k    *Kiosk
+	taps []time.Time
+}
+
+func newCornerTaps(k *Kiosk) *cornerTaps {
+	c := &cornerTaps{k: k}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *cornerTaps) Tapped(*fyne.PointEvent) {
+	now := c.k.deps.Now()
+	c.taps = append(c.taps, now)
+	for len(c.taps) > 0 && now.Sub(c.taps[0]) > 3*time.Second {
+		c.taps = c.taps[1:]
+	}
+	if len(c.taps) >= 5 && c.k.deps.Gate != nil {
+		c.taps = nil
+		c.k.push(c.k.cur.redraw, func() { c.k.showPIN(access.Staff, "") })
+	}
+}
+
+func (c *cornerTaps) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(layout.NewSpacer())
+}
+
+func (c *cornerTaps) MinSize() fyne.Size { return fyne.NewSquareSize(size(sizeTarget)) }
+
+// cornerLayout puts the corner catcher over the top-left of the screen.
+type cornerLayout struct{}
+
+func (cornerLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(s)
+	c := size(sizeTarget)
+	objs[1].Move(fyne.NewPos(0, 0))
+	objs[1].Resize(fyne.NewSquareSize(c))
+}
+
+func (cornerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
