@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"lotse/app/access"
+	"lotse/app/flow"
+	"lotse/app/internal/testutil"
+	"lotse/app/profile"
+	"lotse/app/store"
+	"lotse/devices/escpossim"
+	"lotse/devices/reader"
+	"lotse/devices/serialport"
+	"lotse/sync/client"
+	"lotse/sync/portal"
+)
+
+func testGate(t *testing.T, now func() time.Time) *access.Gate {
+	t.Helper()
+	pin, _ := access.HashPIN("4711")
+	staff, _ := access.HashPIN("2580")
+	return access.NewGate([]profile.Guide{{ID: "g-anna", Name: "Anna", Cards: []string{access.HashCard("1F00644BB6")}, PIN: pin}}, staff, now)
+}
+
+// TestGuideCardOverAPtyStartsAnAssistedVisit sends an RDM6300 frame over
+// a real pty pair; the guide's id reaches the portal with the submission.
+func TestGuideCardOverAPtyStartsAnAssistedVisit(t *testing.T) {
+	db := testutil.DB(t)
+	p := testutil.StartPortal(t)
+	out, queue := testutil.Enrolled(t, db, p)
+	desk := testutil.Desk(t, db, nil, time.Now())
+	desk.Sealer = queue
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Gate: testGate(t, nil)})
+
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pair.Close()
+	port, err := serialport.Open(serialport.Config{Device: pair.Device, Baud: 9600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer port.Close()
+	cards := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go reader.Run(ctx, port, reader.NewRDM6300(), func(c reader.Card) { cards <- c.ID })
+	pair.Far.Write([]byte("\x021F00644BB686\x03"))
+	select {
+	case id := <-cards:
+		v.k.CardSeen(id)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no card from the reader")
+	}
+	v.expect("Begleitet von Anna", "Lotsen-Menü", "Abmelden")
+
+	v.tap("Mangel melden")
+	v.tap("Los geht’s")
+	v.expect("Begleitet von Anna", "Zu einer Frage")
+	v.tap("Wilder Müll")
+	v.typeOnScreen("Park")
+	v.tap("Weiter")
+	v.tap("Zu einer Frage") // a guide may jump anywhere
+	tapNth(v, "Art", 0)
+	v.expect("Was möchten Sie melden?")
+	v.tap("Sonstiges")
+	v.expect("Wo ist es?") // on from there, the answers kept
+	if v.field().Text() != "Park" {
+		t.Errorf("after the jump the place shows %q", v.field().Text())
+	}
+	v.tap("Weiter")
+	v.typeOnScreen("Sperrmüll")
+	v.tap("Weiter")
+	v.tap("Nein")
+	v.tap("Absenden")
+	v.expect("Ihr Vorgangscode")
+	v.tapAnywhere()
+	if strings.Contains(v.screenText(), "Begleitet von") {
+		t.Error("the guide is still logged in after the visit")
+	}
+
+	c, _ := client.New(context.Background(), db, out, client.Options{})
+	if n, err := c.SendOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d: %v", n, err)
+	}
+	dir := t.TempDir()
+	p.Export(context.Background(), time.Time{}, dir)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var x portal.Exported
+	b, _ := os.ReadFile(files[0])
+	json.Unmarshal(b, &x)
+	if x.Guide != "g-anna" || x.Data["art"] != "sonstiges" {
+		t.Errorf("exported %+v", x)
+	}
+}
+
+func TestWrongGuidePINFiveTimesLocks(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Gate: testGate(t, func() time.Time { return now })})
+	v.tap("Hilfe")
+	v.tap("Für Lotsen")
+	v.expect("Lotsen-PIN")
+	for i := 0; i < 4; i++ {
+		v.typeOnScreen("1234")
+		v.tap("Weiter")
+		v.expect("Die PIN stimmt nicht.")
+		if strings.Contains(v.screenText(), "1234") {
+			t.Fatal("the PIN shows on screen")
+		}
+	}
+	v.typeOnScreen("9999")
+	v.tap("Weiter")
+	v.expect("Zu viele falsche Versuche")
+	v.typeOnScreen("4711")
+	v.tap("Weiter")
+	v.expect("Zu viele falsche Versuche")
+	if strings.Contains(v.screenText(), "Begleitet von") {
+		t.Fatal("a locked entry let the guide in")
+	}
+	now = now.Add(access.LockFor + time.Second)
+	v.typeOnScreen("4711")
+	v.tap("Weiter")
+	v.expect("Begleitet von Anna")
+}
+
+// staffView answers the staff area; its test page goes to a real printer
+// driver and the simulator behind a pty.
+type staffView struct {
+	print func(context.Context) error
+}
+
+func (s staffView) Status(context.Context) StaffStatus {
+	return StaffStatus{Kiosk: "Bürgerbüro", Municipality: "Musterstadt", Printer: "bereit", Reader: "keiner eingerichtet",
+		Outbox: map[string]int{"queued": 2}, FreeDiskMB: 900}
+}
+func (s staffView) TestPage(ctx context.Context) error           { return s.print(ctx) }
+func (s staffView) Diagnostics(context.Context) (string, error) { return "/tmp/diag.zip", nil }
+
+func TestStaffGestureAndReprint(t *testing.T) {
+	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	db := testutil.DB(t)
+	desk := testutil.Desk(t, db, drv, time.Now())
+	reprints := &spoolReprints{spool: store.NewSpool(db), desk: desk}
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Gate: testGate(t, nil), Reprints: reprints,
+		Staff: staffView{print: func(ctx context.Context) error { return drv.Print(ctx, []byte("\x1b@Test\n\x1dV\x42\x00")) }}})
+	corner := cornerOf(t, v)
+	for range 4 {
+		test.Tap(corner)
+	}
+	if v.k.ScreenName() == "pin-staff" {
+		t.Fatal("four taps opened the staff PIN")
+	}
+	test.Tap(corner)
+	v.expect("PIN für das Personal")
+	v.typeOnScreen("2580")
+	v.tap("Weiter")
+	v.expect("Personalbereich", "Drucker: bereit", "queued 2", "Freier Speicher: 900 MB")
+	v.tap("Testseite")
+	v.expect("Testseite gedruckt.")
+	testutil.WaitJobs(t, sim, 1)
+	v.tap("Schließen")
+	v.expect("Willkommen")
+
+	// A guide reprints today's ticket.
+	v.tap("Wartenummer ziehen")
+	v.tap("Meldewesen")
+	v.expect("B001")
+	first := testutil.WaitJobs(t, sim, 2)[1].Text()
+	v.k.Home()
+	v.k.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
+	v.tap("Lotsen-Menü")
+	v.expect("B001 um")
+	tapNth(v, "Nachdrucken", 0)
+	again := testutil.WaitJobs(t, sim, 3)[2].Text()
+	if again != first || !strings.Contains(again, "B001") {
+		t.Errorf("reprint differs:\n%s\n---\n%s", first, again)
+	}
+}
+
+// spoolReprints serves a guide's reprints from the desk's real spool, as
+// the kiosk does.
+type spoolReprints struct {
+	spool *store.Spool
+	desk  *flow.Desk
+}
+
+func (r *spoolReprints) Today(ctx context.Context) ([]PrintedJob, error) {
+	entries, err := r.spool.Since(ctx, time.Now().Add(-24*time.Hour))
+	var jobs []PrintedJob
+	for _, e := range entries {
+		jobs = append(jobs, PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, At: e.Created, State: e.State})
+	}
+	return jobs, err
+}
+
+func (r *spoolReprints) Reprint(ctx context.Context, id int64) error { return r.desk.Reprint(ctx, id) }
+
+func cornerOf(t *testing.T, v *visit) *cornerTaps {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(v.win.Content()) {
+		if c, ok := o.(*cornerTaps); ok {
+			return c
+		}
+	}
+	t.Fatal("no staff corner on the screen")
+	return nil
+}
