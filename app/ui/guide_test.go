@@ -142,7 +142,7 @@ func (s staffView) Status(context.Context) StaffStatus {
 	return StaffStatus{Kiosk: "Bürgerbüro", Municipality: "Musterstadt", Printer: "bereit", Reader: "keiner eingerichtet",
 		Outbox: map[string]int{"queued": 2}, FreeDiskMB: 900}
 }
-func (s staffView) TestPage(ctx context.Context) error           { return s.print(ctx) }
+func (s staffView) TestPage(ctx context.Context) error          { return s.print(ctx) }
 func (s staffView) Diagnostics(context.Context) (string, error) { return "/tmp/diag.zip", nil }
 
 func TestStaffGestureAndReprint(t *testing.T) {
