@@ -214,3 +214,21 @@ func cornerOf(t *testing.T, v *visit) *cornerTaps {
 	t.Fatal("no staff corner on the screen")
 	return nil
 }
+
+func TestAnAssistedVisitRestsLongerThenEndsWithTheWipe(t *testing.T) {
+	c := newClock()
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Gate: testGate(t, c.now), Now: c.now, GuideTimeout: 5 * time.Minute})
+	v.k.CardSeen("1F00644BB6")
+	v.tap("Informationen")
+	v.tick(c, 4*time.Minute)
+	if v.k.ScreenName() == "idle-warning" {
+		t.Fatal("an assisted visit got the resident's one-minute warning")
+	}
+	v.tick(c, time.Minute)
+	v.expect("Sind Sie noch da?")
+	v.tick(c, 31*time.Second)
+	v.expect("Willkommen")
+	if v.k.guide != nil || strings.Contains(v.screenText(), "Begleitet von") {
+		t.Error("the guide is still logged in after the wipe")
+	}
+}
