@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"lotse/app/access"
 	"lotse/app/config"
 	"lotse/app/flow"
@@ -362,9 +360,10 @@ func (f *fleet) Today(ctx context.Context) ([]ui.PrintedJob, error) {
 func (f *fleet) Reprint(ctx context.Context, id int64) error { return f.desk.Reprint(ctx, id) }
 
 // applyProfile hands a checked profile to the kiosk, to take effect when
-// nobody is using it.
-func applyProfile(k *ui.Kiosk, desk *flow.Desk, p *profile.Profile) {
-	fyne.Do(func() {
+// nobody is using it. do runs on the UI goroutine: fyne.Do from other
+// goroutines, a plain call before the window runs.
+func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Profile) {
+	do(func() {
 		k.Reconfigure(func(d *ui.Deps) {
 			s := p.Settings
 			d.Catalogue, d.Warnings, d.Texts = p.Catalogue, nil, p.Texts

@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -125,14 +126,27 @@ func runKiosk(args []string, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	texts, err := loadTexts(cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 1
-	}
-	cat, warnings := loadCatalogue(cfg)
-
 	dataDir := cfg.DataDir(f.demo)
+	// The installed profile, when there is one, brings the services and
+	// their texts; otherwise the configuration's (or built-in) ones. One
+	// set is loaded, not both.
+	cur, err := profile.Current(dataDir)
+	if err != nil {
+		slog.Error("the installed profile does not load; running on the configuration", "err", err)
+	}
+	var texts *i18n.Bundle
+	var cat *flow.Catalogue
+	var warnings []string
+	if cur != nil {
+		texts, cat = cur.Texts, cur.Catalogue
+		slog.Info("running profile", "version", cur.Version)
+	} else {
+		if texts, err = loadTexts(cfg); err != nil {
+			fmt.Fprintln(stderr, "lotse:", err)
+			return 1
+		}
+		cat, warnings = loadCatalogue(cfg)
+	}
 	var d demo
 	if f.demo {
 		if d, err = startDemo(ctx, &cfg, dataDir); err != nil {
@@ -209,12 +223,9 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 	k := ui.New(a, win, deps)
 	k.SetUIMap(f.uiMap)
-	if p, err := profile.Current(dataDir); err != nil {
-		slog.Error("the installed profile does not load; running on the configuration", "err", err)
-	} else if p != nil {
-		fl.profile = p
-		applyProfile(k, desk, p)
-		slog.Info("running profile", "version", p.Version)
+	if cur != nil {
+		fl.profile = cur
+		applyProfile(func(f func()) { f() }, k, desk, cur) // its settings: names, timeouts, guides
 	}
 	if cfg.Reader.Port != "" {
 		go fl.runReader(ctx, func(id string) { fyne.Do(func() { k.CardSeen(id) }) })
@@ -224,7 +235,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		c := startSync(ctx, cfg, db, out, d.enroll)
 		if c != nil {
 			fl.setClient(c)
-			go fl.run(ctx, func(p *profile.Profile) { applyProfile(k, desk, p) })
+			go fl.run(ctx, func(p *profile.Profile) { applyProfile(fyne.Do, k, desk, p) })
 		}
 		watchSync(ctx, c, out, func(s ui.SyncStatus) { fyne.Do(func() { k.SetSyncStatus(s) }) })
 	}()
@@ -236,7 +247,13 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 	k.Home()
 	go k.RunIdle(ctx.Done())
-	a.Lifecycle().SetOnStarted(func() { startWatchdog(ctx) })
+	a.Lifecycle().SetOnStarted(func() {
+		startWatchdog(ctx)
+		// Start-up parses every language, the catalogue and maybe a new
+		// profile; the kiosk then runs for days. Hand that garbage back
+		// to the system once the first screen is up.
+		time.AfterFunc(2*time.Second, debug.FreeOSMemory)
+	})
 	win.ShowAndRun()
 	return 0
 }
