@@ -127,26 +127,9 @@ func runKiosk(args []string, stderr io.Writer) int {
 	defer cancel()
 
 	dataDir := cfg.DataDir(f.demo)
-	// The installed profile, when there is one, brings the services and
-	// their texts; otherwise the configuration's (or built-in) ones. One
-	// set is loaded, not both.
-	cur, err := profile.Current(dataDir)
-	if err != nil {
-		slog.Error("the installed profile does not load; running on the configuration", "err", err)
-	}
-	var texts *i18n.Bundle
-	var cat *flow.Catalogue
-	var warnings []string
-	if cur != nil {
-		texts, cat = cur.Texts, cur.Catalogue
-		slog.Info("running profile", "version", cur.Version)
-	} else {
-		if texts, err = loadTexts(cfg); err != nil {
-			fmt.Fprintln(stderr, "lotse:", err)
-			return 1
-		}
-		cat, warnings = loadCatalogue(cfg)
-	}
+	// The services and their texts load while the window opens.
+	offer := make(chan offering, 1)
+	go func() { offer <- loadOffering(cfg, dataDir) }()
 	var d demo
 	if f.demo {
 		if d, err = startDemo(ctx, &cfg, dataDir); err != nil {
@@ -158,6 +141,12 @@ func runKiosk(args []string, stderr io.Writer) int {
 	win := a.NewWindow("Lotse")
 	win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
 	win.SetFullScreen(cfg.Display.Fullscreen)
+	o := <-offer
+	if o.err != nil {
+		fmt.Fprintln(stderr, "lotse:", o.err)
+		return 1
+	}
+	cur, texts, cat, warnings := o.profile, o.texts, o.cat, o.warnings
 
 	dbPath := filepath.Join(dataDir, "kiosk.db")
 	db, err := store.Open(dbPath)
@@ -461,6 +450,32 @@ func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report
 		case <-t.C:
 		}
 	}
+}
+
+// offering is what the kiosk offers: the installed profile's services and
+// texts when there is one, else the configuration's (or built-in) ones —
+// one set, not both.
+type offering struct {
+	profile  *profile.Profile
+	texts    *i18n.Bundle
+	cat      *flow.Catalogue
+	warnings []string
+	err      error
+}
+
+func loadOffering(cfg config.Config, dataDir string) offering {
+	cur, err := profile.Current(dataDir)
+	if err != nil {
+		slog.Error("the installed profile does not load; running on the configuration", "err", err)
+	}
+	if cur != nil {
+		slog.Info("running profile", "version", cur.Version)
+		return offering{profile: cur, texts: cur.Texts, cat: cur.Catalogue}
+	}
+	o := offering{}
+	o.texts, o.err = loadTexts(cfg)
+	o.cat, o.warnings = loadCatalogue(cfg)
+	return o
 }
 
 // loadTexts reads the screen texts and the catalogue's translations,
