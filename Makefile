@@ -16,6 +16,8 @@ DEB_BUILD := gcc pkg-config libsqlite3-dev libgl1-mesa-dev libxcursor-dev libxra
 # A real window without a screen, driven like a finger, and photographed;
 # the Debian package checks; the kiosk session (cage with Xwayland).
 DEB_TEST  := xvfb xauth xdotool imagemagick lintian cage xwayland espeak-ng
+# The kiosk's voice and the players for its sound (ALSA, PulseAudio/PipeWire).
+DEB_RUN   := espeak-ng alsa-utils pulseaudio-utils
 
 BENCHTIME ?= 5x
 FUZZTIME  ?= 30s
@@ -26,7 +28,7 @@ DEB_VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' --exact-match 
 	if [ -n "$$v" ]; then echo "$${v#v}"; else echo "0.1.0~git$$(git rev-list --count HEAD 2>/dev/null || echo 0).$$(git rev-parse --short HEAD 2>/dev/null || echo 0)"; fi)
 DEB_ARCH    := $(shell dpkg --print-architecture)
 
-.PHONY: all build run run-xvfb test bench fuzz package package-test bundle deps-build deps-test vet clean
+.PHONY: all build run run-xvfb test bench fuzz package package-test bundle deps-build deps-test deps-run vet clean
 
 all: build
 
@@ -46,11 +48,14 @@ deps-build:
 deps-test: deps-build
 	$(call apt_install,$(DEB_TEST))
 
+deps-run:
+	$(call apt_install,$(DEB_RUN))
+
 build: deps-build
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse ./app
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse-portal ./sync/portal/cmd/lotse-portal
 
-run: build
+run: build deps-run
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "make run: no display here (DISPLAY is empty); run the demo under Xvfb instead: make run-xvfb"; exit 1; fi
 	bin/lotse run --demo
