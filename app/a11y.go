@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"lotse/app/access"
 	"lotse/app/config"
 	"lotse/app/ui"
 )
@@ -87,7 +88,7 @@ func a11yReport(cfg config.Config, wPx, hPx int, mmW, mmH float32, outPath strin
 	win.Resize(fyne.NewSize(float32(wPx), float32(hPx)))
 	k := ui.New(a, win, ui.Deps{Catalogue: cat, Warnings: warnings, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
 		ReturnAfter: cfg.Display.ReturnAfter, Metrics: ui.MetricsFor(wPx, mmW),
-		Now: func() time.Time { return time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location()) }, Speech: silentVoice()})
+		Now: func() time.Time { return time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location()) }, Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)})
 
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)

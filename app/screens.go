@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"lotse/app/access"
 	"lotse/app/config"
 	"lotse/app/flow"
 	"lotse/app/i18n"
@@ -97,7 +98,7 @@ func renderScreens(cfg config.Config, cat *flow.Catalogue, texts *i18n.Bundle, l
 	// A fixed day, so pictures of date pickers do not change every night.
 	day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
 	k := ui.New(a, win, ui.Deps{Catalogue: cat, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
-		ReturnAfter: cfg.Display.ReturnAfter, Now: func() time.Time { return day }, Metrics: screenMetrics(cfg), Speech: silentVoice()})
+		ReturnAfter: cfg.Display.ReturnAfter, Now: func() time.Time { return day }, Metrics: screenMetrics(cfg), Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)})
 	n := 0
 	for _, l := range langs {
 		k.SetLanguage(l)

@@ -94,14 +94,10 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 	m := Measure{Screen: k.cur.name, MinTarget: math.Inf(1), MinGap: math.Inf(1), MinCap: math.Inf(1), MinContrast: math.Inf(1)}
 	perMM := float64(k.deps.Metrics.UnitsPerMM)
 	win := k.win.Canvas().Size()
-	if min := k.win.Content().MinSize(); min.Width > win.Width+1 || min.Height > win.Height+1 {
+	// The screen's own content, below the layout that asks the window for
+	// no size.
+	if min := k.body.MinSize(); min.Width > win.Width+1 || min.Height > win.Height+1 {
 		m.Clipped = append(m.Clipped, fmt.Sprintf("the screen needs %.0f×%.0f of %.0f×%.0f", min.Width, min.Height, win.Width, win.Height))
-	}
-	if inner, ok := k.win.Content().(*fyne.Container); ok && len(inner.Objects) == 1 {
-		// Below screenLayout, which asks for no size: the screen itself.
-		if min := inner.Objects[0].MinSize(); min.Width > win.Width+1 || min.Height > win.Height+1 {
-			m.Clipped = append(m.Clipped, fmt.Sprintf("the screen needs %.0f×%.0f of %.0f×%.0f", min.Width, min.Height, win.Width, win.Height))
-		}
 	}
 	var targets []placed
 	var fills []placed // rectangles, in painting order

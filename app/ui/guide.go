@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/access"
@@ -76,15 +77,18 @@ func (k *Kiosk) endGuide() {
 
 // guideBanner is the strip on top of every screen of an assisted visit.
 func (k *Kiosk) guideBanner() fyne.CanvasObject {
-	label := widget.NewLabel(k.tr.T("guide_banner", map[string]any{"Name": k.guide.Name}))
+	// The banner's colours are the chosen tile's: set apart from the
+	// screen, readable in both looks.
+	label := canvas.NewText(k.tr.T("guide_banner", map[string]any{"Name": k.guide.Name}), col(colorChosenText))
+	label.TextSize = size(theme.SizeNameText)
 	label.TextStyle.Bold = true
 	buttons := []fyne.CanvasObject{newSmallButton(k.tr.T("guide_menu"), func() { k.push(k.cur.redraw, k.showGuideMenu) })}
 	if k.form != nil && !k.form.AtSummary() {
 		buttons = append(buttons, newSmallButton(k.tr.T("guide_steps"), func() { k.push(k.cur.redraw, k.showSteps) }))
 	}
 	buttons = append(buttons, newSmallButton(k.tr.T("guide_logout"), k.endGuide))
-	bg := canvas.NewRectangle(col(colorBar))
-	return container.NewStack(bg, container.NewBorder(nil, nil, label, container.NewHBox(buttons...)))
+	bg := canvas.NewRectangle(col(colorChosen))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(label), container.NewHBox(buttons...))))
 }
 
 // showSteps lets a guide jump to any question of the form.

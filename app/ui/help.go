@@ -49,16 +49,17 @@ func (k *Kiosk) showHelp() {
 	}
 	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
 	call := NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
+	foot := container.NewVBox(container.NewGridWithColumns(3, toggle, call, ret))
 	if k.deps.Gate != nil && k.guide == nil {
-		// Guides without a card log in here; residents see it is for guides.
-		toggle = container.NewGridWithColumns(2, toggle, newBarButton(k.tr.T("guide_login"), nil, func() {
+		// Guides without a card log in here, apart from the residents'
+		// buttons; its words say whom it is for.
+		foot.Objects = append([]fyne.CanvasObject{container.NewBorder(nil, nil, newSmallButton(k.tr.T("guide_login"), func() {
 			k.push(redraw, func() { k.showPIN(access.Guide, "") })
-		}))
+		}), nil)}, foot.Objects...)
 	}
 	body := container.NewVBox(paragraph(text), layout.NewSpacer())
 	k.display(screen{name: "help", bar: true, redraw: redraw, back: k.pop,
-		content: container.NewBorder(heading(k.tr.T("help_title")),
-			container.NewGridWithColumns(3, toggle, call, ret), nil, nil, body)})
+		content: container.NewBorder(heading(k.tr.T("help_title")), foot, nil, nil, body)})
 	k.cur.help, k.cur.helpEasy = plain, easy
 }
 

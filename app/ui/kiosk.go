@@ -95,8 +95,10 @@ type Kiosk struct {
 	screen uint64
 	// history holds the screens to return to with "Zurück".
 	history []func()
-	// cur is the screen showing.
-	cur screen
+	// cur is the screen showing; body is its content as laid out, whose
+	// size the a11y report compares with the window's.
+	cur  screen
+	body fyne.CanvasObject
 	// form is the visitor's form in progress and draft what they typed
 	// for its current step but not yet confirmed.
 	form  *flow.Form
@@ -335,7 +337,8 @@ func (k *Kiosk) display(s screen) {
 	if k.guide != nil {
 		content = container.NewBorder(k.guideBanner(), nil, nil, nil, content)
 	}
-	var root fyne.CanvasObject = container.New(screenLayout{}, container.NewPadded(content))
+	k.body = container.NewPadded(content)
+	var root fyne.CanvasObject = container.New(screenLayout{}, k.body)
 	if k.deps.Gate != nil {
 		root = container.New(cornerLayout{}, root, newCornerTaps(k))
 	}

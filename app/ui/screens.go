@@ -3,6 +3,9 @@ package ui
 import (
 	"fmt"
 
+	"lotse/app/access"
+	"lotse/app/profile"
+
 	"lotse/app/flow"
 )
 
@@ -31,6 +34,23 @@ func (k *Kiosk) Screens() []Screen {
 			k.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1])
 			k.showIdleWarning()
 		}},
+	}
+	if k.deps.Gate != nil {
+		// What guides and staff see: their PIN pads, and a question of an
+		// assisted visit with its banner.
+		list = append(list,
+			Screen{"pin-guide", func() { k.Home(); k.push(k.cur.redraw, func() { k.showPIN(access.Guide, "") }) }},
+			Screen{"pin-staff", func() { k.Home(); k.push(k.cur.redraw, func() { k.showPIN(access.Staff, "") }) }})
+		for _, svc := range k.deps.Catalogue.Services {
+			if svc.Kind.AsksSteps() && len(svc.Steps) > 1 {
+				s := svc.Steps[1]
+				list = append(list, Screen{"assisted-" + stepName(flow.NewForm(svc, k.deps.Now), s), func() {
+					k.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, s, "")
+					k.startGuide(profile.Guide{ID: "g-sample", Name: "Anna"})
+				}})
+				break
+			}
+		}
 	}
 	for _, svc := range k.deps.Catalogue.Services {
 		switch {
