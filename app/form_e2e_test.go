@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"lotse/app/internal/testutil"
 	"lotse/app/ui"
@@ -170,6 +175,24 @@ func TestFormEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(receipt, sub.Code) {
 		t.Errorf("receipt does not carry the code %s the portal has:\n%s", sub.Code, receipt)
+	}
+
+	// The receipt as the simulator renders the paper: its QR code leads
+	// to this case's status page at the portal.
+	paper, err := jobs[0].PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Dir(artifacts("x")), 0o755)
+	os.WriteFile(artifacts("e2e-form-receipt-paper.png"), paper, 0o644)
+	img, err := png.Decode(bytes.NewReader(paper))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	qr, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil || !strings.HasSuffix(qr.GetText(), "/s/"+sub.Code) {
+		t.Errorf("the receipt's QR code: %v %v", qr, err)
 	}
 }
 
