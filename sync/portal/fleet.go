@@ -78,6 +78,41 @@ type GuideCall struct {
 	Screen string    `json:"screen"`
 }
 
+// DecodeHeartbeat reads a kiosk's report strictly: no unknown fields, no
+// negative counts, at most 100 guide calls with short screen names — a
+// kiosk cannot fill the fleet view with junk.
+func DecodeHeartbeat(body []byte) (Heartbeat, error) {
+	var hb Heartbeat
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&hb); err != nil {
+		return Heartbeat{}, fmt.Errorf("heartbeat: %w", err)
+	}
+	if dec.More() {
+		return Heartbeat{}, errors.New("heartbeat: more than one JSON value")
+	}
+	if hb.UptimeSeconds < 0 || hb.FreeDiskBytes < 0 || hb.ProfileVersion < 0 {
+		return Heartbeat{}, errors.New("heartbeat: negative value")
+	}
+	for state, n := range hb.Outbox {
+		if n < 0 || len(state) > 32 {
+			return Heartbeat{}, errors.New("heartbeat: bad outbox count")
+		}
+	}
+	if len(hb.GuideCalls) > 100 {
+		return Heartbeat{}, errors.New("heartbeat: too many guide calls")
+	}
+	for _, c := range hb.GuideCalls {
+		if len(c.Screen) > 100 {
+			return Heartbeat{}, errors.New("heartbeat: screen name too long")
+		}
+	}
+	if len(hb.Version) > 64 || len(hb.ProfileError) > 4096 {
+		return Heartbeat{}, errors.New("heartbeat: field too long")
+	}
+	return hb, nil
+}
+
 // HeartbeatReply tells the kiosk which profile it should run.
 type HeartbeatReply struct {
 	ProfileVersion int `json:"profile_version"`
@@ -166,9 +201,14 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusForbidden, "a kiosk may only report for itself")
 		return
 	}
-	var hb Heartbeat
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&hb); err != nil {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
 		fail(w, http.StatusBadRequest, "heartbeat: "+err.Error())
+		return
+	}
+	hb, err := DecodeHeartbeat(body)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if err := s.storeHeartbeat(r.Context(), kiosk, hb, time.Now().UTC()); err != nil {

@@ -29,3 +29,24 @@ func FuzzDecodeBatch(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeHeartbeat(f *testing.F) {
+	f.Add([]byte(`{"version":"1.0","profile_version":3,"uptime_s":60,"outbox":{"queued":2},"printer":{"configured":true,"connected":true,"paper_near_end":true},"reader":{},"free_disk_bytes":1000,"guide_calls":[{"at":"2026-11-22T10:00:00Z","screen":"start"}]}`))
+	f.Add([]byte(`{"outbox":{"queued":-1}}`))
+	f.Add([]byte(`{"unknown":1}`))
+	f.Add([]byte(`{} {}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		hb, err := portal.DecodeHeartbeat(body)
+		if err != nil {
+			return
+		}
+		if hb.UptimeSeconds < 0 || len(hb.GuideCalls) > 100 {
+			t.Fatalf("accepted %+v", hb)
+		}
+		for _, n := range hb.Outbox {
+			if n < 0 {
+				t.Fatalf("accepted a negative count: %+v", hb)
+			}
+		}
+	})
+}

@@ -1,0 +1,66 @@
+package profile_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"lotse/app/profile"
+	"lotse/assets"
+)
+
+// validBundle zips the demo profile, with extra files added.
+func validBundle(t testing.TB, extra map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	put := func(name string, b []byte) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b)
+	}
+	fs.WalkDir(assets.FS, "services", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(assets.FS, p)
+			put(p, b)
+		}
+		return err
+	})
+	b, _ := fs.ReadFile(assets.FS, "profile/profile.toml")
+	put("profile.toml", b)
+	for name, text := range extra {
+		put(name, []byte(text))
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestInstallChecksEverythingAndKeepsTheOld(t *testing.T) {
+	dir := t.TempDir()
+	p, err := profile.Install(dir, 1, validBundle(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Settings.Municipality != "Musterstadt" || len(p.Settings.Guides) != 1 || len(p.Catalogue.Services) < 7 {
+		t.Errorf("installed %+v", p.Settings)
+	}
+	for name, extra := range map[string]map[string]string{
+		"broken service": {"services/99-x.yaml": "id: x\nkind: form\n"},
+		"unsafe path":    {"../escape.txt": "x"},
+		"unknown key":    {"profile.toml": "municipality = \"M\"\nname = \"N\"\ncolour = \"red\"\n"},
+	} {
+		if _, err := profile.Install(dir, 2, validBundle(t, extra)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+		if cur, err := profile.Current(dir); err != nil || cur.Version != 1 {
+			t.Errorf("%s: the running profile changed: %v %v", name, cur, err)
+		}
+	}
+	if _, err := profile.Install(dir, 3, []byte("not a zip")); err == nil || !strings.Contains(err.Error(), "zip") {
+		t.Errorf("garbage: %v", err)
+	}
+}
