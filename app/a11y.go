@@ -7,13 +7,9 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
-	"lotse/app/access"
-	"lotse/app/config"
 	"lotse/app/ui"
 )
 
@@ -47,54 +43,33 @@ func runA11yReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 2
 	}
-	wPx, hPx := cfg.Display.Width, cfg.Display.Height
-	if *pixels != "" {
-		if wPx, hPx, err = config.ParseWxH(*pixels); err != nil {
-			fmt.Fprintln(stderr, "lotse a11y-report: --pixels:", err)
-			return 2
-		}
+	if err := reviewDisplay(&cfg, *pixels, *screenMM); err != nil {
+		fmt.Fprintln(stderr, "lotse a11y-report:", err)
+		return 2
 	}
 	mmW, mmH := cfg.Display.ScreenSize()
-	if *screenMM != "" {
-		var w, h int
-		if w, h, err = config.ParseWxH(*screenMM); err != nil {
-			fmt.Fprintln(stderr, "lotse a11y-report: --screen-mm:", err)
-			return 2
-		}
-		mmW, mmH = float32(w), float32(h)
-	}
 	if mmW == 0 {
 		fmt.Fprintln(stderr, "lotse a11y-report: the display's size is unknown: give --screen-mm WxH or display.screen_mm")
 		return 2
 	}
-	done := make(chan int)
-	go func() {
-		done <- a11yReport(cfg, wPx, hPx, mmW, mmH, *out, stdout, stderr)
-	}()
-	return <-done
-}
-
-func a11yReport(cfg config.Config, wPx, hPx int, mmW, mmH float32, outPath string, stdout, stderr io.Writer) int {
-	texts, err := loadTexts(cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
+	o := configOffering(cfg)
+	if o.err != nil {
+		fmt.Fprintln(stderr, "lotse:", o.err)
 		return 1
 	}
-	cat, warnings := loadCatalogue(cfg)
-	a := test.NewApp()
-	defer a.Quit()
-	capRatio := ui.CapRatio()
-	win := a.NewWindow("Lotse")
-	win.Resize(fyne.NewSize(float32(wPx), float32(hPx)))
-	k := ui.New(a, win, ui.Deps{Catalogue: cat, Warnings: warnings, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
-		ReturnAfter: cfg.Display.ReturnAfter, Metrics: ui.MetricsFor(wPx, mmW),
-		Now: func() time.Time { return time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location()) }, Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)})
+	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
+		return a11yReport(k, o.texts.Languages(), mmW, mmH, cfg.Display.Width, cfg.Display.Height, *out, stdout, stderr)
+	})
+}
 
+// a11yReport measures every screen of k in every language and look.
+func a11yReport(k *ui.Kiosk, langs []string, mmW, mmH float32, wPx, hPx int, outPath string, stdout, stderr io.Writer) int {
+	capRatio := ui.CapRatio()
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "screen\tlanguage\tlook\ttarget mm\tgap mm\tcap mm\tcontrast\tproblems\n")
 	screens, breaches := 0, 0
-	for _, lang := range texts.Languages() {
+	for _, lang := range langs {
 		for _, look := range ui.Looks() {
 			k.SetLanguage(lang)
 			k.SetLook(look)
@@ -114,7 +89,7 @@ func a11yReport(cfg config.Config, wPx, hPx int, mmW, mmH float32, outPath strin
 	}
 	tw.Flush()
 	summary := fmt.Sprintf("%d screens measured (%d languages × %d looks) on a %.0f×%.0f mm display at %d×%d: %d with problems\n",
-		screens, len(texts.Languages()), len(ui.Looks()), mmW, mmH, wPx, hPx, breaches)
+		screens, len(langs), len(ui.Looks()), mmW, mmH, wPx, hPx, breaches)
 	fmt.Fprint(stdout, table.String())
 	fmt.Fprint(stdout, summary)
 	if outPath != "" {

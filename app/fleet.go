@@ -44,7 +44,6 @@ type fleet struct {
 	client     *client.Client
 	profile    *profile.Profile
 	profileErr string
-	reader     ui.StaffStatus // only Reader is used
 	lastCard   string
 	readerOK   bool
 	lastCalls  time.Time

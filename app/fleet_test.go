@@ -1,8 +1,6 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"io/fs"
 	"strings"
@@ -17,33 +15,19 @@ import (
 	"lotse/sync/outbox"
 )
 
-// bundle zips the demo profile with profile.toml's name replaced, and
-// extra files (a broken service) added.
+// bundle is the demo profile named name, with extra files.
 func bundle(t *testing.T, name string, extra map[string]string) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	put := func(dst string, b []byte) {
-		w, err := zw.Create(dst)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(b)
-	}
-	fs.WalkDir(assets.FS, "services", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := fs.ReadFile(assets.FS, p)
-			put(p, b)
-		}
-		return err
-	})
 	toml, _ := fs.ReadFile(assets.FS, "profile/profile.toml")
-	put("profile.toml", []byte(strings.Replace(string(toml), `name = "Bürgerbüro"`, `name = "`+name+`"`, 1)))
+	files := map[string]string{"profile.toml": strings.Replace(string(toml), `name = "Bürgerbüro"`, `name = "`+name+`"`, 1)}
 	for p, text := range extra {
-		put(p, []byte(text))
+		files[p] = text
 	}
-	zw.Close()
-	return buf.Bytes()
+	b, err := profile.DemoBundle(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func alarmsOf(t *testing.T, p *testutil.Portal) string {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -14,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -362,37 +359,9 @@ func publishDemoProfile(ctx context.Context, p *portal.Server) {
 	if n, err := p.Profiles(ctx); err != nil || n > 0 {
 		return
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	err := fs.WalkDir(assets.FS, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		var dst string
-		switch {
-		case name == "profile/profile.toml":
-			dst = "profile.toml"
-		case strings.HasPrefix(name, "services/"):
-			dst = name
-		default:
-			return nil
-		}
-		b, err := fs.ReadFile(assets.FS, name)
-		if err != nil {
-			return err
-		}
-		w, err := zw.Create(dst)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	})
+	bundle, err := profile.DemoBundle(nil)
 	if err == nil {
-		err = zw.Close()
-	}
-	if err == nil {
-		_, err = p.PublishProfile(ctx, "", buf.Bytes())
+		_, err = p.PublishProfile(ctx, "", bundle)
 	}
 	if err != nil {
 		slog.Error("demo profile", "err", err)
@@ -472,6 +441,12 @@ func loadOffering(cfg config.Config, dataDir string) offering {
 		slog.Info("running profile", "version", cur.Version)
 		return offering{profile: cur, texts: cur.Texts, cat: cur.Catalogue}
 	}
+	return configOffering(cfg)
+}
+
+// configOffering is the configuration's services (or the built-in ones)
+// and their texts.
+func configOffering(cfg config.Config) offering {
 	o := offering{}
 	o.texts, o.err = loadTexts(cfg)
 	o.cat, o.warnings = loadCatalogue(cfg)

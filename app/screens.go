@@ -8,14 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
-	"lotse/app/access"
-	"lotse/app/config"
-	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/ui"
 )
@@ -44,16 +39,20 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 2
 	}
-	texts, err := loadTexts(cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
+	if err := reviewDisplay(&cfg, *pixels, *screenMM); err != nil {
+		fmt.Fprintln(stderr, "lotse screens:", err)
+		return 2
+	}
+	o := configOffering(cfg)
+	if o.err != nil {
+		fmt.Fprintln(stderr, "lotse:", o.err)
 		return 1
 	}
 	langs := []string{*lang}
 	if *lang == "all" {
-		langs = texts.Languages()
-	} else if !slices.Contains(texts.Languages(), *lang) {
-		fmt.Fprintf(stderr, "lotse screens: no language %q (have: %v)\n", *lang, texts.Languages())
+		langs = o.texts.Languages()
+	} else if !slices.Contains(o.texts.Languages(), *lang) {
+		fmt.Fprintf(stderr, "lotse screens: no language %q (have: %v)\n", *lang, o.texts.Languages())
 		return 2
 	}
 	var themes []ui.Look
@@ -65,62 +64,33 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lotse screens: no theme %q (standard, large, contrast, large-contrast, or all)\n", *themeName)
 		return 2
 	}
-	if *pixels != "" {
-		if cfg.Display.Width, cfg.Display.Height, err = config.ParseWxH(*pixels); err != nil {
-			fmt.Fprintln(stderr, "lotse screens: --pixels:", err)
-			return 2
-		}
-	}
-	if *screenMM != "" {
-		if _, _, err := config.ParseWxH(*screenMM); err != nil {
-			fmt.Fprintln(stderr, "lotse screens: --screen-mm:", err)
-			return 2
-		}
-		cfg.Display.ScreenMM = *screenMM
-	}
-	cat, warnings := loadCatalogue(cfg)
-	for _, w := range warnings {
+	for _, w := range o.warnings {
 		fmt.Fprintln(stderr, "lotse screens: left out:", w)
 	}
-
-	// Fyne's test driver refuses UI calls from the main goroutine, which
-	// a real driver keeps for its event loop: render from another one.
-	done := make(chan int)
-	go func() { done <- renderScreens(cfg, cat, texts, langs, themes, *out, stdout, stderr) }()
-	return <-done
-}
-
-func renderScreens(cfg config.Config, cat *flow.Catalogue, texts *i18n.Bundle, langs []string, themes []ui.Look, out string, stdout, stderr io.Writer) int {
-	a := test.NewApp()
-	defer a.Quit()
-	win := a.NewWindow("Lotse")
-	win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
-	// A fixed day, so pictures of date pickers do not change every night.
-	day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
-	k := ui.New(a, win, ui.Deps{Catalogue: cat, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
-		ReturnAfter: cfg.Display.ReturnAfter, Now: func() time.Time { return day }, Metrics: screenMetrics(cfg), Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)})
-	n := 0
-	for _, l := range langs {
-		k.SetLanguage(l)
-		for _, th := range themes {
-			k.SetLook(th)
-			dir := filepath.Join(out, l, th.Name())
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				fmt.Fprintln(stderr, "lotse screens:", err)
-				return 1
-			}
-			for _, s := range k.Screens() {
-				s.Show()
-				if err := writePNG(filepath.Join(dir, s.Name+".png"), win); err != nil {
+	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, win fyne.Window) int {
+		n := 0
+		for _, l := range langs {
+			k.SetLanguage(l)
+			for _, th := range themes {
+				k.SetLook(th)
+				dir := filepath.Join(*out, l, th.Name())
+				if err := os.MkdirAll(dir, 0o755); err != nil {
 					fmt.Fprintln(stderr, "lotse screens:", err)
 					return 1
 				}
-				n++
+				for _, s := range k.Screens() {
+					s.Show()
+					if err := writePNG(filepath.Join(dir, s.Name+".png"), win); err != nil {
+						fmt.Fprintln(stderr, "lotse screens:", err)
+						return 1
+					}
+					n++
+				}
 			}
 		}
-	}
-	fmt.Fprintf(stdout, "%d screens written to %s\n", n, out)
-	return 0
+		fmt.Fprintf(stdout, "%d screens written to %s\n", n, *out)
+		return 0
+	})
 }
 
 func writePNG(path string, win fyne.Window) error {
@@ -133,13 +103,4 @@ func writePNG(path string, win fyne.Window) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
-}
-
-// screenMetrics sizes pictures for display.screen_mm, or a 96 dpi monitor;
-// never the EDID of the machine the pictures are made on.
-func screenMetrics(cfg config.Config) ui.Metrics {
-	if w, _ := cfg.Display.ScreenSize(); w > 0 {
-		return ui.MetricsFor(cfg.Display.Width, w)
-	}
-	return ui.DesktopMetrics
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"lotse/app/config"
 	"lotse/app/speech"
@@ -140,39 +139,27 @@ func runSpeechScript(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 2
 	}
-	texts, err := loadTexts(cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
+	o := configOffering(cfg)
+	if o.err != nil {
+		fmt.Fprintln(stderr, "lotse:", o.err)
 		return 1
 	}
-	cat, _ := loadCatalogue(cfg)
-	done := make(chan int)
-	go func() {
-		a := test.NewApp()
-		defer a.Quit()
-		win := a.NewWindow("Lotse")
-		win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
-		k := ui.New(a, win, ui.Deps{Catalogue: cat, Texts: texts, Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality,
-			ReturnAfter: cfg.Display.ReturnAfter, Metrics: screenMetrics(cfg), Speech: silentVoice()})
+	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
 		k.SetLanguage(*lang)
 		for _, s := range k.Screens() {
-			if *list {
+			switch {
+			case *list:
 				fmt.Fprintln(stdout, s.Name)
-				continue
-			}
-			if s.Name == *name {
+			case s.Name == *name:
 				s.Show()
 				fmt.Fprintln(stdout, k.Script())
-				done <- 0
-				return
+				return 0
 			}
 		}
 		if *list {
-			done <- 0
-			return
+			return 0
 		}
 		fmt.Fprintf(stderr, "lotse speech-script: no screen %q (lotse speech-script --list)\n", *name)
-		done <- 2
-	}()
-	return <-done
+		return 2
+	})
 }

@@ -190,19 +190,22 @@ func Install(dataDir string, version int, bundle []byte) (*Profile, error) {
 	if err := unzip(bundle, tmp); err != nil {
 		return nil, fmt.Errorf("install profile %d: %w", version, err)
 	}
-	p, err := Load(tmp, version)
-	if err != nil {
-		return nil, err
-	}
+	// Checked in its final folder (its pictures are read from there later)
+	// but made current only when the check passed.
 	final := filepath.Join(root, strconv.Itoa(version))
 	os.RemoveAll(final)
 	if err := os.Rename(tmp, final); err != nil {
 		return nil, fmt.Errorf("install profile: %w", err)
 	}
-	if err := writeCurrent(root, version); err != nil {
+	p, err := Load(final, version)
+	if err != nil {
+		os.RemoveAll(final)
 		return nil, err
 	}
-	p.Dir = final
+	if err := writeCurrent(root, version); err != nil {
+		os.RemoveAll(final)
+		return nil, err
+	}
 	// Keep the previous profile for staff to compare; older ones go.
 	entries, _ := os.ReadDir(root)
 	for _, e := range entries {
@@ -210,7 +213,7 @@ func Install(dataDir string, version int, bundle []byte) (*Profile, error) {
 			os.RemoveAll(filepath.Join(root, e.Name()))
 		}
 	}
-	return Load(final, version)
+	return p, nil
 }
 
 func writeCurrent(root string, version int) error {
@@ -285,31 +288,49 @@ func unzip(bundle []byte, dir string) error {
 	return nil
 }
 
-// Zip packs dir as a profile bundle (for staff and tests).
-func Zip(dir string) ([]byte, error) {
+// DemoBundle zips the built-in services and the demo profile.toml as a
+// profile bundle, as staff would publish it; extra files are added, or
+// replace the file of the same name.
+func DemoBundle(extra map[string]string) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	put := func(name string, b []byte) error {
+		w, err := zw.Create(name)
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		return err
+	}
+	err := fs.WalkDir(assets.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
-		w, err := zw.Create(filepath.ToSlash(rel))
+		dst := name
+		switch {
+		case name == "profile/profile.toml":
+			dst = "profile.toml"
+		case !strings.HasPrefix(name, "services/"):
+			return nil
+		}
+		if _, replaced := extra[dst]; replaced {
+			return nil
+		}
+		b, err := fs.ReadFile(assets.FS, name)
 		if err != nil {
 			return err
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
+		return put(dst, b)
 	})
-	if err != nil {
-		return nil, err
+	for name, text := range extra {
+		if err == nil {
+			err = put(name, []byte(text))
+		}
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo profile: %w", err)
 	}
 	return buf.Bytes(), nil
 }

@@ -1,42 +1,20 @@
 package profile_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"io/fs"
 	"strings"
 	"testing"
 
 	"lotse/app/profile"
-	"lotse/assets"
 )
 
-// validBundle zips the demo profile, with extra files added.
+// validBundle is the demo profile with extra files.
 func validBundle(t testing.TB, extra map[string]string) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	put := func(name string, b []byte) {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(b)
+	b, err := profile.DemoBundle(extra)
+	if err != nil {
+		t.Fatal(err)
 	}
-	fs.WalkDir(assets.FS, "services", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := fs.ReadFile(assets.FS, p)
-			put(p, b)
-		}
-		return err
-	})
-	b, _ := fs.ReadFile(assets.FS, "profile/profile.toml")
-	put("profile.toml", b)
-	for name, text := range extra {
-		put(name, []byte(text))
-	}
-	zw.Close()
-	return buf.Bytes()
+	return b
 }
 
 func TestInstallChecksEverythingAndKeepsTheOld(t *testing.T) {

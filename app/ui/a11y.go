@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -160,7 +161,7 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 		}
 	}
 	for _, id := range k.MissingTranslations() {
-		if len(id) > len(k.tr.Lang())+2 && id[:len(k.tr.Lang())] == k.tr.Lang() {
+		if strings.HasPrefix(id, k.tr.Lang()+": ") {
 			m.Raw = append(m.Raw, id)
 		}
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -172,7 +171,7 @@ func (k *Kiosk) keypadFocus(i int) {
 	ts[i].focused = true
 	ts[i].Refresh()
 	k.focus = i
-	k.say(fmt.Sprintf("%s", ts[i].Label()))
+	k.say(ts[i].Label())
 }
 
 // keypadRune handles the keys of a numeric keypad (or any keyboard) when
