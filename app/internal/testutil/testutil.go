@@ -75,6 +75,16 @@ func SimulatedPrinter(t testing.TB, opt escpossim.Options) (*escpos.Driver, *esc
 	drv := escpos.NewDriver(serialport.Config{Device: pair.Device, Baud: 115200})
 	go func() { defer wg.Done(); drv.Run(ctx) }()
 	t.Cleanup(func() { cancel(); wg.Wait(); pair.Close() })
+	// A kiosk's printer answers its first status query within a second of
+	// start; tests begin after that, as a visitor would, so that nothing
+	// reads the "not known yet" status as "offline".
+	deadline := time.Now().Add(10 * time.Second)
+	for !drv.Status().Connected {
+		if time.Now().After(deadline) {
+			t.Fatal("the simulated printer never answered a status query")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	return drv, sim
 }
 
