@@ -368,6 +368,9 @@ func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Prof
 			d.Catalogue, d.Warnings, d.Texts = p.Catalogue, nil, p.Texts
 			d.Place = s.Name + " " + s.Municipality
 			d.Languages = s.Languages
+			if p.Hours.Known() {
+				d.Hours, desk.Hours = p.Hours, p.Hours
+			}
 			if s.ReturnAfter.Duration > 0 {
 				d.ReturnAfter = s.ReturnAfter.Duration
 			}

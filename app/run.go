@@ -149,7 +149,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	db, err := store.Open(dbPath)
 	if err != nil {
 		slog.Error("kiosk out of service: database", "err", err)
-		ui.ShowFault(a, win, texts, err.Error())
+		ui.ShowFault(a, win, texts, cfg.Hours(), err.Error())
 		win.ShowAndRun()
 		return 1
 	}
@@ -158,7 +158,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	out, err := outbox.Open(ctx, db)
 	if err != nil {
 		slog.Error("kiosk out of service: outbox", "err", err)
-		ui.ShowFault(a, win, texts, err.Error())
+		ui.ShowFault(a, win, texts, cfg.Hours(), err.Error())
 		win.ShowAndRun()
 		return 1
 	}
@@ -184,6 +184,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		ReceiptLayout: receipt, Sealer: client.Queue{DB: db, Out: out},
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
 		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, German: texts.For(i18n.Default),
+		Hours: cfg.Hours(),
 	}
 	var driver *escpos.Driver
 	if cfg.Printer.Port != "" {
@@ -197,7 +198,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	speaker, headset := newSpeaker(cfg)
 	deps := ui.Deps{
 		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: fl, Reprints: fl, Staff: fl,
-		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, ReturnAfter: cfg.Display.ReturnAfter,
+		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: desk.Hours, ReturnAfter: cfg.Display.ReturnAfter,
 		Metrics: metrics(cfg), IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning,
 		HeadsetPresent: headset,
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"lotse/app/hours"
 	"lotse/assets"
 	"lotse/devices/escpos"
 )
@@ -42,6 +43,8 @@ type Kiosk struct {
 	Timezone     string `toml:"timezone"`
 	DataDir      string `toml:"data_dir"`
 	Services     string `toml:"services"`
+	// OpeningHours of the counter beside the kiosk, as app/hours reads them.
+	OpeningHours []string `toml:"opening_hours"`
 }
 
 type Display struct {
@@ -173,6 +176,9 @@ func (c *Config) Validate(path string) error {
 	if _, err := time.LoadLocation(c.Kiosk.Timezone); err != nil {
 		bad("kiosk.timezone", "unknown time zone %q", c.Kiosk.Timezone)
 	}
+	if _, err := hours.Parse(c.Kiosk.OpeningHours); err != nil {
+		bad("kiosk.opening_hours", "%v", err)
+	}
 	if c.Display.Width < 320 || c.Display.Height < 240 {
 		bad("display.width/height", "%d×%d is smaller than 320×240", c.Display.Width, c.Display.Height)
 	}
@@ -275,6 +281,12 @@ func (c *Config) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// Hours is kiosk.opening_hours (validated by Load).
+func (c *Config) Hours() hours.Week {
+	w, _ := hours.Parse(c.Kiosk.OpeningHours)
+	return w
 }
 
 // DataDir resolves where the SQLite file and the demo's printouts live.

@@ -3,6 +3,7 @@ package config_test
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func TestDefaultsComeFromTheDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c2 != c {
+	if !reflect.DeepEqual(c2, c) {
 		t.Fatalf("example file and defaults differ:\n%+v\n%+v", c2, c)
 	}
 }
@@ -69,10 +70,18 @@ func TestBadValuesAreRefused(t *testing.T) {
 		"[display]\nreturn_after = \"soon\"\n",
 		"[display]\nwidth = \"wide\"\n",
 		"[kiosk\n",
+		"[kiosk]\nopening_hours = [\"Mo 8-12\"]\n",
 	} {
 		if _, err := config.Load(write(t, text)); err == nil {
 			t.Errorf("accepted %q", text)
 		}
+	}
+}
+
+func TestOpeningHoursTypoNamesKeyAndEntry(t *testing.T) {
+	_, err := config.Load(write(t, "[kiosk]\nopening_hours = [\"Mo-Fr 8:00-12:00\", \"Sa 9.00-12.00\"]\n"))
+	if err == nil || !strings.Contains(err.Error(), "kiosk.opening_hours") || !strings.Contains(err.Error(), "entry 2") {
+		t.Fatalf("got %v", err)
 	}
 }
 

@@ -68,6 +68,10 @@ func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 			"Date":         r.Issued.In(d.Location).Format("02.01.2006"),
 			"Time":         r.Issued.In(d.Location).Format("15:04"),
 			"StatusURL":    d.portalURL("/s/" + r.Code),
+			"Hours":        "",
+		}
+		if d.Hours.Known() {
+			data["Hours"] = d.Hours.Format(tr, "-", ", ")
 		}
 		return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: tr.T, Logo: d.Logo})
 	})

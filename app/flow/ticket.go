@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"lotse/app/hours"
 	"lotse/devices/escpos"
 )
 
@@ -67,6 +68,8 @@ type Desk struct {
 	Location      *time.Location
 	Municipality  string
 	Place         string
+	// Hours are the counter's; receipts print them. Zero: not printed.
+	Hours hours.Week
 	// Portal is the base URL of the central portal; the ticket's QR code
 	// points there. Empty: no QR code.
 	Portal string

@@ -26,6 +26,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"lotse/app/flow"
+	"lotse/app/hours"
 	"lotse/app/i18n"
 	"lotse/assets"
 	"lotse/devices/escpos"
@@ -35,9 +36,9 @@ import (
 // Settings is profile.toml.
 type Settings struct {
 	Municipality   string   `toml:"municipality"`
-	Name           string   `toml:"name"` // "Bürgerbüro"
-	Logo           string   `toml:"logo"` // a PNG in the bundle
-	OpeningHours   string   `toml:"opening_hours"`
+	Name           string   `toml:"name"`          // "Bürgerbüro"
+	Logo           string   `toml:"logo"`          // a PNG in the bundle
+	OpeningHours   []string `toml:"opening_hours"` // as app/hours reads them
 	Languages      []string `toml:"languages"`
 	PrinterProfile string   `toml:"printer_profile"`
 	ReturnAfter    duration `toml:"return_after"`
@@ -77,6 +78,7 @@ type Profile struct {
 	Texts     *i18n.Bundle
 	Logo      image.Image // nil: the built-in emblem
 	Printer   escpos.Profile
+	Hours     hours.Week
 }
 
 var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -120,6 +122,9 @@ func Load(dir string, version int) (*Profile, error) {
 		if !slices.Contains(texts.Languages(), l) {
 			bad("language %q: the kiosk has no screen texts for it (have %v)", l, texts.Languages())
 		}
+	}
+	if p.Hours, err = hours.Parse(s.OpeningHours); err != nil {
+		bad("%w", err)
 	}
 	if s.PrinterProfile != "" {
 		if p.Printer, err = escpos.BuiltinProfile(s.PrinterProfile); err != nil {

@@ -23,13 +23,14 @@ func TestInstallChecksEverythingAndKeepsTheOld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Settings.Municipality != "Musterstadt" || len(p.Settings.Guides) != 1 || len(p.Catalogue.Services) < 7 {
+	if p.Settings.Municipality != "Musterstadt" || len(p.Settings.Guides) != 1 || len(p.Catalogue.Services) < 7 || len(p.Hours[3]) != 1 {
 		t.Errorf("installed %+v", p.Settings)
 	}
 	for name, extra := range map[string]map[string]string{
 		"broken service": {"services/99-x.yaml": "id: x\nkind: form\n"},
 		"unsafe path":    {"../escape.txt": "x"},
 		"unknown key":    {"profile.toml": "municipality = \"M\"\nname = \"N\"\ncolour = \"red\"\n"},
+		"opening hours":  {"profile.toml": "municipality = \"M\"\nname = \"N\"\nopening_hours = [\"Mo bis Fr 8-16\"]\n"},
 	} {
 		if _, err := profile.Install(dir, 2, validBundle(t, extra)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -52,6 +52,7 @@ func (k *Kiosk) Tick() {
 	switch {
 	case !k.inVisit() || k.cur.busy:
 		k.idle.lastTouch = now
+		k.refreshHours()
 	case !k.idle.warnedAt.IsZero():
 		left := k.deps.IdleWarning - now.Sub(k.idle.warnedAt)
 		if left <= 0 {

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
+	"lotse/app/hours"
 	"lotse/app/i18n"
 	"lotse/app/profile"
 	"lotse/devices/escpos"
@@ -71,8 +72,11 @@ type Deps struct {
 	// visit is wiped (defaults 60 s and 30 s).
 	IdleAfter, IdleWarning time.Duration
 	Texts                  *i18n.Bundle
-	Place                  string        // "Bürgerbüro Musterstadt", in the start screen's greeting
-	ReturnAfter            time.Duration // how long a result screen stays up
+	Place                  string // "Bürgerbüro Musterstadt", in the start screen's greeting
+	// Hours are the counter's opening hours; the start screen says
+	// today's. Zero: nothing is said.
+	Hours       hours.Week
+	ReturnAfter time.Duration // how long a result screen stays up
 	// Printout, in demo mode, returns the simulated printer's last page,
 	// shown beside the number; nil on a real kiosk.
 	Printout func() image.Image
@@ -137,6 +141,8 @@ type Kiosk struct {
 	sync         SyncStatus
 	// notices holds the start screen's lines for staff.
 	notices *fyne.Container
+	// analogLine says the counter is there too, and when it is open today.
+	analogLine *widget.Label
 }
 
 // SyncStatus is the quiet line on the start screen about the portal.
@@ -492,11 +498,67 @@ func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
 }
 
 // tileGrid lays tiles out two to a row, three when there are more than
-// four, so up to nine fit a screen without scrolling.
+// four, so up to nine fit a screen without scrolling. With more than six
+// it uses four columns where every label still fits a quarter of the
+// width: a start screen with seven services and its speech tile keeps a
+// row free for the lines below it in large text.
 func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
-	cols := 2
-	if len(tiles) > 4 {
+	return container.NewVBox(container.New(&tileLayout{}, tiles...))
+}
+
+// tileLayout is tileGrid's grid. Like a wrapped label, it learns its
+// width in the first layout and asks for its real height in the next
+// (display lays every screen out twice).
+type tileLayout struct{ width float32 }
+
+func (l *tileLayout) cols(objs []fyne.CanvasObject) int {
+	n, cols := len(objs), 2
+	if n > 4 {
 		cols = 3
 	}
-	return container.NewVBox(container.NewGridWithColumns(cols, tiles...))
+	if n > 6 && l.width > 0 {
+		widest := float32(0)
+		for _, o := range objs {
+			widest = max(widest, o.MinSize().Width)
+		}
+		if (l.width-3*theme.Padding())/4 >= widest {
+			cols = 4
+		}
+	}
+	return cols
+}
+
+func (l *tileLayout) cell(objs []fyne.CanvasObject, width float32) (cols, rows int, w, h float32) {
+	cols = l.cols(objs)
+	rows = (len(objs) + cols - 1) / cols
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	pad := theme.Padding()
+	return cols, rows, (width - float32(cols-1)*pad) / float32(cols), h
+}
+
+func (l *tileLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	cols, rows, w, _ := l.cell(objs, size.Width)
+	pad := theme.Padding()
+	h := (size.Height - float32(rows-1)*pad) / float32(rows)
+	for i, o := range objs {
+		r, c := i/cols, i%cols
+		o.Move(fyne.NewPos(float32(c)*(w+pad), float32(r)*(h+pad)))
+		o.Resize(fyne.NewSize(w, h))
+	}
+}
+
+func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) == 0 {
+		return fyne.Size{}
+	}
+	cols, rows, _, h := l.cell(objs, 0)
+	widest := float32(0)
+	for _, o := range objs {
+		widest = max(widest, o.MinSize().Width)
+	}
+	pad := theme.Padding()
+	return fyne.NewSize(float32(cols)*widest+float32(cols-1)*pad, float32(rows)*h+float32(rows-1)*pad)
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
+	"lotse/app/hours"
 	"lotse/app/internal/testutil"
 	"lotse/assets"
 	"lotse/devices/escpos"
@@ -212,9 +213,11 @@ func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {
 	a := test.NewTempApp(t)
 	win := test.NewWindow(nil)
 	defer win.Close()
-	ShowFault(a, win, testutil.Texts(t), "open database /var/lib/lotse/kiosk.db: disk I/O error")
+	week, _ := hours.Parse([]string{"Mo-Fr 8:00-12:00"})
+	ShowFault(a, win, testutil.Texts(t), week, "open database /var/lib/lotse/kiosk.db: disk I/O error")
 	v := &visit{t: t, win: win}
 	v.expect("Dieser Kiosk ist gerade außer Betrieb", "Bitte wenden Sie sich an den Schalter.",
+		"Persönlich am Schalter: Mo–Fr 8:00–12:00",
 		"Für das Personal: open database /var/lib/lotse/kiosk.db: disk I/O error")
 }
 
@@ -273,4 +276,32 @@ func TestNoValidServiceStillTellsResidentsWhereToGo(t *testing.T) {
 	cat, errs := flow.LoadCatalogue(fstest.MapFS{"services/b.yaml": {Data: []byte("id: broken\nkind: form\n")}}, "services")
 	v := newVisitWith(t, Deps{Catalogue: cat, Warnings: flow.BrokenFiles(errs)})
 	v.expect("Bitte wenden Sie sich an den Schalter", "Für das Personal: Eine Dienstleistungsdatei ist fehlerhaft")
+}
+
+// TestStartScreenSaysWhenTheCounterIsOpen: the kiosk is never the only
+// way, so the start screen says when the counter beside it is open, and
+// keeps saying the truth as the day passes.
+func TestStartScreenSaysWhenTheCounterIsOpen(t *testing.T) {
+	week, err := hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 11, 26, 12, 30, 0, 0, berlin) // a Thursday
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Hours: week, Now: func() time.Time { return now }})
+	v.expect("Der Schalter ist heute geöffnet: 13:00–18:00 Uhr.")
+
+	now = time.Date(2026, 11, 27, 12, 5, 0, 0, berlin) // Friday, just after closing
+	v.k.Tick()
+	v.expect("Der Schalter ist jetzt geschlossen. Wieder geöffnet: Montag ab 8:00 Uhr.")
+
+	v.tap("Sprache")
+	v.tap("English")
+	v.expect("The counter is closed now. Open again: Monday from 8:00.")
+
+	// No hours configured: nothing is said, rather than something wrong.
+	v = newVisitWith(t, Deps{Catalogue: demoCatalogue(t)})
+	if strings.Contains(v.screenText(), "Schalter ist") {
+		t.Errorf("hours shown without any configured:\n%s", v.screenText())
+	}
 }

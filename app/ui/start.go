@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"lotse/app/flow"
+	"lotse/app/hours"
 )
 
 // serviceScreen returns the screen that runs a kind of service, or nil for
@@ -92,7 +93,8 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 	)
 	k.notices = container.NewVBox()
 	k.fillNotices()
-	bottom := container.NewVBox(paragraph(k.tr.T("start_analog")), k.notices)
+	k.analogLine = paragraph(k.analogText())
+	bottom := container.NewVBox(k.analogLine, k.notices)
 	if k.deps.Speech != nil && len(tiles) > 0 {
 		// Large and on the first screen: someone who cannot see the
 		// screen well finds it with a guide's help once, then hears the rest.
@@ -125,5 +127,40 @@ func (k *Kiosk) fillNotices() {
 		lines = append(lines, warningLine(k.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
 	}
 	k.notices.Objects = lines
+	// Hidden when empty: an empty box still costs a gap above it.
+	k.notices.Hidden = len(lines) == 0
 	k.notices.Refresh()
+	if k.atStart {
+		k.win.Content().Refresh() // the lines below the tiles changed height
+	}
+}
+
+// analogText says the counter is there too, and when it is open today
+// or, once it has closed, when it opens again: the kiosk is never the
+// only way. One label for both keeps the start screen's lines together
+// in large text.
+func (k *Kiosk) analogText() string {
+	text := k.tr.T("start_analog")
+	w := k.deps.Hours
+	if !w.Known() {
+		return text
+	}
+	now := k.deps.Now()
+	if today := w.Today(now); len(today) > 0 {
+		return text + "\n" + k.tr.T("start_hours_today", map[string]any{"Hours": hours.Spans(today, "–")})
+	}
+	d, s, _ := w.Next(now)
+	return text + "\n" + k.tr.T("start_hours_closed", map[string]any{"Day": hours.DayName(k.tr, d), "Time": hours.Clock(s.From)})
+}
+
+// refreshHours keeps the start screen's hours true as the day passes
+// (after closing time, after midnight) without rebuilding the screen.
+func (k *Kiosk) refreshHours() {
+	if !k.atStart || k.analogLine == nil {
+		return
+	}
+	if text := k.analogText(); text != k.analogLine.Text {
+		k.analogLine.SetText(text)
+		k.win.Content().Refresh()
+	}
 }

@@ -11,8 +11,9 @@ import (
 
 // Layout is a print template: each line is either a directive starting
 // with "@" or text to print, wrapped to the paper. Both may use Go template
-// actions. A text line whose actions fill in nothing is left out, so
-// optional fields need no special syntax; a line that is empty in the
+// actions. A line whose actions fill in nothing is left out, text or
+// directive ("@feed {{with .Hours}}1{{end}}" feeds only when there are
+// hours), so optional fields need no special syntax; a line that is empty in the
 // template prints an empty line. Lines starting with "#" are comments.
 //
 // Each line is a template of its own, so a value containing a line break
@@ -110,11 +111,11 @@ func (l *Layout) Render(data any, opt RenderOptions) ([]byte, error) {
 }
 
 func (l *Layout) apply(d *Doc, ll layoutLine, arg string, opt RenderOptions) error {
+	if arg == "" && ll.hasAction {
+		return nil
+	}
 	switch ll.directive {
 	case "":
-		if arg == "" && ll.hasAction {
-			return nil
-		}
 		d.Line(arg)
 	case "align":
 		a, ok := map[string]Align{"left": Left, "center": Center, "right": Right}[arg]

@@ -1,0 +1,137 @@
+package hours_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/app/hours"
+	"lotse/app/i18n"
+	"lotse/assets"
+)
+
+var demo = []string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"}
+
+func texts(t *testing.T, lang string) *i18n.Localizer {
+	t.Helper()
+	b, err := i18n.Load(assets.FS, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.For(lang)
+}
+
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestWeekAsADoorSignSaysIt(t *testing.T) {
+	w, err := hours.Parse(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{
+		"de":      "Mo–Mi 8:00–16:00 · Do 8:00–12:00, 13:00–18:00 · Fr 8:00–12:00",
+		"en":      "Mon–Wed 8:00–16:00 · Thu 8:00–12:00, 13:00–18:00 · Fri 8:00–12:00",
+		"de-x-ls": "Montag–Mittwoch 8:00–16:00 · Donnerstag 8:00–12:00, 13:00–18:00 · Freitag 8:00–12:00",
+		"uk":      "Пн–Ср 8:00–16:00 · Чт 8:00–12:00, 13:00–18:00 · Пт 8:00–12:00",
+	} {
+		if got := w.Format(texts(t, lang), "–", " · "); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}
+
+func TestTodayAndNext(t *testing.T) {
+	w, _ := hours.Parse(demo)
+	// 2026-11-26 is a Thursday.
+	for _, c := range []struct {
+		at, today string
+		nextDay   string
+	}{
+		{"2026-11-26 07:00", "8:00-12:00, 13:00-18:00", ""},
+		{"2026-11-26 12:30", "13:00-18:00", ""},
+		{"2026-11-26 18:00", "", "Freitag 8:00"},
+		{"2026-11-27 13:00", "", "Montag 8:00"}, // Friday afternoon: the weekend is closed
+		{"2026-11-29 10:00", "", "Montag 8:00"}, // Sunday
+	} {
+		now := at(t, c.at)
+		if got := hours.Spans(w.Today(now), "-"); got != c.today {
+			t.Errorf("%s: today %q, want %q", c.at, got, c.today)
+		}
+		if c.nextDay == "" {
+			continue
+		}
+		d, s, ok := w.Next(now)
+		if got := hours.DayName(texts(t, "de"), d) + " " + hours.Clock(s.From); !ok || got != c.nextDay {
+			t.Errorf("%s: next %q, want %q", c.at, got, c.nextDay)
+		}
+	}
+	if _, _, ok := (hours.Week{}).Next(time.Now()); ok || (hours.Week{}).Known() {
+		t.Error("no hours given, yet an opening is named")
+	}
+}
+
+func TestTyposAreNamed(t *testing.T) {
+	for entry, says := range map[string]string{
+		"Mo-Mi":                      "the times",
+		"Mon 8:00-12:00":             `"Mon" is not a day`,
+		"Mo 8-12":                    `"8" is not a time`,
+		"Mo 16:00-8:00":              "ends before it begins",
+		"Mo 8:00-12:00, 11:00-13:00": "overlaps",
+		"Mo 25:00-26:00":             "is not a time",
+		"Mo 8:60-9:00":               "is not a time",
+	} {
+		_, err := hours.Parse([]string{"Fr 8:00-12:00", entry})
+		if err == nil || !strings.Contains(err.Error(), says) || !strings.Contains(err.Error(), "entry 2") {
+			t.Errorf("%q: %v, want it to say %q and name entry 2", entry, err, says)
+		}
+	}
+	if _, err := hours.Parse([]string{"Mo-Fr 8:00-12:00", "Mi 14:00-18:00"}); err == nil || !strings.Contains(err.Error(), "Mi already has") {
+		t.Errorf("a day given twice: %v", err)
+	}
+	// Over the weekend and written with the en dash a door sign uses.
+	w, err := hours.Parse([]string{"Sa–Mo 10:00–14:00"})
+	if err != nil || len(w[5]) != 1 || len(w[6]) != 1 || len(w[0]) != 1 || len(w[1]) != 0 {
+		t.Errorf("Sa–Mo: %v %v", w, err)
+	}
+}
+
+// FuzzParse: whatever parses describes a sane week, and its own door
+// sign reads back to the same week.
+func FuzzParse(f *testing.F) {
+	for _, e := range append(demo, "Sa–Mo 10:00–14:00", "Mo 0:00-24:00", "So 9:00-9:01") {
+		f.Add(e)
+	}
+	f.Fuzz(func(t *testing.T, entry string) {
+		w, err := hours.Parse(strings.Split(entry, ";"))
+		if err != nil {
+			return
+		}
+		var again []string
+		names := []string{"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"}
+		for d, spans := range w {
+			for i, s := range spans {
+				if s.From < 0 || s.To > 24*60 || s.To <= s.From || (i > 0 && spans[i-1].To > s.From) {
+					t.Fatalf("%q gave %v", entry, w)
+				}
+			}
+			if len(spans) > 0 {
+				again = append(again, names[d]+" "+hours.Spans(spans, "-"))
+			}
+		}
+		if w2, err := hours.Parse(again); err != nil || w2.Format(plain{}, "-", ";") != w.Format(plain{}, "-", ";") {
+			t.Fatalf("%q: read back %v (%v)", entry, again, err)
+		}
+	})
+}
+
+type plain struct{}
+
+func (plain) T(id string, _ ...map[string]any) string { return id }
