@@ -1,7 +1,12 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -9,7 +14,11 @@ import (
 
 	"lotse/app/access"
 	"lotse/app/config"
+	"lotse/app/flow"
+	"lotse/app/i18n"
+	"lotse/app/store"
 	"lotse/app/ui"
+	"lotse/sync/outbox"
 )
 
 // withOfflineKiosk runs fn with a kiosk in an offscreen window painted by
@@ -28,13 +37,69 @@ func withOfflineKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fy
 		win := a.NewWindow("Lotse")
 		win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
 		day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
-		k := ui.New(a, win, ui.Deps{Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
+		deps := ui.Deps{Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
 			Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(), ReturnAfter: cfg.Display.ReturnAfter,
 			Now: func() time.Time { return day }, Metrics: screenMetrics(cfg),
-			Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)})
-		done <- fn(k, win)
+			Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)}
+		if f, cleanup, err := reviewFleet(cfg, o); err != nil {
+			slog.Warn("the staff area and the guide menu are left out", "err", err)
+		} else {
+			defer cleanup()
+			deps.Staff, deps.Reprints = f, f
+		}
+		done <- fn(ui.New(a, win, deps), win)
 	}()
 	return <-done
+}
+
+// reviewFleet serves the staff area and the guides' reprint menu of the
+// offscreen kiosk: the kiosk's own code over a database of its own in a
+// temporary folder, no printer, and a printed ticket and a failed
+// receipt in today's spool.
+func reviewFleet(cfg config.Config, o offering) (*fleet, func(), error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "lotse-review-")
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(filepath.Join(dir, "kiosk.db"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	cleanup := func() { db.Close(); os.RemoveAll(dir) }
+	fail := func(err error) (*fleet, func(), error) { cleanup(); return nil, nil, err }
+	out, err := outbox.Open(ctx, db)
+	if err != nil {
+		return fail(err)
+	}
+	desk, err := newDesk(cfg, db, out, o.texts)
+	if err != nil {
+		return fail(err)
+	}
+	de := o.texts.For(i18n.Default)
+	ticket, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Issued: time.Now()}, de)
+	if err != nil {
+		return fail(err)
+	}
+	receipt, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: time.Now()}, de)
+	if err != nil {
+		return fail(err)
+	}
+	for _, j := range []struct {
+		kind, label string
+		job         []byte
+		err         error
+	}{{"ticket", "B017", ticket, nil}, {"receipt", "LT-7K3M-9QPD", receipt, errors.New("paper end")}} {
+		id, err := desk.Spool.Add(ctx, j.kind, j.label, j.job)
+		if err == nil {
+			err = desk.Spool.Mark(ctx, id, j.err)
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	return newFleet(cfg, dir, db, out, desk, nil), cleanup, nil
 }
 
 // screenMetrics sizes screens for display.screen_mm, or a 96 dpi monitor;

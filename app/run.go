@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -164,27 +165,10 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 	out.Retention = cfg.Portal.KeepDecided
 
-	layout, err := escpos.LoadLayout(assets.FS, "print/ticket.tmpl")
+	desk, err := newDesk(cfg, db, out, texts)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse:", err) // embedded and tested: a broken build
 		return 1
-	}
-	receipt, err := escpos.LoadLayout(assets.FS, "print/receipt.tmpl")
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 1
-	}
-	logo, err := cfg.LogoImage()
-	if err != nil {
-		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
-	}
-	desk := &flow.Desk{
-		Logo:    logo,
-		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
-		ReceiptLayout: receipt, Sealer: client.Queue{DB: db, Out: out},
-		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
-		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, German: texts.For(i18n.Default),
-		Hours: cfg.Hours(),
 	}
 	var driver *escpos.Driver
 	if cfg.Printer.Port != "" {
@@ -504,4 +488,29 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// newDesk is the kiosk's desk for tickets and receipts, over db and out,
+// without a printer yet.
+func newDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bundle) (*flow.Desk, error) {
+	layout, err := escpos.LoadLayout(assets.FS, "print/ticket.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	receipt, err := escpos.LoadLayout(assets.FS, "print/receipt.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	logo, err := cfg.LogoImage()
+	if err != nil {
+		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
+	}
+	return &flow.Desk{
+		Logo:    logo,
+		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
+		ReceiptLayout: receipt, Sealer: client.Queue{DB: db, Out: out},
+		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
+		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, German: texts.For(i18n.Default),
+		Hours: cfg.Hours(),
+	}, nil
 }

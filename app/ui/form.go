@@ -27,6 +27,7 @@ type formState struct {
 	draftStep string // the step draft belongs to
 	problem   *flow.Problem
 	page      int // summary page
+	stepsPage int // the guide's list of questions
 	// count shows how much of a free text's limit is used.
 	count *canvas.Text
 }
@@ -251,12 +252,10 @@ func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.Canvas
 // showSummary lists every answer with a Ändern button, a few to a page
 // with paging buttons, since a finger cannot drag-scroll here.
 func (k *Kiosk) showSummary() {
-	const perPage = 4
 	lines := k.form.Summary()
-	pages := (len(lines) + perPage - 1) / perPage
-	page := min(k.fs.page, pages-1)
+	lo, hi, where, foot := k.paging(len(lines), 4, &k.fs.page, k.showSummary)
 	var rows []fyne.CanvasObject
-	for _, l := range lines[page*perPage : min(len(lines), (page+1)*perPage)] {
+	for _, l := range lines[lo:hi] {
 		ls := k.tStep(l.Step)
 		line := widget.NewRichText(
 			&widget.TextSegment{Text: ls.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
@@ -264,31 +263,37 @@ func (k *Kiosk) showSummary() {
 		)
 		line.Wrapping = fyne.TextWrapWord
 		change := newSmallButton(k.tr.T("summary_change"), func() {
-			k.fs.page = page
 			k.form.Change(l.Step.ID)
 			k.showStep()
 		})
 		rows = append(rows, container.NewBorder(nil, nil, nil, change, line))
 	}
-	var foot []fyne.CanvasObject
-	var title fyne.CanvasObject = heading(k.tr.T("summary_title"))
-	if pages > 1 {
-		prev := newBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { k.fs.page = page - 1; k.showSummary() })
-		next := newBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { k.fs.page = page + 1; k.showSummary() })
-		prev.Hidden, next.Hidden = page == 0, page == pages-1
-		foot = []fyne.CanvasObject{prev, next}
-		where := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": page + 1, "Total": pages}))
-		where.TextStyle.Bold = true
-		title = container.NewBorder(nil, nil, nil, where, title)
-	} else {
-		foot = []fyne.CanvasObject{layout.NewSpacer()}
-	}
+	title := container.NewBorder(nil, nil, nil, where, heading(k.tr.T("summary_title")))
 	send := newActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
 	top := container.NewVBox(title, paragraph(k.tr.T("summary_hint")))
 	k.display(screen{name: k.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
 		help: k.tr.T("summary_help"), helpEasy: k.tr.T("summary_help_easy"), back: k.stepBack,
 		content: container.NewBorder(top, container.New(barLayout{}, append(foot, send)...),
 			nil, nil, container.NewVBox(rows...))})
+}
+
+// paging cuts n items into pages of perPage, a finger cannot drag-scroll
+// here: the current page's range lo:hi, "Seite 1 von 2" (nil for a single
+// page) and the paging buttons for the foot (a spacer for a single page).
+// *page is the page shown; the buttons move it and call redraw.
+func (k *Kiosk) paging(n, perPage int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
+	pages := max(1, (n+perPage-1)/perPage)
+	*page = max(0, min(*page, pages-1))
+	p := *page
+	if pages == 1 {
+		return 0, n, nil, []fyne.CanvasObject{layout.NewSpacer()}
+	}
+	prev := newBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { *page = p - 1; redraw() })
+	next := newBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { *page = p + 1; redraw() })
+	prev.Hidden, next.Hidden = p == 0, p == pages-1
+	label := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": p + 1, "Total": pages}))
+	label.TextStyle.Bold = true
+	return p * perPage, min(n, (p+1)*perPage), label, []fyne.CanvasObject{prev, next}
 }
 
 // summaryValueLen is how much of an answer the summary shows; a long

@@ -94,7 +94,9 @@ func (k *Kiosk) guideBanner() fyne.CanvasObject {
 // showSteps lets a guide jump to any question of the form.
 func (k *Kiosk) showSteps() {
 	var tiles []fyne.CanvasObject
-	for _, l := range k.form.Summary() {
+	lines := k.form.Summary()
+	lo, hi, where, foot := k.paging(len(lines), 8, &k.fs.stepsPage, k.showSteps)
+	for _, l := range lines[lo:hi] {
 		step := k.tStep(l.Step)
 		tiles = append(tiles, newSmallButton(step.Title(), func() {
 			if err := k.form.Change(step.ID); err == nil {
@@ -104,7 +106,8 @@ func (k *Kiosk) showSteps() {
 		}))
 	}
 	k.display(screen{name: "guide-steps", bar: true, redraw: k.showSteps, back: k.pop,
-		content: container.NewBorder(heading(k.tr.T("guide_steps")), nil, nil, nil, tileGrid(tiles...))})
+		content: container.NewBorder(container.NewBorder(nil, nil, nil, where, heading(k.tr.T("guide_steps"))),
+			container.New(barLayout{}, foot...), nil, nil, tileGrid(tiles...))})
 }
 
 // showGuideMenu lists today's tickets and receipts for a reprint.

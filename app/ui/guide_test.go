@@ -163,7 +163,8 @@ func TestStaffGestureAndReprint(t *testing.T) {
 	v.expect("PIN für das Personal")
 	v.typeOnScreen("2580")
 	v.tap("Weiter")
-	v.expect("Personalbereich", "Drucker: bereit", "queued 2", "Freier Speicher: 900 MB")
+	v.expect("Personalbereich", "Drucker: bereit", "queued 2", "Freier Speicher: 900 MB",
+		"Portal: keines eingerichtet", "Profil keins, die Konfiguration gilt")
 	v.tap("Testseite")
 	v.expect("Testseite gedruckt.")
 	testutil.WaitJobs(t, sim, 1)
@@ -230,5 +231,33 @@ func TestAnAssistedVisitRestsLongerThenEndsWithTheWipe(t *testing.T) {
 	v.expect("Willkommen")
 	if v.k.guide != nil || strings.Contains(v.screenText(), "Begleitet von") {
 		t.Error("the guide is still logged in after the wipe")
+	}
+}
+
+// TestAGuideJumpsInALongFormPageByPage: a guide's list of questions pages
+// like the summary, never cut off, and a question on the second page is
+// reached with the answers kept.
+func TestAGuideJumpsInALongFormPageByPage(t *testing.T) {
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Gate: testGate(t, nil)})
+	var svc flow.Service
+	for _, s := range v.k.deps.Catalogue.Services {
+		if s.ID == "ummelden" {
+			svc = s
+		}
+	}
+	last, answered := lastStep(svc, v.k.deps.Now)
+	v.k.fillTo(svc, answered, last, "")
+	v.k.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
+	v.tap("Zu einer Frage")
+	v.expect("Seite 1 von 2", "Vorname")
+	if strings.Contains(v.screenText(), "Alter Ort") {
+		t.Error("page 1 shows a question of page 2")
+	}
+	v.tap("Nächste Seite")
+	v.expect("Seite 2 von 2", "Alter Ort")
+	v.tap("Alter Ort")
+	v.expect("In welchem Ort haben Sie vorher gewohnt?", "Begleitet von Anna")
+	if got := v.field().Text(); got != answered["alter_ort"] || got == "" {
+		t.Errorf("the old town shows %q, want the answer %q", got, answered["alter_ort"])
 	}
 }

@@ -501,7 +501,8 @@ func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
 // four, so up to nine fit a screen without scrolling. With more than six
 // it uses four columns where every label still fits a quarter of the
 // width: a start screen with seven services and its speech tile keeps a
-// row free for the lines below it in large text.
+// row free for the lines below it in large text. Where labels do not fit
+// their column, fewer columns.
 func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(container.New(&tileLayout{}, tiles...))
 }
@@ -516,14 +517,21 @@ func (l *tileLayout) cols(objs []fyne.CanvasObject) int {
 	if n > 4 {
 		cols = 3
 	}
-	if n > 6 && l.width > 0 {
-		widest := float32(0)
-		for _, o := range objs {
-			widest = max(widest, o.MinSize().Width)
-		}
-		if (l.width-3*theme.Padding())/4 >= widest {
-			cols = 4
-		}
+	if l.width == 0 {
+		return cols
+	}
+	widest := float32(0)
+	for _, o := range objs {
+		widest = max(widest, o.MinSize().Width)
+	}
+	fits := func(c int) bool { return (l.width-float32(c-1)*theme.Padding())/float32(c) >= widest }
+	if n > 6 && fits(4) {
+		return 4
+	}
+	// Labels that cannot wrap (a guide's list of questions in large
+	// text) take fewer columns rather than being cut.
+	for cols > 1 && !fits(cols) {
+		cols--
 	}
 	return cols
 }

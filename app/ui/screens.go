@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	"lotse/app/access"
 	"lotse/app/profile"
@@ -19,6 +20,25 @@ type Screen struct {
 
 // sampleCode is the reference code shown on sample receipt screens.
 const sampleCode = "LT-7K3M-9QPD"
+
+// sampleGuide accompanies the sample assisted visits.
+var sampleGuide = profile.Guide{ID: "g-sample", Name: "Anna"}
+
+// lastStep walks svc with its examples to its last question: that step
+// and the answers before it.
+func lastStep(svc flow.Service, now func() time.Time) (flow.Step, map[string]string) {
+	f := flow.NewForm(svc, now)
+	var last flow.Step
+	var answered map[string]string
+	for !f.AtSummary() {
+		s, _ := f.Current()
+		last, answered = s, f.Data()
+		if f.Answer(flow.ExampleValue(s, f.Today())) != nil {
+			break
+		}
+	}
+	return last, answered
+}
 
 // Screens lists every screen of every service in the catalogue, in visit
 // order, plus help, guide call and language choice.
@@ -46,10 +66,27 @@ func (k *Kiosk) Screens() []Screen {
 				s := svc.Steps[1]
 				list = append(list, Screen{"assisted-" + stepName(flow.NewForm(svc, k.deps.Now), s), func() {
 					k.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, s, "")
-					k.startGuide(profile.Guide{ID: "g-sample", Name: "Anna"})
+					k.startGuide(sampleGuide)
+				}}, Screen{"guide-steps", func() {
+					// The longest list a guide jumps in: every question
+					// answered but the last.
+					last, answered := lastStep(svc, k.deps.Now)
+					k.fillTo(svc, answered, last, "")
+					k.startGuide(sampleGuide)
+					k.push(k.cur.redraw, k.showSteps)
 				}})
 				break
 			}
+		}
+		if k.deps.Reprints != nil {
+			list = append(list, Screen{"guide-menu", func() {
+				k.Home()
+				k.startGuide(sampleGuide)
+				k.push(k.cur.redraw, k.showGuideMenu)
+			}})
+		}
+		if k.deps.Staff != nil {
+			list = append(list, Screen{"staff", func() { k.Home(); k.staffOpen = true; k.showStaff() }})
 		}
 	}
 	for _, svc := range k.deps.Catalogue.Services {

@@ -52,6 +52,8 @@ func (k *Kiosk) showStaff() {
 	cancel()
 	net := k.tr.T("staff_offline")
 	switch {
+	case st.Portal == "":
+		net = k.tr.T("staff_no_portal")
 	case st.Revoked:
 		net = k.tr.T("staff_revoked")
 	case st.Online:
@@ -61,16 +63,24 @@ func (k *Kiosk) showStaff() {
 	if !st.LastSync.IsZero() {
 		last = st.LastSync.In(time.Local).Format("02.01. 15:04")
 	}
+	profileName := k.tr.T("staff_no_profile")
+	if st.ProfileVersion > 0 {
+		profileName = fmt.Sprint(st.ProfileVersion)
+	}
+	network := k.tr.T("staff_network", map[string]any{"Status": net, "Portal": st.Portal, "Last": last})
+	if st.Portal == "" {
+		network = k.tr.T("staff_network_none", map[string]any{"Status": net})
+	}
 	var states []string
 	for s, n := range st.Outbox {
 		states = append(states, fmt.Sprintf("%s %d", s, n))
 	}
 	sort.Strings(states)
 	lines := []string{
-		k.tr.T("staff_kiosk", map[string]any{"Name": st.Kiosk, "Municipality": st.Municipality, "Profile": st.ProfileVersion, "Printer": st.PrinterProfile}),
+		k.tr.T("staff_kiosk", map[string]any{"Name": st.Kiosk, "Municipality": st.Municipality, "Profile": profileName, "Printer": st.PrinterProfile}),
 		k.tr.T("staff_printer", map[string]any{"Status": st.Printer}),
 		k.tr.T("staff_reader", map[string]any{"Status": st.Reader}),
-		k.tr.T("staff_network", map[string]any{"Status": net, "Portal": st.Portal, "Last": last}),
+		network,
 		k.tr.T("staff_outbox", map[string]any{"Counts": strings.Join(states, ", ")}),
 		k.tr.T("staff_disk", map[string]any{"MB": st.FreeDiskMB}),
 	}
