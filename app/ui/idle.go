@@ -111,6 +111,11 @@ func (k *Kiosk) showIdleWarning() {
 	k.display(screen{name: "idle-warning", redraw: k.showIdleWarning,
 		content: container.NewBorder(heading(k.tr.T("idle_title")), container.NewGridWithColumns(3, end, layout.NewSpacer(), more),
 			nil, nil, middle(msg, k.idle.countdown))})
+	if !k.speechMode {
+		// Spoken even without the speech mode: someone who looked away
+		// from the screen, or cannot read it, hears the question once.
+		k.say(k.tr.T("idle_title") + " " + k.tr.T("idle_question"))
+	}
 }
 
 // moreTime returns to the screen the visitor left, as it was.

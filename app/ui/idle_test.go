@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lotse/app/internal/testutil"
+	"lotse/app/speech"
 )
 
 // clock is a test's own time.
@@ -203,5 +204,22 @@ func TestIdleDoesNotInterruptTheStartScreen(t *testing.T) {
 	v.tick(c, 10*time.Minute)
 	if v.k.ScreenName() != "start" {
 		t.Errorf("idle on the start screen shows %s", v.k.ScreenName())
+	}
+}
+
+// TestIdleWarningIsSpokenEvenWithoutSpeechMode: the warning is heard as
+// well as seen, in the visitor's language, by someone who never asked
+// for the voice.
+func TestIdleWarningIsSpokenEvenWithoutSpeechMode(t *testing.T) {
+	c := newClock()
+	rec := &said{Speaker: speech.NewSpeaker(speech.Synth{}, discard{})}
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Now: c.now, Speech: rec})
+	v.tap("Sprache")
+	v.tap("English")
+	v.tap("Idea or suggestion")
+	v.tick(c, 61*time.Second)
+	v.expect("Are you still there?")
+	if got := rec.last(); !strings.Contains(got, "Are you still there?") || v.k.speechMode {
+		t.Errorf("the warning said %q (speech mode %v)", got, v.k.speechMode)
 	}
 }
