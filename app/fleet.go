@@ -370,6 +370,7 @@ func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Prof
 			d.Languages = s.Languages
 			if p.Hours.Known() {
 				d.Hours, desk.Hours = p.Hours, p.Hours
+				d.TicketsOnlyWhenOpen = s.TicketsOnlyWhenOpen
 			}
 			if s.ReturnAfter.Duration > 0 {
 				d.ReturnAfter = s.ReturnAfter.Duration

@@ -38,7 +38,7 @@ func withOfflineKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fy
 		win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
 		day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
 		deps := ui.Deps{Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
-			Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(), ReturnAfter: cfg.Display.ReturnAfter,
+			Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(), TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen, ReturnAfter: cfg.Display.ReturnAfter,
 			Now: func() time.Time { return day }, Metrics: screenMetrics(cfg),
 			Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)}
 		if f, cleanup, err := reviewFleet(cfg, o); err != nil {

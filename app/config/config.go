@@ -45,6 +45,8 @@ type Kiosk struct {
 	Services     string `toml:"services"`
 	// OpeningHours of the counter beside the kiosk, as app/hours reads them.
 	OpeningHours []string `toml:"opening_hours"`
+	// TicketsOnlyWhenOpen: waiting numbers only while the counter is open.
+	TicketsOnlyWhenOpen bool `toml:"tickets_only_when_open"`
 }
 
 type Display struct {

@@ -138,14 +138,14 @@ func (w Week) Known() bool {
 	return false
 }
 
-// weekday is t's index in a Week.
-func weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
+// Weekday is t's index in a Week: Monday 0, Sunday 6.
+func Weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
 // Today is what is still ahead today at t: the spans that have not ended.
 func (w Week) Today(t time.Time) []Span {
 	now := t.Hour()*60 + t.Minute()
 	var left []Span
-	for _, s := range w[weekday(t)] {
+	for _, s := range w[Weekday(t)] {
 		if s.To > now {
 			left = append(left, s)
 		}
@@ -153,11 +153,29 @@ func (w Week) Today(t time.Time) []Span {
 	return left
 }
 
-// Next is the next opening after today: the day (0 = Monday) and the
-// time it opens, at most a week ahead. ok is false for a closed week.
+// OpenAt reports whether the counter is open at t.
+func (w Week) OpenAt(t time.Time) bool {
+	now := t.Hour()*60 + t.Minute()
+	for _, s := range w[Weekday(t)] {
+		if s.From <= now && now < s.To {
+			return true
+		}
+	}
+	return false
+}
+
+// Next is the next opening after t: later today, or on the next day
+// that opens (0 = Monday), at most a week ahead. ok is false for a closed
+// week.
 func (w Week) Next(t time.Time) (day int, s Span, ok bool) {
+	now := t.Hour()*60 + t.Minute()
+	for _, s := range w[Weekday(t)] {
+		if s.From > now {
+			return Weekday(t), s, true
+		}
+	}
 	for i := 1; i <= 7; i++ {
-		d := (weekday(t) + i) % 7
+		d := (Weekday(t) + i) % 7
 		if len(w[d]) > 0 {
 			return d, w[d][0], true
 		}

@@ -55,8 +55,9 @@ func TestTodayAndNext(t *testing.T) {
 		at, today string
 		nextDay   string
 	}{
-		{"2026-11-26 07:00", "8:00-12:00, 13:00-18:00", ""},
-		{"2026-11-26 12:30", "13:00-18:00", ""},
+		{"2026-11-26 07:00", "8:00-12:00, 13:00-18:00", "Donnerstag 8:00"},
+		{"2026-11-26 10:00", "8:00-12:00, 13:00-18:00", "Donnerstag 13:00"},
+		{"2026-11-26 12:30", "13:00-18:00", "Donnerstag 13:00"}, // the lunch break
 		{"2026-11-26 18:00", "", "Freitag 8:00"},
 		{"2026-11-27 13:00", "", "Montag 8:00"}, // Friday afternoon: the weekend is closed
 		{"2026-11-29 10:00", "", "Montag 8:00"}, // Sunday
@@ -71,6 +72,12 @@ func TestTodayAndNext(t *testing.T) {
 		d, s, ok := w.Next(now)
 		if got := hours.DayName(texts(t, "de"), d) + " " + hours.Clock(s.From); !ok || got != c.nextDay {
 			t.Errorf("%s: next %q, want %q", c.at, got, c.nextDay)
+		}
+	}
+	for when, open := range map[string]bool{"2026-11-26 07:59": false, "2026-11-26 08:00": true, "2026-11-26 12:30": false,
+		"2026-11-26 17:59": true, "2026-11-26 18:00": false, "2026-11-29 10:00": false} {
+		if w.OpenAt(at(t, when)) != open {
+			t.Errorf("open at %s: %v, want %v", when, !open, open)
 		}
 	}
 	if _, _, ok := (hours.Week{}).Next(time.Now()); ok || (hours.Week{}).Known() {

@@ -39,6 +39,8 @@ type Settings struct {
 	Name           string   `toml:"name"`          // "Bürgerbüro"
 	Logo           string   `toml:"logo"`          // a PNG in the bundle
 	OpeningHours   []string `toml:"opening_hours"` // as app/hours reads them
+	// TicketsOnlyWhenOpen: waiting numbers only while the counter is open.
+	TicketsOnlyWhenOpen bool `toml:"tickets_only_when_open"`
 	Languages      []string `toml:"languages"`
 	PrinterProfile string   `toml:"printer_profile"`
 	ReturnAfter    duration `toml:"return_after"`

@@ -305,3 +305,41 @@ func TestStartScreenSaysWhenTheCounterIsOpen(t *testing.T) {
 		t.Errorf("hours shown without any configured:\n%s", v.screenText())
 	}
 }
+
+// TestNoWaitingNumberWhileTheCounterIsClosed: where staff ask for it, a
+// resident is told when numbers are given again instead of drawing one
+// for a counter that has closed; forms are still taken.
+func TestNoWaitingNumberWhileTheCounterIsClosed(t *testing.T) {
+	week, _ := hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, berlin) // a Sunday
+	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	desk := testutil.Desk(t, testutil.DB(t), printer, now)
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Hours: week, TicketsOnlyWhenOpen: true,
+		Now: func() time.Time { return now }})
+	v.tap("Wartenummer ziehen")
+	v.expect("Der Schalter ist jetzt geschlossen", "wieder am Montag ab 8:00 Uhr",
+		"Persönlich am Schalter: Mo–Mi 8:00–16:00 · Do 8:00–12:00, 13:00–18:00 · Fr 8:00–12:00",
+		"Anträge und Meldungen können Sie hier am Kiosk jederzeit abgeben.")
+	if strings.Contains(v.screenText(), "Meldewesen") {
+		t.Error("the choice of numbers is offered while the counter is closed")
+	}
+	v.tap("Start")
+	v.tap("Mangel melden") // forms go on
+	v.expect("Los geht’s")
+
+	now = time.Date(2026, 11, 26, 12, 30, 0, 0, berlin) // Thursday's lunch break
+	v.tap("Start")
+	v.tap("Wartenummer ziehen")
+	v.expect("wieder am Donnerstag ab 13:00 Uhr")
+
+	now = time.Date(2026, 11, 26, 13, 5, 0, 0, berlin)
+	v.tap("Start")
+	v.tap("Wartenummer ziehen")
+	v.tap("Meldewesen")
+	testutil.WaitJobs(t, sim, 1)
+	v.expect("B001")
+	if jobs := sim.Jobs(); len(jobs) != 1 {
+		t.Errorf("%d tickets printed, want the one drawn while open", len(jobs))
+	}
+}

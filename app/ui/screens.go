@@ -94,6 +94,7 @@ func (k *Kiosk) Screens() []Screen {
 		case svc.Kind == flow.KindTicket:
 			list = append(list,
 				Screen{svc.ID, func() { k.Home(); k.showTicketChoice(svc) }},
+				Screen{svc.ID + "-closed", func() { k.Home(); k.showTicketsClosed(svc) }},
 				Screen{svc.ID + "-number", func() {
 					k.Home()
 					o := k.tService(svc).Options[0]

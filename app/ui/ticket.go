@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
+	"lotse/app/hours"
 )
 
 // drawTimeout bounds one draw including printing, so a hung printer line
@@ -20,6 +21,10 @@ import (
 const drawTimeout = 20 * time.Second
 
 func (k *Kiosk) showTicketChoice(svc flow.Service) {
+	if k.deps.TicketsOnlyWhenOpen && k.deps.Hours.Known() && !k.deps.Hours.OpenAt(k.deps.Now()) {
+		k.showTicketsClosed(svc)
+		return
+	}
 	var tiles []fyne.CanvasObject
 	loc := k.tService(svc)
 	for i, opt := range svc.Options {
@@ -27,6 +32,18 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 	}
 	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showTicketChoice(svc) },
 		content: container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil, tileGrid(tiles...))})
+}
+
+// showTicketsClosed says, instead of a number for a counter that has
+// closed, when numbers are given again and when the counter is open.
+func (k *Kiosk) showTicketsClosed(svc flow.Service) {
+	w := k.deps.Hours
+	d, s, _ := w.Next(k.deps.Now())
+	text := k.tr.T("ticket_closed_text", map[string]any{"Day": hours.DayName(k.tr, d), "Time": hours.Clock(s.From)})
+	week := k.tr.T("hours_counter", map[string]any{"Hours": w.Format(k.tr, "–", " · ")})
+	k.display(screen{name: svc.ID + "-closed", bar: true, redraw: func() { k.showTicketsClosed(svc) },
+		content: container.NewBorder(heading(k.tr.T("ticket_closed_title")), nil, nil, nil,
+			middle(paragraph(text), paragraph(week), paragraph(k.tr.T("ticket_closed_forms"))))})
 }
 
 // draw shows a wait message at once (so a second tap cannot draw a second
