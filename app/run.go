@@ -184,7 +184,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: fl, Reprints: fl, Staff: fl,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: desk.Hours, ReturnAfter: cfg.Display.ReturnAfter,
 		TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen,
-		Metrics: metrics(cfg), IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning,
+		Metrics:             metrics(cfg), IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning,
 		HeadsetPresent: headset,
 	}
 	if speaker != nil {

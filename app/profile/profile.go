@@ -35,20 +35,20 @@ import (
 
 // Settings is profile.toml.
 type Settings struct {
-	Municipality   string   `toml:"municipality"`
-	Name           string   `toml:"name"`          // "Bürgerbüro"
-	Logo           string   `toml:"logo"`          // a PNG in the bundle
-	OpeningHours   []string `toml:"opening_hours"` // as app/hours reads them
+	Municipality string   `toml:"municipality"`
+	Name         string   `toml:"name"`          // "Bürgerbüro"
+	Logo         string   `toml:"logo"`          // a PNG in the bundle
+	OpeningHours []string `toml:"opening_hours"` // as app/hours reads them
 	// TicketsOnlyWhenOpen: waiting numbers only while the counter is open.
-	TicketsOnlyWhenOpen bool `toml:"tickets_only_when_open"`
-	Languages      []string `toml:"languages"`
-	PrinterProfile string   `toml:"printer_profile"`
-	ReturnAfter    duration `toml:"return_after"`
-	IdleAfter      duration `toml:"idle_after"`
-	IdleWarning    duration `toml:"idle_warning"`
-	GuideTimeout   duration `toml:"guide_timeout"`
-	Guides         []Guide  `toml:"guide"`
-	Staff          struct {
+	TicketsOnlyWhenOpen bool     `toml:"tickets_only_when_open"`
+	Languages           []string `toml:"languages"`
+	PrinterProfile      string   `toml:"printer_profile"`
+	ReturnAfter         duration `toml:"return_after"`
+	IdleAfter           duration `toml:"idle_after"`
+	IdleWarning         duration `toml:"idle_warning"`
+	GuideTimeout        duration `toml:"guide_timeout"`
+	Guides              []Guide  `toml:"guide"`
+	Staff               struct {
 		PIN string `toml:"pin"` // bcrypt hash
 	} `toml:"staff"`
 }

@@ -75,11 +75,11 @@ type Deps struct {
 	Place                  string // "Bürgerbüro Musterstadt", in the start screen's greeting
 	// Hours are the counter's opening hours; the start screen says
 	// today's. Zero: nothing is said.
-	Hours       hours.Week
+	Hours hours.Week
 	// TicketsOnlyWhenOpen: outside Hours the waiting-number service says
 	// when numbers are given again instead of issuing one.
 	TicketsOnlyWhenOpen bool
-	ReturnAfter time.Duration // how long a result screen stays up
+	ReturnAfter         time.Duration // how long a result screen stays up
 	// Printout, in demo mode, returns the simulated printer's last page,
 	// shown beside the number; nil on a real kiosk.
 	Printout func() image.Image
