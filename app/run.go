@@ -324,7 +324,7 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 		// A printer that takes bytes about as fast as 115200 baud brings
 		// them, with a 4 KB buffer and XON/XOFF, like the real thing.
 		sim := escpossim.NewPrinter(escpossim.Options{
-			Profile: cfg.PrinterProfile(), Dir: prints, Rate: 11520, XonXoff: true,
+			Profile: cfg.PrinterProfile(), Dir: prints, Rate: 11520, XonXoff: true, Keep: 10,
 		})
 		go func() {
 			if err := sim.Serve(ctx, pair); err != nil && ctx.Err() == nil {

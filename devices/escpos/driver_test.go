@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,5 +197,26 @@ func waitStatus(t *testing.T, d *escpos.Driver, ok func(escpos.Status) bool) {
 			t.Fatalf("status stuck at %+v", d.Status())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A simulator that runs for days keeps only its latest pages, but counts
+// them all: the demo's memory stays flat and soak runs can still count.
+func TestSimulatorKeepsTheLatestPagesAndCountsAll(t *testing.T) {
+	p := profile(t, "TM-T20II")
+	pair, sim := simOnPair(t, escpossim.Options{Profile: p, Keep: 2})
+	d := runDriver(t, pair.Device)
+	for i := range 5 {
+		job := escpos.New(p).Line(fmt.Sprintf("Ticket %d", i+1)).Cut().Bytes()
+		if err := d.Print(context.Background(), job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jobs := waitJobs(t, sim, 5)
+	if len(jobs) != 2 || jobs[0].Seq != 4 || !strings.Contains(jobs[1].Text(), "Ticket 5") {
+		t.Errorf("kept %d jobs, first #%d", len(jobs), jobs[0].Seq)
+	}
+	if whole, cut := sim.Printed(); whole != 5 || cut != 0 {
+		t.Errorf("counted %d whole, %d cut; printed 5 whole", whole, cut)
 	}
 }

@@ -86,6 +86,9 @@ type Options struct {
 	// XonXoff makes the printer send XOFF at three quarters full and XON
 	// at one quarter.
 	XonXoff bool
+	// Keep is how many of the latest jobs Jobs returns; 0 keeps all. A
+	// demo or a soak that runs for days keeps a few, not every page.
+	Keep int
 }
 
 // Printer is a simulated ESC/POS printer on the far end of a line. Its
@@ -105,6 +108,8 @@ type Printer struct {
 	pending   []byte // taken from buf, not yet a whole command
 	job       []byte
 	xoff      bool
+	// total and whole count every job and those not cut short.
+	total, whole int
 }
 
 // NewPrinter returns a simulated printer with paper, lid shut, online.
@@ -287,8 +292,15 @@ func (p *Printer) finish(raw []byte, complete bool) {
 		return
 	}
 	cmds, _, _ := Parse(raw)
-	job := Job{Seq: len(p.jobs) + 1, Raw: bytes.Clone(raw), Cmds: cmds, Complete: complete, profile: p.opt.Profile}
+	p.total++
+	if complete {
+		p.whole++
+	}
+	job := Job{Seq: p.total, Raw: bytes.Clone(raw), Cmds: cmds, Complete: complete, profile: p.opt.Profile}
 	p.jobs = append(p.jobs, job)
+	if p.opt.Keep > 0 && len(p.jobs) > p.opt.Keep {
+		p.jobs = append([]Job(nil), p.jobs[len(p.jobs)-p.opt.Keep:]...)
+	}
 	p.cond.Broadcast()
 	if p.opt.Dir != "" {
 		// Rendering the PNG takes a while: not under the lock that the
@@ -314,7 +326,15 @@ func (p *Printer) save(job Job) {
 	slog.Info("printer simulator: job printed", "file", base+".png", "complete", job.Complete)
 }
 
-// Jobs returns the jobs printed so far.
+// Printed counts every job so far: those that came out whole and those
+// cut short, kept or not.
+func (p *Printer) Printed() (whole, cut int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.whole, p.total - p.whole
+}
+
+// Jobs returns the jobs printed so far (the latest Keep of them).
 func (p *Printer) Jobs() []Job {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -345,7 +365,8 @@ func (p *Printer) Errors() []error {
 	return append([]error(nil), p.errs...)
 }
 
-// WaitJobs blocks until at least n jobs were printed or ctx ends.
+// WaitJobs blocks until at least n jobs were printed or ctx ends, and
+// returns the jobs kept.
 func (p *Printer) WaitJobs(ctx context.Context, n int) ([]Job, error) {
 	stop := context.AfterFunc(ctx, func() {
 		p.mu.Lock()
@@ -355,11 +376,11 @@ func (p *Printer) WaitJobs(ctx context.Context, n int) ([]Job, error) {
 	defer stop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for len(p.jobs) < n && ctx.Err() == nil {
+	for p.total < n && ctx.Err() == nil {
 		p.cond.Wait()
 	}
-	if len(p.jobs) < n {
-		return append([]Job(nil), p.jobs...), fmt.Errorf("wait for %d print jobs, got %d: %w", n, len(p.jobs), ctx.Err())
+	if p.total < n {
+		return append([]Job(nil), p.jobs...), fmt.Errorf("wait for %d print jobs, got %d: %w", n, p.total, ctx.Err())
 	}
 	return append([]Job(nil), p.jobs...), nil
 }
