@@ -45,6 +45,8 @@ type Kiosk struct {
 	Services     string `toml:"services"`
 	// OpeningHours of the counter beside the kiosk, as app/hours reads them.
 	OpeningHours []string `toml:"opening_hours"`
+	// ClosedOn are dates the counter stays shut besides (24.12.2026).
+	ClosedOn []string `toml:"closed_on"`
 	// TicketsOnlyWhenOpen: waiting numbers only while the counter is open.
 	TicketsOnlyWhenOpen bool `toml:"tickets_only_when_open"`
 }
@@ -178,7 +180,7 @@ func (c *Config) Validate(path string) error {
 	if _, err := time.LoadLocation(c.Kiosk.Timezone); err != nil {
 		bad("kiosk.timezone", "unknown time zone %q", c.Kiosk.Timezone)
 	}
-	if _, err := hours.Parse(c.Kiosk.OpeningHours); err != nil {
+	if _, err := hours.Parse(c.Kiosk.OpeningHours, c.Kiosk.ClosedOn); err != nil {
 		bad("kiosk.opening_hours", "%v", err)
 	}
 	if c.Display.Width < 320 || c.Display.Height < 240 {
@@ -287,7 +289,7 @@ func (c *Config) Location() *time.Location {
 
 // Hours is kiosk.opening_hours (validated by Load).
 func (c *Config) Hours() hours.Week {
-	w, _ := hours.Parse(c.Kiosk.OpeningHours)
+	w, _ := hours.Parse(c.Kiosk.OpeningHours, c.Kiosk.ClosedOn)
 	return w
 }
 

@@ -83,7 +83,7 @@ func TestGoldenTicketsAndReceipts(t *testing.T) {
 		t.Run(prof, func(t *testing.T) {
 			desk := testutil.Desk(t, testutil.DB(t), nil, issued)
 			desk.Profile = testutil.Profile(t, prof)
-			desk.Hours, _ = hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-18:00", "Fr 8:00-12:00"})
+			desk.Hours, _ = hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-18:00", "Fr 8:00-12:00"}, nil)
 			ticket, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Room: "Wartebereich 2",
 				Issued: issued.In(desk.Location)}, texts)
 			if err != nil {

@@ -6,6 +6,11 @@
 // days, with German day names:
 //
 //	opening_hours = ["Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"]
+//
+// and the days the counter stays shut besides (public holidays, the days
+// between Christmas and New Year) as dates:
+//
+//	closed_on = ["24.12.2026", "25.12.2026", "2027-01-01"]
 package hours
 
 import (
@@ -19,21 +24,42 @@ import (
 // Span is one opening period of a day, in minutes after midnight.
 type Span struct{ From, To int }
 
-// Week is the opening hours, Monday first (Week[0] is Monday). A day
-// without spans is closed. The zero Week means "not known": nothing is said.
-type Week [7][]Span
+// Week is the opening hours, Monday first, and the dates the counter is
+// shut besides. A day without spans is closed. The zero Week means "not
+// known": nothing is said.
+type Week struct {
+	days   [7][]Span
+	closed map[string]bool // "2006-01-02"
+}
+
+// Day is day d's spans (0 = Monday).
+func (w Week) Day(d int) []Span { return w.days[d] }
 
 // dayNames are the German abbreviations staff write, Monday first.
 var dayNames = [7]string{"mo", "di", "mi", "do", "fr", "sa", "so"}
 
 // Parse reads entries like "Mo-Mi 8:00-16:00" or "Do 8:00-12:00,
-// 13:00-18:00". Errors name the entry, so staff find their typo.
-func Parse(entries []string) (Week, error) {
+// 13:00-18:00", and the closed dates as 24.12.2026 or 2026-12-24. Errors
+// name the entry, so staff find their typo.
+func Parse(entries, closedOn []string) (Week, error) {
 	var w Week
 	for i, e := range entries {
 		if err := w.add(e); err != nil {
 			return Week{}, fmt.Errorf("opening hours, entry %d %q: %w", i+1, e, err)
 		}
+	}
+	for i, c := range closedOn {
+		d, err := time.Parse("02.01.2006", strings.TrimSpace(c))
+		if err != nil {
+			d, err = time.Parse(time.DateOnly, strings.TrimSpace(c))
+		}
+		if err != nil {
+			return Week{}, fmt.Errorf("closed days, entry %d %q: not a date: write 24.12.2026", i+1, c)
+		}
+		if w.closed == nil {
+			w.closed = map[string]bool{}
+		}
+		w.closed[d.Format(time.DateOnly)] = true
 	}
 	return w, nil
 }
@@ -61,10 +87,10 @@ func (w *Week) add(entry string) error {
 		spans = append(spans, s)
 	}
 	for d := first; ; d = (d + 1) % 7 {
-		if len(w[d]) > 0 {
+		if len(w.days[d]) > 0 {
 			return fmt.Errorf("%s already has opening hours", strings.ToUpper(dayNames[d][:1])+dayNames[d][1:])
 		}
-		w[d] = slices.SortedFunc(slices.Values(spans), func(a, b Span) int { return a.From - b.From })
+		w.days[d] = slices.SortedFunc(slices.Values(spans), func(a, b Span) int { return a.From - b.From })
 		if d == last {
 			break
 		}
@@ -130,7 +156,7 @@ func clock(s string) (int, error) {
 
 // Known reports whether any opening hours were given.
 func (w Week) Known() bool {
-	for _, d := range w {
+	for _, d := range w.days {
 		if len(d) > 0 {
 			return true
 		}
@@ -141,11 +167,19 @@ func (w Week) Known() bool {
 // Weekday is t's index in a Week: Monday 0, Sunday 6.
 func Weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
+// on is the spans of t's date: none on a closed date.
+func (w Week) on(t time.Time) []Span {
+	if w.closed[t.Format(time.DateOnly)] {
+		return nil
+	}
+	return w.days[Weekday(t)]
+}
+
 // Today is what is still ahead today at t: the spans that have not ended.
 func (w Week) Today(t time.Time) []Span {
 	now := t.Hour()*60 + t.Minute()
 	var left []Span
-	for _, s := range w[Weekday(t)] {
+	for _, s := range w.on(t) {
 		if s.To > now {
 			left = append(left, s)
 		}
@@ -156,7 +190,7 @@ func (w Week) Today(t time.Time) []Span {
 // OpenAt reports whether the counter is open at t.
 func (w Week) OpenAt(t time.Time) bool {
 	now := t.Hour()*60 + t.Minute()
-	for _, s := range w[Weekday(t)] {
+	for _, s := range w.on(t) {
 		if s.From <= now && now < s.To {
 			return true
 		}
@@ -164,23 +198,35 @@ func (w Week) OpenAt(t time.Time) bool {
 	return false
 }
 
-// Next is the next opening after t: later today, or on the next day
-// that opens (0 = Monday), at most a week ahead. ok is false for a closed
-// week.
-func (w Week) Next(t time.Time) (day int, s Span, ok bool) {
+// Next is when the counter opens next after t: later today, or on the
+// next day that opens and is not closed, within a year. ok is false when
+// it never opens.
+func (w Week) Next(t time.Time) (at time.Time, ok bool) {
 	now := t.Hour()*60 + t.Minute()
-	for _, s := range w[Weekday(t)] {
+	midnight := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	for _, s := range w.on(t) {
 		if s.From > now {
-			return Weekday(t), s, true
+			return midnight.Add(time.Duration(s.From) * time.Minute), true
 		}
 	}
-	for i := 1; i <= 7; i++ {
-		d := (Weekday(t) + i) % 7
-		if len(w[d]) > 0 {
-			return d, w[d][0], true
+	for i := 1; i <= 366; i++ {
+		day := midnight.AddDate(0, 0, i)
+		if spans := w.on(day); len(spans) > 0 {
+			return day.Add(time.Duration(spans[0].From) * time.Minute), true
 		}
 	}
-	return 0, Span{}, false
+	return time.Time{}, false
+}
+
+// When names an opening at, seen at now, as people say it: the day's
+// name within the coming week ("Montag"), with the date beyond it
+// ("Montag, 4.1."), and the time ("8:00").
+func When(tr Texts, now, at time.Time) (day, clock string) {
+	day = DayName(tr, Weekday(at))
+	if at.Sub(now) > 6*24*time.Hour {
+		day += fmt.Sprintf(", %d.%d.", at.Day(), int(at.Month()))
+	}
+	return day, Clock(at.Hour()*60 + at.Minute())
 }
 
 // Texts gives the day names in the visitor's language.
@@ -216,19 +262,19 @@ func Spans(spans []Span, dash string) string {
 func (w Week) Format(tr Texts, dash, sep string) string {
 	var groups []string
 	for d := 0; d < 7; {
-		if len(w[d]) == 0 {
+		if len(w.days[d]) == 0 {
 			d++
 			continue
 		}
 		end := d
-		for end+1 < 7 && slices.Equal(w[end+1], w[d]) {
+		for end+1 < 7 && slices.Equal(w.days[end+1], w.days[d]) {
 			end++
 		}
 		days := tr.T(dayKey("short", d))
 		if end > d {
 			days += dash + tr.T(dayKey("short", end))
 		}
-		groups = append(groups, days+" "+Spans(w[d], dash))
+		groups = append(groups, days+" "+Spans(w.days[d], dash))
 		d = end + 1
 	}
 	return strings.Join(groups, sep)

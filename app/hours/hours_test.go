@@ -32,7 +32,7 @@ func at(t *testing.T, s string) time.Time {
 }
 
 func TestWeekAsADoorSignSaysIt(t *testing.T) {
-	w, err := hours.Parse(demo)
+	w, err := hours.Parse(demo, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestWeekAsADoorSignSaysIt(t *testing.T) {
 }
 
 func TestTodayAndNext(t *testing.T) {
-	w, _ := hours.Parse(demo)
+	w, _ := hours.Parse(demo, nil)
 	// 2026-11-26 is a Thursday.
 	for _, c := range []struct {
 		at, today string
@@ -69,8 +69,9 @@ func TestTodayAndNext(t *testing.T) {
 		if c.nextDay == "" {
 			continue
 		}
-		d, s, ok := w.Next(now)
-		if got := hours.DayName(texts(t, "de"), d) + " " + hours.Clock(s.From); !ok || got != c.nextDay {
+		next, ok := w.Next(now)
+		day, clock := hours.When(texts(t, "de"), now, next)
+		if got := day + " " + clock; !ok || got != c.nextDay {
 			t.Errorf("%s: next %q, want %q", c.at, got, c.nextDay)
 		}
 	}
@@ -80,8 +81,34 @@ func TestTodayAndNext(t *testing.T) {
 			t.Errorf("open at %s: %v, want %v", when, !open, open)
 		}
 	}
-	if _, _, ok := (hours.Week{}).Next(time.Now()); ok || (hours.Week{}).Known() {
+	if _, ok := (hours.Week{}).Next(time.Now()); ok || (hours.Week{}).Known() {
 		t.Error("no hours given, yet an opening is named")
+	}
+}
+
+// TestHolidaysAreClosed: on a closed date the counter is not open, the
+// next opening skips it, and one more than a week away carries its date.
+func TestHolidaysAreClosed(t *testing.T) {
+	w, err := hours.Parse(demo, []string{"24.12.2026", "2026-12-25", "28.12.2026", "29.12.2026", "30.12.2026", "31.12.2026", "01.01.2027"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	de := texts(t, "de")
+	eve := at(t, "2026-12-24 10:00") // a Thursday
+	if w.OpenAt(eve) || len(w.Today(eve)) != 0 {
+		t.Error("open on a closed date")
+	}
+	next, _ := w.Next(eve)
+	if day, clock := hours.When(de, eve, next); day != "Montag, 4.1." || clock != "8:00" {
+		t.Errorf("after Christmas Eve the counter opens %s %s, want Montag, 4.1. 8:00", day, clock)
+	}
+	if !w.OpenAt(at(t, "2026-12-23 10:00")) {
+		t.Error("closed on the day before")
+	}
+	for _, bad := range []string{"24.12.", "2026-13-01", "morgen"} {
+		if _, err := hours.Parse(demo, []string{"01.01.2027", bad}); err == nil || !strings.Contains(err.Error(), "closed days, entry 2") {
+			t.Errorf("%q: %v", bad, err)
+		}
 	}
 }
 
@@ -95,17 +122,17 @@ func TestTyposAreNamed(t *testing.T) {
 		"Mo 25:00-26:00":             "is not a time",
 		"Mo 8:60-9:00":               "is not a time",
 	} {
-		_, err := hours.Parse([]string{"Fr 8:00-12:00", entry})
+		_, err := hours.Parse([]string{"Fr 8:00-12:00", entry}, nil)
 		if err == nil || !strings.Contains(err.Error(), says) || !strings.Contains(err.Error(), "entry 2") {
 			t.Errorf("%q: %v, want it to say %q and name entry 2", entry, err, says)
 		}
 	}
-	if _, err := hours.Parse([]string{"Mo-Fr 8:00-12:00", "Mi 14:00-18:00"}); err == nil || !strings.Contains(err.Error(), "Mi already has") {
+	if _, err := hours.Parse([]string{"Mo-Fr 8:00-12:00", "Mi 14:00-18:00"}, nil); err == nil || !strings.Contains(err.Error(), "Mi already has") {
 		t.Errorf("a day given twice: %v", err)
 	}
 	// Over the weekend and written with the en dash a door sign uses.
-	w, err := hours.Parse([]string{"Sa–Mo 10:00–14:00"})
-	if err != nil || len(w[5]) != 1 || len(w[6]) != 1 || len(w[0]) != 1 || len(w[1]) != 0 {
+	w, err := hours.Parse([]string{"Sa–Mo 10:00–14:00"}, nil)
+	if err != nil || len(w.Day(5)) != 1 || len(w.Day(6)) != 1 || len(w.Day(0)) != 1 || len(w.Day(1)) != 0 {
 		t.Errorf("Sa–Mo: %v %v", w, err)
 	}
 }
@@ -117,13 +144,14 @@ func FuzzParse(f *testing.F) {
 		f.Add(e)
 	}
 	f.Fuzz(func(t *testing.T, entry string) {
-		w, err := hours.Parse(strings.Split(entry, ";"))
+		w, err := hours.Parse(strings.Split(entry, ";"), nil)
 		if err != nil {
 			return
 		}
 		var again []string
 		names := []string{"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"}
-		for d, spans := range w {
+		for d := range 7 {
+			spans := w.Day(d)
 			for i, s := range spans {
 				if s.From < 0 || s.To > 24*60 || s.To <= s.From || (i > 0 && spans[i-1].To > s.From) {
 					t.Fatalf("%q gave %v", entry, w)
@@ -133,7 +161,7 @@ func FuzzParse(f *testing.F) {
 				again = append(again, names[d]+" "+hours.Spans(spans, "-"))
 			}
 		}
-		if w2, err := hours.Parse(again); err != nil || w2.Format(plain{}, "-", ";") != w.Format(plain{}, "-", ";") {
+		if w2, err := hours.Parse(again, nil); err != nil || w2.Format(plain{}, "-", ";") != w.Format(plain{}, "-", ";") {
 			t.Fatalf("%q: read back %v (%v)", entry, again, err)
 		}
 	})

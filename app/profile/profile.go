@@ -39,6 +39,7 @@ type Settings struct {
 	Name         string   `toml:"name"`          // "Bürgerbüro"
 	Logo         string   `toml:"logo"`          // a PNG in the bundle
 	OpeningHours []string `toml:"opening_hours"` // as app/hours reads them
+	ClosedOn     []string `toml:"closed_on"`     // holidays: 24.12.2026
 	// TicketsOnlyWhenOpen: waiting numbers only while the counter is open.
 	TicketsOnlyWhenOpen bool     `toml:"tickets_only_when_open"`
 	Languages           []string `toml:"languages"`
@@ -125,7 +126,7 @@ func Load(dir string, version int) (*Profile, error) {
 			bad("language %q: the kiosk has no screen texts for it (have %v)", l, texts.Languages())
 		}
 	}
-	if p.Hours, err = hours.Parse(s.OpeningHours); err != nil {
+	if p.Hours, err = hours.Parse(s.OpeningHours, s.ClosedOn); err != nil {
 		bad("%w", err)
 	}
 	if s.PrinterProfile != "" {

@@ -23,7 +23,7 @@ func TestInstallChecksEverythingAndKeepsTheOld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Settings.Municipality != "Musterstadt" || len(p.Settings.Guides) != 1 || len(p.Catalogue.Services) < 7 || len(p.Hours[3]) != 1 {
+	if p.Settings.Municipality != "Musterstadt" || len(p.Settings.Guides) != 1 || len(p.Catalogue.Services) < 7 || len(p.Hours.Day(3)) != 1 {
 		t.Errorf("installed %+v", p.Settings)
 	}
 	for name, extra := range map[string]map[string]string{

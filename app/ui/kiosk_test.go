@@ -213,7 +213,7 @@ func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {
 	a := test.NewTempApp(t)
 	win := test.NewWindow(nil)
 	defer win.Close()
-	week, _ := hours.Parse([]string{"Mo-Fr 8:00-12:00"})
+	week, _ := hours.Parse([]string{"Mo-Fr 8:00-12:00"}, nil)
 	ShowFault(a, win, testutil.Texts(t), week, "open database /var/lib/lotse/kiosk.db: disk I/O error")
 	v := &visit{t: t, win: win}
 	v.expect("Dieser Kiosk ist gerade außer Betrieb", "Bitte wenden Sie sich an den Schalter.",
@@ -282,7 +282,7 @@ func TestNoValidServiceStillTellsResidentsWhereToGo(t *testing.T) {
 // way, so the start screen says when the counter beside it is open, and
 // keeps saying the truth as the day passes.
 func TestStartScreenSaysWhenTheCounterIsOpen(t *testing.T) {
-	week, err := hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"})
+	week, err := hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestStartScreenSaysWhenTheCounterIsOpen(t *testing.T) {
 // resident is told when numbers are given again instead of drawing one
 // for a counter that has closed; forms are still taken.
 func TestNoWaitingNumberWhileTheCounterIsClosed(t *testing.T) {
-	week, _ := hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"})
+	week, _ := hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"}, nil)
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, berlin) // a Sunday
 	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})

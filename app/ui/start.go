@@ -149,8 +149,12 @@ func (k *Kiosk) analogText() string {
 	if today := w.Today(now); len(today) > 0 {
 		return text + "\n" + k.tr.T("start_hours_today", map[string]any{"Hours": hours.Spans(today, "–")})
 	}
-	d, s, _ := w.Next(now)
-	return text + "\n" + k.tr.T("start_hours_closed", map[string]any{"Day": hours.DayName(k.tr, d), "Time": hours.Clock(s.From)})
+	at, ok := w.Next(now)
+	if !ok {
+		return text
+	}
+	day, clock := hours.When(k.tr, now, at)
+	return text + "\n" + k.tr.T("start_hours_closed", map[string]any{"Day": day, "Time": clock})
 }
 
 // refreshHours keeps the start screen's hours true as the day passes

@@ -38,8 +38,9 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 // closed, when numbers are given again and when the counter is open.
 func (k *Kiosk) showTicketsClosed(svc flow.Service) {
 	w := k.deps.Hours
-	d, s, _ := w.Next(k.deps.Now())
-	text := k.tr.T("ticket_closed_text", map[string]any{"Day": hours.DayName(k.tr, d), "Time": hours.Clock(s.From)})
+	at, _ := w.Next(k.deps.Now())
+	day, clock := hours.When(k.tr, k.deps.Now(), at)
+	text := k.tr.T("ticket_closed_text", map[string]any{"Day": day, "Time": clock})
 	week := k.tr.T("hours_counter", map[string]any{"Hours": w.Format(k.tr, "–", " · ")})
 	k.display(screen{name: svc.ID + "-closed", bar: true, redraw: func() { k.showTicketsClosed(svc) },
 		content: container.NewBorder(heading(k.tr.T("ticket_closed_title")), nil, nil, nil,
