@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -273,9 +274,22 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 	if cfg.Portal.URL == "" {
 		// Bind now, open the portal in the background: making its key on
 		// the first demo start takes a moment the window need not wait for.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		// The same address as last time, where it is free: the demo kiosk
+		// enrolled there.
+		addrFile := filepath.Join(dataDir, "demo-portal-address")
+		var ln net.Listener
+		last, err := os.ReadFile(addrFile)
+		if err == nil && len(last) > 0 {
+			ln, err = net.Listen("tcp", strings.TrimSpace(string(last)))
+		}
+		if ln == nil {
+			ln, err = net.Listen("tcp", "127.0.0.1:0")
+		}
 		if err != nil {
 			return d, fmt.Errorf("demo portal: %w", err)
+		}
+		if err := os.WriteFile(addrFile, []byte(ln.Addr().String()), 0o600); err != nil {
+			slog.Warn("demo portal: remember its address", "err", err)
 		}
 		cfg.Portal.URL = "http://" + ln.Addr().String()
 		ready := make(chan *portal.Server, 1)
@@ -289,9 +303,15 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 			}
 			publishDemoProfile(ctx, p)
 			ready <- p
-			if _, _, err := p.Serve(ctx, ln); err != nil {
+			_, done, err := p.Serve(ctx, ln)
+			if err != nil {
+				slog.Error("demo portal", "err", err)
+				return
+			}
+			if err := <-done; err != nil { // ctx ended and the last request is answered
 				slog.Error("demo portal", "err", err)
 			}
+			p.Close()
 		}()
 		d.enroll = func(ctx context.Context) (string, error) {
 			select {

@@ -216,7 +216,14 @@ func selfTest(ctx context.Context, c *client.Client, out *outbox.Outbox, count i
 // startSync runs the sync client in the background of the kiosk, enrolling
 // the demo kiosk at its own portal first.
 func startSync(ctx context.Context, cfg config.Config, db *sql.DB, out *outbox.Outbox, demoEnroll func(context.Context) (string, error)) *client.Client {
-	if _, err := client.LoadIdentity(ctx, db); errors.Is(err, client.ErrNotEnrolled) && demoEnroll != nil {
+	id, err := client.LoadIdentity(ctx, db)
+	if err == nil && demoEnroll != nil && id.Portal != cfg.Portal.URL {
+		// The demo portal's old port was taken: follow it to the new one.
+		if err := client.MovePortal(ctx, db, cfg.Portal.URL); err != nil {
+			slog.Error("demo portal moved", "err", err)
+		}
+	}
+	if errors.Is(err, client.ErrNotEnrolled) && demoEnroll != nil {
 		code, err := demoEnroll(ctx)
 		if err == nil {
 			_, err = client.Enroll(ctx, db, cfg.Portal.URL, code, cfg.Kiosk.Name, clientOptions(cfg))

@@ -501,11 +501,8 @@ func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
 }
 
 // tileGrid lays tiles out two to a row, three when there are more than
-// four, so up to nine fit a screen without scrolling. With more than six
-// it uses four columns where every label still fits a quarter of the
-// width: a start screen with seven services and its speech tile keeps a
-// row free for the lines below it in large text. Where labels do not fit
-// their column, fewer columns.
+// four, so up to nine fit a screen without scrolling; fewer where labels
+// do not fit their column (a guide's list of questions in large text).
 func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(container.New(&tileLayout{}, tiles...))
 }
@@ -528,9 +525,6 @@ func (l *tileLayout) cols(objs []fyne.CanvasObject) int {
 		widest = max(widest, o.MinSize().Width)
 	}
 	fits := func(c int) bool { return (l.width-float32(c-1)*theme.Padding())/float32(c) >= widest }
-	if n > 6 && fits(4) {
-		return 4
-	}
 	// Labels that cannot wrap (a guide's list of questions in large
 	// text) take fewer columns rather than being cut.
 	for cols > 1 && !fits(cols) {

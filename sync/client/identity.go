@@ -60,6 +60,20 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 	return id, nil
 }
 
+// MovePortal points an enrolled kiosk at its portal's new address; the
+// enrolment (kiosk id, token, key) stays. The demo's portal uses it when
+// its old port is taken.
+func MovePortal(ctx context.Context, db *sql.DB, url string) error {
+	res, err := db.ExecContext(ctx, `UPDATE kiosk_identity SET portal = ? WHERE id = 1`, url)
+	if err != nil {
+		return fmt.Errorf("move portal: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotEnrolled
+	}
+	return nil
+}
+
 func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
 	if err := migrate(ctx, db); err != nil {
 		return err
