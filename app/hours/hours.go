@@ -203,16 +203,20 @@ func (w Week) OpenAt(t time.Time) bool {
 // it never opens.
 func (w Week) Next(t time.Time) (at time.Time, ok bool) {
 	now := t.Hour()*60 + t.Minute()
-	midnight := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	// Wall-clock times, not midnight plus minutes: the night the clocks
+	// change is an hour shorter or longer.
+	wall := func(day time.Time, m int) time.Time {
+		return time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, day.Location())
+	}
 	for _, s := range w.on(t) {
 		if s.From > now {
-			return midnight.Add(time.Duration(s.From) * time.Minute), true
+			return wall(t, s.From), true
 		}
 	}
 	for i := 1; i <= 366; i++ {
-		day := midnight.AddDate(0, 0, i)
+		day := t.AddDate(0, 0, i)
 		if spans := w.on(day); len(spans) > 0 {
-			return day.Add(time.Duration(spans[0].From) * time.Minute), true
+			return wall(day, spans[0].From), true
 		}
 	}
 	return time.Time{}, false

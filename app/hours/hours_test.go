@@ -105,6 +105,12 @@ func TestHolidaysAreClosed(t *testing.T) {
 	if !w.OpenAt(at(t, "2026-12-23 10:00")) {
 		t.Error("closed on the day before")
 	}
+	// The night the clocks go forward is an hour short: still 10:00.
+	sunday, _ := hours.Parse([]string{"So 10:00-14:00"}, nil)
+	next, _ = sunday.Next(at(t, "2027-03-27 18:00"))
+	if got := next.Format("2006-01-02 15:04"); got != "2027-03-28 10:00" {
+		t.Errorf("over the change to summer time the counter opens at %s", got)
+	}
 	for _, bad := range []string{"24.12.", "2026-13-01", "morgen"} {
 		if _, err := hours.Parse(demo, []string{"01.01.2027", bad}); err == nil || !strings.Contains(err.Error(), "closed days, entry 2") {
 			t.Errorf("%q: %v", bad, err)
@@ -141,12 +147,18 @@ func TestTyposAreNamed(t *testing.T) {
 // sign reads back to the same week.
 func FuzzParse(f *testing.F) {
 	for _, e := range append(demo, "Sa–Mo 10:00–14:00", "Mo 0:00-24:00", "So 9:00-9:01") {
-		f.Add(e)
+		f.Add(e, "24.12.2026;2027-01-01")
 	}
-	f.Fuzz(func(t *testing.T, entry string) {
-		w, err := hours.Parse(strings.Split(entry, ";"), nil)
+	f.Fuzz(func(t *testing.T, entry, closed string) {
+		w, err := hours.Parse(strings.Split(entry, ";"), strings.Split(closed, ";"))
 		if err != nil {
 			return
+		}
+		// Whatever opens at all opens again within a year, and then it
+		// is open.
+		now := time.Date(2026, 12, 23, 17, 0, 0, 0, time.UTC)
+		if next, ok := w.Next(now); ok && (!w.OpenAt(next) || !next.After(now)) {
+			t.Fatalf("%q closed %q: next opening %v is not open", entry, closed, next)
 		}
 		var again []string
 		names := []string{"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"}
