@@ -181,8 +181,9 @@ func (f *fleet) beat(ctx context.Context, apply func(*profile.Profile)) {
 	f.poke()
 }
 
-// runReader reads guides' cards and hands each to the kiosk.
-func (f *fleet) runReader(ctx context.Context, card func(string)) {
+// runReader reads guides' cards and hands each to the kiosk, and those
+// held to it that could not be read.
+func (f *fleet) runReader(ctx context.Context, card func(reader.Card)) {
 	kind, err := reader.New(f.cfg.Reader.Kind)
 	if err != nil {
 		slog.Error("card reader", "err", err)
@@ -197,10 +198,12 @@ func (f *fleet) runReader(ctx context.Context, card func(string)) {
 		}
 		f.setReader(true)
 		err = reader.Run(ctx, port, kind, func(c reader.Card) {
-			f.mu.Lock()
-			f.lastCard = tail(c.ID)
-			f.mu.Unlock()
-			card(c.ID)
+			if !c.Unreadable {
+				f.mu.Lock()
+				f.lastCard = tail(c.ID)
+				f.mu.Unlock()
+			}
+			card(c)
 		})
 		port.Close()
 		f.setReader(false)

@@ -31,6 +31,7 @@ import (
 	"lotse/devices/edid"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
+	"lotse/devices/reader"
 	"lotse/devices/serialport"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
@@ -201,7 +202,15 @@ func runKiosk(args []string, stderr io.Writer) int {
 		applyProfile(func(f func()) { f() }, k, desk, cur) // its settings: names, timeouts, guides
 	}
 	if cfg.Reader.Port != "" {
-		go fl.runReader(ctx, func(id string) { fyne.Do(func() { k.CardSeen(id) }) })
+		go fl.runReader(ctx, func(c reader.Card) {
+			fyne.Do(func() {
+				if c.Unreadable {
+					k.CardUnreadable()
+				} else {
+					k.CardSeen(c.ID)
+				}
+			})
+		})
 	}
 	go func() {
 		// Enrolment may wait for the demo portal: off the start-up path.

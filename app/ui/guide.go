@@ -42,17 +42,45 @@ type Reprints interface {
 }
 
 // CardSeen is a card held to the reader: a guide's card starts an
-// assisted visit, any other card is ignored (and not logged).
+// assisted visit; any other card gets a short word on the screen (its
+// number is not logged), so nobody waits for a reader that ignores them.
 func (k *Kiosk) CardSeen(id string) {
 	if k.deps.Gate == nil {
 		return
 	}
 	g, err := k.deps.Gate.Card(id)
 	if err != nil {
+		k.flash(k.tr.T("card_unknown"))
 		return
 	}
 	k.startGuide(g)
 }
+
+// CardUnreadable is a card held to the reader that could not be read.
+func (k *Kiosk) CardUnreadable() {
+	if k.deps.Gate != nil {
+		k.flash(k.tr.T("card_unreadable"))
+	}
+}
+
+// flash shows text on top of the current screen, and says it, until the
+// screen changes or a few seconds pass.
+func (k *Kiosk) flash(text string) {
+	if k.cur.redraw == nil || k.cur.busy {
+		k.say(text) // printing or storing: the screen stays as it is
+		return
+	}
+	k.notice = text
+	k.cur.redraw()
+	k.say(text)
+	k.after(flashFor, func() {
+		k.notice = ""
+		k.cur.redraw()
+	})
+}
+
+// flashFor is how long a flashed notice stays.
+const flashFor = 8 * time.Second
 
 // startGuide begins an assisted visit: the banner shows on every screen,
 // the guide's id goes with each submission, and the visit lasts the

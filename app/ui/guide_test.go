@@ -261,3 +261,49 @@ func TestAGuideJumpsInALongFormPageByPage(t *testing.T) {
 		t.Errorf("the old town shows %q, want the answer %q", got, answered["alter_ort"])
 	}
 }
+
+// TestACardTheKioskCannotUseIsAnswered: a card that is not a guide's, or
+// that the reader could not read (a frame with a wrong checksum over a
+// pty), gets a plain word on the screen in the visitor's language, and
+// the word goes with the screen.
+func TestACardTheKioskCannotUseIsAnswered(t *testing.T) {
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Gate: testGate(t, nil)})
+	v.k.CardSeen("0A00B1C2D3") // a library card, say
+	v.expect("Diese Karte ist keine Lotsenkarte. Für Ihr Anliegen brauchen Sie hier keine Karte.")
+	v.tap("Informationen")
+	if strings.Contains(v.screenText(), "Lotsenkarte") {
+		t.Error("the notice stays on the next screen")
+	}
+
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pair.Close()
+	port, err := serialport.Open(serialport.Config{Device: pair.Device, Baud: 9600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer port.Close()
+	cards := make(chan reader.Card, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go reader.Run(ctx, port, reader.NewRDM6300(), func(c reader.Card) { cards <- c })
+	v.tap("Sprache")
+	v.tap("English")
+	pair.Far.Write([]byte("\x021F00644BB687\x03\x021F00644BB687\x03")) // checksum wrong, twice
+	select {
+	case c := <-cards:
+		if !c.Unreadable {
+			t.Fatalf("a bad frame gave %+v", c)
+		}
+		v.k.CardUnreadable()
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reader said nothing about the card it could not read")
+	}
+	v.expect("The card could not be read. Please hold it still against the reader once more.")
+	v.fireTimers()
+	if strings.Contains(v.screenText(), "could not be read") {
+		t.Error("the notice stays")
+	}
+}

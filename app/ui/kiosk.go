@@ -144,6 +144,9 @@ type Kiosk struct {
 	sync         SyncStatus
 	// notices holds the start screen's lines for staff.
 	notices *fyne.Container
+	// notice is flashed on top of the screen named noticeOn (a card the
+	// reader could not read).
+	notice, noticeOn string
 	// analogLine says the counter is there too, and when it is open today.
 	analogLine *widget.Label
 }
@@ -342,6 +345,11 @@ func (k *Kiosk) display(s screen) {
 	content := s.content
 	if s.bar {
 		content = container.NewBorder(nil, k.bar(), nil, nil, content)
+	}
+	if k.notice != "" && s.name == k.noticeOn {
+		content = container.NewBorder(warningLine(k.notice), nil, nil, nil, content)
+	} else {
+		k.notice, k.noticeOn = "", s.name // a new screen: the notice is gone
 	}
 	if k.guide != nil {
 		content = container.NewBorder(k.guideBanner(), nil, nil, nil, content)

@@ -19,6 +19,9 @@ func fuzzFramer(f *testing.F, mk func() reader.Framer, valid func(reader.Card) b
 		cards := append(fr.Feed(b[:cut], t0), fr.Feed(b[cut:], t0.Add(time.Millisecond))...)
 		cards = append(cards, fr.Idle(t0.Add(time.Second))...)
 		for _, c := range cards {
+			if c.Unreadable && c.ID == "" && c.Kind != "" {
+				continue // a card was there and could not be read
+			}
 			if !valid(c) {
 				t.Fatalf("invalid card %+v from % x", c, b)
 			}

@@ -62,7 +62,7 @@ func (m *Magstripe) end() []Card {
 			return []Card{{Kind: "magstripe", ID: id}}
 		}
 		m.add("track 2 malformed")
-		return nil
+		return unreadable("magstripe")
 	}
 	if ok1 && t1 != "E" && len(t1) > 1 && t1[0] == 'B' {
 		id, _, _ := strings.Cut(t1[1:], "^")
@@ -70,11 +70,14 @@ func (m *Magstripe) end() []Card {
 			return []Card{{Kind: "magstripe", ID: id}}
 		}
 		m.add("track 1 malformed")
-		return nil
+		return unreadable("magstripe")
 	}
 	m.add("read error")
-	return nil
+	return unreadable("magstripe")
 }
+
+// unreadable is the event for a card that was there but not read.
+func unreadable(kind string) []Card { return []Card{{Kind: kind, Unreadable: true}} }
 
 // track returns the data between start and the next '?'.
 func track(s string, start byte) (string, bool) {

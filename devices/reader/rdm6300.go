@@ -15,6 +15,9 @@ type RDM6300 struct {
 	inFrame bool
 	last    string
 	lastAt  time.Time
+	// failed: frames came that did not decode, and no good one since;
+	// when the reader falls silent, the card held to it was not read.
+	failed bool
 }
 
 const (
@@ -37,13 +40,15 @@ func (r *RDM6300) Feed(b []byte, now time.Time) []Card {
 		case c == stx:
 			if r.inFrame {
 				r.add("truncated")
+				r.failed = true
 			}
 			r.inFrame, r.frame = true, r.frame[:0]
 		case !r.inFrame:
 			noise = true
 		case c == etx:
 			r.inFrame = false
-			if card, ok := r.decode(now); ok {
+			card, ok := r.decode(now)
+			if ok {
 				cards = append(cards, card)
 			}
 		case len(r.frame) >= rdmMaxFrame:
@@ -63,11 +68,13 @@ func (r *RDM6300) decode(now time.Time) (Card, bool) {
 	body := strings.TrimRight(string(r.frame), "\r\n")
 	if len(body) != 12 {
 		r.add("wrong length")
+		r.failed = true
 		return Card{}, false
 	}
 	raw, err := hex.DecodeString(body)
 	if err != nil {
 		r.add("not hex")
+		r.failed = true
 		return Card{}, false
 	}
 	var sum byte
@@ -76,8 +83,10 @@ func (r *RDM6300) decode(now time.Time) (Card, bool) {
 	}
 	if sum != raw[5] {
 		r.add("checksum")
+		r.failed = true
 		return Card{}, false
 	}
+	r.failed = false
 	id := strings.ToUpper(body[:10])
 	repeat := id == r.last && now.Sub(r.lastAt) < debounce
 	r.last, r.lastAt = id, now
@@ -87,5 +96,12 @@ func (r *RDM6300) decode(now time.Time) (Card, bool) {
 	return Card{Kind: "rfid", ID: id}, true
 }
 
-// Idle ends nothing: RDM6300 frames are delimited.
-func (r *RDM6300) Idle(time.Time) []Card { return nil }
+// Idle reports a card that was held to the reader and taken away without
+// one good frame; frames themselves are delimited.
+func (r *RDM6300) Idle(time.Time) []Card {
+	if !r.failed {
+		return nil
+	}
+	r.failed = false
+	return unreadable("rfid")
+}

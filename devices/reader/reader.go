@@ -16,10 +16,12 @@ import (
 	"lotse/devices/serialport"
 )
 
-// Card is one card read.
+// Card is one card read, or one held to the reader that could not be
+// read (Unreadable, no ID): whoever holds it should hear so and try again.
 type Card struct {
-	Kind string `json:"kind"` // "rfid", "magstripe", "barcode"
-	ID   string `json:"id"`
+	Kind       string `json:"kind"` // "rfid", "magstripe", "barcode"
+	ID         string `json:"id,omitempty"`
+	Unreadable bool   `json:"unreadable,omitempty"`
 }
 
 // Framer cuts one reader's byte stream into cards.

@@ -156,3 +156,25 @@ func TestRunReadsCardsOverAPty(t *testing.T) {
 		t.Fatal("no card read")
 	}
 }
+
+// A card held to the reader that never gives one good frame is reported
+// once, when it is taken away, so whoever holds it can try again; a bad
+// frame followed by a good one is just the good card.
+func TestACardThatWasNotReadIsReportedOnce(t *testing.T) {
+	r := reader.NewRDM6300()
+	bad := "\x021F00644BB687\x03" // checksum off by one
+	got := append(r.Feed([]byte(bad+bad+bad), t0), r.Idle(t0.Add(200*time.Millisecond))...)
+	got = append(got, r.Idle(t0.Add(400*time.Millisecond))...)
+	if len(got) != 1 || !got[0].Unreadable || got[0].ID != "" || got[0].Kind != "rfid" {
+		t.Errorf("bad frames, then silence: %+v", got)
+	}
+	got = append(r.Feed([]byte(bad+"\x021F00644BB686\x03"), t0.Add(5*time.Second)), r.Idle(t0.Add(6*time.Second))...)
+	if len(got) != 1 || got[0].Unreadable || got[0].ID != "1F00644BB6" {
+		t.Errorf("a bad frame, then a good one: %+v", got)
+	}
+
+	m := reader.NewMagstripe()
+	if got := m.Feed([]byte("%E?;E?\r"), t0); len(got) != 1 || !got[0].Unreadable || got[0].ID != "" {
+		t.Errorf("a swipe the reader could not read: %+v", got)
+	}
+}
