@@ -43,6 +43,8 @@ var fleetMigrations = []string{
 		screen    TEXT NOT NULL,
 		PRIMARY KEY (kiosk_id, called_at, screen)
 	)`,
+	// A code may put the kiosk that uses it in a site at once.
+	`ALTER TABLE enroll_codes ADD COLUMN site TEXT NOT NULL DEFAULT ''`,
 }
 
 func migrateFleet(ctx context.Context, db *sql.DB) error {

@@ -102,6 +102,14 @@ func randomToken(n int) (string, error) {
 
 // EnrollCode makes a one-time enrolment code, valid for d.
 func (s *Server) EnrollCode(ctx context.Context, d time.Duration) (string, error) {
+	return s.EnrollCodeFor(ctx, d, "")
+}
+
+// EnrollCodeFor makes a one-time enrolment code, valid for d, that puts
+// the kiosk using it in site (none for ""): staff setting up a library's
+// kiosks hand out its codes, and each kiosk gets the library's profile
+// with its first heartbeat.
+func (s *Server) EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error) {
 	// Readable aloud over the phone: the reference-code alphabet, 4-4.
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
@@ -111,8 +119,8 @@ func (s *Server) EnrollCode(ctx context.Context, d time.Duration) (string, error
 		b[i] = refcode.Alphabet[int(b[i])%len(refcode.Alphabet)]
 	}
 	code := string(b[:4]) + "-" + string(b[4:])
-	_, err := s.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, expires_at) VALUES (?, ?)`,
-		hashHex(code), time.Now().Add(d).UTC().Format(time.RFC3339))
+	_, err := s.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, expires_at, site) VALUES (?, ?, ?)`,
+		hashHex(code), time.Now().Add(d).UTC().Format(time.RFC3339), site)
 	if err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
@@ -129,13 +137,18 @@ func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, 
 	}
 	defer tx.Rollback()
 	now := time.Now().UTC().Format(time.RFC3339)
+	codeHash := hashHex(strings.ToUpper(strings.TrimSpace(code)))
 	res, err := tx.ExecContext(ctx, `UPDATE enroll_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?`,
-		now, hashHex(strings.ToUpper(strings.TrimSpace(code))), now)
+		now, codeHash, now)
 	if err != nil {
 		return 0, "", err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return 0, "", errBadEnrollCode
+	}
+	var site string
+	if err := tx.QueryRowContext(ctx, `SELECT site FROM enroll_codes WHERE code_hash = ?`, codeHash).Scan(&site); err != nil {
+		return 0, "", err
 	}
 	token, err := randomToken(32)
 	if err != nil {
@@ -148,6 +161,11 @@ func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, 
 	id, _ := res.LastInsertId()
 	if id > refcode.MaxKiosks {
 		return 0, "", fmt.Errorf("portal full: %d kiosks", refcode.MaxKiosks)
+	}
+	if site != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kiosk_sites (kiosk_id, site) VALUES (?, ?)`, id, site); err != nil {
+			return 0, "", err
+		}
 	}
 	return id, token, tx.Commit()
 }

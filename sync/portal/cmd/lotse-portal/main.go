@@ -27,7 +27,10 @@ const usage = `lotse-portal — the municipality's central portal for Lotse kios
 
 Usage:
   lotse-portal serve [--addr HOST:PORT] [--data DIR]        serve the portal API
-  lotse-portal enroll-code [--data DIR] [--valid 24h]       print a one-time enrolment code for a kiosk
+  lotse-portal enroll-code [--count N] [--site S] [--valid 24h] [--data DIR]
+                                                           print one-time enrolment codes, one per
+                                                           kiosk; with --site, each kiosk enrolling
+                                                           joins site S (and gets its profile)
   lotse-portal revoke KIOSK [--data DIR]                    stop a kiosk's credential from working
   lotse-portal export --since T --out DIR [--data DIR]      decrypt submissions received since T
                                                            (RFC 3339 or YYYY-MM-DD) into DIR, one JSON each
@@ -74,7 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	since := fs.String("since", "", "export: received since (RFC 3339 or YYYY-MM-DD)")
 	out := fs.String("out", "", "export: folder to write to")
 	reason := fs.String("reason", "", "decide: the reason, shown to staff at the kiosk")
-	site := fs.String("site", "", "profile publish: the site the profile is for (default: all)")
+	site := fs.String("site", "", "profile publish: the site the profile is for (default: all); enroll-code: the site of the kiosks using the codes")
+	count := fs.Int("count", 1, "enroll-code: how many codes, one per line")
 	asJSON := fs.Bool("json", false, "kiosks: JSON instead of a table")
 	// Positional arguments may come before or after the flags.
 	var pos []string
@@ -178,11 +182,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	case "enroll-code":
-		code, err := s.EnrollCode(ctx, *valid)
-		if err != nil {
-			return fail(err)
+		if *count < 1 || *count > 1000 {
+			return fail(fmt.Errorf("enroll-code: --count %d: want 1 to 1000", *count))
 		}
-		fmt.Fprintln(stdout, code)
+		for range *count {
+			code, err := s.EnrollCodeFor(ctx, *valid, *site)
+			if err != nil {
+				return fail(err)
+			}
+			fmt.Fprintln(stdout, code)
+		}
 	case "revoke":
 		if len(pos) != 1 {
 			fmt.Fprintln(stderr, "usage: lotse-portal revoke KIOSK")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -88,5 +89,49 @@ func TestStaffCommands(t *testing.T) {
 	}
 	if code := run([]string{"decide", "LT-2222-2222", "maybe", "--data", data}, &out, &errb); code != 2 {
 		t.Errorf("decide maybe: exit %d", code)
+	}
+}
+
+// TestCodesForASite: staff setting up a library's kiosks print their
+// codes at once; each kiosk that enrols with one joins the library's site
+// (and so gets the library's profile), the others stay out of it.
+func TestCodesForASite(t *testing.T) {
+	data := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"enroll-code", "--count", "3", "--site", "Stadtbücherei", "--data", data}, &out, &errb); code != 0 {
+		t.Fatalf("enroll-code: %d %s", code, errb.String())
+	}
+	codes := strings.Fields(out.String())
+	if len(codes) != 3 || codes[0] == codes[1] || codes[1] == codes[2] {
+		t.Fatalf("codes %q", codes)
+	}
+	out.Reset()
+	run([]string{"enroll-code", "--data", data}, &out, &errb)
+	plain := strings.TrimSpace(out.String())
+	if code := run([]string{"enroll-code", "--count", "0", "--data", data}, &out, &errb); code == 0 {
+		t.Error("--count 0 accepted")
+	}
+
+	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	srv := httptest.NewServer(p.Handler())
+	defer srv.Close()
+	ctx := context.Background()
+	for i, c := range []string{codes[2], plain} {
+		db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+		defer db.Close()
+		if _, err := client.Enroll(ctx, db, srv.URL, c, fmt.Sprintf("Kiosk %d", i+1), client.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := p.Kiosks(ctx, time.Now())
+	if err != nil || len(list) != 2 {
+		t.Fatalf("kiosks %v %v", list, err)
+	}
+	if list[0].Site != "Stadtbücherei" || list[1].Site != "" {
+		t.Errorf("sites: %q and %q", list[0].Site, list[1].Site)
 	}
 }
