@@ -71,6 +71,9 @@ type Page struct {
 	Text  string `yaml:"text"`
 	// Image is a picture in the catalogue folder, shown with the text.
 	Image string `yaml:"image"`
+	// OpeningHours puts the counter's hours (the profile's or the
+	// configuration's) above the text, so the page never contradicts them.
+	OpeningHours bool `yaml:"opening_hours"`
 }
 
 // Catalogue is the set of services a kiosk offers, in start-screen order.

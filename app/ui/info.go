@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"image"
 	_ "image/png" // catalogue pictures
+	"log/slog"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"log/slog"
 
 	"lotse/app/flow"
 )
@@ -28,7 +29,11 @@ func (k *Kiosk) showInfo(svc flow.Service) {
 
 func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
 	p := k.tService(svc).Pages[i]
-	var body fyne.CanvasObject = paragraph(p.Text)
+	text := p.Text
+	if p.OpeningHours && k.deps.Hours.Known() {
+		text = strings.TrimSpace(k.deps.Hours.Format(k.tr, "–", "\n") + "\n\n" + text)
+	}
+	var body fyne.CanvasObject = paragraph(text)
 	if pic := k.picture(p.Image); pic != nil {
 		body = container.NewBorder(nil, nil, pic, nil, body)
 	}

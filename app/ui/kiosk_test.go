@@ -343,3 +343,17 @@ func TestNoWaitingNumberWhileTheCounterIsClosed(t *testing.T) {
 		t.Errorf("%d tickets printed, want the one drawn while open", len(jobs))
 	}
 }
+
+// TestTheHoursPageShowsTheConfiguredHours: the information page about
+// opening hours shows the profile's hours, in the visitor's language, so
+// it never contradicts the start screen.
+func TestTheHoursPageShowsTheConfiguredHours(t *testing.T) {
+	week, _ := hours.Parse([]string{"Mo-Mi 7:30-15:00", "Fr 8:00-12:00"}, nil)
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Hours: week})
+	v.tap("Informationen")
+	v.tap("Öffnungszeiten")
+	v.expect("Mo–Mi 7:30–15:00\nFr 8:00–12:00", "An Feiertagen ist der Schalter geschlossen.")
+	v.tap("Sprache")
+	v.tap("English")
+	v.expect("Mon–Wed 7:30–15:00\nFri 8:00–12:00", "The counter is closed on public holidays.")
+}
