@@ -17,8 +17,6 @@ import (
 	"lotse/app/profile"
 	"lotse/app/store"
 	"lotse/devices/escpossim"
-	"lotse/devices/reader"
-	"lotse/devices/serialport"
 	"lotse/sync/client"
 	"lotse/sync/portal"
 )
@@ -40,24 +38,11 @@ func TestGuideCardOverAPtyStartsAnAssistedVisit(t *testing.T) {
 	desk.Sealer = queue
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Gate: testGate(t, nil)})
 
-	pair, err := serialport.OpenPair()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pair.Close()
-	port, err := serialport.Open(serialport.Config{Device: pair.Device, Baud: 9600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer port.Close()
-	cards := make(chan string, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go reader.Run(ctx, port, reader.NewRDM6300(), func(c reader.Card) { cards <- c.ID })
-	pair.Far.Write([]byte("\x021F00644BB686\x03"))
+	far, cards := testutil.RFIDReader(t)
+	far.Write([]byte("\x021F00644BB686\x03"))
 	select {
-	case id := <-cards:
-		v.k.CardSeen(id)
+	case c := <-cards:
+		v.k.CardSeen(c.ID)
 	case <-time.After(5 * time.Second):
 		t.Fatal("no card from the reader")
 	}
@@ -275,23 +260,10 @@ func TestACardTheKioskCannotUseIsAnswered(t *testing.T) {
 		t.Error("the notice stays on the next screen")
 	}
 
-	pair, err := serialport.OpenPair()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pair.Close()
-	port, err := serialport.Open(serialport.Config{Device: pair.Device, Baud: 9600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer port.Close()
-	cards := make(chan reader.Card, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go reader.Run(ctx, port, reader.NewRDM6300(), func(c reader.Card) { cards <- c })
+	far, cards := testutil.RFIDReader(t)
 	v.tap("Sprache")
 	v.tap("English")
-	pair.Far.Write([]byte("\x021F00644BB687\x03\x021F00644BB687\x03")) // checksum wrong, twice
+	far.Write([]byte("\x021F00644BB687\x03\x021F00644BB687\x03")) // checksum wrong, twice
 	select {
 	case c := <-cards:
 		if !c.Unreadable {

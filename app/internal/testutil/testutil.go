@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"image/png"
+	"io"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
+	"lotse/devices/reader"
 	"lotse/devices/serialport"
 )
 
@@ -136,4 +138,25 @@ func WaitJobs(t testing.TB, sim *escpossim.Printer, n int) []escpossim.Job {
 		t.Fatal(err)
 	}
 	return jobs
+}
+
+// RFIDReader runs an RDM6300 framer on a pty pair, as the kiosk reads its
+// card reader: write frames to far, take the cards from the channel.
+func RFIDReader(t testing.TB) (far io.Writer, cards <-chan reader.Card) {
+	t.Helper()
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := serialport.Open(serialport.Config{Device: pair.Device, Baud: 9600})
+	if err != nil {
+		pair.Close()
+		t.Fatal(err)
+	}
+	ch := make(chan reader.Card, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); reader.Run(ctx, port, reader.NewRDM6300(), func(c reader.Card) { ch <- c }) }()
+	t.Cleanup(func() { cancel(); <-done; port.Close(); pair.Close() })
+	return pair.Far, ch
 }
