@@ -38,24 +38,14 @@ func runA11yReport(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 2
-	}
-	if err := reviewDisplay(&cfg, *pixels, *screenMM); err != nil {
-		fmt.Fprintln(stderr, "lotse a11y-report:", err)
-		return 2
+	cfg, o, code := reviewSetup("a11y-report", *cfgPath, *pixels, *screenMM, stderr)
+	if code != 0 {
+		return code
 	}
 	mmW, mmH := cfg.Display.ScreenSize()
 	if mmW == 0 {
 		fmt.Fprintln(stderr, "lotse a11y-report: the display's size is unknown: give --screen-mm WxH or display.screen_mm")
 		return 2
-	}
-	o := configOffering(cfg)
-	if o.err != nil {
-		fmt.Fprintln(stderr, "lotse:", o.err)
-		return 1
 	}
 	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
 		return a11yReport(k, o.texts.Languages(), mmW, mmH, cfg.Display.Width, cfg.Display.Height, *out, stdout, stderr)

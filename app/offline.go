@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -100,6 +101,27 @@ func reviewFleet(cfg config.Config, o offering) (*fleet, func(), error) {
 		}
 	}
 	return newFleet(cfg, dir, db, out, desk, nil), cleanup, nil
+}
+
+// reviewSetup loads the configuration at cfgPath, applies --pixels and
+// --screen-mm, and loads its services and texts, for the commands that
+// show screens offscreen. A non-zero code means it said why on stderr.
+func reviewSetup(cmd, cfgPath, pixels, screenMM string, stderr io.Writer) (config.Config, offering, int) {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lotse:", err)
+		return cfg, offering{}, 2
+	}
+	if err := reviewDisplay(&cfg, pixels, screenMM); err != nil {
+		fmt.Fprintf(stderr, "lotse %s: %v\n", cmd, err)
+		return cfg, offering{}, 2
+	}
+	o := configOffering(cfg)
+	if o.err != nil {
+		fmt.Fprintln(stderr, "lotse:", o.err)
+		return cfg, o, 1
+	}
+	return cfg, o, 0
 }
 
 // screenMetrics sizes screens for display.screen_mm, or a 96 dpi monitor;

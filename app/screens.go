@@ -34,19 +34,9 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse screens: --out is required")
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 2
-	}
-	if err := reviewDisplay(&cfg, *pixels, *screenMM); err != nil {
-		fmt.Fprintln(stderr, "lotse screens:", err)
-		return 2
-	}
-	o := configOffering(cfg)
-	if o.err != nil {
-		fmt.Fprintln(stderr, "lotse:", o.err)
-		return 1
+	cfg, o, code := reviewSetup("screens", *cfgPath, *pixels, *screenMM, stderr)
+	if code != 0 {
+		return code
 	}
 	langs := []string{*lang}
 	if *lang == "all" {

@@ -134,15 +134,9 @@ func runSpeechScript(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, scriptUsage)
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "lotse:", err)
-		return 2
-	}
-	o := configOffering(cfg)
-	if o.err != nil {
-		fmt.Fprintln(stderr, "lotse:", o.err)
-		return 1
+	cfg, o, code := reviewSetup("speech-script", *cfgPath, "", "", stderr)
+	if code != 0 {
+		return code
 	}
 	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
 		k.SetLanguage(*lang)

@@ -164,15 +164,15 @@ func (w Week) Known() bool {
 	return false
 }
 
-// Weekday is t's index in a Week: Monday 0, Sunday 6.
-func Weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
+// weekday is t's index in a Week: Monday 0, Sunday 6.
+func weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
 // on is the spans of t's date: none on a closed date.
 func (w Week) on(t time.Time) []Span {
 	if w.closed[t.Format(time.DateOnly)] {
 		return nil
 	}
-	return w.days[Weekday(t)]
+	return w.days[weekday(t)]
 }
 
 // Today is what is still ahead today at t: the spans that have not ended.
@@ -225,12 +225,12 @@ func (w Week) Next(t time.Time) (at time.Time, ok bool) {
 // When names an opening at, seen at now, as people say it: the day's
 // name within the coming week ("Montag"), with the date beyond it
 // ("Montag, 4.1."), and the time ("8:00").
-func When(tr Texts, now, at time.Time) (day, clock string) {
-	day = DayName(tr, Weekday(at))
+func When(tr Texts, now, at time.Time) (day, hour string) {
+	day = dayName(tr, weekday(at))
 	if at.Sub(now) > 6*24*time.Hour {
 		day += fmt.Sprintf(", %d.%d.", at.Day(), int(at.Month()))
 	}
-	return day, Clock(at.Hour()*60 + at.Minute())
+	return day, hhmm(at.Hour()*60 + at.Minute())
 }
 
 // Texts gives the day names in the visitor's language.
@@ -238,24 +238,24 @@ type Texts interface {
 	T(id string, data ...map[string]any) string
 }
 
-// DayName is the full name of day d (0 = Monday) in the visitor's language.
-func DayName(tr Texts, d int) string { return tr.T(dayKey("day", d)) }
+// dayName is the full name of day d (0 = Monday) in the visitor's language.
+func dayName(tr Texts, d int) string { return tr.T(dayKey("day", d)) }
 
 // dayKey is the translation key of day d's name: hours_day_1 is Monday's,
 // hours_short_1 its short form.
 func dayKey(form string, d int) string { return "hours_" + form + "_" + strconv.Itoa(d+1) }
 
-// Clock is m minutes after midnight as 8:00 or 16:30.
-func Clock(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
+// hhmm is m minutes after midnight as 8:00 or 16:30.
+func hhmm(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
 
-func (s Span) String() string { return Clock(s.From) + "-" + Clock(s.To) }
+func (s Span) String() string { return hhmm(s.From) + "-" + hhmm(s.To) }
 
 // Spans is a day's spans as "8:00–12:00, 13:00–18:00", with dash between
 // times (the printer's code page has no en dash; the screen has).
 func Spans(spans []Span, dash string) string {
 	parts := make([]string, len(spans))
 	for i, s := range spans {
-		parts[i] = Clock(s.From) + dash + Clock(s.To)
+		parts[i] = hhmm(s.From) + dash + hhmm(s.To)
 	}
 	return strings.Join(parts, ", ")
 }

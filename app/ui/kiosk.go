@@ -520,41 +520,30 @@ func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
 // (display lays every screen out twice).
 type tileLayout struct{ width float32 }
 
-func (l *tileLayout) cols(objs []fyne.CanvasObject) int {
-	n, cols := len(objs), 2
-	if n > 4 {
+// grid is how the tiles fall at the width last laid out: columns, rows
+// and the largest tile's minimum size.
+func (l *tileLayout) grid(objs []fyne.CanvasObject) (cols, rows int, largest fyne.Size) {
+	for _, o := range objs {
+		largest = largest.Max(o.MinSize())
+	}
+	cols = 2
+	if len(objs) > 4 {
 		cols = 3
 	}
-	if l.width == 0 {
-		return cols
-	}
-	widest := float32(0)
-	for _, o := range objs {
-		widest = max(widest, o.MinSize().Width)
-	}
-	fits := func(c int) bool { return (l.width-float32(c-1)*theme.Padding())/float32(c) >= widest }
 	// Labels that cannot wrap (a guide's list of questions in large
 	// text) take fewer columns rather than being cut.
-	for cols > 1 && !fits(cols) {
+	pad := theme.Padding()
+	for l.width > 0 && cols > 1 && (l.width-float32(cols-1)*pad)/float32(cols) < largest.Width {
 		cols--
 	}
-	return cols
-}
-
-func (l *tileLayout) cell(objs []fyne.CanvasObject, width float32) (cols, rows int, w, h float32) {
-	cols = l.cols(objs)
-	rows = (len(objs) + cols - 1) / cols
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	pad := theme.Padding()
-	return cols, rows, (width - float32(cols-1)*pad) / float32(cols), h
+	return cols, (len(objs) + cols - 1) / cols, largest
 }
 
 func (l *tileLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	l.width = size.Width
-	cols, rows, w, _ := l.cell(objs, size.Width)
+	cols, rows, _ := l.grid(objs)
 	pad := theme.Padding()
+	w := (size.Width - float32(cols-1)*pad) / float32(cols)
 	h := (size.Height - float32(rows-1)*pad) / float32(rows)
 	for i, o := range objs {
 		r, c := i/cols, i%cols
@@ -567,11 +556,7 @@ func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	if len(objs) == 0 {
 		return fyne.Size{}
 	}
-	cols, rows, _, h := l.cell(objs, 0)
-	widest := float32(0)
-	for _, o := range objs {
-		widest = max(widest, o.MinSize().Width)
-	}
+	cols, rows, largest := l.grid(objs)
 	pad := theme.Padding()
-	return fyne.NewSize(float32(cols)*widest+float32(cols-1)*pad, float32(rows)*h+float32(rows-1)*pad)
+	return fyne.NewSize(float32(cols)*largest.Width+float32(cols-1)*pad, float32(rows)*largest.Height+float32(rows-1)*pad)
 }

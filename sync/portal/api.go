@@ -130,6 +130,17 @@ func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
+// ownKiosk authenticates like kiosk and also requires the path's {id} to
+// be the caller's: a kiosk reads and reports only for itself.
+func (s *Server) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := s.kiosk(w, r)
+	if ok && r.PathValue("id") != strconv.FormatInt(id, 10) {
+		fail(w, http.StatusForbidden, "a kiosk may only use its own "+r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:])
+		return 0, false
+	}
+	return id, ok
+}
+
 func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.kiosk(w, r)
 	if !ok {
@@ -434,12 +445,8 @@ func (s *Server) refuse(e seal.Envelope) string {
 }
 
 func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.kiosk(w, r)
+	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
-		return
-	}
-	if r.PathValue("id") != strconv.FormatInt(kiosk, 10) {
-		fail(w, http.StatusForbidden, "changes of another kiosk")
 		return
 	}
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)

@@ -171,12 +171,8 @@ func (s *Server) profileFor(ctx context.Context, kiosk int64) (int, []byte, erro
 }
 
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.kiosk(w, r)
+	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
-		return
-	}
-	if r.PathValue("id") != strconv.FormatInt(kiosk, 10) {
-		fail(w, http.StatusForbidden, "a kiosk may only fetch its own profile")
 		return
 	}
 	v, b, err := s.profileFor(r.Context(), kiosk)
@@ -195,12 +191,8 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.kiosk(w, r)
+	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
-		return
-	}
-	if r.PathValue("id") != strconv.FormatInt(kiosk, 10) {
-		fail(w, http.StatusForbidden, "a kiosk may only report for itself")
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
