@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -44,6 +45,7 @@ type fleet struct {
 	client     *client.Client
 	profile    *profile.Profile
 	profileErr string
+	refused    int // the newest profile version refused: not downloaded again
 	lastCard   string
 	readerOK   bool
 	lastCalls  time.Time
@@ -154,30 +156,47 @@ func (f *fleet) beat(ctx context.Context, apply func(*profile.Profile)) {
 	if f.profile != nil {
 		have = f.profile.Version
 	}
+	refused := f.refused
 	f.mu.Unlock()
-	if reply.ProfileVersion <= have {
+	// The kiosk runs the version the portal names, older or newer than its
+	// own (a version only a forger issued must not stick); a version it
+	// refused once is not fetched again until the portal names another.
+	want := reply.ProfileVersion
+	if want == 0 || want == have || want == refused {
 		return
 	}
 	v, bundle, err := c.Profile(ctx, have)
+	var bad *client.ProfileRefusedError
+	if errors.As(err, &bad) {
+		f.refuse(bad.Version, err)
+		return
+	}
 	if err != nil || bundle == nil {
 		if err != nil {
-			slog.Warn("profile", "err", err)
+			slog.Warn("profile", "err", err) // the next heartbeat tries again
 		}
 		return
 	}
 	p, err := profile.Install(f.dataDir, v, bundle)
-	f.mu.Lock()
 	if err != nil {
-		f.profileErr = err.Error()
-		f.mu.Unlock()
-		slog.Error("new profile refused; the old one keeps running", "version", v, "err", err)
-		f.poke()
+		f.refuse(v, err)
 		return
 	}
-	f.profile, f.profileErr = p, ""
+	f.mu.Lock()
+	f.profile, f.profileErr, f.refused = p, "", 0
 	f.mu.Unlock()
 	slog.Info("profile installed", "version", v)
 	apply(p)
+	f.poke()
+}
+
+// refuse remembers a profile version the kiosk will not run and reports
+// why once; the old profile keeps running.
+func (f *fleet) refuse(v int, err error) {
+	f.mu.Lock()
+	f.profileErr, f.refused = err.Error(), v
+	f.mu.Unlock()
+	slog.Error("new profile refused; the old one keeps running", "version", v, "err", err)
 	f.poke()
 }
 

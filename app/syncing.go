@@ -223,6 +223,10 @@ func startSync(ctx context.Context, cfg config.Config, db *sql.DB, out *outbox.O
 			slog.Error("demo portal moved", "err", err)
 		}
 	}
+	if err == nil && demoEnroll != nil && id.SigningKey == nil {
+		// Enrolled before profiles were signed: the demo enrols again.
+		err = client.ErrNotEnrolled
+	}
 	if errors.Is(err, client.ErrNotEnrolled) && demoEnroll != nil {
 		code, err := demoEnroll(ctx)
 		if err == nil {

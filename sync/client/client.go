@@ -25,6 +25,7 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/google/uuid"
 
+	"lotse/sync/enrolcode"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
 	"lotse/sync/refcode"
@@ -72,6 +73,9 @@ func New(ctx context.Context, db *sql.DB, out *outbox.Outbox, opt Options) (*Cli
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckPortalURL(id.Portal); err != nil {
+		return nil, err
+	}
 	hc, err := newHTTP(opt)
 	if err != nil {
 		return nil, err
@@ -93,7 +97,8 @@ func newHTTP(opt Options) (*resty.Client, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = 30 * time.Second
 	}
-	hc := resty.New().SetTimeout(opt.Timeout).SetHeader("User-Agent", "lotse-kiosk")
+	hc := resty.New().SetTimeout(opt.Timeout).SetHeader("User-Agent", "lotse-kiosk").
+		SetRedirectPolicy(resty.RedirectPolicyFunc(redirectPolicy))
 	if opt.CAFile != "" {
 		pem, err := os.ReadFile(opt.CAFile)
 		if err != nil {
@@ -109,15 +114,25 @@ func newHTTP(opt Options) (*resty.Client, error) {
 }
 
 // Enroll registers the kiosk with the portal using a one-time code, and
-// stores its credential and the portal's public key.
+// stores its credential and the portal's public keys. It pins only keys
+// that match the fingerprint in the code: a proxy answering in the
+// portal's place is found out and nothing is saved. Only the code's
+// secret half is sent.
 func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt Options) (Identity, error) {
+	if err := CheckPortalURL(portalURL); err != nil {
+		return Identity{}, fmt.Errorf("enrol: %w", err)
+	}
+	secret, _, err := enrolcode.Parse(code)
+	if err != nil {
+		return Identity{}, fmt.Errorf("enrol: %w", err)
+	}
 	hc, err := newHTTP(opt)
 	if err != nil {
 		return Identity{}, err
 	}
 	var reply portal.EnrollReply
 	var fail struct{ Error string }
-	resp, err := hc.R().SetContext(ctx).SetBody(portal.EnrollRequest{Code: code, Name: name}).
+	resp, err := hc.R().SetContext(ctx).SetBody(portal.EnrollRequest{Code: secret, Name: name}).
 		SetResult(&reply).SetError(&fail).Post(strings.TrimRight(portalURL, "/") + "/v1/enroll")
 	if err != nil {
 		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
@@ -132,8 +147,17 @@ func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt O
 	if kid, _ := seal.KeyID(pub); kid != reply.KeyID {
 		return Identity{}, errors.New("enrol: the portal's key id does not match its key")
 	}
+	signKey, err := decodeSigningKey(reply.SigningKey)
+	if err != nil {
+		return Identity{}, fmt.Errorf("enrol: portal signing key: %w", err)
+	}
+	pubDER, _ := x509.MarshalPKIXPublicKey(pub)
+	signDER, _ := x509.MarshalPKIXPublicKey(signKey)
+	if err := enrolcode.Verify(code, pubDER, signDER); err != nil {
+		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
+	}
 	id := Identity{Portal: strings.TrimRight(portalURL, "/"), KioskID: reply.KioskID, Number: reply.Number, Token: reply.Token,
-		Key: seal.Key{ID: reply.KeyID, Public: pub}}
+		Key: seal.Key{ID: reply.KeyID, Public: pub}, SigningKey: signKey}
 	return id, saveIdentity(ctx, db, id)
 }
 

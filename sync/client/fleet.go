@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"lotse/sync/portal"
+	"lotse/sync/profilesig"
 )
 
 // Heartbeat reports the kiosk's state and learns which profile version
@@ -53,12 +54,28 @@ func (c *Client) Profile(ctx context.Context, have int) (int, []byte, error) {
 		if err != nil {
 			return have, nil, fmt.Errorf("profile: no version in ETag %q", resp.Header().Get("ETag"))
 		}
+		if err := profilesig.Verify(c.id.SigningKey, resp.Header().Get(profilesig.Header), v, resp.Body()); err != nil {
+			return v, nil, &ProfileRefusedError{Version: v, Err: err}
+		}
 		return v, resp.Body(), nil
 	case http.StatusForbidden:
 		c.setRevoked()
 	}
 	return have, nil, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
 }
+
+// ProfileRefusedError is a profile the kiosk will not install whatever
+// its content: its signature does not hold.
+type ProfileRefusedError struct {
+	Version int
+	Err     error
+}
+
+func (e *ProfileRefusedError) Error() string {
+	return fmt.Sprintf("profile %d: %v", e.Version, e.Err)
+}
+
+func (e *ProfileRefusedError) Unwrap() error { return e.Err }
 
 func trimQuotes(s string) string {
 	if u, err := strconv.Unquote(s); err == nil {

@@ -2,7 +2,10 @@ package client
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/x509"
 	"database/sql"
+	encpem "encoding/pem"
 	"errors"
 	"fmt"
 
@@ -18,6 +21,9 @@ type Identity struct {
 	Number  int // in reference codes
 	Token   string
 	Key     seal.Key
+	// SigningKey verifies the profiles the portal publishes; empty for a
+	// kiosk enrolled before profiles were signed (it must enrol again).
+	SigningKey ed25519.PublicKey
 }
 
 var migrations = []string{
@@ -30,6 +36,7 @@ var migrations = []string{
 		public_key TEXT NOT NULL,
 		kid        TEXT NOT NULL
 	)`,
+	`ALTER TABLE kiosk_identity ADD COLUMN signing_key TEXT NOT NULL DEFAULT ''`,
 }
 
 // ErrNotEnrolled means the kiosk has no identity yet.
@@ -45,9 +52,9 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 		return Identity{}, err
 	}
 	var id Identity
-	var pem string
-	err := db.QueryRowContext(ctx, `SELECT portal, kiosk_id, number, token, public_key, kid FROM kiosk_identity WHERE id = 1`).
-		Scan(&id.Portal, &id.KioskID, &id.Number, &id.Token, &pem, &id.Key.ID)
+	var pem, signPEM string
+	err := db.QueryRowContext(ctx, `SELECT portal, kiosk_id, number, token, public_key, kid, signing_key FROM kiosk_identity WHERE id = 1`).
+		Scan(&id.Portal, &id.KioskID, &id.Number, &id.Token, &pem, &id.Key.ID, &signPEM)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Identity{}, ErrNotEnrolled
 	}
@@ -57,6 +64,11 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 	if id.Key.Public, err = seal.DecodePublic(pem); err != nil {
 		return Identity{}, fmt.Errorf("kiosk identity: %w", err)
 	}
+	if signPEM != "" {
+		if id.SigningKey, err = decodeSigningKey(signPEM); err != nil {
+			return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+		}
+	}
 	return id, nil
 }
 
@@ -64,6 +76,9 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 // enrolment (kiosk id, token, key) stays. The demo's portal uses it when
 // its old port is taken.
 func MovePortal(ctx context.Context, db *sql.DB, url string) error {
+	if err := CheckPortalURL(url); err != nil {
+		return fmt.Errorf("move portal: %w", err)
+	}
 	res, err := db.ExecContext(ctx, `UPDATE kiosk_identity SET portal = ? WHERE id = 1`, url)
 	if err != nil {
 		return fmt.Errorf("move portal: %w", err)
@@ -82,12 +97,35 @@ func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO kiosk_identity (id, portal, kiosk_id, number, token, public_key, kid)
-		VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET portal = excluded.portal, kiosk_id = excluded.kiosk_id,
-		number = excluded.number, token = excluded.token, public_key = excluded.public_key, kid = excluded.kid`,
-		id.Portal, id.KioskID, id.Number, id.Token, pem, id.Key.ID)
+	signDER, err := x509.MarshalPKIXPublicKey(id.SigningKey)
+	if err != nil {
+		return fmt.Errorf("save kiosk identity: %w", err)
+	}
+	signPEM := string(encpem.EncodeToMemory(&encpem.Block{Type: "PUBLIC KEY", Bytes: signDER}))
+	_, err = db.ExecContext(ctx, `INSERT INTO kiosk_identity (id, portal, kiosk_id, number, token, public_key, kid, signing_key)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET portal = excluded.portal, kiosk_id = excluded.kiosk_id,
+		number = excluded.number, token = excluded.token, public_key = excluded.public_key, kid = excluded.kid,
+		signing_key = excluded.signing_key`,
+		id.Portal, id.KioskID, id.Number, id.Token, pem, id.Key.ID, signPEM)
 	if err != nil {
 		return fmt.Errorf("save kiosk identity: %w", err)
 	}
 	return nil
+}
+
+// decodeSigningKey reads the portal's Ed25519 signing key (PEM, SPKI).
+func decodeSigningKey(s string) (ed25519.PublicKey, error) {
+	b, _ := encpem.Decode([]byte(s))
+	if b == nil {
+		return nil, errors.New("not PEM")
+	}
+	k, err := x509.ParsePKIXPublicKey(b.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := k.(ed25519.PublicKey)
+	if !ok {
+		return nil, errors.New("not Ed25519")
+	}
+	return pub, nil
 }

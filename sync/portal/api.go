@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,8 @@ type EnrollReply struct {
 	Token     string `json:"token"`
 	PublicKey string `json:"public_key"` // PEM
 	KeyID     string `json:"kid"`
+	// SigningKey verifies the profiles the portal publishes (PEM, Ed25519).
+	SigningKey string `json:"signing_key"`
 }
 
 // Batch is the body of POST /v1/envelopes.
@@ -109,7 +112,8 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	}
 	pub, _ := seal.EncodePublic(&s.key.PublicKey)
 	slog.Info("kiosk enrolled", "kiosk", id)
-	writeJSON(w, http.StatusCreated, EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid})
+	writeJSON(w, http.StatusCreated, EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid,
+		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: s.signPubDER}))})
 }
 
 // kiosk authenticates a request; it writes the refusal and returns false.

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"time"
 
+	"lotse/sync/profilesig"
 	"lotse/sync/sqlitedb"
 )
 
@@ -184,7 +185,13 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	case r.Header.Get("If-None-Match") == strconv.Quote(strconv.Itoa(v)):
 		w.WriteHeader(http.StatusNotModified)
 	default:
+		sig, err := profilesig.Sign(s.sign, v, b)
+		if err != nil {
+			fail(w, http.StatusInternalServerError, "profile")
+			return
+		}
 		w.Header().Set("ETag", strconv.Quote(strconv.Itoa(v)))
+		w.Header().Set(profilesig.Header, sig)
 		w.Header().Set("Content-Type", "application/zip")
 		w.Write(b)
 	}
@@ -283,6 +290,10 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
 	defer rows.Close()
+	issued, err := s.issuedProfiles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var list []KioskInfo
 	for rows.Next() {
 		var k KioskInfo
@@ -296,9 +307,32 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 		}
 		movedAt, _ := time.Parse(time.RFC3339, moved)
 		k.Alarms = alarms(k, movedAt, now)
+		if v := k.Status.ProfileVersion; v > 0 && !issued[v] && !k.Revoked {
+			// Only a forged or foreign bundle can be running there.
+			k.Alarms = append(k.Alarms, fmt.Sprintf("runs profile version %d, which this portal never issued", v))
+			sort.Strings(k.Alarms)
+		}
 		list = append(list, k)
 	}
 	return list, rows.Err()
+}
+
+// issuedProfiles are the profile versions this portal has published.
+func (s *Server) issuedProfiles(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM profiles`)
+	if err != nil {
+		return nil, fmt.Errorf("kiosks: %w", err)
+	}
+	defer rows.Close()
+	issued := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("kiosks: %w", err)
+		}
+		issued[v] = true
+	}
+	return issued, rows.Err()
 }
 
 func alarms(k KioskInfo, outboxMoved, now time.Time) []string {

@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -17,12 +19,44 @@ import (
 // loadOrCreateKey reads the portal's private key from dir, creating it on
 // first start. Only the portal holds it; kiosks pin the public half.
 func loadOrCreateKey(dir string, bits int) (*rsa.PrivateKey, error) {
-	path := filepath.Join(dir, "portal-key.pem")
+	k, err := loadOrCreate(filepath.Join(dir, "portal-key.pem"), func() (crypto.Signer, error) {
+		return rsa.GenerateKey(rand.Reader, bits)
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("portal key in %s: not RSA", dir)
+	}
+	return key, nil
+}
+
+// loadOrCreateSigningKey reads the key the portal signs profiles with,
+// creating it on first start. Kiosks pin its public half at enrolment.
+func loadOrCreateSigningKey(dir string) (ed25519.PrivateKey, error) {
+	k, err := loadOrCreate(filepath.Join(dir, "portal-signing-key.pem"), func() (crypto.Signer, error) {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		return priv, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("portal signing key in %s: not Ed25519", dir)
+	}
+	return key, nil
+}
+
+// loadOrCreate reads a PKCS #8 private key from path, or makes one with
+// generate and writes it readable by the portal's user only.
+func loadOrCreate(path string, generate func() (crypto.Signer, error)) (crypto.Signer, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		key, err := rsa.GenerateKey(rand.Reader, bits)
+		key, err := generate()
 		if err != nil {
-			return nil, fmt.Errorf("portal key: %w", err)
+			return nil, fmt.Errorf("portal key %s: %w", path, err)
 		}
 		der, err := x509.MarshalPKCS8PrivateKey(key)
 		if err != nil {
@@ -45,11 +79,17 @@ func loadOrCreateKey(dir string, bits int) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("portal key %s: %w", path, err)
 	}
-	key, ok := k.(*rsa.PrivateKey)
+	signer, ok := k.(crypto.Signer)
 	if !ok {
-		return nil, fmt.Errorf("portal key %s: not RSA", path)
+		return nil, fmt.Errorf("portal key %s: not a private key", path)
 	}
-	return key, nil
+	return signer, nil
+}
+
+// keyDERs are the portal's public keys as the enrolment code's
+// fingerprint covers them: the sealing key, then the signing key.
+func (s *Server) keyDERs() [][]byte {
+	return [][]byte{s.pubDER, s.signPubDER}
 }
 
 // PublicKey is what kiosks pin at enrolment.

@@ -5,7 +5,9 @@ package portal
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/x509"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -31,6 +33,9 @@ type Server struct {
 	db      *sql.DB
 	key     *rsa.PrivateKey
 	kid     string
+	sign    ed25519.PrivateKey // signs profiles
+	// The public keys as SPKI DER, as kiosks receive them at enrolment.
+	pubDER, signPubDER []byte
 
 	mu       sync.Mutex
 	inFlight map[string]bool // kiosk/key of requests being stored
@@ -71,7 +76,23 @@ func New(dataDir string, opt Options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	sign, err := loadOrCreateSigningKey(dataDir)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	signPubDER, err := x509.MarshalPKIXPublicKey(sign.Public())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
+		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	go s.committer()
 	return s, nil

@@ -8,9 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"lotse/sync/enrolcode"
 	"lotse/sync/refcode"
 	"lotse/sync/sqlitedb"
 )
@@ -105,22 +105,26 @@ func (s *Server) EnrollCode(ctx context.Context, d time.Duration) (string, error
 	return s.EnrollCodeFor(ctx, d, "")
 }
 
+// MaxEnrollValid caps how long an enrolment code works: codes are
+// printed on sheets and read over the phone, and a code that lives for
+// years is a credential nobody remembers handing out.
+const MaxEnrollValid = 7 * 24 * time.Hour
+
 // EnrollCodeFor makes a one-time enrolment code, valid for d, that puts
 // the kiosk using it in site (none for ""): staff setting up a library's
 // kiosks hand out its codes, and each kiosk gets the library's profile
-// with its first heartbeat.
+// with its first heartbeat. The code carries a fingerprint of the
+// portal's keys, so the kiosk can tell the real portal from a proxy.
 func (s *Server) EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error) {
-	// Readable aloud over the phone: the reference-code alphabet, 4-4.
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
+	if d <= 0 || d > MaxEnrollValid {
+		return "", fmt.Errorf("enrolment code: validity %s: want more than 0 and at most %s (7 days)", d, MaxEnrollValid)
 	}
-	for i := range b {
-		b[i] = refcode.Alphabet[int(b[i])%len(refcode.Alphabet)]
+	code, secret, err := enrolcode.New(s.keyDERs()...)
+	if err != nil {
+		return "", fmt.Errorf("enrolment code: %w", err)
 	}
-	code := string(b[:4]) + "-" + string(b[4:])
-	_, err := s.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, expires_at, site) VALUES (?, ?, ?)`,
-		hashHex(code), time.Now().Add(d).UTC().Format(time.RFC3339), site)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, expires_at, site) VALUES (?, ?, ?)`,
+		hashHex(secret), time.Now().Add(d).UTC().Format(time.RFC3339), site)
 	if err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
@@ -137,7 +141,11 @@ func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, 
 	}
 	defer tx.Rollback()
 	now := time.Now().UTC().Format(time.RFC3339)
-	codeHash := hashHex(strings.ToUpper(strings.TrimSpace(code)))
+	secret, ok := enrolcode.NormalSecret(code)
+	if !ok {
+		return 0, "", errBadEnrollCode
+	}
+	codeHash := hashHex(secret)
 	res, err := tx.ExecContext(ctx, `UPDATE enroll_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?`,
 		now, codeHash, now)
 	if err != nil {

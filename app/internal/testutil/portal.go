@@ -3,6 +3,7 @@ package testutil
 import (
 	"context"
 	"database/sql"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -20,12 +21,22 @@ type Portal struct {
 
 // StartPortal starts a portal on loopback for the test's lifetime.
 func StartPortal(t testing.TB) *Portal {
+	return StartPortalWith(t, nil)
+}
+
+// StartPortalWith starts a portal whose handler is wrapped by wrap (nil:
+// none): a test counts or changes what passes, as a proxy on the way would.
+func StartPortalWith(t testing.TB, wrap func(http.Handler) http.Handler) *Portal {
 	t.Helper()
 	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(p.Handler())
+	h := p.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); p.Close() })
 	return &Portal{Server: p, URL: srv.URL}
 }

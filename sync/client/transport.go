@@ -1,0 +1,58 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// CheckPortalURL refuses a portal address a kiosk must not talk to:
+// anything but https://, except plain http:// to this machine (the demo's
+// in-process portal). Over plain HTTP on a network, a proxy sees the
+// enrolment code and the kiosk's token and can swap the portal's key.
+func CheckPortalURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("portal address %q: want https://HOST[:PORT]", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("portal address %s: plain http:// is refused for a portal on the network (anyone on the way could read and change what the kiosk sends): use https://", raw)
+	}
+	return fmt.Errorf("portal address %q: want https://HOST[:PORT]", raw)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// errDowngrade is a redirect the kiosk refuses to follow.
+var errDowngrade = errors.New("redirect refused: it leaves https or leads to plain http on the network")
+
+// redirectPolicy follows at most 5 redirects, none from https to http and
+// none to a plain-http address on the network.
+func redirectPolicy(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects")
+	}
+	prev := via[len(via)-1].URL
+	if prev.Scheme == "https" && req.URL.Scheme != "https" {
+		return errDowngrade
+	}
+	if CheckPortalURL(req.URL.String()) != nil {
+		return errDowngrade
+	}
+	return nil
+}
