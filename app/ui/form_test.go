@@ -153,7 +153,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 		t.Fatalf("sent %d: %v", n, err)
 	}
 	dir := t.TempDir()
-	if n, err := p.Export(context.Background(), time.Time{}, dir); err != nil || n != 1 {
+	if n, bad, err := p.Export(context.Background(), time.Time{}, dir); err != nil || n != 1 || len(bad) != 0 {
 		t.Fatalf("exported %d: %v", n, err)
 	}
 	var x portal.Exported

@@ -174,7 +174,7 @@ func TestSoak(t *testing.T) {
 	<-syncDone
 
 	dir := t.TempDir()
-	n, err := p.Export(ctx, time.Time{}, dir)
+	n, _, err := p.Export(ctx, time.Time{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

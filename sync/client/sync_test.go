@@ -130,7 +130,7 @@ func TestSubmitDrainDecideAndPullBack(t *testing.T) {
 
 	// The back office gets the decrypted submissions.
 	dir := t.TempDir()
-	if n, err := p.Export(context.Background(), time.Now().Add(-time.Hour), dir); err != nil || n != 120 {
+	if n, bad, err := p.Export(context.Background(), time.Now().Add(-time.Hour), dir); err != nil || n != 120 || len(bad) != 0 {
 		t.Fatalf("export %d %v", n, err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, codes[5]+".json"))
@@ -178,11 +178,13 @@ func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
 	if r := post(portal.Batch{Envelopes: []seal.Envelope{changed}}); r.Results[0].Status != 422 {
 		t.Fatalf("same key, other body: %+v", r)
 	}
-	// Another envelope with a code already in use is refused for good.
-	k.submit(t, 2)
-	more, _ := k.out.Claim(context.Background(), 10, 1<<20)
-	more[0].Code = envs[0].Code
-	if r := post(portal.Batch{Envelopes: more}); r.Results[0].Status != 422 || r.Results[0].Error != "reference code already in use" {
+	// Another envelope sealed with a code already in use is refused for good.
+	dup, err := seal.Seal(seal.Submission{ID: "another-envelope", Service: "mangel", Code: envs[0].Code, Created: time.Now(),
+		Data: map[string]string{"wo": "Markt 3"}}, k.client.Identity().Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := post(portal.Batch{Envelopes: []seal.Envelope{dup}}); r.Results[0].Status != 422 || r.Results[0].Error != "reference code already in use" {
 		t.Fatalf("duplicate code: %+v", r)
 	}
 	if s, _ := p.Stats(context.Background()); s["envelopes"] != 1 || s["duplicates_refused"] != 1 {

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
@@ -16,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/mattn/go-sqlite3"
@@ -28,6 +31,8 @@ import (
 const (
 	MaxBatch      = 50
 	MaxBatchBytes = 5 << 20
+	// Clear fields are ids the kiosk makes, never text a resident typed.
+	maxIDLen, maxServiceLen, maxCodeLen = 64, 64, 32
 )
 
 // EnrollRequest and EnrollReply are the enrolment exchange.
@@ -88,20 +93,37 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func fail(w http.ResponseWriter, status int, msg string) {
+	reason(w, msg)
 	writeJSON(w, status, errorReply{Error: msg})
 }
 
+// maxBigBatches batches over 1 MiB are read at once; more wait for one to
+// finish (32 × 5 MB batches at once took 629 MB before).
+const maxBigBatches = 4
+
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
-	var req EnrollRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&req); err != nil {
-		fail(w, http.StatusBadRequest, "malformed JSON: "+err.Error())
+	addr := clientAddr(r)
+	if s.enrolLimits.blocked(addr) {
+		tooMany(w, 3*time.Minute, "too many failed enrolments; try again in a few minutes")
 		return
 	}
-	if strings.TrimSpace(req.Name) == "" {
+	var req EnrollRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&req); err != nil {
+		s.enrolLimits.failed(addr)
+		fail(w, http.StatusBadRequest, "malformed JSON")
+		return
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	if req.Name == "" {
 		req.Name = "Kiosk"
+	}
+	if err := CheckKioskName(req.Name); err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	id, token, err := s.enroll(r.Context(), req.Code, req.Name)
 	if errors.Is(err, errBadEnrollCode) {
+		s.enrolLimits.failed(addr)
 		fail(w, http.StatusForbidden, err.Error())
 		return
 	}
@@ -118,10 +140,16 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 
 // kiosk authenticates a request; it writes the refusal and returns false.
 func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lotse-portal"`)
+		fail(w, http.StatusUnauthorized, "credential missing: want Authorization: Bearer TOKEN")
+		return 0, false
+	}
 	id, err := s.authenticate(r.Context(), token)
 	switch {
 	case errors.Is(err, errUnauthenticated):
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lotse-portal", error="invalid_token"`)
 		fail(w, http.StatusUnauthorized, "not enrolled: unknown credential")
 		return 0, false
 	case errors.Is(err, errRevoked):
@@ -147,8 +175,20 @@ func (s *Server) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) 
 
 func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.kiosk(w, r)
-	if !ok {
+	if !ok || s.refuseWhenFull(w) {
 		return
+	}
+	if r.ContentLength < 0 || r.ContentLength > 1<<20 {
+		select {
+		case s.bigBatches <- struct{}{}:
+			defer func() { <-s.bigBatches }()
+		case <-time.After(10 * time.Second):
+			w.Header().Set("Retry-After", "30")
+			fail(w, http.StatusServiceUnavailable, "busy with other large batches, try again")
+			return
+		case <-r.Context().Done():
+			return
+		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBatchBytes+1))
 	if err != nil {
@@ -168,11 +208,22 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch of %d envelopes, at most %d", len(batch.Envelopes), MaxBatch))
 		return
 	}
-	results, err := s.storeBatch(r.Context(), kiosk, batch.Envelopes)
+	// Opening every envelope costs an RSA decryption each: done here, on
+	// the request's goroutine, so the group committer only writes.
+	refusals := make([]string, len(batch.Envelopes))
+	for i, e := range batch.Envelopes {
+		refusals[i] = s.refuse(kiosk, e)
+	}
+	results, err := s.storeBatch(r.Context(), kiosk, batch.Envelopes, refusals)
 	if err != nil {
 		slog.Warn("store batch", "kiosk", kiosk, "err", err)
 		fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
 		return
+	}
+	for _, res := range results {
+		if res.Status == http.StatusUnprocessableEntity && !res.Replayed {
+			s.security.refused(r, res.Status, "envelope refused: "+res.Error)
+		}
 	}
 	writeJSON(w, http.StatusOK, BatchReply{Results: results})
 }
@@ -180,8 +231,8 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 // storeBatch stores a batch through the group committer: batches that
 // arrive together share one transaction and one fsync, so 200 kiosks
 // sending at once wait for a few commits, not for 200.
-func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope) ([]ItemResult, error) {
-	job := &commitJob{kiosk: kiosk, envs: envs, results: make([]ItemResult, len(envs)), done: make(chan error, 1)}
+func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope, refusals []string) ([]ItemResult, error) {
+	job := &commitJob{kiosk: kiosk, envs: envs, refusals: refusals, results: make([]ItemResult, len(envs)), done: make(chan error, 1)}
 	var mine []string
 	s.mu.Lock()
 	for i, e := range envs {
@@ -225,10 +276,11 @@ var errShuttingDown = errors.New("portal shutting down")
 
 // commitJob is one batch waiting for the group committer.
 type commitJob struct {
-	kiosk   int64
-	envs    []seal.Envelope
-	results []ItemResult // 409s filled in before; the rest by the committer
-	done    chan error
+	kiosk    int64
+	envs     []seal.Envelope
+	refusals []string     // why each envelope can never be stored ("" when it can)
+	results  []ItemResult // 409s filled in before; the rest by the committer
+	done     chan error
 }
 
 // maxGroup bounds how many batches share one transaction.
@@ -281,7 +333,7 @@ func (s *Server) commitGroup(group []*commitJob) error {
 			if j.results[i].Status == http.StatusConflict {
 				continue
 			}
-			if j.results[i], err = s.store(ctx, st, j.kiosk, e); err != nil {
+			if j.results[i], err = s.store(ctx, st, j.kiosk, e, j.refusals[i]); err != nil {
 				return err
 			}
 		}
@@ -314,6 +366,12 @@ func DecodeBatch(body []byte) (Batch, error) {
 		if e.ID == "" || e.Service == "" || e.Code == "" || e.JWE == "" {
 			return Batch{}, fmt.Errorf("envelope %d: id, service, code and jwe are required", i)
 		}
+		if len(e.ID) > maxIDLen || len(e.Service) > maxServiceLen || len(e.Code) > maxCodeLen {
+			return Batch{}, fmt.Errorf("envelope %d: id, service or code longer than %d, %d or %d bytes", i, maxIDLen, maxServiceLen, maxCodeLen)
+		}
+		if e.Size < 0 {
+			return Batch{}, fmt.Errorf("envelope %d: negative size", i)
+		}
 	}
 	return b, nil
 }
@@ -328,7 +386,7 @@ func bodyHash(e seal.Envelope) string {
 // store applies IETF Idempotency-Key semantics per envelope, keyed by
 // (kiosk, envelope id): a replay gets the first answer, the same key with
 // another body gets 422, a key still being stored gets 409.
-func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envelope) (ItemResult, error) {
+func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envelope, refusal string) (ItemResult, error) {
 	hash := bodyHash(e)
 	var prevHash, prevErr string
 	var prevStatus int
@@ -343,7 +401,19 @@ func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envel
 		return ItemResult{}, err
 	}
 
-	status, msg := http.StatusCreated, s.refuse(e)
+	status, msg := http.StatusCreated, refusal
+	if msg == "" {
+		var stored int64
+		if err := st.storedBytes.QueryRowContext(ctx, kiosk).Scan(&stored); err != nil {
+			return ItemResult{}, err
+		}
+		if stored+int64(len(e.JWE)) > s.quota {
+			// Retryable: the kiosk keeps it and sends it when staff have
+			// worked off the cases already here.
+			return ItemResult{ID: e.ID, Status: http.StatusTooManyRequests,
+				Error: "this kiosk's storage quota at the portal is used up; try again later"}, st.count(ctx, "quota_refused")
+		}
+	}
 	if msg == "" {
 		// The code column is unique: a code another envelope holds fails
 		// the insert, which is cheaper than looking first.
@@ -357,6 +427,10 @@ func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envel
 			}
 		case err != nil:
 			return ItemResult{}, err
+		default:
+			if _, err := st.addBytes.ExecContext(ctx, len(e.JWE), kiosk); err != nil {
+				return ItemResult{}, err
+			}
 		}
 	}
 	if msg != "" {
@@ -374,7 +448,7 @@ func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envel
 // stmts are the statements of one group commit, prepared once for all its
 // envelopes.
 type stmts struct {
-	findKey, insertEnvelope, insertKey, counter *sql.Stmt
+	findKey, insertEnvelope, insertKey, counter, storedBytes, addBytes *sql.Stmt
 }
 
 func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
@@ -388,6 +462,8 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')`},
 		{&st.insertKey, `INSERT INTO idempotency (kiosk_id, key, body_hash, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&st.counter, `INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1`},
+		{&st.storedBytes, `SELECT stored_bytes FROM kiosks WHERE id = ?`},
+		{&st.addBytes, `UPDATE kiosks SET stored_bytes = stored_bytes + ? WHERE id = ?`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -400,7 +476,7 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 }
 
 func (st *stmts) close() {
-	for _, s := range []*sql.Stmt{st.findKey, st.insertEnvelope, st.insertKey, st.counter} {
+	for _, s := range []*sql.Stmt{st.findKey, st.insertEnvelope, st.insertKey, st.counter, st.storedBytes, st.addBytes} {
 		if s != nil {
 			s.Close()
 		}
@@ -433,8 +509,12 @@ func jweHeader(compact string) (protectedHeader, error) {
 	return h, json.Unmarshal(raw, &h)
 }
 
-// refuse says why an envelope can never be stored ("" when it can).
-func (s *Server) refuse(e seal.Envelope) string {
+// refuse says why an envelope from kiosk can never be stored ("" when it
+// can). The portal holds the key, so it opens every envelope at once: a
+// tampered ciphertext, clear fields that differ from the sealed ones, or
+// a reference code of another kiosk are refused now, with a 422 the kiosk
+// sees, instead of stopping an export weeks later.
+func (s *Server) refuse(kiosk int64, e seal.Envelope) string {
 	hdr, err := jweHeader(e.JWE)
 	if err != nil || hdr.Alg != string(jose.RSA_OAEP_256) || hdr.Enc != string(jose.A256GCM) {
 		return "not a JWE sealed with RSA-OAEP-256 and A256GCM"
@@ -442,8 +522,20 @@ func (s *Server) refuse(e seal.Envelope) string {
 	if hdr.Kid != s.kid {
 		return "unknown key id " + strconv.Quote(hdr.Kid)
 	}
-	if _, err := refcode.Parse(e.Code); err != nil {
+	code, err := refcode.Parse(e.Code)
+	if err != nil {
 		return "invalid reference code"
+	}
+	if code != e.Code {
+		// Stored as sent, "lt-7k3m 9qpd" would pass the uniqueness check
+		// beside LT-7K3M-9QPD.
+		return "reference code not in its normal form " + code
+	}
+	if n, _ := refcode.KioskNumber(code); int64(n) != (kiosk-1)%refcode.MaxKiosks {
+		return "reference code of another kiosk"
+	}
+	if _, _, err := seal.Open(e, map[string]*rsa.PrivateKey{s.kid: s.key}); err != nil {
+		return "sealed content does not open or does not match its clear fields"
 	}
 	return ""
 }
@@ -478,7 +570,9 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 // caseStatus is the page a receipt's QR code leads to: how the case
 // stands, in plain German, without any personal data.
 func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if !s.pageAllowed(w, r) {
+		return
+	}
 	code, err := refcode.Parse(r.PathValue("code"))
 	var state string
 	if err == nil {
@@ -486,6 +580,7 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		w.WriteHeader(http.StatusNotFound)
+		reason(w, "no such case")
 		pageTmpl.Execute(w, page{Title: "Vorgang nicht gefunden", Lines: []string{
 			"Zu diesem Code kennen wir noch keinen Vorgang.",
 			"Wenn Sie Ihr Anliegen eben erst am Kiosk abgegeben haben, kann es ein paar Stunden dauern, bis es hier erscheint.",
@@ -505,4 +600,18 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 func isUniqueCode(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique && strings.Contains(se.Error(), "envelopes.code")
+}
+
+// CheckKioskName refuses names an admin's terminal or the fleet view
+// would show wrong: control characters, invalid UTF-8, over 64 characters.
+func CheckKioskName(name string) error {
+	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 64 {
+		return errors.New("kiosk name: at most 64 characters of valid UTF-8")
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf) {
+			return errors.New("kiosk name: control characters are not allowed")
+		}
+	}
+	return nil
 }

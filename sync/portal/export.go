@@ -25,19 +25,32 @@ type Exported struct {
 	Data     map[string]string `json:"data"`
 }
 
+// ExportProblem is a stored submission export could not open; the others
+// are written all the same.
+type ExportProblem struct {
+	Code string
+	Err  error
+}
+
 // Export decrypts the submissions received since t (synthetic test
 // submissions left out) and writes one JSON file per submission, named by
-// its reference code, readable by the portal's user only.
-func (s *Server) Export(ctx context.Context, since time.Time, dir string) (int, error) {
+// its reference code, readable by the portal's user only (also where the
+// folder or a file existed before). A submission that does not open is
+// skipped and reported; it never stops the ones after it.
+func (s *Server) Export(ctx context.Context, since time.Time, dir string) (int, []ExportProblem, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return 0, fmt.Errorf("export: %w", err)
+		return 0, nil, fmt.Errorf("export: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return 0, nil, fmt.Errorf("export: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state
 		FROM envelopes WHERE received_at >= ? AND test = 0 ORDER BY received_at`, since.UTC().Format(time.RFC3339Nano))
 	if err != nil {
-		return 0, fmt.Errorf("export: %w", err)
+		return 0, nil, fmt.Errorf("export: %w", err)
 	}
 	defer rows.Close()
+	var problems []ExportProblem
 	keys := map[string]*rsa.PrivateKey{s.kid: s.key}
 	n := 0
 	for rows.Next() {
@@ -45,22 +58,41 @@ func (s *Server) Export(ctx context.Context, since time.Time, dir string) (int, 
 		var x Exported
 		var created, received string
 		if err := rows.Scan(&x.Kiosk, &e.ID, &e.Code, &e.Service, &created, &received, &e.Test, &e.Size, &e.JWE, &x.State); err != nil {
-			return n, fmt.Errorf("export: %w", err)
+			return n, problems, fmt.Errorf("export: %w", err)
 		}
 		meta, data, err := seal.Open(e, keys)
 		if err != nil {
-			return n, fmt.Errorf("export %s: %w", e.Code, err)
+			problems = append(problems, ExportProblem{Code: e.Code, Err: err})
+			continue
 		}
 		x.Code, x.Service, x.Created, x.SHA512, x.Data, x.Guide = e.Code, e.Service, meta.Created, meta.SHA512, data, meta.Guide
 		x.Received, _ = time.Parse(time.RFC3339Nano, received)
 		b, err := json.MarshalIndent(x, "", "  ")
 		if err != nil {
-			return n, err
+			return n, problems, err
 		}
-		if err := os.WriteFile(filepath.Join(dir, e.Code+".json"), b, 0o600); err != nil {
-			return n, fmt.Errorf("export: %w", err)
+		if err := writePrivate(filepath.Join(dir, e.Code+".json"), b); err != nil {
+			return n, problems, fmt.Errorf("export: %w", err)
 		}
 		n++
 	}
-	return n, rows.Err()
+	return n, problems, rows.Err()
+}
+
+// writePrivate writes b to path with mode 0600, also when the file was
+// there before with a wider mode.
+func writePrivate(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -199,7 +199,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.ownKiosk(w, r)
-	if !ok {
+	if !ok || s.refuseWhenFull(w) {
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))

@@ -34,6 +34,13 @@ type Server struct {
 	key     *rsa.PrivateKey
 	kid     string
 	sign    ed25519.PrivateKey // signs profiles
+	quota   int64
+	minFree int64
+
+	security    *securityLog
+	enrolLimits *failureLimits // enrolment attempts that failed
+	pageLimits  *addrLimits    // public status pages
+	bigBatches  chan struct{}  // batches over 1 MiB being read at once
 	// The public keys as SPKI DER, as kiosks receive them at enrolment.
 	pubDER, signPubDER []byte
 
@@ -51,7 +58,23 @@ type Options struct {
 	// KeyBits is the size of the RSA key made on first start (3072 by
 	// default, as BSI TR-02102 asks; tests use 2048 for speed).
 	KeyBits int
+	// Quota bounds the bytes of undecided submissions one kiosk may keep
+	// at the portal (DefaultQuota when 0): a broken or stolen kiosk cannot
+	// fill the portal's disk.
+	Quota int64
+	// MinFreeBytes is the free disk below which the portal takes nothing
+	// more in (503 with Retry-After) and health says "degraded"
+	// (DefaultMinFree when 0).
+	MinFreeBytes int64
+	// Log receives the security log (slog.Default() when nil).
+	Log *slog.Logger
 }
+
+// Defaults of Options.
+const (
+	DefaultQuota   = 1 << 30
+	DefaultMinFree = 64 << 20
+)
 
 // New opens (or creates) a portal keeping its state in dataDir: its
 // SQLite file and its private key.
@@ -91,7 +114,18 @@ func New(dataDir string, opt Options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	if opt.Quota == 0 {
+		opt.Quota = DefaultQuota
+	}
+	if opt.MinFreeBytes == 0 {
+		opt.MinFreeBytes = DefaultMinFree
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
 	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
+		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
+		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	go s.committer()
@@ -117,7 +151,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	mux.HandleFunc("GET /s/{code}", s.caseStatus)
-	return mux
+	return s.logRefusals(mux)
 }
 
 var (
@@ -143,11 +177,14 @@ type page struct {
 // not see the call display, so it says what the number is and what to do,
 // not how long the wait is.
 func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
+	if !s.pageAllowed(w, r) {
+		return
+	}
 	day, number := r.PathValue("day"), r.PathValue("number")
 	d, err := time.Parse(time.DateOnly, day)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if !dayPattern.MatchString(day) || err != nil || !numberPattern.MatchString(number) {
 		w.WriteHeader(http.StatusNotFound)
+		reason(w, "no such waiting number")
 		pageTmpl.Execute(w, page{Title: "Seite nicht gefunden", Lines: []string{
 			"Diese Wartenummer kennen wir nicht. Bitte fragen Sie am Schalter."}})
 		return
@@ -159,6 +196,22 @@ func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
+// pageAllowed sets the headers of a public page and throttles each
+// address (5 pages a second after 30): a resident reloads, a script that
+// walks through codes waits.
+func (s *Server) pageAllowed(w http.ResponseWriter, r *http.Request) bool {
+	pageHeaders(w)
+	if s.pageLimits.allow(clientAddr(r)) {
+		return true
+	}
+	w.Header().Set("Retry-After", "10")
+	w.WriteHeader(http.StatusTooManyRequests)
+	reason(w, "status page throttled")
+	pageTmpl.Execute(w, page{Title: "Bitte warten Sie einen Moment", Lines: []string{
+		"Von Ihrem Anschluss kamen gerade sehr viele Anfragen. Bitte versuchen Sie es in einer Minute noch einmal."}})
+	return false
+}
+
 type healthReply struct {
 	Status  string `json:"status"`
 	Version string `json:"version"`
@@ -167,7 +220,11 @@ type healthReply struct {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(healthReply{Status: "ok", Version: s.Version, Uptime: int64(time.Since(s.started).Seconds())})
+	status := "ok"
+	if s.diskFull() {
+		status = "degraded: disk full"
+	}
+	json.NewEncoder(w).Encode(healthReply{Status: status, Version: s.Version, Uptime: int64(time.Since(s.started).Seconds())})
 }
 
 // Listen binds addr ("127.0.0.1:0" picks a free port) and serves until ctx
@@ -183,7 +240,10 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan error,
 
 // Serve serves on ln until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) (string, <-chan error, error) {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// A batch of 5 MB over a slow line takes a while; a client that sends
+	// nothing for a minute, or headers for 10 s, is cut off.
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 	done := make(chan error, 1)
 	shutDown := make(chan struct{})
 	go func() {

@@ -60,6 +60,10 @@ var migrations = []string{
 		reason   TEXT NOT NULL
 	);
 	CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
+	// Bytes of undecided envelopes per kiosk, for its quota.
+	`ALTER TABLE kiosks ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+	UPDATE kiosks SET stored_bytes = (SELECT COALESCE(SUM(LENGTH(jwe)), 0) FROM envelopes
+		WHERE envelopes.kiosk_id = kiosks.id AND state = 'received')`,
 }
 
 // IdempotencyRetention is how long the portal remembers an idempotency
@@ -227,6 +231,10 @@ func (s *Server) Decide(ctx context.Context, code, state, reason string) error {
 	var kiosk int64
 	if err := tx.QueryRowContext(ctx, `SELECT kiosk_id FROM envelopes WHERE code = ?`, code).Scan(&kiosk); err != nil {
 		return fmt.Errorf("decide %s: no such case", code)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE kiosks SET stored_bytes = MAX(0, stored_bytes -
+			(SELECT LENGTH(jwe) FROM envelopes WHERE code = ? AND state = 'received')) WHERE id = ?`, code, kiosk); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE envelopes SET state = ?, reason = ? WHERE code = ?`, state, reason, code); err != nil {
 		return err

@@ -74,3 +74,14 @@ func Parse(s string) (string, error) {
 	}
 	return prefix + s[:4] + "-" + s[4:], nil
 }
+
+// KioskNumber is the number of the kiosk that made code (a valid code in
+// its normal form, as Parse returns it).
+func KioskNumber(code string) (int, error) {
+	n, err := Parse(code)
+	if err != nil {
+		return 0, err
+	}
+	body := n[len(prefix):]
+	return strings.IndexByte(Alphabet, body[0])*32 + strings.IndexByte(Alphabet, body[1]), nil
+}

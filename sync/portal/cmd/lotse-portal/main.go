@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"lotse/sync/credential"
 	"lotse/sync/portal"
@@ -182,6 +183,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	case "enroll-code":
+		if *valid <= 0 || *valid > portal.MaxEnrollValid {
+			return fail(fmt.Errorf("enroll-code: --valid %s: want more than 0 and at most 168h (7 days)", *valid))
+		}
 		if *count < 1 || *count > 1000 {
 			return fail(fmt.Errorf("enroll-code: --count %d: want 1 to 1000", *count))
 		}
@@ -214,11 +218,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		n, err := s.Export(ctx, t, *out)
+		n, problems, err := s.Export(ctx, t, *out)
 		if err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "%d submissions written to %s\n", n, *out)
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "lotse-portal: export: %s skipped: %v\n", p.Code, p.Err)
+		}
+		if len(problems) > 0 {
+			fmt.Fprintf(stderr, "lotse-portal: %d submissions could not be opened; the others are written\n", len(problems))
+		}
 	case "decide":
 		if len(pos) != 2 || (pos[1] != "accept" && pos[1] != "reject") {
 			fmt.Fprintln(stderr, "usage: lotse-portal decide CODE accept|reject [--reason R]")
@@ -270,10 +280,21 @@ func printKiosks(w io.Writer, list []portal.KioskInfo) {
 		if alarms == "" {
 			alarms = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d waiting\t%s\n", k.ID, k.Name, orDash(k.Site), seen, orDash(k.Status.Version),
-			k.Status.ProfileVersion, waiting, alarms)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d waiting\t%s\n", k.ID, printable(k.Name), printable(orDash(k.Site)), seen,
+			printable(orDash(k.Status.Version)), k.Status.ProfileVersion, waiting, printable(alarms))
 	}
 	tw.Flush()
+}
+
+// printable escapes what a terminal would act on instead of show: what
+// kiosks report (names, versions, reasons) must not forge rows in an
+// admin's terminal or move its cursor.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsGraphic(r) && r != ' ' }) < 0 {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
 }
 
 func orDash(s string) string {

@@ -135,3 +135,24 @@ func TestCodesForASite(t *testing.T) {
 		t.Errorf("sites: %q and %q", list[0].Site, list[1].Site)
 	}
 }
+
+// Attack: a kiosk reports a version with terminal escapes and a newline,
+// to forge a row in `lotse-portal kiosks`. The table shows them escaped.
+func TestKiosksTableEscapesWhatKiosksReport(t *testing.T) {
+	var out bytes.Buffer
+	printKiosks(&out, []portal.KioskInfo{{ID: 1, Name: "Rathaus", Status: portal.Heartbeat{Version: "1.0\x1b[2J\n2  Fake  -  ok"},
+		Alarms: []string{"profile refused: bad\rline"}}})
+	text := out.String()
+	if strings.ContainsAny(text, "\x1b\r") || strings.Count(text, "\n") != 2 || !strings.Contains(text, `1.0\x1b[2J\n2  Fake`) {
+		t.Errorf("table:\n%q", text)
+	}
+}
+
+func TestEnrollCodeValidity(t *testing.T) {
+	for _, v := range []string{"87600h", "-1h", "0s"} {
+		var out, errb bytes.Buffer
+		if code := run([]string{"enroll-code", "--valid", v, "--data", t.TempDir()}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "7 days") {
+			t.Errorf("--valid %s: exit %d, %s", v, code, errb.String())
+		}
+	}
+}
