@@ -448,6 +448,9 @@ type offering struct {
 }
 
 func loadOffering(cfg config.Config, dataDir string) offering {
+	if err := profile.Clean(dataDir); err != nil {
+		slog.Warn("profiles: leftovers of an interrupted installation not removed", "err", err)
+	}
 	cur, err := profile.Current(dataDir)
 	if err != nil {
 		slog.Error("the installed profile does not load; running on the configuration", "err", err)

@@ -137,7 +137,7 @@ func Load(dir string, version int) (*Profile, error) {
 	if s.Logo != "" {
 		b, err := fs.ReadFile(fsys, s.Logo)
 		if err == nil {
-			p.Logo, _, err = image.Decode(bytes.NewReader(b))
+			p.Logo, err = decodeLogo(b)
 		}
 		if err != nil {
 			bad("logo %s: %w", s.Logo, err)
@@ -177,6 +177,51 @@ func Load(dir string, version int) (*Profile, error) {
 		return nil, fmt.Errorf("profile %d refused: %w", version, errors.Join(errs...))
 	}
 	return p, nil
+}
+
+// MaxLogoSide bounds a logo's width and height in pixels: a receipt is
+// 576 dots wide, and a 16000² picture in a 76 KB file took 280 MB to
+// decode.
+const MaxLogoSide = 2048
+
+// decodeLogo reads the logo's size from its header first and decodes
+// only a picture of sensible size.
+func decodeLogo(b []byte) (image.Image, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Width > MaxLogoSide || cfg.Height > MaxLogoSide {
+		return nil, fmt.Errorf("%d×%d pixels, at most %d×%d", cfg.Width, cfg.Height, MaxLogoSide, MaxLogoSide)
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	return img, err
+}
+
+// Clean removes what an interrupted or refused installation left in
+// dataDir/profiles: unpacking folders, and versions never made current
+// (newer than the current one). Run at start.
+func Clean(dataDir string) error {
+	root := filepath.Join(dataDir, "profiles")
+	entries, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cur := 0
+	if b, err := os.ReadFile(filepath.Join(root, "current")); err == nil {
+		cur, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	}
+	var errs []error
+	for _, e := range entries {
+		v, numErr := strconv.Atoi(e.Name())
+		if strings.HasPrefix(e.Name(), "incoming-") || e.Name() == "current.tmp" || (numErr == nil && v > cur) {
+			errs = append(errs, os.RemoveAll(filepath.Join(root, e.Name())))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // maxBundle bounds a profile bundle and each file in it, unpacked.

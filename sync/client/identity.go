@@ -8,6 +8,9 @@ import (
 	encpem "encoding/pem"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
@@ -69,6 +72,26 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 			return Identity{}, fmt.Errorf("kiosk identity: %w", err)
 		}
 	}
+	path, err := tokenPath(ctx, db)
+	if err != nil {
+		return Identity{}, err
+	}
+	if id.Token != "" {
+		// Enrolled by an older release: the token moves out of the
+		// database into its own file.
+		if err := writeToken(path, id.Token); err != nil {
+			return Identity{}, err
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE kiosk_identity SET token = '' WHERE id = 1`); err != nil {
+			return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+		}
+		return id, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Identity{}, fmt.Errorf("kiosk credential: %w (enrol the kiosk again)", err)
+	}
+	id.Token = strings.TrimSpace(string(b))
 	return id, nil
 }
 
@@ -102,11 +125,18 @@ func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
 		return fmt.Errorf("save kiosk identity: %w", err)
 	}
 	signPEM := string(encpem.EncodeToMemory(&encpem.Block{Type: "PUBLIC KEY", Bytes: signDER}))
+	path, err := tokenPath(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := writeToken(path, id.Token); err != nil {
+		return err
+	}
 	_, err = db.ExecContext(ctx, `INSERT INTO kiosk_identity (id, portal, kiosk_id, number, token, public_key, kid, signing_key)
 		VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET portal = excluded.portal, kiosk_id = excluded.kiosk_id,
 		number = excluded.number, token = excluded.token, public_key = excluded.public_key, kid = excluded.kid,
 		signing_key = excluded.signing_key`,
-		id.Portal, id.KioskID, id.Number, id.Token, pem, id.Key.ID, signPEM)
+		id.Portal, id.KioskID, id.Number, "", pem, id.Key.ID, signPEM)
 	if err != nil {
 		return fmt.Errorf("save kiosk identity: %w", err)
 	}
@@ -128,4 +158,45 @@ func decodeSigningKey(s string) (ed25519.PublicKey, error) {
 		return nil, errors.New("not Ed25519")
 	}
 	return pub, nil
+}
+
+// tokenPath is where the kiosk keeps its credential: a file of its own
+// beside the database (kiosk.db: kiosk.token), mode 0600, so a copy of
+// kiosk.db (a support bundle, a backup) does not carry it.
+func tokenPath(ctx context.Context, db *sql.DB) (string, error) {
+	path, err := sqlitedb.Path(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	if path == "" {
+		return "", errors.New("kiosk credential: the database is not a file")
+	}
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".token", nil
+}
+
+// writeToken replaces the credential file in one rename, synced, 0600.
+func writeToken(path, token string) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("kiosk credential: %w", err)
+	}
+	_, err = f.WriteString(token + "\n")
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("kiosk credential: %w", err)
+	}
+	return nil
 }

@@ -45,7 +45,25 @@ func Open(path string) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// Readable by the program's user only, also a file made by an older
+	// release or under a loose umask (it holds ciphertext, hashes, state).
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+	}
 	return db, nil
+}
+
+// Path is the file db was opened on ("" for an in-memory database).
+func Path(ctx context.Context, db *sql.DB) (string, error) {
+	var seq int
+	var name, file string
+	if err := db.QueryRowContext(ctx, `PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		return "", fmt.Errorf("database path: %w", err)
+	}
+	return file, nil
 }
 
 // Migrate brings owner's tables up to date. migrations[i] takes the schema
