@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -45,7 +46,8 @@ type fleet struct {
 	client     *client.Client
 	profile    *profile.Profile
 	profileErr string
-	refused    int // the newest profile version refused: not downloaded again
+	refused    int    // the newest profile version refused: not downloaded again
+	siteKey    []byte // keys the profile's card and PIN hashes
 	lastCard   string
 	readerOK   bool
 	lastCalls  time.Time
@@ -53,8 +55,44 @@ type fleet struct {
 }
 
 func newFleet(cfg config.Config, dataDir string, db *sql.DB, out *outbox.Outbox, desk *flow.Desk, driver *escpos.Driver) *fleet {
+	key, err := client.LoadSiteKey(context.Background(), db)
+	if err != nil {
+		slog.Warn("site key", "err", err) // the next heartbeat brings it
+	}
 	return &fleet{cfg: cfg, dataDir: dataDir, db: db, out: out, desk: desk, driver: driver, calls: store.NewCalls(db),
-		started: time.Now(), lastCalls: time.Now(), changed: make(chan struct{}, 1)}
+		started: time.Now(), lastCalls: time.Now(), changed: make(chan struct{}, 1), siteKey: key}
+}
+
+// SiteKey is the key the profile's card and PIN hashes are keyed with
+// (nil until the portal sent it).
+func (f *fleet) SiteKey() []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.siteKey
+}
+
+// gate checks guides and staff of a profile's settings, with the site's
+// key and the lockout kept in the kiosk's database.
+func (f *fleet) gate(s profile.Settings) *access.Gate {
+	return access.New(access.Config{Guides: s.Guides, StaffPIN: s.Staff.PIN, Key: f.SiteKey, Locks: store.NewLocks(f.db)})
+}
+
+// keepSiteKey stores a site key the portal sent when it is new.
+func (f *fleet) keepSiteKey(ctx context.Context, key []byte) {
+	f.mu.Lock()
+	same := bytes.Equal(key, f.siteKey)
+	f.mu.Unlock()
+	if len(key) == 0 || same {
+		return
+	}
+	if err := client.SaveSiteKey(ctx, f.db, key); err != nil {
+		slog.Error("site key", "err", err)
+		return
+	}
+	f.mu.Lock()
+	f.siteKey = key
+	f.mu.Unlock()
+	slog.Info("site key received")
 }
 
 // poke sends a heartbeat soon: something staff should know changed.
@@ -150,6 +188,7 @@ func (f *fleet) beat(ctx context.Context, apply func(*profile.Profile)) {
 		slog.Warn("heartbeat", "err", err)
 		return
 	}
+	f.keepSiteKey(ctx, reply.SiteKey)
 	f.mu.Lock()
 	f.lastCalls = sent
 	have := 0
@@ -383,7 +422,7 @@ func (f *fleet) Reprint(ctx context.Context, id int64) error { return f.desk.Rep
 // applyProfile hands a checked profile to the kiosk, to take effect when
 // nobody is using it. do runs on the UI goroutine: fyne.Do from other
 // goroutines, a plain call before the window runs.
-func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Profile) {
+func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Profile, gate func(profile.Settings) *access.Gate) {
 	do(func() {
 		k.Reconfigure(func(d *ui.Deps) {
 			s := p.Settings
@@ -406,7 +445,7 @@ func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Prof
 			if s.GuideTimeout.Duration > 0 {
 				d.GuideTimeout = s.GuideTimeout.Duration
 			}
-			d.Gate = access.NewGate(s.Guides, s.Staff.PIN, nil)
+			d.Gate = gate(s)
 			desk.Municipality, desk.Place = s.Municipality, s.Name
 			if p.Logo != nil {
 				desk.Logo = p.Logo

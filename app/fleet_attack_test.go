@@ -1,9 +1,16 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,4 +114,93 @@ func TestAForeignProfileVersionDoesNotStick(t *testing.T) {
 	if a := alarmsOf(t, p); strings.Contains(a, "never issued") {
 		t.Errorf("alarms after the real profile: %q", a)
 	}
+}
+
+// The demo's guide and staff credentials, hashed with the portal's site
+// key, work on the kiosk once a heartbeat brought the key; the profile a
+// kiosk downloads carries neither the key nor a card number or PIN.
+func TestKeyedCredentialsFromPortalToGate(t *testing.T) {
+	var bundles [][]byte
+	var mu sync.Mutex
+	p := testutil.StartPortalWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasSuffix(r.URL.Path, "/profile") {
+				h.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			mu.Lock()
+			bundles = append(bundles, rec.Body.Bytes())
+			mu.Unlock()
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+		})
+	})
+	ctx := context.Background()
+	publishDemoProfile(ctx, p.Server)
+	db := testutil.DB(t)
+	out, _ := testutil.Enrolled(t, db, p)
+	c, err := client.New(ctx, db, out, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := loadConfig("../assets/config/lotse.toml")
+	f := newFleet(cfg, t.TempDir(), db, out, testutil.Desk(t, db, nil, time.Now()), nil)
+	f.setClient(c)
+	var applied *profile.Profile
+	f.beat(ctx, func(p *profile.Profile) { applied = p })
+	if applied == nil {
+		t.Fatal("the demo profile was not installed")
+	}
+	g := f.gate(applied.Settings)
+	if gd, err := g.Card(demoCard); err != nil || gd.ID != "g-anna" {
+		t.Errorf("demo card: %v", err)
+	}
+	if _, err := g.GuidePIN(demoGuidePIN); err != nil {
+		t.Errorf("demo guide PIN: %v", err)
+	}
+	if err := g.StaffPIN(demoStaffPIN); err != nil {
+		t.Errorf("demo staff PIN: %v", err)
+	}
+	key, _ := p.SiteKey(ctx, "")
+	mu.Lock()
+	defer mu.Unlock()
+	for _, zipped := range bundles {
+		b := unzipAll(t, zipped)
+		if !bytes.Contains(b, []byte("k1:")) {
+			t.Error("the download has no keyed hashes to look at")
+		}
+		for _, secret := range [][]byte{key, []byte(hex.EncodeToString(key)), []byte(base64.StdEncoding.EncodeToString(key)),
+			[]byte(demoCard), []byte(demoStaffPIN)} {
+			if bytes.Contains(b, secret) {
+				t.Errorf("the profile download holds %q", secret)
+			}
+		}
+	}
+	if len(bundles) == 0 {
+		t.Error("no profile download seen")
+	}
+}
+
+// unzipAll is every file of a zip, one after the other.
+func unzipAll(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(&all, rc)
+		rc.Close()
+	}
+	return all.Bytes()
 }

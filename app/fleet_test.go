@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lotse/app/access"
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/profile"
@@ -177,7 +178,9 @@ func TestAProfileReachesTheScreenAndThePaper(t *testing.T) {
 	k := ui.New(a, win, ui.Deps{Catalogue: p.Catalogue, Texts: testutil.Texts(t), Desk: desk, Place: "Bürgerbüro Musterstadt",
 		ReturnAfter: time.Minute, Now: func() time.Time { return saturday }})
 	k.Home()
-	applyProfile(func(f func()) { f() }, k, desk, p)
+	applyProfile(func(f func()) { f() }, k, desk, p, func(s profile.Settings) *access.Gate {
+		return access.New(access.Config{Guides: s.Guides, StaffPIN: s.Staff.PIN})
+	})
 
 	var shown []string
 	for _, o := range test.LaidOutObjects(win.Content()) {

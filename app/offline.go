@@ -41,7 +41,7 @@ func withOfflineKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fy
 		deps := ui.Deps{Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
 			Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(), TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen, ReturnAfter: cfg.Display.ReturnAfter,
 			Now: func() time.Time { return day }, Metrics: screenMetrics(cfg),
-			Speech: silentVoice(), Gate: access.NewGate(nil, "", nil)}
+			Speech: silentVoice(), Gate: access.New(access.Config{})}
 		if f, cleanup, err := reviewFleet(cfg, o); err != nil {
 			slog.Warn("the staff area and the guide menu are left out", "err", err)
 		} else {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -34,6 +35,7 @@ import (
 	"lotse/devices/reader"
 	"lotse/devices/serialport"
 	"lotse/sync/client"
+	"lotse/sync/credential"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
 )
@@ -199,7 +201,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	k.SetUIMap(f.uiMap)
 	if cur != nil {
 		fl.profile = cur
-		applyProfile(func(f func()) { f() }, k, desk, cur) // its settings: names, timeouts, guides
+		applyProfile(func(f func()) { f() }, k, desk, cur, fl.gate) // its settings: names, timeouts, guides
 	}
 	if cfg.Reader.Port != "" {
 		go fl.runReader(ctx, func(c reader.Card) {
@@ -217,7 +219,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		c := startSync(ctx, cfg, db, out, d.enroll)
 		if c != nil {
 			fl.setClient(c)
-			go fl.run(ctx, func(p *profile.Profile) { applyProfile(fyne.Do, k, desk, p) })
+			go fl.run(ctx, func(p *profile.Profile) { applyProfile(fyne.Do, k, desk, p, fl.gate) })
 		}
 		watchSync(ctx, c, out, func(s ui.SyncStatus) { fyne.Do(func() { k.SetSyncStatus(s) }) })
 	}()
@@ -367,20 +369,64 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 	return d, nil
 }
 
+// The demo's guide and staff credentials (README, and the log at start).
+const (
+	demoCard     = "1F00644BB6"
+	demoGuidePIN = "4711"
+	demoStaffPIN = "135790"
+)
+
 // publishDemoProfile gives the demo portal the demo profile (the built-in
 // services and a demo guide), as staff would with lotse-portal profile
-// publish, so the demo kiosk fetches and installs it like a real one.
+// publish, so the demo kiosk fetches and installs it like a real one. The
+// guide's card and PINs are hashed with the demo portal's own site key,
+// as lotse-portal hash-card and hash-pin do. A demo profile from before
+// keyed hashes is replaced.
 func publishDemoProfile(ctx context.Context, p *portal.Server) {
-	if n, err := p.Profiles(ctx); err != nil || n > 0 {
+	slog.Info("demo accounts", "guide_card", demoCard, "guide_pin", demoGuidePIN, "staff_pin", demoStaffPIN,
+		"staff_area", "five taps in the top-left corner within 3 s")
+	if v, b, err := p.LatestProfile(ctx, ""); err != nil || (v > 0 && bytes.Contains(b, []byte("k1:"))) {
 		return
 	}
-	bundle, err := profile.DemoBundle(nil)
+	text, err := demoProfileTOML(ctx, p)
+	var bundle []byte
+	if err == nil {
+		bundle, err = profile.DemoBundle(map[string]string{"profile.toml": text})
+	}
 	if err == nil {
 		_, err = p.PublishProfile(ctx, "", bundle)
 	}
 	if err != nil {
 		slog.Error("demo profile", "err", err)
 	}
+}
+
+// demoProfileTOML is the example profile.toml with the demo guide's card
+// and PIN and the staff PIN filled in.
+func demoProfileTOML(ctx context.Context, p *portal.Server) (string, error) {
+	b, err := fs.ReadFile(assets.FS, "profile/profile.toml")
+	if err != nil {
+		return "", err
+	}
+	text := string(b)
+	if strings.Count(text, "cards = []") != 1 || strings.Count(text, `pin = ""`) != 2 {
+		return "", errors.New("demo profile: the example's guide and staff entries changed shape")
+	}
+	card, err := p.HashCard(ctx, "", demoCard)
+	if err != nil {
+		return "", err
+	}
+	guide, err := p.HashPIN(ctx, "", credential.Guide, demoGuidePIN)
+	if err != nil {
+		return "", err
+	}
+	staff, err := p.HashPIN(ctx, "", credential.Staff, demoStaffPIN)
+	if err != nil {
+		return "", err
+	}
+	text = strings.Replace(text, "cards = []", fmt.Sprintf("cards = [%q]", card), 1)
+	text = strings.Replace(text, `pin = ""`, fmt.Sprintf("pin = %q", guide), 1)
+	return strings.Replace(text, `pin = ""`, fmt.Sprintf("pin = %q", staff), 1), nil
 }
 
 // demoReader is the demo's card reader: a pty pair whose far end is fed

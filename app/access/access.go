@@ -1,8 +1,9 @@
 // Package access decides who may do more than a resident: guides (by
-// card or PIN) and staff (by PIN behind a hidden gesture). PINs are only
-// ever compared with bcrypt hashes; five wrong tries lock that kind of
-// entry for five minutes; the log says who and when, never a PIN or a
-// card number.
+// card or PIN) and staff (by PIN behind a hidden gesture). Cards and PINs
+// are only ever compared with keyed hashes (sync/credential) under the
+// site's key; five wrong tries lock that kind of entry for five minutes,
+// also across a restart when the lockout is kept on disk; the log says
+// who and when, never a PIN or a card number.
 package access
 
 import (
@@ -28,43 +29,57 @@ const (
 )
 
 // Kind is what a PIN opens.
-type Kind string
+type Kind = credential.Kind
 
 const (
-	Guide Kind = "guide"
-	Staff Kind = "staff"
+	Guide = credential.Guide
+	Staff = credential.Staff
 )
+
+// Locks keeps the lockout where a restart does not reset it.
+type Locks interface {
+	Load(kind string) (tries int, until time.Time, err error)
+	Save(kind string, tries int, until time.Time) error
+}
+
+// Config is what a Gate checks against.
+type Config struct {
+	Guides   []profile.Guide
+	StaffPIN string // keyed hash
+	// Key returns the site's key (nil until the portal sent it: then no
+	// card or PIN opens anything).
+	Key func() []byte
+	// Locks keeps the lockout (in memory when nil).
+	Locks Locks
+	Now   func() time.Time
+}
 
 // Gate checks cards and PINs against the profile's guides and staff PIN.
 type Gate struct {
-	mu       sync.Mutex
-	guides   []profile.Guide
-	staffPIN string
-	now      func() time.Time
-	tries    map[Kind]int
-	locked   map[Kind]time.Time
+	mu  sync.Mutex
+	cfg Config
 }
 
-// NewGate checks against guides and the staff PIN hash.
-func NewGate(guides []profile.Guide, staffPIN string, now func() time.Time) *Gate {
-	if now == nil {
-		now = time.Now
+// New returns a gate for cfg.
+func New(cfg Config) *Gate {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	return &Gate{guides: guides, staffPIN: staffPIN, now: now, tries: map[Kind]int{}, locked: map[Kind]time.Time{}}
+	if cfg.Key == nil {
+		cfg.Key = func() []byte { return nil }
+	}
+	if cfg.Locks == nil {
+		cfg.Locks = &memLocks{m: map[string]memLock{}}
+	}
+	return &Gate{cfg: cfg}
 }
-
-// HashCard and HashPIN are the portal's registration formats.
-var (
-	HashCard = credential.HashCard
-	HashPIN  = credential.HashPIN
-)
 
 // Card returns the guide whose card this is.
 func (g *Gate) Card(id string) (profile.Guide, error) {
-	h := HashCard(id)
-	for _, gd := range g.guides {
+	key := g.cfg.Key()
+	for _, gd := range g.cfg.Guides {
 		for _, c := range gd.Cards {
-			if c == h {
+			if credential.CheckCard(key, c, id) {
 				slog.Info("guide logged in", "guide", gd.ID, "by", "card")
 				return gd, nil
 			}
@@ -77,9 +92,10 @@ func (g *Gate) Card(id string) (profile.Guide, error) {
 // GuidePIN returns the guide with this PIN.
 func (g *Gate) GuidePIN(pin string) (profile.Guide, error) {
 	var found profile.Guide
+	key := g.cfg.Key()
 	err := g.try(Guide, func() bool {
-		for _, gd := range g.guides {
-			if credential.CheckPIN(gd.PIN, pin) {
+		for _, gd := range g.cfg.Guides {
+			if credential.CheckPIN(key, Guide, gd.PIN, pin) {
 				found = gd
 				return true
 			}
@@ -94,8 +110,9 @@ func (g *Gate) GuidePIN(pin string) (profile.Guide, error) {
 
 // StaffPIN opens the staff area.
 func (g *Gate) StaffPIN(pin string) error {
+	key := g.cfg.Key()
 	err := g.try(Staff, func() bool {
-		return credential.CheckPIN(g.staffPIN, pin)
+		return credential.CheckPIN(key, Staff, g.cfg.StaffPIN, pin)
 	})
 	if err == nil {
 		slog.Info("staff area opened")
@@ -107,7 +124,13 @@ func (g *Gate) StaffPIN(pin string) error {
 func (g *Gate) LockedUntil(kind Kind) time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if until := g.locked[kind]; g.now().Before(until) {
+	_, until, err := g.cfg.Locks.Load(string(kind))
+	if err != nil {
+		// The lockout cannot be read: stay locked rather than open.
+		slog.Error("PIN lockout", "err", err)
+		return g.cfg.Now().Add(LockFor)
+	}
+	if g.cfg.Now().Before(until) {
 		return until
 	}
 	return time.Time{}
@@ -116,21 +139,52 @@ func (g *Gate) LockedUntil(kind Kind) time.Time {
 func (g *Gate) try(kind Kind, ok func() bool) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.now().Before(g.locked[kind]) {
+	tries, until, err := g.cfg.Locks.Load(string(kind))
+	if err != nil {
+		slog.Error("PIN lockout", "err", err)
+		return ErrLocked
+	}
+	if g.cfg.Now().Before(until) {
 		slog.Warn("PIN entry while locked", "kind", kind)
 		return ErrLocked
 	}
 	if ok() {
-		g.tries[kind] = 0
+		if tries > 0 {
+			g.save(kind, 0, time.Time{})
+		}
 		return nil
 	}
-	g.tries[kind]++
-	slog.Warn("wrong PIN", "kind", kind, "tries", g.tries[kind])
-	if g.tries[kind] >= MaxTries {
-		g.tries[kind] = 0
-		g.locked[kind] = g.now().Add(LockFor)
+	tries++
+	slog.Warn("wrong PIN", "kind", kind, "tries", tries)
+	if tries >= MaxTries {
+		g.save(kind, 0, g.cfg.Now().Add(LockFor))
 		slog.Warn("PIN entry locked", "kind", kind, "for", LockFor)
 		return ErrLocked
 	}
+	g.save(kind, tries, time.Time{})
 	return ErrWrong
+}
+
+func (g *Gate) save(kind Kind, tries int, until time.Time) {
+	if err := g.cfg.Locks.Save(string(kind), tries, until); err != nil {
+		slog.Error("PIN lockout", "err", err)
+	}
+}
+
+type memLock struct {
+	tries int
+	until time.Time
+}
+
+// memLocks keeps the lockout in memory (a gate without a database).
+type memLocks struct{ m map[string]memLock }
+
+func (l *memLocks) Load(kind string) (int, time.Time, error) {
+	x := l.m[kind]
+	return x.tries, x.until, nil
+}
+
+func (l *memLocks) Save(kind string, tries int, until time.Time) error {
+	l.m[kind] = memLock{tries, until}
+	return nil
 }

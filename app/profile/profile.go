@@ -17,7 +17,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,7 +49,7 @@ type Settings struct {
 	GuideTimeout        duration `toml:"guide_timeout"`
 	Guides              []Guide  `toml:"guide"`
 	Staff               struct {
-		PIN string `toml:"pin"` // bcrypt hash
+		PIN string `toml:"pin"` // keyed PIN hash (sync/credential)
 	} `toml:"staff"`
 }
 
@@ -58,10 +57,10 @@ type Settings struct {
 type Guide struct {
 	ID   string `toml:"id"`
 	Name string `toml:"name"` // first name, for the banner "Begleitet von …"
-	// Cards are SHA-256 hashes (hex) of card ids as the reader reports
-	// them, so a stolen kiosk holds no usable card numbers.
+	// Cards are keyed hashes of card ids as the reader reports them
+	// (sync/credential), so a profile holds no usable card numbers.
 	Cards []string `toml:"cards"`
-	PIN   string   `toml:"pin"` // bcrypt hash; "" for card only
+	PIN   string   `toml:"pin"` // keyed PIN hash; "" for card only
 }
 
 type duration struct{ time.Duration }
@@ -84,7 +83,6 @@ type Profile struct {
 	Hours     hours.Week
 }
 
-var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Load reads and checks the profile in dir: every service file must load
 // (a profile is all or nothing, unlike a local service folder), every
@@ -158,19 +156,19 @@ func Load(dir string, version int) (*Profile, error) {
 		}
 		ids[g.ID] = true
 		for _, c := range g.Cards {
-			if !hexHash.MatchString(c) {
-				bad("guide %s: card %q is not a SHA-256 hash (lotse-portal hash-card)", g.ID, c)
+			if !credential.ValidCardHash(c) {
+				bad("guide %s: card %q is not a keyed card hash (lotse-portal hash-card --site S ID)", g.ID, c)
 			}
 		}
 		if g.PIN != "" {
 			if !credential.ValidPINHash(g.PIN) {
-				bad("guide %s: pin is not a bcrypt hash (lotse-portal hash-pin)", g.ID)
+				bad("guide %s: pin is not a keyed PIN hash (lotse-portal hash-pin --site S PIN)", g.ID)
 			}
 		}
 	}
 	if s.Staff.PIN != "" {
 		if !credential.ValidPINHash(s.Staff.PIN) {
-			bad("staff pin is not a bcrypt hash (lotse-portal hash-pin)")
+			bad("staff pin is not a keyed PIN hash (lotse-portal hash-pin --staff --site S PIN)")
 		}
 	}
 	if len(errs) > 0 {

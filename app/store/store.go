@@ -50,4 +50,9 @@ var storeMigrations = []string{
 		screen    TEXT NOT NULL,            -- the screen's name, never what was typed
 		sent      INTEGER NOT NULL DEFAULT 0 -- reported to the portal
 	)`,
+	`CREATE TABLE access_locks (
+		kind         TEXT PRIMARY KEY, -- guide, staff
+		tries        INTEGER NOT NULL, -- wrong PINs in a row
+		locked_until TEXT NOT NULL     -- UTC, RFC 3339; '' when open
+	)`,
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -18,14 +19,20 @@ import (
 	"lotse/app/store"
 	"lotse/devices/escpossim"
 	"lotse/sync/client"
+	"lotse/sync/credential"
 	"lotse/sync/portal"
 )
 
+// testSiteKey stands in for the key the portal sends a kiosk.
+var testSiteKey = bytes.Repeat([]byte{42}, credential.KeySize)
+
 func testGate(t *testing.T, now func() time.Time) *access.Gate {
 	t.Helper()
-	pin, _ := access.HashPIN("4711")
-	staff, _ := access.HashPIN("2580")
-	return access.NewGate([]profile.Guide{{ID: "g-anna", Name: "Anna", Cards: []string{access.HashCard("1F00644BB6")}, PIN: pin}}, staff, now)
+	pin, _ := credential.HashPIN(testSiteKey, credential.Guide, "4711")
+	staff, _ := credential.HashPIN(testSiteKey, credential.Staff, "258025")
+	card, _ := credential.HashCard(testSiteKey, "1F00644BB6")
+	return access.New(access.Config{Guides: []profile.Guide{{ID: "g-anna", Name: "Anna", Cards: []string{card}, PIN: pin}},
+		StaffPIN: staff, Key: func() []byte { return testSiteKey }, Now: now})
 }
 
 // TestGuideCardOverAPtyStartsAnAssistedVisit sends an RDM6300 frame over
@@ -146,7 +153,7 @@ func TestStaffGestureAndReprint(t *testing.T) {
 	}
 	test.Tap(corner)
 	v.expect("PIN für das Personal")
-	v.typeOnScreen("2580")
+	v.typeOnScreen("258025")
 	v.tap("Weiter")
 	v.expect("Personalbereich", "Drucker: bereit", "queued 2", "Freier Speicher: 900 MB",
 		"Portal: keines eingerichtet", "Profil keins, die Konfiguration gilt")

@@ -157,7 +157,7 @@ func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt O
 		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
 	}
 	id := Identity{Portal: strings.TrimRight(portalURL, "/"), KioskID: reply.KioskID, Number: reply.Number, Token: reply.Token,
-		Key: seal.Key{ID: reply.KeyID, Public: pub}, SigningKey: signKey}
+		Key: seal.Key{ID: reply.KeyID, Public: pub}, SigningKey: signKey, SiteKey: reply.SiteKey}
 	return id, saveIdentity(ctx, db, id)
 }
 

@@ -27,6 +27,9 @@ type Identity struct {
 	// SigningKey verifies the profiles the portal publishes; empty for a
 	// kiosk enrolled before profiles were signed (it must enrol again).
 	SigningKey ed25519.PublicKey
+	// SiteKey keys the card and PIN hashes of the kiosk's site; the
+	// portal sends it at enrolment and with every heartbeat.
+	SiteKey []byte
 }
 
 var migrations = []string{
@@ -72,14 +75,17 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 			return Identity{}, fmt.Errorf("kiosk identity: %w", err)
 		}
 	}
-	path, err := tokenPath(ctx, db)
+	path, err := secretPath(ctx, db, ".token")
 	if err != nil {
+		return Identity{}, err
+	}
+	if id.SiteKey, err = LoadSiteKey(ctx, db); err != nil {
 		return Identity{}, err
 	}
 	if id.Token != "" {
 		// Enrolled by an older release: the token moves out of the
 		// database into its own file.
-		if err := writeToken(path, id.Token); err != nil {
+		if err := writeSecret(path, []byte(id.Token+"\n")); err != nil {
 			return Identity{}, err
 		}
 		if _, err := db.ExecContext(ctx, `UPDATE kiosk_identity SET token = '' WHERE id = 1`); err != nil {
@@ -93,6 +99,32 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 	}
 	id.Token = strings.TrimSpace(string(b))
 	return id, nil
+}
+
+// LoadSiteKey reads the site key the portal sent (nil before it did).
+func LoadSiteKey(ctx context.Context, db *sql.DB) ([]byte, error) {
+	path, err := secretPath(ctx, db, ".sitekey")
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("site key: %w", err)
+	}
+	return b, nil
+}
+
+// SaveSiteKey keeps the site key the portal sent, in a 0600 file beside
+// the database (never in it).
+func SaveSiteKey(ctx context.Context, db *sql.DB, key []byte) error {
+	path, err := secretPath(ctx, db, ".sitekey")
+	if err != nil {
+		return err
+	}
+	return writeSecret(path, key)
 }
 
 // MovePortal points an enrolled kiosk at its portal's new address; the
@@ -125,11 +157,14 @@ func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
 		return fmt.Errorf("save kiosk identity: %w", err)
 	}
 	signPEM := string(encpem.EncodeToMemory(&encpem.Block{Type: "PUBLIC KEY", Bytes: signDER}))
-	path, err := tokenPath(ctx, db)
+	path, err := secretPath(ctx, db, ".token")
 	if err != nil {
 		return err
 	}
-	if err := writeToken(path, id.Token); err != nil {
+	if err := writeSecret(path, []byte(id.Token+"\n")); err != nil {
+		return err
+	}
+	if err := SaveSiteKey(ctx, db, id.SiteKey); err != nil {
 		return err
 	}
 	_, err = db.ExecContext(ctx, `INSERT INTO kiosk_identity (id, portal, kiosk_id, number, token, public_key, kid, signing_key)
@@ -160,10 +195,10 @@ func decodeSigningKey(s string) (ed25519.PublicKey, error) {
 	return pub, nil
 }
 
-// tokenPath is where the kiosk keeps its credential: a file of its own
-// beside the database (kiosk.db: kiosk.token), mode 0600, so a copy of
-// kiosk.db (a support bundle, a backup) does not carry it.
-func tokenPath(ctx context.Context, db *sql.DB) (string, error) {
+// secretPath is where the kiosk keeps a secret: a file of its own beside
+// the database (kiosk.db: kiosk.token, kiosk.sitekey), mode 0600, so a
+// copy of kiosk.db (a support bundle, a backup) does not carry it.
+func secretPath(ctx context.Context, db *sql.DB, ext string) (string, error) {
 	path, err := sqlitedb.Path(ctx, db)
 	if err != nil {
 		return "", err
@@ -171,17 +206,17 @@ func tokenPath(ctx context.Context, db *sql.DB) (string, error) {
 	if path == "" {
 		return "", errors.New("kiosk credential: the database is not a file")
 	}
-	return strings.TrimSuffix(path, filepath.Ext(path)) + ".token", nil
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ext, nil
 }
 
-// writeToken replaces the credential file in one rename, synced, 0600.
-func writeToken(path, token string) error {
+// writeSecret replaces a secret's file in one rename, synced, 0600.
+func writeSecret(path string, data []byte) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("kiosk credential: %w", err)
 	}
-	_, err = f.WriteString(token + "\n")
+	_, err = f.Write(data)
 	if err == nil {
 		err = f.Chmod(0o600)
 	}

@@ -1,36 +1,124 @@
-// Package credential is how guides' cards and PINs are registered at the
-// portal and checked at the kiosk: card ids as SHA-256 hashes, PINs as
-// bcrypt hashes. Neither side ever stores a card number or a PIN.
+// Package credential is how guides' cards and PINs and the staff PIN are
+// registered at the portal and checked at the kiosk. Both are keyed with
+// the site's secret (HMAC-SHA256), which the portal hands each kiosk of
+// the site over its authenticated channel and never puts in a profile: a
+// profile that leaks (a copy of the zip, a kiosk's download) holds only
+// values nobody can test guesses against. PINs are bcrypt-hashed on top,
+// so even with the key a PIN costs a bcrypt per guess. Neither side
+// stores a card number or a PIN.
 package credential
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
 )
 
-// HashCard is how a card id is kept: SHA-256, hex, of the id in capitals
-// as the reader reports it.
-func HashCard(id string) string {
-	h := sha256.Sum256([]byte(strings.ToUpper(strings.TrimSpace(id))))
-	return hex.EncodeToString(h[:])
+// KeySize is the length of a site key in bytes.
+const KeySize = 32
+
+// prefix marks a keyed hash; hashes of the first release (plain SHA-256
+// of a card id, bcrypt of a bare PIN) have none and are refused.
+const prefix = "k1:"
+
+// Kind is what a PIN opens; a guide's PIN never opens the staff area.
+type Kind string
+
+const (
+	Guide Kind = "guide"
+	Staff Kind = "staff"
+)
+
+// MinDigits is the shortest PIN of each kind: the staff area can change
+// what every resident sees, so its PIN is longer.
+var MinDigits = map[Kind]int{Guide: 4, Staff: 6}
+
+// ErrNoKey means the kiosk has no site key yet: it gets it at enrolment
+// and with every heartbeat.
+var ErrNoKey = errors.New("no site key")
+
+func mac(key []byte, parts ...string) []byte {
+	m := hmac.New(sha256.New, key)
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
 }
 
-// HashPIN is the bcrypt hash of a PIN.
-func HashPIN(pin string) (string, error) {
-	b, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
-	return string(b), err
+// HashCard is how a card id is kept: keyed, of the id in capitals as the
+// reader reports it.
+func HashCard(key []byte, id string) (string, error) {
+	if len(key) != KeySize {
+		return "", ErrNoKey
+	}
+	return prefix + hex.EncodeToString(mac(key, "card", strings.ToUpper(strings.TrimSpace(id)))), nil
 }
 
-// CheckPIN says pin matches hash.
-func CheckPIN(hash, pin string) bool {
-	return hash != "" && bcrypt.CompareHashAndPassword([]byte(hash), []byte(pin)) == nil
+// CheckPINFormat says what is wrong with pin for kind ("" when nothing).
+func CheckPINFormat(kind Kind, pin string) error {
+	min, ok := MinDigits[kind]
+	if !ok {
+		return fmt.Errorf("PIN for %q: want guide or staff", kind)
+	}
+	if len(pin) < min || len(pin) > 12 || strings.Trim(pin, "0123456789") != "" {
+		return fmt.Errorf("a %s PIN has %d to 12 digits", kind, min)
+	}
+	return nil
 }
 
-// ValidPINHash says hash is a bcrypt hash.
-func ValidPINHash(hash string) bool {
-	_, err := bcrypt.Cost([]byte(hash))
+// HashPIN is the keyed bcrypt hash of a PIN of kind.
+func HashPIN(key []byte, kind Kind, pin string) (string, error) {
+	if len(key) != KeySize {
+		return "", ErrNoKey
+	}
+	if err := CheckPINFormat(kind, pin); err != nil {
+		return "", err
+	}
+	b, err := bcrypt.GenerateFromPassword(pinInput(key, kind, pin), bcrypt.DefaultCost)
+	if err != nil {
+		return "", err
+	}
+	return prefix + string(b), nil
+}
+
+// pinInput is what bcrypt sees: 44 characters, under its 72-byte limit.
+func pinInput(key []byte, kind Kind, pin string) []byte {
+	return []byte(base64.StdEncoding.EncodeToString(mac(key, "pin", string(kind), pin)))
+}
+
+// CheckPIN says pin of kind matches hash under key.
+func CheckPIN(key []byte, kind Kind, hash, pin string) bool {
+	h, ok := strings.CutPrefix(hash, prefix)
+	if !ok || len(key) != KeySize || pin == "" {
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(h), pinInput(key, kind, pin)) == nil
+}
+
+// CheckCard says id matches the card hash under key.
+func CheckCard(key []byte, hash, id string) bool {
+	h, err := HashCard(key, id)
+	return err == nil && hmac.Equal([]byte(h), []byte(hash))
+}
+
+var cardHash = regexp.MustCompile(`^k1:[0-9a-f]{64}$`)
+
+// ValidCardHash and ValidPINHash say a profile's value is a keyed hash.
+func ValidCardHash(h string) bool { return cardHash.MatchString(h) }
+
+func ValidPINHash(h string) bool {
+	b, ok := strings.CutPrefix(h, prefix)
+	if !ok {
+		return false
+	}
+	_, err := bcrypt.Cost([]byte(b))
 	return err == nil
 }

@@ -49,6 +49,8 @@ type EnrollReply struct {
 	KeyID     string `json:"kid"`
 	// SigningKey verifies the profiles the portal publishes (PEM, Ed25519).
 	SigningKey string `json:"signing_key"`
+	// SiteKey keys the card and PIN hashes of the kiosk's site.
+	SiteKey []byte `json:"site_key"`
 }
 
 // Batch is the body of POST /v1/envelopes.
@@ -133,9 +135,14 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pub, _ := seal.EncodePublic(&s.key.PublicKey)
+	siteKey, err := s.kioskSiteKey(r.Context(), id)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "enrolment failed")
+		return
+	}
 	slog.Info("kiosk enrolled", "kiosk", id)
 	writeJSON(w, http.StatusCreated, EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid,
-		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: s.signPubDER}))})
+		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: s.signPubDER})), SiteKey: siteKey})
 }
 
 // kiosk authenticates a request; it writes the refusal and returns false.

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"time"
 
+	"lotse/sync/credential"
 	"lotse/sync/profilesig"
 	"lotse/sync/sqlitedb"
 )
@@ -46,6 +48,9 @@ var fleetMigrations = []string{
 	)`,
 	// A code may put the kiosk that uses it in a site at once.
 	`ALTER TABLE enroll_codes ADD COLUMN site TEXT NOT NULL DEFAULT ''`,
+	// Each site's secret that card and PIN hashes are keyed with; kiosks
+	// get it over their authenticated channel, never in a profile.
+	`CREATE TABLE site_keys (site TEXT PRIMARY KEY, key BLOB NOT NULL)`,
 }
 
 func migrateFleet(ctx context.Context, db *sql.DB) error {
@@ -116,9 +121,55 @@ func DecodeHeartbeat(body []byte) (Heartbeat, error) {
 	return hb, nil
 }
 
-// HeartbeatReply tells the kiosk which profile it should run.
+// HeartbeatReply tells the kiosk which profile it should run, and the
+// key of its site that its profile's card and PIN hashes are keyed with.
 type HeartbeatReply struct {
-	ProfileVersion int `json:"profile_version"`
+	ProfileVersion int    `json:"profile_version"`
+	SiteKey        []byte `json:"site_key,omitempty"`
+}
+
+// SiteKey is site's secret ("" for the kiosks without a site of their
+// own), made on first use.
+func (s *Server) SiteKey(ctx context.Context, site string) ([]byte, error) {
+	key := make([]byte, credential.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO site_keys (site, key) VALUES (?, ?) ON CONFLICT (site) DO NOTHING`, site, key); err != nil {
+		return nil, fmt.Errorf("site key: %w", err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT key FROM site_keys WHERE site = ?`, site).Scan(&key); err != nil {
+		return nil, fmt.Errorf("site key: %w", err)
+	}
+	return key, nil
+}
+
+// kioskSiteKey is the key of the kiosk's site.
+func (s *Server) kioskSiteKey(ctx context.Context, kiosk int64) ([]byte, error) {
+	var site string
+	err := s.db.QueryRowContext(ctx, `SELECT site FROM kiosk_sites WHERE kiosk_id = ?`, kiosk).Scan(&site)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	return s.SiteKey(ctx, site)
+}
+
+// HashCard and HashPIN make the values a profile for site registers
+// guides' cards and PINs and the staff PIN with.
+func (s *Server) HashCard(ctx context.Context, site, id string) (string, error) {
+	key, err := s.SiteKey(ctx, site)
+	if err != nil {
+		return "", err
+	}
+	return credential.HashCard(key, id)
+}
+
+func (s *Server) HashPIN(ctx context.Context, site string, kind credential.Kind, pin string) (string, error) {
+	key, err := s.SiteKey(ctx, site)
+	if err != nil {
+		return "", err
+	}
+	return credential.HashPIN(key, kind, pin)
 }
 
 // PublishProfile stores a profile bundle for site ("" for all kiosks
@@ -141,6 +192,18 @@ func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte)
 	}
 	v, err := res.LastInsertId()
 	return int(v), err
+}
+
+// LatestProfile is the newest profile published for site (version 0
+// when none was).
+func (s *Server) LatestProfile(ctx context.Context, site string) (int, []byte, error) {
+	var v int
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT version, bundle FROM profiles WHERE site = ? ORDER BY version DESC LIMIT 1`, site).Scan(&v, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, nil
+	}
+	return v, b, err
 }
 
 // Profiles counts the published profiles.
@@ -221,7 +284,12 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusInternalServerError, "profile")
 		return
 	}
-	writeJSON(w, http.StatusOK, HeartbeatReply{ProfileVersion: v})
+	key, err := s.kioskSiteKey(r.Context(), kiosk)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "site key")
+		return
+	}
+	writeJSON(w, http.StatusOK, HeartbeatReply{ProfileVersion: v, SiteKey: key})
 }
 
 func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb Heartbeat, now time.Time) error {

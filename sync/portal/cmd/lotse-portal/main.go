@@ -45,8 +45,11 @@ Usage:
   lotse-portal kiosks [--json] [--data DIR]                 the fleet: last seen, versions, alarms
                                                            (offline > 10 min, printer, stuck outbox,
                                                            guide called); exit 1 when any alarm
-  lotse-portal hash-pin PIN                                 the bcrypt hash of a PIN, for a profile
-  lotse-portal hash-card ID                                 the hash of a card id, for a profile
+  lotse-portal hash-pin [--staff] [--site S] PIN [--data DIR]
+                                                           a guide's PIN (4-12 digits) or, with --staff, the
+                                                           staff PIN (6-12 digits) hashed for a profile of site S,
+                                                           keyed with the site's secret
+  lotse-portal hash-card [--site S] ID [--data DIR]         a guide's card id hashed for a profile of site S
   lotse-portal version                                      print the version
 
 The data folder (default /var/lib/lotse-portal) holds the database and the
@@ -78,9 +81,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	since := fs.String("since", "", "export: received since (RFC 3339 or YYYY-MM-DD)")
 	out := fs.String("out", "", "export: folder to write to")
 	reason := fs.String("reason", "", "decide: the reason, shown to staff at the kiosk")
-	site := fs.String("site", "", "profile publish: the site the profile is for (default: all); enroll-code: the site of the kiosks using the codes")
+	site := fs.String("site", "", "profile publish: the site the profile is for (default: all); enroll-code: the site of the kiosks using the codes; hash-pin, hash-card: the site whose key hashes them")
 	count := fs.Int("count", 1, "enroll-code: how many codes, one per line")
 	asJSON := fs.Bool("json", false, "kiosks: JSON instead of a table")
+	staff := fs.Bool("staff", false, "hash-pin: the staff PIN (6 to 12 digits) instead of a guide's (4 to 12)")
 	// Positional arguments may come before or after the flags.
 	var pos []string
 	for len(args) > 0 {
@@ -99,25 +103,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
 	switch cmd {
-	case "hash-pin":
-		if len(pos) != 1 || len(pos[0]) < 4 {
-			fmt.Fprintln(stderr, "usage: lotse-portal hash-pin PIN (at least 4 digits)")
-			return 2
-		}
-		h, err := credential.HashPIN(pos[0])
-		if err != nil {
-			return fail(err)
-		}
-		fmt.Fprintln(stdout, h)
-		return 0
-	case "hash-card":
-		if len(pos) != 1 {
-			fmt.Fprintln(stderr, "usage: lotse-portal hash-card ID")
-			return 2
-		}
-		fmt.Fprintln(stdout, credential.HashCard(pos[0]))
-		return 0
-	case "serve", "enroll-code", "revoke", "export", "decide", "stats", "profile", "site", "kiosks":
+	case "serve", "enroll-code", "revoke", "export", "decide", "stats", "profile", "site", "kiosks", "hash-pin", "hash-card":
 	default:
 		fmt.Fprintf(stderr, "lotse-portal: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -129,6 +115,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer s.Close()
 	ctx := context.Background()
 	switch cmd {
+	case "hash-pin":
+		if len(pos) != 1 {
+			fmt.Fprintln(stderr, "usage: lotse-portal hash-pin [--staff] [--site S] PIN")
+			return 2
+		}
+		kind := credential.Guide
+		if *staff {
+			kind = credential.Staff
+		}
+		h, err := s.HashPIN(ctx, *site, kind, pos[0])
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(stdout, h)
+	case "hash-card":
+		if len(pos) != 1 {
+			fmt.Fprintln(stderr, "usage: lotse-portal hash-card [--site S] ID")
+			return 2
+		}
+		h, err := s.HashCard(ctx, *site, pos[0])
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(stdout, h)
 	case "serve":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()

@@ -1,0 +1,51 @@
+package credential
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// Attack: a stolen profile. Before, card hashes were unsalted SHA-256 of
+// 40-bit ids (recovered in 1.6 s) and PINs bcrypt of 4 digits. Now
+// without the site key nobody can test a guess: the same card under
+// another key hashes differently, and no PIN checks without the key.
+func TestHashesAreKeyed(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, KeySize)
+	other := bytes.Repeat([]byte{8}, KeySize)
+	card, err := HashCard(key, "1f00644bb6")
+	if err != nil || !ValidCardHash(card) {
+		t.Fatalf("%q %v", card, err)
+	}
+	if !CheckCard(key, card, "1F00644BB6 ") || CheckCard(other, card, "1F00644BB6") {
+		t.Error("card check")
+	}
+	staff, err := HashPIN(key, Staff, "135790")
+	if err != nil || !ValidPINHash(staff) {
+		t.Fatalf("%q %v", staff, err)
+	}
+	if !CheckPIN(key, Staff, staff, "135790") {
+		t.Error("the right staff PIN")
+	}
+	if CheckPIN(other, Staff, staff, "135790") || CheckPIN(nil, Staff, staff, "135790") || CheckPIN(key, Guide, staff, "135790") {
+		t.Error("a PIN checked under another key, no key, or as a guide's")
+	}
+	for kind, pins := range map[Kind][]string{Staff: {"2580", "12345", "12345a", "1234567890123"}, Guide: {"123", "12a4", ""}} {
+		for _, pin := range pins {
+			if _, err := HashPIN(key, kind, pin); err == nil {
+				t.Errorf("%s PIN %q accepted", kind, pin)
+			}
+		}
+	}
+	if _, err := HashPIN(key, Guide, "4711"); err != nil {
+		t.Error(err)
+	}
+	// Hashes of the first release are not taken.
+	if ValidCardHash("0425ffd5f3c8cde5b693aa49e53b228c24b1dac80f60205419f5a81341678f0f") ||
+		ValidPINHash("$2a$10$6dCnxUuh1P1SLNVNQ2AQY.6irUVaF2kpK80orJdkKramxWHyDN6zG") {
+		t.Error("an unkeyed hash passed")
+	}
+	if strings.Contains(card+staff, "1F00644BB6") {
+		t.Error("the hash shows the id")
+	}
+}
