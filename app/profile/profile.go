@@ -83,7 +83,6 @@ type Profile struct {
 	Hours     hours.Week
 }
 
-
 // Load reads and checks the profile in dir: every service file must load
 // (a profile is all or nothing, unlike a local service folder), every
 // language must have screen texts, the printer model must be known, the
