@@ -26,7 +26,7 @@ import (
 	"lotse/devices/serialport"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
-	"lotse/sync/portal"
+	"lotse/sync/wire"
 )
 
 // fleet is the kiosk's side of the fleet: it reports to the portal every
@@ -118,10 +118,10 @@ func (f *fleet) CallGuide(ctx context.Context, where string) error {
 }
 
 // heartbeat is the kiosk's report; it holds no personal data.
-func (f *fleet) heartbeat(ctx context.Context) portal.Heartbeat {
+func (f *fleet) heartbeat(ctx context.Context) wire.Heartbeat {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	hb := portal.Heartbeat{Version: version, UptimeSeconds: int64(time.Since(f.started).Seconds()),
+	hb := wire.Heartbeat{Version: version, UptimeSeconds: int64(time.Since(f.started).Seconds()),
 		ProfileError: f.profileErr, FreeDiskBytes: freeDisk(f.dataDir)}
 	if f.profile != nil {
 		hb.ProfileVersion = f.profile.Version
@@ -137,15 +137,15 @@ func (f *fleet) heartbeat(ctx context.Context) portal.Heartbeat {
 	}
 	if f.driver != nil {
 		s := f.driver.Status()
-		hb.Printer = portal.DeviceStatus{Configured: true, Connected: s.Connected, Problem: problem(s), PaperNearEnd: s.PaperNearEnd}
+		hb.Printer = wire.DeviceStatus{Configured: true, Connected: s.Connected, Problem: problem(s), PaperNearEnd: s.PaperNearEnd}
 	}
-	hb.Reader = portal.DeviceStatus{Configured: f.cfg.Reader.Port != "", Connected: f.readerOK}
+	hb.Reader = wire.DeviceStatus{Configured: f.cfg.Reader.Port != "", Connected: f.readerOK}
 	if hb.Reader.Configured && !f.readerOK {
 		hb.Reader.Problem = "offline"
 	}
 	if calls, err := f.calls.Since(ctx, f.lastCalls); err == nil {
 		for _, c := range calls {
-			hb.GuideCalls = append(hb.GuideCalls, portal.GuideCall{At: c.At, Screen: c.Screen})
+			hb.GuideCalls = append(hb.GuideCalls, wire.GuideCall{At: c.At, Screen: c.Screen})
 		}
 	}
 	return hb

@@ -1,12 +1,13 @@
 package i18n_test
 
 import (
-	"github.com/BurntSushi/toml"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 
 	"lotse/app/i18n"
 	"lotse/assets"

@@ -26,6 +26,7 @@ import (
 	"lotse/sync/profilesig"
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
+	"lotse/sync/wire"
 )
 
 func kioskDB(t *testing.T) *sql.DB {
@@ -82,7 +83,7 @@ func TestEnrolRefusesASwappedKey(t *testing.T) {
 			t.Error(err)
 			return
 		}
-		var reply portal.EnrollReply
+		var reply wire.EnrollReply
 		json.NewDecoder(resp.Body).Decode(&reply)
 		resp.Body.Close()
 		reply.PublicKey, reply.KeyID = minePEM, mineKid

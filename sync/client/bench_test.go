@@ -17,9 +17,9 @@ import (
 
 	"lotse/sync/client"
 	"lotse/sync/outbox"
-	"lotse/sync/portal"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
+	"lotse/sync/wire"
 )
 
 func percentile(d []time.Duration, p float64) time.Duration {
@@ -117,12 +117,12 @@ func BenchmarkPortal200Kiosks(b *testing.B) {
 		key := p.PublicKey()
 		for i := range sims {
 			code, _ := p.EnrollCode(context.Background(), time.Hour)
-			body, _ := json.Marshal(portal.EnrollRequest{Code: code, Name: "k"})
+			body, _ := json.Marshal(wire.EnrollRequest{Code: code, Name: "k"})
 			resp, err := http.Post(srv.URL+"/v1/enroll", "application/json", bytes.NewReader(body))
 			if err != nil {
 				b.Fatal(err)
 			}
-			var er portal.EnrollReply
+			var er wire.EnrollReply
 			json.NewDecoder(resp.Body).Decode(&er)
 			resp.Body.Close()
 			sims[i].token = er.Token
@@ -146,7 +146,7 @@ func BenchmarkPortal200Kiosks(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				send := func(batch []seal.Envelope) {
-					body, _ := json.Marshal(portal.Batch{Envelopes: batch})
+					body, _ := json.Marshal(wire.Batch{Envelopes: batch})
 					req, _ := http.NewRequest("POST", srv.URL+"/v1/envelopes", bytes.NewReader(body))
 					req.Header.Set("Authorization", "Bearer "+s.token)
 					start := time.Now()

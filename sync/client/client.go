@@ -27,9 +27,9 @@ import (
 
 	"lotse/sync/enrolcode"
 	"lotse/sync/outbox"
-	"lotse/sync/portal"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
+	"lotse/sync/wire"
 )
 
 // Backoff bounds.
@@ -81,10 +81,10 @@ func New(ctx context.Context, db *sql.DB, out *outbox.Outbox, opt Options) (*Cli
 		return nil, err
 	}
 	if opt.BatchSize == 0 {
-		opt.BatchSize = portal.MaxBatch
+		opt.BatchSize = wire.MaxBatch
 	}
 	if opt.BatchBytes == 0 {
-		opt.BatchBytes = portal.MaxBatchBytes - 64<<10 // room for the JSON around the envelopes
+		opt.BatchBytes = wire.MaxBatchBytes - 64<<10 // room for the JSON around the envelopes
 	}
 	if opt.Probe == 0 {
 		opt.Probe = 5 * time.Second
@@ -130,9 +130,9 @@ func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt O
 	if err != nil {
 		return Identity{}, err
 	}
-	var reply portal.EnrollReply
+	var reply wire.EnrollReply
 	var fail struct{ Error string }
-	resp, err := hc.R().SetContext(ctx).SetBody(portal.EnrollRequest{Code: secret, Name: name}).
+	resp, err := hc.R().SetContext(ctx).SetBody(wire.EnrollRequest{Code: secret, Name: name}).
 		SetResult(&reply).SetError(&fail).Post(strings.TrimRight(portalURL, "/") + "/v1/enroll")
 	if err != nil {
 		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
@@ -264,7 +264,7 @@ func (c *Client) SendOnce(ctx context.Context) (int, error) {
 	}
 	c.succeeded()
 	settled := make([]outbox.Result, 0, len(envs))
-	byID := map[string]portal.ItemResult{}
+	byID := map[string]wire.ItemResult{}
 	for _, r := range results {
 		byID[r.ID] = r
 	}
@@ -285,9 +285,9 @@ func (c *Client) SendOnce(ctx context.Context) (int, error) {
 }
 
 // post sends one batch and decodes the per-envelope results.
-func (c *Client) post(ctx context.Context, envs []seal.Envelope) ([]portal.ItemResult, error) {
+func (c *Client) post(ctx context.Context, envs []seal.Envelope) ([]wire.ItemResult, error) {
 	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").
-		SetBody(portal.Batch{Envelopes: envs}).Post("/v1/envelopes")
+		SetBody(wire.Batch{Envelopes: envs}).Post("/v1/envelopes")
 	if err != nil {
 		return nil, fmt.Errorf("send batch: %w", err)
 	}
@@ -297,7 +297,7 @@ func (c *Client) post(ctx context.Context, envs []seal.Envelope) ([]portal.ItemR
 // DecodeBatchReply interprets the portal's answer to a batch. Anything but
 // a well-formed 200 with one result per envelope is an error, and never
 // settles an envelope.
-func DecodeBatchReply(status int, retryAfter string, body []byte, n int) ([]portal.ItemResult, error) {
+func DecodeBatchReply(status int, retryAfter string, body []byte, n int) ([]wire.ItemResult, error) {
 	switch {
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
 		return nil, &RetryAfterError{Status: status, After: parseRetryAfter(retryAfter)}
@@ -308,7 +308,7 @@ func DecodeBatchReply(status int, retryAfter string, body []byte, n int) ([]port
 		json.Unmarshal(body, &e)
 		return nil, &RefusedError{Status: status, Reason: e.Error}
 	}
-	var reply portal.BatchReply
+	var reply wire.BatchReply
 	if err := json.Unmarshal(body, &reply); err != nil {
 		return nil, fmt.Errorf("portal answer unreadable: %w", err)
 	}
@@ -389,16 +389,16 @@ func (c *Client) PullChanges(ctx context.Context) (int, error) {
 }
 
 // DecodeChanges checks the portal's changes feed answer.
-func DecodeChanges(status int, body []byte) (portal.ChangesReply, error) {
+func DecodeChanges(status int, body []byte) (wire.ChangesReply, error) {
 	if status != http.StatusOK {
-		return portal.ChangesReply{}, fmt.Errorf("changes: portal answered %d", status)
+		return wire.ChangesReply{}, fmt.Errorf("changes: portal answered %d", status)
 	}
-	var reply portal.ChangesReply
+	var reply wire.ChangesReply
 	if err := json.Unmarshal(body, &reply); err != nil {
-		return portal.ChangesReply{}, fmt.Errorf("changes: unreadable answer: %w", err)
+		return wire.ChangesReply{}, fmt.Errorf("changes: unreadable answer: %w", err)
 	}
 	if _, err := strconv.ParseInt(reply.Cursor, 10, 64); err != nil {
-		return portal.ChangesReply{}, fmt.Errorf("changes: malformed cursor %q", reply.Cursor)
+		return wire.ChangesReply{}, fmt.Errorf("changes: malformed cursor %q", reply.Cursor)
 	}
 	return reply, nil
 }

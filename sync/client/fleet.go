@@ -7,27 +7,27 @@ import (
 	"net/http"
 	"strconv"
 
-	"lotse/sync/portal"
 	"lotse/sync/profilesig"
+	"lotse/sync/wire"
 )
 
 // Heartbeat reports the kiosk's state and learns which profile version
 // it should run. A 403 means the kiosk was revoked: Status says so and
 // Run stops sending.
-func (c *Client) Heartbeat(ctx context.Context, hb portal.Heartbeat) (portal.HeartbeatReply, error) {
+func (c *Client) Heartbeat(ctx context.Context, hb wire.Heartbeat) (wire.HeartbeatReply, error) {
 	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(hb).
 		Post(fmt.Sprintf("/v1/kiosks/%d/heartbeat", c.id.KioskID))
 	if err != nil {
 		c.failed()
-		return portal.HeartbeatReply{}, fmt.Errorf("heartbeat: %w", err)
+		return wire.HeartbeatReply{}, fmt.Errorf("heartbeat: %w", err)
 	}
 	if resp.StatusCode() == http.StatusForbidden {
 		c.setRevoked()
 	}
 	if resp.StatusCode() != http.StatusOK {
-		return portal.HeartbeatReply{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+		return wire.HeartbeatReply{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
 	}
-	var reply portal.HeartbeatReply
+	var reply wire.HeartbeatReply
 	if err := json.Unmarshal(resp.Body(), &reply); err != nil {
 		return reply, fmt.Errorf("heartbeat reply: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"lotse/sync/portal"
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
+	"lotse/sync/wire"
 )
 
 // kiosk is a kiosk database with its outbox, enrolled at a portal.
@@ -155,7 +156,7 @@ func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
 	k := newKiosk(t, p, srv.URL)
 	k.submit(t, 1)
 	envs, _ := k.out.Claim(context.Background(), 10, 1<<20)
-	post := func(b portal.Batch) portal.BatchReply {
+	post := func(b wire.Batch) wire.BatchReply {
 		body, _ := json.Marshal(b)
 		req, _ := http.NewRequest("POST", srv.URL+"/v1/envelopes", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+k.client.Identity().Token)
@@ -164,18 +165,18 @@ func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var r portal.BatchReply
+		var r wire.BatchReply
 		json.NewDecoder(resp.Body).Decode(&r)
 		return r
 	}
-	first := post(portal.Batch{Envelopes: envs})
-	again := post(portal.Batch{Envelopes: envs})
+	first := post(wire.Batch{Envelopes: envs})
+	again := post(wire.Batch{Envelopes: envs})
 	if first.Results[0].Status != 201 || again.Results[0].Status != 201 || !again.Results[0].Replayed {
 		t.Fatalf("first %+v, replay %+v", first, again)
 	}
 	changed := envs[0]
 	changed.Service = "mangel"
-	if r := post(portal.Batch{Envelopes: []seal.Envelope{changed}}); r.Results[0].Status != 422 {
+	if r := post(wire.Batch{Envelopes: []seal.Envelope{changed}}); r.Results[0].Status != 422 {
 		t.Fatalf("same key, other body: %+v", r)
 	}
 	// Another envelope sealed with a code already in use is refused for good.
@@ -184,7 +185,7 @@ func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := post(portal.Batch{Envelopes: []seal.Envelope{dup}}); r.Results[0].Status != 422 || r.Results[0].Error != "reference code already in use" {
+	if r := post(wire.Batch{Envelopes: []seal.Envelope{dup}}); r.Results[0].Status != 422 || r.Results[0].Error != "reference code already in use" {
 		t.Fatalf("duplicate code: %+v", r)
 	}
 	if s, _ := p.Stats(context.Background()); s["envelopes"] != 1 || s["duplicates_refused"] != 1 {
@@ -241,7 +242,7 @@ func TestMalformedOversizeAndUnknownKey(t *testing.T) {
 	if s, b := do([]byte(`{"envelopes": [`)); s != 400 || !strings.Contains(b, "malformed JSON") {
 		t.Errorf("malformed: %d %s", s, b)
 	}
-	if s, _ := do(bytes.Repeat([]byte(" "), portal.MaxBatchBytes+10)); s != 413 {
+	if s, _ := do(bytes.Repeat([]byte(" "), wire.MaxBatchBytes+10)); s != 413 {
 		t.Errorf("oversize: %d", s)
 	}
 	// An envelope sealed to a key the portal does not have: dead, with the reason.
@@ -249,7 +250,7 @@ func TestMalformedOversizeAndUnknownKey(t *testing.T) {
 	k2 := newKiosk(t, other, osrv.URL)
 	k2.submit(t, 1)
 	envs, _ := k2.out.Claim(context.Background(), 1, 1<<20)
-	body, _ := json.Marshal(portal.Batch{Envelopes: envs})
+	body, _ := json.Marshal(wire.Batch{Envelopes: envs})
 	s, b := do(body)
 	if s != 200 || !strings.Contains(b, `"status":422`) || !strings.Contains(b, "unknown key id") {
 		t.Errorf("unknown kid: %d %s", s, b)

@@ -25,64 +25,8 @@ import (
 
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
+	"lotse/sync/wire"
 )
-
-// Limits of one POST /v1/envelopes.
-const (
-	MaxBatch      = 50
-	MaxBatchBytes = 5 << 20
-	// Clear fields are ids the kiosk makes, never text a resident typed.
-	maxIDLen, maxServiceLen, maxCodeLen = 64, 64, 32
-)
-
-// EnrollRequest and EnrollReply are the enrolment exchange.
-type EnrollRequest struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-}
-
-type EnrollReply struct {
-	KioskID   int64  `json:"kiosk_id"`
-	Number    int    `json:"number"` // for reference codes
-	Token     string `json:"token"`
-	PublicKey string `json:"public_key"` // PEM
-	KeyID     string `json:"kid"`
-	// SigningKey verifies the profiles the portal publishes (PEM, Ed25519).
-	SigningKey string `json:"signing_key"`
-	// SiteKey keys the card and PIN hashes of the kiosk's site.
-	SiteKey []byte `json:"site_key"`
-}
-
-// Batch is the body of POST /v1/envelopes.
-type Batch struct {
-	Envelopes []seal.Envelope `json:"envelopes"`
-}
-
-// ItemResult is the portal's answer for one envelope of a batch, with
-// HTTP status semantics: 201 stored, 409 the same key is being stored
-// right now, 422 refused for good.
-type ItemResult struct {
-	ID       string `json:"id"`
-	Status   int    `json:"status"`
-	Error    string `json:"error,omitempty"`
-	Replayed bool   `json:"replayed,omitempty"`
-}
-
-type BatchReply struct {
-	Results []ItemResult `json:"results"`
-}
-
-// ChangesReply is the body of GET /v1/kiosks/{id}/changes.
-type ChangesReply struct {
-	Changes []ChangeItem `json:"changes"`
-	Cursor  string       `json:"cursor"`
-}
-
-type ChangeItem struct {
-	Code   string `json:"code"`
-	State  string `json:"state"`
-	Reason string `json:"reason,omitempty"`
-}
 
 type errorReply struct {
 	Error string `json:"error"`
@@ -109,7 +53,7 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		tooMany(w, 3*time.Minute, "too many failed enrolments; try again in a few minutes")
 		return
 	}
-	var req EnrollRequest
+	var req wire.EnrollRequest
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&req); err != nil {
 		s.enrolLimits.failed(addr)
 		fail(w, http.StatusBadRequest, "malformed JSON")
@@ -141,7 +85,7 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slog.Info("kiosk enrolled", "kiosk", id)
-	writeJSON(w, http.StatusCreated, EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid,
+	writeJSON(w, http.StatusCreated, wire.EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid,
 		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: s.signPubDER})), SiteKey: siteKey})
 }
 
@@ -197,22 +141,22 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBatchBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, wire.MaxBatchBytes+1))
 	if err != nil {
 		fail(w, http.StatusBadRequest, "reading the request: "+err.Error())
 		return
 	}
-	if len(body) > MaxBatchBytes {
-		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch larger than %d bytes", MaxBatchBytes))
+	if len(body) > wire.MaxBatchBytes {
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch larger than %d bytes", wire.MaxBatchBytes))
 		return
 	}
-	batch, err := DecodeBatch(body)
+	batch, err := wire.DecodeBatch(body)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if len(batch.Envelopes) > MaxBatch {
-		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch of %d envelopes, at most %d", len(batch.Envelopes), MaxBatch))
+	if len(batch.Envelopes) > wire.MaxBatch {
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch of %d envelopes, at most %d", len(batch.Envelopes), wire.MaxBatch))
 		return
 	}
 	// Opening every envelope costs an RSA decryption each: done here, on
@@ -232,20 +176,20 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 			s.security.refused(r, res.Status, "envelope refused: "+res.Error)
 		}
 	}
-	writeJSON(w, http.StatusOK, BatchReply{Results: results})
+	writeJSON(w, http.StatusOK, wire.BatchReply{Results: results})
 }
 
 // storeBatch stores a batch through the group committer: batches that
 // arrive together share one transaction and one fsync, so 200 kiosks
 // sending at once wait for a few commits, not for 200.
-func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope, refusals []string) ([]ItemResult, error) {
-	job := &commitJob{kiosk: kiosk, envs: envs, refusals: refusals, results: make([]ItemResult, len(envs)), done: make(chan error, 1)}
+func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope, refusals []string) ([]wire.ItemResult, error) {
+	job := &commitJob{kiosk: kiosk, envs: envs, refusals: refusals, results: make([]wire.ItemResult, len(envs)), done: make(chan error, 1)}
 	var mine []string
 	s.mu.Lock()
 	for i, e := range envs {
 		flight := strconv.FormatInt(kiosk, 10) + "/" + e.ID
 		if s.inFlight[flight] {
-			job.results[i] = ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
+			job.results[i] = wire.ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
 			continue
 		}
 		s.inFlight[flight] = true
@@ -285,8 +229,8 @@ var errShuttingDown = errors.New("portal shutting down")
 type commitJob struct {
 	kiosk    int64
 	envs     []seal.Envelope
-	refusals []string     // why each envelope can never be stored ("" when it can)
-	results  []ItemResult // 409s filled in before; the rest by the committer
+	refusals []string          // why each envelope can never be stored ("" when it can)
+	results  []wire.ItemResult // 409s filled in before; the rest by the committer
 	done     chan error
 }
 
@@ -354,35 +298,6 @@ func (s *Server) commitGroup(group []*commitJob) error {
 	return tx.Commit()
 }
 
-// DecodeBatch parses and checks a batch body. It is what a kiosk's request
-// meets first, so it refuses anything but well-formed envelopes.
-func DecodeBatch(body []byte) (Batch, error) {
-	var b Batch
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
-		return Batch{}, fmt.Errorf("malformed JSON: %v", err)
-	}
-	if dec.More() {
-		return Batch{}, errors.New("malformed JSON: more than one value")
-	}
-	if len(b.Envelopes) == 0 {
-		return Batch{}, errors.New("empty batch")
-	}
-	for i, e := range b.Envelopes {
-		if e.ID == "" || e.Service == "" || e.Code == "" || e.JWE == "" {
-			return Batch{}, fmt.Errorf("envelope %d: id, service, code and jwe are required", i)
-		}
-		if len(e.ID) > maxIDLen || len(e.Service) > maxServiceLen || len(e.Code) > maxCodeLen {
-			return Batch{}, fmt.Errorf("envelope %d: id, service or code longer than %d, %d or %d bytes", i, maxIDLen, maxServiceLen, maxCodeLen)
-		}
-		if e.Size < 0 {
-			return Batch{}, fmt.Errorf("envelope %d: negative size", i)
-		}
-	}
-	return b, nil
-}
-
 // bodyHash fingerprints an envelope for the idempotency check.
 func bodyHash(e seal.Envelope) string {
 	b, _ := json.Marshal(e)
@@ -393,31 +308,31 @@ func bodyHash(e seal.Envelope) string {
 // store applies IETF Idempotency-Key semantics per envelope, keyed by
 // (kiosk, envelope id): a replay gets the first answer, the same key with
 // another body gets 422, a key still being stored gets 409.
-func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envelope, refusal string) (ItemResult, error) {
+func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envelope, refusal string) (wire.ItemResult, error) {
 	hash := bodyHash(e)
 	var prevHash, prevErr string
 	var prevStatus int
 	err := st.findKey.QueryRowContext(ctx, kiosk, e.ID).Scan(&prevHash, &prevStatus, &prevErr)
 	switch {
 	case err == nil && prevHash != hash:
-		return ItemResult{ID: e.ID, Status: http.StatusUnprocessableEntity, Error: "idempotency key reused with a different body"},
+		return wire.ItemResult{ID: e.ID, Status: http.StatusUnprocessableEntity, Error: "idempotency key reused with a different body"},
 			st.count(ctx, "key_reuse_refused")
 	case err == nil:
-		return ItemResult{ID: e.ID, Status: prevStatus, Error: prevErr, Replayed: true}, st.count(ctx, "replays")
+		return wire.ItemResult{ID: e.ID, Status: prevStatus, Error: prevErr, Replayed: true}, st.count(ctx, "replays")
 	case !errors.Is(err, sql.ErrNoRows):
-		return ItemResult{}, err
+		return wire.ItemResult{}, err
 	}
 
 	status, msg := http.StatusCreated, refusal
 	if msg == "" {
 		var stored int64
 		if err := st.storedBytes.QueryRowContext(ctx, kiosk).Scan(&stored); err != nil {
-			return ItemResult{}, err
+			return wire.ItemResult{}, err
 		}
 		if stored+int64(len(e.JWE)) > s.quota {
 			// Retryable: the kiosk keeps it and sends it when staff have
 			// worked off the cases already here.
-			return ItemResult{ID: e.ID, Status: http.StatusTooManyRequests,
+			return wire.ItemResult{ID: e.ID, Status: http.StatusTooManyRequests,
 				Error: "this kiosk's storage quota at the portal is used up; try again later"}, st.count(ctx, "quota_refused")
 		}
 	}
@@ -430,26 +345,26 @@ func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envel
 		case isUniqueCode(err):
 			msg = "reference code already in use"
 			if err := st.count(ctx, "duplicates_refused"); err != nil {
-				return ItemResult{}, err
+				return wire.ItemResult{}, err
 			}
 		case err != nil:
-			return ItemResult{}, err
+			return wire.ItemResult{}, err
 		default:
 			if _, err := st.addBytes.ExecContext(ctx, len(e.JWE), kiosk); err != nil {
-				return ItemResult{}, err
+				return wire.ItemResult{}, err
 			}
 		}
 	}
 	if msg != "" {
 		status = http.StatusUnprocessableEntity
 		if err := st.count(ctx, "refused"); err != nil {
-			return ItemResult{}, err
+			return wire.ItemResult{}, err
 		}
 	}
 	if _, err := st.insertKey.ExecContext(ctx, kiosk, e.ID, hash, status, msg, time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return ItemResult{}, err
+		return wire.ItemResult{}, err
 	}
-	return ItemResult{ID: e.ID, Status: status, Error: msg}, nil
+	return wire.ItemResult{ID: e.ID, Status: status, Error: msg}, nil
 }
 
 // stmts are the statements of one group commit, prepared once for all its
@@ -560,10 +475,10 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rows.Close()
-	reply := ChangesReply{Changes: []ChangeItem{}, Cursor: strconv.FormatInt(since, 10)}
+	reply := wire.ChangesReply{Changes: []wire.ChangeItem{}, Cursor: strconv.FormatInt(since, 10)}
 	for rows.Next() {
 		var seq int64
-		var c ChangeItem
+		var c wire.ChangeItem
 		if err := rows.Scan(&seq, &c.Code, &c.State, &c.Reason); err != nil {
 			fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
 			return

@@ -21,6 +21,7 @@ import (
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
+	"lotse/sync/wire"
 )
 
 // lockedBuffer is a log the portal writes while the test reads it.
@@ -110,13 +111,13 @@ func sealedNew(t *testing.T, id client.Identity) seal.Envelope {
 }
 
 // post sends envelopes as the kiosk id does and returns the results.
-func (r *rig) post(t *testing.T, id client.Identity, envs ...seal.Envelope) (int, []portal.ItemResult, http.Header) {
+func (r *rig) post(t *testing.T, id client.Identity, envs ...seal.Envelope) (int, []wire.ItemResult, http.Header) {
 	t.Helper()
-	body, _ := json.Marshal(portal.Batch{Envelopes: envs})
+	body, _ := json.Marshal(wire.Batch{Envelopes: envs})
 	return r.postRaw(t, "Bearer "+id.Token, body)
 }
 
-func (r *rig) postRaw(t *testing.T, auth string, body []byte) (int, []portal.ItemResult, http.Header) {
+func (r *rig) postRaw(t *testing.T, auth string, body []byte) (int, []wire.ItemResult, http.Header) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", r.url+"/v1/envelopes", bytes.NewReader(body))
 	if auth != "" {
@@ -127,7 +128,7 @@ func (r *rig) postRaw(t *testing.T, auth string, body []byte) (int, []portal.Ite
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var reply portal.BatchReply
+	var reply wire.BatchReply
 	json.NewDecoder(resp.Body).Decode(&reply)
 	return resp.StatusCode, reply.Results, resp.Header
 }
@@ -213,7 +214,7 @@ func enrolFrom(t *testing.T, url, local, code string) (int, string) {
 	t.Helper()
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
 	hc := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
-	body, _ := json.Marshal(portal.EnrollRequest{Code: code, Name: "Kiosk"})
+	body, _ := json.Marshal(wire.EnrollRequest{Code: code, Name: "Kiosk"})
 	resp, err := hc.Post(url+"/v1/enroll", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"lotse/sync/credential"
 	"lotse/sync/profilesig"
 	"lotse/sync/sqlitedb"
+	"lotse/sync/wire"
 )
 
 // The fleet: what staff publish to kiosks (profiles) and what kiosks
@@ -55,77 +56,6 @@ var fleetMigrations = []string{
 
 func migrateFleet(ctx context.Context, db *sql.DB) error {
 	return sqlitedb.Migrate(ctx, db, "portal-fleet", fleetMigrations)
-}
-
-// Heartbeat is what a kiosk reports every minute and on every change.
-// It holds no personal data.
-type Heartbeat struct {
-	Version        string         `json:"version"`
-	ProfileVersion int            `json:"profile_version"`
-	ProfileError   string         `json:"profile_error,omitempty"` // why the newest profile was refused
-	UptimeSeconds  int64          `json:"uptime_s"`
-	Outbox         map[string]int `json:"outbox"` // by state
-	LastSync       time.Time      `json:"last_sync,omitzero"`
-	Printer        DeviceStatus   `json:"printer"`
-	Reader         DeviceStatus   `json:"reader"`
-	FreeDiskBytes  int64          `json:"free_disk_bytes"`
-	GuideCalls     []GuideCall    `json:"guide_calls,omitempty"`
-}
-
-// DeviceStatus is a printer's or card reader's state.
-type DeviceStatus struct {
-	Configured   bool   `json:"configured"`
-	Connected    bool   `json:"connected"`
-	Problem      string `json:"problem,omitempty"` // "paper end", "cover open", "offline"
-	PaperNearEnd bool   `json:"paper_near_end,omitempty"`
-}
-
-// GuideCall is a resident's "Lotse rufen".
-type GuideCall struct {
-	At     time.Time `json:"at"`
-	Screen string    `json:"screen"`
-}
-
-// DecodeHeartbeat reads a kiosk's report strictly: no unknown fields, no
-// negative counts, at most 100 guide calls with short screen names — a
-// kiosk cannot fill the fleet view with junk.
-func DecodeHeartbeat(body []byte) (Heartbeat, error) {
-	var hb Heartbeat
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&hb); err != nil {
-		return Heartbeat{}, fmt.Errorf("heartbeat: %w", err)
-	}
-	if dec.More() {
-		return Heartbeat{}, errors.New("heartbeat: more than one JSON value")
-	}
-	if hb.UptimeSeconds < 0 || hb.FreeDiskBytes < 0 || hb.ProfileVersion < 0 {
-		return Heartbeat{}, errors.New("heartbeat: negative value")
-	}
-	for state, n := range hb.Outbox {
-		if n < 0 || len(state) > 32 {
-			return Heartbeat{}, errors.New("heartbeat: bad outbox count")
-		}
-	}
-	if len(hb.GuideCalls) > 100 {
-		return Heartbeat{}, errors.New("heartbeat: too many guide calls")
-	}
-	for _, c := range hb.GuideCalls {
-		if len(c.Screen) > 100 {
-			return Heartbeat{}, errors.New("heartbeat: screen name too long")
-		}
-	}
-	if len(hb.Version) > 64 || len(hb.ProfileError) > 4096 {
-		return Heartbeat{}, errors.New("heartbeat: field too long")
-	}
-	return hb, nil
-}
-
-// HeartbeatReply tells the kiosk which profile it should run, and the
-// key of its site that its profile's card and PIN hashes are keyed with.
-type HeartbeatReply struct {
-	ProfileVersion int    `json:"profile_version"`
-	SiteKey        []byte `json:"site_key,omitempty"`
 }
 
 // SiteKey is site's secret ("" for the kiosks without a site of their
@@ -270,7 +200,7 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "heartbeat: "+err.Error())
 		return
 	}
-	hb, err := DecodeHeartbeat(body)
+	hb, err := wire.DecodeHeartbeat(body)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
@@ -289,10 +219,10 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusInternalServerError, "site key")
 		return
 	}
-	writeJSON(w, http.StatusOK, HeartbeatReply{ProfileVersion: v, SiteKey: key})
+	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key})
 }
 
-func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb Heartbeat, now time.Time) error {
+func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {
 	b, err := json.Marshal(hb)
 	if err != nil {
 		return err
@@ -330,14 +260,14 @@ func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb Heartbeat, 
 
 // KioskInfo is one kiosk of the fleet, for `lotse-portal kiosks`.
 type KioskInfo struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"`
-	Site       string    `json:"site"`
-	Revoked    bool      `json:"revoked"`
-	LastSeen   time.Time `json:"last_seen,omitzero"`
-	Status     Heartbeat `json:"status"`
-	GuideCalls int       `json:"guide_calls_last_hour"`
-	Alarms     []string  `json:"alarms"`
+	ID         int64          `json:"id"`
+	Name       string         `json:"name"`
+	Site       string         `json:"site"`
+	Revoked    bool           `json:"revoked"`
+	LastSeen   time.Time      `json:"last_seen,omitzero"`
+	Status     wire.Heartbeat `json:"status"`
+	GuideCalls int            `json:"guide_calls_last_hour"`
+	Alarms     []string       `json:"alarms"`
 }
 
 // Alarm thresholds: a kiosk silent for 10 minutes is offline; a queue

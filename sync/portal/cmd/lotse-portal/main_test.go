@@ -16,6 +16,7 @@ import (
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
 	"lotse/sync/sqlitedb"
+	"lotse/sync/wire"
 )
 
 func TestStaffCommands(t *testing.T) {
@@ -140,7 +141,7 @@ func TestCodesForASite(t *testing.T) {
 // to forge a row in `lotse-portal kiosks`. The table shows them escaped.
 func TestKiosksTableEscapesWhatKiosksReport(t *testing.T) {
 	var out bytes.Buffer
-	printKiosks(&out, []portal.KioskInfo{{ID: 1, Name: "Rathaus", Status: portal.Heartbeat{Version: "1.0\x1b[2J\n2  Fake  -  ok"},
+	printKiosks(&out, []portal.KioskInfo{{ID: 1, Name: "Rathaus", Status: wire.Heartbeat{Version: "1.0\x1b[2J\n2  Fake  -  ok"},
 		Alarms: []string{"profile refused: bad\rline"}}})
 	text := out.String()
 	if strings.ContainsAny(text, "\x1b\r") || strings.Count(text, "\n") != 2 || !strings.Contains(text, `1.0\x1b[2J\n2  Fake`) {

@@ -1,9 +1,9 @@
-package portal_test
+package wire_test
 
 import (
 	"testing"
 
-	"lotse/sync/portal"
+	"lotse/sync/wire"
 )
 
 // FuzzDecodeBatch feeds arbitrary request bodies to the portal's decoder:
@@ -15,7 +15,7 @@ func FuzzDecodeBatch(f *testing.F) {
 	f.Add([]byte(`{"envelopes":null,"extra":1}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		b, err := portal.DecodeBatch(body)
+		b, err := wire.DecodeBatch(body)
 		if err != nil {
 			return
 		}
@@ -36,7 +36,7 @@ func FuzzDecodeHeartbeat(f *testing.F) {
 	f.Add([]byte(`{"unknown":1}`))
 	f.Add([]byte(`{} {}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		hb, err := portal.DecodeHeartbeat(body)
+		hb, err := wire.DecodeHeartbeat(body)
 		if err != nil {
 			return
 		}

@@ -1,0 +1,174 @@
+// Package wire is what kiosk and portal exchange: the JSON bodies of
+// enrolment, batches of sealed envelopes and their per-envelope results,
+// the changes feed, heartbeats and their replies, with the strict
+// decoders the portal meets a request with. The kiosk imports this, never
+// the portal's server.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"lotse/sync/seal"
+)
+
+// Limits of one POST /v1/envelopes.
+const (
+	MaxBatch      = 50
+	MaxBatchBytes = 5 << 20
+	// Clear fields are ids the kiosk makes, never text a resident typed.
+	maxIDLen, maxServiceLen, maxCodeLen = 64, 64, 32
+)
+
+// EnrollRequest and EnrollReply are the enrolment exchange.
+type EnrollRequest struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type EnrollReply struct {
+	KioskID   int64  `json:"kiosk_id"`
+	Number    int    `json:"number"` // for reference codes
+	Token     string `json:"token"`
+	PublicKey string `json:"public_key"` // PEM
+	KeyID     string `json:"kid"`
+	// SigningKey verifies the profiles the portal publishes (PEM, Ed25519).
+	SigningKey string `json:"signing_key"`
+	// SiteKey keys the card and PIN hashes of the kiosk's site.
+	SiteKey []byte `json:"site_key"`
+}
+
+// Batch is the body of POST /v1/envelopes.
+type Batch struct {
+	Envelopes []seal.Envelope `json:"envelopes"`
+}
+
+// ItemResult is the portal's answer for one envelope of a batch, with
+// HTTP status semantics: 201 stored, 409 the same key is being stored
+// right now, 422 refused for good.
+type ItemResult struct {
+	ID       string `json:"id"`
+	Status   int    `json:"status"`
+	Error    string `json:"error,omitempty"`
+	Replayed bool   `json:"replayed,omitempty"`
+}
+
+type BatchReply struct {
+	Results []ItemResult `json:"results"`
+}
+
+// ChangesReply is the body of GET /v1/kiosks/{id}/changes.
+type ChangesReply struct {
+	Changes []ChangeItem `json:"changes"`
+	Cursor  string       `json:"cursor"`
+}
+
+type ChangeItem struct {
+	Code   string `json:"code"`
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// DecodeBatch parses and checks a batch body. It is what a kiosk's request
+// meets first, so it refuses anything but well-formed envelopes.
+func DecodeBatch(body []byte) (Batch, error) {
+	var b Batch
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return Batch{}, fmt.Errorf("malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return Batch{}, errors.New("malformed JSON: more than one value")
+	}
+	if len(b.Envelopes) == 0 {
+		return Batch{}, errors.New("empty batch")
+	}
+	for i, e := range b.Envelopes {
+		if e.ID == "" || e.Service == "" || e.Code == "" || e.JWE == "" {
+			return Batch{}, fmt.Errorf("envelope %d: id, service, code and jwe are required", i)
+		}
+		if len(e.ID) > maxIDLen || len(e.Service) > maxServiceLen || len(e.Code) > maxCodeLen {
+			return Batch{}, fmt.Errorf("envelope %d: id, service or code longer than %d, %d or %d bytes", i, maxIDLen, maxServiceLen, maxCodeLen)
+		}
+		if e.Size < 0 {
+			return Batch{}, fmt.Errorf("envelope %d: negative size", i)
+		}
+	}
+	return b, nil
+}
+
+// Heartbeat is what a kiosk reports every minute and on every change.
+// It holds no personal data.
+type Heartbeat struct {
+	Version        string         `json:"version"`
+	ProfileVersion int            `json:"profile_version"`
+	ProfileError   string         `json:"profile_error,omitempty"` // why the newest profile was refused
+	UptimeSeconds  int64          `json:"uptime_s"`
+	Outbox         map[string]int `json:"outbox"` // by state
+	LastSync       time.Time      `json:"last_sync,omitzero"`
+	Printer        DeviceStatus   `json:"printer"`
+	Reader         DeviceStatus   `json:"reader"`
+	FreeDiskBytes  int64          `json:"free_disk_bytes"`
+	GuideCalls     []GuideCall    `json:"guide_calls,omitempty"`
+}
+
+// DeviceStatus is a printer's or card reader's state.
+type DeviceStatus struct {
+	Configured   bool   `json:"configured"`
+	Connected    bool   `json:"connected"`
+	Problem      string `json:"problem,omitempty"` // "paper end", "cover open", "offline"
+	PaperNearEnd bool   `json:"paper_near_end,omitempty"`
+}
+
+// GuideCall is a resident's "Lotse rufen".
+type GuideCall struct {
+	At     time.Time `json:"at"`
+	Screen string    `json:"screen"`
+}
+
+// DecodeHeartbeat reads a kiosk's report strictly: no unknown fields, no
+// negative counts, at most 100 guide calls with short screen names — a
+// kiosk cannot fill the fleet view with junk.
+func DecodeHeartbeat(body []byte) (Heartbeat, error) {
+	var hb Heartbeat
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&hb); err != nil {
+		return Heartbeat{}, fmt.Errorf("heartbeat: %w", err)
+	}
+	if dec.More() {
+		return Heartbeat{}, errors.New("heartbeat: more than one JSON value")
+	}
+	if hb.UptimeSeconds < 0 || hb.FreeDiskBytes < 0 || hb.ProfileVersion < 0 {
+		return Heartbeat{}, errors.New("heartbeat: negative value")
+	}
+	for state, n := range hb.Outbox {
+		if n < 0 || len(state) > 32 {
+			return Heartbeat{}, errors.New("heartbeat: bad outbox count")
+		}
+	}
+	if len(hb.GuideCalls) > 100 {
+		return Heartbeat{}, errors.New("heartbeat: too many guide calls")
+	}
+	for _, c := range hb.GuideCalls {
+		if len(c.Screen) > 100 {
+			return Heartbeat{}, errors.New("heartbeat: screen name too long")
+		}
+	}
+	if len(hb.Version) > 64 || len(hb.ProfileError) > 4096 {
+		return Heartbeat{}, errors.New("heartbeat: field too long")
+	}
+	return hb, nil
+}
+
+// HeartbeatReply tells the kiosk which profile it should run, and the
+// key of its site that its profile's card and PIN hashes are keyed with.
+type HeartbeatReply struct {
+	ProfileVersion int    `json:"profile_version"`
+	SiteKey        []byte `json:"site_key,omitempty"`
+}
