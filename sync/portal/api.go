@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -21,8 +20,8 @@ import (
 	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
-	"github.com/mattn/go-sqlite3"
 
+	"lotse/sync/portal/store"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
 	"lotse/sync/wire"
@@ -183,13 +182,17 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 // arrive together share one transaction and one fsync, so 200 kiosks
 // sending at once wait for a few commits, not for 200.
 func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope, refusals []string) ([]wire.ItemResult, error) {
-	job := &commitJob{kiosk: kiosk, envs: envs, refusals: refusals, results: make([]wire.ItemResult, len(envs)), done: make(chan error, 1)}
+	job := &commitJob{job: &store.Job{Kiosk: kiosk, Envs: envs, Refusals: refusals, Quota: s.quota,
+		Results: make([]wire.ItemResult, len(envs))}, done: make(chan error, 1)}
+	for _, e := range envs {
+		job.job.Hashes = append(job.job.Hashes, bodyHash(e))
+	}
 	var mine []string
 	s.mu.Lock()
 	for i, e := range envs {
 		flight := strconv.FormatInt(kiosk, 10) + "/" + e.ID
 		if s.inFlight[flight] {
-			job.results[i] = wire.ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
+			job.job.Results[i] = wire.ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
 			continue
 		}
 		s.inFlight[flight] = true
@@ -217,7 +220,7 @@ func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelo
 		if err != nil {
 			return nil, err
 		}
-		return job.results, nil
+		return job.job.Results, nil
 	case <-s.committerDone:
 		return nil, errShuttingDown
 	}
@@ -227,11 +230,8 @@ var errShuttingDown = errors.New("portal shutting down")
 
 // commitJob is one batch waiting for the group committer.
 type commitJob struct {
-	kiosk    int64
-	envs     []seal.Envelope
-	refusals []string          // why each envelope can never be stored ("" when it can)
-	results  []wire.ItemResult // 409s filled in before; the rest by the committer
-	done     chan error
+	job  *store.Job // 409s (a key this instance is storing already) are filled in before
+	done chan error
 }
 
 // maxGroup bounds how many batches share one transaction.
@@ -266,36 +266,11 @@ func (s *Server) committer() {
 }
 
 func (s *Server) commitGroup(group []*commitJob) error {
-	ctx := context.Background()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	jobs := make([]*store.Job, len(group))
+	for i, j := range group {
+		jobs[i] = j.job
 	}
-	defer tx.Rollback()
-	st, err := prepare(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer st.close()
-	seen := time.Now().UTC().Format(time.RFC3339)
-	kiosks := map[int64]bool{}
-	for _, j := range group {
-		for i, e := range j.envs {
-			if j.results[i].Status == http.StatusConflict {
-				continue
-			}
-			if j.results[i], err = s.store(ctx, st, j.kiosk, e, j.refusals[i]); err != nil {
-				return err
-			}
-		}
-		kiosks[j.kiosk] = true
-	}
-	for k := range kiosks {
-		if _, err := tx.ExecContext(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, seen, k); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
+	return s.st.Ingest(context.Background(), jobs, time.Now())
 }
 
 // bodyHash fingerprints an envelope for the idempotency check.
@@ -303,111 +278,6 @@ func bodyHash(e seal.Envelope) string {
 	b, _ := json.Marshal(e)
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
-}
-
-// store applies IETF Idempotency-Key semantics per envelope, keyed by
-// (kiosk, envelope id): a replay gets the first answer, the same key with
-// another body gets 422, a key still being stored gets 409.
-func (s *Server) store(ctx context.Context, st *stmts, kiosk int64, e seal.Envelope, refusal string) (wire.ItemResult, error) {
-	hash := bodyHash(e)
-	var prevHash, prevErr string
-	var prevStatus int
-	err := st.findKey.QueryRowContext(ctx, kiosk, e.ID).Scan(&prevHash, &prevStatus, &prevErr)
-	switch {
-	case err == nil && prevHash != hash:
-		return wire.ItemResult{ID: e.ID, Status: http.StatusUnprocessableEntity, Error: "idempotency key reused with a different body"},
-			st.count(ctx, "key_reuse_refused")
-	case err == nil:
-		return wire.ItemResult{ID: e.ID, Status: prevStatus, Error: prevErr, Replayed: true}, st.count(ctx, "replays")
-	case !errors.Is(err, sql.ErrNoRows):
-		return wire.ItemResult{}, err
-	}
-
-	status, msg := http.StatusCreated, refusal
-	if msg == "" {
-		var stored int64
-		if err := st.storedBytes.QueryRowContext(ctx, kiosk).Scan(&stored); err != nil {
-			return wire.ItemResult{}, err
-		}
-		if stored+int64(len(e.JWE)) > s.quota {
-			// Retryable: the kiosk keeps it and sends it when staff have
-			// worked off the cases already here.
-			return wire.ItemResult{ID: e.ID, Status: http.StatusTooManyRequests,
-				Error: "this kiosk's storage quota at the portal is used up; try again later"}, st.count(ctx, "quota_refused")
-		}
-	}
-	if msg == "" {
-		// The code column is unique: a code another envelope holds fails
-		// the insert, which is cheaper than looking first.
-		_, err := st.insertEnvelope.ExecContext(ctx, kiosk, e.ID, e.Code, e.Service,
-			e.Created.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), e.Test, e.Size, e.JWE)
-		switch {
-		case isUniqueCode(err):
-			msg = "reference code already in use"
-			if err := st.count(ctx, "duplicates_refused"); err != nil {
-				return wire.ItemResult{}, err
-			}
-		case err != nil:
-			return wire.ItemResult{}, err
-		default:
-			if _, err := st.addBytes.ExecContext(ctx, len(e.JWE), kiosk); err != nil {
-				return wire.ItemResult{}, err
-			}
-		}
-	}
-	if msg != "" {
-		status = http.StatusUnprocessableEntity
-		if err := st.count(ctx, "refused"); err != nil {
-			return wire.ItemResult{}, err
-		}
-	}
-	if _, err := st.insertKey.ExecContext(ctx, kiosk, e.ID, hash, status, msg, time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return wire.ItemResult{}, err
-	}
-	return wire.ItemResult{ID: e.ID, Status: status, Error: msg}, nil
-}
-
-// stmts are the statements of one group commit, prepared once for all its
-// envelopes.
-type stmts struct {
-	findKey, insertEnvelope, insertKey, counter, storedBytes, addBytes *sql.Stmt
-}
-
-func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
-	st := &stmts{}
-	for _, p := range []struct {
-		dst **sql.Stmt
-		sql string
-	}{
-		{&st.findKey, `SELECT body_hash, status, error FROM idempotency WHERE kiosk_id = ? AND key = ?`},
-		{&st.insertEnvelope, `INSERT INTO envelopes (kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')`},
-		{&st.insertKey, `INSERT INTO idempotency (kiosk_id, key, body_hash, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&st.counter, `INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1`},
-		{&st.storedBytes, `SELECT stored_bytes FROM kiosks WHERE id = ?`},
-		{&st.addBytes, `UPDATE kiosks SET stored_bytes = stored_bytes + ? WHERE id = ?`},
-	} {
-		stmt, err := tx.PrepareContext(ctx, p.sql)
-		if err != nil {
-			st.close()
-			return nil, err
-		}
-		*p.dst = stmt
-	}
-	return st, nil
-}
-
-func (st *stmts) close() {
-	for _, s := range []*sql.Stmt{st.findKey, st.insertEnvelope, st.insertKey, st.counter, st.storedBytes, st.addBytes} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
-func (st *stmts) count(ctx context.Context, name string) error {
-	_, err := st.counter.ExecContext(ctx, name)
-	return err
 }
 
 type protectedHeader struct {
@@ -468,23 +338,15 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
-	rows, err := s.db.QueryContext(r.Context(), `SELECT seq, code, state, reason FROM changes
-		WHERE kiosk_id = ? AND seq > ? ORDER BY seq LIMIT 500`, kiosk, since)
+	changes, err := s.st.Changes(r.Context(), kiosk, since, 500)
 	if err != nil {
 		fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
 		return
 	}
-	defer rows.Close()
 	reply := wire.ChangesReply{Changes: []wire.ChangeItem{}, Cursor: strconv.FormatInt(since, 10)}
-	for rows.Next() {
-		var seq int64
-		var c wire.ChangeItem
-		if err := rows.Scan(&seq, &c.Code, &c.State, &c.Reason); err != nil {
-			fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
-			return
-		}
-		reply.Changes = append(reply.Changes, c)
-		reply.Cursor = strconv.FormatInt(seq, 10)
+	for _, c := range changes {
+		reply.Changes = append(reply.Changes, wire.ChangeItem{Code: c.Code, State: c.State, Reason: c.Reason})
+		reply.Cursor = strconv.FormatInt(c.Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, reply)
 }
@@ -498,7 +360,7 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 	code, err := refcode.Parse(r.PathValue("code"))
 	var state string
 	if err == nil {
-		err = s.db.QueryRowContext(r.Context(), `SELECT state FROM envelopes WHERE code = ? AND test = 0`, code).Scan(&state)
+		state, err = s.st.CaseState(r.Context(), code)
 	}
 	if err != nil {
 		w.WriteHeader(http.StatusNotFound)
@@ -516,12 +378,6 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 		"rejected": {"Ihr Anliegen konnte so nicht angenommen werden.", "Bitte kommen Sie zum Schalter im Bürgerbüro. Dort hilft man Ihnen weiter."},
 	}[state]
 	pageTmpl.Execute(w, page{Title: "Vorgang " + code, Lines: lines})
-}
-
-// isUniqueCode reports the envelopes.code UNIQUE constraint failing.
-func isUniqueCode(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique && strings.Contains(se.Error(), "envelopes.code")
 }
 
 // CheckKioskName refuses names an admin's terminal or the fleet view

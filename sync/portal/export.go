@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"lotse/sync/portal/store"
 	"lotse/sync/seal"
 )
 
@@ -44,39 +45,32 @@ func (s *Server) Export(ctx context.Context, since time.Time, dir string) (int, 
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return 0, nil, fmt.Errorf("export: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state
-		FROM envelopes WHERE received_at >= ? AND test = 0 ORDER BY received_at`, since.UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		return 0, nil, fmt.Errorf("export: %w", err)
-	}
-	defer rows.Close()
-	var problems []ExportProblem
 	keys := map[string]*rsa.PrivateKey{s.kid: s.key}
 	n := 0
-	for rows.Next() {
-		var e seal.Envelope
-		var x Exported
-		var created, received string
-		if err := rows.Scan(&x.Kiosk, &e.ID, &e.Code, &e.Service, &created, &received, &e.Test, &e.Size, &e.JWE, &x.State); err != nil {
-			return n, problems, fmt.Errorf("export: %w", err)
-		}
+	var problems []ExportProblem
+	err := s.st.Envelopes(ctx, since, func(se store.StoredEnvelope) error {
+		e := se.Envelope
 		meta, data, err := seal.Open(e, keys)
 		if err != nil {
 			problems = append(problems, ExportProblem{Code: e.Code, Err: err})
-			continue
+			return nil
 		}
-		x.Code, x.Service, x.Created, x.SHA512, x.Data, x.Guide = e.Code, e.Service, meta.Created, meta.SHA512, data, meta.Guide
-		x.Received, _ = time.Parse(time.RFC3339Nano, received)
+		x := Exported{Code: e.Code, Service: e.Service, Created: meta.Created, Received: se.Received, Kiosk: se.Kiosk,
+			State: se.State, SHA512: meta.SHA512, Guide: meta.Guide, Data: data}
 		b, err := json.MarshalIndent(x, "", "  ")
 		if err != nil {
-			return n, problems, err
+			return err
 		}
 		if err := writePrivate(filepath.Join(dir, e.Code+".json"), b); err != nil {
-			return n, problems, fmt.Errorf("export: %w", err)
+			return fmt.Errorf("export: %w", err)
 		}
 		n++
+		return nil
+	})
+	if err != nil {
+		return n, problems, fmt.Errorf("export: %w", err)
 	}
-	return n, problems, rows.Err()
+	return n, problems, nil
 }
 
 // writePrivate writes b to path with mode 0600, also when the file was

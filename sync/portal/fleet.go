@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -18,67 +17,25 @@ import (
 	"time"
 
 	"lotse/sync/credential"
+	"lotse/sync/portal/store"
 	"lotse/sync/profilesig"
-	"lotse/sync/sqlitedb"
 	"lotse/sync/wire"
 )
-
-// The fleet: what staff publish to kiosks (profiles) and what kiosks
-// report back (heartbeats, guide calls).
-var fleetMigrations = []string{
-	`CREATE TABLE profiles (
-		version      INTEGER PRIMARY KEY AUTOINCREMENT,
-		site         TEXT NOT NULL,   -- '' for every kiosk without a profile of its own site
-		published_at TEXT NOT NULL,
-		sha256       TEXT NOT NULL,
-		bundle       BLOB NOT NULL    -- a zip: profile.toml, services/, guides.toml, logo
-	);
-	CREATE TABLE kiosk_sites (kiosk_id INTEGER PRIMARY KEY, site TEXT NOT NULL);
-	CREATE TABLE heartbeats (
-		kiosk_id       INTEGER PRIMARY KEY,
-		received_at    TEXT NOT NULL,
-		status         TEXT NOT NULL, -- the last Heartbeat, JSON
-		outbox_done    INTEGER NOT NULL, -- acknowledged + decided, to see a queue move
-		outbox_moved   TEXT NOT NULL  -- when outbox_done last grew (or the queue was empty)
-	);
-	CREATE TABLE guide_calls (
-		kiosk_id  INTEGER NOT NULL,
-		called_at TEXT NOT NULL,
-		screen    TEXT NOT NULL,
-		PRIMARY KEY (kiosk_id, called_at, screen)
-	)`,
-	// A code may put the kiosk that uses it in a site at once.
-	`ALTER TABLE enroll_codes ADD COLUMN site TEXT NOT NULL DEFAULT ''`,
-	// Each site's secret that card and PIN hashes are keyed with; kiosks
-	// get it over their authenticated channel, never in a profile.
-	`CREATE TABLE site_keys (site TEXT PRIMARY KEY, key BLOB NOT NULL)`,
-}
-
-func migrateFleet(ctx context.Context, db *sql.DB) error {
-	return sqlitedb.Migrate(ctx, db, "portal-fleet", fleetMigrations)
-}
 
 // SiteKey is site's secret ("" for the kiosks without a site of their
 // own), made on first use.
 func (s *Server) SiteKey(ctx context.Context, site string) ([]byte, error) {
-	key := make([]byte, credential.KeySize)
-	if _, err := rand.Read(key); err != nil {
+	fresh := make([]byte, credential.KeySize)
+	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO site_keys (site, key) VALUES (?, ?) ON CONFLICT (site) DO NOTHING`, site, key); err != nil {
-		return nil, fmt.Errorf("site key: %w", err)
-	}
-	if err := s.db.QueryRowContext(ctx, `SELECT key FROM site_keys WHERE site = ?`, site).Scan(&key); err != nil {
-		return nil, fmt.Errorf("site key: %w", err)
-	}
-	return key, nil
+	return s.st.SiteKey(ctx, site, fresh)
 }
 
 // kioskSiteKey is the key of the kiosk's site.
 func (s *Server) kioskSiteKey(ctx context.Context, kiosk int64) ([]byte, error) {
-	var site string
-	err := s.db.QueryRowContext(ctx, `SELECT site FROM kiosk_sites WHERE kiosk_id = ?`, kiosk).Scan(&site)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	site, err := s.st.KioskSite(ctx, kiosk)
+	if err != nil {
 		return nil, err
 	}
 	return s.SiteKey(ctx, site)
@@ -115,53 +72,34 @@ func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte)
 		return 0, errors.New("publish profile: the zip has no profile.toml at its top")
 	}
 	sum := sha256.Sum256(bundle)
-	res, err := s.db.ExecContext(ctx, `INSERT INTO profiles (site, published_at, sha256, bundle) VALUES (?, ?, ?, ?)`,
-		site, time.Now().UTC().Format(time.RFC3339), hex.EncodeToString(sum[:]), bundle)
+	v, err := s.st.PublishProfile(ctx, site, hex.EncodeToString(sum[:]), bundle, time.Now())
 	if err != nil {
 		return 0, fmt.Errorf("publish profile: %w", err)
 	}
-	v, err := res.LastInsertId()
-	return int(v), err
+	return v, nil
 }
 
 // LatestProfile is the newest profile published for site (version 0
 // when none was).
 func (s *Server) LatestProfile(ctx context.Context, site string) (int, []byte, error) {
-	var v int
-	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT version, bundle FROM profiles WHERE site = ? ORDER BY version DESC LIMIT 1`, site).Scan(&v, &b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, nil
-	}
-	return v, b, err
+	return s.st.LatestProfile(ctx, site)
 }
 
 // Profiles counts the published profiles.
 func (s *Server) Profiles(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM profiles`).Scan(&n)
-	return n, err
+	vs, err := s.st.ProfileVersions(ctx)
+	return len(vs), err
 }
 
 // SetSite puts a kiosk in a site, whose profiles it then runs.
 func (s *Server) SetSite(ctx context.Context, kiosk int64, site string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO kiosk_sites (kiosk_id, site) VALUES (?, ?)
-		ON CONFLICT (kiosk_id) DO UPDATE SET site = excluded.site`, kiosk, site)
-	return err
+	return s.st.SetSite(ctx, kiosk, site)
 }
 
 // profileFor is the newest profile for the kiosk's site, else the newest
 // for all; version 0 when none was published.
 func (s *Server) profileFor(ctx context.Context, kiosk int64) (int, []byte, error) {
-	var v int
-	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT version, bundle FROM profiles
-		WHERE site = COALESCE((SELECT site FROM kiosk_sites WHERE kiosk_id = ?), '') OR site = ''
-		ORDER BY (site = '') ASC, version DESC LIMIT 1`, kiosk).Scan(&v, &b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, nil
-	}
-	return v, b, err
+	return s.st.ProfileFor(ctx, kiosk)
 }
 
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
@@ -227,35 +165,9 @@ func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartb
 	if err != nil {
 		return err
 	}
-	done := hb.Outbox["acknowledged"] + hb.Outbox["accepted"] + hb.Outbox["rejected"]
-	waiting := hb.Outbox["queued"] + hb.Outbox["sending"]
-	at := now.Format(time.RFC3339)
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	// The queue moved when more envelopes are done than last time, or when
-	// nothing waits; otherwise outbox_moved keeps its old time.
-	_, err = tx.ExecContext(ctx, `INSERT INTO heartbeats (kiosk_id, received_at, status, outbox_done, outbox_moved)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, status = excluded.status,
-			outbox_moved = CASE WHEN excluded.outbox_done > heartbeats.outbox_done OR ? = 0
-				THEN excluded.received_at ELSE heartbeats.outbox_moved END,
-			outbox_done = excluded.outbox_done`, kiosk, at, string(b), done, at, waiting)
-	if err != nil {
-		return fmt.Errorf("heartbeat: %w", err)
-	}
-	for _, c := range hb.GuideCalls {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO guide_calls (kiosk_id, called_at, screen) VALUES (?, ?, ?)`,
-			kiosk, c.At.UTC().Format(time.RFC3339), c.Screen); err != nil {
-			return fmt.Errorf("guide call: %w", err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, at, kiosk); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.st.StoreHeartbeat(ctx, kiosk, store.Heartbeat{At: now, Status: b,
+		Done:    hb.Outbox["acknowledged"] + hb.Outbox["accepted"] + hb.Outbox["rejected"],
+		Waiting: hb.Outbox["queued"] + hb.Outbox["sending"], Calls: hb.GuideCalls})
 }
 
 // KioskInfo is one kiosk of the fleet, for `lotse-portal kiosks`.
@@ -279,32 +191,21 @@ const (
 
 // Kiosks lists the fleet with the alarms staff must see, as of now.
 func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT k.id, k.name, COALESCE(ks.site, ''), k.revoked_at IS NOT NULL,
-			COALESCE(h.received_at, ''), COALESCE(h.status, ''), COALESCE(h.outbox_moved, ''),
-			(SELECT COUNT(*) FROM guide_calls g WHERE g.kiosk_id = k.id AND g.called_at >= ?)
-		FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk_id = k.id LEFT JOIN kiosk_sites ks ON ks.kiosk_id = k.id
-		ORDER BY k.id`, now.Add(-time.Hour).UTC().Format(time.RFC3339))
+	rows, err := s.st.Kiosks(ctx, now.Add(-time.Hour))
 	if err != nil {
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
-	defer rows.Close()
-	issued, err := s.issuedProfiles(ctx)
+	issued, err := s.st.ProfileVersions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kiosks: %w", err)
 	}
 	var list []KioskInfo
-	for rows.Next() {
-		var k KioskInfo
-		var seen, status, moved string
-		if err := rows.Scan(&k.ID, &k.Name, &k.Site, &k.Revoked, &seen, &status, &moved, &k.GuideCalls); err != nil {
-			return nil, fmt.Errorf("kiosks: %w", err)
+	for _, r := range rows {
+		k := KioskInfo{ID: r.ID, Name: r.Name, Site: r.Site, Revoked: r.Revoked, LastSeen: r.LastSeen, GuideCalls: r.GuideCalls}
+		if r.Status != nil {
+			json.Unmarshal(r.Status, &k.Status)
 		}
-		k.LastSeen, _ = time.Parse(time.RFC3339, seen)
-		if status != "" {
-			json.Unmarshal([]byte(status), &k.Status)
-		}
-		movedAt, _ := time.Parse(time.RFC3339, moved)
-		k.Alarms = alarms(k, movedAt, now)
+		k.Alarms = alarms(k, r.OutboxMoved, now)
 		if v := k.Status.ProfileVersion; v > 0 && !issued[v] && !k.Revoked {
 			// Only a forged or foreign bundle can be running there.
 			k.Alarms = append(k.Alarms, fmt.Sprintf("runs profile version %d, which this portal never issued", v))
@@ -312,25 +213,7 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 		}
 		list = append(list, k)
 	}
-	return list, rows.Err()
-}
-
-// issuedProfiles are the profile versions this portal has published.
-func (s *Server) issuedProfiles(ctx context.Context) (map[int]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT version FROM profiles`)
-	if err != nil {
-		return nil, fmt.Errorf("kiosks: %w", err)
-	}
-	defer rows.Close()
-	issued := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("kiosks: %w", err)
-		}
-		issued[v] = true
-	}
-	return issued, rows.Err()
+	return list, nil
 }
 
 func alarms(k KioskInfo, outboxMoved, now time.Time) []string {

@@ -8,7 +8,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,11 +16,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"time"
 
+	"lotse/sync/portal/store"
 	"lotse/sync/seal"
 )
 
@@ -30,7 +29,7 @@ type Server struct {
 	DataDir string
 	Version string
 	started time.Time
-	db      *sql.DB
+	st      store.Store
 	key     *rsa.PrivateKey
 	kid     string
 	sign    ed25519.PrivateKey // signs profiles
@@ -68,6 +67,10 @@ type Options struct {
 	MinFreeBytes int64
 	// Log receives the security log (slog.Default() when nil).
 	Log *slog.Logger
+	// Database is "" for SQLite in the data folder, or a postgres:// URL;
+	// PoolSize bounds its connections (0: the driver's default).
+	Database string
+	PoolSize int
 }
 
 // Defaults of Options.
@@ -85,9 +88,13 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.KeyBits == 0 {
 		opt.KeyBits = 3072
 	}
-	db, err := openStore(context.Background(), filepath.Join(dataDir, "portal.db"))
+	db, err := OpenStore(context.Background(), dataDir, opt.Database, opt.PoolSize)
 	if err != nil {
 		return nil, err
+	}
+	if err := db.ExpireIdempotency(context.Background(), time.Now().Add(-IdempotencyRetention)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("portal: expire idempotency keys: %w", err)
 	}
 	key, err := loadOrCreateKey(dataDir, opt.KeyBits)
 	if err != nil {
@@ -123,7 +130,7 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), db: db, key: key, kid: kid,
+	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
@@ -137,7 +144,7 @@ func New(dataDir string, opt Options) (*Server, error) {
 func (s *Server) Close() error {
 	close(s.quit)
 	<-s.committerDone
-	return s.db.Close()
+	return s.st.Close()
 }
 
 // Handler routes the portal's HTTP API.
