@@ -71,6 +71,11 @@ type Options struct {
 	// PoolSize bounds its connections (0: the driver's default).
 	Database string
 	PoolSize int
+	// RetentionIdempotency is how long keys are remembered
+	// (IdempotencyRetention when 0); RetentionDecided how long decided
+	// cases are kept (0: for good).
+	RetentionIdempotency time.Duration
+	RetentionDecided     time.Duration
 }
 
 // Defaults of Options.
@@ -92,9 +97,12 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.ExpireIdempotency(context.Background(), time.Now().Add(-IdempotencyRetention)); err != nil {
+	if opt.RetentionIdempotency == 0 {
+		opt.RetentionIdempotency = IdempotencyRetention
+	}
+	if err := expire(context.Background(), db, opt); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("portal: expire idempotency keys: %w", err)
+		return nil, err
 	}
 	key, err := loadOrCreateKey(dataDir, opt.KeyBits)
 	if err != nil {
@@ -136,7 +144,42 @@ func New(dataDir string, opt Options) (*Server, error) {
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	go s.committer()
+	go s.housekeeping(opt)
 	return s, nil
+}
+
+// expire forgets idempotency keys past their retention and deletes
+// decided cases past theirs.
+func expire(ctx context.Context, st store.Store, opt Options) error {
+	if err := st.ExpireIdempotency(ctx, time.Now().Add(-opt.RetentionIdempotency)); err != nil {
+		return fmt.Errorf("portal: expire idempotency keys: %w", err)
+	}
+	if opt.RetentionDecided > 0 {
+		n, err := st.PurgeDecided(ctx, time.Now().Add(-opt.RetentionDecided))
+		if err != nil {
+			return fmt.Errorf("portal: delete old decided cases: %w", err)
+		}
+		if n > 0 {
+			slog.Info("decided cases past their retention deleted", "cases", n, "retention", opt.RetentionDecided)
+		}
+	}
+	return nil
+}
+
+// housekeeping expires once a day while the portal runs.
+func (s *Server) housekeeping(opt Options) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-t.C:
+			if err := expire(context.Background(), s.st, opt); err != nil {
+				slog.Error("housekeeping", "err", err)
+			}
+		}
+	}
 }
 
 // Close stops the committer and releases the portal's database. A request

@@ -52,6 +52,8 @@ type Store interface {
 	// first.
 	Envelopes(ctx context.Context, since time.Time, fn func(StoredEnvelope) error) error
 	ExpireIdempotency(ctx context.Context, before time.Time) error
+	// PurgeDecided deletes decided cases received before t.
+	PurgeDecided(ctx context.Context, before time.Time) (int, error)
 
 	PublishProfile(ctx context.Context, site, sha256 string, bundle []byte, now time.Time) (int, error)
 	// ProfileFor is the newest profile of the kiosk's site, else the

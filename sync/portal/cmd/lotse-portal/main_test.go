@@ -15,6 +15,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/sqlitedb"
 	"lotse/sync/wire"
 )
@@ -154,6 +155,82 @@ func TestEnrollCodeValidity(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := run([]string{"enroll-code", "--valid", v, "--data", t.TempDir()}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "7 days") {
 			t.Errorf("--valid %s: exit %d, %s", v, code, errb.String())
+		}
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// A town outgrows SQLite: migrate-store copies the whole portal into an
+// empty PostgreSQL database; the portal then runs there and the kiosk,
+// not enrolled again, sends and learns decisions as before.
+func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
+	data := t.TempDir()
+	ctx := context.Background()
+	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	defer db.Close()
+	code, _ := p.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, srv.URL, code, "Kiosk 1", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := outbox.Open(ctx, db)
+	c, _ := client.New(ctx, db, ob, client.Options{})
+	first, _ := client.Submit(ctx, c.Identity(), ob, "sperrmuell", map[string]string{"name": "Erika Mustermann"}, false)
+	if _, err := c.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	p.Close()
+
+	dsn := pgtest.DSN(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"migrate-store", "--data", data, "--to", dsn}, &out, &errb); code != 0 {
+		t.Fatalf("migrate-store: %d %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "counts match") || !strings.Contains(out.String(), "envelopes      1 rows") {
+		t.Errorf("migrate-store said:\n%s", out.String())
+	}
+	// Into a database that is not empty any more: refused.
+	if code := run([]string{"migrate-store", "--data", data, "--to", dsn}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "not empty") {
+		t.Errorf("a second copy: %d %s", code, errb.String())
+	}
+
+	pg, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	srv = httptest.NewServer(pg.Handler())
+	defer srv.Close()
+	if err := client.MovePortal(ctx, db, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = client.New(ctx, db, ob, client.Options{})
+	second, _ := client.Submit(ctx, c.Identity(), ob, "mangel", map[string]string{"wo": "Markt 3"}, false)
+	if _, err := c.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if pg.CountCode(ctx, first) != 1 || pg.CountCode(ctx, second) != 1 {
+		t.Errorf("on PostgreSQL: first %d, second %d", pg.CountCode(ctx, first), pg.CountCode(ctx, second))
+	}
+	if err := pg.Decide(ctx, first, "accepted", ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := c.PullChanges(ctx); err != nil || n != 1 {
+		t.Errorf("changes after the move: %d %v", n, err)
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for name := range commands {
+		var out, errb bytes.Buffer
+		if code := run([]string{name, "--help"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "usage: lotse-portal "+name) {
+			t.Errorf("%s --help: %d %q", name, code, errb.String())
 		}
 	}
 }

@@ -232,6 +232,11 @@ func (s *Store) ExpireIdempotency(ctx context.Context, before time.Time) error {
 	return err
 }
 
+func (s *Store) PurgeDecided(ctx context.Context, before time.Time) (int, error) {
+	n, err := s.x.Exec(ctx, `DELETE FROM envelopes WHERE state <> 'received' AND received_at < ?`, tsNano(before))
+	return int(n), err
+}
+
 // envelope columns for an insert, in the table's order.
 func envelopeArgs(kiosk int64, e seal.Envelope, now time.Time) []any {
 	return []any{kiosk, e.ID, e.Code, e.Service, tsNano(e.Created), tsNano(now), e.Test, e.Size, e.JWE}

@@ -196,6 +196,16 @@ func decisions(t *testing.T, s store.Store) {
 	if _, err := s.CaseState(ctx, "LT-7777-7777"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown case: %v", err)
 	}
+	// Retention: the decided case goes, the undecided one stays.
+	if n, err := s.PurgeDecided(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Errorf("purged %d %v", n, err)
+	}
+	if n, _ := s.CountCode(ctx, "LT-2222-2222"); n != 0 {
+		t.Error("the decided case stayed")
+	}
+	if n, _ := s.CountCode(ctx, "LT-2222-2223"); n != 1 {
+		t.Error("the undecided case went")
+	}
 }
 
 func quota(t *testing.T, s store.Store) {

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"lotse/sync/portal"
+)
+
+func cmdEnrollCode(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("enroll-code", "[--count N] [--site S] [--valid 24h]", stderr)
+	count := f.Int("count", 1, "how many codes, one per line (1 to 1000)")
+	site := f.String("site", "", "the site the kiosks using the codes join (and whose profile they get)")
+	valid := f.Duration("valid", 24*time.Hour, "how long the codes work (at most 168h)")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 0 {
+		return f.bad()
+	}
+	if *valid <= 0 || *valid > portal.MaxEnrollValid {
+		return fail(stderr, fmt.Errorf("enroll-code: --valid %s: want more than 0 and at most 168h (7 days)", *valid))
+	}
+	if *count < 1 || *count > 1000 {
+		return fail(stderr, fmt.Errorf("enroll-code: --count %d: want 1 to 1000", *count))
+	}
+	s, _, err := f.open()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer s.Close()
+	for range *count {
+		c, err := s.EnrollCodeFor(ctx, *valid, *site)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintln(stdout, c)
+	}
+	return 0
+}

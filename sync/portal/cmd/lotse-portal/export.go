@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+func cmdExport(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("export", "--since T --out DIR", stderr)
+	since := f.String("since", "", "received since (RFC 3339 or YYYY-MM-DD)")
+	out := f.String("out", "", "folder to write to (made 0700; files 0600)")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 0 || *out == "" || *since == "" {
+		return f.bad()
+	}
+	t, err := parseSince(*since)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	s, _, err := f.open()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer s.Close()
+	n, problems, err := s.Export(ctx, t, *out)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "%d submissions written to %s\n", n, *out)
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "lotse-portal: export: %s skipped: %v\n", p.Code, p.Err)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "lotse-portal: %d submissions could not be opened; the others are written\n", len(problems))
+	}
+	return 0
+}
+
+func parseSince(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--since %q: want RFC 3339 or YYYY-MM-DD", s)
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"lotse/sync/portal"
+	"lotse/sync/portal/config"
+)
+
+// flags is a command's flag set with the flags every command has.
+type flags struct {
+	*flag.FlagSet
+	name, usage            string
+	config, data, database *string
+	stderr                 io.Writer
+}
+
+func newFlags(name, usage string, stderr io.Writer) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &flags{FlagSet: fs, name: name, usage: usage, stderr: stderr}
+	f.config = fs.String("config", "", "configuration file (default "+config.SystemPath+" when present)")
+	f.data = fs.String("data", "", "the portal's data folder (overrides data_dir)")
+	f.database = fs.String("database", "", `"" for SQLite in the data folder, or a postgres:// URL (overrides database)`)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: lotse-portal %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return f
+}
+
+// parse reads flags and positional arguments in any order; ok false means
+// the caller returns code.
+func (f *flags) parse(args []string) (pos []string, code int, ok bool) {
+	for len(args) > 0 {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
+		}
+		if f.NArg() == 0 {
+			break
+		}
+		pos = append(pos, f.Arg(0))
+		args = f.Args()[1:]
+	}
+	return pos, 0, true
+}
+
+// bad prints the command's usage line and returns 2.
+func (f *flags) bad() int {
+	fmt.Fprintf(f.stderr, "usage: lotse-portal %s %s\n", f.name, f.usage)
+	return 2
+}
+
+// load is the configuration with the flags applied.
+func (f *flags) load() (config.Config, error) {
+	cfg, err := config.Load(*f.config)
+	if err != nil {
+		return cfg, err
+	}
+	if *f.data != "" {
+		cfg.DataDir = *f.data
+	}
+	if *f.database != "" {
+		cfg.Database = *f.database
+	}
+	return cfg, cfg.Validate("(with flags)")
+}
+
+// open loads the configuration and opens the portal it names.
+func (f *flags) open() (*portal.Server, config.Config, error) {
+	cfg, err := f.load()
+	if err != nil {
+		return nil, cfg, err
+	}
+	dsn, err := cfg.DSN()
+	if err != nil {
+		return nil, cfg, err
+	}
+	s, err := portal.New(cfg.DataDir, portal.Options{Version: version, Database: dsn, PoolSize: cfg.PoolSize,
+		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency})
+	return s, cfg, err
+}
+
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "lotse-portal:", err)
+	return 1
+}
+
+var ctx = context.Background()
