@@ -42,6 +42,13 @@ func fail(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, errorReply{Error: msg})
 }
 
+// unavailable answers 503 with Retry-After: the database did not answer
+// (restarting, failing over); the kiosk keeps what it has and comes back.
+func unavailable(w http.ResponseWriter, what string) {
+	w.Header().Set("Retry-After", "10")
+	fail(w, http.StatusServiceUnavailable, what+": storage unavailable, try again")
+}
+
 // maxBigBatches batches over 1 MiB are read at once; more wait for one to
 // finish (32 × 5 MB batches at once took 629 MB before).
 const maxBigBatches = 4
@@ -74,13 +81,13 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		slog.Error("enrol", "err", err)
-		fail(w, http.StatusInternalServerError, "enrolment failed")
+		unavailable(w, "enrolment failed")
 		return
 	}
 	pub, _ := seal.EncodePublic(&s.key.PublicKey)
 	siteKey, err := s.kioskSiteKey(r.Context(), id)
 	if err != nil {
-		fail(w, http.StatusInternalServerError, "enrolment failed")
+		unavailable(w, "enrolment failed")
 		return
 	}
 	slog.Info("kiosk enrolled", "kiosk", id)
@@ -106,7 +113,7 @@ func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 		fail(w, http.StatusForbidden, "this kiosk has been revoked")
 		return 0, false
 	case err != nil:
-		fail(w, http.StatusInternalServerError, "authentication failed")
+		unavailable(w, "authentication failed")
 		return 0, false
 	}
 	return id, true
@@ -167,7 +174,7 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	results, err := s.storeBatch(r.Context(), kiosk, batch.Envelopes, refusals)
 	if err != nil {
 		slog.Warn("store batch", "kiosk", kiosk, "err", err)
-		fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
+		unavailable(w, "storage")
 		return
 	}
 	for _, res := range results {
@@ -340,7 +347,7 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	changes, err := s.st.Changes(r.Context(), kiosk, since, 500)
 	if err != nil {
-		fail(w, http.StatusServiceUnavailable, "storage unavailable, try again")
+		unavailable(w, "storage")
 		return
 	}
 	reply := wire.ChangesReply{Changes: []wire.ChangeItem{}, Cursor: strconv.FormatInt(since, 10)}

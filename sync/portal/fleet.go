@@ -110,7 +110,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	v, b, err := s.profileFor(r.Context(), kiosk)
 	switch {
 	case err != nil:
-		fail(w, http.StatusInternalServerError, "profile")
+		unavailable(w, "profile")
 	case v == 0:
 		fail(w, http.StatusNotFound, "no profile published")
 	case r.Header.Get("If-None-Match") == strconv.Quote(strconv.Itoa(v)):
@@ -118,7 +118,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	default:
 		sig, err := profilesig.Sign(s.sign, v, b)
 		if err != nil {
-			fail(w, http.StatusInternalServerError, "profile")
+			unavailable(w, "profile")
 			return
 		}
 		w.Header().Set("ETag", strconv.Quote(strconv.Itoa(v)))
@@ -144,17 +144,17 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.storeHeartbeat(r.Context(), kiosk, hb, time.Now().UTC()); err != nil {
-		fail(w, http.StatusInternalServerError, "heartbeat")
+		unavailable(w, "heartbeat")
 		return
 	}
 	v, _, err := s.profileFor(r.Context(), kiosk)
 	if err != nil {
-		fail(w, http.StatusInternalServerError, "profile")
+		unavailable(w, "profile")
 		return
 	}
 	key, err := s.kioskSiteKey(r.Context(), kiosk)
 	if err != nil {
-		fail(w, http.StatusInternalServerError, "site key")
+		unavailable(w, "site key")
 		return
 	}
 	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key})

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+	"lotse/sync/portal/store/postgres/pgtest"
+	"lotse/sync/sqlitedb"
+)
+
+// The test binary doubles as lotse-portal: with LOTSE_PORTAL_ARGS set it
+// runs those arguments instead of the tests, so a test can start real
+// portal processes and kill one with SIGKILL.
+func init() {
+	if a := os.Getenv("LOTSE_PORTAL_ARGS"); a != "" {
+		os.Exit(run(strings.Fields(a), os.Stdout, os.Stderr))
+	}
+}
+
+// instance is a lotse-portal serve process.
+type instance struct {
+	url string
+	cmd *exec.Cmd
+}
+
+func startInstance(t *testing.T, data, dsn string) *instance {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "LOTSE_PORTAL_ARGS=serve --data "+data+" --database "+dsn+" --addr "+addr)
+	log, _ := os.Create(filepath.Join(t.TempDir(), "portal.log"))
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	in := &instance{url: "http://" + addr, cmd: cmd}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(in.url + "/v1/health"); err == nil {
+			resp.Body.Close()
+			return in
+		}
+	}
+	t.Fatalf("instance on %s did not start", addr)
+	return nil
+}
+
+// roundRobin is a load balancer on loopback: each request goes to the next
+// instance; one that does not answer is skipped (as nginx's
+// proxy_next_upstream does for connection errors).
+type roundRobin struct {
+	backends []string
+	next     atomic.Int64
+	served   []atomic.Int64
+}
+
+func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	start := rr.next.Add(1)
+	for i := range rr.backends {
+		n := int(start+int64(i)) % len(rr.backends)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, rr.backends[n]+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			continue
+		}
+		rr.served[n].Add(1)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+		resp.Body.Close()
+		return
+	}
+	http.Error(w, "no instance answers", http.StatusBadGateway)
+}
+
+// Two portal instances on one PostgreSQL database and one key file, behind
+// a round-robin balancer. One is killed with SIGKILL while the kiosk
+// sends; the kiosk goes on against the other, and every submission is
+// stored exactly once.
+func TestTwoInstancesExactlyOnceWhenOneIsKilled(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	data := t.TempDir()
+	setup, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer setup.Close()
+	a, b := startInstance(t, data, dsn), startInstance(t, data, dsn)
+	rr := &roundRobin{backends: []string{a.url, b.url}, served: make([]atomic.Int64, 2)}
+	lb := &http.Server{Handler: rr}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go lb.Serve(ln)
+	defer lb.Close()
+
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	defer db.Close()
+	code, _ := setup.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, "http://"+ln.Addr().String(), code, "Kiosk 1", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := outbox.Open(ctx, db)
+	c, _ := client.New(ctx, db, ob, client.Options{BatchSize: 5, Probe: 200 * time.Millisecond})
+	const n = 300
+	codes := make([]string, n)
+	for i := range codes {
+		if codes[i], err = client.Submit(ctx, c.Identity(), ob, "mangel", map[string]string{"wo": fmt.Sprint("Markt ", i)}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); c.Run(runCtx) }()
+	killed := false
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		counts, _ := ob.Counts(ctx)
+		if !killed && counts[outbox.Acknowledged] >= n/4 {
+			a.cmd.Process.Signal(syscall.SIGKILL) // mid-batch, as far as the kiosk knows
+			killed = true
+		}
+		if counts[outbox.Acknowledged] == n {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	wg.Wait()
+	if !killed {
+		t.Fatal("the instance was never killed")
+	}
+	if counts, _ := ob.Counts(ctx); counts[outbox.Acknowledged] != n {
+		t.Fatalf("kiosk outbox after the kill: %v", counts)
+	}
+	for _, code := range codes {
+		if got := setup.CountCode(ctx, code); got != 1 {
+			t.Errorf("%s stored %d times", code, got)
+		}
+	}
+	st, _ := setup.Stats(ctx)
+	if st["envelopes"] != n {
+		t.Errorf("stats %v", st)
+	}
+	if rr.served[0].Load() == 0 || rr.served[1].Load() == 0 {
+		t.Errorf("one instance served nothing: %d %d", rr.served[0].Load(), rr.served[1].Load())
+	}
+	t.Logf("served by a: %d, by b: %d; replays %d", rr.served[0].Load(), rr.served[1].Load(), st["replays"])
+}
+
+// PostgreSQL restarts while the kiosk sends: requests in flight fail with
+// 503 and the kiosk retries; the pool reconnects by itself; nothing is
+// lost or doubled.
+func TestPostgresRestartUnderLoad(t *testing.T) {
+	ctx := context.Background()
+	cluster, err := pgtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cluster.Stop(); cluster.Remove() }()
+	dsn := cluster.NewDatabase(t)
+	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	srvCtx, stopSrv := context.WithCancel(ctx)
+	url, done, err := p.Listen(srvCtx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stopSrv(); <-done }()
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	defer db.Close()
+	code, _ := p.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, url, code, "Kiosk 1", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := outbox.Open(ctx, db)
+	c, _ := client.New(ctx, db, ob, client.Options{BatchSize: 5, Probe: 200 * time.Millisecond})
+	const n = 200
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i], _ = client.Submit(ctx, c.Identity(), ob, "mangel", map[string]string{"wo": fmt.Sprint("Markt ", i)}, false)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); c.Run(runCtx) }()
+	restarted := false
+	var refused int
+	for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		counts, _ := ob.Counts(ctx)
+		if !restarted && counts[outbox.Acknowledged] >= n/4 {
+			cluster.Stop()
+			// While it is down the portal answers 503 with Retry-After.
+			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/heartbeat", url, c.Identity().KioskID), strings.NewReader(`{}`))
+			req.Header.Set("Authorization", "Bearer "+c.Identity().Token)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 503 && resp.Header.Get("Retry-After") != "" {
+					refused++
+				}
+			}
+			if err := cluster.Start(); err != nil {
+				t.Fatal(err)
+			}
+			restarted = true
+		}
+		if counts[outbox.Acknowledged] == n {
+			break
+		}
+	}
+	stop()
+	wg.Wait()
+	if counts, _ := ob.Counts(ctx); counts[outbox.Acknowledged] != n {
+		t.Fatalf("after the restart: %v", counts)
+	}
+	for _, code := range codes {
+		if got := p.CountCode(ctx, code); got != 1 {
+			t.Errorf("%s stored %d times", code, got)
+		}
+	}
+	if refused != 1 {
+		t.Errorf("a batch while PostgreSQL was down was not refused with 503")
+	}
+}
