@@ -80,16 +80,21 @@ test: deps-test vet
 # (BENCHTIME starts, 5 by default: BENCHTIME=20x runs longer), the counters
 # and the print jobs (bytes on the wire, serial time, encoding), then sync:
 # enqueue latency, draining DRAIN_N (10,000) envelopes batched and one by
-# one, and 200 concurrent kiosks at the portal; every screen built and
+# one on both stores, and 200 concurrent kiosks at the portal; every screen built and
 # rendered with the software renderer, and the heap after SESSIONS (1,000)
 # scripted visits against the heap after 10.
 SESSIONS ?= 1000
+# The portal's morning rush: KIOSKS kiosks (1,000) each send a batch of 5
+# and a heartbeat against SQLite, PostgreSQL, and two instances on
+# PostgreSQL behind a round-robin balancer (p50/p99, envelopes/s, duplicates).
+KIOSKS ?= 1000
 bench: deps-test
 	$(GO) test -run '^$$' -bench Startup -benchtime $(BENCHTIME) ./app
-	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory' ./...
+	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory|MorningRush' ./...
 	FYNE_CACHE=1s SESSIONS=$(SESSIONS) $(GO) test -run '^$$' -bench SessionsMemory -benchtime 1x ./app/ui
 	$(GO) test -run '^$$' -bench Enqueue -benchtime 2000x ./sync/client
 	$(GO) test -run '^$$' -bench 'Drain|200Kiosks' -benchtime 1x ./sync/client
+	KIOSKS=$(KIOSKS) $(GO) test -run '^$$' -bench MorningRush -benchtime 1x ./sync/portal/cmd/lotse-portal
 
 # A busy day at the kiosk for SOAK (2m; SOAK=2h runs longer): defect
 # reports typed on the keyboard, waiting numbers, the portal's line

@@ -19,6 +19,10 @@ install -m 0644 "$top/README.md" "$doc/README.md"
 if [ "$pkg" = lotse ]; then
 	install -m 0644 "$top/assets/config/lotse.toml" "$doc/lotse.example.toml"
 fi
+if [ "$pkg" = lotse-portal ]; then
+	# The documented example is the configuration (a conffile: updates keep changes).
+	install -D -m 0644 "$top/sync/portal/config/lotse-portal.toml" "$stage/etc/lotse-portal/lotse-portal.toml"
+fi
 
 # A native package's changelog, dated by the commit, so a rebuild of one commit is identical.
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -176,12 +176,21 @@ func TestPortalPackageIsHardened(t *testing.T) {
 			t.Errorf("contents lack %q", want)
 		}
 	}
-	unit := read(t, filepath.Join(extract(t, deb), "lib/systemd/system/lotse-portal.service"))
+	root := extract(t, deb)
+	unit := read(t, filepath.Join(root, "lib/systemd/system/lotse-portal.service"))
 	for _, want := range []string{"User=lotse-portal", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes",
-		"ReadWritePaths=/var/lib/lotse-portal", "--data /var/lib/lotse-portal", "ProtectHome=yes", "CapabilityBoundingSet=\n"} {
+		"ReadWritePaths=/var/lib/lotse-portal", "--config /etc/lotse-portal/lotse-portal.toml", "ProtectHome=yes", "CapabilityBoundingSet=\n"} {
 		if !strings.Contains(unit, want) {
 			t.Errorf("lotse-portal.service lacks %q", want)
 		}
+	}
+	// The configuration is a conffile whose data folder is the one the
+	// unit may write to.
+	if conf := read(t, filepath.Join(root, "etc/lotse-portal/lotse-portal.toml")); !strings.Contains(conf, `data_dir = "/var/lib/lotse-portal"`) {
+		t.Errorf("lotse-portal.toml:\n%s", conf)
+	}
+	if !strings.Contains(dpkgDeb(t, "-I", deb, "conffiles"), "/etc/lotse-portal/lotse-portal.toml") {
+		t.Error("the configuration is not a conffile")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -17,6 +18,8 @@ import (
 
 	"lotse/sync/client"
 	"lotse/sync/outbox"
+	"lotse/sync/portal"
+	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
 	"lotse/sync/wire"
@@ -70,34 +73,48 @@ func BenchmarkDrain(b *testing.B) {
 	if v := os.Getenv("DRAIN_N"); v != "" {
 		n, _ = strconv.Atoi(v)
 	}
-	rate := map[int]float64{}
-	for _, batch := range []int{50, 1} {
-		b.Run(fmt.Sprintf("batch-%d", batch), func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				p, srv := newPortal(b)
-				k := newKiosk(b, p, srv.URL)
-				for i := 0; i < n; i++ {
-					k.submit(b, i)
+	for _, store := range []string{"sqlite", "postgres"} {
+		rate := map[int]float64{}
+		for _, batch := range []int{50, 1} {
+			b.Run(fmt.Sprintf("%s/batch-%d", store, batch), func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					opt := portal.Options{Version: "test", KeyBits: 2048}
+					if store == "postgres" {
+						opt.Database = pgtest.DSN(b)
+					}
+					p, err := portal.New(b.TempDir(), opt)
+					if err != nil {
+						b.Fatal(err)
+					}
+					srv := httptest.NewServer(p.Handler())
+					k := newKiosk(b, p, srv.URL)
+					for i := 0; i < n; i++ {
+						k.submit(b, i)
+					}
+					c, err := client.New(context.Background(), k.db, k.out, client.Options{BatchSize: batch})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					start := time.Now()
+					sent, err := c.Drain(context.Background())
+					elapsed := time.Since(start)
+					b.StopTimer()
+					srv.Close()
+					p.Close()
+					if err != nil || sent != n {
+						b.Fatalf("sent %d of %d: %v", sent, n, err)
+					}
+					rate[batch] = float64(n) / elapsed.Seconds()
+					b.ReportMetric(rate[batch], "envelopes/s")
+					b.StartTimer()
 				}
-				c, err := client.New(context.Background(), k.db, k.out, client.Options{BatchSize: batch})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				start := time.Now()
-				sent, err := c.Drain(context.Background())
-				elapsed := time.Since(start)
-				if err != nil || sent != n {
-					b.Fatalf("sent %d of %d: %v", sent, n, err)
-				}
-				rate[batch] = float64(n) / elapsed.Seconds()
-				b.ReportMetric(rate[batch], "envelopes/s")
-			}
-		})
-	}
-	if rate[1] > 0 {
-		b.Logf("batched %.0f/s, one by one %.0f/s: %.1f×", rate[50], rate[1], rate[50]/rate[1])
+			})
+		}
+		if rate[1] > 0 {
+			b.Logf("%s: batched %.0f/s, one by one %.0f/s: %.1f×", store, rate[50], rate[1], rate[50]/rate[1])
+		}
 	}
 }
 
@@ -180,3 +197,5 @@ func BenchmarkPortal200Kiosks(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -13,8 +13,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -168,9 +171,18 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	// Opening every envelope costs an RSA decryption each: done here, on
 	// the request's goroutine, so the group committer only writes.
 	refusals := make([]string, len(batch.Envelopes))
-	for i, e := range batch.Envelopes {
-		refusals[i] = s.refuse(kiosk, e)
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range min(runtime.GOMAXPROCS(0), len(batch.Envelopes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(batch.Envelopes); i = int(next.Add(1) - 1) {
+				refusals[i] = s.refuse(kiosk, batch.Envelopes[i])
+			}
+		}()
 	}
+	wg.Wait()
 	results, err := s.storeBatch(r.Context(), kiosk, batch.Envelopes, refusals)
 	if err != nil {
 		slog.Warn("store batch", "kiosk", kiosk, "err", err)

@@ -70,10 +70,18 @@ func (s *Store) KioskSite(ctx context.Context, kiosk int64) (string, error) {
 }
 
 func (s *Store) SiteKey(ctx context.Context, site string, fresh []byte) ([]byte, error) {
+	var key []byte
+	// Read first: every heartbeat asks, and a write would cost a commit.
+	err := s.x.QueryRow(ctx, `SELECT key FROM site_keys WHERE site = ?`, site).Scan(&key)
+	if err == nil {
+		return key, nil
+	}
+	if err != ErrNoRows {
+		return nil, fmt.Errorf("site key: %w", err)
+	}
 	if _, err := s.x.Exec(ctx, `INSERT INTO site_keys (site, key) VALUES (?, ?) ON CONFLICT (site) DO NOTHING`, site, fresh); err != nil {
 		return nil, fmt.Errorf("site key: %w", err)
 	}
-	var key []byte
 	if err := s.x.QueryRow(ctx, `SELECT key FROM site_keys WHERE site = ?`, site).Scan(&key); err != nil {
 		return nil, fmt.Errorf("site key: %w", err)
 	}
