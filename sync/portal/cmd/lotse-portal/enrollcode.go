@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/config"
 )
 
 func cmdEnrollCode(args []string, stdout, stderr io.Writer) int {
@@ -13,30 +14,20 @@ func cmdEnrollCode(args []string, stdout, stderr io.Writer) int {
 	count := f.Int("count", 1, "how many codes, one per line (1 to 1000)")
 	site := f.String("site", "", "the site the kiosks using the codes join (and whose profile they get)")
 	valid := f.Duration("valid", 24*time.Hour, "how long the codes work (at most 168h)")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 0 {
-		return f.bad()
-	}
-	if *valid <= 0 || *valid > portal.MaxEnrollValid {
-		return fail(stderr, fmt.Errorf("enroll-code: --valid %s: want more than 0 and at most 168h (7 days)", *valid))
-	}
-	if *count < 1 || *count > 1000 {
-		return fail(stderr, fmt.Errorf("enroll-code: --count %d: want 1 to 1000", *count))
-	}
-	s, _, err := f.open()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer s.Close()
-	for range *count {
-		c, err := s.EnrollCodeFor(ctx, *valid, *site)
-		if err != nil {
-			return fail(stderr, err)
+	return f.run(args, 0, nil, func(s *portal.Server, _ config.Config, _ []string) int {
+		if *valid <= 0 || *valid > portal.MaxEnrollValid {
+			return fail(stderr, fmt.Errorf("enroll-code: --valid %s: want more than 0 and at most 168h (7 days)", *valid))
 		}
-		fmt.Fprintln(stdout, c)
-	}
-	return 0
+		if *count < 1 || *count > 1000 {
+			return fail(stderr, fmt.Errorf("enroll-code: --count %d: want 1 to 1000", *count))
+		}
+		for range *count {
+			c, err := s.EnrollCodeFor(ctx, *valid, *site)
+			if err != nil {
+				return fail(stderr, err)
+			}
+			fmt.Fprintln(stdout, c)
+		}
+		return 0
+	})
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"lotse/sync/portal"
+	"lotse/sync/portal/config"
 	"time"
 )
 
@@ -10,27 +12,22 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("export", "--since T --out DIR", stderr)
 	since := f.String("since", "", "received since (RFC 3339 or YYYY-MM-DD)")
 	out := f.String("out", "", "folder to write to (made 0700; files 0600)")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 0 || *out == "" || *since == "" {
-		return f.bad()
-	}
-	t, err := parseSince(*since)
+	given := func([]string) bool { return *out != "" && *since != "" }
+	return f.run(args, 0, given, func(s *portal.Server, _ config.Config, _ []string) int {
+		t, err := parseSince(*since)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		return export(s, t, *out, stdout, stderr)
+	})
+}
+
+func export(s *portal.Server, t time.Time, out string, stdout, stderr io.Writer) int {
+	n, problems, err := s.Export(ctx, t, out)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	s, _, err := f.open()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer s.Close()
-	n, problems, err := s.Export(ctx, t, *out)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	fmt.Fprintf(stdout, "%d submissions written to %s\n", n, *out)
+	fmt.Fprintf(stdout, "%d submissions written to %s\n", n, out)
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "lotse-portal: export: %s skipped: %v\n", p.Code, p.Err)
 	}

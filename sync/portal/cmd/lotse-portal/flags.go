@@ -88,6 +88,25 @@ func (f *flags) open() (*portal.Server, config.Config, error) {
 	return s, cfg, err
 }
 
+// run parses args, wants n positional arguments (-1: any number), checks
+// them with ok (nil: none to check), opens the portal and runs fn with
+// it, closing it afterwards.
+func (f *flags) run(args []string, n int, ok func(pos []string) bool, fn func(s *portal.Server, cfg config.Config, pos []string) int) int {
+	pos, code, parsed := f.parse(args)
+	if !parsed {
+		return code
+	}
+	if (n >= 0 && len(pos) != n) || (ok != nil && !ok(pos)) {
+		return f.bad()
+	}
+	s, cfg, err := f.open()
+	if err != nil {
+		return fail(f.stderr, err)
+	}
+	defer s.Close()
+	return fn(s, cfg, pos)
+}
+
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "lotse-portal:", err)
 	return 1

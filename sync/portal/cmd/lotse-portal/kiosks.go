@@ -11,28 +11,23 @@ import (
 	"unicode"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/config"
 )
 
 func cmdKiosks(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("kiosks", "[--json]", stderr)
 	asJSON := f.Bool("json", false, "JSON instead of a table")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 0 {
-		return f.bad()
-	}
-	s, _, err := f.open()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer s.Close()
+	return f.run(args, 0, nil, func(s *portal.Server, _ config.Config, _ []string) int {
+		return kiosks(s, *asJSON, stdout, stderr)
+	})
+}
+
+func kiosks(s *portal.Server, asJSON bool, stdout, stderr io.Writer) int {
 	list, err := s.Kiosks(ctx, time.Now())
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(list)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"lotse/sync/portal"
+	"lotse/sync/portal/config"
 	"lotse/sync/portal/store/postgres"
 )
 
@@ -16,22 +18,17 @@ import (
 func cmdMigrateStore(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("migrate-store", "--to postgres://USER@HOST/DB", stderr)
 	to := f.String("to", "", "the empty PostgreSQL database to copy into")
-	pos, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 0 || *to == "" {
-		return f.bad()
-	}
-	src, cfg, err := f.open()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer src.Close()
+	given := func([]string) bool { return *to != "" }
+	return f.run(args, 0, given, func(src *portal.Server, cfg config.Config, _ []string) int {
+		return migrateStore(src, cfg, *to, stdout, stderr)
+	})
+}
+
+func migrateStore(src *portal.Server, cfg config.Config, to string, stdout, stderr io.Writer) int {
 	if cfg.Database != "" {
 		return fail(stderr, fmt.Errorf("migrate-store: this portal is on PostgreSQL already"))
 	}
-	dst, err := postgres.Open(ctx, *to, 4)
+	dst, err := postgres.Open(ctx, to, 4)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -39,7 +36,7 @@ func cmdMigrateStore(args []string, stdout, stderr io.Writer) int {
 	from := src.Store()
 	for _, t := range dst.Tables() {
 		if n, err := dst.Count(ctx, t); err != nil || n != 0 {
-			return fail(stderr, fmt.Errorf("migrate-store: %s is not empty (%s: %d rows, %v): copy only into a new database", postgres.Redact(*to), t, n, err))
+			return fail(stderr, fmt.Errorf("migrate-store: %s is not empty (%s: %d rows, %v): copy only into a new database", postgres.Redact(to), t, n, err))
 		}
 	}
 	for _, t := range from.Tables() {
@@ -57,6 +54,6 @@ func cmdMigrateStore(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%-14s %d rows\n", t, n1)
 	}
-	fmt.Fprintf(stdout, "copied to %s; counts match. Set database in the configuration and start the portal there.\n", postgres.Redact(*to))
+	fmt.Fprintf(stdout, "copied to %s; counts match. Set database in the configuration and start the portal there.\n", postgres.Redact(to))
 	return 0
 }

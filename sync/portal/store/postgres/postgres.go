@@ -113,46 +113,54 @@ func Redact(dsn string) string {
 type Conn struct{ Pool *pgxpool.Pool }
 
 func (c Conn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
-	tag, err := c.Pool.Exec(ctx, q, args...)
-	return tag.RowsAffected(), err
+	return querier{c.Pool}.Exec(ctx, q, args...)
 }
 
 func (c Conn) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
-	return row{c.Pool.QueryRow(ctx, q, args...)}
+	return querier{c.Pool}.QueryRow(ctx, q, args...)
 }
 
 func (c Conn) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
-	r, err := c.Pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return rows{r}, nil
+	return querier{c.Pool}.Query(ctx, q, args...)
 }
 
 func (c Conn) Begin(ctx context.Context) (sqlstore.Tx, error) {
 	tx, err := c.Pool.Begin(ctx)
-	return txn{tx}, err
+	return txn{querier{tx}, tx}, err
 }
 
 func (c Conn) Close() { c.Pool.Close() }
 
-type txn struct{ tx pgx.Tx }
+// pgxQuerier is what a pool and a transaction have alike.
+type pgxQuerier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
 
-func (t txn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
-	tag, err := t.tx.Exec(ctx, q, args...)
+// querier adapts a pool or a transaction to sqlstore.Querier.
+type querier struct{ q pgxQuerier }
+
+func (x querier) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	tag, err := x.q.Exec(ctx, q, args...)
 	return tag.RowsAffected(), err
 }
 
-func (t txn) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
-	return row{t.tx.QueryRow(ctx, q, args...)}
+func (x querier) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
+	return row{x.q.QueryRow(ctx, q, args...)}
 }
 
-func (t txn) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
-	r, err := t.tx.Query(ctx, q, args...)
+func (x querier) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
+	r, err := x.q.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	return rows{r}, nil
+}
+
+type txn struct {
+	querier
+	tx pgx.Tx
 }
 
 func (t txn) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }

@@ -90,49 +90,61 @@ func upgradeLegacy(ctx context.Context, db *sql.DB, c sqlstore.Conn) error {
 type Conn struct{ DB *sql.DB }
 
 func (c Conn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
-	return exec(c.DB.ExecContext(ctx, q, args...))
+	return querier{c.DB}.Exec(ctx, q, args...)
 }
 
 func (c Conn) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
-	return row{c.DB.QueryRowContext(ctx, q, args...)}
+	return querier{c.DB}.QueryRow(ctx, q, args...)
 }
 
 func (c Conn) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
-	r, err := c.DB.QueryContext(ctx, q, args...)
-	return rowsOf(r), err
+	return querier{c.DB}.Query(ctx, q, args...)
 }
 
 func (c Conn) Begin(ctx context.Context) (sqlstore.Tx, error) {
 	tx, err := c.DB.BeginTx(ctx, nil)
-	return txn{tx}, err
+	return txn{querier{tx}, tx}, err
 }
 
 func (c Conn) Close() { c.DB.Close() }
 
-type txn struct{ tx *sql.Tx }
-
-func (t txn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
-	return exec(t.tx.ExecContext(ctx, q, args...))
+// sqlQuerier is what *sql.DB and *sql.Tx have alike.
+type sqlQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func (t txn) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
-	return row{t.tx.QueryRowContext(ctx, q, args...)}
-}
+// querier adapts a database or a transaction to sqlstore.Querier.
+type querier struct{ q sqlQuerier }
 
-func (t txn) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
-	r, err := t.tx.QueryContext(ctx, q, args...)
-	return rowsOf(r), err
-}
-
-func (t txn) Commit(context.Context) error   { return t.tx.Commit() }
-func (t txn) Rollback(context.Context) error { return t.tx.Rollback() }
-
-func exec(res sql.Result, err error) (int64, error) {
+func (x querier) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := x.q.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
 }
+
+func (x querier) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
+	return row{x.q.QueryRowContext(ctx, q, args...)}
+}
+
+func (x querier) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
+	r, err := x.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows{r}, nil
+}
+
+type txn struct {
+	querier
+	tx *sql.Tx
+}
+
+func (t txn) Commit(context.Context) error   { return t.tx.Commit() }
+func (t txn) Rollback(context.Context) error { return t.tx.Rollback() }
 
 type row struct{ r *sql.Row }
 
@@ -145,12 +157,5 @@ func (r row) Scan(dest ...any) error {
 }
 
 type rows struct{ *sql.Rows }
-
-func rowsOf(r *sql.Rows) sqlstore.Rows {
-	if r == nil {
-		return nil
-	}
-	return rows{r}
-}
 
 func (r rows) Close() { r.Rows.Close() }
