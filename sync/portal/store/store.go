@@ -77,6 +77,8 @@ type Store interface {
 	Load(ctx context.Context, table string, rows [][]any) error
 	Count(ctx context.Context, table string) (int, error)
 
+	Staff
+
 	Close() error
 }
 

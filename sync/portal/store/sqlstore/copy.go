@@ -25,6 +25,10 @@ var tables = []struct {
 	{"profiles", []string{"version", "site", "published_at", "sha256", "bundle"}, nil},
 	{"heartbeats", []string{"kiosk_id", "received_at", "status", "outbox_done", "outbox_moved"}, nil},
 	{"guide_calls", []string{"kiosk_id", "called_at", "screen"}, nil},
+	{"users", []string{"name", "password_hash", "role", "services", "disabled", "created_at"}, map[string]bool{"disabled": true}},
+	{"sessions", []string{"id_hash", "user_name", "csrf", "created_at", "last_seen"}, nil},
+	{"login_failures", []string{"name", "failures", "locked_until"}, nil},
+	{"audit", []string{"seq", "at", "user_name", "action", "subject", "addr"}, nil},
 }
 
 func (s *Store) Tables() []string {

@@ -32,6 +32,8 @@ func Run(t *testing.T, open Open) {
 		"SiteKeys":           siteKeys,
 		"HeartbeatsAndFleet": fleet,
 		"ConcurrentSameKey":  concurrentSameKey,
+		"Users":              users,
+		"Inbox":              inbox,
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)

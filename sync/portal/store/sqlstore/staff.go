@@ -1,0 +1,260 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"lotse/sync/portal/store"
+)
+
+func (s *Store) AddUser(ctx context.Context, u store.User) error {
+	n, err := s.x.Exec(ctx, `INSERT INTO users (name, password_hash, role, services, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO NOTHING`, u.Name, u.PasswordHash, u.Role, strings.Join(u.Services, ","), u.Disabled, ts(u.Created))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("user %s: %w", u.Name, store.ErrExists)
+	}
+	return nil
+}
+
+func (s *Store) UpdateUser(ctx context.Context, u store.User) error {
+	n, err := s.x.Exec(ctx, `UPDATE users SET password_hash = ?, role = ?, services = ?, disabled = ? WHERE name = ?`,
+		u.PasswordHash, u.Role, strings.Join(u.Services, ","), u.Disabled, u.Name)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("user %s: %w", u.Name, store.ErrNotFound)
+	}
+	return nil
+}
+
+const userCols = `name, password_hash, role, services, disabled, created_at`
+
+func scanUser(r interface{ Scan(...any) error }) (store.User, error) {
+	var u store.User
+	var services, created string
+	if err := r.Scan(&u.Name, &u.PasswordHash, &u.Role, &services, &u.Disabled, &created); err != nil {
+		return u, err
+	}
+	if services != "" {
+		u.Services = strings.Split(services, ",")
+	}
+	u.Created, _ = time.Parse(time.RFC3339, created)
+	return u, nil
+}
+
+func (s *Store) User(ctx context.Context, name string) (store.User, error) {
+	u, err := scanUser(s.x.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
+	if err == ErrNoRows {
+		return u, store.ErrNotFound
+	}
+	return u, err
+}
+
+func (s *Store) Users(ctx context.Context) ([]store.User, error) {
+	rows, err := s.x.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) LoginFailures(ctx context.Context, name string) (int, time.Time, error) {
+	var n int
+	var until string
+	err := s.x.QueryRow(ctx, `SELECT failures, locked_until FROM login_failures WHERE name = ?`, name).Scan(&n, &until)
+	if err == ErrNoRows {
+		return 0, time.Time{}, nil
+	}
+	t, _ := time.Parse(time.RFC3339, until)
+	return n, t, err
+}
+
+func (s *Store) SetLoginFailures(ctx context.Context, name string, failures int, lockedUntil time.Time) error {
+	until := ""
+	if !lockedUntil.IsZero() {
+		until = ts(lockedUntil)
+	}
+	_, err := s.x.Exec(ctx, `INSERT INTO login_failures (name, failures, locked_until) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`, name, failures, until)
+	return err
+}
+
+func (s *Store) CreateSession(ctx context.Context, idHash string, se store.Session) error {
+	_, err := s.x.Exec(ctx, `INSERT INTO sessions (id_hash, user_name, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)`,
+		idHash, se.User, se.CSRF, ts(se.Created), ts(se.LastSeen))
+	return err
+}
+
+func (s *Store) Session(ctx context.Context, idHash string) (store.Session, error) {
+	var se store.Session
+	var created, seen string
+	err := s.x.QueryRow(ctx, `SELECT user_name, csrf, created_at, last_seen FROM sessions WHERE id_hash = ?`, idHash).
+		Scan(&se.User, &se.CSRF, &created, &seen)
+	if err == ErrNoRows {
+		return se, store.ErrNotFound
+	}
+	se.Created, _ = time.Parse(time.RFC3339, created)
+	se.LastSeen, _ = time.Parse(time.RFC3339, seen)
+	return se, err
+}
+
+func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
+	_, err := s.x.Exec(ctx, `UPDATE sessions SET last_seen = ? WHERE id_hash = ?`, ts(at), idHash)
+	return err
+}
+
+func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := s.x.Exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+	return err
+}
+
+func (s *Store) DeleteSessions(ctx context.Context, user string) error {
+	_, err := s.x.Exec(ctx, `DELETE FROM sessions WHERE user_name = ?`, user)
+	return err
+}
+
+func (s *Store) Audit(ctx context.Context, e store.AuditEntry) error {
+	_, err := s.x.Exec(ctx, `INSERT INTO audit (at, user_name, action, subject, addr) VALUES (?, ?, ?, ?, ?)`,
+		tsNano(e.At), e.User, e.Action, e.Subject, e.Addr)
+	return err
+}
+
+func (s *Store) AuditLog(ctx context.Context, since time.Time, limit int) ([]store.AuditEntry, error) {
+	rows, err := s.x.Query(ctx, `SELECT seq, at, user_name, action, subject, addr FROM audit WHERE at >= ? ORDER BY seq DESC LIMIT ?`,
+		tsNano(since), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.AuditEntry
+	for rows.Next() {
+		var e store.AuditEntry
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.User, &e.Action, &e.Subject, &e.Addr); err != nil {
+			return nil, err
+		}
+		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// caseWhere is the inbox filter as SQL and its arguments.
+func caseWhere(f store.CaseFilter) (string, []any) {
+	where := []string{"test = FALSE"}
+	var args []any
+	if f.Service != "" {
+		where, args = append(where, "service = ?"), append(args, f.Service)
+	}
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	if f.Kiosk != 0 {
+		where, args = append(where, "kiosk_id = ?"), append(args, f.Kiosk)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "received_at >= ?"), append(args, tsNano(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "received_at < ?"), append(args, tsNano(f.To))
+	}
+	if len(f.Allowed) > 0 {
+		where = append(where, "service IN (?"+strings.Repeat(", ?", len(f.Allowed)-1)+")")
+		for _, a := range f.Allowed {
+			args = append(args, a)
+		}
+	}
+	return strings.Join(where, " AND "), args
+}
+
+func (s *Store) Cases(ctx context.Context, f store.CaseFilter) ([]store.CaseRow, int, error) {
+	where, args := caseWhere(f)
+	var total int
+	if err := s.x.QueryRow(ctx, `SELECT COUNT(*) FROM envelopes WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.x.Query(ctx, `SELECT code, service, state, kiosk_id, received_at FROM envelopes WHERE `+where+`
+		ORDER BY received_at DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []store.CaseRow
+	for rows.Next() {
+		var c store.CaseRow
+		var received string
+		if err := rows.Scan(&c.Code, &c.Service, &c.State, &c.Kiosk, &received); err != nil {
+			return nil, 0, err
+		}
+		c.Received, _ = time.Parse(time.RFC3339Nano, received)
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+func (s *Store) Case(ctx context.Context, code string) (store.StoredEnvelope, error) {
+	var e store.StoredEnvelope
+	var created, received string
+	err := s.x.QueryRow(ctx, `SELECT kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state
+		FROM envelopes WHERE code = ? AND test = FALSE`, code).Scan(&e.Kiosk, &e.Envelope.ID, &e.Envelope.Code, &e.Envelope.Service,
+		&created, &received, &e.Envelope.Test, &e.Envelope.Size, &e.Envelope.JWE, &e.State)
+	if err == ErrNoRows {
+		return e, store.ErrNotFound
+	}
+	e.Envelope.Created, _ = time.Parse(time.RFC3339Nano, created)
+	e.Received, _ = time.Parse(time.RFC3339Nano, received)
+	return e, err
+}
+
+func (s *Store) CaseCounts(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := s.x.Query(ctx, `SELECT service, COUNT(*) FROM envelopes WHERE test = FALSE AND received_at >= ? GROUP BY service`, tsNano(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var svc string
+		var n int
+		if err := rows.Scan(&svc, &n); err != nil {
+			return nil, err
+		}
+		out[svc] = n
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) GuideCallsSince(ctx context.Context, since time.Time) ([]store.GuideCallRow, error) {
+	rows, err := s.x.Query(ctx, `SELECT g.kiosk_id, k.name, g.called_at, g.screen FROM guide_calls g JOIN kiosks k ON k.id = g.kiosk_id
+		WHERE g.called_at >= ? ORDER BY g.called_at DESC LIMIT 100`, ts(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.GuideCallRow
+	for rows.Next() {
+		var c store.GuideCallRow
+		var at string
+		if err := rows.Scan(&c.Kiosk, &c.KioskName, &at, &c.Screen); err != nil {
+			return nil, err
+		}
+		c.At, _ = time.Parse(time.RFC3339, at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

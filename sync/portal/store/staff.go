@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrExists means a user by that name is there already.
+var ErrExists = errors.New("exists already")
+
+// Staff is what the staff dashboard needs from the store: accounts,
+// sessions shared by every instance, sign-in failures, the audit log and
+// the case inbox.
+type Staff interface {
+	AddUser(ctx context.Context, u User) error
+	UpdateUser(ctx context.Context, u User) error
+	User(ctx context.Context, name string) (User, error)
+	Users(ctx context.Context) ([]User, error)
+
+	LoginFailures(ctx context.Context, name string) (int, time.Time, error)
+	SetLoginFailures(ctx context.Context, name string, failures int, lockedUntil time.Time) error
+
+	CreateSession(ctx context.Context, idHash string, s Session) error
+	Session(ctx context.Context, idHash string) (Session, error)
+	TouchSession(ctx context.Context, idHash string, at time.Time) error
+	DeleteSession(ctx context.Context, idHash string) error
+	DeleteSessions(ctx context.Context, user string) error
+
+	Audit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, since time.Time, limit int) ([]AuditEntry, error)
+
+	// Cases is one page of the inbox, newest first, and how many match.
+	Cases(ctx context.Context, f CaseFilter) ([]CaseRow, int, error)
+	// Case is one real case (ErrNotFound).
+	Case(ctx context.Context, code string) (StoredEnvelope, error)
+	// CaseCounts counts real cases received since t by service.
+	CaseCounts(ctx context.Context, since time.Time) (map[string]int, error)
+	// GuideCallsSince lists guide calls since t, newest first.
+	GuideCallsSince(ctx context.Context, since time.Time) ([]GuideCallRow, error)
+}
+
+// User is a staff account.
+type User struct {
+	Name         string
+	PasswordHash string
+	Role         string   // admin, caseworker, clerk
+	Services     []string // a caseworker's services; none: all
+	Disabled     bool
+	Created      time.Time
+}
+
+// Session is a signed-in staff member.
+type Session struct {
+	User     string
+	CSRF     string
+	Created  time.Time
+	LastSeen time.Time
+}
+
+// AuditEntry is one line of the audit log: who did what to which case,
+// kiosk, user or profile — never a case's content.
+type AuditEntry struct {
+	Seq     int64
+	At      time.Time
+	User    string
+	Action  string
+	Subject string
+	Addr    string
+}
+
+// CaseFilter narrows the inbox.
+type CaseFilter struct {
+	Service  string
+	State    string
+	Kiosk    int64
+	From, To time.Time // received in [From, To); zero: open
+	Allowed  []string  // the services the caseworker may see; none: all
+	Offset   int
+	Limit    int
+}
+
+// CaseRow is one line of the inbox.
+type CaseRow struct {
+	Code     string
+	Service  string
+	State    string
+	Kiosk    int64
+	Received time.Time
+}
+
+// GuideCallRow is one "Lotse rufen".
+type GuideCallRow struct {
+	Kiosk     int64
+	KioskName string
+	At        time.Time
+	Screen    string
+}
