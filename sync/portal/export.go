@@ -90,3 +90,17 @@ func writePrivate(path string, b []byte) error {
 	}
 	return f.Close()
 }
+
+// OpenCase decrypts one real case for the staff pages.
+func (s *Server) OpenCase(ctx context.Context, code string) (Exported, error) {
+	se, err := s.st.Case(ctx, code)
+	if err != nil {
+		return Exported{}, err
+	}
+	meta, data, err := seal.Open(se.Envelope, map[string]*rsa.PrivateKey{s.kid: s.key})
+	if err != nil {
+		return Exported{}, err
+	}
+	return Exported{Code: code, Service: se.Envelope.Service, Created: meta.Created, Received: se.Received, Kiosk: se.Kiosk,
+		State: se.State, SHA512: meta.SHA512, Guide: meta.Guide, Data: data}, nil
+}

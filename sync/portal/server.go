@@ -28,6 +28,9 @@ import (
 type Server struct {
 	DataDir string
 	Version string
+	// Staff, when set before serving, answers /staff/ beside the kiosk
+	// API (the staff dashboard, sync/portal/web).
+	Staff http.Handler
 	started time.Time
 	st      store.Store
 	key     *rsa.PrivateKey
@@ -201,6 +204,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	mux.HandleFunc("GET /s/{code}", s.caseStatus)
+	if s.Staff != nil {
+		mux.Handle("/staff/", s.Staff)
+		mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
+	}
 	return s.logRefusals(mux)
 }
 
@@ -290,9 +297,15 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan error,
 
 // Serve serves on ln until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) (string, <-chan error, error) {
+	return ServeHandler(ctx, ln, s.Handler())
+}
+
+// ServeHandler serves h on ln until ctx ends, with the portal's limits
+// (the staff pages on a listener of their own use it too).
+func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler) (string, <-chan error, error) {
 	// A batch of 5 MB over a slow line takes a while; a client that sends
 	// nothing for a minute, or headers for 10 s, is cut off.
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 	done := make(chan error, 1)
 	shutDown := make(chan struct{})

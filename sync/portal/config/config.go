@@ -27,6 +27,7 @@ func Example() []byte { return example }
 // Config is lotse-portal's configuration.
 type Config struct {
 	Listen               string        `toml:"listen"`
+	StaffAddr            string        `toml:"staff_addr"`
 	DataDir              string        `toml:"data_dir"`
 	Database             string        `toml:"database"`
 	DatabasePasswordFile string        `toml:"database_password_file"`

@@ -17,6 +17,7 @@ func cmdDecide(args []string, stdout, stderr io.Writer) int {
 		if err := s.Decide(ctx, pos[0], state, *reason); err != nil {
 			return fail(stderr, err)
 		}
+		s.Store().Audit(ctx, auditEntry("lotse-portal", "case_decided_"+state, pos[0]))
 		fmt.Fprintf(stdout, "%s %s\n", pos[0], state)
 		return 0
 	})

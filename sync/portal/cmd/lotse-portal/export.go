@@ -27,6 +27,7 @@ func export(s *portal.Server, t time.Time, out string, stdout, stderr io.Writer)
 	if err != nil {
 		return fail(stderr, err)
 	}
+	s.Store().Audit(ctx, auditEntry("lotse-portal", "cases_exported", fmt.Sprintf("%d since %s to %s", n, t.Format(time.RFC3339), out)))
 	fmt.Fprintf(stdout, "%d submissions written to %s\n", n, out)
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "lotse-portal: export: %s skipped: %v\n", p.Code, p.Err)

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/config"
+	"lotse/sync/portal/store"
 )
 
 // flags is a command's flag set with the flags every command has.
@@ -113,3 +115,9 @@ func fail(stderr io.Writer, err error) int {
 }
 
 var ctx = context.Background()
+
+// auditEntry is a line of the audit log written by a command run on the
+// portal's machine.
+func auditEntry(who, action, subject string) store.AuditEntry {
+	return store.AuditEntry{At: time.Now(), User: who, Action: action, Subject: subject, Addr: "local"}
+}

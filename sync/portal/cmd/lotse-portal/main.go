@@ -34,6 +34,8 @@ var commands = map[string]command{
 	"hash-pin":      {"hash a guide's or the staff PIN for a profile", cmdHashPIN},
 	"hash-card":     {"hash a guide's card id for a profile", cmdHashCard},
 	"migrate-store": {"copy this portal's whole SQLite store into an empty PostgreSQL database", cmdMigrateStore},
+	"user":          {"staff accounts: add, list, disable, reset (passwords from standard input)", cmdUser},
+	"audit":         {"the audit log: sign-ins, cases opened and decided, kiosks, users, profiles", cmdAudit},
 	"version":       {"print the version", cmdVersion},
 }
 

@@ -26,6 +26,7 @@ func publishProfile(s *portal.Server, path, site string, stdout, stderr io.Write
 	if err != nil {
 		return fail(stderr, err)
 	}
+	s.Store().Audit(ctx, auditEntry("lotse-portal", "profile_published", fmt.Sprintf("%d site=%s", v, site)))
 	where := "all kiosks"
 	if site != "" {
 		where = "site " + site

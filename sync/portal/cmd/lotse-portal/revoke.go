@@ -19,6 +19,7 @@ func cmdRevoke(args []string, stdout, stderr io.Writer) int {
 		if err := s.Revoke(ctx, id); err != nil {
 			return fail(stderr, err)
 		}
+		s.Store().Audit(ctx, auditEntry("lotse-portal", "kiosk_revoked", pos[0]))
 		fmt.Fprintf(stdout, "kiosk %d revoked\n", id)
 		return 0
 	})

@@ -1,0 +1,207 @@
+// Package staff is the portal's staff accounts: adding, disabling and
+// resetting them (lotse-portal user …, and the admin's page), checking a
+// sign-in with a lockout per name, and the audit log of what staff did.
+// Passwords are bcrypt hashes of cost 12 (golang.org/x/crypto/bcrypt).
+package staff
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"lotse/sync/portal/store"
+)
+
+// Roles.
+const (
+	Admin      = "admin"      // users, kiosks, enrolment codes, sites, profiles, the audit log
+	Caseworker = "caseworker" // opens and decides cases (of some services, or all)
+	Clerk      = "clerk"      // works the waiting queue
+)
+
+// Roles lists the roles in the order pages show them.
+var Roles = []string{Admin, Caseworker, Clerk}
+
+// Lockout rules: five wrong passwords for a name lock it for 15 minutes,
+// whether the name exists or not.
+const (
+	MaxFailures = 5
+	LockFor     = 15 * time.Minute
+	MinLength   = 12
+	bcryptCost  = 12
+)
+
+//go:embed common-passwords.txt
+var commonList []byte
+
+var common = func() map[string]bool {
+	m := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(commonList))
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" {
+			m[strings.ToLower(w)] = true
+		}
+	}
+	return m
+}()
+
+// Errors of a refused sign-in. The message never says whether a name
+// exists.
+var (
+	ErrSignIn  = errors.New("Name oder Passwort falsch.")
+	ErrLocked  = errors.New("Zu viele falsche Versuche: die Anmeldung mit diesem Namen ist für 15 Minuten gesperrt.")
+	ErrBadRole = errors.New("role: want admin, caseworker or clerk")
+)
+
+// CheckPassword says which rule a new password breaks (nil: none).
+func CheckPassword(name, password string) error {
+	switch {
+	case utf8.RuneCountInString(password) < MinLength:
+		return fmt.Errorf("Das Passwort braucht mindestens %d Zeichen.", MinLength)
+	case len(password) > 72:
+		return errors.New("Das Passwort darf höchstens 72 Bytes lang sein.")
+	case common[strings.ToLower(password)]:
+		return errors.New("Dieses Passwort ist zu bekannt: es steht auf den Listen, die Angreifer zuerst probieren.")
+	case name != "" && strings.Contains(strings.ToLower(password), strings.ToLower(name)):
+		return errors.New("Das Passwort darf den Namen nicht enthalten.")
+	}
+	return nil
+}
+
+// CheckName refuses names that are not plain and short.
+func CheckName(name string) error {
+	if name == "" || len(name) > 64 || strings.IndexFunc(name, func(r rune) bool {
+		return !(r == '.' || r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) >= 0 {
+		return errors.New("Name: 1 bis 64 Zeichen aus a-z, 0-9, Punkt, Bindestrich, Unterstrich")
+	}
+	return nil
+}
+
+// Accounts manages staff accounts in a store.
+type Accounts struct {
+	St  store.Store
+	Now func() time.Time
+}
+
+func (a *Accounts) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// Add makes an account.
+func (a *Accounts) Add(ctx context.Context, name, role string, services []string, password string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if !slices.Contains(Roles, role) {
+		return ErrBadRole
+	}
+	if err := CheckPassword(name, password); err != nil {
+		return err
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	if err != nil {
+		return err
+	}
+	return a.St.AddUser(ctx, store.User{Name: name, PasswordHash: string(h), Role: role, Services: services, Created: a.now()})
+}
+
+// Disable stops an account and signs it out everywhere.
+func (a *Accounts) Disable(ctx context.Context, name string) error {
+	u, err := a.St.User(ctx, name)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", name, err)
+	}
+	u.Disabled = true
+	if err := a.St.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return a.St.DeleteSessions(ctx, name)
+}
+
+// Reset sets a new password, enables the account, lifts its lock and
+// signs it out everywhere.
+func (a *Accounts) Reset(ctx context.Context, name, password string) error {
+	if err := CheckPassword(name, password); err != nil {
+		return err
+	}
+	u, err := a.St.User(ctx, name)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", name, err)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash, u.Disabled = string(h), false
+	if err := a.St.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := a.St.SetLoginFailures(ctx, name, 0, time.Time{}); err != nil {
+		return err
+	}
+	return a.St.DeleteSessions(ctx, name)
+}
+
+// dummy is compared against when a name does not exist, so a wrong name
+// costs as long as a wrong password.
+var dummy, _ = bcrypt.GenerateFromPassword([]byte("no such user, no such password"), bcryptCost)
+
+// SignIn checks a name and password; five failures for a name lock it
+// for 15 minutes. It never tells whether the name exists.
+func (a *Accounts) SignIn(ctx context.Context, name, password string) (store.User, error) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	failures, until, err := a.St.LoginFailures(ctx, name)
+	if err != nil {
+		return store.User{}, err
+	}
+	if a.now().Before(until) {
+		return store.User{}, ErrLocked
+	}
+	u, err := a.St.User(ctx, name)
+	hash := dummy
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, err
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || u.Disabled {
+		failures++
+		lock := time.Time{}
+		if failures >= MaxFailures {
+			failures, lock = 0, a.now().Add(LockFor)
+		}
+		if err := a.St.SetLoginFailures(ctx, name, failures, lock); err != nil {
+			return store.User{}, err
+		}
+		if !lock.IsZero() {
+			return store.User{}, ErrLocked
+		}
+		return store.User{}, ErrSignIn
+	}
+	if failures > 0 {
+		if err := a.St.SetLoginFailures(ctx, name, 0, time.Time{}); err != nil {
+			return store.User{}, err
+		}
+	}
+	return u, nil
+}
+
+// MayOpen says whether u may open a case of service: caseworkers only
+// (admins manage, they do not read residents' data), and of their
+// services when they have some.
+func MayOpen(u store.User, service string) bool {
+	return u.Role == Caseworker && (len(u.Services) == 0 || slices.Contains(u.Services, service))
+}

@@ -1,0 +1,205 @@
+// Package web is the staff dashboard of the portal: server-rendered
+// pages (html/template files embedded from templates/, German texts from
+// i18n/de.toml, one stylesheet and one small script in static/, no
+// framework, everything works without JavaScript), signed-in staff with
+// roles, CSRF tokens on every form, security headers on every page, and
+// an audit log of every access to personal data.
+package web
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"lotse/sync/portal"
+	"lotse/sync/portal/staff"
+	"lotse/sync/portal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+//go:embed i18n/de.toml
+var germanTexts []byte
+
+// Portal is what the dashboard needs from the portal (*portal.Server).
+type Portal interface {
+	Store() store.Store
+	OpenCase(ctx context.Context, code string) (portal.Exported, error)
+	Decide(ctx context.Context, code, state, reason string) error
+	Kiosks(ctx context.Context, now time.Time) ([]portal.KioskInfo, error)
+	EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error)
+	Revoke(ctx context.Context, kiosk int64) error
+	SetSite(ctx context.Context, kiosk int64, site string) error
+	PublishProfile(ctx context.Context, site string, bundle []byte) (int, error)
+	LatestProfile(ctx context.Context, site string) (int, []byte, error)
+}
+
+// Session limits: 15 minutes idle, 10 hours at most.
+const (
+	IdleTimeout     = 15 * time.Minute
+	AbsoluteTimeout = 10 * time.Hour
+)
+
+// Server serves /staff/.
+type Server struct {
+	p     Portal
+	st    store.Store
+	acc   *staff.Accounts
+	pages map[string]*template.Template
+	tr    *i18n.Localizer
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// New returns the dashboard over p.
+func New(p Portal) (*Server, error) {
+	b := i18n.NewBundle(language.German)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	if _, err := b.ParseMessageFileBytes(germanTexts, "de.toml"); err != nil {
+		return nil, fmt.Errorf("staff texts: %w", err)
+	}
+	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store()}, tr: i18n.NewLocalizer(b, "de"), now: time.Now,
+		log: slog.Default(), pages: map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"t":        s.t,
+		"join":     strings.Join,
+		"state":    func(st string) string { return s.t("state_" + st) },
+		"role":     func(r string) string { return s.t("role_" + r) },
+		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006 15:04") },
+		"clock":    func(t time.Time) string { return t.In(berlin).Format("15:04") },
+		"waiting":  func(o map[string]int) int { return o["queued"] + o["sending"] },
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		page := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if page == "layout" {
+			continue
+		}
+		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("staff page %s: %w", page, err)
+		}
+		s.pages[page] = t
+	}
+	return s, nil
+}
+
+var berlin = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+// t is a text by its id.
+func (s *Server) t(id string) string {
+	msg, err := s.tr.Localize(&i18n.LocalizeConfig{MessageID: id})
+	if err != nil {
+		return id
+	}
+	return msg
+}
+
+// view is what every page template gets.
+type view struct {
+	Title   string
+	Nav     string
+	User    store.User
+	CSRF    string
+	Notice  string
+	Problem string
+	Data    any
+}
+
+// render writes page with status.
+func (s *Server) render(w http.ResponseWriter, status int, page string, v view) {
+	t, ok := s.pages[page]
+	if !ok {
+		http.Error(w, "no page "+page, http.StatusInternalServerError)
+		return
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, page, v); err != nil {
+		s.log.Error("staff page", "page", page, "err", err)
+		http.Error(w, "page failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(b.String()))
+}
+
+// fail shows the error page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msgID string) {
+	se, _ := sessionOf(r)
+	s.render(w, status, "error", view{Title: s.t("error_title"), User: se.user, CSRF: se.csrf, Problem: s.t(msgID)})
+}
+
+// Handler routes /staff/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /staff/static/", http.StripPrefix("/staff/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /staff/login", s.loginPage)
+	mux.HandleFunc("POST /staff/login", s.login)
+	mux.Handle("POST /staff/logout", s.signedIn("", s.logout))
+	mux.Handle("GET /staff/{$}", s.signedIn("", s.dashboard))
+	mux.Handle("GET /staff/events", s.signedIn("", s.events))
+	mux.Handle("GET /staff/cases", s.signedIn(staff.Caseworker, s.cases))
+	mux.Handle("GET /staff/cases/{code}", s.signedIn(staff.Caseworker, s.casePage))
+	mux.Handle("GET /staff/cases/{code}/print", s.signedIn(staff.Caseworker, s.casePrint))
+	mux.Handle("GET /staff/cases/{code}/export.json", s.signedIn(staff.Caseworker, s.caseExport))
+	mux.Handle("POST /staff/cases/{code}/decide", s.signedIn(staff.Caseworker, s.decide))
+	mux.Handle("GET /staff/fleet", s.signedIn(staff.Admin, s.fleet))
+	mux.Handle("POST /staff/fleet/codes", s.signedIn(staff.Admin, s.makeCodes))
+	mux.Handle("POST /staff/fleet/profile", s.signedIn(staff.Admin, s.publish))
+	mux.Handle("POST /staff/fleet/{id}/revoke", s.signedIn(staff.Admin, s.revoke))
+	mux.Handle("POST /staff/fleet/{id}/site", s.signedIn(staff.Admin, s.moveSite))
+	mux.Handle("GET /staff/users", s.signedIn(staff.Admin, s.users))
+	mux.Handle("POST /staff/users", s.signedIn(staff.Admin, s.addUser))
+	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.disableUser))
+	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.resetUser))
+	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.audit))
+	return headers(mux)
+}
+
+// headers sets the security headers of every staff page: scripts, styles
+// and pictures from this portal only, never in a frame, no referrer,
+// never cached.
+func headers(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// record writes what a staff member did to the audit log; a failure to record is logged
+// (the action itself has happened).
+func (s *Server) record(ctx context.Context, r *http.Request, user, action, subject string) {
+	if err := s.st.Audit(ctx, store.AuditEntry{At: s.now(), User: user, Action: action, Subject: subject, Addr: addrOf(r)}); err != nil {
+		s.log.Error("audit log", "action", action, "err", err)
+	}
+}
