@@ -30,7 +30,7 @@ type Server struct {
 	Version string
 	// Staff, when set before serving, answers /staff/ beside the kiosk
 	// API (the staff dashboard, sync/portal/web).
-	Staff http.Handler
+	Staff   http.Handler
 	started time.Time
 	st      store.Store
 	key     *rsa.PrivateKey
