@@ -15,8 +15,9 @@ export LANG := de_DE.UTF-8
 DEB_BUILD := gcc pkg-config libsqlite3-dev libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # A real window without a screen, driven like a finger, and photographed;
 # the Debian package checks; the kiosk session (cage with Xwayland).
-# PostgreSQL: the portal tests start a private throw-away cluster of their own.
-DEB_TEST  := xvfb xauth xdotool imagemagick lintian cage xwayland espeak-ng postgresql
+# PostgreSQL: the portal tests start a private throw-away cluster of their own;
+# chromium: the staff pages are tested in a real browser (chromedp, axe-core).
+DEB_TEST  := xvfb xauth xdotool imagemagick lintian cage xwayland espeak-ng postgresql chromium
 # The kiosk's voice and the players for its sound (ALSA, PulseAudio/PipeWire).
 DEB_RUN   := espeak-ng alsa-utils pulseaudio-utils
 

@@ -377,9 +377,9 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, err := refcode.Parse(r.PathValue("code"))
-	var state string
+	var c store.StoredEnvelope
 	if err == nil {
-		state, err = s.st.CaseState(r.Context(), code)
+		c, err = s.st.Case(r.Context(), code)
 	}
 	if err != nil {
 		w.WriteHeader(http.StatusNotFound)
@@ -395,7 +395,10 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 		"received": {"Ihr Anliegen ist bei uns eingegangen.", "Es wird bearbeitet. Sie müssen nichts weiter tun."},
 		"accepted": {"Ihr Anliegen ist bearbeitet und angenommen.", "Wenn Sie noch etwas erhalten, bekommen Sie es per Post."},
 		"rejected": {"Ihr Anliegen konnte so nicht angenommen werden.", "Bitte kommen Sie zum Schalter im Bürgerbüro. Dort hilft man Ihnen weiter."},
-	}[state]
+	}[c.State]
+	if c.Reason != "" {
+		lines = append(lines, "Hinweis des Bürgerbüros: "+c.Reason)
+	}
 	pageTmpl.Execute(w, page{Title: "Vorgang " + code, Lines: lines})
 }
 

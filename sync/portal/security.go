@@ -84,6 +84,10 @@ func (w *recorder) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection (flushing
+// the staff pages' event stream).
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // reason notes why a request was refused, for the security log.
 func reason(w http.ResponseWriter, msg string) {
 	if rec, ok := w.(*recorder); ok && rec.reason == "" {

@@ -107,6 +107,7 @@ type StoredEnvelope struct {
 	Envelope seal.Envelope
 	Received time.Time
 	State    string
+	Reason   string // staff's reason for a decision (Case only)
 }
 
 // Heartbeat is a kiosk's report as stored.

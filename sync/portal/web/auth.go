@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 
-	"golang.org/x/time/rate"
-
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 )
@@ -113,29 +111,6 @@ func (s *Server) session(r *http.Request) (session, bool) {
 	return session{idHash: id, user: u, csrf: se.CSRF}, true
 }
 
-// throttle: sign-in attempts per address (10 a minute after 10).
-var throttle = struct {
-	limit func(addr string) bool
-}{limit: newAddrThrottle()}
-
-func newAddrThrottle() func(string) bool {
-	lims := map[string]*rate.Limiter{}
-	var mu = make(chan struct{}, 1)
-	return func(addr string) bool {
-		mu <- struct{}{}
-		defer func() { <-mu }()
-		if len(lims) > 10000 {
-			lims = map[string]*rate.Limiter{}
-		}
-		l, ok := lims[addr]
-		if !ok {
-			l = rate.NewLimiter(rate.Limit(10.0/60), 10)
-			lims[addr] = l
-		}
-		return l.Allow()
-	}
-}
-
 type loginData struct{ Name string }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -160,7 +135,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		setCookie(w, r, preCSRFCookie, token, 3600)
 		s.render(w, status, "login", view{Title: s.t("login_title"), CSRF: token, Problem: problem, Data: loginData{Name: name}})
 	}
-	if !throttle.limit(addrOf(r)) {
+	if !s.throttle(addrOf(r)) {
 		w.Header().Set("Retry-After", "60")
 		again(http.StatusTooManyRequests, "Zu viele Anmeldeversuche von Ihrem Rechner. Bitte warten Sie eine Minute.")
 		return

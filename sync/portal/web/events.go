@@ -13,15 +13,16 @@ const eventPoll = 2 * time.Second
 
 // events streams new guide calls to the "today" page (server-sent events).
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
-		return
-	}
+	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 5000\n\n")
-	flusher.Flush()
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	// The portal's write timeout would cut the stream: this one lives as
+	// long as the page (the browser reconnects when it ends anyway).
+	rc.SetWriteDeadline(time.Time{})
 	since := s.now().Truncate(time.Second)
 	t := time.NewTicker(eventPoll)
 	defer t.Stop()
@@ -43,6 +44,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		if len(calls) > 0 {
 			since = calls[0].At.Add(time.Second)
 		}
-		flusher.Flush()
+		if err := rc.Flush(); err != nil {
+			return
+		}
 	}
 }

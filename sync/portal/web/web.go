@@ -15,11 +15,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/time/rate"
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/staff"
@@ -63,6 +65,9 @@ type Server struct {
 	tr    *i18n.Localizer
 	now   func() time.Time
 	log   *slog.Logger
+
+	mu    sync.Mutex
+	tries map[string]*rate.Limiter // sign-in attempts per address
 }
 
 // New returns the dashboard over p.
@@ -109,6 +114,23 @@ var berlin = func() *time.Location {
 	return l
 }()
 
+// throttle allows an address one sign-in attempt a second after a burst
+// of 20: the lockout per name stops guessing one name; this slows trying
+// one password on many.
+func (s *Server) throttle(addr string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tries == nil || len(s.tries) > 10000 {
+		s.tries = map[string]*rate.Limiter{}
+	}
+	l, ok := s.tries[addr]
+	if !ok {
+		l = rate.NewLimiter(1, 20)
+		s.tries[addr] = l
+	}
+	return l.Allow()
+}
+
 // t is a text by its id.
 func (s *Server) t(id string) string {
 	msg, err := s.tr.Localize(&i18n.LocalizeConfig{MessageID: id})
@@ -137,7 +159,7 @@ func (s *Server) render(w http.ResponseWriter, status int, page string, v view) 
 		return
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, page, v); err != nil {
+	if err := t.ExecuteTemplate(&b, page+".html", v); err != nil {
 		s.log.Error("staff page", "page", page, "err", err)
 		http.Error(w, "page failed", http.StatusInternalServerError)
 		return

@@ -210,9 +210,9 @@ func (s *Store) Cases(ctx context.Context, f store.CaseFilter) ([]store.CaseRow,
 func (s *Store) Case(ctx context.Context, code string) (store.StoredEnvelope, error) {
 	var e store.StoredEnvelope
 	var created, received string
-	err := s.x.QueryRow(ctx, `SELECT kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state
+	err := s.x.QueryRow(ctx, `SELECT kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state, reason
 		FROM envelopes WHERE code = ? AND test = FALSE`, code).Scan(&e.Kiosk, &e.Envelope.ID, &e.Envelope.Code, &e.Envelope.Service,
-		&created, &received, &e.Envelope.Test, &e.Envelope.Size, &e.Envelope.JWE, &e.State)
+		&created, &received, &e.Envelope.Test, &e.Envelope.Size, &e.Envelope.JWE, &e.State, &e.Reason)
 	if err == ErrNoRows {
 		return e, store.ErrNotFound
 	}

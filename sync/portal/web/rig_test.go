@@ -1,0 +1,181 @@
+package web_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+	"lotse/sync/portal/staff"
+	"lotse/sync/portal/web"
+	"lotse/sync/sqlitedb"
+)
+
+const password = "Rathaus-Sommer-2026!"
+
+// rig is a portal with its staff dashboard on loopback, its staff, and a
+// kiosk that submits through the real sync path.
+type rig struct {
+	p      *portal.Server
+	url    string
+	kiosk  *client.Client
+	out    *outbox.Outbox
+	ctx    context.Context
+	cancel func()
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	ctx := context.Background()
+	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dash, err := web.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Staff = dash.Handler()
+	sctx, cancel := context.WithCancel(ctx)
+	u, done, err := p.Listen(sctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); <-done; p.Close() })
+	acc := &staff.Accounts{St: p.Store()}
+	for _, a := range []struct {
+		name, role string
+		services   []string
+	}{{"anna.admin", staff.Admin, nil}, {"carl.sachbearbeitung", staff.Caseworker, nil}, {"selma.sperrmuell", staff.Caseworker, []string{"sperrmuell"}}, {"kurt.schalter", staff.Clerk, nil}} {
+		if err := acc.Add(ctx, a.name, a.role, a.services, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	code, _ := p.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, u, code, "Rathaus Eingang", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := outbox.Open(ctx, db)
+	c, err := client.New(ctx, db, out, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rig{p: p, url: u, kiosk: c, out: out, ctx: ctx}
+}
+
+// submit sends one submission from the kiosk and returns its code.
+func (r *rig) submit(t *testing.T, service string, data map[string]string) string {
+	t.Helper()
+	code, err := client.Submit(r.ctx, r.kiosk.Identity(), r.out, service, data, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.kiosk.Drain(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// browser is a plain HTTP client with cookies that does not follow
+// redirects, for the negative paths.
+type browser struct {
+	t   *testing.T
+	hc  *http.Client
+	url string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, url: base, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (b *browser) get(path string) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.hc.Get(b.url + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sb strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		sb.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp, sb.String()
+}
+
+func (b *browser) post(path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.hc.PostForm(b.url+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sb strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		sb.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp, sb.String()
+}
+
+// token is the csrf hidden field of a page.
+func token(page string) string {
+	i := strings.Index(page, `name="csrf" value="`)
+	if i < 0 {
+		return ""
+	}
+	rest := page[i+len(`name="csrf" value="`):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// signIn signs in through the form and returns the dashboard's CSRF token.
+func (b *browser) signIn(name, pw string) (int, string) {
+	b.t.Helper()
+	_, page := b.get("/staff/login")
+	resp, body := b.post("/staff/login", url.Values{"csrf": {token(page)}, "name": {name}, "password": {pw}})
+	if resp.StatusCode != http.StatusSeeOther {
+		return resp.StatusCode, body
+	}
+	_, dash := b.get("/staff/")
+	return resp.StatusCode, token(dash)
+}
+
+func (b *browser) cookie(name string) string {
+	u, _ := url.Parse(b.url + "/staff/")
+	for _, c := range b.hc.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func sha(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
