@@ -89,13 +89,16 @@ SESSIONS ?= 1000
 # and a heartbeat against SQLite, PostgreSQL, and two instances on
 # PostgreSQL behind a round-robin balancer (p50/p99, envelopes/s, duplicates).
 KIOSKS ?= 1000
+# The staff inbox and a case page over CASES (100,000) cases on each store.
+CASES ?= 100000
 bench: deps-test
 	$(GO) test -run '^$$' -bench Startup -benchtime $(BENCHTIME) ./app
-	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory|MorningRush' ./...
+	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory|MorningRush|Inbox' ./...
 	FYNE_CACHE=1s SESSIONS=$(SESSIONS) $(GO) test -run '^$$' -bench SessionsMemory -benchtime 1x ./app/ui
 	$(GO) test -run '^$$' -bench Enqueue -benchtime 2000x ./sync/client
 	$(GO) test -run '^$$' -bench 'Drain|200Kiosks' -benchtime 1x ./sync/client
 	KIOSKS=$(KIOSKS) $(GO) test -run '^$$' -bench MorningRush -benchtime 1x ./sync/portal/cmd/lotse-portal
+	CASES=$(CASES) $(GO) test -run '^$$' -bench Inbox -benchtime 1x ./sync/portal/web
 
 # A busy day at the kiosk for SOAK (2m; SOAK=2h runs longer): defect
 # reports typed on the keyboard, waiting numbers, the portal's line

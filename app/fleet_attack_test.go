@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +20,7 @@ import (
 	"lotse/app/internal/testutil"
 	"lotse/app/profile"
 	"lotse/sync/client"
+	"lotse/sync/portal/staff"
 )
 
 // Attack (by accident): staff publish a profile every kiosk refuses.
@@ -203,4 +206,34 @@ func unzipAll(t *testing.T, b []byte) []byte {
 		rc.Close()
 	}
 	return all.Bytes()
+}
+
+// The demo's staff: the log names the dashboard and two accounts whose
+// passwords sign in (and are new at every start).
+func TestDemoStaffSignIn(t *testing.T) {
+	p := testutil.StartPortal(t)
+	var logs bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+	defer slog.SetDefault(old)
+	ctx := context.Background()
+	demoStaff(ctx, p.Server, p.URL+"/staff/")
+	first := logs.String()
+	demoStaff(ctx, p.Server, p.URL+"/staff/")
+	if !strings.Contains(first, "url="+p.URL+"/staff/") || p.Server.Staff == nil {
+		t.Fatalf("log:\n%s", first)
+	}
+	acc := &staff.Accounts{St: p.Server.Store()}
+	for _, name := range []string{"demo.admin", "demo.sachbearbeitung"} {
+		m := regexp.MustCompile(`name=`+regexp.QuoteMeta(name)+` role=\S+ password=(\S+)`).FindAllStringSubmatch(logs.String(), -1)
+		if len(m) != 2 || m[0][1] == m[1][1] {
+			t.Fatalf("%s: %v", name, m)
+		}
+		if _, err := acc.SignIn(ctx, name, m[1][1]); err != nil {
+			t.Errorf("%s with the logged password: %v", name, err)
+		}
+		if _, err := acc.SignIn(ctx, name, m[0][1]); err == nil {
+			t.Errorf("%s: the first start's password still works", name)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"flag"
@@ -38,6 +39,9 @@ import (
 	"lotse/sync/credential"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/staff"
+	portalstore "lotse/sync/portal/store"
+	"lotse/sync/portal/web"
 )
 
 // runFlags are the flags of "lotse run"; each overrides its configuration key.
@@ -313,6 +317,7 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 				return
 			}
 			publishDemoProfile(ctx, p)
+			demoStaff(ctx, p, "http://"+ln.Addr().String()+"/staff/")
 			ready <- p
 			_, done, err := p.Serve(ctx, ln)
 			if err != nil {
@@ -399,6 +404,32 @@ func publishDemoProfile(ctx context.Context, p *portal.Server) {
 	if err != nil {
 		slog.Error("demo profile", "err", err)
 	}
+}
+
+// demoStaff puts the staff dashboard beside the demo portal's API, with a
+// demo admin and caseworker whose fresh passwords the log names, so a
+// newcomer can open the office's side in a browser beside the kiosk.
+func demoStaff(ctx context.Context, p *portal.Server, url string) {
+	dash, err := web.New(p)
+	if err != nil {
+		slog.Error("demo staff dashboard", "err", err)
+		return
+	}
+	p.Staff = dash.Handler()
+	acc := &staff.Accounts{St: p.Store()}
+	for _, u := range []struct{ name, role string }{{"demo.admin", staff.Admin}, {"demo.sachbearbeitung", staff.Caseworker}} {
+		pw := "Demo-" + rand.Text()[:12]
+		err := acc.Reset(ctx, u.name, pw)
+		if errors.Is(err, portalstore.ErrNotFound) {
+			err = acc.Add(ctx, u.name, u.role, nil, pw)
+		}
+		if err != nil {
+			slog.Error("demo staff", "user", u.name, "err", err)
+			continue
+		}
+		slog.Info("demo staff account (password new at every demo start)", "name", u.name, "role", u.role, "password", pw)
+	}
+	slog.Info("staff dashboard", "url", url)
 }
 
 // demoProfileTOML is the example profile.toml with the demo guide's card

@@ -93,12 +93,12 @@ func (r *rig) submit(t *testing.T, service string, data map[string]string) strin
 // browser is a plain HTTP client with cookies that does not follow
 // redirects, for the negative paths.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	hc  *http.Client
 	url string
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t testing.TB, base string) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, url: base, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
