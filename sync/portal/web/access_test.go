@@ -1,8 +1,13 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"lotse/sync/sqlitedb"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +142,58 @@ func TestWhoMayDoWhat(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("audit lacks %s: %s", want, all)
 		}
+	}
+}
+
+// Bad input: a case sealed to another key opens with a clear word and
+// the rest works; an upload that is not a profile is refused with the
+// reason and nothing is published.
+func TestBadCaseAndBadUpload(t *testing.T) {
+	r := newRig(t)
+	good := r.submit(t, "mangel", map[string]string{"wo": "Marktplatz 3"})
+	db, err := sqlitedb.Open(filepath.Join(r.p.DataDir, "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var jwe string
+	db.QueryRow(`SELECT jwe FROM envelopes WHERE code = ?`, good).Scan(&jwe)
+	parts := strings.Split(jwe, ".")
+	parts[1] = parts[1][:10] + "AAAA" + parts[1][14:] // another wrapped key
+	if _, err := db.Exec(`INSERT INTO envelopes (kiosk_id, id, code, service, created_at, received_at, test, size, jwe, state)
+		VALUES (1, 'broken', 'LT-2222-2222', 'mangel', ?, ?, 0, 3, ?, 'received')`,
+		time.Now().UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), strings.Join(parts, ".")); err != nil {
+		t.Fatal(err)
+	}
+	carl := newBrowser(t, r.url)
+	carl.signIn("carl.sachbearbeitung", password)
+	if resp, body := carl.get("/staff/cases/LT-2222-2222"); resp.StatusCode != 200 || !strings.Contains(body, "nicht entschlüsseln") {
+		t.Errorf("a broken case: %d", resp.StatusCode)
+	}
+	if resp, body := carl.get("/staff/cases/" + good); resp.StatusCode != 200 || !strings.Contains(body, "Marktplatz 3") {
+		t.Errorf("the good case beside it: %d", resp.StatusCode)
+	}
+
+	admin := newBrowser(t, r.url)
+	_, csrf := admin.signIn("anna.admin", password)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("bundle", "profil.zip")
+	fw.Write([]byte("das ist kein zip"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", r.url+"/staff/fleet/profile", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := admin.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "Nicht veröffentlicht") || !strings.Contains(string(body), "not a zip") {
+		t.Errorf("a bad upload: %d\n%s", resp.StatusCode, body)
+	}
+	if v, _, _ := r.p.LatestProfile(r.ctx, ""); v != 0 {
+		t.Errorf("version %d published", v)
 	}
 }
