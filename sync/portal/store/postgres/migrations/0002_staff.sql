@@ -29,3 +29,5 @@ CREATE TABLE audit (
 	subject   TEXT NOT NULL,
 	addr      TEXT NOT NULL
 );
+-- The inbox: real cases, newest first, and their count.
+CREATE INDEX envelopes_inbox ON envelopes (test, received_at);

@@ -29,4 +29,5 @@ CREATE TABLE audit (
 	subject   TEXT NOT NULL,          -- a case code, kiosk, user or profile; never content
 	addr      TEXT NOT NULL
 );
-CREATE INDEX envelopes_received ON envelopes (received_at);
+-- The inbox: real cases, newest first, and their count.
+CREATE INDEX envelopes_inbox ON envelopes (test, received_at);
