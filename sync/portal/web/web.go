@@ -72,12 +72,11 @@ type Server struct {
 
 // New returns the dashboard over p.
 func New(p Portal) (*Server, error) {
-	b := i18n.NewBundle(language.German)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	if _, err := b.ParseMessageFileBytes(germanTexts, "de.toml"); err != nil {
-		return nil, fmt.Errorf("staff texts: %w", err)
+	tr, err := newTexts()
+	if err != nil {
+		return nil, err
 	}
-	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store()}, tr: i18n.NewLocalizer(b, "de"), now: time.Now,
+	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store()}, tr: tr, now: time.Now,
 		log: slog.Default(), pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{
 		"t":        s.t,
@@ -87,6 +86,7 @@ func New(p Portal) (*Server, error) {
 		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006 15:04") },
 		"clock":    func(t time.Time) string { return t.In(berlin).Format("15:04") },
 		"waiting":  func(o map[string]int) int { return o["queued"] + o["sending"] },
+		"alarms":   s.alarms,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -104,6 +104,16 @@ func New(p Portal) (*Server, error) {
 		s.pages[page] = t
 	}
 	return s, nil
+}
+
+// newTexts loads the German texts.
+func newTexts() (*i18n.Localizer, error) {
+	b := i18n.NewBundle(language.German)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	if _, err := b.ParseMessageFileBytes(germanTexts, "de.toml"); err != nil {
+		return nil, fmt.Errorf("staff texts: %w", err)
+	}
+	return i18n.NewLocalizer(b, "de"), nil
 }
 
 var berlin = func() *time.Location {
