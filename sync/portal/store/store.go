@@ -78,6 +78,7 @@ type Store interface {
 	Count(ctx context.Context, table string) (int, error)
 
 	Staff
+	Queue
 
 	Close() error
 }

@@ -36,7 +36,7 @@ var Dialect = sqlstore.Dialect{
 	// Two instances starting at once migrate one after the other.
 	LockMigrations: `SELECT pg_advisory_xact_lock(7253001)`,
 	AfterLoad: func(ctx context.Context, q sqlstore.Querier, table string) error {
-		col := map[string]string{"kiosks": "id", "changes": "seq", "profiles": "version", "audit": "seq"}[table]
+		col := map[string]string{"kiosks": "id", "changes": "seq", "profiles": "version", "audit": "seq", "tickets": "id"}[table]
 		if col == "" {
 			return nil
 		}

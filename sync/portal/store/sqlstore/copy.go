@@ -29,6 +29,9 @@ var tables = []struct {
 	{"sessions", []string{"id_hash", "user_name", "csrf", "created_at", "last_seen"}, nil},
 	{"login_failures", []string{"name", "failures", "locked_until"}, nil},
 	{"audit", []string{"seq", "at", "user_name", "action", "subject", "addr"}, nil},
+	{"queue_counters", []string{"site", "day", "prefix", "last"}, nil},
+	{"tickets", []string{"id", "site", "day", "prefix", "label", "state", "lang", "kiosk_id", "draw_key", "drawn_at", "called_at",
+		"calls", "counter", "done_at"}, nil},
 }
 
 func (s *Store) Tables() []string {

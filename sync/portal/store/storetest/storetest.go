@@ -34,6 +34,9 @@ func Run(t *testing.T, open Open) {
 		"ConcurrentSameKey":  concurrentSameKey,
 		"Users":              users,
 		"Inbox":              inbox,
+		"QueueDraws":         queueDraws,
+		"QueueCalls":         queueCalls,
+		"QueueActions":       queueActions,
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Queue errors.
+var (
+	ErrQueueEmpty = errors.New("nobody waits")
+	ErrNoTicket   = errors.New("no ticket at this counter")
+)
+
+// Queue is the office queue: tickets drawn at a site's kiosks, called by
+// its clerks.
+type Queue interface {
+	// Draw issues the next number of prefix at site on day, once per
+	// (kiosk, key): a retried draw gets the same ticket.
+	Draw(ctx context.Context, d Draw) (Ticket, error)
+	// CallNext calls the longest-waiting ticket of prefixes to counter in
+	// one conditional update: two clerks never get the same ticket. A
+	// ticket called since notBefore is left for later (ErrQueueEmpty when
+	// none is left).
+	CallNext(ctx context.Context, site, day, counter string, prefixes []string, now, notBefore time.Time) (Ticket, error)
+	// AtCounter is the ticket called or served at counter (ErrNoTicket).
+	AtCounter(ctx context.Context, site, day, counter string) (Ticket, error)
+	// Update changes a ticket's state, counting a call when call is set,
+	// if it is still in one of from (false: it was not).
+	Update(ctx context.Context, id int64, from []string, t Ticket, call bool) (bool, error)
+	// Tickets lists a site's tickets of a day in one of states (none: all), oldest first.
+	Tickets(ctx context.Context, site, day string, states ...string) ([]Ticket, error)
+	// Calls are the latest calls at a site, newest first.
+	Calls(ctx context.Context, site, day string, limit int) ([]Ticket, error)
+}
+
+// Draw is a request for a number.
+type Draw struct {
+	Site, Day, Prefix, Lang string
+	Kiosk                   int64
+	Key                     string
+	At                      time.Time
+}
+
+// Ticket is a waiting number and where it stands.
+type Ticket struct {
+	ID       int64
+	Site     string
+	Day      string
+	Prefix   string
+	Label    string
+	State    string
+	Lang     string
+	Kiosk    int64
+	DrawnAt  time.Time
+	CalledAt time.Time
+	Calls    int
+	Counter  string
+	DoneAt   time.Time
+	// Ahead is how many of its prefix waited before it when it was drawn.
+	Ahead int
+}

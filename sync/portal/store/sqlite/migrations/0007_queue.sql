@@ -1,0 +1,29 @@
+-- The office queue: one sequence per site, day and prefix, and the
+-- tickets drawn from it with their state.
+CREATE TABLE queue_counters (
+	site   TEXT NOT NULL,
+	day    TEXT NOT NULL,     -- the office's calendar day, YYYY-MM-DD
+	prefix TEXT NOT NULL,
+	last   INTEGER NOT NULL,
+	PRIMARY KEY (site, day, prefix)
+);
+CREATE TABLE tickets (
+	id        INTEGER PRIMARY KEY AUTOINCREMENT,
+	site      TEXT NOT NULL,
+	day       TEXT NOT NULL,
+	prefix    TEXT NOT NULL,     -- the queue it waits in (forwarding changes it)
+	label     TEXT NOT NULL,     -- the number on the ticket, A017; never changes
+	state     TEXT NOT NULL,     -- waiting, called, serving, done, noshow, parked, cancelled
+	lang      TEXT NOT NULL,     -- the language it was drawn in
+	kiosk_id  INTEGER NOT NULL,
+	draw_key  TEXT NOT NULL,     -- the kiosk's idempotency key for the draw
+	drawn_at  TEXT NOT NULL,
+	called_at TEXT NOT NULL DEFAULT '',
+	calls     INTEGER NOT NULL DEFAULT 0,
+	counter   TEXT NOT NULL DEFAULT '',
+	done_at   TEXT NOT NULL DEFAULT '',
+	UNIQUE (site, day, label),
+	UNIQUE (kiosk_id, draw_key)
+);
+CREATE INDEX tickets_queue ON tickets (site, day, state, drawn_at);
+CREATE INDEX tickets_calls ON tickets (site, day, called_at);

@@ -1,0 +1,161 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"lotse/sync/portal/store"
+)
+
+const ticketCols = `id, site, day, prefix, label, state, lang, kiosk_id, drawn_at, called_at, calls, counter, done_at`
+
+func scanTicket(r interface{ Scan(...any) error }) (store.Ticket, error) {
+	var t store.Ticket
+	var drawn, called, done string
+	err := r.Scan(&t.ID, &t.Site, &t.Day, &t.Prefix, &t.Label, &t.State, &t.Lang, &t.Kiosk, &drawn, &called, &t.Calls, &t.Counter, &done)
+	t.DrawnAt, _ = time.Parse(time.RFC3339Nano, drawn)
+	t.CalledAt, _ = time.Parse(time.RFC3339Nano, called)
+	t.DoneAt, _ = time.Parse(time.RFC3339Nano, done)
+	return t, err
+}
+
+func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
+	var t store.Ticket
+	err := s.tx(ctx, func(x q, _ Tx) error {
+		var err error
+		t, err = scanTicket(x.QueryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE kiosk_id = ? AND draw_key = ?`, d.Kiosk, d.Key))
+		if err == nil {
+			return s.ahead(ctx, x, &t) // a retried draw: the same ticket
+		}
+		if err != ErrNoRows {
+			return err
+		}
+		// One sequence per site, day and prefix, advanced in the
+		// transaction that stores the ticket.
+		var n int
+		if err := x.QueryRow(ctx, `INSERT INTO queue_counters (site, day, prefix, last) VALUES (?, ?, ?, 1)
+			ON CONFLICT (site, day, prefix) DO UPDATE SET last = queue_counters.last + 1 RETURNING last`,
+			d.Site, d.Day, d.Prefix).Scan(&n); err != nil {
+			return err
+		}
+		label := fmt.Sprintf("%s%03d", d.Prefix, n)
+		t, err = scanTicket(x.QueryRow(ctx, `INSERT INTO tickets (site, day, prefix, label, state, lang, kiosk_id, draw_key, drawn_at)
+			VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING `+ticketCols,
+			d.Site, d.Day, d.Prefix, label, d.Lang, d.Kiosk, d.Key, tsNano(d.At)))
+		if err != nil {
+			return err
+		}
+		return s.ahead(ctx, x, &t)
+	})
+	return t, err
+}
+
+// ahead counts the tickets of t's queue that wait before it.
+func (s *Store) ahead(ctx context.Context, x q, t *store.Ticket) error {
+	return x.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE site = ? AND day = ? AND prefix = ? AND state = 'waiting'
+		AND (drawn_at < ? OR (drawn_at = ? AND id < ?))`, t.Site, t.Day, t.Prefix, tsNano(t.DrawnAt), tsNano(t.DrawnAt), t.ID).Scan(&t.Ahead)
+}
+
+func in(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
+
+func (s *Store) CallNext(ctx context.Context, site, day, counter string, prefixes []string, now, notBefore time.Time) (store.Ticket, error) {
+	if len(prefixes) == 0 {
+		return store.Ticket{}, store.ErrQueueEmpty
+	}
+	args := []any{tsNano(now), counter, site, day}
+	for _, p := range prefixes {
+		args = append(args, p)
+	}
+	args = append(args, tsNano(notBefore))
+	// One conditional update: the row chosen and claimed at once; a
+	// concurrent clerk's update finds it no longer waiting and takes none
+	// (then this loop chooses again).
+	for range 20 {
+		t, err := scanTicket(s.x.QueryRow(ctx, `UPDATE tickets SET state = 'called', called_at = ?, calls = calls + 1, counter = ?
+			WHERE id = (SELECT id FROM tickets WHERE site = ? AND day = ? AND state = 'waiting' AND prefix IN `+in(len(prefixes))+`
+				AND (called_at = '' OR called_at < ?) ORDER BY drawn_at, id LIMIT 1)
+			AND state = 'waiting' RETURNING `+ticketCols, args...))
+		if err == nil {
+			return t, nil
+		}
+		if err != ErrNoRows {
+			return t, err
+		}
+		var waiting int
+		if err := s.x.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE site = ? AND day = ? AND state = 'waiting' AND prefix IN `+
+			in(len(prefixes))+` AND (called_at = '' OR called_at < ?)`, args[2:]...).Scan(&waiting); err != nil {
+			return t, err
+		}
+		if waiting == 0 {
+			return t, store.ErrQueueEmpty
+		}
+	}
+	return store.Ticket{}, fmt.Errorf("call next at %s: the queue keeps changing", counter)
+}
+
+func (s *Store) AtCounter(ctx context.Context, site, day, counter string) (store.Ticket, error) {
+	t, err := scanTicket(s.x.QueryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE site = ? AND day = ? AND counter = ?
+		AND state IN ('called', 'serving') ORDER BY called_at DESC LIMIT 1`, site, day, counter))
+	if err == ErrNoRows {
+		return t, store.ErrNoTicket
+	}
+	return t, err
+}
+
+func (s *Store) Update(ctx context.Context, id int64, from []string, t store.Ticket, call bool) (bool, error) {
+	calls := 0
+	if call {
+		calls = 1
+	}
+	args := []any{t.State, t.Prefix, t.Counter, tsOrEmpty(t.CalledAt), calls, tsOrEmpty(t.DoneAt), id}
+	for _, f := range from {
+		args = append(args, f)
+	}
+	n, err := s.x.Exec(ctx, `UPDATE tickets SET state = ?, prefix = ?, counter = ?, called_at = ?, calls = calls + ?, done_at = ?
+		WHERE id = ? AND state IN `+in(len(from)), args...)
+	return n == 1, err
+}
+
+func (s *Store) Tickets(ctx context.Context, site, day string, states ...string) ([]store.Ticket, error) {
+	query := `SELECT ` + ticketCols + ` FROM tickets WHERE site = ? AND day = ?`
+	args := []any{site, day}
+	if len(states) > 0 {
+		query += ` AND state IN ` + in(len(states))
+		for _, st := range states {
+			args = append(args, st)
+		}
+	}
+	return s.tickets(ctx, query+` ORDER BY drawn_at, id`, args...)
+}
+
+func (s *Store) Calls(ctx context.Context, site, day string, limit int) ([]store.Ticket, error) {
+	return s.tickets(ctx, `SELECT `+ticketCols+` FROM tickets WHERE site = ? AND day = ? AND called_at <> ''
+		ORDER BY called_at DESC LIMIT ?`, site, day, limit)
+}
+
+func (s *Store) tickets(ctx context.Context, query string, args ...any) ([]store.Ticket, error) {
+	rows, err := s.x.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// tsOrEmpty is t as text, "" for the zero time (never called, not done).
+func tsOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return tsNano(t)
+}
