@@ -1,0 +1,269 @@
+// Package queue is the office queue at the portal: one queue per site
+// that all its kiosks draw from, clerks who call the next number at their
+// counter, and what a call-up display and a ticket's page show. The rules
+// follow what Berlin's and Munich's ZMS learnt: claiming the next ticket
+// is one conditional update; a ticket called in the last five minutes is
+// not called by "Nächste" again; at most three calls, then no-show.
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+
+	"lotse/sync/portal/store"
+)
+
+// Rules.
+const (
+	MaxCalls    = 3
+	RecallPause = 5 * time.Minute
+)
+
+// Errors a clerk or a kiosk is told.
+var (
+	ErrEmpty     = errors.New("Niemand wartet.")
+	ErrNoTicket  = errors.New("An diesem Schalter ist gerade niemand aufgerufen.")
+	ErrChanged   = errors.New("Die Nummer wurde inzwischen anders bearbeitet.")
+	ErrBadPrefix = errors.New("prefix: one capital letter A-Z")
+	ErrBadName   = errors.New("site and counter: up to 40 letters, digits, spaces, dots or dashes (a counter needs at least one)")
+)
+
+var (
+	prefixRe = regexp.MustCompile(`^[A-Z]$`)
+	nameRe   = regexp.MustCompile(`^[\p{L}\p{N} .\-]{0,40}$`) // "": the portal's default site
+)
+
+// Service is the office queue over a store.
+type Service struct {
+	St  store.Store
+	Loc *time.Location // the office's time zone: a day is its calendar day
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Day is the office's calendar day of t.
+func (s *Service) Day(t time.Time) string {
+	loc := s.Loc
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format(time.DateOnly)
+}
+
+// Drawn is a ticket as a kiosk gets it.
+type Drawn struct {
+	Number string `json:"number"`
+	Ahead  int    `json:"ahead"`
+	Day    string `json:"day"`
+}
+
+// Draw issues a number of prefix at site for kiosk; key makes a retry
+// return the same ticket.
+func (s *Service) Draw(ctx context.Context, site, prefix, lang string, kiosk int64, key string) (Drawn, error) {
+	if !prefixRe.MatchString(prefix) {
+		return Drawn{}, ErrBadPrefix
+	}
+	if !nameRe.MatchString(site) {
+		return Drawn{}, ErrBadName
+	}
+	if key == "" || len(key) > 64 {
+		return Drawn{}, errors.New("key: 1 to 64 characters")
+	}
+	if lang == "" || len(lang) > 16 {
+		lang = "de"
+	}
+	now := s.now()
+	t, err := s.St.Draw(ctx, store.Draw{Site: site, Day: s.Day(now), Prefix: prefix, Lang: lang, Kiosk: kiosk, Key: key, At: now})
+	if err != nil {
+		return Drawn{}, fmt.Errorf("draw: %w", err)
+	}
+	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
+}
+
+// Next calls the longest-waiting ticket of prefixes to counter.
+func (s *Service) Next(ctx context.Context, site, counter string, prefixes []string) (store.Ticket, error) {
+	if !nameRe.MatchString(site) || !nameRe.MatchString(counter) || counter == "" {
+		return store.Ticket{}, ErrBadName
+	}
+	now := s.now()
+	t, err := s.St.CallNext(ctx, site, s.Day(now), counter, prefixes, now, now.Add(-RecallPause))
+	if errors.Is(err, store.ErrQueueEmpty) {
+		return t, ErrEmpty
+	}
+	return t, err
+}
+
+// Action is what a clerk does with the ticket at the counter.
+type Action string
+
+const (
+	Recall  Action = "recall"  // call again (the third call is the last; then no-show)
+	Serve   Action = "serve"   // the resident is here
+	Done    Action = "done"    // finished
+	NoShow  Action = "noshow"  // did not come
+	Park    Action = "park"    // waits aside (papers missing), to be called later
+	Forward Action = "forward" // to another prefix's queue, keeping the number
+	Cancel  Action = "cancel"
+)
+
+// Act applies action to the ticket at counter; to is the prefix for
+// Forward. It returns the ticket as it is now.
+func (s *Service) Act(ctx context.Context, site, counter string, action Action, to string) (store.Ticket, error) {
+	now := s.now()
+	t, err := s.St.AtCounter(ctx, site, s.Day(now), counter)
+	if errors.Is(err, store.ErrNoTicket) {
+		return t, ErrNoTicket
+	}
+	if err != nil {
+		return t, err
+	}
+	from := []string{"called", "serving"}
+	call := false
+	switch action {
+	case Recall:
+		if t.Calls >= MaxCalls {
+			t.State, t.DoneAt = "noshow", now
+		} else {
+			t.CalledAt, call = now, true
+		}
+	case Serve:
+		t.State = "serving"
+	case Done:
+		t.State, t.DoneAt = "done", now
+	case NoShow:
+		t.State, t.DoneAt = "noshow", now
+	case Park:
+		t.State, t.Counter = "parked", ""
+	case Forward:
+		if !prefixRe.MatchString(to) {
+			return t, ErrBadPrefix
+		}
+		// Its new queue may call it at once: no pause, no call counted yet.
+		t.State, t.Prefix, t.Counter, t.CalledAt = "waiting", to, "", time.Time{}
+	case Cancel:
+		t.State, t.DoneAt = "cancelled", now
+	default:
+		return t, fmt.Errorf("unknown action %q", action)
+	}
+	ok, err := s.St.Update(ctx, t.ID, from, t, call)
+	if err != nil {
+		return t, err
+	}
+	if !ok {
+		return t, ErrChanged
+	}
+	if call {
+		t.Calls++
+	}
+	return t, nil
+}
+
+// Return puts a parked or no-show ticket back in its queue (it keeps its
+// place by the time it was drawn; "Nächste" skips it for the pause).
+func (s *Service) Return(ctx context.Context, site, label string) (store.Ticket, error) {
+	now := s.now()
+	list, err := s.St.Tickets(ctx, site, s.Day(now), "parked", "noshow")
+	if err != nil {
+		return store.Ticket{}, err
+	}
+	for _, t := range list {
+		if t.Label != label {
+			continue
+		}
+		prev := t.State
+		t.State, t.Counter, t.DoneAt = "waiting", "", time.Time{}
+		if t.CalledAt.IsZero() {
+			t.CalledAt = now
+		}
+		ok, err := s.St.Update(ctx, t.ID, []string{prev}, t, false)
+		if err != nil {
+			return t, err
+		}
+		if !ok {
+			return t, ErrChanged
+		}
+		return t, nil
+	}
+	return store.Ticket{}, fmt.Errorf("%s: keine geparkte oder nicht erschienene Nummer", label)
+}
+
+// Waiting is one prefix's queue at a glance.
+type Waiting struct {
+	Prefix  string        `json:"prefix"`
+	Count   int           `json:"waiting"`
+	Longest time.Duration `json:"longest_wait_ns"`
+}
+
+// Status is a site's queue now: per prefix, and the parked tickets.
+type Status struct {
+	Site    string         `json:"site"`
+	Day     string         `json:"day"`
+	Waiting []Waiting      `json:"queues"`
+	Parked  []string       `json:"parked"`
+	NoShow  []string       `json:"no_show"`
+	Calls   []store.Ticket `json:"-"`
+}
+
+// Status reads a site's queue.
+func (s *Service) Status(ctx context.Context, site string) (Status, error) {
+	now := s.now()
+	st := Status{Site: site, Day: s.Day(now)}
+	list, err := s.St.Tickets(ctx, site, st.Day, "waiting", "parked", "noshow")
+	if err != nil {
+		return st, err
+	}
+	by := map[string]*Waiting{}
+	for _, t := range list {
+		switch t.State {
+		case "parked":
+			st.Parked = append(st.Parked, t.Label)
+			continue
+		case "noshow":
+			st.NoShow = append(st.NoShow, t.Label)
+			continue
+		}
+		w := by[t.Prefix]
+		if w == nil {
+			w = &Waiting{Prefix: t.Prefix}
+			by[t.Prefix] = w
+		}
+		w.Count++
+		w.Longest = max(w.Longest, now.Sub(t.DrawnAt))
+	}
+	for _, w := range by {
+		st.Waiting = append(st.Waiting, *w)
+	}
+	sort.Slice(st.Waiting, func(i, j int) bool { return st.Waiting[i].Prefix < st.Waiting[j].Prefix })
+	st.Calls, err = s.St.Calls(ctx, site, st.Day, 6)
+	return st, err
+}
+
+// Ticket is a number's place today, for its page behind the QR code.
+func (s *Service) Ticket(ctx context.Context, site, day, label string) (store.Ticket, int, error) {
+	list, err := s.St.Tickets(ctx, site, day)
+	if err != nil {
+		return store.Ticket{}, 0, err
+	}
+	i := slices.IndexFunc(list, func(t store.Ticket) bool { return t.Label == label })
+	if i < 0 {
+		return store.Ticket{}, 0, fmt.Errorf("%s: no such number", label)
+	}
+	t, ahead := list[i], 0
+	for _, o := range list[:i] {
+		if o.State == "waiting" && o.Prefix == t.Prefix {
+			ahead++
+		}
+	}
+	return t, ahead, nil
+}
