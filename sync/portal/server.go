@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/seal"
 )
@@ -30,7 +31,9 @@ type Server struct {
 	Version string
 	// Staff, when set before serving, answers /staff/ beside the kiosk
 	// API (the staff dashboard, sync/portal/web).
-	Staff   http.Handler
+	Staff http.Handler
+	// Queue is the office queue of every site.
+	Queue   *queue.Service
 	started time.Time
 	st      store.Store
 	key     *rsa.PrivateKey
@@ -146,10 +149,21 @@ func New(dataDir string, opt Options) (*Server, error) {
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
+	s.Queue = &queue.Service{St: db, Loc: officeTime}
 	go s.committer()
 	go s.housekeeping(opt)
 	return s, nil
 }
+
+// officeTime is the offices' time zone: a waiting number's day is the
+// calendar day in Germany.
+var officeTime = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
 
 // expire forgets idempotency keys past their retention and deletes
 // decided cases past theirs.
@@ -202,6 +216,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/kiosks/{id}/changes", s.handleChanges)
 	mux.HandleFunc("GET /v1/kiosks/{id}/profile", s.handleProfile)
 	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
+	mux.HandleFunc("POST /v1/kiosks/{id}/tickets", s.handleDraw)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	mux.HandleFunc("GET /s/{code}", s.caseStatus)
 	if s.Staff != nil {
@@ -246,11 +261,35 @@ func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
 			"Diese Wartenummer kennen wir nicht. Bitte fragen Sie am Schalter."}})
 		return
 	}
-	pageTmpl.Execute(w, page{Title: "Ihre Wartenummer " + number, Lines: []string{
-		"Gezogen am " + d.Format("02.01.2006") + ".",
-		"Bitte bleiben Sie im Wartebereich. Ihre Nummer wird auf dem Bildschirm angezeigt und aufgerufen.",
-		"Die Nummer gilt nur an diesem Tag.",
-	}})
+	lines := []string{"Gezogen am " + d.Format("02.01.2006") + "."}
+	if t, ahead, err := s.Queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number); err == nil {
+		lines = append(lines, ticketLines(t.State, t.Counter, ahead)...)
+	} else {
+		lines = append(lines, "Bitte bleiben Sie im Wartebereich. Ihre Nummer wird auf dem Bildschirm angezeigt und aufgerufen.")
+	}
+	lines = append(lines, "Die Nummer gilt nur an diesem Tag.")
+	pageTmpl.Execute(w, page{Title: "Ihre Wartenummer " + number, Lines: lines})
+}
+
+// ticketLines say where a number stands, for its page.
+func ticketLines(state, counter string, ahead int) []string {
+	switch state {
+	case "waiting":
+		switch ahead {
+		case 0:
+			return []string{"Sie sind als Nächstes dran. Bitte bleiben Sie in der Nähe der Anzeige."}
+		case 1:
+			return []string{"Vor Ihnen wartet noch 1 Person."}
+		}
+		return []string{fmt.Sprintf("Vor Ihnen warten noch %d Personen.", ahead)}
+	case "called", "serving":
+		return []string{"Sie werden aufgerufen: bitte gehen Sie jetzt zu " + counter + "."}
+	case "parked":
+		return []string{"Ihre Nummer ist zurückgestellt. Sie werden wieder aufgerufen."}
+	case "noshow":
+		return []string{"Ihre Nummer wurde dreimal aufgerufen. Bitte melden Sie sich am Schalter."}
+	}
+	return []string{"Ihre Nummer ist erledigt."}
 }
 
 // pageAllowed sets the headers of a public page and throttles each

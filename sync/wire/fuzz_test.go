@@ -50,3 +50,20 @@ func FuzzDecodeHeartbeat(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeDraw: a draw request the portal accepts has a prefix A-Z and
+// a key of 1 to 64 bytes.
+func FuzzDecodeDraw(f *testing.F) {
+	f.Add([]byte(`{"prefix":"A","lang":"de","key":"k1"}`))
+	f.Add([]byte(`{"prefix":"a","key":""}`))
+	f.Add([]byte(`{"prefix":"AB","key":"x","extra":1}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		d, err := wire.DecodeDraw(body)
+		if err != nil {
+			return
+		}
+		if len(d.Prefix) != 1 || d.Prefix[0] < 'A' || d.Prefix[0] > 'Z' || d.Key == "" || len(d.Key) > 64 {
+			t.Fatalf("accepted %+v", d)
+		}
+	})
+}

@@ -172,3 +172,40 @@ type HeartbeatReply struct {
 	ProfileVersion int    `json:"profile_version"`
 	SiteKey        []byte `json:"site_key,omitempty"`
 }
+
+// DrawRequest is the body of POST /v1/kiosks/{id}/tickets: a waiting
+// number from the office queue of the kiosk's site.
+type DrawRequest struct {
+	Prefix string `json:"prefix"` // one capital letter
+	Lang   string `json:"lang"`   // the visitor's language, for the spoken call
+	Key    string `json:"key"`    // the kiosk's idempotency key for this draw
+}
+
+// DrawReply is the ticket: its number, how many of its queue wait before
+// it, the office's day, and the path of its live page.
+type DrawReply struct {
+	Number string `json:"number"`
+	Ahead  int    `json:"ahead"`
+	Day    string `json:"day"`
+	Page   string `json:"page"`
+}
+
+// DecodeDraw reads a draw request strictly.
+func DecodeDraw(body []byte) (DrawRequest, error) {
+	var d DrawRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return DrawRequest{}, fmt.Errorf("draw: %w", err)
+	}
+	if dec.More() {
+		return DrawRequest{}, errors.New("draw: more than one JSON value")
+	}
+	if len(d.Prefix) != 1 || d.Prefix[0] < 'A' || d.Prefix[0] > 'Z' {
+		return DrawRequest{}, errors.New("draw: prefix must be one capital letter")
+	}
+	if d.Key == "" || len(d.Key) > 64 || len(d.Lang) > 16 {
+		return DrawRequest{}, errors.New("draw: key of 1 to 64 characters and a short language tag")
+	}
+	return d, nil
+}

@@ -1,0 +1,84 @@
+package portal_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"lotse/sync/portal"
+	"lotse/sync/wire"
+)
+
+// A kiosk draws through the API: numbers from its site's queue, a retry
+// gets the same ticket, 50 draws at once are 50 numbers; the ticket's page
+// says where it stands, and that it is called, and where.
+func TestDrawThroughTheAPI(t *testing.T) {
+	r := startRig(t, portal.Options{})
+	id := r.enrol(t)
+	if err := r.p.SetSite(context.Background(), id.KioskID, "Rathaus"); err != nil {
+		t.Fatal(err)
+	}
+	draw := func(body string) (int, wire.DrawReply) {
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/tickets", r.url, id.KioskID), strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+id.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var d wire.DrawReply
+		json.NewDecoder(resp.Body).Decode(&d)
+		return resp.StatusCode, d
+	}
+	st, first := draw(`{"prefix":"A","lang":"tr","key":"k-1"}`)
+	if st != 201 || first.Number != "A001" || first.Ahead != 0 || !strings.Contains(first.Page, "site=Rathaus") {
+		t.Fatalf("first draw: %d %+v", st, first)
+	}
+	if _, again := draw(`{"prefix":"A","lang":"tr","key":"k-1"}`); again.Number != "A001" {
+		t.Errorf("a retry: %+v", again)
+	}
+	if st, _ := draw(`{"prefix":"a","key":"x"}`); st != 400 {
+		t.Errorf("a bad prefix: %d", st)
+	}
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, d := draw(fmt.Sprintf(`{"prefix":"A","lang":"de","key":"c-%d"}`, i))
+			mu.Lock()
+			seen[d.Number] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(seen) != 50 || seen["A001"] {
+		t.Errorf("%d distinct numbers from 50 draws", len(seen))
+	}
+	page := func(p string) string {
+		resp, err := http.Get(r.url + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	_, last := draw(`{"prefix":"A","lang":"de","key":"last"}`)
+	if body := page(last.Page); !strings.Contains(body, "Vor Ihnen warten noch 51 Personen") {
+		t.Errorf("the last ticket's page:\n%s", body)
+	}
+	if _, err := r.p.Queue.Next(context.Background(), "Rathaus", "Schalter 3", []string{"A"}); err != nil {
+		t.Fatal(err)
+	}
+	if body := page(first.Page); !strings.Contains(body, "bitte gehen Sie jetzt zu Schalter 3") {
+		t.Errorf("the called ticket's page:\n%s", body)
+	}
+}
