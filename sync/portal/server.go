@@ -32,10 +32,12 @@ type Server struct {
 	// Staff, when set before serving, answers /staff/ beside the kiosk
 	// API (the staff dashboard, sync/portal/web).
 	Staff http.Handler
-	// Queue is the office queue of every site.
-	Queue   *queue.Service
+	// Display, when set, answers /display: the waiting room's call-up
+	// display (sync/portal/web).
+	Display http.Handler
 	started time.Time
 	st      store.Store
+	queue   *queue.Service // the office queue of every site
 	key     *rsa.PrivateKey
 	kid     string
 	sign    ed25519.PrivateKey // signs profiles
@@ -149,7 +151,7 @@ func New(dataDir string, opt Options) (*Server, error) {
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
-	s.Queue = &queue.Service{St: db, Loc: officeTime}
+	s.queue = &queue.Service{St: db, Loc: officeTime}
 	go s.committer()
 	go s.housekeeping(opt)
 	return s, nil
@@ -219,6 +221,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/kiosks/{id}/tickets", s.handleDraw)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	mux.HandleFunc("GET /s/{code}", s.caseStatus)
+	if s.Display != nil {
+		mux.Handle("/display", s.Display)
+		mux.Handle("/display/", s.Display)
+	}
 	if s.Staff != nil {
 		mux.Handle("/staff/", s.Staff)
 		mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
@@ -262,7 +268,7 @@ func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lines := []string{"Gezogen am " + d.Format("02.01.2006") + "."}
-	if t, ahead, err := s.Queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number); err == nil {
+	if t, ahead, err := s.queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number); err == nil {
 		lines = append(lines, ticketLines(t.State, t.Counter, ahead)...)
 	} else {
 		lines = append(lines, "Bitte bleiben Sie im Wartebereich. Ihre Nummer wird auf dem Bildschirm angezeigt und aufgerufen.")
@@ -369,3 +375,9 @@ func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler) (string,
 	slog.Info("portal listening", "url", url)
 	return url, done, nil
 }
+
+// Folder is the portal's data folder.
+func (s *Server) Folder() string { return s.DataDir }
+
+// Queue is the office queue of every site.
+func (s *Server) Queue() *queue.Service { return s.queue }

@@ -31,7 +31,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "draw")
 		return
 	}
-	d, err := s.Queue.Draw(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key)
+	d, err := s.queue.Draw(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key)
 	if errors.Is(err, queue.ErrBadName) || errors.Is(err, queue.ErrBadPrefix) {
 		fail(w, http.StatusUnprocessableEntity, err.Error())
 		return

@@ -75,7 +75,7 @@ func TestDrawThroughTheAPI(t *testing.T) {
 	if body := page(last.Page); !strings.Contains(body, "Vor Ihnen warten noch 51 Personen") {
 		t.Errorf("the last ticket's page:\n%s", body)
 	}
-	if _, err := r.p.Queue.Next(context.Background(), "Rathaus", "Schalter 3", []string{"A"}); err != nil {
+	if _, err := r.p.Queue().Next(context.Background(), "Rathaus", "Schalter 3", []string{"A"}); err != nil {
 		t.Fatal(err)
 	}
 	if body := page(first.Page); !strings.Contains(body, "bitte gehen Sie jetzt zu Schalter 3") {

@@ -32,6 +32,13 @@ type Queue interface {
 	Tickets(ctx context.Context, site, day string, states ...string) ([]Ticket, error)
 	// Calls are the latest calls at a site, newest first.
 	Calls(ctx context.Context, site, day string, limit int) ([]Ticket, error)
+
+	// AddDisplay registers a call-up display's token (its hash) for site.
+	AddDisplay(ctx context.Context, tokenHash, site string, at time.Time) error
+	// DisplaySite is the site of a display token (ErrNotFound, ErrRevoked).
+	DisplaySite(ctx context.Context, tokenHash string) (string, error)
+	// RevokeDisplays stops every display of site; it returns how many.
+	RevokeDisplays(ctx context.Context, site string, at time.Time) (int, error)
 }
 
 // Draw is a request for a number.

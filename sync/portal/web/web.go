@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/queue"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 )
@@ -48,6 +49,8 @@ type Portal interface {
 	SetSite(ctx context.Context, kiosk int64, site string) error
 	PublishProfile(ctx context.Context, site string, bundle []byte) (int, error)
 	LatestProfile(ctx context.Context, site string) (int, []byte, error)
+	Queue() *queue.Service
+	Folder() string // the data folder (the display's audio cache)
 }
 
 // Session limits: 15 minutes idle, 10 hours at most.
@@ -87,6 +90,8 @@ func New(p Portal) (*Server, error) {
 		"clock":    func(t time.Time) string { return t.In(berlin).Format("15:04") },
 		"waiting":  func(o map[string]int) int { return o["queued"] + o["sending"] },
 		"alarms":   s.alarms,
+		"minutes":  minutes,
+		"concat":   concat,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -210,6 +215,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.disableUser))
 	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.resetUser))
 	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.audit))
+	mux.Handle("GET /staff/queue", s.signedIn(staff.Clerk, s.queuePage))
+	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, s.queueAct))
+	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, s.queueReturn))
 	return headers(mux)
 }
 

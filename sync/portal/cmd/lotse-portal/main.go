@@ -36,6 +36,8 @@ var commands = map[string]command{
 	"migrate-store": {"copy this portal's whole SQLite store into an empty PostgreSQL database", cmdMigrateStore},
 	"user":          {"staff accounts: add, list, disable, reset (passwords from standard input)", cmdUser},
 	"audit":         {"the audit log: sign-ins, cases opened and decided, kiosks, users, profiles", cmdAudit},
+	"queue":         {"the office queue: call the next number, act on it, status (exit 3: nobody waits)", cmdQueue},
+	"display":       {"call-up displays: add SITE prints a display's address, revoke SITE", cmdDisplay},
 	"version":       {"print the version", cmdVersion},
 }
 

@@ -32,6 +32,7 @@ var tables = []struct {
 	{"queue_counters", []string{"site", "day", "prefix", "last"}, nil},
 	{"tickets", []string{"id", "site", "day", "prefix", "label", "state", "lang", "kiosk_id", "draw_key", "drawn_at", "called_at",
 		"calls", "counter", "done_at"}, nil},
+	{"displays", []string{"token_hash", "site", "created_at", "revoked_at"}, nil},
 }
 
 func (s *Store) Tables() []string {

@@ -159,3 +159,25 @@ func tsOrEmpty(t time.Time) string {
 	}
 	return tsNano(t)
 }
+
+func (s *Store) AddDisplay(ctx context.Context, tokenHash, site string, at time.Time) error {
+	_, err := s.x.Exec(ctx, `INSERT INTO displays (token_hash, site, created_at) VALUES (?, ?, ?)`, tokenHash, site, ts(at))
+	return err
+}
+
+func (s *Store) DisplaySite(ctx context.Context, tokenHash string) (string, error) {
+	var site, revoked string
+	err := s.x.QueryRow(ctx, `SELECT site, revoked_at FROM displays WHERE token_hash = ?`, tokenHash).Scan(&site, &revoked)
+	if err == ErrNoRows {
+		return "", store.ErrNotFound
+	}
+	if err == nil && revoked != "" {
+		return site, store.ErrRevoked
+	}
+	return site, err
+}
+
+func (s *Store) RevokeDisplays(ctx context.Context, site string, at time.Time) (int, error) {
+	n, err := s.x.Exec(ctx, `UPDATE displays SET revoked_at = ? WHERE site = ? AND revoked_at = ''`, ts(at), site)
+	return int(n), err
+}

@@ -145,4 +145,18 @@ func queueActions(t *testing.T, s store.Store) {
 	if _, err := s.AtCounter(ctx, "rathaus", "2026-12-01", "Schalter 9"); !errors.Is(err, store.ErrNoTicket) {
 		t.Errorf("an empty counter: %v", err)
 	}
+	// Displays.
+	s.AddDisplay(ctx, "h1", "rathaus", now)
+	if site, err := s.DisplaySite(ctx, "h1"); err != nil || site != "rathaus" {
+		t.Errorf("display: %q %v", site, err)
+	}
+	if _, err := s.DisplaySite(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown display: %v", err)
+	}
+	if n, _ := s.RevokeDisplays(ctx, "rathaus", now); n != 1 {
+		t.Errorf("revoked %d", n)
+	}
+	if _, err := s.DisplaySite(ctx, "h1"); !errors.Is(err, store.ErrRevoked) {
+		t.Errorf("revoked display: %v", err)
+	}
 }

@@ -27,3 +27,10 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_queue ON tickets (site, day, state, drawn_at);
 CREATE INDEX tickets_calls ON tickets (site, day, called_at);
+-- Call-up displays in waiting rooms, each with a token of its own.
+CREATE TABLE displays (
+	token_hash TEXT PRIMARY KEY,
+	site       TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	revoked_at TEXT NOT NULL DEFAULT ''
+);

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"time"
+
+	"lotse/sync/portal"
+	"lotse/sync/portal/config"
+)
+
+func cmdDisplay(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("display", "add SITE | revoke SITE   (\"\" for the default site)", stderr)
+	known := func(pos []string) bool { return pos[0] == "add" || pos[0] == "revoke" }
+	return f.run(args, 2, known, func(s *portal.Server, cfg config.Config, pos []string) int {
+		site := pos[1]
+		if pos[0] == "revoke" {
+			n, err := s.Store().RevokeDisplays(ctx, site, time.Now())
+			if err != nil {
+				return fail(stderr, err)
+			}
+			s.Store().Audit(ctx, auditEntry("lotse-portal", "displays_revoked", site))
+			fmt.Fprintf(stdout, "%d displays of site %q revoked\n", n, site)
+			return 0
+		}
+		tok := rand.Text()
+		h := sha256.Sum256([]byte(tok))
+		if err := s.Store().AddDisplay(ctx, hex.EncodeToString(h[:]), site, time.Now()); err != nil {
+			return fail(stderr, err)
+		}
+		s.Store().Audit(ctx, auditEntry("lotse-portal", "display_added", site))
+		fmt.Fprintf(stdout, "http://%s/display?token=%s\n", cfg.Listen, tok)
+		fmt.Fprintln(stderr, "Open this address in the waiting room's browser in kiosk mode (behind your TLS proxy: its https:// address with the same path).")
+		return 0
+	})
+}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"lotse/sync/portal/queue"
+	"lotse/sync/portal/store"
+)
+
+// The call-up display in the waiting room: /display?token=T (the token
+// names the site), its state by server-sent events, and each call spoken.
+
+// displayPoll is how often the event stream reads the queue: a call is on
+// the display within about this long, whichever instance took it.
+const displayPoll = 400 * time.Millisecond
+
+type displayCall struct {
+	Label   string `json:"label"`
+	Counter string `json:"counter"`
+	Lang    string `json:"lang"`
+	At      string `json:"at"`
+}
+
+type displayState struct {
+	Current *displayCall    `json:"current"`
+	Recent  []displayCall   `json:"recent"`
+	Waiting []queue.Waiting `json:"waiting"`
+}
+
+func (s *Server) displayState(ctx context.Context, site string) (displayState, error) {
+	st, err := s.p.Queue().Status(ctx, site)
+	if err != nil {
+		return displayState{}, err
+	}
+	d := displayState{Waiting: st.Waiting, Recent: []displayCall{}}
+	for i, t := range st.Calls {
+		c := displayCall{Label: t.Label, Counter: t.Counter, Lang: t.Lang, At: t.CalledAt.UTC().Format(time.RFC3339Nano)}
+		if i == 0 && (t.State == "called" || t.State == "serving") {
+			d.Current = &c
+			continue
+		}
+		if len(d.Recent) < 5 && t.Counter != "" {
+			d.Recent = append(d.Recent, c)
+		}
+	}
+	return d, nil
+}
+
+// displaySite checks the request's display token.
+func (s *Server) displaySite(r *http.Request) (string, error) {
+	tok := r.URL.Query().Get("token")
+	if tok == "" {
+		tok = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+	if tok == "" {
+		return "", store.ErrNotFound
+	}
+	h := sha256.Sum256([]byte(tok))
+	return s.st.DisplaySite(r.Context(), hex.EncodeToString(h[:]))
+}
+
+// displayRefused answers a display without a valid token.
+func (s *Server) displayRefused(w http.ResponseWriter, err error) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if errors.Is(err, store.ErrRevoked) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintln(w, s.t("display_revoked"))
+		return
+	}
+	w.WriteHeader(http.StatusUnauthorized)
+	fmt.Fprintln(w, "Diese Anzeige ist nicht angemeldet (lotse-portal display add SITE).")
+}
+
+type displayPage struct {
+	Current *displayCall
+	Recent  []displayCall
+	Waiting []queue.Waiting
+}
+
+func (s *Server) display(w http.ResponseWriter, r *http.Request) {
+	site, err := s.displaySite(r)
+	if err != nil {
+		s.displayRefused(w, err)
+		return
+	}
+	st, err := s.displayState(r.Context(), site)
+	if err != nil {
+		http.Error(w, "Die Warteschlange ist gerade nicht erreichbar.", http.StatusServiceUnavailable)
+		return
+	}
+	t := s.pages["display"]
+	var b bytes.Buffer
+	err = t.ExecuteTemplate(&b, "display.html", struct {
+		Token string
+		Data  displayPage
+	}{r.URL.Query().Get("token"), displayPage{Current: st.Current, Recent: st.Recent, Waiting: st.Waiting}})
+	if err != nil {
+		http.Error(w, "page failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b.Bytes())
+}
+
+// displayEvents streams the display's state: at once, on every change,
+// and every two seconds as a sign of life.
+func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
+	site, err := s.displaySite(r)
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	if err != nil {
+		if errors.Is(err, store.ErrRevoked) {
+			fmt.Fprint(w, "event: revoked\ndata: {}\n\n")
+			return
+		}
+		s.displayRefused(w, err)
+		return
+	}
+	rc.SetWriteDeadline(time.Time{})
+	fmt.Fprint(w, "retry: 2000\n\n")
+	var last []byte
+	lastSent := time.Time{}
+	t := time.NewTicker(displayPoll)
+	defer t.Stop()
+	for {
+		st, err := s.displayState(r.Context(), site)
+		if err == nil {
+			b, _ := json.Marshal(st)
+			if !bytes.Equal(b, last) || time.Since(lastSent) > 2*time.Second {
+				fmt.Fprintf(w, "event: state\ndata: %s\n\n", b)
+				if rc.Flush() != nil {
+					return
+				}
+				last, lastSent = b, time.Now()
+			}
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// phrases of a call, by language; espeak-ng's voice for each.
+var phrases = map[string]struct{ voice, text string }{
+	"de": {"de", "Nummer %s, bitte zu %s."},
+	"en": {"en-gb", "Number %s, please go to %s."},
+	"tr": {"tr", "%s numara, lütfen %s."},
+	"uk": {"uk", "Номер %s, будь ласка, до %s."},
+	"ru": {"ru", "Номер %s, пожалуйста, к %s."},
+	"pl": {"pl", "Numer %s, proszę do %s."},
+}
+
+// spoken is a label as a voice reads it best: "A 17" for A017.
+func spoken(label string) string {
+	if len(label) < 2 {
+		return label
+	}
+	n, err := strconv.Atoi(label[1:])
+	if err != nil {
+		return label
+	}
+	return label[:1] + " " + strconv.Itoa(n)
+}
+
+var audioMu sync.Mutex
+
+// displayAudio is a call spoken (WAV), made with espeak-ng on the portal
+// and cached in its data folder.
+func (s *Server) displayAudio(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.displaySite(r); err != nil {
+		s.displayRefused(w, err)
+		return
+	}
+	q := r.URL.Query()
+	label, counter := q.Get("label"), q.Get("counter")
+	p, ok := phrases[q.Get("lang")]
+	if !ok || len(label) > 8 || len(counter) > 40 || label == "" {
+		http.Error(w, "no such call", http.StatusNotFound)
+		return
+	}
+	text := fmt.Sprintf(p.text, spoken(label), counter)
+	sum := sha256.Sum256([]byte(p.voice + "\x00" + text))
+	path := filepath.Join(s.p.Folder(), "audio", hex.EncodeToString(sum[:16])+".wav")
+	audioMu.Lock()
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		err = speak(p.voice, text, path)
+	}
+	audioMu.Unlock()
+	if err != nil {
+		s.log.Error("display audio", "err", err)
+		http.Error(w, "no audio", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "audio/wav")
+	w.Header().Set("Cache-Control", "max-age=86400")
+	http.ServeFile(w, r, path)
+}
+
+// speak writes text in voice to path as WAV with espeak-ng.
+func speak(voice, text, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if out, err := exec.Command("espeak-ng", "-v", voice, "-s", "140", "-w", tmp, text).CombinedOutput(); err != nil {
+		return fmt.Errorf("espeak-ng: %v: %s", err, out)
+	}
+	return os.Rename(tmp, path)
+}
+
+// DisplayHandler routes /display: the page, its events, its audio.
+func (s *Server) DisplayHandler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /display/static/", http.StripPrefix("/display/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /display", s.display)
+	mux.HandleFunc("GET /display/events", s.displayEvents)
+	mux.HandleFunc("GET /display/audio", s.displayAudio)
+	return headers(mux)
+}

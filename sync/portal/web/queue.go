@@ -1,0 +1,96 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"lotse/sync/portal/queue"
+	"lotse/sync/portal/store"
+)
+
+type queueData struct {
+	Site, Counter, Prefixes string
+	Current                 *store.Ticket
+	Status                  queue.Status
+	Letters                 []string
+}
+
+// place is the clerk's site, counter and prefixes from the request.
+func place(r *http.Request) (site, counter, prefixes string, list []string) {
+	get := r.FormValue
+	site, counter = strings.TrimSpace(get("site")), strings.TrimSpace(get("counter"))
+	for _, p := range strings.Split(strings.ToUpper(get("prefixes")), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			list = append(list, p)
+		}
+	}
+	return site, counter, strings.Join(list, ","), list
+}
+
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
+	se, _ := sessionOf(r)
+	site, counter, prefixes, _ := place(r)
+	d := queueData{Site: site, Counter: counter, Prefixes: prefixes}
+	for c := 'A'; c <= 'Z'; c++ {
+		d.Letters = append(d.Letters, string(c))
+	}
+	if counter != "" {
+		st, err := s.p.Queue().Status(r.Context(), site)
+		if err != nil {
+			s.fail(w, r, http.StatusServiceUnavailable, "error_title")
+			return
+		}
+		d.Status = st
+		if t, err := s.st.AtCounter(r.Context(), site, st.Day, counter); err == nil {
+			d.Current = &t
+		}
+	}
+	s.render(w, http.StatusOK, "queue", view{Title: s.t("queue_title"), Nav: "queue", User: se.user, CSRF: se.csrf,
+		Notice: r.URL.Query().Get("said"), Problem: r.URL.Query().Get("problem"), Data: d})
+}
+
+// back returns the clerk to the counter's page, saying what happened.
+func back(w http.ResponseWriter, r *http.Request, site, counter, prefixes, key, msg string) {
+	v := url.Values{"site": {site}, "counter": {counter}, "prefixes": {prefixes}}
+	if msg != "" {
+		v.Set(key, msg)
+	}
+	http.Redirect(w, r, "/staff/queue?"+v.Encode(), http.StatusSeeOther)
+}
+
+func (s *Server) queueAct(w http.ResponseWriter, r *http.Request) {
+	site, counter, prefixes, list := place(r)
+	q := s.p.Queue()
+	var t store.Ticket
+	var err error
+	switch action := r.PostFormValue("action"); action {
+	case "next":
+		t, err = q.Next(r.Context(), site, counter, list)
+	case "recall", "serve", "done", "noshow", "park", "forward", "cancel":
+		t, err = q.Act(r.Context(), site, counter, queue.Action(action), r.PostFormValue("to"))
+	default:
+		err = errors.New("unknown action")
+	}
+	if err != nil {
+		back(w, r, site, counter, prefixes, "problem", err.Error())
+		return
+	}
+	back(w, r, site, counter, prefixes, "said", t.Label+": "+s.t("ticket_"+t.State))
+}
+
+func (s *Server) queueReturn(w http.ResponseWriter, r *http.Request) {
+	site, counter, prefixes, _ := place(r)
+	t, err := s.p.Queue().Return(r.Context(), site, r.PostFormValue("label"))
+	if err != nil {
+		back(w, r, site, counter, prefixes, "problem", err.Error())
+		return
+	}
+	back(w, r, site, counter, prefixes, "said", t.Label+": "+s.t("ticket_"+t.State))
+}
+
+func minutes(d time.Duration) int { return int(d.Minutes()) }
+
+func concat(a, b []string) []string { return append(append([]string(nil), a...), b...) }
