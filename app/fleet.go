@@ -46,8 +46,10 @@ type fleet struct {
 	client     *client.Client
 	profile    *profile.Profile
 	profileErr string
-	refused    int    // the newest profile version refused: not downloaded again
-	siteKey    []byte // keys the profile's card and PIN hashes
+	refused    int                   // the newest profile version refused: not downloaded again
+	queue      *officeQueue          // nil: waiting numbers are the kiosk's own
+	offline    *store.OfflineTickets // numbers drawn while the portal was out of reach
+	siteKey    []byte                // keys the profile's card and PIN hashes
 	lastCard   string
 	readerOK   bool
 	lastCalls  time.Time
@@ -189,6 +191,9 @@ func (f *fleet) beat(ctx context.Context, apply func(*profile.Profile)) {
 		return
 	}
 	f.keepSiteKey(ctx, reply.SiteKey)
+	if f.queue != nil {
+		f.queue.report(ctx, f.offline)
+	}
 	f.mu.Lock()
 	f.lastCalls = sent
 	have := 0

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -187,6 +189,12 @@ func runKiosk(args []string, stderr io.Writer) int {
 		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
 	fl := newFleet(cfg, dataDir, db, out, desk, driver)
+	if cfg.Portal.URL != "" {
+		// Numbers from the site's office queue; the kiosk's own block
+		// while the portal is out of reach.
+		fl.queue, fl.offline = &officeQueue{}, store.NewOfflineTickets(db)
+		desk.Queue, desk.Offline = fl.queue, fl.offline
+	}
 	speaker, headset := newSpeaker(cfg)
 	deps := ui.Deps{
 		Catalogue: cat, Warnings: warnings, Desk: desk, Texts: texts, Calls: fl, Reprints: fl, Staff: fl,
@@ -223,6 +231,9 @@ func runKiosk(args []string, stderr io.Writer) int {
 		c := startSync(ctx, cfg, db, out, d.enroll)
 		if c != nil {
 			fl.setClient(c)
+			if fl.queue != nil {
+				fl.queue.set(c)
+			}
 			go fl.run(ctx, func(p *profile.Profile) { applyProfile(fyne.Do, k, desk, p, fl.gate) })
 		}
 		watchSync(ctx, c, out, func(s ui.SyncStatus) { fyne.Do(func() { k.SetSyncStatus(s) }) })
@@ -415,9 +426,10 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		slog.Error("demo staff dashboard", "err", err)
 		return
 	}
-	p.Staff = dash.Handler()
+	p.Staff, p.Display = dash.Handler(), dash.DisplayHandler()
 	acc := &staff.Accounts{St: p.Store()}
-	for _, u := range []struct{ name, role string }{{"demo.admin", staff.Admin}, {"demo.sachbearbeitung", staff.Caseworker}} {
+	for _, u := range []struct{ name, role string }{{"demo.admin", staff.Admin}, {"demo.sachbearbeitung", staff.Caseworker},
+		{"demo.schalter", staff.Clerk}} {
 		pw := "Demo-" + rand.Text()[:12]
 		err := acc.Reset(ctx, u.name, pw)
 		if errors.Is(err, portalstore.ErrNotFound) {
@@ -430,6 +442,17 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		slog.Info("demo staff account (password new at every demo start)", "name", u.name, "role", u.role, "password", pw)
 	}
 	slog.Info("staff dashboard", "url", url)
+	// The waiting room's display of the demo site, with a fresh token.
+	tok := rand.Text()
+	sum := sha256.Sum256([]byte(tok))
+	p.Store().RevokeDisplays(ctx, "", time.Now())
+	if err := p.Store().AddDisplay(ctx, hex.EncodeToString(sum[:]), "", time.Now()); err != nil {
+		slog.Error("demo display", "err", err)
+		return
+	}
+	base := strings.TrimSuffix(url, "/staff/")
+	slog.Info("office queue", "clerk_page", base+"/staff/queue?counter=Schalter+1&prefixes=A,B,T",
+		"call_up_display", base+"/display?token="+tok)
 }
 
 // demoProfileTOML is the example profile.toml with the demo guide's card

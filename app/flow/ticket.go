@@ -2,11 +2,14 @@ package flow
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +21,32 @@ import (
 type Counter interface {
 	Next(ctx context.Context, day, series string) (int, error)
 }
+
+// Queue is the office queue at the portal: numbers shared by every kiosk
+// of the site, with the people ahead.
+type Queue interface {
+	Draw(ctx context.Context, prefix, lang, key string) (QueueTicket, error)
+	// Block is this kiosk's own block of numbers for when the portal is
+	// out of reach (2: A2001 …), 0 before the kiosk is enrolled.
+	Block() int
+}
+
+// QueueTicket is a number from the office queue.
+type QueueTicket struct {
+	Number string
+	Ahead  int
+	Page   string // the portal's path of its live page
+}
+
+// Offline keeps numbers drawn from the kiosk's own block while the
+// portal was out of reach, until they are reported.
+type Offline interface {
+	Record(ctx context.Context, key, prefix, label, lang string, at time.Time) error
+}
+
+// queueTimeout bounds asking the portal for a number: a resident does not
+// wait on a slow line; the kiosk's own block serves instead.
+const queueTimeout = 3 * time.Second
 
 // Printer prints one ESC/POS job; nil only when the job came out whole.
 type Printer interface {
@@ -47,6 +76,13 @@ type Ticket struct {
 	// Option is the queue drawn from, for its title in other languages.
 	Option Option
 	Issued time.Time
+	// Ahead is how many wait before it (nil: not known, offline).
+	Ahead *int
+	// Offline: drawn from the kiosk's own block; valid, reported later.
+	Offline bool
+	// Page is the portal's path of the number's live page ("": the
+	// kiosk's own).
+	Page string
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
 	PrintErr error
@@ -56,6 +92,11 @@ type Ticket struct {
 // tickets and receipts.
 type Desk struct {
 	Counter Counter
+	// Queue, when set, gives the site's shared numbers; when it cannot be
+	// reached the kiosk's own block serves (A2001, A2002 …, never one of
+	// the portal's A001 …) and Offline keeps them for the portal.
+	Queue   Queue
+	Offline Offline
 	Printer Printer // nil: no printer
 	Spool   Spool
 	Layout  *escpos.Layout // the waiting ticket
@@ -84,11 +125,35 @@ type Desk struct {
 func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error) {
 	now := d.Now().In(d.Location)
 	day := now.Format(time.DateOnly)
-	n, err := d.Counter.Next(ctx, day, opt.Prefix)
-	if err != nil {
-		return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
+	t := Ticket{Service: opt.Title, Room: opt.Room, Option: opt, Issued: now}
+	lang := "de"
+	if l, ok := texts.(interface{ Lang() string }); ok {
+		lang = l.Lang()
 	}
-	t := Ticket{Number: fmt.Sprintf("%s%03d", opt.Prefix, n), Service: opt.Title, Room: opt.Room, Option: opt, Issued: now}
+	key := newKey()
+	if d.Queue != nil {
+		qctx, cancel := context.WithTimeout(ctx, queueTimeout)
+		q, err := d.Queue.Draw(qctx, opt.Prefix, lang, key)
+		cancel()
+		if err == nil {
+			t.Number, t.Ahead, t.Page = q.Number, &q.Ahead, q.Page
+		} else {
+			slog.Warn("office queue out of reach: a number from this kiosk's block", "err", err)
+		}
+	}
+	if t.Number == "" {
+		n, err := d.Counter.Next(ctx, day, opt.Prefix)
+		if err != nil {
+			return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
+		}
+		t.Number = fmt.Sprintf("%s%03d", opt.Prefix, n)
+		if d.Queue != nil && d.Queue.Block() > 0 {
+			t.Number, t.Offline = fmt.Sprintf("%s%d%03d", opt.Prefix, d.Queue.Block(), n%1000), true
+			if err := d.Offline.Record(ctx, key, opt.Prefix, t.Number, lang, now); err != nil {
+				return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
+			}
+		}
+	}
 	t.PrintErr = d.print(ctx, "ticket", t.Number, func() ([]byte, error) { return d.TicketJob(t, texts) })
 	// A waiting number is not personal data; the log lets staff match a
 	// complaint about a missing ticket.
@@ -147,7 +212,7 @@ func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
 			"Number":       t.Number,
 			"Service":      lookup(tr, p+"title", t.Service),
 			"Room":         lookup(tr, p+"room", t.Room),
-			"Ahead":        "", // needs a queue system to know; left out until then
+			"Ahead":        ahead(t.Ahead),
 			"Date":         t.Issued.Format("02.01.2006"),
 			"Time":         t.Issued.Format("15:04"),
 			"StatusURL":    d.statusURL(t),
@@ -203,9 +268,27 @@ func lookup(texts Texts, id, def string) string {
 	return def
 }
 
+// ahead is the count for the ticket ("": not known).
+func ahead(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// newKey is a fresh idempotency key for a draw.
+func newKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
 // statusURL is where the ticket's QR code leads: the portal's page for
 // this waiting number.
 func (d *Desk) statusURL(t Ticket) string {
+	if t.Page != "" {
+		return d.portalURL(t.Page)
+	}
 	return d.portalURL("/w/" + t.Issued.Format(time.DateOnly) + "/" + url.PathEscape(t.Number))
 }
 

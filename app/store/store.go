@@ -50,6 +50,14 @@ var storeMigrations = []string{
 		screen    TEXT NOT NULL,            -- the screen's name, never what was typed
 		sent      INTEGER NOT NULL DEFAULT 0 -- reported to the portal
 	)`,
+	`CREATE TABLE offline_tickets (
+		key      TEXT PRIMARY KEY,  -- the draw's idempotency key at the portal
+		prefix   TEXT NOT NULL,
+		label    TEXT NOT NULL,     -- from this kiosk's own block: A2017
+		lang     TEXT NOT NULL,
+		drawn_at TEXT NOT NULL,     -- UTC, RFC 3339
+		reported INTEGER NOT NULL DEFAULT 0
+	)`,
 	`CREATE TABLE access_locks (
 		kind         TEXT PRIMARY KEY, -- guide, staff
 		tries        INTEGER NOT NULL, -- wrong PINs in a row

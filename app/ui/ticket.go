@@ -77,6 +77,13 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 	finish := paragraph(k.tr.T("ticket_tap_to_finish"))
 	finish.Alignment = fyne.TextAlignCenter
 	wait := paragraph(k.tr.T("ticket_wait_hint"))
+	switch {
+	case t.Offline:
+		// Said plainly: the number is valid without the network.
+		wait = paragraph(k.tr.T("ticket_offline"))
+	case t.Ahead != nil:
+		wait = paragraph(k.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead}) + "\n" + k.tr.T("ticket_wait_hint"))
+	}
 	wait.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(
 		layout.NewSpacer(),

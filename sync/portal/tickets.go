@@ -31,7 +31,12 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "draw")
 		return
 	}
-	d, err := s.queue.Draw(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key)
+	var d queue.Drawn
+	if req.Offline != "" {
+		d, err = s.queue.Report(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key, req.Offline, req.DrawnAt)
+	} else {
+		d, err = s.queue.Draw(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key)
+	}
 	if errors.Is(err, queue.ErrBadName) || errors.Is(err, queue.ErrBadPrefix) {
 		fail(w, http.StatusUnprocessableEntity, err.Error())
 		return

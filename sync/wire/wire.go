@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -179,6 +180,11 @@ type DrawRequest struct {
 	Prefix string `json:"prefix"` // one capital letter
 	Lang   string `json:"lang"`   // the visitor's language, for the spoken call
 	Key    string `json:"key"`    // the kiosk's idempotency key for this draw
+	// Offline reports a number the kiosk drew from its own block while the
+	// portal was out of reach (A2017), with when; it joins the queue in
+	// the order drawn.
+	Offline string    `json:"offline,omitempty"`
+	DrawnAt time.Time `json:"drawn_at,omitzero"`
 }
 
 // DrawReply is the ticket: its number, how many of its queue wait before
@@ -207,5 +213,12 @@ func DecodeDraw(body []byte) (DrawRequest, error) {
 	if d.Key == "" || len(d.Key) > 64 || len(d.Lang) > 16 {
 		return DrawRequest{}, errors.New("draw: key of 1 to 64 characters and a short language tag")
 	}
+	if d.Offline != "" && (!offlineLabel.MatchString(d.Offline) || d.Offline[:1] != d.Prefix || d.DrawnAt.IsZero()) {
+		return DrawRequest{}, errors.New("draw: an offline number is the prefix and 4 digits, with the time drawn")
+	}
 	return d, nil
 }
+
+// offlineLabel is a number from a kiosk's own block: 4 digits, where the
+// portal's own numbers have 3.
+var offlineLabel = regexp.MustCompile(`^[A-Z][1-9][0-9]{3}$`)

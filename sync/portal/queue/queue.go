@@ -91,6 +91,23 @@ func (s *Service) Draw(ctx context.Context, site, prefix, lang string, kiosk int
 	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
 }
 
+// Report takes a number a kiosk drew offline (label from its own block,
+// drawnAt when): it joins its site's queue in the order it was drawn,
+// once however often it is reported.
+func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk int64, key, label string, drawnAt time.Time) (Drawn, error) {
+	if !prefixRe.MatchString(prefix) {
+		return Drawn{}, ErrBadPrefix
+	}
+	if !nameRe.MatchString(site) {
+		return Drawn{}, ErrBadName
+	}
+	t, err := s.St.Draw(ctx, store.Draw{Site: site, Day: s.Day(drawnAt), Prefix: prefix, Lang: lang, Kiosk: kiosk, Key: key, At: drawnAt, Label: label})
+	if err != nil {
+		return Drawn{}, fmt.Errorf("report offline number: %w", err)
+	}
+	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
+}
+
 // Next calls the longest-waiting ticket of prefixes to counter.
 func (s *Service) Next(ctx context.Context, site, counter string, prefixes []string) (store.Ticket, error) {
 	if !nameRe.MatchString(site) || !nameRe.MatchString(counter) || counter == "" {

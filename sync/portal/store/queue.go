@@ -47,6 +47,9 @@ type Draw struct {
 	Kiosk                   int64
 	Key                     string
 	At                      time.Time
+	// Label, when set, is a number the kiosk drew offline from its own
+	// block; it is stored as is (once) and the sequence is not advanced.
+	Label string
 }
 
 // Ticket is a waiting number and where it stands.

@@ -32,15 +32,27 @@ func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
 		if err != ErrNoRows {
 			return err
 		}
-		// One sequence per site, day and prefix, advanced in the
-		// transaction that stores the ticket.
-		var n int
-		if err := x.QueryRow(ctx, `INSERT INTO queue_counters (site, day, prefix, last) VALUES (?, ?, ?, 1)
-			ON CONFLICT (site, day, prefix) DO UPDATE SET last = queue_counters.last + 1 RETURNING last`,
-			d.Site, d.Day, d.Prefix).Scan(&n); err != nil {
-			return err
+		label := d.Label
+		if label == "" {
+			// One sequence per site, day and prefix, advanced in the
+			// transaction that stores the ticket.
+			var n int
+			if err := x.QueryRow(ctx, `INSERT INTO queue_counters (site, day, prefix, last) VALUES (?, ?, ?, 1)
+				ON CONFLICT (site, day, prefix) DO UPDATE SET last = queue_counters.last + 1 RETURNING last`,
+				d.Site, d.Day, d.Prefix).Scan(&n); err != nil {
+				return err
+			}
+			label = fmt.Sprintf("%s%03d", d.Prefix, n)
+		} else {
+			// Reported twice under another key: the ticket is there.
+			t, err = scanTicket(x.QueryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE site = ? AND day = ? AND label = ?`, d.Site, d.Day, label))
+			if err == nil {
+				return s.ahead(ctx, x, &t)
+			}
+			if err != ErrNoRows {
+				return err
+			}
 		}
-		label := fmt.Sprintf("%s%03d", d.Prefix, n)
 		t, err = scanTicket(x.QueryRow(ctx, `INSERT INTO tickets (site, day, prefix, label, state, lang, kiosk_id, draw_key, drawn_at)
 			VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING `+ticketCols,
 			d.Site, d.Day, d.Prefix, label, d.Lang, d.Kiosk, d.Key, tsNano(d.At)))

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"lotse/app/flow"
+	"lotse/app/store"
+	"lotse/sync/client"
+)
+
+// officeQueue is the kiosk's way to the office queue at its portal, once
+// the sync client exists (enrolment may come after the window).
+type officeQueue struct {
+	mu sync.Mutex
+	c  *client.Client
+}
+
+var errNoPortal = errors.New("not enrolled at a portal yet")
+
+func (q *officeQueue) set(c *client.Client) {
+	q.mu.Lock()
+	q.c = c
+	q.mu.Unlock()
+}
+
+func (q *officeQueue) client() *client.Client {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.c
+}
+
+func (q *officeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.QueueTicket, error) {
+	c := q.client()
+	if c == nil || c.Status().Revoked {
+		return flow.QueueTicket{}, errNoPortal
+	}
+	d, err := c.DrawTicket(ctx, prefix, lang, key)
+	if err != nil {
+		return flow.QueueTicket{}, err
+	}
+	return flow.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page}, nil
+}
+
+// Block is the kiosk's own block of numbers: 1 to 9 from its number at
+// the portal. Two kiosks of one site share a block only from the tenth on.
+func (q *officeQueue) Block() int {
+	c := q.client()
+	if c == nil {
+		return 0
+	}
+	return c.Identity().Number%9 + 1
+}
+
+// report sends the numbers drawn offline to the portal, oldest first,
+// so they join the queue in the order they were drawn.
+func (q *officeQueue) report(ctx context.Context, offline *store.OfflineTickets) {
+	c := q.client()
+	if c == nil {
+		return
+	}
+	list, err := offline.Unreported(ctx)
+	if err != nil {
+		slog.Warn("offline numbers", "err", err)
+		return
+	}
+	for _, t := range list {
+		if err := c.ReportTicket(ctx, t.Prefix, t.Lang, t.Key, t.Label, t.DrawnAt); err != nil {
+			slog.Warn("offline number not reported yet", "number", t.Label, "err", err)
+			return
+		}
+		if err := offline.Reported(ctx, t.Key); err != nil {
+			slog.Warn("offline numbers", "err", err)
+			return
+		}
+		slog.Info("offline number reported to the office queue", "number", t.Label)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/app/flow"
+	"lotse/app/internal/testutil"
+	"lotse/app/store"
+	"lotse/devices/escpossim"
+	"lotse/sync/client"
+	"lotse/sync/outbox"
+	"lotse/sync/portal"
+)
+
+// Two kiosks of one office draw from its queue at the portal: one
+// sequence, the people ahead on the printed ticket. The portal goes away:
+// a kiosk hands out numbers from its own block and says so; the portal
+// comes back: they join the queue in the order they were drawn, and no
+// number was issued twice.
+func TestTwoKiosksOneOfficeQueue(t *testing.T) {
+	ctx := context.Background()
+	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	serve := func(addr string) (string, func()) {
+		sctx, cancel := context.WithCancel(ctx)
+		url, done, err := p.Listen(sctx, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return url, func() { cancel(); <-done }
+	}
+	url, stop := serve("127.0.0.1:0")
+	type kiosk struct {
+		desk    *flow.Desk
+		queue   *officeQueue
+		offline *store.OfflineTickets
+		sim     *escpossim.Printer
+	}
+	now := time.Now()
+	var kiosks []kiosk
+	for i := range 2 {
+		db := testutil.DB(t)
+		code, _ := p.EnrollCodeFor(ctx, time.Hour, "Rathaus")
+		if _, err := client.Enroll(ctx, db, url, code, "Kiosk", client.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := outbox.Open(ctx, db)
+		c, err := client.New(ctx, db, out, client.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: &officeQueue{},
+			offline: store.NewOfflineTickets(db), sim: sim}
+		k.queue.set(c)
+		k.desk.Queue, k.desk.Offline, k.desk.Portal, k.desk.Now = k.queue, k.offline, url, time.Now
+		kiosks = append(kiosks, k)
+	}
+	texts := testutil.Texts(t).For("de")
+	opt := flow.Option{ID: "ausweis", Prefix: "A", Title: "Ausweis"}
+	a, err := kiosks[0].desk.Draw(ctx, opt, texts)
+	if err != nil || a.Number != "A001" || a.Ahead == nil || *a.Ahead != 0 || a.Offline {
+		t.Fatalf("first kiosk: %+v %v", a, err)
+	}
+	b, _ := kiosks[1].desk.Draw(ctx, opt, texts)
+	if b.Number != "A002" || b.Ahead == nil || *b.Ahead != 1 {
+		t.Fatalf("second kiosk: %+v", b)
+	}
+	jobs := testutil.WaitJobs(t, kiosks[1].sim, 1)
+	if text := jobs[0].Text(); !strings.Contains(text, "A002") || !strings.Contains(text, "Vor Ihnen: 1") {
+		t.Errorf("the second ticket:\n%s", text)
+	}
+
+	// The portal goes away.
+	addr := strings.TrimPrefix(url, "http://")
+	stop()
+	off, err := kiosks[1].desk.Draw(ctx, opt, texts)
+	block := kiosks[1].queue.Block()
+	if err != nil || !off.Offline || off.Ahead != nil || off.Number != "A"+string(rune('0'+block))+"001" {
+		t.Fatalf("offline draw: %+v %v (block %d)", off, err, block)
+	}
+	if text := testutil.WaitJobs(t, kiosks[1].sim, 2)[1].Text(); strings.Contains(text, "Vor Ihnen") {
+		t.Errorf("an offline ticket claims to know the queue:\n%s", text)
+	}
+	// Back: kiosk 1 draws online, kiosk 2 reports its offline number,
+	// which joins the queue before the later draw.
+	_, stop = serve(addr)
+	defer stop()
+	later, _ := kiosks[0].desk.Draw(ctx, opt, texts)
+	if later.Number != "A003" {
+		t.Errorf("after the outage: %s", later.Number)
+	}
+	kiosks[1].queue.report(ctx, kiosks[1].offline)
+	kiosks[1].queue.report(ctx, kiosks[1].offline) // twice: once in the queue
+	if left, _ := kiosks[1].offline.Unreported(ctx); len(left) != 0 {
+		t.Errorf("unreported: %+v", left)
+	}
+	var order []string
+	for range 4 {
+		tk, err := p.Queue().Next(ctx, "Rathaus", "Schalter 1", []string{"A"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, tk.Label)
+	}
+	if strings.Join(order, " ") != "A001 A002 "+off.Number+" A003" {
+		t.Errorf("called in the order %v", order)
+	}
+}
