@@ -41,7 +41,7 @@ func (q *officeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.
 	if err != nil {
 		return flow.QueueTicket{}, err
 	}
-	return flow.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page}, nil
+	return flow.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page, WaitMin: d.WaitMin, WaitMax: d.WaitMax}, nil
 }
 
 // Block is the kiosk's own block of numbers: 1 to 9 from its number at

@@ -113,3 +113,39 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 		t.Errorf("called in the order %v", order)
 	}
 }
+
+// With a counter serving the queue, the kiosk tells and prints an
+// estimated wait; before that, none.
+func TestTheTicketCarriesTheEstimate(t *testing.T) {
+	ctx := context.Background()
+	p := testutil.StartPortal(t)
+	db := testutil.DB(t)
+	out, _ := testutil.Enrolled(t, db, p)
+	c, err := client.New(ctx, db, out, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	desk := testutil.Desk(t, db, drv, time.Now())
+	q := &officeQueue{}
+	q.set(c)
+	desk.Queue, desk.Offline, desk.Portal, desk.Now = q, store.NewOfflineTickets(db), p.URL, time.Now
+	texts := testutil.Texts(t).For("de")
+	opt := flow.Option{ID: "ausweis", Prefix: "A", Title: "Ausweis"}
+	first, _ := desk.Draw(ctx, opt, texts)
+	if first.Wait != "" {
+		t.Errorf("an estimate with nobody serving: %q", first.Wait)
+	}
+	if _, err := p.Queue().Next(ctx, "", "Schalter 1", []string{"A"}); err != nil {
+		t.Fatal(err)
+	}
+	desk.Draw(ctx, opt, texts)
+	third, _ := desk.Draw(ctx, opt, texts)
+	if third.Wait == "" || third.Ahead == nil || *third.Ahead != 1 {
+		t.Fatalf("third: %+v", third)
+	}
+	text := testutil.WaitJobs(t, sim, 3)[2].Text()
+	if !strings.Contains(text, "Wartezeit etwa "+third.Wait+" Min.") || !strings.Contains(text, "Vor Ihnen: 1") {
+		t.Errorf("the printed ticket:\n%s", text)
+	}
+}

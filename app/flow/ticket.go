@@ -36,6 +36,8 @@ type QueueTicket struct {
 	Number string
 	Ahead  int
 	Page   string // the portal's path of its live page
+	// WaitMin and WaitMax: the estimated wait in minutes (0, 0: unknown).
+	WaitMin, WaitMax int
 }
 
 // Offline keeps numbers drawn from the kiosk's own block while the
@@ -83,6 +85,8 @@ type Ticket struct {
 	// Page is the portal's path of the number's live page ("": the
 	// kiosk's own).
 	Page string
+	// Wait is the estimated wait in minutes, "10–20" ("": not known).
+	Wait string
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
 	PrintErr error
@@ -137,6 +141,9 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 		cancel()
 		if err == nil {
 			t.Number, t.Ahead, t.Page = q.Number, &q.Ahead, q.Page
+			if q.WaitMax > 0 {
+				t.Wait = fmt.Sprintf("%d-%d", q.WaitMin, q.WaitMax) // ASCII: every printer code page has it
+			}
 		} else {
 			slog.Warn("office queue out of reach: a number from this kiosk's block", "err", err)
 		}
@@ -213,6 +220,7 @@ func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
 			"Service":      lookup(tr, p+"title", t.Service),
 			"Room":         lookup(tr, p+"room", t.Room),
 			"Ahead":        ahead(t.Ahead),
+			"Wait":         t.Wait,
 			"Date":         t.Issued.Format("02.01.2006"),
 			"Time":         t.Issued.Format("15:04"),
 			"StatusURL":    d.statusURL(t),

@@ -82,7 +82,11 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		// Said plainly: the number is valid without the network.
 		wait = paragraph(k.tr.T("ticket_offline"))
 	case t.Ahead != nil:
-		wait = paragraph(k.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead}) + "\n" + k.tr.T("ticket_wait_hint"))
+		lines := k.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead})
+		if t.Wait != "" {
+			lines += "\n" + k.tr.T("ticket_wait_estimate", map[string]any{"Minutes": t.Wait})
+		}
+		wait = paragraph(lines + "\n" + k.tr.T("ticket_wait_hint"))
 	}
 	wait.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(

@@ -270,6 +270,11 @@ func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
 	lines := []string{"Gezogen am " + d.Format("02.01.2006") + "."}
 	if t, ahead, err := s.queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number); err == nil {
 		lines = append(lines, ticketLines(t.State, t.Counter, ahead)...)
+		if t.State == "waiting" {
+			if e, err := s.queue.Estimate(r.Context(), t.Site, t.Prefix, ahead); err == nil && e.Known {
+				lines = append(lines, fmt.Sprintf("Geschätzte Wartezeit: etwa %d–%d Minuten.", int(e.Min.Minutes()), int(e.Max.Minutes())))
+			}
+		}
 	} else {
 		lines = append(lines, "Bitte bleiben Sie im Wartebereich. Ihre Nummer wird auf dem Bildschirm angezeigt und aufgerufen.")
 	}

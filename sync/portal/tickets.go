@@ -49,5 +49,9 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 	if site != "" {
 		page += "?site=" + url.QueryEscape(site)
 	}
-	writeJSON(w, http.StatusCreated, wire.DrawReply{Number: d.Number, Ahead: d.Ahead, Day: d.Day, Page: page})
+	reply := wire.DrawReply{Number: d.Number, Ahead: d.Ahead, Day: d.Day, Page: page}
+	if d.Wait.Known && req.Offline == "" {
+		reply.WaitMin, reply.WaitMax = int(d.Wait.Min.Minutes()), int(d.Wait.Max.Minutes())
+	}
+	writeJSON(w, http.StatusCreated, reply)
 }

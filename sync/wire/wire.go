@@ -194,6 +194,10 @@ type DrawReply struct {
 	Ahead  int    `json:"ahead"`
 	Day    string `json:"day"`
 	Page   string `json:"page"`
+	// WaitMin and WaitMax are the estimated wait in minutes (both 0: not
+	// known, and then never shown).
+	WaitMin int `json:"wait_min,omitempty"`
+	WaitMax int `json:"wait_max,omitempty"`
 }
 
 // DecodeDraw reads a draw request strictly.

@@ -66,6 +66,7 @@ type Drawn struct {
 	Number string `json:"number"`
 	Ahead  int    `json:"ahead"`
 	Day    string `json:"day"`
+	Wait   Estimate
 }
 
 // Draw issues a number of prefix at site for kiosk; key makes a retry
@@ -88,7 +89,11 @@ func (s *Service) Draw(ctx context.Context, site, prefix, lang string, kiosk int
 	if err != nil {
 		return Drawn{}, fmt.Errorf("draw: %w", err)
 	}
-	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
+	wait, err := s.Estimate(ctx, site, prefix, t.Ahead)
+	if err != nil {
+		wait = Estimate{} // the number stands; only the estimate is missing
+	}
+	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day, Wait: wait}, nil
 }
 
 // Report takes a number a kiosk drew offline (label from its own block,
