@@ -20,6 +20,8 @@ Usage:
   lotse enroll --portal URL --code CODE
                       register this kiosk at the portal (one-time code from lotse-portal enroll-code)
   lotse outbox status submissions on this kiosk by state, as JSON
+  lotse ticket draw --prefix A [--no-print]
+                      draw a waiting number as the tile does; one JSON line (number, ahead, wait, offline)
   lotse sync --once   send waiting submissions now and pull decisions
   lotse sync selftest --count N
                       N synthetic test submissions through the whole path
@@ -55,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runKiosk(args[1:], stderr)
 	case "enroll":
 		return runEnroll(args[1:], stdout, stderr)
+	case "ticket":
+		return runTicket(args[1:], stdout, stderr)
 	case "outbox":
 		return runOutbox(args[1:], stdout, stderr)
 	case "sync":

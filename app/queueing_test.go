@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +152,34 @@ func TestTheTicketCarriesTheEstimate(t *testing.T) {
 	text := testutil.WaitJobs(t, sim, 3)[2].Text()
 	if !strings.Contains(text, "Wartezeit etwa "+third.Wait+" Min.") || !strings.Contains(text, "Vor Ihnen: 1") {
 		t.Errorf("the printed ticket:\n%s", text)
+	}
+}
+
+// `lotse ticket draw` draws as the tile does and says so in one JSON line.
+func TestTicketDrawCommand(t *testing.T) {
+	ctx := context.Background()
+	p := testutil.StartPortal(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "lotse.toml")
+	os.WriteFile(cfgPath, []byte(fmt.Sprintf("[kiosk]\ndata_dir = %q\n[portal]\nurl = %q\n", dir, p.URL)), 0o600)
+	cfg, db, _, code := openKiosk("test", cfgPath, false, io.Discard)
+	if code != 0 {
+		t.Fatal("open kiosk")
+	}
+	c, _ := p.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, p.URL, c, "k", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_ = cfg
+	var out, errb bytes.Buffer
+	for i, want := range []string{`"number":"A001"`, `"number":"A002","ahead":1`} {
+		out.Reset()
+		if code := run([]string{"ticket", "draw", "--prefix", "A", "--no-print", "--config", cfgPath}, &out, &errb); code != 0 {
+			t.Fatalf("draw %d: %d %s", i, code, errb.String())
+		}
+		if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), `"offline":false`) {
+			t.Errorf("draw %d: %s", i, out.String())
+		}
 	}
 }
