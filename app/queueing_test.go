@@ -1,6 +1,12 @@
 package main
 
 import (
+	imagepng "image/png"
+	"net/http"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -149,9 +155,32 @@ func TestTheTicketCarriesTheEstimate(t *testing.T) {
 	if third.Wait == "" || third.Ahead == nil || *third.Ahead != 1 {
 		t.Fatalf("third: %+v", third)
 	}
-	text := testutil.WaitJobs(t, sim, 3)[2].Text()
-	if !strings.Contains(text, "Wartezeit etwa "+third.Wait+" Min.") || !strings.Contains(text, "Vor Ihnen: 1") {
+	job := testutil.WaitJobs(t, sim, 3)[2]
+	if text := job.Text(); !strings.Contains(text, "Wartezeit etwa "+third.Wait+" Min.") || !strings.Contains(text, "Vor Ihnen: 1") {
 		t.Errorf("the printed ticket:\n%s", text)
+	}
+	// The QR code on the paper leads to the number's live page.
+	png, err := job.PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := imagepng.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("no QR code on the ticket: %v", err)
+	}
+	resp, err := http.Get(res.GetText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "Vor Ihnen wartet noch 1 Person") || !strings.Contains(string(page), "Geschätzte Wartezeit") {
+		t.Errorf("the QR page (%s):\n%s", res.GetText(), page)
 	}
 }
 
