@@ -355,8 +355,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) (string, <-chan err
 func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler) (string, <-chan error, error) {
 	// A batch of 5 MB over a slow line takes a while; a client that sends
 	// nothing for a minute, or headers for 10 s, is cut off.
+	// Requests live in base: event streams (the display, the staff
+	// pages) end when it is cancelled, two seconds into a shutdown, after
+	// ordinary requests had their chance to finish.
+	base, cancelBase := context.WithCancel(context.Background())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10,
+		BaseContext: func(net.Listener) context.Context { return base }}
 	done := make(chan error, 1)
 	shutDown := make(chan struct{})
 	go func() {
@@ -373,7 +378,10 @@ func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler) (string,
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		streams := time.AfterFunc(2*time.Second, cancelBase)
 		srv.Shutdown(shut)
+		streams.Stop()
+		cancelBase()
 		close(shutDown)
 	}()
 	url := "http://" + ln.Addr().String()
