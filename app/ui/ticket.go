@@ -94,6 +94,7 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
 		bigText(t.Number, sizeNumberText),
 		bigText(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText),
+		room(k, t),
 		status, wait,
 		layout.NewSpacer(),
 		finish,
@@ -132,4 +133,16 @@ func (k *Kiosk) showTicketFailed() {
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
 		content: container.NewStack(middle(msg), newTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
+}
+
+// room says where to wait, from the catalogue ("Bitte warten Sie vor
+// Raum 1.12."), or nothing.
+func room(k *Kiosk, t flow.Ticket) fyne.CanvasObject {
+	r := k.catText("svc."+t.Option.Service+"."+t.Option.ID+".room", t.Room)
+	if r == "" {
+		return layout.NewSpacer()
+	}
+	p := paragraph(k.tr.T("print_ticket_room", map[string]any{"Room": r}))
+	p.Alignment = fyne.TextAlignCenter
+	return p
 }

@@ -38,11 +38,13 @@ type Server struct {
 	started time.Time
 	st      store.Store
 	queue   *queue.Service // the office queue of every site
-	key     *rsa.PrivateKey
-	kid     string
-	sign    ed25519.PrivateKey // signs profiles
-	quota   int64
-	minFree int64
+	// stopQueue ends the queue's listening for other instances.
+	stopQueue context.CancelFunc
+	key       *rsa.PrivateKey
+	kid       string
+	sign      ed25519.PrivateKey // signs profiles
+	quota     int64
+	minFree   int64
 
 	security    *securityLog
 	enrolLimits *failureLimits // enrolment attempts that failed
@@ -152,6 +154,9 @@ func New(dataDir string, opt Options) (*Server, error) {
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	s.queue = &queue.Service{St: db, Loc: officeTime}
+	qctx, stopQueue := context.WithCancel(context.Background())
+	s.stopQueue = stopQueue
+	go s.queue.Run(qctx)
 	go s.committer()
 	go s.housekeeping(opt)
 	return s, nil
@@ -205,6 +210,7 @@ func (s *Server) housekeeping(opt Options) {
 // still running gets a 503 and the kiosk sends its batch again later.
 func (s *Server) Close() error {
 	close(s.quit)
+	s.stopQueue()
 	<-s.committerDone
 	return s.st.Close()
 }

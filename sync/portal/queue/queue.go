@@ -43,6 +43,8 @@ type Service struct {
 	St  store.Store
 	Loc *time.Location // the office's time zone: a day is its calendar day
 	Now func() time.Time
+
+	changes changes
 }
 
 func (s *Service) now() time.Time {
@@ -89,6 +91,7 @@ func (s *Service) Draw(ctx context.Context, site, prefix, lang string, kiosk int
 	if err != nil {
 		return Drawn{}, fmt.Errorf("draw: %w", err)
 	}
+	s.changed(ctx, site)
 	wait, err := s.Estimate(ctx, site, prefix, t.Ahead)
 	if err != nil {
 		wait = Estimate{} // the number stands; only the estimate is missing
@@ -110,6 +113,7 @@ func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk i
 	if err != nil {
 		return Drawn{}, fmt.Errorf("report offline number: %w", err)
 	}
+	s.changed(ctx, site)
 	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
 }
 
@@ -122,6 +126,9 @@ func (s *Service) Next(ctx context.Context, site, counter string, prefixes []str
 	t, err := s.St.CallNext(ctx, site, s.Day(now), counter, prefixes, now, now.Add(-RecallPause))
 	if errors.Is(err, store.ErrQueueEmpty) {
 		return t, ErrEmpty
+	}
+	if err == nil {
+		s.changed(ctx, site)
 	}
 	return t, err
 }
@@ -188,6 +195,7 @@ func (s *Service) Act(ctx context.Context, site, counter string, action Action, 
 	if call {
 		t.Calls++
 	}
+	s.changed(ctx, site)
 	return t, nil
 }
 
@@ -215,6 +223,7 @@ func (s *Service) Return(ctx context.Context, site, label string) (store.Ticket,
 		if !ok {
 			return t, ErrChanged
 		}
+		s.changed(ctx, site)
 		return t, nil
 	}
 	return store.Ticket{}, fmt.Errorf("%s: keine geparkte oder nicht erschienene Nummer", label)

@@ -39,6 +39,12 @@ type Queue interface {
 	DisplaySite(ctx context.Context, tokenHash string) (string, error)
 	// RevokeDisplays stops every display of site; it returns how many.
 	RevokeDisplays(ctx context.Context, site string, at time.Time) (int, error)
+
+	// Notify tells every portal instance that site's queue changed;
+	// Listen hears it (a nil channel where the database cannot tell other
+	// instances: SQLite, whose one instance tells itself).
+	Notify(ctx context.Context, site string) error
+	Listen(ctx context.Context) <-chan string
 }
 
 // Draw is a request for a number.

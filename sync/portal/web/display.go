@@ -25,9 +25,11 @@ import (
 // The call-up display in the waiting room: /display?token=T (the token
 // names the site), its state by server-sent events, and each call spoken.
 
-// displayPoll is how often the event stream reads the queue: a call is on
-// the display within about this long, whichever instance took it.
-const displayPoll = 400 * time.Millisecond
+// displayPoll is how often the event stream reads the queue when nothing
+// woke it: changes at this instance (and, on PostgreSQL, at every other
+// one, by LISTEN/NOTIFY) wake it at once; the poll covers other processes
+// on one SQLite file and sends a sign of life.
+const displayPoll = time.Second
 
 type displayCall struct {
 	Label   string `json:"label"`
@@ -137,6 +139,8 @@ func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
 	lastSent := time.Time{}
 	t := time.NewTicker(displayPoll)
 	defer t.Stop()
+	woken, stop := s.p.Queue().Subscribe()
+	defer stop()
 	for {
 		st, err := s.displayState(r.Context(), site)
 		if err == nil {
@@ -153,6 +157,7 @@ func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-t.C:
+		case <-woken:
 		}
 	}
 }

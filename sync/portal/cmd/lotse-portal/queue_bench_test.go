@@ -165,3 +165,42 @@ func BenchmarkQueue(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// A call at one instance wakes the displays served by another at once
+// (PostgreSQL LISTEN/NOTIFY), not at their next poll.
+func TestACallReachesTheOtherInstance(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	data := t.TempDir()
+	a, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	woken, stop := b.Queue().Subscribe()
+	defer stop()
+	// b's LISTEN may still be on its way: draw until b hears one (a draw
+	// every 200 ms, for at most 10 s).
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; ; i++ {
+		if _, err := a.Queue().Draw(ctx, "Bibliothek", "A", "de", 1, fmt.Sprint("k", i)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case site := <-woken:
+			if site != "Bibliothek" {
+				t.Errorf("woken for %q", site)
+			}
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance heard nothing")
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -35,6 +36,11 @@ var Dialect = sqlstore.Dialect{
 	},
 	// Two instances starting at once migrate one after the other.
 	LockMigrations: `SELECT pg_advisory_xact_lock(7253001)`,
+	Notify: func(ctx context.Context, q sqlstore.Querier, site string) error {
+		_, err := q.Exec(ctx, `SELECT pg_notify('lotse_queue', $1)`, site)
+		return err
+	},
+	Listen: listen,
 	AfterLoad: func(ctx context.Context, q sqlstore.Querier, table string) error {
 		col := map[string]string{"kiosks": "id", "changes": "seq", "profiles": "version", "audit": "seq", "tickets": "id"}[table]
 		if col == "" {
@@ -182,3 +188,40 @@ func (r rows) Next() bool             { return r.r.Next() }
 func (r rows) Scan(dest ...any) error { return r.r.Scan(dest...) }
 func (r rows) Err() error             { return r.r.Err() }
 func (r rows) Close()                 { r.r.Close() }
+
+// listen hears the queue changes every instance announces (LISTEN
+// lotse_queue) on a connection of its own, reconnecting with backoff
+// while the database restarts, until ctx ends.
+func listen(ctx context.Context, c sqlstore.Conn) <-chan string {
+	out := make(chan string, 64)
+	pool := c.(Conn).Pool
+	go func() {
+		defer close(out)
+		wait := 100 * time.Millisecond
+		for ctx.Err() == nil {
+			conn, err := pool.Acquire(ctx)
+			if err == nil {
+				if _, err = conn.Exec(ctx, "LISTEN lotse_queue"); err == nil {
+					wait = 100 * time.Millisecond
+					for {
+						n, err := conn.Conn().WaitForNotification(ctx)
+						if err != nil {
+							break
+						}
+						select {
+						case out <- n.Payload:
+						default: // a slow reader misses a wake-up, not a call: it polls too
+						}
+					}
+				}
+				conn.Release()
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 5*time.Second)
+		}
+	}()
+	return out
+}

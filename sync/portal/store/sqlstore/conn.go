@@ -62,6 +62,10 @@ type Dialect struct {
 	LockMigrations string
 	// AfterLoad runs after migrate-store loaded a table (sequences).
 	AfterLoad func(ctx context.Context, q Querier, table string) error
+	// Notify and Listen carry "a queue changed" between instances (nil:
+	// not across instances).
+	Notify func(ctx context.Context, q Querier, site string) error
+	Listen func(ctx context.Context, c Conn) <-chan string
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL.

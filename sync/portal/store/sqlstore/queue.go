@@ -193,3 +193,17 @@ func (s *Store) RevokeDisplays(ctx context.Context, site string, at time.Time) (
 	n, err := s.x.Exec(ctx, `UPDATE displays SET revoked_at = ? WHERE site = ? AND revoked_at = ''`, ts(at), site)
 	return int(n), err
 }
+
+func (s *Store) Notify(ctx context.Context, site string) error {
+	if s.d.Notify == nil {
+		return nil
+	}
+	return s.d.Notify(ctx, s.c, site)
+}
+
+func (s *Store) Listen(ctx context.Context) <-chan string {
+	if s.d.Listen == nil {
+		return nil
+	}
+	return s.d.Listen(ctx, s.c)
+}
