@@ -145,6 +145,12 @@ func (f *fleet) heartbeat(ctx context.Context) wire.Heartbeat {
 	if hb.Reader.Configured && !f.readerOK {
 		hb.Reader.Problem = "offline"
 	}
+	if f.queue != nil {
+		day := time.Now().In(f.desk.Location).Format(time.DateOnly)
+		if used, err := store.NewCounters(f.db).Day(ctx, day); err == nil && len(used) > 0 {
+			hb.OfflineUsed = used
+		}
+	}
 	if calls, err := f.calls.Since(ctx, f.lastCalls); err == nil {
 		for _, c := range calls {
 			hb.GuideCalls = append(hb.GuideCalls, wire.GuideCall{At: c.At, Screen: c.Screen})

@@ -155,7 +155,10 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 		}
 		t.Number = fmt.Sprintf("%s%03d", opt.Prefix, n)
 		if d.Queue != nil && d.Queue.Block() > 0 {
-			t.Number, t.Offline = fmt.Sprintf("%s%d%03d", opt.Prefix, d.Queue.Block(), n%1000), true
+			if n > 999 {
+				return Ticket{}, fmt.Errorf("draw waiting number: this kiosk's own block of %s numbers is used up for today", opt.Prefix)
+			}
+			t.Number, t.Offline = fmt.Sprintf("%s%d%03d", opt.Prefix, d.Queue.Block(), n), true
 			if err := d.Offline.Record(ctx, key, opt.Prefix, t.Number, lang, now); err != nil {
 				return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 			}

@@ -65,3 +65,22 @@ func (c *Counters) tryNext(ctx context.Context, day, series string) (int, bool, 
 	}
 	return last + 1, true, nil
 }
+
+// Day is every series' last number on day.
+func (c *Counters) Day(ctx context.Context, day string) (map[string]int, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT series, last FROM ticket_counters WHERE day = ?`, day)
+	if err != nil {
+		return nil, fmt.Errorf("waiting numbers on %s: %w", day, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

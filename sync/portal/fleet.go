@@ -183,8 +183,11 @@ type KioskInfo struct {
 }
 
 // Alarm thresholds: a kiosk silent for 10 minutes is offline; a queue
-// that has not moved for an hour is stuck.
+// that has not moved for an hour is stuck; a kiosk's own block of
+// waiting numbers (999 a day per prefix) is nearly used up at 800.
 const (
+	OfflineBlockSize = 999
+	OfflineBlockWarn = 800
 	OfflineAfter = 10 * time.Minute
 	StuckAfter   = time.Hour
 )
@@ -245,6 +248,11 @@ func alarms(k KioskInfo, outboxMoved, now time.Time) []string {
 	}
 	if k.GuideCalls > 0 {
 		a = append(a, fmt.Sprintf("guide called (%d in the last hour)", k.GuideCalls))
+	}
+	for prefix, n := range k.Status.OfflineUsed {
+		if n >= OfflineBlockWarn {
+			a = append(a, fmt.Sprintf("offline numbers: %s %d of %d used today", prefix, n, OfflineBlockSize))
+		}
 	}
 	if k.Status.FreeDiskBytes > 0 && k.Status.FreeDiskBytes < 200<<20 {
 		a = append(a, fmt.Sprintf("disk nearly full: %d MB free", k.Status.FreeDiskBytes>>20))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"lotse/sync/portal"
 	"lotse/sync/wire"
@@ -80,5 +81,27 @@ func TestDrawThroughTheAPI(t *testing.T) {
 	}
 	if body := page(first.Page); !strings.Contains(body, "bitte gehen Sie jetzt zu Schalter 3") {
 		t.Errorf("the called ticket's page:\n%s", body)
+	}
+}
+
+// A kiosk whose own block of numbers is nearly used up is an alarm in the
+// fleet view, before it runs out.
+func TestAnAlmostUsedBlockIsAnAlarm(t *testing.T) {
+	r := startRig(t, portal.Options{})
+	id := r.enrol(t)
+	for n, want := range map[int]bool{312: false, 812: true} {
+		body := fmt.Sprintf(`{"version":"t","offline_used":{"A":%d}}`, n)
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/heartbeat", r.url, id.KioskID), strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+id.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("heartbeat: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		list, _ := r.p.Kiosks(context.Background(), time.Now())
+		got := strings.Contains(strings.Join(list[0].Alarms, ";"), "offline numbers: A "+fmt.Sprint(n)+" of 999 used today")
+		if got != want {
+			t.Errorf("%d used: alarms %v", n, list[0].Alarms)
+		}
 	}
 }

@@ -116,6 +116,10 @@ type Heartbeat struct {
 	Reader         DeviceStatus   `json:"reader"`
 	FreeDiskBytes  int64          `json:"free_disk_bytes"`
 	GuideCalls     []GuideCall    `json:"guide_calls,omitempty"`
+	// OfflineUsed is how many numbers of its own block the kiosk has
+	// handed out today, per prefix (999 each), so staff hear before one
+	// runs out.
+	OfflineUsed map[string]int `json:"offline_used,omitempty"`
 }
 
 // DeviceStatus is a printer's or card reader's state.
@@ -151,6 +155,11 @@ func DecodeHeartbeat(body []byte) (Heartbeat, error) {
 	for state, n := range hb.Outbox {
 		if n < 0 || len(state) > 32 {
 			return Heartbeat{}, errors.New("heartbeat: bad outbox count")
+		}
+	}
+	for prefix, n := range hb.OfflineUsed {
+		if n < 0 || len(prefix) != 1 {
+			return Heartbeat{}, errors.New("heartbeat: bad offline count")
 		}
 	}
 	if len(hb.GuideCalls) > 100 {
