@@ -188,8 +188,8 @@ type KioskInfo struct {
 const (
 	OfflineBlockSize = 999
 	OfflineBlockWarn = 800
-	OfflineAfter = 10 * time.Minute
-	StuckAfter   = time.Hour
+	OfflineAfter     = 10 * time.Minute
+	StuckAfter       = time.Hour
 )
 
 // Kiosks lists the fleet with the alarms staff must see, as of now.
