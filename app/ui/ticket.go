@@ -76,17 +76,23 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 	status.Alignment = fyne.TextAlignCenter
 	finish := paragraph(k.tr.T("ticket_tap_to_finish"))
 	finish.Alignment = fyne.TextAlignCenter
-	wait := paragraph(k.tr.T("ticket_wait_hint"))
+	// Where to wait says what the general hint says, and more: it takes
+	// its place (large text must still fit the screen).
+	hint := k.tr.T("ticket_wait_hint")
+	if r := k.catText("svc."+t.Option.Service+"."+t.Option.ID+".room", t.Room); r != "" {
+		hint = k.tr.T("print_ticket_room", map[string]any{"Room": r})
+	}
+	wait := paragraph(hint)
 	switch {
 	case t.Offline:
 		// Said plainly: the number is valid without the network.
-		wait = paragraph(k.tr.T("ticket_offline"))
+		wait = paragraph(k.tr.T("ticket_offline") + "\n" + hint)
 	case t.Ahead != nil:
 		lines := k.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead})
 		if t.Wait != "" {
 			lines += "\n" + k.tr.T("ticket_wait_estimate", map[string]any{"Minutes": t.Wait})
 		}
-		wait = paragraph(lines + "\n" + k.tr.T("ticket_wait_hint"))
+		wait = paragraph(lines + "\n" + hint)
 	}
 	wait.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(
@@ -94,7 +100,6 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
 		bigText(t.Number, sizeNumberText),
 		bigText(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText),
-		room(k, t),
 		status, wait,
 		layout.NewSpacer(),
 		finish,
@@ -133,16 +138,4 @@ func (k *Kiosk) showTicketFailed() {
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
 		content: container.NewStack(middle(msg), newTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
-}
-
-// room says where to wait, from the catalogue ("Bitte warten Sie vor
-// Raum 1.12."), or nothing.
-func room(k *Kiosk, t flow.Ticket) fyne.CanvasObject {
-	r := k.catText("svc."+t.Option.Service+"."+t.Option.ID+".room", t.Room)
-	if r == "" {
-		return layout.NewSpacer()
-	}
-	p := paragraph(k.tr.T("print_ticket_room", map[string]any{"Room": r}))
-	p.Alignment = fyne.TextAlignCenter
-	return p
 }
