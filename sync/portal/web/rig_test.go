@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -107,40 +108,23 @@ func newBrowser(t testing.TB, base string) *browser {
 
 func (b *browser) get(path string) (*http.Response, string) {
 	b.t.Helper()
-	resp, err := b.hc.Get(b.url + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var sb strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		sb.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	return resp, sb.String()
+	return b.read(b.hc.Get(b.url + path))
 }
 
 func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
-	resp, err := b.hc.PostForm(b.url+path, form)
+	return b.read(b.hc.PostForm(b.url+path, form))
+}
+
+// read is a response and its body, read whole.
+func (b *browser) read(resp *http.Response, err error) (*http.Response, string) {
+	b.t.Helper()
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var sb strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		sb.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	return resp, sb.String()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
 }
 
 // token is the csrf hidden field of a page.
