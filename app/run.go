@@ -314,6 +314,7 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 		if err != nil {
 			return d, fmt.Errorf("demo portal: %w", err)
 		}
+		os.MkdirAll(dataDir, 0o700) // the first demo start: nothing there yet
 		if err := os.WriteFile(addrFile, []byte(ln.Addr().String()), 0o600); err != nil {
 			slog.Warn("demo portal: remember its address", "err", err)
 		}
