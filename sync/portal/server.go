@@ -242,7 +242,7 @@ var (
 	dayPattern    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	numberPattern = regexp.MustCompile(`^[A-Z]\d{3,4}$`)
 	pageTmpl      = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="de"><head><meta charset="utf-8">
+<html lang="{{if .Lang}}{{.Lang}}{{else}}de{{end}}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>body{font:1.25rem/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff}
@@ -253,6 +253,7 @@ h1{font-size:1.6rem}.big{font-size:3rem;font-weight:700}</style></head>
 
 // page is a small accessible HTML page for a resident's phone.
 type page struct {
+	Lang  string // "" for German
 	Title string
 	Lines []string
 }
@@ -273,40 +274,24 @@ func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
 			"Diese Wartenummer kennen wir nicht. Bitte fragen Sie am Schalter."}})
 		return
 	}
-	lines := []string{"Gezogen am " + d.Format("02.01.2006") + "."}
-	if t, ahead, err := s.queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number); err == nil {
-		lines = append(lines, ticketLines(t.State, t.Counter, ahead)...)
-		if t.State == "waiting" {
-			if e, err := s.queue.Estimate(r.Context(), t.Site, t.Prefix, ahead); err == nil && e.Known {
-				lines = append(lines, fmt.Sprintf("Geschätzte Wartezeit: etwa %d–%d Minuten.", int(e.Min.Minutes()), int(e.Max.Minutes())))
-			}
-		}
-	} else {
-		lines = append(lines, "Bitte bleiben Sie im Wartebereich. Ihre Nummer wird auf dem Bildschirm angezeigt und aufgerufen.")
+	t, ahead, err := s.queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number)
+	if err != nil {
+		// Not in the office queue (a kiosk without one): what holds anyway.
+		tx := ticketTexts["de"]
+		pageTmpl.Execute(w, page{Title: fmt.Sprintf(tx.title, number), Lines: []string{
+			fmt.Sprintf(tx.drawn, d.Format("02.01.2006")), tx.hint, tx.valid}})
+		return
 	}
-	lines = append(lines, "Die Nummer gilt nur an diesem Tag.")
-	pageTmpl.Execute(w, page{Title: "Ihre Wartenummer " + number, Lines: lines})
-}
-
-// ticketLines say where a number stands, for its page.
-func ticketLines(state, counter string, ahead int) []string {
-	switch state {
-	case "waiting":
-		switch ahead {
-		case 0:
-			return []string{"Sie sind als Nächstes dran. Bitte bleiben Sie in der Nähe der Anzeige."}
-		case 1:
-			return []string{"Vor Ihnen wartet noch 1 Person."}
+	lang, tx := ticketText(t.Lang)
+	lines := []string{fmt.Sprintf(tx.drawn, d.Format("02.01.2006"))}
+	lines = append(lines, tx.lines(t.State, t.Counter, ahead)...)
+	if t.State == "waiting" {
+		if e, err := s.queue.Estimate(r.Context(), t.Site, t.Prefix, ahead); err == nil && e.Known {
+			lines = append(lines, fmt.Sprintf(tx.estimate, int(e.Min.Minutes()), int(e.Max.Minutes())))
 		}
-		return []string{fmt.Sprintf("Vor Ihnen warten noch %d Personen.", ahead)}
-	case "called", "serving":
-		return []string{"Sie werden aufgerufen: bitte gehen Sie jetzt zu " + counter + "."}
-	case "parked":
-		return []string{"Ihre Nummer ist zurückgestellt. Sie werden wieder aufgerufen."}
-	case "noshow":
-		return []string{"Ihre Nummer wurde dreimal aufgerufen. Bitte melden Sie sich am Schalter."}
 	}
-	return []string{"Ihre Nummer ist erledigt."}
+	lines = append(lines, tx.valid)
+	pageTmpl.Execute(w, page{Lang: lang, Title: fmt.Sprintf(tx.title, number), Lines: lines})
 }
 
 // pageAllowed sets the headers of a public page and throttles each
