@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,3 +95,36 @@ func (s *Server) queueReturn(w http.ResponseWriter, r *http.Request) {
 func minutes(d time.Duration) int { return int(d.Minutes()) }
 
 func concat(a, b []string) []string { return append(append([]string(nil), a...), b...) }
+
+// queueEvents tells the clerk page when its site's queue changed (a new
+// number, another clerk's call), so it can show it without a click.
+func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
+	site := r.URL.Query().Get("site")
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	rc.SetWriteDeadline(time.Time{})
+	fmt.Fprint(w, "retry: 3000\n\n")
+	if rc.Flush() != nil {
+		return
+	}
+	woken, stop := s.p.Queue().Subscribe()
+	defer stop()
+	alive := time.NewTicker(15 * time.Second)
+	defer alive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case changed := <-woken:
+			if changed != site {
+				continue
+			}
+			fmt.Fprint(w, "event: changed\ndata: {}\n\n")
+		case <-alive.C:
+			fmt.Fprint(w, ": alive\n\n")
+		}
+		if rc.Flush() != nil {
+			return
+		}
+	}
+}

@@ -73,6 +73,14 @@ func TestClerkCallsAndTheDisplayShowsIt(t *testing.T) {
 		t.Errorf("the display's waiting count: %v", err)
 	}
 	check(t, display, "22-display")
+	// A kiosk draws while the clerk's page is open: it shows the new count
+	// without a click.
+	if _, err := q.Draw(r.ctx, "", "A", "de", 1, "k3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.Search(`//table//tr[td[1]="A"]/td[2][text()="2"]`))); err != nil {
+		t.Errorf("the clerk page did not follow the queue: %v", err)
+	}
 
 	// The call, spoken: German, and Turkish (A001 was drawn in Turkish).
 	for _, lang := range []string{"de", "tr"} {

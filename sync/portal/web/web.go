@@ -217,6 +217,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.audit))
 	mux.Handle("GET /staff/queue", s.signedIn(staff.Clerk, s.queuePage))
 	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, s.queueAct))
+	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, s.queueEvents))
 	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, s.queueReturn))
 	return headers(mux)
 }
