@@ -14,8 +14,9 @@ import (
 // officeQueue is the kiosk's way to the office queue at its portal, once
 // the sync client exists (enrolment may come after the window).
 type officeQueue struct {
-	mu sync.Mutex
-	c  *client.Client
+	mu      sync.Mutex
+	c       *client.Client
+	offline *store.OfflineTickets // keeps the block the portal gave
 }
 
 var errNoPortal = errors.New("not enrolled at a portal yet")
@@ -41,17 +42,32 @@ func (q *officeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.
 	if err != nil {
 		return flow.QueueTicket{}, err
 	}
+	q.keepBlock(ctx, d.Block)
 	return flow.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page, WaitMin: d.WaitMin, WaitMax: d.WaitMax}, nil
 }
 
-// Block is the kiosk's own block of numbers: 1 to 9 from its number at
-// the portal. Two kiosks of one site share a block only from the tenth on.
+// Block is the kiosk's own block of numbers, as the portal assigned it
+// (one per kiosk of a site, never shared; 0 before the portal said one).
 func (q *officeQueue) Block() int {
-	c := q.client()
-	if c == nil {
+	if q.offline == nil {
 		return 0
 	}
-	return c.Identity().Number%9 + 1
+	b, err := q.offline.Block(context.Background())
+	if err != nil {
+		slog.Warn("queue block", "err", err)
+		return 0
+	}
+	return b
+}
+
+// keepBlock stores the block the portal named, when it changed.
+func (q *officeQueue) keepBlock(ctx context.Context, b int) {
+	if q.offline == nil || b == q.Block() {
+		return
+	}
+	if err := q.offline.SetBlock(ctx, b); err != nil {
+		slog.Warn("queue block", "err", err)
+	}
 }
 
 // report sends the numbers drawn offline to the portal, oldest first,

@@ -67,8 +67,9 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
-		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: &officeQueue{},
-			offline: store.NewOfflineTickets(db), sim: sim}
+		off := store.NewOfflineTickets(db)
+		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: &officeQueue{offline: off},
+			offline: off, sim: sim}
 		k.queue.set(c)
 		k.desk.Queue, k.desk.Offline, k.desk.Portal, k.desk.Now = k.queue, k.offline, url, time.Now
 		kiosks = append(kiosks, k)
@@ -88,6 +89,10 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 		t.Errorf("the second ticket:\n%s", text)
 	}
 
+	// Each kiosk has a block of its own from the portal.
+	if b0, b1 := kiosks[0].queue.Block(), kiosks[1].queue.Block(); b0 < 1 || b1 < 1 || b0 == b1 {
+		t.Fatalf("blocks %d and %d", b0, b1)
+	}
 	// The portal goes away.
 	addr := strings.TrimPrefix(url, "http://")
 	stop()
@@ -138,9 +143,10 @@ func TestTheTicketCarriesTheEstimate(t *testing.T) {
 	}
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, db, drv, time.Now())
-	q := &officeQueue{}
+	off := store.NewOfflineTickets(db)
+	q := &officeQueue{offline: off}
 	q.set(c)
-	desk.Queue, desk.Offline, desk.Portal, desk.Now = q, store.NewOfflineTickets(db), p.URL, time.Now
+	desk.Queue, desk.Offline, desk.Portal, desk.Now = q, off, p.URL, time.Now
 	texts := testutil.Texts(t).For("de")
 	opt := flow.Option{ID: "ausweis", Prefix: "A", Title: "Ausweis"}
 	first, _ := desk.Draw(ctx, opt, texts)

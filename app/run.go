@@ -192,7 +192,8 @@ func runKiosk(args []string, stderr io.Writer) int {
 	if cfg.Portal.URL != "" {
 		// Numbers from the site's office queue; the kiosk's own block
 		// while the portal is out of reach.
-		fl.queue, fl.offline = &officeQueue{}, store.NewOfflineTickets(db)
+		fl.offline = store.NewOfflineTickets(db)
+		fl.queue = &officeQueue{offline: fl.offline}
 		desk.Queue, desk.Offline = fl.queue, fl.offline
 	}
 	speaker, headset := newSpeaker(cfg)

@@ -58,9 +58,10 @@ func runTicket(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	if c, err := client.New(ctx, db, out, clientOptions(cfg)); err == nil {
-		q := &officeQueue{}
+		off := store.NewOfflineTickets(db)
+		q := &officeQueue{offline: off}
 		q.set(c)
-		desk.Queue, desk.Offline = q, store.NewOfflineTickets(db)
+		desk.Queue, desk.Offline = q, off
 	}
 	draw := func(ctx context.Context) int {
 		t, err := desk.Draw(ctx, flow.Option{ID: "cli", Prefix: *prefix, Title: *prefix}, texts.For(*lang))

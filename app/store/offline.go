@@ -56,3 +56,20 @@ func (o *OfflineTickets) Reported(ctx context.Context, key string) error {
 	_, err := o.db.ExecContext(ctx, `UPDATE offline_tickets SET reported = 1 WHERE key = ?`, key)
 	return err
 }
+
+// Block is the block of waiting numbers the portal gave this kiosk (0:
+// none yet).
+func (o *OfflineTickets) Block(ctx context.Context) (int, error) {
+	var b int
+	err := o.db.QueryRowContext(ctx, `SELECT block FROM queue_block WHERE id = 1`).Scan(&b)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return b, err
+}
+
+// SetBlock keeps the block the portal gave this kiosk.
+func (o *OfflineTickets) SetBlock(ctx context.Context, b int) error {
+	_, err := o.db.ExecContext(ctx, `INSERT INTO queue_block (id, block) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET block = excluded.block`, b)
+	return err
+}

@@ -63,4 +63,8 @@ var storeMigrations = []string{
 		tries        INTEGER NOT NULL, -- wrong PINs in a row
 		locked_until TEXT NOT NULL     -- UTC, RFC 3339; '' when open
 	)`,
+	`CREATE TABLE queue_block (
+		id    INTEGER PRIMARY KEY CHECK (id = 1),
+		block INTEGER NOT NULL -- this kiosk's own block of waiting numbers, from the portal
+	)`,
 }

@@ -152,12 +152,22 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "profile")
 		return
 	}
-	key, err := s.kioskSiteKey(r.Context(), kiosk)
+	site, err := s.st.KioskSite(r.Context(), kiosk)
+	if err != nil {
+		unavailable(w, "site")
+		return
+	}
+	key, err := s.SiteKey(r.Context(), site)
 	if err != nil {
 		unavailable(w, "site key")
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key})
+	block, err := s.queue.Block(r.Context(), site, kiosk)
+	if err != nil {
+		unavailable(w, "queue block")
+		return
+	}
+	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block})
 }
 
 func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {

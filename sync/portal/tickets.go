@@ -50,6 +50,10 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		page += "?site=" + url.QueryEscape(site)
 	}
 	reply := wire.DrawReply{Number: d.Number, Ahead: d.Ahead, Day: d.Day, Page: page}
+	if reply.Block, err = s.queue.Block(r.Context(), site, kiosk); err != nil {
+		unavailable(w, "draw")
+		return
+	}
 	if d.Wait.Known && req.Offline == "" {
 		reply.WaitMin, reply.WaitMax = int(d.Wait.Min.Minutes()), int(d.Wait.Max.Minutes())
 	}

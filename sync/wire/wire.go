@@ -181,6 +181,8 @@ func DecodeHeartbeat(body []byte) (Heartbeat, error) {
 type HeartbeatReply struct {
 	ProfileVersion int    `json:"profile_version"`
 	SiteKey        []byte `json:"site_key,omitempty"`
+	// QueueBlock is the kiosk's own block of waiting numbers at its site.
+	QueueBlock int `json:"queue_block,omitempty"`
 }
 
 // DrawRequest is the body of POST /v1/kiosks/{id}/tickets: a waiting
@@ -207,6 +209,9 @@ type DrawReply struct {
 	// known, and then never shown).
 	WaitMin int `json:"wait_min,omitempty"`
 	WaitMax int `json:"wait_max,omitempty"`
+	// Block is the kiosk's own block of numbers for when the portal is out
+	// of reach (2: A2001 …; 0: none).
+	Block int `json:"block,omitempty"`
 }
 
 // DecodeDraw reads a draw request strictly.

@@ -117,6 +117,12 @@ func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk i
 	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
 }
 
+// Block is the kiosk's own block of numbers at site for when the portal
+// is out of reach (1 to 9; 0: the site's blocks are taken).
+func (s *Service) Block(ctx context.Context, site string, kiosk int64) (int, error) {
+	return s.St.Block(ctx, site, kiosk)
+}
+
 // Next calls the longest-waiting ticket of prefixes to counter.
 func (s *Service) Next(ctx context.Context, site, counter string, prefixes []string) (store.Ticket, error) {
 	if !nameRe.MatchString(site) || !nameRe.MatchString(counter) || counter == "" {

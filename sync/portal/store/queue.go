@@ -40,6 +40,11 @@ type Queue interface {
 	// RevokeDisplays stops every display of site; it returns how many.
 	RevokeDisplays(ctx context.Context, site string, at time.Time) (int, error)
 
+	// Block is the kiosk's own block of numbers at site (1 to 9), assigned
+	// on first ask, moved with the kiosk to another site; 0 when the
+	// site's nine blocks are taken.
+	Block(ctx context.Context, site string, kiosk int64) (int, error)
+
 	// Notify tells every portal instance that site's queue changed;
 	// Listen hears it (a nil channel where the database cannot tell other
 	// instances: SQLite, whose one instance tells itself).

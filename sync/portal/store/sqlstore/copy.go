@@ -33,6 +33,7 @@ var tables = []struct {
 	{"tickets", []string{"id", "site", "day", "prefix", "label", "state", "lang", "kiosk_id", "draw_key", "drawn_at", "called_at",
 		"calls", "counter", "done_at"}, nil},
 	{"displays", []string{"token_hash", "site", "created_at", "revoked_at"}, nil},
+	{"queue_blocks", []string{"site", "block", "kiosk_id"}, nil},
 }
 
 func (s *Store) Tables() []string {

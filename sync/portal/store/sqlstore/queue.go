@@ -207,3 +207,38 @@ func (s *Store) Listen(ctx context.Context) <-chan string {
 	}
 	return s.d.Listen(ctx, s.c)
 }
+
+// MaxBlocks is how many kiosks of a site have a block of their own.
+const MaxBlocks = 9
+
+func (s *Store) Block(ctx context.Context, site string, kiosk int64) (int, error) {
+	var b int
+	err := s.tx(ctx, func(x q, _ Tx) error {
+		var have string
+		err := x.QueryRow(ctx, `SELECT site, block FROM queue_blocks WHERE kiosk_id = ?`, kiosk).Scan(&have, &b)
+		if err == nil && have == site {
+			return nil
+		}
+		if err != nil && err != ErrNoRows {
+			return err
+		}
+		if err == nil { // moved to another site: its old block is free again
+			if _, err := x.Exec(ctx, `DELETE FROM queue_blocks WHERE kiosk_id = ?`, kiosk); err != nil {
+				return err
+			}
+		}
+		b = 0
+		for n := 1; n <= MaxBlocks; n++ {
+			added, err := x.Exec(ctx, `INSERT INTO queue_blocks (site, block, kiosk_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, site, n, kiosk)
+			if err != nil {
+				return err
+			}
+			if added == 1 {
+				b = n
+				return nil
+			}
+		}
+		return nil
+	})
+	return b, err
+}

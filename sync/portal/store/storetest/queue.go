@@ -145,6 +145,27 @@ func queueActions(t *testing.T, s store.Store) {
 	if _, err := s.AtCounter(ctx, "rathaus", "2026-12-01", "Schalter 9"); !errors.Is(err, store.ErrNoTicket) {
 		t.Errorf("an empty counter: %v", err)
 	}
+	// Blocks: one each, never shared, moved with the kiosk.
+	seen := map[int]bool{}
+	for k := int64(1); k <= 10; k++ {
+		b, err := s.Block(ctx, "rathaus", k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (k <= 9 && (b < 1 || b > 9 || seen[b])) || (k == 10 && b != 0) {
+			t.Errorf("kiosk %d: block %d", k, b)
+		}
+		seen[b] = true
+	}
+	if b, _ := s.Block(ctx, "rathaus", 3); b != 3 {
+		t.Errorf("asked again: %d", b)
+	}
+	if b, _ := s.Block(ctx, "bibliothek", 3); b != 1 {
+		t.Errorf("moved: %d", b)
+	}
+	if b, _ := s.Block(ctx, "rathaus", 10); b != 3 {
+		t.Errorf("the freed block: %d", b)
+	}
 	// Displays.
 	s.AddDisplay(ctx, "h1", "rathaus", now)
 	if site, err := s.DisplaySite(ctx, "h1"); err != nil || site != "rathaus" {

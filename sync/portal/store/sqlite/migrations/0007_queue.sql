@@ -34,3 +34,11 @@ CREATE TABLE displays (
 	created_at TEXT NOT NULL,
 	revoked_at TEXT NOT NULL DEFAULT ''
 );
+-- Each kiosk's own block of waiting numbers at its site (1 to 9), for
+-- when the portal is out of reach: assigned by the portal, never shared.
+CREATE TABLE queue_blocks (
+	site     TEXT NOT NULL,
+	block    INTEGER NOT NULL,
+	kiosk_id INTEGER NOT NULL UNIQUE,
+	PRIMARY KEY (site, block)
+);
