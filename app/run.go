@@ -452,8 +452,14 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		slog.Error("demo display", "err", err)
 		return
 	}
+	// Two counters: Schalter 1 for passports and registration, Schalter 2
+	// for the rest (the demo catalogue's prefixes).
+	if err := p.Queue().SetCounters(ctx, "", []portalstore.Counter{{Name: "Schalter 1", Prefixes: []string{"A", "B"}},
+		{Name: "Schalter 2", Prefixes: []string{"C", "D"}}}); err != nil {
+		slog.Error("demo counters", "err", err)
+	}
 	base := strings.TrimSuffix(url, "/staff/")
-	slog.Info("office queue", "clerk_page", base+"/staff/queue?counter=Schalter+1&prefixes=A,B,T",
+	slog.Info("office queue", "clerk_page", base+"/staff/queue",
 		"call_up_display", base+"/display?token="+tok)
 }
 

@@ -26,11 +26,12 @@ const (
 
 // Errors a clerk or a kiosk is told.
 var (
-	ErrEmpty     = errors.New("Niemand wartet.")
-	ErrNoTicket  = errors.New("An diesem Schalter ist gerade niemand aufgerufen.")
-	ErrChanged   = errors.New("Die Nummer wurde inzwischen anders bearbeitet.")
-	ErrBadPrefix = errors.New("prefix: one capital letter A-Z")
-	ErrBadName   = errors.New("site and counter: up to 40 letters, digits, spaces, dots or dashes (a counter needs at least one)")
+	ErrEmpty          = errors.New("Niemand wartet.")
+	ErrNoTicket       = errors.New("An diesem Schalter ist gerade niemand aufgerufen.")
+	ErrChanged        = errors.New("Die Nummer wurde inzwischen anders bearbeitet.")
+	ErrBadPrefix      = errors.New("prefix: one capital letter A-Z")
+	ErrBadName        = errors.New("site and counter: up to 40 letters, digits, spaces, dots or dashes (a counter needs at least one)")
+	ErrUnknownCounter = errors.New("Diesen Schalter gibt es an diesem Standort nicht (lotse-portal queue counters).")
 )
 
 var (
@@ -127,6 +128,18 @@ func (s *Service) Block(ctx context.Context, site string, kiosk int64) (int, err
 func (s *Service) Next(ctx context.Context, site, counter string, prefixes []string) (store.Ticket, error) {
 	if !nameRe.MatchString(site) || !nameRe.MatchString(counter) || counter == "" {
 		return store.Ticket{}, ErrBadName
+	}
+	// A site with counters set up: only those, with their numbers.
+	counters, err := s.St.Counters(ctx, site)
+	if err != nil {
+		return store.Ticket{}, err
+	}
+	if len(counters) > 0 {
+		i := slices.IndexFunc(counters, func(c store.Counter) bool { return c.Name == counter })
+		if i < 0 {
+			return store.Ticket{}, ErrUnknownCounter
+		}
+		prefixes = counters[i].Prefixes
 	}
 	now := s.now()
 	t, err := s.St.CallNext(ctx, site, s.Day(now), counter, prefixes, now, now.Add(-RecallPause))
@@ -303,4 +316,29 @@ func (s *Service) Ticket(ctx context.Context, site, day, label string) (store.Ti
 		}
 	}
 	return t, ahead, nil
+}
+
+// SetCounters sets up the counters of site ("Schalter 1" serving A and
+// B …); from then on only these call numbers there.
+func (s *Service) SetCounters(ctx context.Context, site string, counters []store.Counter) error {
+	if !nameRe.MatchString(site) {
+		return ErrBadName
+	}
+	for _, c := range counters {
+		if c.Name == "" || !nameRe.MatchString(c.Name) || len(c.Prefixes) == 0 {
+			return fmt.Errorf("counter %q: %w", c.Name, ErrBadName)
+		}
+		for _, p := range c.Prefixes {
+			if !prefixRe.MatchString(p) {
+				return fmt.Errorf("counter %q: %w", c.Name, ErrBadPrefix)
+			}
+		}
+	}
+	return s.St.SetCounters(ctx, site, counters)
+}
+
+// Counters are the counters set up at site (none: any counter may call
+// the numbers it names).
+func (s *Service) Counters(ctx context.Context, site string) ([]store.Counter, error) {
+	return s.St.Counters(ctx, site)
 }

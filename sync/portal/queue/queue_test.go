@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lotse/sync/portal/queue"
+	"lotse/sync/portal/store"
 	"lotse/sync/portal/store/sqlite"
 )
 
@@ -85,5 +86,30 @@ func TestAClerksMorning(t *testing.T) {
 	q.Next(ctx, "Rathaus", "Schalter 3", []string{"A"})
 	if _, err := q.Next(ctx, "Rathaus", "Schalter 4", []string{"A"}); !errors.Is(err, queue.ErrEmpty) {
 		t.Errorf("empty: %v", err)
+	}
+}
+
+// A site with its counters set up: each calls only its own numbers; an
+// unknown counter is told so and nothing changes.
+func TestCountersOfASite(t *testing.T) {
+	q, _ := service(t)
+	ctx := context.Background()
+	if err := q.SetCounters(ctx, "Rathaus", []store.Counter{{Name: "Schalter 1", Prefixes: []string{"A"}}, {Name: "Schalter 2", Prefixes: []string{"B"}}}); err != nil {
+		t.Fatal(err)
+	}
+	q.Draw(ctx, "Rathaus", "A", "de", 1, "a")
+	q.Draw(ctx, "Rathaus", "B", "de", 1, "b")
+	// The page's prefixes do not matter once counters are set up.
+	if tk, err := q.Next(ctx, "Rathaus", "Schalter 2", []string{"A", "B"}); err != nil || tk.Label != "B001" {
+		t.Errorf("Schalter 2: %+v %v", tk, err)
+	}
+	if _, err := q.Next(ctx, "Rathaus", "Schalter 9", []string{"A"}); !errors.Is(err, queue.ErrUnknownCounter) {
+		t.Errorf("unknown counter: %v", err)
+	}
+	if st, _ := q.Status(ctx, "Rathaus"); len(st.Waiting) != 1 || st.Waiting[0].Prefix != "A" {
+		t.Errorf("the unknown counter changed something: %+v", st.Waiting)
+	}
+	if err := q.SetCounters(ctx, "Rathaus", []store.Counter{{Name: "Schalter 1", Prefixes: []string{"a"}}}); err == nil {
+		t.Error("a lower-case prefix was set up")
 	}
 }

@@ -45,11 +45,22 @@ type Queue interface {
 	// site's nine blocks are taken.
 	Block(ctx context.Context, site string, kiosk int64) (int, error)
 
+	// SetCounters replaces the counters of site and the numbers each
+	// serves; Counters lists them.
+	SetCounters(ctx context.Context, site string, counters []Counter) error
+	Counters(ctx context.Context, site string) ([]Counter, error)
+
 	// Notify tells every portal instance that site's queue changed;
 	// Listen hears it (a nil channel where the database cannot tell other
 	// instances: SQLite, whose one instance tells itself).
 	Notify(ctx context.Context, site string) error
 	Listen(ctx context.Context) <-chan string
+}
+
+// Counter is a counter or room of a site and the prefixes it serves.
+type Counter struct {
+	Name     string
+	Prefixes []string
 }
 
 // Draw is a request for a number.

@@ -17,6 +17,7 @@ type queueData struct {
 	Current                 *store.Ticket
 	Status                  queue.Status
 	Letters                 []string
+	Counters                []store.Counter // set up for the site (none: any)
 }
 
 // place is the clerk's site, counter and prefixes from the request.
@@ -37,6 +38,12 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 	d := queueData{Site: site, Counter: counter, Prefixes: prefixes}
 	for c := 'A'; c <= 'Z'; c++ {
 		d.Letters = append(d.Letters, string(c))
+	}
+	d.Counters, _ = s.p.Queue().Counters(r.Context(), site)
+	for _, c := range d.Counters {
+		if c.Name == counter {
+			d.Prefixes = strings.Join(c.Prefixes, ",")
+		}
 	}
 	if counter != "" {
 		st, err := s.p.Queue().Status(r.Context(), site)

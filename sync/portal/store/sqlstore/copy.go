@@ -34,6 +34,7 @@ var tables = []struct {
 		"calls", "counter", "done_at"}, nil},
 	{"displays", []string{"token_hash", "site", "created_at", "revoked_at"}, nil},
 	{"queue_blocks", []string{"site", "block", "kiosk_id"}, nil},
+	{"queue_counters_config", []string{"site", "counter", "prefixes"}, nil},
 }
 
 func (s *Store) Tables() []string {

@@ -242,3 +242,37 @@ func (s *Store) Block(ctx context.Context, site string, kiosk int64) (int, error
 	})
 	return b, err
 }
+
+func (s *Store) SetCounters(ctx context.Context, site string, counters []store.Counter) error {
+	return s.tx(ctx, func(x q, _ Tx) error {
+		if _, err := x.Exec(ctx, `DELETE FROM queue_counters_config WHERE site = ?`, site); err != nil {
+			return err
+		}
+		for _, c := range counters {
+			if _, err := x.Exec(ctx, `INSERT INTO queue_counters_config (site, counter, prefixes) VALUES (?, ?, ?)`,
+				site, c.Name, strings.Join(c.Prefixes, ",")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) Counters(ctx context.Context, site string) ([]store.Counter, error) {
+	rows, err := s.x.Query(ctx, `SELECT counter, prefixes FROM queue_counters_config WHERE site = ? ORDER BY counter`, site)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Counter
+	for rows.Next() {
+		var c store.Counter
+		var p string
+		if err := rows.Scan(&c.Name, &p); err != nil {
+			return nil, err
+		}
+		c.Prefixes = strings.Split(p, ",")
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

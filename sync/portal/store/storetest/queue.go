@@ -166,6 +166,14 @@ func queueActions(t *testing.T, s store.Store) {
 	if b, _ := s.Block(ctx, "rathaus", 10); b != 3 {
 		t.Errorf("the freed block: %d", b)
 	}
+	// Counters.
+	if err := s.SetCounters(ctx, "rathaus", []store.Counter{{Name: "Schalter 1", Prefixes: []string{"A", "B"}}, {Name: "Raum 1.12", Prefixes: []string{"T"}}}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetCounters(ctx, "rathaus", []store.Counter{{Name: "Schalter 1", Prefixes: []string{"A", "B"}}, {Name: "Schalter 2", Prefixes: []string{"A"}}})
+	if cs, _ := s.Counters(ctx, "rathaus"); len(cs) != 2 || cs[0].Name != "Schalter 1" || len(cs[0].Prefixes) != 2 || cs[1].Name != "Schalter 2" {
+		t.Errorf("counters %+v", cs)
+	}
 	// Displays.
 	s.AddDisplay(ctx, "h1", "rathaus", now)
 	if site, err := s.DisplaySite(ctx, "h1"); err != nil || site != "rathaus" {

@@ -42,3 +42,10 @@ CREATE TABLE queue_blocks (
 	kiosk_id INTEGER NOT NULL UNIQUE,
 	PRIMARY KEY (site, block)
 );
+-- The counters (or rooms) of a site and the numbers each serves.
+CREATE TABLE queue_counters_config (
+	site     TEXT NOT NULL,
+	counter  TEXT NOT NULL,
+	prefixes TEXT NOT NULL,  -- comma-separated: A,B
+	PRIMARY KEY (site, counter)
+);
