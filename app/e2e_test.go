@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,8 +36,10 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 	go sim.Serve(ctx, pair)
 
 	uiMap := filepath.Join(t.TempDir(), "ui.json")
-	startKiosk(t, x, bin, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
+	home := t.TempDir()
+	startKioskIn(t, x, bin, home, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
 	d := &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}
+	waitQueueBlock(t, filepath.Join(home, "data", "kiosk.db"))
 	d.tap("start", "Wartenummer ziehen")
 	d.tap("wartenummer", "Ausweis & Pass")
 
@@ -45,7 +48,8 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := jobs[0].Text()
-	for _, want := range []string{"Ihre Wartenummer", "A001", "Ausweis & Pass", "Uhr"} {
+	// From the office queue at the demo portal: it knows who waits before.
+	for _, want := range []string{"Ihre Wartenummer", "A001", "Ausweis & Pass", "Uhr", "Vor Ihnen: 0"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("ticket lacks %q:\n%s", want, text)
 		}
@@ -56,4 +60,23 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 	waitScreen(t, d, "ticket-number")
 	time.Sleep(500 * time.Millisecond) // the next frame, for the picture only
 	x.screenshot(t, artifacts("e2e-waiting-number.png"))
+}
+
+// waitQueueBlock waits until the demo kiosk has its block of numbers from
+// the portal: then it is enrolled and draws from the office queue.
+func waitQueueBlock(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+		if err != nil {
+			continue
+		}
+		var b int
+		err = db.QueryRow(`SELECT block FROM queue_block WHERE id = 1`).Scan(&b)
+		db.Close()
+		if err == nil && b > 0 {
+			return
+		}
+	}
+	t.Fatal("the demo kiosk got no block of numbers from its portal within 60 s")
 }
