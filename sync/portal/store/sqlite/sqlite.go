@@ -22,7 +22,7 @@ var migrations embed.FS
 
 // Dialect is SQLite's: ? placeholders; one writer at a time, so an
 // idempotency key in flight elsewhere is simply finished before.
-var Dialect = sqlstore.Dialect{Name: "sqlite"}
+var Dialect = sqlstore.Dialect{Name: "sqlite", OneWriter: true}
 
 // Open opens (creating if needed) the portal's SQLite file at path.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {

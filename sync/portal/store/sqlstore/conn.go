@@ -53,6 +53,10 @@ type Dialect struct {
 	Name string
 	// Dollar placeholders ($1, $2, …) instead of ?.
 	Dollar bool
+	// OneWriter queues this process's transactions in Go: SQLite takes one
+	// writer at a time, and writers that meet its lock sleep in steps of
+	// up to 100 ms (its busy handler) instead of taking their turn.
+	OneWriter bool
 	// LockKey, when set, takes a transaction-scoped lock on an
 	// idempotency key and says whether it got it: another instance
 	// storing the same key right now makes it false (409).

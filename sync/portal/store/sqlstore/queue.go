@@ -27,7 +27,7 @@ func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
 		var err error
 		t, err = scanTicket(x.QueryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE kiosk_id = ? AND draw_key = ?`, d.Kiosk, d.Key))
 		if err == nil {
-			return s.ahead(ctx, x, &t) // a retried draw: the same ticket
+			return nil // a retried draw: the same ticket
 		}
 		if err != ErrNoRows {
 			return err
@@ -47,7 +47,7 @@ func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
 			// Reported twice under another key: the ticket is there.
 			t, err = scanTicket(x.QueryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE site = ? AND day = ? AND label = ?`, d.Site, d.Day, label))
 			if err == nil {
-				return s.ahead(ctx, x, &t)
+				return nil
 			}
 			if err != ErrNoRows {
 				return err
@@ -56,12 +56,14 @@ func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
 		t, err = scanTicket(x.QueryRow(ctx, `INSERT INTO tickets (site, day, prefix, label, state, lang, kiosk_id, draw_key, drawn_at)
 			VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING `+ticketCols,
 			d.Site, d.Day, d.Prefix, label, d.Lang, d.Kiosk, d.Key, tsNano(d.At)))
-		if err != nil {
-			return err
-		}
-		return s.ahead(ctx, x, &t)
+		return err
 	})
-	return t, err
+	if err != nil {
+		return t, err
+	}
+	// Counted after the commit: the transaction holds the sequence's row
+	// (every draw of the queue waits for it) as briefly as it can.
+	return t, s.ahead(ctx, s.x, &t)
 }
 
 // ahead counts the tickets of t's queue that wait before it.
@@ -213,6 +215,12 @@ const MaxBlocks = 9
 
 func (s *Store) Block(ctx context.Context, site string, kiosk int64) (int, error) {
 	var b int
+	var have string
+	// Read first: every draw and heartbeat asks, and a transaction would
+	// take SQLite's write lock each time.
+	if err := s.x.QueryRow(ctx, `SELECT site, block FROM queue_blocks WHERE kiosk_id = ?`, kiosk).Scan(&have, &b); err == nil && have == site {
+		return b, nil
+	}
 	err := s.tx(ctx, func(x q, _ Tx) error {
 		var have string
 		err := x.QueryRow(ctx, `SELECT site, block FROM queue_blocks WHERE kiosk_id = ?`, kiosk).Scan(&have, &b)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"lotse/sync/portal/store"
@@ -20,6 +21,8 @@ type Store struct {
 	c Conn
 	d Dialect
 	x q
+
+	writer sync.Mutex // with Dialect.OneWriter: one transaction at a time
 }
 
 // New wraps an open, migrated database.
@@ -35,6 +38,10 @@ func (s *Store) Close() error {
 
 // tx runs fn in a transaction.
 func (s *Store) tx(ctx context.Context, fn func(x q, tx Tx) error) error {
+	if s.d.OneWriter {
+		s.writer.Lock()
+		defer s.writer.Unlock()
+	}
 	tx, err := s.c.Begin(ctx)
 	if err != nil {
 		return err
