@@ -198,7 +198,7 @@ func (f *fleet) beat(ctx context.Context, apply func(*profile.Profile)) {
 	}
 	f.keepSiteKey(ctx, reply.SiteKey)
 	if f.queue != nil {
-		f.queue.keepBlock(ctx, reply.QueueBlock)
+		f.queue.keepBlock(ctx, reply.QueueBlock, reply.QueueBlockSize)
 		f.queue.report(ctx, f.offline)
 	}
 	f.mu.Lock()

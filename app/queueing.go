@@ -42,30 +42,31 @@ func (q *officeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.
 	if err != nil {
 		return flow.QueueTicket{}, err
 	}
-	q.keepBlock(ctx, d.Block)
+	q.keepBlock(ctx, d.Block, d.BlockSize)
 	return flow.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page, WaitMin: d.WaitMin, WaitMax: d.WaitMax}, nil
 }
 
 // Block is the kiosk's own block of numbers, as the portal assigned it
-// (one per kiosk of a site, never shared; 0 before the portal said one).
-func (q *officeQueue) Block() int {
+// (one per kiosk of a site, never shared; 0 before the portal said one),
+// and how many numbers it holds a day.
+func (q *officeQueue) Block() (int, int) {
 	if q.offline == nil {
-		return 0
+		return 0, 0
 	}
-	b, err := q.offline.Block(context.Background())
+	b, size, err := q.offline.Block(context.Background())
 	if err != nil {
 		slog.Warn("queue block", "err", err)
-		return 0
+		return 0, 0
 	}
-	return b
+	return b, size
 }
 
 // keepBlock stores the block the portal named, when it changed.
-func (q *officeQueue) keepBlock(ctx context.Context, b int) {
-	if q.offline == nil || b == q.Block() {
+func (q *officeQueue) keepBlock(ctx context.Context, b, size int) {
+	if have, haveSize := q.Block(); q.offline == nil || (b == have && size == haveSize) {
 		return
 	}
-	if err := q.offline.SetBlock(ctx, b); err != nil {
+	if err := q.offline.SetBlock(ctx, b, size); err != nil {
 		slog.Warn("queue block", "err", err)
 	}
 }

@@ -90,14 +90,16 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 	}
 
 	// Each kiosk has a block of its own from the portal.
-	if b0, b1 := kiosks[0].queue.Block(), kiosks[1].queue.Block(); b0 < 1 || b1 < 1 || b0 == b1 {
-		t.Fatalf("blocks %d and %d", b0, b1)
+	b0, size := kiosks[0].queue.Block()
+	b1, _ := kiosks[1].queue.Block()
+	if b0 < 1 || b1 < 1 || b0 == b1 || size != 999 {
+		t.Fatalf("blocks %d and %d (size %d)", b0, b1, size)
 	}
 	// The portal goes away.
 	addr := strings.TrimPrefix(url, "http://")
 	stop()
 	off, err := kiosks[1].desk.Draw(ctx, opt, texts)
-	block := kiosks[1].queue.Block()
+	block, _ := kiosks[1].queue.Block()
 	if err != nil || !off.Offline || off.Ahead != nil || off.Number != "A"+string(rune('0'+block))+"001" {
 		t.Fatalf("offline draw: %+v %v (block %d)", off, err, block)
 	}
@@ -216,5 +218,40 @@ func TestTicketDrawCommand(t *testing.T) {
 		if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), `"offline":false`) {
 			t.Errorf("draw %d: %s", i, out.String())
 		}
+	}
+}
+
+// A site whose kiosks' blocks hold two numbers a day: the third offline
+// number is refused, never wrapped into one already given.
+func TestAUsedUpBlockRefuses(t *testing.T) {
+	ctx := context.Background()
+	p := testutil.StartPortal(t)
+	if err := p.Queue().SetBlockSize(ctx, "", 2); err != nil {
+		t.Fatal(err)
+	}
+	db := testutil.DB(t)
+	out, _ := testutil.Enrolled(t, db, p)
+	c, err := client.New(ctx, db, out, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk := testutil.Desk(t, db, nil, time.Now())
+	off := store.NewOfflineTickets(db)
+	q := &officeQueue{offline: off}
+	q.set(c)
+	desk.Queue, desk.Offline, desk.Now = q, off, time.Now
+	texts := testutil.Texts(t).For("de")
+	opt := flow.Option{ID: "ausweis", Prefix: "A", Title: "Ausweis"}
+	if _, err := desk.Draw(ctx, opt, texts); err != nil { // online: the block and its size arrive
+		t.Fatal(err)
+	}
+	q.set(nil) // the portal out of reach
+	for i := range 2 {
+		if tk, err := desk.Draw(ctx, opt, texts); err != nil || !tk.Offline {
+			t.Fatalf("offline draw %d: %+v %v", i, tk, err)
+		}
+	}
+	if tk, err := desk.Draw(ctx, opt, texts); err == nil {
+		t.Errorf("a third number from a block of two: %+v", tk)
 	}
 }

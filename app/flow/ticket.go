@@ -27,8 +27,9 @@ type Counter interface {
 type Queue interface {
 	Draw(ctx context.Context, prefix, lang, key string) (QueueTicket, error)
 	// Block is this kiosk's own block of numbers for when the portal is
-	// out of reach (2: A2001 …), 0 before the kiosk is enrolled.
-	Block() int
+	// out of reach (2: A2001 …; 0 before the portal named one) and how
+	// many numbers it holds a day.
+	Block() (block, size int)
 }
 
 // QueueTicket is a number from the office queue.
@@ -154,11 +155,11 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 			return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 		}
 		t.Number = fmt.Sprintf("%s%03d", opt.Prefix, n)
-		if d.Queue != nil && d.Queue.Block() > 0 {
-			if n > 999 {
+		if block, size := d.blockOf(); block > 0 {
+			if n > size {
 				return Ticket{}, fmt.Errorf("draw waiting number: this kiosk's own block of %s numbers is used up for today", opt.Prefix)
 			}
-			t.Number, t.Offline = fmt.Sprintf("%s%d%03d", opt.Prefix, d.Queue.Block(), n), true
+			t.Number, t.Offline = fmt.Sprintf("%s%d%03d", opt.Prefix, block, n), true
 			if err := d.Offline.Record(ctx, key, opt.Prefix, t.Number, lang, now); err != nil {
 				return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 			}
@@ -277,6 +278,18 @@ func lookup(texts Texts, id, def string) string {
 		}
 	}
 	return def
+}
+
+// blockOf is the kiosk's own block and its size (0, 0: none).
+func (d *Desk) blockOf() (int, int) {
+	if d.Queue == nil {
+		return 0, 0
+	}
+	block, size := d.Queue.Block()
+	if size <= 0 || size > 999 {
+		size = 999
+	}
+	return block, size
 }
 
 // ahead is the count for the ticket ("": not known).

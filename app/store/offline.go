@@ -57,19 +57,19 @@ func (o *OfflineTickets) Reported(ctx context.Context, key string) error {
 	return err
 }
 
-// Block is the block of waiting numbers the portal gave this kiosk (0:
-// none yet).
-func (o *OfflineTickets) Block(ctx context.Context) (int, error) {
-	var b int
-	err := o.db.QueryRowContext(ctx, `SELECT block FROM queue_block WHERE id = 1`).Scan(&b)
+// Block is the block of waiting numbers the portal gave this kiosk and
+// how many numbers it holds a day (0, 0: none yet).
+func (o *OfflineTickets) Block(ctx context.Context) (block, size int, err error) {
+	err = o.db.QueryRowContext(ctx, `SELECT block, size FROM queue_block WHERE id = 1`).Scan(&block, &size)
 	if err == sql.ErrNoRows {
-		return 0, nil
+		return 0, 0, nil
 	}
-	return b, err
+	return block, size, err
 }
 
 // SetBlock keeps the block the portal gave this kiosk.
-func (o *OfflineTickets) SetBlock(ctx context.Context, b int) error {
-	_, err := o.db.ExecContext(ctx, `INSERT INTO queue_block (id, block) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET block = excluded.block`, b)
+func (o *OfflineTickets) SetBlock(ctx context.Context, block, size int) error {
+	_, err := o.db.ExecContext(ctx, `INSERT INTO queue_block (id, block, size) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET block = excluded.block, size = excluded.size`, block, size)
 	return err
 }

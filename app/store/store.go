@@ -65,6 +65,7 @@ var storeMigrations = []string{
 	)`,
 	`CREATE TABLE queue_block (
 		id    INTEGER PRIMARY KEY CHECK (id = 1),
-		block INTEGER NOT NULL -- this kiosk's own block of waiting numbers, from the portal
+		block INTEGER NOT NULL, -- this kiosk's own block of waiting numbers, from the portal
+		size  INTEGER NOT NULL  -- how many numbers it holds a day
 	)`,
 }

@@ -162,12 +162,12 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "site key")
 		return
 	}
-	block, err := s.queue.Block(r.Context(), site, kiosk)
+	block, size, err := s.queue.Block(r.Context(), site, kiosk)
 	if err != nil {
 		unavailable(w, "queue block")
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block})
+	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block, QueueBlockSize: size})
 }
 
 func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {
@@ -190,15 +190,14 @@ type KioskInfo struct {
 	Status     wire.Heartbeat `json:"status"`
 	GuideCalls int            `json:"guide_calls_last_hour"`
 	Alarms     []string       `json:"alarms"`
+	blockSize  int            // numbers a day in the kiosk's own block at its site
 }
 
 // Alarm thresholds: a kiosk silent for 10 minutes is offline; a queue
 // that has not moved for an hour is stuck; a kiosk's own block of
-// waiting numbers (999 a day per prefix) is nearly used up at 800.
+// waiting numbers is nearly used up at 80 %.
 const (
-	OfflineBlockSize = 999
-	OfflineBlockWarn = 800
-	OfflineAfter     = 10 * time.Minute
+	OfflineAfter = 10 * time.Minute
 	StuckAfter       = time.Hour
 )
 
@@ -215,6 +214,9 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 	var list []KioskInfo
 	for _, r := range rows {
 		k := KioskInfo{ID: r.ID, Name: r.Name, Site: r.Site, Revoked: r.Revoked, LastSeen: r.LastSeen, GuideCalls: r.GuideCalls}
+		if k.blockSize, err = s.queue.BlockSize(ctx, r.Site); err != nil {
+			return nil, fmt.Errorf("kiosks: %w", err)
+		}
 		if r.Status != nil {
 			json.Unmarshal(r.Status, &k.Status)
 		}
@@ -260,8 +262,8 @@ func alarms(k KioskInfo, outboxMoved, now time.Time) []string {
 		a = append(a, fmt.Sprintf("guide called (%d in the last hour)", k.GuideCalls))
 	}
 	for prefix, n := range k.Status.OfflineUsed {
-		if n >= OfflineBlockWarn {
-			a = append(a, fmt.Sprintf("offline numbers: %s %d of %d used today", prefix, n, OfflineBlockSize))
+		if size := k.blockSize; n >= size*8/10 {
+			a = append(a, fmt.Sprintf("offline numbers: %s %d of %d used today", prefix, n, size))
 		}
 	}
 	if k.Status.FreeDiskBytes > 0 && k.Status.FreeDiskBytes < 200<<20 {

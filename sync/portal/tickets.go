@@ -50,7 +50,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		page += "?site=" + url.QueryEscape(site)
 	}
 	reply := wire.DrawReply{Number: d.Number, Ahead: d.Ahead, Day: d.Day, Page: page}
-	if reply.Block, err = s.queue.Block(r.Context(), site, kiosk); err != nil {
+	if reply.Block, reply.BlockSize, err = s.queue.Block(r.Context(), site, kiosk); err != nil {
 		unavailable(w, "draw")
 		return
 	}

@@ -90,7 +90,11 @@ func TestDrawThroughTheAPI(t *testing.T) {
 func TestAnAlmostUsedBlockIsAnAlarm(t *testing.T) {
 	r := startRig(t, portal.Options{})
 	id := r.enrol(t)
-	for n, want := range map[int]bool{312: false, 812: true} {
+	// A site with blocks of 500: the warning comes at 400.
+	if err := r.p.Queue().SetBlockSize(context.Background(), "", 500); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]bool{312: false, 412: true} {
 		body := fmt.Sprintf(`{"version":"t","offline_used":{"A":%d}}`, n)
 		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/heartbeat", r.url, id.KioskID), strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+id.Token)
@@ -100,7 +104,7 @@ func TestAnAlmostUsedBlockIsAnAlarm(t *testing.T) {
 		}
 		resp.Body.Close()
 		list, _ := r.p.Kiosks(context.Background(), time.Now())
-		got := strings.Contains(strings.Join(list[0].Alarms, ";"), "offline numbers: A "+fmt.Sprint(n)+" of 999 used today")
+		got := strings.Contains(strings.Join(list[0].Alarms, ";"), "offline numbers: A "+fmt.Sprint(n)+" of 500 used today")
 		if got != want {
 			t.Errorf("%d used: alarms %v", n, list[0].Alarms)
 		}

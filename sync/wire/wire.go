@@ -182,7 +182,8 @@ type HeartbeatReply struct {
 	ProfileVersion int    `json:"profile_version"`
 	SiteKey        []byte `json:"site_key,omitempty"`
 	// QueueBlock is the kiosk's own block of waiting numbers at its site.
-	QueueBlock int `json:"queue_block,omitempty"`
+	QueueBlock     int `json:"queue_block,omitempty"`
+	QueueBlockSize int `json:"queue_block_size,omitempty"`
 }
 
 // DrawRequest is the body of POST /v1/kiosks/{id}/tickets: a waiting
@@ -211,7 +212,8 @@ type DrawReply struct {
 	WaitMax int `json:"wait_max,omitempty"`
 	// Block is the kiosk's own block of numbers for when the portal is out
 	// of reach (2: A2001 …; 0: none).
-	Block int `json:"block,omitempty"`
+	Block     int `json:"block,omitempty"`
+	BlockSize int `json:"block_size,omitempty"` // numbers a day in it
 }
 
 // DecodeDraw reads a draw request strictly.

@@ -118,10 +118,36 @@ func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk i
 	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
 }
 
+// DefaultBlockSize is how many numbers a kiosk's own block holds a day
+// where the site did not say.
+const DefaultBlockSize = 999
+
 // Block is the kiosk's own block of numbers at site for when the portal
-// is out of reach (1 to 9; 0: the site's blocks are taken).
-func (s *Service) Block(ctx context.Context, site string, kiosk int64) (int, error) {
-	return s.St.Block(ctx, site, kiosk)
+// is out of reach (1 to 9; 0: the site's blocks are taken) and how many
+// numbers it holds a day.
+func (s *Service) Block(ctx context.Context, site string, kiosk int64) (block, size int, err error) {
+	if block, err = s.St.Block(ctx, site, kiosk); err != nil {
+		return 0, 0, err
+	}
+	size, err = s.BlockSize(ctx, site)
+	return block, size, err
+}
+
+// BlockSize is how many numbers a kiosk's block holds a day at site.
+func (s *Service) BlockSize(ctx context.Context, site string) (int, error) {
+	n, err := s.St.BlockSize(ctx, site)
+	if n == 0 {
+		n = DefaultBlockSize
+	}
+	return n, err
+}
+
+// SetBlockSize sets it (1 to 999).
+func (s *Service) SetBlockSize(ctx context.Context, site string, size int) error {
+	if size < 1 || size > DefaultBlockSize {
+		return fmt.Errorf("block size %d: want 1 to %d", size, DefaultBlockSize)
+	}
+	return s.St.SetBlockSize(ctx, site, size)
 }
 
 // Next calls the longest-waiting ticket of prefixes to counter.

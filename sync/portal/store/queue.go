@@ -45,6 +45,11 @@ type Queue interface {
 	// site's nine blocks are taken.
 	Block(ctx context.Context, site string, kiosk int64) (int, error)
 
+	// SetBlockSize sets how many numbers a kiosk's block holds a day at
+	// site; BlockSize reads it (0: not set).
+	SetBlockSize(ctx context.Context, site string, size int) error
+	BlockSize(ctx context.Context, site string) (int, error)
+
 	// SetCounters replaces the counters of site and the numbers each
 	// serves; Counters lists them.
 	SetCounters(ctx context.Context, site string, counters []Counter) error

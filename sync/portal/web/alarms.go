@@ -22,7 +22,7 @@ var alarmTexts = []struct {
 	{regexp.MustCompile(`^guide called \((\d+) in the last hour\)$`), "alarm_guide"},
 	{regexp.MustCompile(`^disk nearly full: (\d+) MB free$`), "alarm_disk"},
 	{regexp.MustCompile(`^revoked$`), "alarm_revoked"},
-	{regexp.MustCompile(`^offline numbers: ([A-Z] \d+) of \d+ used today$`), "alarm_offline_block"},
+	{regexp.MustCompile(`^offline numbers: ([A-Z] \d+) of (\d+) used today$`), "alarm_offline_block"},
 }
 
 var problems = map[string]string{"paper end": "problem_paper_end", "cover open": "problem_cover_open", "offline": "problem_offline",

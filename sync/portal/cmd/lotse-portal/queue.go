@@ -23,6 +23,7 @@ func cmdQueue(args []string, stdout, stderr io.Writer) int {
 	counter := f.String("counter", "", "the counter or room, e.g. \"Schalter 3\"")
 	prefixes := f.String("prefixes", "A", "call: the numbers this counter serves, comma-separated")
 	asJSON := f.Bool("json", false, "status: JSON")
+	blockSize := f.Int("block-size", 0, "counters: how many numbers each kiosk's own block holds a day for when the portal is away (1-999; default 999)")
 	known := func(pos []string) bool {
 		switch pos[0] {
 		case "status", "counters":
@@ -52,6 +53,14 @@ func cmdQueue(args []string, stdout, stderr io.Writer) int {
 					return fail(stderr, err)
 				}
 				s.Store().Audit(ctx, auditEntry("lotse-portal", "queue_counters_set", *site))
+			}
+			if *blockSize != 0 {
+				if err := q.SetBlockSize(ctx, *site, *blockSize); err != nil {
+					return fail(stderr, err)
+				}
+			}
+			if n, err := q.BlockSize(ctx, *site); err == nil {
+				fmt.Fprintf(stdout, "each kiosk's own block: %d numbers a day\n", n)
 			}
 			cs, err := q.Counters(ctx, *site)
 			if err != nil {

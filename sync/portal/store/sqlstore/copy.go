@@ -35,6 +35,7 @@ var tables = []struct {
 	{"displays", []string{"token_hash", "site", "created_at", "revoked_at"}, nil},
 	{"queue_blocks", []string{"site", "block", "kiosk_id"}, nil},
 	{"queue_counters_config", []string{"site", "counter", "prefixes"}, nil},
+	{"queue_sites", []string{"site", "block_size"}, nil},
 }
 
 func (s *Store) Tables() []string {

@@ -284,3 +284,18 @@ func (s *Store) Counters(ctx context.Context, site string) ([]store.Counter, err
 	}
 	return out, rows.Err()
 }
+
+func (s *Store) SetBlockSize(ctx context.Context, site string, size int) error {
+	_, err := s.x.Exec(ctx, `INSERT INTO queue_sites (site, block_size) VALUES (?, ?)
+		ON CONFLICT (site) DO UPDATE SET block_size = excluded.block_size`, site, size)
+	return err
+}
+
+func (s *Store) BlockSize(ctx context.Context, site string) (int, error) {
+	var n int
+	err := s.x.QueryRow(ctx, `SELECT block_size FROM queue_sites WHERE site = ?`, site).Scan(&n)
+	if err == ErrNoRows {
+		return 0, nil
+	}
+	return n, err
+}

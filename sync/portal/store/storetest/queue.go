@@ -174,6 +174,15 @@ func queueActions(t *testing.T, s store.Store) {
 	if cs, _ := s.Counters(ctx, "rathaus"); len(cs) != 2 || cs[0].Name != "Schalter 1" || len(cs[0].Prefixes) != 2 || cs[1].Name != "Schalter 2" {
 		t.Errorf("counters %+v", cs)
 	}
+	// Block size per site.
+	if n, _ := s.BlockSize(ctx, "rathaus"); n != 0 {
+		t.Errorf("unset block size %d", n)
+	}
+	s.SetBlockSize(ctx, "rathaus", 200)
+	s.SetBlockSize(ctx, "rathaus", 300)
+	if n, _ := s.BlockSize(ctx, "rathaus"); n != 300 {
+		t.Errorf("block size %d", n)
+	}
 	// Displays.
 	s.AddDisplay(ctx, "h1", "rathaus", now)
 	if site, err := s.DisplaySite(ctx, "h1"); err != nil || site != "rathaus" {

@@ -49,3 +49,8 @@ CREATE TABLE queue_counters_config (
 	prefixes TEXT NOT NULL,  -- comma-separated: A,B
 	PRIMARY KEY (site, counter)
 );
+-- Per site: how many numbers each kiosk's own block holds a day.
+CREATE TABLE queue_sites (
+	site       TEXT PRIMARY KEY,
+	block_size INTEGER NOT NULL
+);
