@@ -198,7 +198,7 @@ type KioskInfo struct {
 // waiting numbers is nearly used up at 80 %.
 const (
 	OfflineAfter = 10 * time.Minute
-	StuckAfter       = time.Hour
+	StuckAfter   = time.Hour
 )
 
 // Kiosks lists the fleet with the alarms staff must see, as of now.

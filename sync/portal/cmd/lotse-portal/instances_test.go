@@ -250,3 +250,60 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		t.Errorf("a batch while PostgreSQL was down was not refused with 503")
 	}
 }
+
+// The office queue at two instances, one killed with SIGKILL while a
+// kiosk draws: the kiosk's retries (same key) go to the other, every draw
+// gets one number, none twice, and clerks call them all.
+func TestQueueWhenAnInstanceIsKilled(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	data := t.TempDir()
+	setup, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer setup.Close()
+	a, b := startInstance(t, data, dsn), startInstance(t, data, dsn)
+	rr := &roundRobin{backends: []string{a.url, b.url}, served: make([]atomic.Int64, 2)}
+	lb := &http.Server{Handler: rr}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go lb.Serve(ln)
+	defer lb.Close()
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	defer db.Close()
+	code, _ := setup.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, "http://"+ln.Addr().String(), code, "Kiosk 1", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := outbox.Open(ctx, db)
+	c, _ := client.New(ctx, db, ob, client.Options{})
+	numbers := map[string]bool{}
+	for i := range 60 {
+		if i == 20 {
+			a.cmd.Process.Signal(syscall.SIGKILL)
+		}
+		var d string
+		for try := range 10 {
+			r, err := c.DrawTicket(ctx, "A", "de", fmt.Sprint("draw-", i))
+			if err == nil {
+				d = r.Number
+				break
+			}
+			time.Sleep(time.Duration(try*50) * time.Millisecond)
+		}
+		if d == "" || numbers[d] {
+			t.Fatalf("draw %d: %q (seen before: %v)", i, d, numbers[d])
+		}
+		numbers[d] = true
+	}
+	called := 0
+	for {
+		if _, err := setup.Queue().Next(ctx, "", "Schalter 1", []string{"A"}); err != nil {
+			break
+		}
+		called++
+	}
+	if called != 60 {
+		t.Errorf("%d of 60 called", called)
+	}
+}
