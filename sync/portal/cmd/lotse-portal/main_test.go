@@ -234,3 +234,42 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		}
 	}
 }
+
+// The clerk's page on the command line: call prints the number, exit 3
+// when nobody waits; an unknown counter of a site with counters is
+// refused; status as JSON.
+func TestQueueCommands(t *testing.T) {
+	data := t.TempDir()
+	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p.Queue().Draw(ctx, "Rathaus", "A", "de", 1, "k1")
+	p.Close()
+	var out, errb bytes.Buffer
+	cmd := func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return run(append(args, "--data", data), &out, &errb)
+	}
+	if code := cmd("queue", "counters", "--site", "Rathaus", "Schalter 1=A,B", "--block-size", "300"); code != 0 ||
+		!strings.Contains(out.String(), "Schalter 1=A,B") || !strings.Contains(out.String(), "300 numbers a day") {
+		t.Fatalf("counters: %d %s %s", code, out.String(), errb.String())
+	}
+	if code := cmd("queue", "call", "--site", "Rathaus", "--counter", "Schalter 9"); code != 1 || !strings.Contains(errb.String(), "gibt es an diesem Standort nicht") {
+		t.Errorf("an unknown counter: %d %s", code, errb.String())
+	}
+	if code := cmd("queue", "call", "--site", "Rathaus", "--counter", "Schalter 1"); code != 0 || strings.TrimSpace(out.String()) != "A001" {
+		t.Errorf("call: %d %q", code, out.String())
+	}
+	if code := cmd("queue", "done", "--site", "Rathaus", "--counter", "Schalter 1"); code != 0 || !strings.Contains(out.String(), "A001 done") {
+		t.Errorf("done: %d %q", code, out.String())
+	}
+	if code := cmd("queue", "call", "--site", "Rathaus", "--counter", "Schalter 1"); code != 3 {
+		t.Errorf("nobody waits: exit %d", code)
+	}
+	if code := cmd("queue", "status", "--site", "Rathaus", "--json"); code != 0 || !strings.Contains(out.String(), `"site":"Rathaus"`) {
+		t.Errorf("status: %d %s", code, out.String())
+	}
+}
