@@ -104,28 +104,8 @@ func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // stored exactly once.
 func TestTwoInstancesExactlyOnceWhenOneIsKilled(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	data := t.TempDir()
-	setup, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer setup.Close()
-	a, b := startInstance(t, data, dsn), startInstance(t, data, dsn)
-	rr := &roundRobin{backends: []string{a.url, b.url}, served: make([]atomic.Int64, 2)}
-	lb := &http.Server{Handler: rr}
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	go lb.Serve(ln)
-	defer lb.Close()
-
-	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
-	defer db.Close()
-	code, _ := setup.EnrollCode(ctx, time.Hour)
-	if _, err := client.Enroll(ctx, db, "http://"+ln.Addr().String(), code, "Kiosk 1", client.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	ob, _ := outbox.Open(ctx, db)
-	c, _ := client.New(ctx, db, ob, client.Options{BatchSize: 5, Probe: 200 * time.Millisecond})
+	setup, a, rr, c, ob := twoInstances(t)
+	var err error
 	const n = 300
 	codes := make([]string, n)
 	for i := range codes {
@@ -256,27 +236,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 // gets one number, none twice, and clerks call them all.
 func TestQueueWhenAnInstanceIsKilled(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	data := t.TempDir()
-	setup, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer setup.Close()
-	a, b := startInstance(t, data, dsn), startInstance(t, data, dsn)
-	rr := &roundRobin{backends: []string{a.url, b.url}, served: make([]atomic.Int64, 2)}
-	lb := &http.Server{Handler: rr}
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	go lb.Serve(ln)
-	defer lb.Close()
-	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
-	defer db.Close()
-	code, _ := setup.EnrollCode(ctx, time.Hour)
-	if _, err := client.Enroll(ctx, db, "http://"+ln.Addr().String(), code, "Kiosk 1", client.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	ob, _ := outbox.Open(ctx, db)
-	c, _ := client.New(ctx, db, ob, client.Options{})
+	setup, a, _, c, _ := twoInstances(t)
 	numbers := map[string]bool{}
 	for i := range 60 {
 		if i == 20 {
@@ -306,4 +266,38 @@ func TestQueueWhenAnInstanceIsKilled(t *testing.T) {
 	if called != 60 {
 		t.Errorf("%d of 60 called", called)
 	}
+}
+
+// twoInstances starts two lotse-portal processes on one PostgreSQL
+// database and one key file behind a round-robin balancer, and a kiosk
+// enrolled through it: the portal in this process (for checks), the
+// first instance (to kill), the balancer, the kiosk's client and outbox.
+func twoInstances(t *testing.T) (*portal.Server, *instance, *roundRobin, *client.Client, *outbox.Outbox) {
+	t.Helper()
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	data := t.TempDir()
+	setup, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { setup.Close() })
+	a, b := startInstance(t, data, dsn), startInstance(t, data, dsn)
+	rr := &roundRobin{backends: []string{a.url, b.url}, served: make([]atomic.Int64, 2)}
+	lb := &http.Server{Handler: rr}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go lb.Serve(ln)
+	t.Cleanup(func() { lb.Close() })
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	t.Cleanup(func() { db.Close() })
+	code, _ := setup.EnrollCode(ctx, time.Hour)
+	if _, err := client.Enroll(ctx, db, "http://"+ln.Addr().String(), code, "Kiosk 1", client.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := outbox.Open(ctx, db)
+	c, err := client.New(ctx, db, ob, client.Options{BatchSize: 5, Probe: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setup, a, rr, c, ob
 }
