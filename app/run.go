@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -446,9 +444,8 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 	slog.Info("staff dashboard", "url", url)
 	// The waiting room's display of the demo site, with a fresh token.
 	tok := rand.Text()
-	sum := sha256.Sum256([]byte(tok))
 	p.Store().RevokeDisplays(ctx, "", time.Now())
-	if err := p.Store().AddDisplay(ctx, hex.EncodeToString(sum[:]), "", time.Now()); err != nil {
+	if err := p.Store().AddDisplay(ctx, portal.HashToken(tok), "", time.Now()); err != nil {
 		slog.Error("demo display", "err", err)
 		return
 	}

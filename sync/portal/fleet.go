@@ -212,11 +212,17 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
 	var list []KioskInfo
+	sizes := map[string]int{} // a site's block size, read once for all its kiosks
 	for _, r := range rows {
 		k := KioskInfo{ID: r.ID, Name: r.Name, Site: r.Site, Revoked: r.Revoked, LastSeen: r.LastSeen, GuideCalls: r.GuideCalls}
-		if k.blockSize, err = s.queue.BlockSize(ctx, r.Site); err != nil {
-			return nil, fmt.Errorf("kiosks: %w", err)
+		size, ok := sizes[r.Site]
+		if !ok {
+			if size, err = s.queue.BlockSize(ctx, r.Site); err != nil {
+				return nil, fmt.Errorf("kiosks: %w", err)
+			}
+			sizes[r.Site] = size
 		}
+		k.blockSize = size
 		if r.Status != nil {
 			json.Unmarshal(r.Status, &k.Status)
 		}

@@ -33,7 +33,9 @@ func OpenStore(ctx context.Context, dataDir, database string, poolSize int) (sto
 	return nil, fmt.Errorf("database %q: want empty (SQLite in the data folder) or a postgres:// URL", postgres.Redact(database))
 }
 
-func hashHex(s string) string {
+// HashToken is how the portal keeps a secret it must recognise (kiosk
+// tokens, enrolment codes, staff sessions, display tokens): SHA-256, hex.
+func HashToken(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
@@ -69,7 +71,7 @@ func (s *Server) EnrollCodeFor(ctx context.Context, d time.Duration, site string
 	if err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
-	if err := s.st.AddEnrollCode(ctx, hashHex(secret), time.Now().Add(d), site); err != nil {
+	if err := s.st.AddEnrollCode(ctx, HashToken(secret), time.Now().Add(d), site); err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
 	return code, nil
@@ -85,7 +87,7 @@ func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, 
 	if err != nil {
 		return 0, "", err
 	}
-	id, err := s.st.Enroll(ctx, hashHex(secret), name, hashHex(token), time.Now(), refcode.MaxKiosks)
+	id, err := s.st.Enroll(ctx, HashToken(secret), name, HashToken(token), time.Now(), refcode.MaxKiosks)
 	return id, token, err
 }
 
@@ -99,7 +101,7 @@ func (s *Server) authenticate(ctx context.Context, token string) (int64, error) 
 	if token == "" {
 		return 0, store.ErrUnauthenticated
 	}
-	return s.st.Authenticate(ctx, hashHex(token))
+	return s.st.Authenticate(ctx, HashToken(token))
 }
 
 // Decide records staff's decision on a case; it reaches the kiosk through

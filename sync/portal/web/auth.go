@@ -3,13 +3,13 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
 
+	"lotse/sync/portal"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 )
@@ -37,11 +37,6 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func hashID(id string) string {
-	h := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(h[:])
 }
 
 func addrOf(r *http.Request) string {
@@ -93,7 +88,7 @@ func (s *Server) session(r *http.Request) (session, bool) {
 	if err != nil || c.Value == "" {
 		return session{}, false
 	}
-	id := hashID(c.Value)
+	id := portal.HashToken(c.Value)
 	se, err := s.st.Session(r.Context(), id)
 	if err != nil {
 		return session{}, false
@@ -154,7 +149,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	// A new session id at every sign-in.
 	id := randomHex(32)
 	now := s.now()
-	if err := s.st.CreateSession(r.Context(), hashID(id), store.Session{User: u.Name, CSRF: randomHex(16), Created: now, LastSeen: now}); err != nil {
+	if err := s.st.CreateSession(r.Context(), portal.HashToken(id), store.Session{User: u.Name, CSRF: randomHex(16), Created: now, LastSeen: now}); err != nil {
 		again(http.StatusServiceUnavailable, "Die Anmeldung geht gerade nicht. Bitte versuchen Sie es gleich noch einmal.")
 		return
 	}

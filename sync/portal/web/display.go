@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"lotse/sync/portal"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 )
@@ -72,8 +73,7 @@ func (s *Server) displaySite(r *http.Request) (string, error) {
 	if tok == "" {
 		return "", store.ErrNotFound
 	}
-	h := sha256.Sum256([]byte(tok))
-	return s.st.DisplaySite(r.Context(), hex.EncodeToString(h[:]))
+	return s.st.DisplaySite(r.Context(), portal.HashToken(tok))
 }
 
 // displayRefused answers a display without a valid token.

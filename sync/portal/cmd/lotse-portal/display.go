@@ -2,8 +2,6 @@ package main
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"time"
@@ -27,8 +25,7 @@ func cmdDisplay(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		tok := rand.Text()
-		h := sha256.Sum256([]byte(tok))
-		if err := s.Store().AddDisplay(ctx, hex.EncodeToString(h[:]), site, time.Now()); err != nil {
+		if err := s.Store().AddDisplay(ctx, portal.HashToken(tok), site, time.Now()); err != nil {
 			return fail(stderr, err)
 		}
 		s.Store().Audit(ctx, auditEntry("lotse-portal", "display_added", site))
