@@ -44,10 +44,17 @@ type serviceFile struct {
 // stand in for titles and labels.
 func (s *Server) catalogue(ctx context.Context) catalogue {
 	c := catalogue{titles: map[string]string{}, fields: map[string][]fieldLabel{}}
-	_, b, err := s.p.LatestProfile(ctx, "")
+	v, b, err := s.p.LatestProfile(ctx, "")
 	if err != nil || b == nil {
 		return c
 	}
+	// Every inbox and case page asks: unzip and parse a version once.
+	s.catMu.Lock()
+	defer s.catMu.Unlock()
+	if s.catVersion == v && s.cat.titles != nil {
+		return s.cat
+	}
+	defer func() { s.cat, s.catVersion = c, v }()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return c

@@ -71,6 +71,10 @@ type Server struct {
 
 	mu    sync.Mutex
 	tries map[string]*rate.Limiter // sign-in attempts per address
+
+	catMu      sync.Mutex
+	cat        catalogue // the service files' labels, of profile catVersion
+	catVersion int
 }
 
 // New returns the dashboard over p.
