@@ -133,11 +133,20 @@ func encodeWith(cm *charmap.Charmap, text string) []byte {
 // Decode converts CP858 bytes back to text, for the simulator and tests.
 func Decode(b []byte) string { return DecodeWith(charmap.CodePage858, b) }
 
-// DecodeWith converts bytes in the given code page back to text.
+// DecodeWith converts bytes in the given code page back to text. With no
+// code page (one whose characters are not known here), the ASCII half is
+// read and every other byte becomes '?'.
 func DecodeWith(cm *charmap.Charmap, b []byte) string {
 	rs := make([]rune, len(b))
 	for i, c := range b {
-		rs[i] = cm.DecodeByte(c)
+		switch {
+		case cm != nil:
+			rs[i] = cm.DecodeByte(c)
+		case c < 0x80:
+			rs[i] = rune(c)
+		default:
+			rs[i] = '?'
+		}
 	}
 	return string(rs)
 }

@@ -93,15 +93,25 @@ func (p Profile) CodePage() (int, *charmap.Charmap) {
 	return 0, charmap.CodePage437
 }
 
-// CharmapFor returns the character map of ESC t n on this printer.
+// charmaps are the code pages, by their escpos-printer-db names, whose
+// characters the simulator and the decoder can show.
+var charmaps = map[string]*charmap.Charmap{
+	"CP437": charmap.CodePage437, "CP850": charmap.CodePage850, "CP852": charmap.CodePage852,
+	"CP855": charmap.CodePage855, "CP858": charmap.CodePage858, "CP860": charmap.CodePage860,
+	"CP862": charmap.CodePage862, "CP863": charmap.CodePage863, "CP865": charmap.CodePage865,
+	"CP866": charmap.CodePage866, "CP1250": charmap.Windows1250, "CP1251": charmap.Windows1251,
+	"CP1252": charmap.Windows1252, "CP1253": charmap.Windows1253, "CP1254": charmap.Windows1254,
+	"CP1255": charmap.Windows1255, "CP1256": charmap.Windows1256, "CP1257": charmap.Windows1257,
+	"CP1258": charmap.Windows1258, "ISO_8859-2": charmap.ISO8859_2, "ISO_8859-7": charmap.ISO8859_7,
+	"ISO_8859-15": charmap.ISO8859_15,
+}
+
+// CharmapFor returns the character map of ESC t n on this printer: false
+// when the printer has no such code page or its characters are unknown
+// here.
 func (p Profile) CharmapFor(n int) (*charmap.Charmap, bool) {
-	name := p.CodePages[n]
-	for _, c := range codePageChoice {
-		if c.name == name {
-			return c.cm, true
-		}
-	}
-	return nil, false
+	cm, ok := charmaps[p.CodePages[n]]
+	return cm, ok
 }
 
 // Profiles is a set of printer profiles by id.

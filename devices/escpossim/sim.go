@@ -34,11 +34,21 @@ func NewJob(cmds []Cmd, p escpos.Profile) Job { return Job{Cmds: cmds, Complete:
 func (j Job) Text() string {
 	var sb strings.Builder
 	_, cm := j.profile.CodePage()
+	hri := false
 	for _, c := range j.Cmds {
 		switch c.Name {
+		case "init":
+			hri = false
+		case "hri_position":
+			hri = c.Args[0]%48 != 0
+		case "barcode":
+			// The human-readable line under (or over) the bars.
+			if hri {
+				sb.WriteString("\n" + strings.TrimPrefix(strings.TrimPrefix(string(c.Data), "{B"), "{A") + "\n")
+			}
 		case "codepage":
-			if m, ok := j.profile.CharmapFor(int(c.Args[0])); ok {
-				cm = m
+			if _, listed := j.profile.CodePages[int(c.Args[0])]; listed {
+				cm, _ = j.profile.CharmapFor(int(c.Args[0]))
 			}
 		case "text":
 			sb.WriteString(escpos.DecodeWith(cm, c.Data))
