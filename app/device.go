@@ -21,12 +21,14 @@ import (
 const deviceUsage = `lotse device — check printers and card readers on real hardware.
 
 Usage:
-  lotse device print-test --port P [--baud B] [--profile NAME]   print a test page
+  lotse device print-test --port P [--baud B] [--profile NAME] [--no-status]
+                                                                 print a test page; --no-status
+                                                                 sends it without asking for status
   lotse device render --in FILE --out FILE.png [--profile NAME]  draw a captured print stream
   lotse device status --port P [--baud B]                        the printer's status as one JSON line
   lotse device read --port P --kind rdm6300|magstripe|line       one JSON line per card read
 
-Profiles: TM-T20II (80 mm, default), generic-58mm.
+Profiles: TM-T20II (80 mm, default), TM-T88V (80 mm, 180 dpi), generic-58mm.
 `
 
 func runDevice(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +44,7 @@ func runDevice(args []string, stdout, stderr io.Writer) int {
 	in := fs.String("in", "", "captured ESC/POS stream")
 	out := fs.String("out", "", "PNG file to write")
 	kind := fs.String("kind", "", "reader kind: rdm6300, magstripe or line")
+	noStatus := fs.Bool("no-status", false, "print-test: do not ask the printer for its status (a one-way cable, status switched off)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -70,7 +73,11 @@ func runDevice(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		return printOnce(cfg, job, stdout, stderr)
+		mode := escpos.StatusAuto
+		if *noStatus {
+			mode = escpos.StatusOff
+		}
+		return printOnce(cfg, mode, job, stdout, stderr)
 	case "render":
 		if !need("in", *in) || !need("out", *out) {
 			return 2
@@ -96,24 +103,29 @@ func runDevice(args []string, stdout, stderr io.Writer) int {
 }
 
 // withDriver runs a printer driver for the length of fn.
-func withDriver(cfg serialport.Config, fn func(ctx context.Context, d *escpos.Driver) int) int {
+func withDriver(cfg serialport.Config, mode escpos.StatusMode, fn func(ctx context.Context, d *escpos.Driver) int) int {
 	ctx, cancel := context.WithCancel(context.Background())
-	d := escpos.NewDriver(cfg)
+	d := escpos.NewDriver(cfg, mode)
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 	return fn(ctx, d)
 }
 
-func printOnce(cfg serialport.Config, job []byte, stdout, stderr io.Writer) int {
-	return withDriver(cfg, func(ctx context.Context, d *escpos.Driver) int {
+func printOnce(cfg serialport.Config, mode escpos.StatusMode, job []byte, stdout, stderr io.Writer) int {
+	return withDriver(cfg, mode, func(ctx context.Context, d *escpos.Driver) int {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		if _, err := d.FirstStatus(ctx); err != nil {
 			fmt.Fprintln(stderr, "lotse device: printer:", err)
 			return 1
 		}
-		if err := d.Print(ctx, job); err != nil {
+		err := d.Print(ctx, job)
+		if errors.Is(err, escpos.ErrUnconfirmed) {
+			fmt.Fprintf(stdout, "sent %d bytes to %s; the printer does not report status: look at the paper\n", len(job), cfg.Device)
+			return 0
+		}
+		if err != nil {
 			fmt.Fprintln(stderr, "lotse device:", err)
 			return 1
 		}
@@ -131,7 +143,7 @@ type statusLine struct {
 }
 
 func printStatus(cfg serialport.Config, stdout io.Writer) int {
-	return withDriver(cfg, func(ctx context.Context, d *escpos.Driver) int {
+	return withDriver(cfg, escpos.StatusAuto, func(ctx context.Context, d *escpos.Driver) int {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		s, _ := d.FirstStatus(ctx)
@@ -148,18 +160,23 @@ func renderFile(in, out string, p escpos.Profile) error {
 	if err != nil {
 		return err
 	}
-	cmds, used, err := escpossim.Parse(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", in, err)
+	cmds, used, perr := escpossim.Parse(b)
+	if perr == nil && used != len(b) {
+		perr = fmt.Errorf("ends inside a command at byte %d", used)
 	}
-	if used != len(b) {
-		return fmt.Errorf("%s: ends inside a command at byte %d", in, used)
-	}
+	// What came before a bad byte is drawn all the same, as a printer
+	// prints it: the picture shows where a stream went wrong.
 	png, err := escpossim.NewJob(cmds, p).PNG()
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	return os.WriteFile(out, png, 0o644)
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		return err
+	}
+	if perr != nil {
+		return fmt.Errorf("%s: %w (the %d bytes before it are drawn in %s)", in, perr, used, out)
+	}
+	return nil
 }
 
 func readCards(cfg serialport.Config, kind string, stdout, stderr io.Writer) int {

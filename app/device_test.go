@@ -97,11 +97,22 @@ func TestDeviceRenderRefusesUnknownCommands(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "bad.bin")
 	os.WriteFile(in, []byte("\x1b@Hallo\n\x1bZ\x01"), 0o600)
 	var out, errb bytes.Buffer
-	if code := run([]string{"device", "render", "--in", in, "--out", filepath.Join(t.TempDir(), "x.png")}, &out, &errb); code == 0 {
+	pic := filepath.Join(t.TempDir(), "x.png")
+	if code := run([]string{"device", "render", "--in", in, "--out", pic}, &out, &errb); code == 0 {
 		t.Fatal("rendered a stream with an unknown command")
 	}
 	if !strings.Contains(errb.String(), "offset 8") {
 		t.Errorf("error does not name the offset: %s", errb.String())
+	}
+	// "Hallo", before the bad bytes, is on the picture.
+	f, err := os.Open(pic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil || img.Bounds().Dy() == 0 {
+		t.Errorf("no picture of the good part: %v", err)
 	}
 }
 

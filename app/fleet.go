@@ -139,7 +139,8 @@ func (f *fleet) heartbeat(ctx context.Context) wire.Heartbeat {
 	}
 	if f.driver != nil {
 		s := f.driver.Status()
-		hb.Printer = wire.DeviceStatus{Configured: true, Connected: s.Connected, Problem: problem(s), PaperNearEnd: s.PaperNearEnd}
+		hb.Printer = wire.DeviceStatus{Configured: true, Connected: s.Connected, Problem: problem(s), PaperNearEnd: s.PaperNearEnd,
+			NoStatus: s.Connected && s.NoStatus}
 	}
 	hb.Reader = wire.DeviceStatus{Configured: f.cfg.Reader.Port != "", Connected: f.readerOK}
 	if hb.Reader.Configured && !f.readerOK {
@@ -334,6 +335,8 @@ func (f *fleet) Status(ctx context.Context) ui.StaffStatus {
 		st.Printer = "kein Drucker eingerichtet"
 	case hb.Printer.Problem != "":
 		st.Printer = hb.Printer.Problem
+	case hb.Printer.NoStatus:
+		st.Printer = "bereit, meldet keinen Status: Drucke werden nicht bestätigt"
 	case hb.Printer.PaperNearEnd:
 		st.Printer = "bereit, Papier geht zu Ende"
 	default:

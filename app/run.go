@@ -180,7 +180,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	}
 	var driver *escpos.Driver
 	if cfg.Printer.Port != "" {
-		driver = escpos.NewDriver(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud})
+		driver = escpos.NewDriver(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud}, cfg.Printer.StatusMode())
 		go driver.Run(ctx)
 		desk.Printer = driver
 	} else {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -76,21 +77,22 @@ func runSay(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
+		// Synthesised whole, then written with the sizes the stream's
+		// header could not know.
+		var wav bytes.Buffer
+		if err := (speech.Synth{}).WAV(ctx, *lang, text, *volume, &wav); err != nil {
 			fmt.Fprintln(stderr, "lotse say:", err)
 			return 1
 		}
-		if err := (speech.Synth{}).WAV(ctx, *lang, text, *volume, f); err != nil {
-			f.Close()
+		b := wav.Bytes()
+		if err := speech.FixSizes(b); err != nil {
 			fmt.Fprintln(stderr, "lotse say:", err)
 			return 1
 		}
-		if err := f.Close(); err != nil {
+		if err := os.WriteFile(*out, b, 0o644); err != nil {
 			fmt.Fprintln(stderr, "lotse say:", err)
 			return 1
 		}
-		b, _ := os.ReadFile(*out)
 		if info, err := speech.Inspect(b); err == nil {
 			fmt.Fprintf(stdout, "%s: %.1f s of speech\n", *out, info.Seconds)
 		}

@@ -76,7 +76,7 @@ func runTicket(args []string, stdout, stderr io.Writer) int {
 	if *noPrint || cfg.Printer.Port == "" {
 		return draw(ctx)
 	}
-	return withDriver(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud}, func(ctx context.Context, d *escpos.Driver) int {
+	return withDriver(serialport.Config{Device: cfg.Printer.Port, Baud: cfg.Printer.Baud}, cfg.Printer.StatusMode(), func(ctx context.Context, d *escpos.Driver) int {
 		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		d.FirstStatus(fctx) // a printer that never answers still gets the job

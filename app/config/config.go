@@ -99,6 +99,15 @@ type Printer struct {
 	Port    string `toml:"port"`
 	Baud    int    `toml:"baud"`
 	Profile string `toml:"profile"`
+	// Status is "auto" or "off": whether to ask the printer for its
+	// status (escpos.StatusMode).
+	Status string `toml:"status"`
+}
+
+// StatusMode is printer.status as the driver takes it (validated by Load).
+func (p Printer) StatusMode() escpos.StatusMode {
+	m, _ := escpos.ParseStatusMode(p.Status)
+	return m
 }
 
 type Portal struct {
@@ -228,6 +237,9 @@ func (c *Config) Validate(path string) error {
 	}
 	if _, err := printerProfiles.Get(c.Printer.Profile); err != nil {
 		bad("printer.profile", "%v", err)
+	}
+	if _, err := escpos.ParseStatusMode(c.Printer.Status); err != nil {
+		bad("printer.status", "%v", err)
 	}
 	return errors.Join(errs...)
 }

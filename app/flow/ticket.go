@@ -189,9 +189,19 @@ func (d *Desk) print(ctx context.Context, kind, label string, encode func() ([]b
 	if err != nil {
 		return err
 	}
+	return d.send(ctx, id, job)
+}
+
+// send prints a spooled job and records the outcome. A job sent to a
+// printer that does not report status counts as printed for the resident
+// (it most likely came out); the spool keeps it as sent, not confirmed.
+func (d *Desk) send(ctx context.Context, id int64, job []byte) error {
 	printErr := d.Printer.Print(ctx, job)
 	if err := d.Spool.Mark(ctx, id, printErr); err != nil {
 		slog.Error("print spool", "err", err)
+	}
+	if errors.Is(printErr, escpos.ErrUnconfirmed) {
+		return nil
 	}
 	return printErr
 }
@@ -205,11 +215,7 @@ func (d *Desk) Reprint(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("reprint: %w", err)
 	}
-	printErr := d.Printer.Print(ctx, job)
-	if err := d.Spool.Mark(ctx, id, printErr); err != nil {
-		slog.Error("print spool", "err", err)
-	}
-	return printErr
+	return d.send(ctx, id, job)
 }
 
 // TicketJob encodes the paper ticket for t in the visitor's language, or

@@ -10,6 +10,7 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
+	"lotse/app/store"
 	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
@@ -58,7 +59,7 @@ func TestDrawPrintsTicketWithNumberServiceAndTime(t *testing.T) {
 }
 
 func TestDrawWithMissingPrinterStillIssuesNumber(t *testing.T) {
-	printer := escpos.NewDriver(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB9"), Baud: 9600})
+	printer := escpos.NewDriver(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB9"), Baud: 9600}, escpos.StatusAuto)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go printer.Run(ctx)
@@ -115,5 +116,25 @@ func TestTicketPrintsInTheVisitorsLanguageWhereThePrinterCan(t *testing.T) {
 		if !strings.Contains(text, c.heading) || !strings.Contains(text, c.service) || strings.Contains(text, "?") {
 			t.Errorf("%s ticket:\n%s", c.lang, text)
 		}
+	}
+}
+
+// A printer that never answers status still gives the resident a ticket;
+// the spool keeps it as sent, not confirmed, for the guide's list.
+func TestSilentPrinterStillGivesATicket(t *testing.T) {
+	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{NoStatus: true})
+	db := testutil.DB(t)
+	now := time.Date(2026, 11, 22, 13, 5, 0, 0, time.UTC)
+	desk := testutil.Desk(t, db, printer, now)
+	tk, err := desk.Draw(context.Background(), flow.Option{ID: "ausweis", Title: "Ausweis & Pass", Prefix: "A"}, testutil.Texts(t).For("de"))
+	if err != nil || tk.PrintErr != nil {
+		t.Fatalf("draw: %v, print: %v", err, tk.PrintErr)
+	}
+	if jobs := testutil.WaitJobs(t, sim, 1); !strings.Contains(jobs[0].Text(), "A001") {
+		t.Errorf("ticket %q", jobs[0].Text())
+	}
+	entries, err := store.NewSpool(db).Since(context.Background(), time.Time{})
+	if err != nil || len(entries) != 1 || entries[0].State != "sent" {
+		t.Fatalf("spool %+v, %v: want one job sent, not confirmed", entries, err)
 	}
 }

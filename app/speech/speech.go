@@ -255,21 +255,34 @@ type WAVInfo struct {
 	RMS     float64 // root mean square of the samples, 0..1
 }
 
-// Inspect reads a 16-bit PCM WAV file.
+// Inspect reads a 16-bit PCM WAV file strictly: the RIFF size must be
+// the file's, every chunk must fit, and the data chunk must hold exactly
+// the samples that follow — what a player that trusts the header needs.
 func Inspect(b []byte) (WAVInfo, error) {
-	if len(b) < 44 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return WAVInfo{}, errors.New("not a WAV file")
+	fmtChunk, data, err := chunks(b)
+	if err != nil {
+		return WAVInfo{}, err
 	}
-	rate := binary.LittleEndian.Uint32(b[24:28])
-	bits := binary.LittleEndian.Uint16(b[34:36])
-	if bits != 16 || rate == 0 {
-		return WAVInfo{}, fmt.Errorf("WAV with %d bits at %d Hz, want 16-bit PCM", bits, rate)
+	if got := binary.LittleEndian.Uint32(b[4:8]); int(got) != len(b)-8 {
+		return WAVInfo{}, fmt.Errorf("RIFF header claims %d bytes, the file has %d", got, len(b)-8)
 	}
-	data := b[44:]
-	n := len(data) / 2
+	if got := binary.LittleEndian.Uint32(b[data-4 : data]); int(got) != len(b)-data {
+		return WAVInfo{}, fmt.Errorf("data chunk claims %d bytes, the file has %d", got, len(b)-data)
+	}
+	if len(fmtChunk) < 16 || binary.LittleEndian.Uint16(fmtChunk[0:2]) != 1 {
+		return WAVInfo{}, errors.New("WAV without a PCM format chunk")
+	}
+	rate := binary.LittleEndian.Uint32(fmtChunk[4:8])
+	channels := binary.LittleEndian.Uint16(fmtChunk[2:4])
+	bits := binary.LittleEndian.Uint16(fmtChunk[14:16])
+	if bits != 16 || rate == 0 || channels != 1 {
+		return WAVInfo{}, fmt.Errorf("WAV with %d channels of %d bits at %d Hz, want 16-bit mono PCM", channels, bits, rate)
+	}
+	pcm := b[data:]
+	n := len(pcm) / 2
 	var sum float64
 	for i := 0; i < n; i++ {
-		s := float64(int16(binary.LittleEndian.Uint16(data[2*i:]))) / 32768
+		s := float64(int16(binary.LittleEndian.Uint16(pcm[2*i:]))) / 32768
 		sum += s * s
 	}
 	info := WAVInfo{Seconds: float64(n) / float64(rate)}
@@ -277,4 +290,45 @@ func Inspect(b []byte) (WAVInfo, error) {
 		info.RMS = math.Sqrt(sum / float64(n))
 	}
 	return info, nil
+}
+
+// chunks walks a WAV file's chunks and returns the format chunk's body and
+// the offset where the data chunk's body starts. The data chunk's size is
+// not trusted here: a stream's header carries a placeholder.
+func chunks(b []byte) (fmtChunk []byte, data int, err error) {
+	if len(b) < 12 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
+		return nil, 0, errors.New("not a WAV file")
+	}
+	for off := 12; off+8 <= len(b); {
+		id, size := string(b[off:off+4]), int(binary.LittleEndian.Uint32(b[off+4:off+8]))
+		body := off + 8
+		if id == "data" {
+			if fmtChunk == nil {
+				return nil, 0, errors.New("WAV data before its format chunk")
+			}
+			return fmtChunk, body, nil
+		}
+		if size < 0 || body+size > len(b) {
+			return nil, 0, fmt.Errorf("WAV chunk %q of %d bytes runs past the end", id, size)
+		}
+		if id == "fmt " {
+			fmtChunk = b[body : body+size]
+		}
+		off = body + size + size%2
+	}
+	return nil, 0, errors.New("WAV without a data chunk")
+}
+
+// FixSizes writes the real RIFF and data sizes into a WAV that was
+// written as a stream: espeak-ng's --stdout header claims the largest
+// size there is (about 13.5 hours), which players and editors believe
+// once it is a file.
+func FixSizes(b []byte) error {
+	_, data, err := chunks(b)
+	if err != nil {
+		return err
+	}
+	binary.LittleEndian.PutUint32(b[4:8], uint32(len(b)-8))
+	binary.LittleEndian.PutUint32(b[data-4:data], uint32(len(b)-data))
+	return nil
 }

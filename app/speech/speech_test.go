@@ -36,6 +36,13 @@ func TestEspeakWritesAudibleSpeech(t *testing.T) {
 		if err := (speech.Synth{}).WAV(context.Background(), c.lang, c.text, speech.DefaultVolume, &wav); err != nil {
 			t.Fatal(err)
 		}
+		// The stream's header has placeholder sizes until fixed.
+		if _, err := speech.Inspect(wav.Bytes()); err == nil {
+			t.Error("a streamed WAV passed the strict reader with espeak-ng's placeholder sizes")
+		}
+		if err := speech.FixSizes(wav.Bytes()); err != nil {
+			t.Fatal(err)
+		}
 		info, err := speech.Inspect(wav.Bytes())
 		if err != nil {
 			t.Fatal(err)
@@ -72,6 +79,7 @@ func rms(t *testing.T, volume int) float64 {
 	if err := (speech.Synth{}).WAV(context.Background(), "de", "Guten Tag, willkommen im Rathaus.", volume, &wav); err != nil {
 		t.Fatal(err)
 	}
+	speech.FixSizes(wav.Bytes())
 	info, _ := speech.Inspect(wav.Bytes())
 	return info.RMS
 }

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"lotse/devices/escpos"
 )
 
 // Spool keeps every print job, so staff and guides can reprint a ticket or
@@ -24,7 +27,7 @@ type SpoolEntry struct {
 	Kind      string // "ticket", "receipt", "test"
 	Label     string // the waiting number or reference code
 	Created   time.Time
-	State     string // "queued", "printed", "failed"
+	State     string // "queued", "printed", "sent" (not confirmed), "failed"
 	Attempts  int
 	LastError string
 	Bytes     []byte
@@ -40,10 +43,14 @@ func (s *Spool) Add(ctx context.Context, kind, label string, job []byte) (int64,
 	return res.LastInsertId()
 }
 
-// Mark records the outcome of one attempt to print job id.
+// Mark records the outcome of one attempt to print job id: a job sent to
+// a printer that does not report status is "sent", not "printed".
 func (s *Spool) Mark(ctx context.Context, id int64, printErr error) error {
 	state, msg := "printed", ""
-	if printErr != nil {
+	switch {
+	case errors.Is(printErr, escpos.ErrUnconfirmed):
+		state = "sent"
+	case printErr != nil:
 		state, msg = "failed", printErr.Error()
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,

@@ -156,6 +156,8 @@ func (k *Kiosk) showGuideMenu() {
 			switch j.State {
 			case "printed":
 				state = k.tr.T("guide_job_printed")
+			case "sent":
+				state = k.tr.T("guide_job_sent")
 			case "failed":
 				state = k.tr.T("guide_job_failed")
 			}

@@ -171,7 +171,7 @@ func TestBackAndStartFromTheBar(t *testing.T) {
 }
 
 func TestUnpluggedPrinterStillShowsNumberAndSaysSo(t *testing.T) {
-	printer := escpos.NewDriver(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB0"), Baud: 9600})
+	printer := escpos.NewDriver(serialport.Config{Device: filepath.Join(t.TempDir(), "ttyUSB0"), Baud: 9600}, escpos.StatusAuto)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go printer.Run(ctx)

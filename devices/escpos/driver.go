@@ -37,6 +37,35 @@ var (
 	reopenMax = 2 * time.Second
 )
 
+// StatusMode says whether the driver asks the printer for its status
+// (printer.status in the kiosk's configuration).
+type StatusMode string
+
+const (
+	// StatusAuto asks before and after every job; a printer that has
+	// never answered (a one-way cable, status switched off, many cheap
+	// 58 mm models) is used as with StatusOff.
+	StatusAuto StatusMode = "auto"
+	// StatusOff never asks: jobs are sent and not confirmed.
+	StatusOff StatusMode = "off"
+)
+
+// ParseStatusMode reads "auto" (or "") and "off".
+func ParseStatusMode(s string) (StatusMode, error) {
+	switch StatusMode(s) {
+	case "", StatusAuto:
+		return StatusAuto, nil
+	case StatusOff:
+		return StatusOff, nil
+	}
+	return "", fmt.Errorf("%q is not a printer status mode (auto or off)", s)
+}
+
+// ErrUnconfirmed is returned by Print for a job sent to a printer that
+// does not report status: it most likely came out, nobody can say. It
+// does not wrap ErrNotPrinted.
+var ErrUnconfirmed = errors.New("sent, not confirmed: the printer does not report status")
+
 // ErrNotPrinted is wrapped by every error that means the job did not come
 // out (completely).
 var ErrNotPrinted = errors.New("not printed")
@@ -55,8 +84,13 @@ func (e *NotPrintedError) Unwrap() error { return ErrNotPrinted }
 // after an unplug. Print and Status are safe from any goroutine.
 type Driver struct {
 	cfg  serialport.Config
+	mode StatusMode
 	open func(serialport.Config) (serialport.Port, error)
 	jobs chan printRequest
+
+	// answered: the printer has answered a status query since the
+	// driver started. Only Run's goroutine touches it.
+	answered bool
 
 	mu        sync.Mutex
 	status    Status
@@ -70,12 +104,16 @@ type printRequest struct {
 	reply chan error
 }
 
-// NewDriver returns a driver for the printer on cfg's device; call Run.
-func NewDriver(cfg serialport.Config) *Driver {
+// NewDriver returns a driver for the printer on cfg's device that asks
+// for status as mode says; call Run.
+func NewDriver(cfg serialport.Config, mode StatusMode) *Driver {
 	if cfg.Baud == 0 {
 		cfg.Baud = 9600
 	}
-	return &Driver{cfg: cfg, open: serialport.Open, jobs: make(chan printRequest), known: make(chan struct{})}
+	if mode == "" {
+		mode = StatusAuto
+	}
+	return &Driver{cfg: cfg, mode: mode, open: serialport.Open, jobs: make(chan printRequest), known: make(chan struct{})}
 }
 
 // FirstStatus waits until Run has found out the printer's status once
@@ -107,14 +145,20 @@ func (d *Driver) OnStatus(fn func(Status)) {
 func (d *Driver) setStatus(s Status) {
 	defer d.knownOnce.Do(func() { close(d.known) })
 	d.mu.Lock()
-	changed := s != d.status
+	old := d.status
+	changed := s != old
 	d.status = s
 	ls := slices.Clone(d.listeners)
 	d.mu.Unlock()
 	if !changed {
 		return
 	}
-	slog.Info("printer status", "port", d.cfg.Device, "connected", s.Connected, "problem", s.Problem(), "paper_near_end", s.PaperNearEnd)
+	if s.NoStatus && !old.NoStatus && d.mode == StatusAuto {
+		// Once, not at every poll: staff learn it from the staff screen
+		// and the fleet view.
+		slog.Warn("printer does not report status: jobs are sent, not confirmed", "port", d.cfg.Device)
+	}
+	slog.Info("printer status", "port", d.cfg.Device, "connected", s.Connected, "problem", s.Problem(), "paper_near_end", s.PaperNearEnd, "no_status", s.NoStatus)
 	for _, fn := range ls {
 		fn(s)
 	}
@@ -251,7 +295,7 @@ func (d *Driver) serve(ctx context.Context, port serialport.Port) {
 	l := newLine(port)
 	poll := time.NewTicker(pollEvery)
 	defer poll.Stop()
-	d.setStatus(d.query(l, 0))
+	d.setStatus(d.check(l, 0))
 	for {
 		select {
 		case <-ctx.Done():
@@ -261,7 +305,17 @@ func (d *Driver) serve(ctx context.Context, port serialport.Port) {
 			d.setStatus(Status{})
 			return
 		case <-poll.C:
-			d.setStatus(d.query(l, 0))
+			if d.mode == StatusOff {
+				continue
+			}
+			d.setStatus(d.check(l, 0))
+			// Each question to a silent printer waits out its timeout,
+			// and jobs wait behind it: ask it seldom.
+			if d.Status().NoStatus {
+				poll.Reset(10 * pollEvery)
+			} else {
+				poll.Reset(pollEvery)
+			}
 		case r := <-d.jobs:
 			r.reply <- d.printJob(ctx, l, r.job)
 			select {
@@ -277,10 +331,16 @@ func (d *Driver) serve(ctx context.Context, port serialport.Port) {
 // printJob writes job when the printer is ready, then asks for the status:
 // only a clean status after the job counts as printed.
 func (d *Driver) printJob(ctx context.Context, l *line, job []byte) error {
-	before := d.query(l, 0)
-	d.setStatus(before)
-	if !before.Ready() {
-		return &NotPrintedError{Status: before, Reason: before.Problem()}
+	// A printer known not to answer is not asked again before each job:
+	// every question would wait out its timeout.
+	silent := d.Status().NoStatus
+	if !silent {
+		before := d.check(l, 0)
+		d.setStatus(before)
+		if !before.Ready() {
+			return &NotPrintedError{Status: before, Reason: before.Problem()}
+		}
+		silent = before.NoStatus
 	}
 	// Pace the writes at the line's speed, as the wire would: write()
 	// returns once bytes are in the kernel's buffer, and kilobytes queued
@@ -300,6 +360,9 @@ func (d *Driver) printJob(ctx context.Context, l *line, job []byte) error {
 		if _, err := l.port.Write(job[off:end]); err != nil {
 			return &NotPrintedError{Status: Status{}, Reason: fmt.Sprintf("write to %s: %v", d.cfg.Device, err)}
 		}
+	}
+	if silent {
+		return ErrUnconfirmed
 	}
 	// The printer answers in order, after the job: give it the time the
 	// job takes on the wire at this speed.
@@ -321,6 +384,24 @@ func later(a, b time.Time) time.Time {
 // wireTime is how long n bytes take at baud with 8N1 framing.
 func wireTime(n, baud int) time.Duration {
 	return time.Duration(n) * 10 * time.Second / time.Duration(baud)
+}
+
+// check finds out the status as the mode says: never asking with
+// StatusOff; asking with StatusAuto, where a printer that has not answered
+// once since the driver started is taken as one that does not report
+// status.
+func (d *Driver) check(l *line, extra time.Duration) Status {
+	if d.mode == StatusOff {
+		return Status{Connected: true, NoStatus: true}
+	}
+	s := d.query(l, extra)
+	switch {
+	case s.Connected && !s.Stale:
+		d.answered = true
+	case s.Connected && !d.answered:
+		return Status{Connected: true, NoStatus: true}
+	}
+	return s
 }
 
 // query asks DLE EOT 1, 2 and 4 (and 3 when 2 reports an error). extra is

@@ -49,7 +49,7 @@ func simOnPair(t *testing.T, opt escpossim.Options) (*serialport.Pair, *escpossi
 
 func runDriver(t *testing.T, device string) *escpos.Driver {
 	t.Helper()
-	d := escpos.NewDriver(serialport.Config{Device: device, Baud: 115200})
+	d := escpos.NewDriver(serialport.Config{Device: device, Baud: 115200}, escpos.StatusAuto)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
@@ -108,24 +108,100 @@ func TestWithoutFlowControlTheBufferOverflows(t *testing.T) {
 	}
 }
 
-func TestSilentPrinterIsStaleAndNeverHangs(t *testing.T) {
+func runDriverMode(t *testing.T, device string, mode escpos.StatusMode) *escpos.Driver {
+	t.Helper()
+	d := escpos.NewDriver(serialport.Config{Device: device, Baud: 115200}, mode)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return d
+}
+
+// A printer that never answers status (a one-way cable, status switched
+// off): with status = "auto" the ticket is sent all the same, reported as
+// sent and not confirmed, and the status says why — before, residents got
+// no ticket ("not printed: no answer").
+func TestPrinterThatNeverAnswersStillPrints(t *testing.T) {
+	p := profile(t, "generic-58mm")
+	pair, sim := simOnPair(t, escpossim.Options{Profile: p, NoStatus: true})
+	d := runDriver(t, pair.Device)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := d.FirstStatus(ctx); err != nil {
+		t.Fatal(err)
+	}
+	job := escpos.New(p).Line("A017").Cut().Bytes()
+	for i := 0; i < 2; i++ {
+		if err := d.Print(ctx, job); !errors.Is(err, escpos.ErrUnconfirmed) || errors.Is(err, escpos.ErrNotPrinted) {
+			t.Fatalf("job %d: got %v, want sent, not confirmed", i, err)
+		}
+	}
+	jobs := waitJobs(t, sim, 2)
+	if !strings.Contains(jobs[1].Text(), "A017") {
+		t.Errorf("the paper says %q", jobs[1].Text())
+	}
+	s := d.Status()
+	if !s.NoStatus || !s.Ready() || s.Problem() != "" {
+		t.Errorf("status %+v (problem %q), want ready, does not report status", s, s.Problem())
+	}
+}
+
+// With status = "off" the driver never asks: not even a printer that
+// would answer gets a status request, and every job is unconfirmed.
+func TestStatusOffNeverAsks(t *testing.T) {
+	p := profile(t, "TM-T20II")
+	pair, sim := simOnPair(t, escpossim.Options{Profile: p})
+	d := runDriverMode(t, pair.Device, escpos.StatusOff)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := d.Print(ctx, escpos.New(p).Line("B002").Cut().Bytes()); !errors.Is(err, escpos.ErrUnconfirmed) {
+		t.Fatalf("got %v, want sent, not confirmed", err)
+	}
+	waitJobs(t, sim, 1)
+	if n := sim.Queries(); n != 0 {
+		t.Errorf("%d status requests reached a printer with status off", n)
+	}
+}
+
+// A printer that answered once and then falls silent (switched off behind
+// a USB adapter) is a problem, not a silent printer: nothing is sent into
+// the void, and the call returns before its deadline.
+func TestPrinterThatStopsAnsweringIsNotPrinted(t *testing.T) {
 	pair, err := serialport.OpenPair()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pair.Close()
-	// Something on the line that takes bytes and never answers.
+	answering := make(chan bool, 1)
+	answering <- true
+	// Answers status requests while answering is true, then only reads.
 	go func() {
+		on := true
 		buf := make([]byte, 256)
 		for {
-			if _, err := pair.ReadFar(buf, time.Second); err != nil {
+			select {
+			case on = <-answering:
+			default:
+			}
+			n, err := pair.ReadFar(buf, 100*time.Millisecond)
+			if err != nil {
 				return
+			}
+			for i := 0; on && i+2 < n; i++ {
+				if buf[i] == escpos.DLE && buf[i+1] == escpos.EOT {
+					pair.Write([]byte{0x12})
+				}
 			}
 		}
 	}()
 	d := runDriver(t, pair.Device)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if s, _ := d.FirstStatus(ctx); s.Stale || s.NoStatus {
+		t.Fatalf("first status %+v, want an answering printer", s)
+	}
+	answering <- false
 	err = d.Print(ctx, escpos.New(profile(t, "TM-T20II")).Line("x").Cut().Bytes())
 	var np *escpos.NotPrintedError
 	if !errors.As(err, &np) || !np.Status.Stale || ctx.Err() != nil {

@@ -7,7 +7,10 @@ type Status struct {
 	// Connected: the serial port is open. When false, nothing else is known.
 	Connected bool `json:"connected"`
 	// Stale: the printer did not answer the last status query.
-	Stale        bool `json:"stale"`
+	Stale bool `json:"stale"`
+	// NoStatus: the printer does not report its status (status = "off",
+	// or a printer that never answered): jobs are sent, not confirmed.
+	NoStatus     bool `json:"no_status"`
 	Online       bool `json:"online"`
 	CoverOpen    bool `json:"cover_open"`
 	PaperNearEnd bool `json:"paper_near_end"`
@@ -16,8 +19,12 @@ type Status struct {
 	Error        bool `json:"error"`
 }
 
-// Ready reports whether a job can be printed.
+// Ready reports whether a job can be printed. A printer that does not
+// report status is taken as ready: the job is sent and not confirmed.
 func (s Status) Ready() bool {
+	if s.Connected && s.NoStatus {
+		return true
+	}
 	return s.Connected && !s.Stale && s.Online && !s.CoverOpen && !s.PaperEnd && !s.CutterError && !s.Error
 }
 
@@ -28,6 +35,8 @@ func (s Status) Problem() string {
 	switch {
 	case !s.Connected:
 		return "offline"
+	case s.NoStatus:
+		return ""
 	case s.Stale:
 		return "no answer"
 	}

@@ -5,8 +5,8 @@ import (
 	"image/draw"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/oned"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/oned"
 )
 
 // Symbol is a code read off the paper.

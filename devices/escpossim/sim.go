@@ -99,6 +99,9 @@ type Options struct {
 	// Keep is how many of the latest jobs Jobs returns; 0 keeps all. A
 	// demo or a soak that runs for days keeps a few, not every page.
 	Keep int
+	// NoStatus makes a printer that never answers a status request: a
+	// one-way cable, status switched off, many cheap 58 mm models.
+	NoStatus bool
 }
 
 // Printer is a simulated ESC/POS printer on the far end of a line. Its
@@ -120,6 +123,8 @@ type Printer struct {
 	xoff      bool
 	// total and whole count every job and those not cut short.
 	total, whole int
+	// queries counts the status requests received.
+	queries int
 }
 
 // NewPrinter returns a simulated printer with paper, lid shut, online.
@@ -247,7 +252,10 @@ func (p *Printer) process() []byte {
 		off += c.Len
 		switch c.Name {
 		case "status":
-			out = append(out, escpos.StatusByte(p.state, c.Args[0]))
+			p.queries++
+			if !p.opt.NoStatus {
+				out = append(out, escpos.StatusByte(p.state, c.Args[0]))
+			}
 			continue
 		case "init":
 			if len(p.job) > 0 {
@@ -270,7 +278,7 @@ func (p *Printer) process() []byte {
 			p.paperLeft -= c.Len
 		}
 		p.job = append(p.job, raw...)
-		if c.Name == "cut" {
+		if c.Name == "cut" || c.Name == "cut_legacy" {
 			p.finish(p.job, true)
 			p.job = nil
 		}
@@ -290,7 +298,7 @@ func (p *Printer) process() []byte {
 func (p *Printer) realTime(b []byte) []byte {
 	var out []byte
 	for i := 0; i+2 < len(b); i++ {
-		if b[i] == escpos.DLE && b[i+1] == escpos.EOT {
+		if b[i] == escpos.DLE && b[i+1] == escpos.EOT && !p.opt.NoStatus {
 			out = append(out, escpos.StatusByte(p.state, b[i+2]))
 		}
 	}
@@ -334,6 +342,13 @@ func (p *Printer) save(job Job) {
 		}
 	}
 	slog.Info("printer simulator: job printed", "file", base+".png", "complete", job.Complete)
+}
+
+// Queries counts the status requests (DLE EOT) the printer received.
+func (p *Printer) Queries() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.queries
 }
 
 // Printed counts every job so far: those that came out whole and those

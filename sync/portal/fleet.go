@@ -254,6 +254,8 @@ func alarms(k KioskInfo, outboxMoved, now time.Time) []string {
 		a = append(a, "printer: "+p.Problem)
 	case p.PaperNearEnd:
 		a = append(a, "printer: paper near end")
+	case p.NoStatus:
+		a = append(a, "printer: does not report status (tickets sent, not confirmed)")
 	}
 	if r := k.Status.Reader; r.Configured && r.Problem != "" {
 		a = append(a, "card reader: "+r.Problem)

@@ -128,6 +128,9 @@ type DeviceStatus struct {
 	Connected    bool   `json:"connected"`
 	Problem      string `json:"problem,omitempty"` // "paper end", "cover open", "offline"
 	PaperNearEnd bool   `json:"paper_near_end,omitempty"`
+	// NoStatus: the printer does not report status; jobs are sent, not
+	// confirmed.
+	NoStatus bool `json:"no_status,omitempty"`
 }
 
 // GuideCall is a resident's "Lotse rufen".

@@ -74,7 +74,7 @@ func SimulatedPrinter(t testing.TB, opt escpossim.Options) (*escpos.Driver, *esc
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); sim.Serve(ctx, pair) }()
-	drv := escpos.NewDriver(serialport.Config{Device: pair.Device, Baud: 115200})
+	drv := escpos.NewDriver(serialport.Config{Device: pair.Device, Baud: 115200}, escpos.StatusAuto)
 	go func() { defer wg.Done(); drv.Run(ctx) }()
 	t.Cleanup(func() { cancel(); wg.Wait(); pair.Close() })
 	// A kiosk's printer answers its first status query within a second of
