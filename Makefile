@@ -31,7 +31,7 @@ DEB_VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' --exact-match 
 	if [ -n "$$v" ]; then echo "$${v#v}"; else echo "0.1.0~git$$(git rev-list --count HEAD 2>/dev/null || echo 0).$$(git rev-parse --short HEAD 2>/dev/null || echo 0)"; fi)
 DEB_ARCH    := $(shell dpkg --print-architecture)
 
-.PHONY: all build run run-xvfb test bench soak fuzz package package-test bundle deps-build deps-test deps-run vet clean
+.PHONY: all build run run-xvfb test bench soak fuzz package package-test bundle deps-build deps-test deps-run vet lint clean
 
 all: build
 
@@ -74,7 +74,23 @@ run-xvfb: build deps-test
 vet: deps-build
 	$(GO) vet ./...
 
-test: deps-test vet
+# staticcheck at a fixed version, built from the Go module proxy into
+# bin/tools on first use.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/tools/staticcheck-$(STATICCHECK_VERSION)
+
+$(STATICCHECK):
+	@mkdir -p bin/tools
+	GOBIN=$(CURDIR)/bin/tools $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv bin/tools/staticcheck $@
+
+# gofmt, go vet, staticcheck and a tidy go.mod: part of make test.
+lint: vet $(STATICCHECK)
+	@out=$$(gofmt -l app devices sync assets); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
+	$(STATICCHECK) ./...
+
+test: deps-test lint
 	$(GO) test -count=1 ./...
 
 # Benchmarks: start-up time and memory of the real kiosk under Xvfb

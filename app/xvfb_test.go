@@ -84,12 +84,6 @@ func (x *xserver) run(t testing.TB, name string, args ...string) string {
 	return string(out)
 }
 
-// startKiosk runs lotse with args on x, its data in a temp folder.
-func startKiosk(t testing.TB, x *xserver, bin string, args ...string) *exec.Cmd {
-	t.Helper()
-	return startKioskIn(t, x, bin, t.TempDir(), args...)
-}
-
 // startKioskEnv runs lotse with extra environment variables.
 func startKioskEnv(t testing.TB, x *xserver, bin string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -165,11 +159,6 @@ func (x *xserver) geometry(t testing.TB, id string) geometry {
 		}
 	}
 	return g
-}
-
-// at converts a point given as fractions of the window to screen pixels.
-func (g geometry) at(fx, fy float64) (int, int) {
-	return g.x + int(fx*float64(g.w)), g.y + int(fy*float64(g.h))
 }
 
 // pixel reads one screen pixel as "RRGGBB".

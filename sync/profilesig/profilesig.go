@@ -55,7 +55,7 @@ func Verify(key ed25519.PublicKey, sig string, version int, bundle []byte) error
 	if sig == "" {
 		return fmt.Errorf("%w (unsigned)", ErrBadSignature)
 	}
-	obj, err := jose.ParseSigned(sig, []jose.SignatureAlgorithm{jose.EdDSA})
+	obj, err := jose.ParseSignedCompact(sig, []jose.SignatureAlgorithm{jose.EdDSA})
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}

@@ -24,14 +24,15 @@ const (
 	RecallPause = 5 * time.Minute
 )
 
-// Errors a clerk or a kiosk is told.
+// Errors a clerk or a kiosk is told (the staff pages say them in the
+// user's language: web/i18n).
 var (
-	ErrEmpty          = errors.New("Niemand wartet.")
-	ErrNoTicket       = errors.New("An diesem Schalter ist gerade niemand aufgerufen.")
-	ErrChanged        = errors.New("Die Nummer wurde inzwischen anders bearbeitet.")
+	ErrEmpty          = errors.New("nobody is waiting")
+	ErrNoTicket       = errors.New("nobody is called at this counter")
+	ErrChanged        = errors.New("the number was handled differently in the meantime")
 	ErrBadPrefix      = errors.New("prefix: one capital letter A-Z")
 	ErrBadName        = errors.New("site and counter: up to 40 letters, digits, spaces, dots or dashes (a counter needs at least one)")
-	ErrUnknownCounter = errors.New("Diesen Schalter gibt es an diesem Standort nicht (lotse-portal queue counters).")
+	ErrUnknownCounter = errors.New("no such counter at this site (lotse-portal queue counters)")
 )
 
 var (

@@ -57,22 +57,33 @@ var common = func() map[string]bool {
 // Errors of a refused sign-in. The message never says whether a name
 // exists.
 var (
-	ErrSignIn  = errors.New("Name oder Passwort falsch.")
-	ErrLocked  = errors.New("Zu viele falsche Versuche: die Anmeldung mit diesem Namen ist für 15 Minuten gesperrt.")
+	ErrSignIn  = errors.New("wrong name or password")
+	ErrLocked  = errors.New("too many wrong tries: signing in with this name is locked for 15 minutes")
 	ErrBadRole = errors.New("role: want admin, caseworker or clerk")
 )
+
+// RuleError is a rule a new name or password breaks. Rule names it for the
+// staff pages' texts (web/i18n: "rule_" + Rule); Error is the English for
+// the command line.
+type RuleError struct {
+	Rule string // "password_short", "password_long", "password_common", "password_name", "name"
+	Min  int    // the shortest password, for "password_short"
+	msg  string
+}
+
+func (e *RuleError) Error() string { return e.msg }
 
 // CheckPassword says which rule a new password breaks (nil: none).
 func CheckPassword(name, password string) error {
 	switch {
 	case utf8.RuneCountInString(password) < MinLength:
-		return fmt.Errorf("Das Passwort braucht mindestens %d Zeichen.", MinLength)
+		return &RuleError{Rule: "password_short", Min: MinLength, msg: fmt.Sprintf("a password needs at least %d characters", MinLength)}
 	case len(password) > 72:
-		return errors.New("Das Passwort darf höchstens 72 Bytes lang sein.")
+		return &RuleError{Rule: "password_long", msg: "a password may be at most 72 bytes long"}
 	case common[strings.ToLower(password)]:
-		return errors.New("Dieses Passwort ist zu bekannt: es steht auf den Listen, die Angreifer zuerst probieren.")
+		return &RuleError{Rule: "password_common", msg: "this password is too common: it is on the lists attackers try first"}
 	case name != "" && strings.Contains(strings.ToLower(password), strings.ToLower(name)):
-		return errors.New("Das Passwort darf den Namen nicht enthalten.")
+		return &RuleError{Rule: "password_name", msg: "a password must not contain the name"}
 	}
 	return nil
 }
@@ -82,7 +93,7 @@ func CheckName(name string) error {
 	if name == "" || len(name) > 64 || strings.IndexFunc(name, func(r rune) bool {
 		return !(r == '.' || r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
 	}) >= 0 {
-		return errors.New("Name: 1 bis 64 Zeichen aus a-z, 0-9, Punkt, Bindestrich, Unterstrich")
+		return &RuleError{Rule: "name", msg: "a name has 1 to 64 characters of a-z, 0-9, dot, dash and underscore"}
 	}
 	return nil
 }

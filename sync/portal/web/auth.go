@@ -139,7 +139,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.record(r.Context(), r, name, "signin_failed", "")
 		if errors.Is(err, staff.ErrSignIn) || errors.Is(err, staff.ErrLocked) {
-			again(http.StatusUnauthorized, err.Error())
+			again(http.StatusUnauthorized, s.errText(err))
 			return
 		}
 		s.log.Error("sign-in", "err", err)

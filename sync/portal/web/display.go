@@ -110,7 +110,7 @@ func (s *Server) display(w http.ResponseWriter, r *http.Request) {
 	err = t.ExecuteTemplate(&b, "display.html", struct {
 		Token string
 		Data  displayPage
-	}{r.URL.Query().Get("token"), displayPage{Current: st.Current, Recent: st.Recent, Waiting: st.Waiting}})
+	}{r.URL.Query().Get("token"), displayPage(st)})
 	if err != nil {
 		http.Error(w, "page failed", http.StatusInternalServerError)
 		return

@@ -83,7 +83,7 @@ func (s *Server) queueAct(w http.ResponseWriter, r *http.Request) {
 		err = errors.New("unknown action")
 	}
 	if err != nil {
-		back(w, r, site, counter, prefixes, "problem", err.Error())
+		back(w, r, site, counter, prefixes, "problem", s.errText(err))
 		return
 	}
 	back(w, r, site, counter, prefixes, "said", t.Label+": "+s.t("ticket_"+t.State))
@@ -93,7 +93,7 @@ func (s *Server) queueReturn(w http.ResponseWriter, r *http.Request) {
 	site, counter, prefixes, _ := place(r)
 	t, err := s.p.Queue().Return(r.Context(), site, r.PostFormValue("label"))
 	if err != nil {
-		back(w, r, site, counter, prefixes, "problem", err.Error())
+		back(w, r, site, counter, prefixes, "problem", s.errText(err))
 		return
 	}
 	back(w, r, site, counter, prefixes, "said", t.Label+": "+s.t("ticket_"+t.State))

@@ -26,12 +26,11 @@ const password = "Rathaus-Sommer-2026!"
 // rig is a portal with its staff dashboard on loopback, its staff, and a
 // kiosk that submits through the real sync path.
 type rig struct {
-	p      *portal.Server
-	url    string
-	kiosk  *client.Client
-	out    *outbox.Outbox
-	ctx    context.Context
-	cancel func()
+	p     *portal.Server
+	url   string
+	kiosk *client.Client
+	out   *outbox.Outbox
+	ctx   context.Context
 }
 
 func newRig(t *testing.T) *rig {

@@ -38,7 +38,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.acc.Add(r.Context(), name, r.PostFormValue("role"), services, r.PostFormValue("password")); err != nil {
-		s.showUsers(w, r, http.StatusBadRequest, "", err.Error())
+		s.showUsers(w, r, http.StatusBadRequest, "", s.errText(err))
 		return
 	}
 	s.record(r.Context(), r, se.user.Name, "user_added", name)
@@ -49,7 +49,7 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	name := r.PathValue("name")
 	if err := s.acc.Disable(r.Context(), name); err != nil {
-		s.showUsers(w, r, http.StatusBadRequest, "", err.Error())
+		s.showUsers(w, r, http.StatusBadRequest, "", s.errText(err))
 		return
 	}
 	s.record(r.Context(), r, se.user.Name, "user_disabled", name)
@@ -60,7 +60,7 @@ func (s *Server) resetUser(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	name := r.PathValue("name")
 	if err := s.acc.Reset(r.Context(), name, r.PostFormValue("password")); err != nil {
-		s.showUsers(w, r, http.StatusBadRequest, "", err.Error())
+		s.showUsers(w, r, http.StatusBadRequest, "", s.errText(err))
 		return
 	}
 	s.record(r.Context(), r, se.user.Name, "user_reset", name)

@@ -9,6 +9,7 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -157,6 +158,37 @@ func (s *Server) t(id string) string {
 		return id
 	}
 	return msg
+}
+
+// said are the errors a staff member is told, by their text's id.
+var said = []struct {
+	err error
+	id  string
+}{
+	{staff.ErrSignIn, "err_sign_in"},
+	{staff.ErrLocked, "err_locked"},
+	{queue.ErrEmpty, "queue_none_waiting"},
+	{queue.ErrNoTicket, "err_no_ticket"},
+	{queue.ErrChanged, "err_changed"},
+	{queue.ErrUnknownCounter, "err_unknown_counter"},
+}
+
+// errText is what a staff member reads for err: the text of a known error
+// in their language, a broken rule with its figures, else err's own words.
+func (s *Server) errText(err error) string {
+	for _, k := range said {
+		if errors.Is(err, k.err) {
+			return s.t(k.id)
+		}
+	}
+	var rule *staff.RuleError
+	if errors.As(err, &rule) {
+		msg, lerr := s.tr.Localize(&i18n.LocalizeConfig{MessageID: "rule_" + rule.Rule, TemplateData: map[string]any{"Min": rule.Min}})
+		if lerr == nil {
+			return msg
+		}
+	}
+	return err.Error()
 }
 
 // view is what every page template gets.

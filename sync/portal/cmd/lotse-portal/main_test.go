@@ -257,7 +257,7 @@ func TestQueueCommands(t *testing.T) {
 		!strings.Contains(out.String(), "Schalter 1=A,B") || !strings.Contains(out.String(), "300 numbers a day") {
 		t.Fatalf("counters: %d %s %s", code, out.String(), errb.String())
 	}
-	if code := cmd("queue", "call", "--site", "Rathaus", "--counter", "Schalter 9"); code != 1 || !strings.Contains(errb.String(), "gibt es an diesem Standort nicht") {
+	if code := cmd("queue", "call", "--site", "Rathaus", "--counter", "Schalter 9"); code != 1 || !strings.Contains(errb.String(), "no such counter at this site") {
 		t.Errorf("an unknown counter: %d %s", code, errb.String())
 	}
 	if code := cmd("queue", "call", "--site", "Rathaus", "--counter", "Schalter 1"); code != 0 || strings.TrimSpace(out.String()) != "A001" {
