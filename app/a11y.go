@@ -47,7 +47,7 @@ func runA11yReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lotse a11y-report: the display's size is unknown: give --screen-mm WxH or display.screen_mm")
 		return 2
 	}
-	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
+	return withReviewKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
 		return a11yReport(k, o.texts.Languages(), mmW, mmH, cfg.Display.Width, cfg.Display.Height, *out, stdout, stderr)
 	})
 }

@@ -57,7 +57,7 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 	for _, w := range o.warnings {
 		fmt.Fprintln(stderr, "lotse screens: left out:", w)
 	}
-	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, win fyne.Window) int {
+	return withReviewKiosk(cfg, o, func(k *ui.Kiosk, win fyne.Window) int {
 		n := 0
 		for _, l := range langs {
 			k.SetLanguage(l)

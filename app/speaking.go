@@ -140,7 +140,7 @@ func runSpeechScript(args []string, stdout, stderr io.Writer) int {
 	if code != 0 {
 		return code
 	}
-	return withOfflineKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
+	return withReviewKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
 		k.SetLanguage(*lang)
 		for _, s := range k.Screens() {
 			switch {

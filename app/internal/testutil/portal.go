@@ -43,7 +43,7 @@ func StartPortalWith(t testing.TB, wrap func(http.Handler) http.Handler) *Portal
 
 // Enrolled enrols the kiosk database db at p and returns its outbox and a
 // queue that seals to the portal's key, as the running kiosk does.
-func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Queue) {
+func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Sealer) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -58,5 +58,5 @@ func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Queue
 	if _, err := client.Enroll(ctx, db, p.URL, code, "Testkiosk", client.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	return out, client.Queue{DB: db, Out: out}
+	return out, client.Sealer{DB: db, Out: out}
 }

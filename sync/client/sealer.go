@@ -8,10 +8,12 @@ import (
 	"lotse/sync/seal"
 )
 
-// Queue submits residents' answers with the identity stored in the
-// kiosk's database. It reads the identity on each submission, so a kiosk
-// enrolled while it runs seals with the new key at once.
-type Queue struct {
+// Sealer seals residents' answers to the portal's key with the identity
+// stored in the kiosk's database and puts them in the outbox. It reads the
+// identity on each submission, so a kiosk enrolled while it runs seals with
+// the new key at once. (The office's waiting queue is another thing: see
+// app/fleet.OfficeQueue.)
+type Sealer struct {
 	DB  *sql.DB
 	Out *outbox.Outbox
 }
@@ -19,7 +21,7 @@ type Queue struct {
 // Seal seals data for the portal and puts it in the outbox; it returns the
 // reference code. Without enrolment there is no key to seal to, and it
 // returns ErrNotEnrolled.
-func (q Queue) Seal(ctx context.Context, service, guide string, data map[string]string) (string, error) {
+func (q Sealer) Seal(ctx context.Context, service, guide string, data map[string]string) (string, error) {
 	id, err := LoadIdentity(ctx, q.DB)
 	if err != nil {
 		return "", err

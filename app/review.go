@@ -22,13 +22,13 @@ import (
 	"lotse/sync/outbox"
 )
 
-// withOfflineKiosk runs fn with a kiosk in an offscreen window painted by
+// withReviewKiosk runs fn with a kiosk in an offscreen window painted by
 // Fyne's software renderer: `lotse screens`, `a11y-report` and
 // `speech-script` show and measure screens without a display. The kiosk
 // offers the configuration's services on a fixed day (pictures of date
 // pickers do not change every night) and has the controls of a kiosk
 // with a voice and guides.
-func withOfflineKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyne.Window) int) int {
+func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyne.Window) int) int {
 	// Fyne's test driver refuses UI calls from the main goroutine, which a
 	// real driver keeps for its event loop: run from another one.
 	done := make(chan int)
@@ -38,10 +38,9 @@ func withOfflineKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fy
 		win := a.NewWindow("Lotse")
 		win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
 		day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
-		deps := ui.Deps{Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
-			Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(), TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen, ReturnAfter: cfg.Display.ReturnAfter,
-			Now: func() time.Time { return day }, Metrics: screenMetrics(cfg),
-			Speech: silentVoice(), Gate: access.New(access.Config{})}
+		deps := o.deps(cfg, screenMetrics(cfg))
+		deps.Now = func() time.Time { return day }
+		deps.Speech, deps.Gate = silentVoice(), access.New(access.Config{})
 		if f, cleanup, err := reviewFleet(cfg, o); err != nil {
 			slog.Warn("the staff area and the guide menu are left out", "err", err)
 		} else {

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"io/fs"
+	"log/slog"
+	"os"
+
+	"lotse/app/config"
+	"lotse/app/flow"
+	"lotse/app/i18n"
+	"lotse/app/profile"
+	"lotse/app/ui"
+	"lotse/assets"
+)
+
+// offering is what the kiosk offers: the installed profile's services and
+// texts when there is one, else the configuration's (or built-in) ones —
+// one set, not both.
+type offering struct {
+	profile  *profile.Profile
+	texts    *i18n.Bundle
+	cat      *flow.Catalogue
+	warnings []string
+	err      error
+}
+
+func loadOffering(cfg config.Config, dataDir string) offering {
+	if err := profile.Clean(dataDir); err != nil {
+		slog.Warn("profiles: leftovers of an interrupted installation not removed", "err", err)
+	}
+	cur, err := profile.Current(dataDir)
+	if err != nil {
+		slog.Error("the installed profile does not load; running on the configuration", "err", err)
+	}
+	if cur != nil {
+		slog.Info("running profile", "version", cur.Version)
+		return offering{profile: cur, texts: cur.Texts, cat: cur.Catalogue}
+	}
+	return configOffering(cfg)
+}
+
+// configOffering is the configuration's services (or the built-in ones)
+// and their texts.
+func configOffering(cfg config.Config) offering {
+	o := offering{}
+	o.texts, o.err = loadTexts(cfg)
+	o.cat, o.warnings = loadCatalogue(cfg)
+	return o
+}
+
+// loadTexts reads the screen texts and the catalogue's translations,
+// which live in the catalogue folder's i18n/ beside the service files.
+func loadTexts(cfg config.Config) (*i18n.Bundle, error) {
+	texts, err := i18n.Load(assets.FS, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	fsys, dir := fs.FS(assets.FS), "services/i18n"
+	if cfg.Kiosk.Services != "" {
+		fsys, dir = os.DirFS(cfg.Kiosk.Services), "i18n"
+	}
+	return texts, texts.AddDir(fsys, dir)
+}
+
+// loadCatalogue reads the services from the configured folder, or the
+// embedded demo catalogue. Broken files are left out and logged; their
+// count is shown to staff on the start screen.
+func loadCatalogue(cfg config.Config) (*flow.Catalogue, []string) {
+	fsys, dir := fs.FS(assets.FS), "services"
+	if cfg.Kiosk.Services != "" {
+		fsys, dir = os.DirFS(cfg.Kiosk.Services), "."
+	}
+	cat, errs := flow.LoadCatalogue(fsys, dir)
+	for _, e := range errs {
+		slog.Warn("catalogue file left out", "err", e)
+	}
+	return cat, flow.BrokenFiles(errs)
+}
+
+// deps is what every kiosk shows from the configuration and its offering:
+// services, texts, place, opening hours and timings, sized by m. The
+// kiosk adds its desk, devices and fleet to it (runKiosk), the offscreen
+// review kiosk a fixed day and a silent voice (withReviewKiosk).
+func (o offering) deps(cfg config.Config, m ui.Metrics) ui.Deps {
+	return ui.Deps{
+		Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
+		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(),
+		TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen, ReturnAfter: cfg.Display.ReturnAfter,
+		IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning, Metrics: m,
+	}
+}
