@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"lotse/app/config"
+	"lotse/app/internal/testutil"
 	"lotse/app/store"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
@@ -46,7 +47,7 @@ func TestTheDemoFindsItsPortalAfterARestart(t *testing.T) {
 		if _, err := client.Submit(ctx, id, out, "mangel", map[string]string{"wo": "Markt 3"}, false); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, func() bool {
+		testutil.WaitFor(t, func() bool {
 			c.SendOnce(ctx) // besides the background loop, which may be backing off
 			counts, _ := out.Counts(ctx)
 			return counts[outbox.Queued]+counts[outbox.Sending] == 0
@@ -57,7 +58,7 @@ func TestTheDemoFindsItsPortalAfterARestart(t *testing.T) {
 	// A restart: the old process has let go of its port.
 	freed := func(url string) {
 		t.Helper()
-		waitFor(t, func() bool {
+		testutil.WaitFor(t, func() bool {
 			ln, err := net.Listen("tcp", strings.TrimPrefix(url, "http://"))
 			if err == nil {
 				ln.Close()

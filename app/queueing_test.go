@@ -1,22 +1,22 @@
 package main
 
 import (
-	imagepng "image/png"
-	"net/http"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"bytes"
 	"context"
 	"fmt"
+	imagepng "image/png"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"lotse/app/fleet"
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/store"
@@ -49,7 +49,7 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 	url, stop := serve("127.0.0.1:0")
 	type kiosk struct {
 		desk    *flow.Desk
-		queue   *officeQueue
+		queue   *fleet.OfficeQueue
 		offline *store.OfflineTickets
 		sim     *escpossim.Printer
 	}
@@ -68,9 +68,9 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 		}
 		drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 		off := store.NewOfflineTickets(db)
-		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: &officeQueue{offline: off},
+		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: fleet.NewOfficeQueue(off),
 			offline: off, sim: sim}
-		k.queue.set(c)
+		k.queue.Set(c)
 		k.desk.Queue, k.desk.Offline, k.desk.Portal, k.desk.Now = k.queue, k.offline, url, time.Now
 		kiosks = append(kiosks, k)
 	}
@@ -114,8 +114,8 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 	if later.Number != "A003" {
 		t.Errorf("after the outage: %s", later.Number)
 	}
-	kiosks[1].queue.report(ctx, kiosks[1].offline)
-	kiosks[1].queue.report(ctx, kiosks[1].offline) // twice: once in the queue
+	kiosks[1].queue.Report(ctx)
+	kiosks[1].queue.Report(ctx) // twice: once in the queue
 	if left, _ := kiosks[1].offline.Unreported(ctx); len(left) != 0 {
 		t.Errorf("unreported: %+v", left)
 	}
@@ -146,8 +146,8 @@ func TestTheTicketCarriesTheEstimate(t *testing.T) {
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, db, drv, time.Now())
 	off := store.NewOfflineTickets(db)
-	q := &officeQueue{offline: off}
-	q.set(c)
+	q := fleet.NewOfficeQueue(off)
+	q.Set(c)
 	desk.Queue, desk.Offline, desk.Portal, desk.Now = q, off, p.URL, time.Now
 	texts := testutil.Texts(t).For("de")
 	opt := flow.Option{ID: "ausweis", Prefix: "A", Title: "Ausweis"}
@@ -237,15 +237,15 @@ func TestAUsedUpBlockRefuses(t *testing.T) {
 	}
 	desk := testutil.Desk(t, db, nil, time.Now())
 	off := store.NewOfflineTickets(db)
-	q := &officeQueue{offline: off}
-	q.set(c)
+	q := fleet.NewOfficeQueue(off)
+	q.Set(c)
 	desk.Queue, desk.Offline, desk.Now = q, off, time.Now
 	texts := testutil.Texts(t).For("de")
 	opt := flow.Option{ID: "ausweis", Prefix: "A", Title: "Ausweis"}
 	if _, err := desk.Draw(ctx, opt, texts); err != nil { // online: the block and its size arrive
 		t.Fatal(err)
 	}
-	q.set(nil) // the portal out of reach
+	q.Set(nil) // the portal out of reach
 	for i := range 2 {
 		if tk, err := desk.Draw(ctx, opt, texts); err != nil || !tk.Offline {
 			t.Fatalf("offline draw %d: %+v %v", i, tk, err)

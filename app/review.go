@@ -15,8 +15,10 @@ import (
 
 	"lotse/app/access"
 	"lotse/app/config"
+	"lotse/app/fleet"
 	"lotse/app/flow"
 	"lotse/app/i18n"
+	"lotse/app/staff"
 	"lotse/app/store"
 	"lotse/app/ui"
 	"lotse/sync/outbox"
@@ -41,7 +43,7 @@ func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyn
 		deps := o.deps(cfg, screenMetrics(cfg))
 		deps.Now = func() time.Time { return day }
 		deps.Speech, deps.Gate = silentVoice(), access.New(access.Config{})
-		if f, cleanup, err := reviewFleet(cfg, o); err != nil {
+		if f, cleanup, err := reviewStaff(cfg, o); err != nil {
 			slog.Warn("the staff area and the guide menu are left out", "err", err)
 		} else {
 			defer cleanup()
@@ -52,11 +54,11 @@ func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyn
 	return <-done
 }
 
-// reviewFleet serves the staff area and the guides' reprint menu of the
+// reviewStaff serves the staff area and the guides' reprint menu of the
 // offscreen kiosk: the kiosk's own code over a database of its own in a
 // temporary folder, no printer, and a printed ticket and a failed
 // receipt in today's spool.
-func reviewFleet(cfg config.Config, o offering) (*fleet, func(), error) {
+func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "lotse-review-")
 	if err != nil {
@@ -68,7 +70,7 @@ func reviewFleet(cfg config.Config, o offering) (*fleet, func(), error) {
 		return nil, nil, err
 	}
 	cleanup := func() { db.Close(); os.RemoveAll(dir) }
-	fail := func(err error) (*fleet, func(), error) { cleanup(); return nil, nil, err }
+	fail := func(err error) (*staff.Desk, func(), error) { cleanup(); return nil, nil, err }
 	out, err := outbox.Open(ctx, db)
 	if err != nil {
 		return fail(err)
@@ -99,7 +101,8 @@ func reviewFleet(cfg config.Config, o offering) (*fleet, func(), error) {
 			return fail(err)
 		}
 	}
-	return newFleet(cfg, dir, db, out, desk, nil), cleanup, nil
+	agent := fleet.New(fleet.Options{Version: version, DataDir: dir, DB: db, Outbox: out, Desk: desk})
+	return &staff.Desk{Config: cfg, DataDir: dir, DB: db, Desk: desk, Agent: agent}, cleanup, nil
 }
 
 // reviewSetup loads the configuration at cfgPath, applies --pixels and

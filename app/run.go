@@ -16,11 +16,14 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"lotse/app/access"
 	"lotse/app/config"
+	"lotse/app/fleet"
 	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/profile"
 	"lotse/app/sdnotify"
+	"lotse/app/staff"
 	"lotse/app/store"
 	"lotse/app/ui"
 	"lotse/assets"
@@ -174,17 +177,38 @@ func runKiosk(args []string, stderr io.Writer) int {
 	} else {
 		slog.Warn("no ticket printer configured (printer.port): numbers are shown, not printed")
 	}
-	fl := newFleet(cfg, dataDir, db, out, desk, driver)
+	// The screens and the agent are made below; the card reader reaches
+	// them once it runs.
+	var k *ui.Kiosk
+	var agent *fleet.Agent
+	var cards *reader.Watcher
+	if cfg.Reader.Port != "" {
+		cards = reader.NewWatcher(serialport.Config{Device: cfg.Reader.Port, Baud: cfg.Reader.Baud}, cfg.Reader.Kind,
+			func(c reader.Card) {
+				fyne.Do(func() {
+					if c.Unreadable {
+						k.CardUnreadable()
+					} else {
+						k.CardSeen(c.ID)
+					}
+				})
+			},
+			func(bool) { agent.Poke() }) // the fleet view learns of an unplugged reader at once
+	}
+	var queue *fleet.OfficeQueue
 	if cfg.Portal.URL != "" {
 		// Numbers from the site's office queue; the kiosk's own block
 		// while the portal is out of reach.
-		fl.offline = store.NewOfflineTickets(db)
-		fl.queue = &officeQueue{offline: fl.offline}
-		desk.Queue, desk.Offline = fl.queue, fl.offline
+		offline := store.NewOfflineTickets(db)
+		queue = fleet.NewOfficeQueue(offline)
+		desk.Queue, desk.Offline = queue, offline
 	}
+	agent = fleet.New(fleet.Options{Version: version, DataDir: dataDir, DB: db, Outbox: out, Desk: desk,
+		Printer: driver, Reader: cards, Queue: queue})
+	staffDesk := &staff.Desk{Config: cfg, DataDir: dataDir, DB: db, Desk: desk, Agent: agent, Printer: driver, Reader: cards}
 	speaker, headset := newSpeaker(cfg)
 	deps := o.deps(cfg, metrics(cfg))
-	deps.Desk, deps.Calls, deps.Reprints, deps.Staff = desk, fl, fl, fl
+	deps.Desk, deps.Calls, deps.Reprints, deps.Staff = desk, agent, staffDesk, staffDesk
 	deps.Hours, deps.HeadsetPresent = desk.Hours, headset
 	if speaker != nil {
 		deps.Speech = speaker // a nil *Speaker in the interface would not be nil
@@ -192,38 +216,27 @@ func runKiosk(args []string, stderr io.Writer) int {
 	if d.printer != nil {
 		deps.Printout = d.printer.LastPage
 	}
-	k := ui.New(a, win, deps)
+	k = ui.New(a, win, deps)
 	k.SetUIMap(f.uiMap)
 	if cur != nil {
-		fl.profile = cur
-		applyProfile(func(f func()) { f() }, k, desk, cur, fl.gate) // its settings: names, timeouts, guides
+		agent.SetProfile(cur)
+		applyProfile(func(f func()) { f() }, k, desk, cur, agent.Gate) // its settings: names, timeouts, guides
 	}
-	if cfg.Reader.Port != "" {
-		go fl.runReader(ctx, func(c reader.Card) {
-			fyne.Do(func() {
-				if c.Unreadable {
-					k.CardUnreadable()
-				} else {
-					k.CardSeen(c.ID)
-				}
-			})
-		})
+	if cards != nil {
+		go cards.Run(ctx)
 	}
 	go func() {
 		// Enrolment may wait for the demo portal: off the start-up path.
 		c := startSync(ctx, cfg, db, out, d.enroll)
 		if c != nil {
-			fl.setClient(c)
-			if fl.queue != nil {
-				fl.queue.set(c)
-			}
-			go fl.run(ctx, func(p *profile.Profile) { applyProfile(fyne.Do, k, desk, p, fl.gate) })
+			agent.SetClient(c)
+			go agent.Run(ctx, func(p *profile.Profile) { applyProfile(fyne.Do, k, desk, p, agent.Gate) })
 		}
 		watchSync(ctx, c, out, func(s ui.SyncStatus) { fyne.Do(func() { k.SetSyncStatus(s) }) })
 	}()
 	if driver != nil {
 		driver.OnStatus(func(s escpos.Status) {
-			fl.poke() // paper near end reaches the fleet view within seconds
+			agent.Poke() // paper near end reaches the fleet view within seconds
 			fyne.Do(func() { k.SetPrinterStatus(s) })
 		})
 	}
@@ -331,11 +344,54 @@ func newDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bund
 		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
 	}
 	return &flow.Desk{
-		Logo:    logo,
-		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, Profile: cfg.PrinterProfile(),
+		Settings: flow.Settings{Logo: logo, Profile: cfg.PrinterProfile(), Municipality: cfg.Kiosk.Municipality,
+			Place: cfg.Kiosk.Name, Hours: cfg.Hours(), German: texts.For(i18n.Default)},
+		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
 		ReceiptLayout: receipt, Sealer: client.Sealer{DB: db, Out: out},
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
-		Municipality: cfg.Kiosk.Municipality, Place: cfg.Kiosk.Name, German: texts.For(i18n.Default),
-		Hours: cfg.Hours(),
 	}, nil
+}
+
+// applyProfile hands a checked profile to the kiosk, to take effect when
+// nobody is using it: the screens' settings and the desk's (one value,
+// swapped together). do runs on the UI goroutine: fyne.Do from other
+// goroutines, a plain call before the window runs.
+func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Profile, gate func(profile.Settings) *access.Gate) {
+	s := p.Settings
+	set := desk.Current()
+	set.Municipality, set.Place, set.German = s.Municipality, s.Name, p.Texts.For("de")
+	if p.Hours.Known() {
+		set.Hours = p.Hours
+	}
+	if p.Logo != nil {
+		set.Logo = p.Logo
+	}
+	if p.Printer.ID != "" {
+		set.Profile = p.Printer
+	}
+	do(func() {
+		k.Reconfigure(func(d *ui.Deps) {
+			d.Catalogue, d.Warnings, d.Texts = p.Catalogue, nil, p.Texts
+			d.Place = s.Name + " " + s.Municipality
+			d.Languages = s.Languages
+			if p.Hours.Known() {
+				d.Hours = p.Hours
+				d.TicketsOnlyWhenOpen = s.TicketsOnlyWhenOpen
+			}
+			if s.ReturnAfter.Duration > 0 {
+				d.ReturnAfter = s.ReturnAfter.Duration
+			}
+			if s.IdleAfter.Duration > 0 {
+				d.IdleAfter = s.IdleAfter.Duration
+			}
+			if s.IdleWarning.Duration > 0 {
+				d.IdleWarning = s.IdleWarning.Duration
+			}
+			if s.GuideTimeout.Duration > 0 {
+				d.GuideTimeout = s.GuideTimeout.Duration
+			}
+			d.Gate = gate(s)
+			desk.Configure(set)
+		})
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"lotse/app/fleet"
 	"lotse/app/flow"
 	"lotse/app/store"
 	"lotse/devices/escpos"
@@ -59,8 +60,8 @@ func runTicket(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	if c, err := client.New(ctx, db, out, clientOptions(cfg)); err == nil {
 		off := store.NewOfflineTickets(db)
-		q := &officeQueue{offline: off}
-		q.set(c)
+		q := fleet.NewOfficeQueue(off)
+		q.Set(c)
 		desk.Queue, desk.Offline = q, off
 	}
 	draw := func(ctx context.Context) int {

@@ -57,11 +57,12 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 // ReceiptJob encodes r with the desk's receipt layout, in the visitor's
 // language or, where the printer cannot print it, in German.
 func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
-	return d.inPrintable(texts, func(tr Texts) ([]byte, error) {
+	set := d.Current()
+	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
 		p := "svc." + r.ServiceID + "."
 		data := map[string]any{
-			"Municipality": d.Municipality,
-			"Place":        d.Place,
+			"Municipality": set.Municipality,
+			"Place":        set.Place,
 			"Service":      lookup(tr, p+"title", r.Service),
 			"Code":         r.Code,
 			"Next":         lookup(tr, p+"next", r.Next),
@@ -70,9 +71,9 @@ func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 			"StatusURL":    d.portalURL("/s/" + r.Code),
 			"Hours":        "",
 		}
-		if d.Hours.Known() {
-			data["Hours"] = d.Hours.Format(tr, "-", ", ")
+		if set.Hours.Known() {
+			data["Hours"] = set.Hours.Format(tr, "-", ", ")
 		}
-		return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: tr.T, Logo: d.Logo})
+		return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: set.Profile, T: tr.T, Logo: set.Logo})
 	})
 }

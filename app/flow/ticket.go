@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"lotse/app/hours"
@@ -93,9 +94,30 @@ type Ticket struct {
 	PrintErr error
 }
 
+// Settings are what a profile changes on the desk: the printer model, the
+// logo, the office's name and place, its hours and the German texts to
+// fall back on. The desk swaps them as one value (Configure), so a ticket
+// never prints half with the old, half with the new.
+type Settings struct {
+	Profile      escpos.Profile
+	Logo         image.Image
+	Municipality string
+	Place        string
+	// Hours are the counter's; receipts print them. Zero: not printed.
+	Hours hours.Week
+	// German prints tickets and receipts when the printer's code page
+	// cannot print the visitor's language; nil: always the visitor's.
+	German Texts
+}
+
 // Desk hands out waiting numbers and takes submissions, and prints their
 // tickets and receipts.
 type Desk struct {
+	// Settings are set before the desk is used; later, only through
+	// Configure.
+	Settings
+	mu sync.Mutex // guards Settings once the desk is in use
+
 	Counter Counter
 	// Queue, when set, gives the site's shared numbers; when it cannot be
 	// reached the kiosk's own block serves (A2001, A2002 …, never one of
@@ -108,20 +130,26 @@ type Desk struct {
 	// ReceiptLayout and Sealer serve form submissions.
 	ReceiptLayout *escpos.Layout
 	Sealer        Sealer
-	Profile       escpos.Profile
-	Logo          image.Image
 	Now           func() time.Time
 	Location      *time.Location
-	Municipality  string
-	Place         string
-	// Hours are the counter's; receipts print them. Zero: not printed.
-	Hours hours.Week
 	// Portal is the base URL of the central portal; the ticket's QR code
 	// points there. Empty: no QR code.
 	Portal string
-	// German prints tickets and receipts when the printer's code page
-	// cannot print the visitor's language; nil: always the visitor's.
-	German Texts
+}
+
+// Configure swaps the desk's settings for s, from any goroutine: a new
+// profile's name, hours, logo and printer.
+func (d *Desk) Configure(s Settings) {
+	d.mu.Lock()
+	d.Settings = s
+	d.mu.Unlock()
+}
+
+// Current returns the settings in force.
+func (d *Desk) Current() Settings {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.Settings
 }
 
 // Draw allocates the next number for opt and prints its ticket. An error
@@ -221,11 +249,12 @@ func (d *Desk) Reprint(ctx context.Context, id int64) error {
 // TicketJob encodes the paper ticket for t in the visitor's language, or
 // in German when the printer's code page cannot print that language.
 func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
-	return d.inPrintable(texts, func(tr Texts) ([]byte, error) {
+	set := d.Current()
+	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
 		p := "svc." + t.Option.Service + "." + t.Option.ID + "."
 		data := map[string]any{
-			"Municipality": d.Municipality,
-			"Place":        d.Place,
+			"Municipality": set.Municipality,
+			"Place":        set.Place,
 			"Number":       t.Number,
 			"Service":      lookup(tr, p+"title", t.Service),
 			"Room":         lookup(tr, p+"room", t.Room),
@@ -235,20 +264,20 @@ func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
 			"Time":         t.Issued.Format("15:04"),
 			"StatusURL":    d.statusURL(t),
 		}
-		return d.Layout.Render(data, escpos.RenderOptions{Profile: d.Profile, T: tr.T, Logo: d.Logo})
+		return d.Layout.Render(data, escpos.RenderOptions{Profile: set.Profile, T: tr.T, Logo: set.Logo})
 	})
 }
 
 // inPrintable renders a job with the visitor's texts, and again in German
 // when the printer's code page lacks a character those texts need: a
 // Ukrainian ticket on a CP858 printer would be question marks.
-func (d *Desk) inPrintable(texts Texts, render func(Texts) ([]byte, error)) ([]byte, error) {
+func (s Settings) inPrintable(texts Texts, render func(Texts) ([]byte, error)) ([]byte, error) {
 	rec := &recorder{Texts: texts}
 	job, err := render(rec)
-	if err != nil || d.German == nil || d.Profile.CanPrint(strings.Join(rec.said, "\n")) {
+	if err != nil || s.German == nil || s.Profile.CanPrint(strings.Join(rec.said, "\n")) {
 		return job, err
 	}
-	return render(d.German)
+	return render(s.German)
 }
 
 // recorder notes every text a job was rendered with.

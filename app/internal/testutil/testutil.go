@@ -116,11 +116,10 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 		t.Fatal(err)
 	}
 	d := &flow.Desk{
-		Logo:    logo,
+		Settings: flow.Settings{Logo: logo, Profile: Profile(t, escpos.DefaultProfile),
+			Municipality: "Stadt Musterstadt", Place: "Bürgerbüro", German: Texts(t).For("de")},
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, ReceiptLayout: receipt,
-		Profile: Profile(t, escpos.DefaultProfile), Location: berlin, Portal: "https://portal.example",
-		Now: func() time.Time { return now }, Municipality: "Stadt Musterstadt", Place: "Bürgerbüro",
-		German: Texts(t).For("de"),
+		Location: berlin, Portal: "https://portal.example", Now: func() time.Time { return now },
 	}
 	if printer != nil {
 		d.Printer = printer
@@ -159,4 +158,15 @@ func RFIDReader(t testing.TB) (far io.Writer, cards <-chan reader.Card) {
 	go func() { defer close(done); reader.Run(ctx, port, reader.NewRDM6300(), func(c reader.Card) { ch <- c }) }()
 	t.Cleanup(func() { cancel(); <-done; port.Close(); pair.Close() })
 	return pair.Far, ch
+}
+
+// WaitFor polls ok until it holds, failing the test after 10 s.
+func WaitFor(t testing.TB, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatal("condition not reached within 10 s")
 }

@@ -1,4 +1,4 @@
-package main
+package fleet
 
 import (
 	"context"
@@ -11,29 +11,38 @@ import (
 	"lotse/sync/client"
 )
 
-// officeQueue is the kiosk's way to the office queue at its portal, once
-// the sync client exists (enrolment may come after the window).
-type officeQueue struct {
+// OfficeQueue is the kiosk's way to the office queue at its portal, once
+// the sync client exists (enrolment may come after the window). It is the
+// flow.Desk's Queue; the Agent feeds it the block the portal assigns and
+// reports the numbers drawn offline.
+type OfficeQueue struct {
 	mu      sync.Mutex
 	c       *client.Client
 	offline *store.OfflineTickets // keeps the block the portal gave
 }
 
+// NewOfficeQueue returns the office queue, with offline keeping the
+// kiosk's block and the numbers drawn while the portal was out of reach.
+func NewOfficeQueue(offline *store.OfflineTickets) *OfficeQueue {
+	return &OfficeQueue{offline: offline}
+}
+
 var errNoPortal = errors.New("not enrolled at a portal yet")
 
-func (q *officeQueue) set(c *client.Client) {
+// Set connects the queue to the portal's client.
+func (q *OfficeQueue) Set(c *client.Client) {
 	q.mu.Lock()
 	q.c = c
 	q.mu.Unlock()
 }
 
-func (q *officeQueue) client() *client.Client {
+func (q *OfficeQueue) client() *client.Client {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.c
 }
 
-func (q *officeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.QueueTicket, error) {
+func (q *OfficeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.QueueTicket, error) {
 	c := q.client()
 	if c == nil || c.Status().Revoked {
 		return flow.QueueTicket{}, errNoPortal
@@ -49,7 +58,7 @@ func (q *officeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.
 // Block is the kiosk's own block of numbers, as the portal assigned it
 // (one per kiosk of a site, never shared; 0 before the portal said one),
 // and how many numbers it holds a day.
-func (q *officeQueue) Block() (int, int) {
+func (q *OfficeQueue) Block() (int, int) {
 	if q.offline == nil {
 		return 0, 0
 	}
@@ -62,7 +71,7 @@ func (q *officeQueue) Block() (int, int) {
 }
 
 // keepBlock stores the block the portal named, when it changed.
-func (q *officeQueue) keepBlock(ctx context.Context, b, size int) {
+func (q *OfficeQueue) keepBlock(ctx context.Context, b, size int) {
 	if have, haveSize := q.Block(); q.offline == nil || (b == have && size == haveSize) {
 		return
 	}
@@ -71,11 +80,12 @@ func (q *officeQueue) keepBlock(ctx context.Context, b, size int) {
 	}
 }
 
-// report sends the numbers drawn offline to the portal, oldest first,
-// so they join the queue in the order they were drawn.
-func (q *officeQueue) report(ctx context.Context, offline *store.OfflineTickets) {
-	c := q.client()
-	if c == nil {
+// Report sends the numbers drawn offline to the portal, oldest first,
+// so they join the queue in the order they were drawn. The Agent does so
+// after every heartbeat.
+func (q *OfficeQueue) Report(ctx context.Context) {
+	c, offline := q.client(), q.offline
+	if c == nil || offline == nil {
 		return
 	}
 	list, err := offline.Unreported(ctx)

@@ -1,0 +1,161 @@
+// Package staff is the kiosk's staff desk: the staff area's status page
+// (printer, card reader, portal, outbox), the printer's test page, the
+// support bundle, and the guides' list of today's tickets and receipts
+// with their reprints.
+package staff
+
+import (
+	"archive/zip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"lotse/app/config"
+	"lotse/app/fleet"
+	"lotse/app/flow"
+	"lotse/app/store"
+	"lotse/app/ui"
+	"lotse/devices/escpos"
+	"lotse/devices/reader"
+)
+
+// Desk serves the staff area and the guides' reprint menu.
+type Desk struct {
+	Config  config.Config // shown without secrets, in the support bundle too
+	DataDir string        // where support bundles are written
+	DB      *sql.DB
+	Desk    *flow.Desk
+	Agent   *fleet.Agent
+	Printer *escpos.Driver  // nil: no printer
+	Reader  *reader.Watcher // nil: no card reader configured
+}
+
+// Status is what the staff area shows.
+func (d *Desk) Status(ctx context.Context) ui.StaffStatus {
+	hb := d.Agent.Heartbeat(ctx)
+	set := d.Desk.Current()
+	st := ui.StaffStatus{Kiosk: set.Place, Municipality: set.Municipality, PrinterProfile: set.Profile.ID,
+		ProfileVersion: hb.ProfileVersion, ProfileError: hb.ProfileError, Portal: d.Config.Portal.URL,
+		Outbox: hb.Outbox, FreeDiskMB: hb.FreeDiskBytes >> 20}
+	if c := d.Agent.Client(); c != nil {
+		s := c.Status()
+		st.Online, st.Revoked, st.LastSync = s.Online, s.Revoked, s.LastSync
+	}
+	switch {
+	case d.Printer == nil:
+		st.Printer = "kein Drucker eingerichtet"
+	case hb.Printer.Problem != "":
+		st.Printer = hb.Printer.Problem
+	case hb.Printer.NoStatus:
+		st.Printer = "bereit, meldet keinen Status: Drucke werden nicht bestätigt"
+	case hb.Printer.PaperNearEnd:
+		st.Printer = "bereit, Papier geht zu Ende"
+	default:
+		st.Printer = "bereit"
+	}
+	r := d.Config.Reader
+	switch {
+	case d.Reader == nil:
+		st.Reader = "keiner eingerichtet"
+	case !d.Reader.Connected():
+		st.Reader = fmt.Sprintf("%s an %s: nicht verbunden", r.Kind, r.Port)
+	default:
+		last := d.Reader.LastCard()
+		if last == "" {
+			last = "–"
+		}
+		st.Reader = fmt.Sprintf("%s an %s: bereit, letzte Karte %s", r.Kind, r.Port, last)
+	}
+	return st
+}
+
+// TestPage prints the printer's test page. Sent to a printer that does not
+// report status, it counts as printed: the paper shows, and the status
+// line says the printer does not report.
+func (d *Desk) TestPage(ctx context.Context) error {
+	if d.Printer == nil {
+		return flow.ErrNoPrinter
+	}
+	job, err := escpos.TestPage(d.Desk.Current().Profile)
+	if err != nil {
+		return err
+	}
+	if err := d.Printer.Print(ctx, job); !errors.Is(err, escpos.ErrUnconfirmed) {
+		return err
+	}
+	return nil
+}
+
+// Diagnostics writes a support bundle: versions, the configuration
+// without secrets, device and queue state, today's print jobs by number
+// and state. No answers, no names, no card numbers.
+func (d *Desk) Diagnostics(ctx context.Context) (string, error) {
+	path := filepath.Join(d.DataDir, "diagnostics-"+time.Now().Format("20060102-150405")+".zip")
+	file, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("diagnostics: %w", err)
+	}
+	zw := zip.NewWriter(file)
+	add := func(name string, v any) error {
+		w, err := zw.Create(name)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	jobs, _ := d.Today(ctx)
+	err = firstErr(
+		add("heartbeat.json", d.Agent.Heartbeat(ctx)),
+		add("staff.json", d.Status(ctx)),
+		add("config.json", d.Config), // the kiosk's token lives in its own file, not here
+		add("print-jobs-today.json", jobs),
+	)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("diagnostics: %w", err)
+	}
+	slog.Info("diagnostics written", "path", path)
+	return path, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// Today lists today's tickets and receipts for a guide's reprint.
+func (d *Desk) Today(ctx context.Context) ([]ui.PrintedJob, error) {
+	now := time.Now().In(d.Desk.Location)
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	entries, err := store.NewSpool(d.DB).Since(ctx, midnight)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []ui.PrintedJob
+	for _, e := range entries {
+		if e.Kind == "ticket" || e.Kind == "receipt" {
+			jobs = append(jobs, ui.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, At: e.Created, State: e.State})
+		}
+	}
+	return jobs, nil
+}
+
+// Reprint prints a spooled job again.
+func (d *Desk) Reprint(ctx context.Context, id int64) error { return d.Desk.Reprint(ctx, id) }
