@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"lotse/app/ui/widgets"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -60,7 +61,7 @@ func a11yReport(k *ui.Kiosk, langs []string, mmW, mmH float32, wPx, hPx int, out
 	fmt.Fprintf(tw, "screen\tlanguage\tlook\ttarget mm\tgap mm\tcap mm\tcontrast\tproblems\n")
 	screens, breaches := 0, 0
 	for _, lang := range langs {
-		for _, look := range ui.Looks() {
+		for _, look := range widgets.Looks() {
 			k.SetLanguage(lang)
 			k.SetLook(look)
 			lim := ui.LimitsFor(look)
@@ -79,7 +80,7 @@ func a11yReport(k *ui.Kiosk, langs []string, mmW, mmH float32, wPx, hPx int, out
 	}
 	tw.Flush()
 	summary := fmt.Sprintf("%d screens measured (%d languages × %d looks) on a %.0f×%.0f mm display at %d×%d: %d with problems\n",
-		screens, len(langs), len(ui.Looks()), mmW, mmH, wPx, hPx, breaches)
+		screens, len(langs), len(widgets.Looks()), mmW, mmH, wPx, hPx, breaches)
 	fmt.Fprint(stdout, table.String())
 	fmt.Fprint(stdout, summary)
 	if outPath != "" {

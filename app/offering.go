@@ -3,6 +3,7 @@ package main
 import (
 	"io/fs"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"os"
 
 	"lotse/app/config"
@@ -81,7 +82,7 @@ func loadCatalogue(cfg config.Config) (*flow.Catalogue, []string) {
 // services, texts, place, opening hours and timings, sized by m. The
 // kiosk adds its desk, devices and fleet to it (runKiosk), the offscreen
 // review kiosk a fixed day and a silent voice (withReviewKiosk).
-func (o offering) deps(cfg config.Config, m ui.Metrics) ui.Deps {
+func (o offering) deps(cfg config.Config, m widgets.Metrics) ui.Deps {
 	return ui.Deps{
 		Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(),

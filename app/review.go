@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"time"
@@ -128,11 +129,11 @@ func reviewSetup(cmd, cfgPath, pixels, screenMM string, stderr io.Writer) (confi
 
 // screenMetrics sizes screens for display.screen_mm, or a 96 dpi monitor;
 // never by the EDID of the machine the pictures are made on.
-func screenMetrics(cfg config.Config) ui.Metrics {
+func screenMetrics(cfg config.Config) widgets.Metrics {
 	if w, _ := cfg.Display.ScreenSize(); w > 0 {
-		return ui.MetricsFor(cfg.Display.Width, w)
+		return widgets.MetricsFor(cfg.Display.Width, w)
 	}
-	return ui.DesktopMetrics
+	return widgets.DesktopMetrics
 }
 
 // reviewDisplay applies --pixels WxH and --screen-mm WxH to cfg.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -308,17 +309,17 @@ func watchSync(ctx context.Context, c *client.Client, out *outbox.Outbox, report
 // metrics sizes the screen: display.screen_mm with the configured
 // resolution, else what the display says of itself (EDID), else a 96 dpi
 // monitor.
-func metrics(cfg config.Config) ui.Metrics {
+func metrics(cfg config.Config) widgets.Metrics {
 	if w, _ := cfg.Display.ScreenSize(); w > 0 {
-		return ui.MetricsFor(cfg.Display.Width, w)
+		return widgets.MetricsFor(cfg.Display.Width, w)
 	}
 	if in, err := edid.Detect("/sys"); err == nil {
 		slog.Info("display size from EDID", "mm", fmt.Sprintf("%dx%d", in.WidthMM, in.HeightMM),
 			"pixels", fmt.Sprintf("%dx%d", in.WidthPx, in.HeightPx))
-		return ui.MetricsFor(in.WidthPx, float32(in.WidthMM))
+		return widgets.MetricsFor(in.WidthPx, float32(in.WidthMM))
 	}
 	slog.Info("display size unknown (display.screen_mm, EDID): sizing for a 96 dpi monitor")
-	return ui.DesktopMetrics
+	return widgets.DesktopMetrics
 }
 
 func orDefault(s, def string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,11 +46,11 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lotse screens: no language %q (have: %v)\n", *lang, o.texts.Languages())
 		return 2
 	}
-	var themes []ui.Look
+	var themes []widgets.Look
 	if *themeName == "all" {
-		themes = ui.Looks()
-	} else if l, ok := ui.LookNamed(*themeName); ok {
-		themes = []ui.Look{l}
+		themes = widgets.Looks()
+	} else if l, ok := widgets.LookNamed(*themeName); ok {
+		themes = []widgets.Look{l}
 	} else {
 		fmt.Fprintf(stderr, "lotse screens: no theme %q (standard, large, contrast, large-contrast, or all)\n", *themeName)
 		return 2

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"lotse/app/ui/widgets"
 	"math"
 	"regexp"
 	"sort"
@@ -46,8 +47,8 @@ type Limits struct {
 // LimitsFor are the limits of a look: targets 15 mm, gaps 3 mm, cap
 // height 5 mm (6.1 mm for large text), contrast 4.5:1 (7:1 for high
 // contrast).
-func LimitsFor(l Look) Limits {
-	lim := Limits{Target: targetMM, Gap: gapMM, Cap: 5, Contrast: 4.5}
+func LimitsFor(l widgets.Look) Limits {
+	lim := Limits{Target: widgets.TargetMM, Gap: widgets.GapMM, Cap: 5, Contrast: 4.5}
 	if l.Large {
 		lim.Cap = 6.1
 	}
@@ -90,7 +91,7 @@ type placed struct {
 }
 
 // Measure measures the screen showing, from the laid-out widget tree.
-// capRatio is the font's cap height over its size (CapRatio measures it).
+// CapRatio is the font's cap height over its size (CapRatio measures it).
 func (k *Kiosk) Measure(capRatio float64) Measure {
 	m := Measure{Screen: k.cur.name, MinTarget: math.Inf(1), MinGap: math.Inf(1), MinCap: math.Inf(1), MinContrast: math.Inf(1)}
 	perMM := float64(k.deps.Metrics.UnitsPerMM)
@@ -102,10 +103,10 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 	}
 	var targets []placed
 	var fills []placed // rectangles, in painting order
-	bg := col(theme.ColorNameBackground)
+	bg := widgets.Color(theme.ColorNameBackground)
 	walkVisible(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, p fyne.Position) {
 		switch o := o.(type) {
-		case *Tile:
+		case *widgets.Tile:
 			if !o.Size().IsZero() {
 				targets = append(targets, placed{o, p})
 			}
@@ -132,7 +133,7 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 					break
 				}
 			}
-			if c := Contrast(o.Color, back); c < m.MinContrast {
+			if c := widgets.Contrast(o.Color, back); c < m.MinContrast {
 				m.MinContrast, m.MinContrastText = c, o.Text
 			}
 			need := fyne.MeasureText(o.Text, o.TextSize, o.TextStyle)
@@ -151,12 +152,12 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 	for i, a := range targets {
 		as := a.o.Size()
 		if side := float64(min(as.Width, as.Height)) / perMM; side < m.MinTarget {
-			m.MinTarget, m.MinTargetLabel = side, a.o.(*Tile).Label()
+			m.MinTarget, m.MinTargetLabel = side, a.o.(*widgets.Tile).Label()
 		}
 		for _, b := range targets[i+1:] {
 			if g, ok := gap(a, b); ok && float64(g)/perMM < m.MinGap {
 				m.MinGap = float64(g) / perMM
-				m.MinGapLabels = fmt.Sprintf("%q and %q", a.o.(*Tile).Label(), b.o.(*Tile).Label())
+				m.MinGapLabels = fmt.Sprintf("%q and %q", a.o.(*widgets.Tile).Label(), b.o.(*widgets.Tile).Label())
 			}
 		}
 	}
@@ -193,27 +194,6 @@ func gap(a, b placed) (float32, bool) {
 	return 0, false
 }
 
-// Contrast is the WCAG 2 contrast ratio of two colours (alpha ignored).
-func Contrast(a, b color.Color) float64 {
-	la, lb := luminance(a), luminance(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
-}
-
-func luminance(c color.Color) float64 {
-	r, g, b, _ := color.NRGBAModel.Convert(c).RGBA()
-	lin := func(v uint32) float64 {
-		x := float64(v>>8) / 255
-		if x <= 0.03928 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
-}
-
 // CapRatio measures the cap height of the theme's font over its size:
 // it renders "H" large with the software renderer and counts the rows the
 // letter inks.
@@ -239,7 +219,7 @@ func CapRatio() float64 {
 		}
 	}
 	if top < 0 {
-		return capRatio
+		return widgets.CapRatio
 	}
 	scale := float64(b.Dy()) / float64(w.Canvas().Size().Height)
 	return float64(bottom-top+1) / scale / size

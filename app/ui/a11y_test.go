@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"lotse/app/ui/widgets"
 	"strings"
 	"testing"
 
@@ -21,20 +22,20 @@ func TestCapRatioOfTheFont(t *testing.T) {
 
 // brokenTheme is the kiosk's theme with keys of 8 mm and grey text: the
 // report must catch both.
-type brokenTheme struct{ kioskTheme }
+type brokenTheme struct{ widgets.Theme }
 
 func (t brokenTheme) Size(n fyne.ThemeSizeName) float32 {
-	if n == sizeKey {
-		return t.m.mm(8)
+	if n == widgets.SizeKey {
+		return t.Metrics.MM(8)
 	}
-	return t.kioskTheme.Size(n)
+	return t.Theme.Size(n)
 }
 
 func (t brokenTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == theme.ColorNameForeground {
 		return color.NRGBA{0xAA, 0xAA, 0xAA, 0xFF}
 	}
-	return t.kioskTheme.Color(n, v)
+	return t.Theme.Color(n, v)
 }
 
 func TestReportFailsOnABrokenTheme(t *testing.T) {
@@ -42,12 +43,12 @@ func TestReportFailsOnABrokenTheme(t *testing.T) {
 	r := CapRatio()
 	svc, _ := v.k.deps.Catalogue.Service("mangel")
 	v.k.fillTo(svc, map[string]string{"art": "laterne"}, flow.Step{ID: "wo"}, "")
-	if b := v.k.Measure(r).Breaches(LimitsFor(Look{})); len(b) != 0 {
+	if b := v.k.Measure(r).Breaches(LimitsFor(widgets.Look{})); len(b) != 0 {
 		t.Fatalf("the real theme breaches: %v", b)
 	}
-	fyne.CurrentApp().Settings().SetTheme(brokenTheme{kioskTheme{m: DesktopMetrics}})
+	fyne.CurrentApp().Settings().SetTheme(brokenTheme{widgets.Theme{Metrics: widgets.DesktopMetrics}})
 	v.k.cur.redraw()
-	b := strings.Join(v.k.Measure(r).Breaches(LimitsFor(Look{})), "\n")
+	b := strings.Join(v.k.Measure(r).Breaches(LimitsFor(widgets.Look{})), "\n")
 	if !strings.Contains(b, "touch target") || !strings.Contains(b, "contrast") {
 		t.Errorf("a broken theme passes: %s", b)
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"lotse/app/ui/widgets"
 	"os"
 	"runtime"
 	"slices"
@@ -45,7 +46,7 @@ func BenchmarkScreens(b *testing.B) {
 		}
 	}
 	// The floor: the same renderer painting a window that holds one rectangle.
-	floorWin := test.NewWindow(canvas.NewRectangle(col(colorBar)))
+	floorWin := test.NewWindow(canvas.NewRectangle(widgets.Color(widgets.ColorBar)))
 	defer floorWin.Close()
 	floorWin.Resize(fyne.NewSize(1280, 800))
 	var floor []time.Duration
@@ -129,7 +130,7 @@ func BenchmarkSessionsMemory(b *testing.B) {
 func scriptedVisit(b *testing.B, v *visit) {
 	tapB := func(label string) {
 		for _, o := range test.LaidOutObjects(v.win.Content()) {
-			if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+			if tile, ok := o.(*widgets.Tile); ok && tile.Label() == label && tile.Visible() {
 				test.Tap(tile)
 				return
 			}
@@ -169,7 +170,7 @@ func BenchmarkSwitchLanguageAndLook(b *testing.B) {
 	defer win.Close()
 	win.Resize(fyne.NewSize(1920, 1080))
 	k := New(fyne.CurrentApp(), win, Deps{Catalogue: demoCatalogue(b), Texts: testutil.Texts(b), Place: "Bürgerbüro Musterstadt",
-		ReturnAfter: time.Minute, Metrics: MetricsFor(1920, 344)})
+		ReturnAfter: time.Minute, Metrics: widgets.MetricsFor(1920, 344)})
 	svc, _ := k.deps.Catalogue.Service("ummelden")
 	k.fillTo(svc, map[string]string{"wer": "ich"}, flow.Step{ID: "vorname"}, "")
 	langs := k.deps.Texts.Languages()
@@ -182,7 +183,7 @@ func BenchmarkSwitchLanguageAndLook(b *testing.B) {
 			k.tr = k.deps.Texts.For(langs[i%len(langs)])
 			k.cur.redraw()
 		} else {
-			k.setLook(Looks()[i%len(Looks())])
+			k.setLook(widgets.Looks()[i%len(widgets.Looks())])
 		}
 		switched = append(switched, time.Since(start))
 		win.Canvas().Capture()
@@ -228,9 +229,9 @@ func BenchmarkReadAloud(b *testing.B) {
 	k := New(fyne.CurrentApp(), win, Deps{Catalogue: demoCatalogue(b), Texts: testutil.Texts(b), Place: "Bürgerbüro Musterstadt",
 		ReturnAfter: time.Minute, Speech: sp})
 	k.Home()
-	var read *Tile
+	var read *widgets.Tile
 	walkVisible(win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) {
-		if t, ok := o.(*Tile); ok && t.Label() == "Vorlesen" {
+		if t, ok := o.(*widgets.Tile); ok && t.Label() == "Vorlesen" {
 			read = t
 		}
 	})

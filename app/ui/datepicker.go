@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -74,8 +75,8 @@ func addMonths(d time.Time, n int) time.Time {
 func (k *Kiosk) stepper(name, value string, step func(int)) fyne.CanvasObject {
 	label := widget.NewLabel(name)
 	label.TextStyle.Bold = true
-	minus := newBarButton("−", nil, func() { step(-1) })
-	plus := newBarButton("+", nil, func() { step(1) })
+	minus := widgets.NewBarButton("−", nil, func() { step(-1) })
+	plus := widgets.NewBarButton("+", nil, func() { step(1) })
 	shown := bigText(value, theme.SizeNameHeadingText)
 	return container.NewGridWithColumns(4, label, minus, shown, plus)
 }

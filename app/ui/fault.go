@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+	"lotse/app/ui/widgets"
 
 	"lotse/app/hours"
 	"lotse/app/i18n"
@@ -14,7 +15,7 @@ import (
 // are sent to the counter, staff read what broke. The kiosk does not exit,
 // so the session manager does not restart it in a loop.
 func ShowFault(app fyne.App, win fyne.Window, texts *i18n.Bundle, week hours.Week, detail string) {
-	app.Settings().SetTheme(kioskTheme{})
+	app.Settings().SetTheme(widgets.Theme{})
 	tr := texts.For(i18n.Default)
 	resident := paragraph(tr.T("fault_resident"))
 	resident.Alignment = fyne.TextAlignCenter

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ func (k *Kiosk) startForm(svc flow.Service) {
 
 func (k *Kiosk) showIntro() {
 	svc := k.tService(k.form.Service)
-	start := NewTile(k.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
+	start := widgets.NewTile(k.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
 	analog := paragraph(k.tr.T("start_analog"))
 	k.display(screen{name: svc.ID + "-00-intro", bar: true, redraw: k.showIntro,
 		help: svc.Intro, helpEasy: svc.Intro,
@@ -81,10 +82,10 @@ func (k *Kiosk) showStep() {
 	n, total := k.form.Position()
 	// Where the visitor is, and for free text how much is left: one line
 	// of plain text, so the question and the keyboard keep their room.
-	progress := canvas.NewText(k.tr.T("form_progress", map[string]any{"Service": k.tService(k.form.Service).Title, "N": n, "Total": total}), col(theme.ColorNameForeground))
-	progress.TextSize = size(theme.SizeNameText)
-	k.fs.count = canvas.NewText("", col(theme.ColorNameForeground))
-	k.fs.count.TextSize = size(theme.SizeNameText)
+	progress := canvas.NewText(k.tr.T("form_progress", map[string]any{"Service": k.tService(k.form.Service).Title, "N": n, "Total": total}), widgets.Color(theme.ColorNameForeground))
+	progress.TextSize = widgets.Size(theme.SizeNameText)
+	k.fs.count = canvas.NewText("", widgets.Color(theme.ColorNameForeground))
+	k.fs.count.TextSize = widgets.Size(theme.SizeNameText)
 	ls := k.tStep(s)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, k.fs.count, progress), question(ls.Question))
 	var problem fyne.CanvasObject
@@ -137,33 +138,33 @@ func (k *Kiosk) answer(v string) {
 }
 
 // nextButton is the large Weiter of a step.
-func (k *Kiosk) nextButton(onTap func()) *Tile {
-	return newActionButton(k.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
+func (k *Kiosk) nextButton(onTap func()) *widgets.Tile {
+	return widgets.NewActionButton(k.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
 }
 
 // keyboardMode picks the keys a field type needs, and whether words
 // start with a capital.
-func keyboardMode(t flow.FieldType) (KeyboardMode, bool) {
+func keyboardMode(t flow.FieldType) (widgets.KeyboardMode, bool) {
 	switch t {
 	case flow.FieldNumber, flow.FieldPostcode:
-		return KeyboardDigits, false
+		return widgets.KeyboardDigits, false
 	case flow.FieldPhone:
-		return KeyboardPhone, false
+		return widgets.KeyboardPhone, false
 	case flow.FieldEmail:
-		return KeyboardEmail, false
+		return widgets.KeyboardEmail, false
 	case flow.FieldName, flow.FieldStreet:
-		return KeyboardText, true
+		return widgets.KeyboardText, true
 	}
-	return KeyboardText, false
+	return widgets.KeyboardText, false
 }
 
-func (k *Kiosk) keyLabels() KeyLabels {
-	return KeyLabels{Delete: k.tr.T("key_delete"), Space: k.tr.T("key_space"), Shift: k.tr.T("key_shift"),
+func (k *Kiosk) keyLabels() widgets.KeyLabels {
+	return widgets.KeyLabels{Delete: k.tr.T("key_delete"), Space: k.tr.T("key_space"), Shift: k.tr.T("key_shift"),
 		Symbols: k.tr.T("key_symbols"), Letters: k.tr.T("key_letters")}
 }
 
 func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	field := NewField()
+	field := widgets.NewField()
 	field.Max = s.MaxLen()
 	if s.Type == flow.FieldFreeText {
 		field.Lines = 2 // and a visible count of the characters left
@@ -183,8 +184,8 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	submit := func() { k.answer(field.Text()) }
 	field.OnSubmit = submit
 	mode, autoCap := keyboardMode(s.Type)
-	kb := NewKeyboard(field, mode, k.keyLabels(), autoCap)
-	kb.onPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
+	kb := widgets.NewKeyboard(field, mode, k.keyLabels(), autoCap)
+	kb.OnPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
 	kb.OnKey = func(name string) { k.spokenKey(field, name) }
 	entry := container.NewBorder(nil, nil, nil, container.NewHBox(kb.Echo(), k.nextButton(submit)), field)
 	// A physical keyboard, where there is one, types here too.
@@ -262,14 +263,14 @@ func (k *Kiosk) showSummary() {
 			&widget.TextSegment{Text: shorten(flow.Display(ls, l.Value, k.tr), summaryValueLen), Style: widget.RichTextStyleInline},
 		)
 		line.Wrapping = fyne.TextWrapWord
-		change := newSmallButton(k.tr.T("summary_change"), func() {
+		change := widgets.NewSmallButton(k.tr.T("summary_change"), func() {
 			k.form.Change(l.Step.ID)
 			k.showStep()
 		})
 		rows = append(rows, container.NewBorder(nil, nil, nil, change, line))
 	}
 	title := container.NewBorder(nil, nil, nil, where, heading(k.tr.T("summary_title")))
-	send := newActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
+	send := widgets.NewActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
 	top := container.NewVBox(title, paragraph(k.tr.T("summary_hint")))
 	k.display(screen{name: k.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
 		help: k.tr.T("summary_help"), helpEasy: k.tr.T("summary_help_easy"), back: k.stepBack,
@@ -288,8 +289,8 @@ func (k *Kiosk) paging(n, perPage int, page *int, redraw func()) (lo, hi int, wh
 	if pages == 1 {
 		return 0, n, nil, []fyne.CanvasObject{layout.NewSpacer()}
 	}
-	prev := newBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { *page = p - 1; redraw() })
-	next := newBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { *page = p + 1; redraw() })
+	prev := widgets.NewBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { *page = p - 1; redraw() })
+	next := widgets.NewBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { *page = p + 1; redraw() })
 	prev.Hidden, next.Hidden = p == 0, p == pages-1
 	label := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": p + 1, "Total": pages}))
 	label.TextStyle.Bold = true
@@ -342,8 +343,8 @@ func (k *Kiosk) showSubmitFailed(err error) {
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = k.tr.T("submit_failed_slow")
 	}
-	again := newActionButton(k.tr.T("submit_again"), theme.ViewRefreshIcon(), k.submit)
-	review := newBarButton(k.tr.T("submit_review"), nil, k.showSummary)
+	again := widgets.NewActionButton(k.tr.T("submit_again"), theme.ViewRefreshIcon(), k.submit)
+	review := widgets.NewBarButton(k.tr.T("submit_review"), nil, k.showSummary)
 	k.display(screen{name: k.form.Service.ID + "-failed", bar: true, redraw: func() { k.showSubmitFailed(err) }, back: k.showSummary,
 		content: container.NewBorder(heading(k.tr.T("submit_failed_title")), container.NewGridWithColumns(2, review, again),
 			nil, nil, warningLine(msg))})
@@ -360,7 +361,7 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 	// in large text.
 	code := container.NewVBox(
 		bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
-		bigText(r.Code, sizeCodeText),
+		bigText(r.Code, widgets.SizeCodeText),
 		center(status),
 	)
 	body := container.NewBorder(
@@ -374,15 +375,15 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 		content = container.NewBorder(nil, nil, nil, img, body)
 	}
 	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) },
-		content: container.NewStack(content, newTapCatcher(k.Home))})
+		content: container.NewStack(content, widgets.NewTapCatcher(k.Home))})
 	k.after(2*k.deps.ReturnAfter, k.Home)
 }
 
 // newChoiceTile is an option: a tick and a darker colour when chosen, so
 // the choice is never told by colour alone.
-func newChoiceTile(label string, chosen bool, tapped func()) *Tile {
+func newChoiceTile(label string, chosen bool, tapped func()) *widgets.Tile {
 	if chosen {
-		return newTile(label, theme.ConfirmIcon(), colorChosen, colorChosenText, sizeTile, sizeTileText, tapped)
+		return widgets.NewStyledTile(label, theme.ConfirmIcon(), widgets.ColorChosen, widgets.ColorChosenText, widgets.SizeTile, widgets.SizeTileText, tapped)
 	}
-	return newTile(label, nil, colorTile, colorTileText, sizeTile, sizeTileText, tapped)
+	return widgets.NewStyledTile(label, nil, widgets.ColorTile, widgets.ColorTileText, widgets.SizeTile, widgets.SizeTileText, tapped)
 }

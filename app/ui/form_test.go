@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ import (
 // visibleTile says whether a tile with label is on screen.
 func (v *visit) visibleTile(label string) bool {
 	for _, o := range test.LaidOutObjects(v.win.Content()) {
-		if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+		if tile, ok := o.(*widgets.Tile); ok && tile.Label() == label && tile.Visible() {
 			return true
 		}
 	}
@@ -51,10 +52,10 @@ func (v *visit) typeOnScreen(text string) {
 	}
 }
 
-func (v *visit) field() *Field {
+func (v *visit) field() *widgets.Field {
 	v.t.Helper()
 	for _, o := range test.LaidOutObjects(v.win.Content()) {
-		if f, ok := o.(*Field); ok {
+		if f, ok := o.(*widgets.Field); ok {
 			return f
 		}
 	}
@@ -218,7 +219,7 @@ func TestChangeFromSummaryAndConditionalSteps(t *testing.T) {
 func tapNth(v *visit, label string, n int) {
 	v.t.Helper()
 	for _, o := range test.LaidOutObjects(v.win.Content()) {
-		if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+		if tile, ok := o.(*widgets.Tile); ok && tile.Label() == label && tile.Visible() {
 			if n == 0 {
 				test.Tap(tile)
 				return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -107,15 +108,15 @@ func (k *Kiosk) endGuide() {
 func (k *Kiosk) guideBanner() fyne.CanvasObject {
 	// The banner's colours are the chosen tile's: set apart from the
 	// screen, readable in both looks.
-	label := canvas.NewText(k.tr.T("guide_banner", map[string]any{"Name": k.guide.Name}), col(colorChosenText))
-	label.TextSize = size(theme.SizeNameText)
+	label := canvas.NewText(k.tr.T("guide_banner", map[string]any{"Name": k.guide.Name}), widgets.Color(widgets.ColorChosenText))
+	label.TextSize = widgets.Size(theme.SizeNameText)
 	label.TextStyle.Bold = true
-	buttons := []fyne.CanvasObject{newSmallButton(k.tr.T("guide_menu"), func() { k.push(k.cur.redraw, k.showGuideMenu) })}
+	buttons := []fyne.CanvasObject{widgets.NewSmallButton(k.tr.T("guide_menu"), func() { k.push(k.cur.redraw, k.showGuideMenu) })}
 	if k.form != nil && !k.form.AtSummary() {
-		buttons = append(buttons, newSmallButton(k.tr.T("guide_steps"), func() { k.push(k.cur.redraw, k.showSteps) }))
+		buttons = append(buttons, widgets.NewSmallButton(k.tr.T("guide_steps"), func() { k.push(k.cur.redraw, k.showSteps) }))
 	}
-	buttons = append(buttons, newSmallButton(k.tr.T("guide_logout"), k.endGuide))
-	bg := canvas.NewRectangle(col(colorChosen))
+	buttons = append(buttons, widgets.NewSmallButton(k.tr.T("guide_logout"), k.endGuide))
+	bg := canvas.NewRectangle(widgets.Color(widgets.ColorChosen))
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(label), container.NewHBox(buttons...))))
 }
 
@@ -126,7 +127,7 @@ func (k *Kiosk) showSteps() {
 	lo, hi, where, foot := k.paging(len(lines), 8, &k.fs.stepsPage, k.showSteps)
 	for _, l := range lines[lo:hi] {
 		step := k.tStep(l.Step)
-		tiles = append(tiles, newSmallButton(step.Title(), func() {
+		tiles = append(tiles, widgets.NewSmallButton(step.Title(), func() {
 			if err := k.form.Change(step.ID); err == nil {
 				k.fs.problem = nil
 				k.showStep()
@@ -162,7 +163,7 @@ func (k *Kiosk) showGuideMenu() {
 				state = k.tr.T("guide_job_failed")
 			}
 			line := paragraph(k.tr.T("guide_job", map[string]any{"Label": j.Label, "Time": j.At.In(time.Local).Format("15:04"), "State": state}))
-			again := newSmallButton(k.tr.T("guide_reprint"), func() {
+			again := widgets.NewSmallButton(k.tr.T("guide_reprint"), func() {
 				k.showWait("guide-reprinting")
 				k.spawn(func() {
 					ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
@@ -189,10 +190,10 @@ func (k *Kiosk) showGuideMenu() {
 // showPIN is a PIN pad for kind: digits only, each shown as a dot and
 // spoken as "Stern".
 func (k *Kiosk) showPIN(kind access.Kind, problem string) {
-	field := NewField()
+	field := widgets.NewField()
 	field.Masked = true
 	field.Max = 12
-	kb := NewKeyboard(field, KeyboardDigits, k.keyLabels(), false)
+	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, k.keyLabels(), false)
 	kb.OnKey = func(name string) { k.spokenKey(field, name) }
 	submit := func() { k.enterPIN(kind, field) }
 	field.OnSubmit = submit
@@ -213,7 +214,7 @@ func (k *Kiosk) showPIN(kind access.Kind, problem string) {
 	defer k.win.Canvas().Focus(field)
 }
 
-func (k *Kiosk) enterPIN(kind access.Kind, field *Field) {
+func (k *Kiosk) enterPIN(kind access.Kind, field *widgets.Field) {
 	pin := field.Text()
 	field.Clear()
 	var err error
@@ -269,17 +270,4 @@ func (c *cornerTaps) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(layout.NewSpacer())
 }
 
-func (c *cornerTaps) MinSize() fyne.Size { return fyne.NewSquareSize(size(sizeTarget)) }
-
-// cornerLayout puts the corner catcher over the top-left of the screen.
-type cornerLayout struct{}
-
-func (cornerLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
-	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(s)
-	c := size(sizeTarget)
-	objs[1].Move(fyne.NewPos(0, 0))
-	objs[1].Resize(fyne.NewSquareSize(c))
-}
-
-func (cornerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+func (c *cornerTaps) MinSize() fyne.Size { return fyne.NewSquareSize(widgets.Size(widgets.SizeTarget)) }

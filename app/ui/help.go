@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -42,18 +43,18 @@ func (k *Kiosk) showHelp() {
 		if k.easyHelp {
 			text, switchLabel = easy, k.tr.T("help_plain_button")
 		}
-		toggle = newBarButton(switchLabel, nil, func() {
+		toggle = widgets.NewBarButton(switchLabel, nil, func() {
 			k.easyHelp = !k.easyHelp
 			redraw()
 		})
 	}
-	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
-	call := NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
+	ret := widgets.NewTile(k.tr.T("help_return"), nil, k.pop)
+	call := widgets.NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
 	foot := container.NewVBox(container.NewGridWithColumns(3, toggle, call, ret))
 	if k.deps.Gate != nil && k.guide == nil {
 		// Guides without a card log in here, apart from the residents'
 		// buttons; its words say whom it is for.
-		foot.Objects = append([]fyne.CanvasObject{container.NewBorder(nil, nil, newSmallButton(k.tr.T("guide_login"), func() {
+		foot.Objects = append([]fyne.CanvasObject{container.NewBorder(nil, nil, widgets.NewSmallButton(k.tr.T("guide_login"), func() {
 			k.push(redraw, func() { k.showPIN(access.Guide, "") })
 		}), nil)}, foot.Objects...)
 	}
@@ -87,7 +88,7 @@ func (k *Kiosk) showCall() {
 	msg.Alignment = fyne.TextAlignCenter
 	stay := paragraph(k.tr.T("call_stay"))
 	stay.Alignment = fyne.TextAlignCenter
-	ret := NewTile(k.tr.T("help_return"), nil, k.pop)
+	ret := widgets.NewTile(k.tr.T("help_return"), nil, k.pop)
 	k.display(screen{name: "call-guide", bar: true, redraw: k.showCall, back: k.pop,
 		content: container.NewBorder(heading(k.tr.T("call_title")), container.NewGridWithColumns(3, layout.NewSpacer(), ret),
 			nil, nil, middle(msg, stay))})
@@ -99,7 +100,7 @@ func (k *Kiosk) showLanguages() {
 	var tiles []fyne.CanvasObject
 	for _, lang := range k.languages() {
 		name := k.deps.Texts.For(lang).T("language_name")
-		tiles = append(tiles, NewTile(name, nil, func() {
+		tiles = append(tiles, widgets.NewTile(name, nil, func() {
 			k.tr = k.deps.Texts.For(lang)
 			k.pop()
 		}))
@@ -126,8 +127,8 @@ func (k *Kiosk) showLooks() {
 		// Each step is about 3 dB; saying so at the new volume lets the
 		// visitor judge it.
 		tiles = append(tiles,
-			NewTile(k.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.say(k.tr.T("look_volume_now")) }),
-			NewTile(k.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.say(k.tr.T("look_volume_now")) }))
+			widgets.NewTile(k.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.say(k.tr.T("look_volume_now")) }),
+			widgets.NewTile(k.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.say(k.tr.T("look_volume_now")) }))
 	}
 	k.display(screen{name: "look", bar: true, redraw: k.showLooks, back: k.pop,
 		content: container.NewBorder(container.NewVBox(heading(k.tr.T("look_title")), paragraph(k.tr.T("look_hint"))),

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,16 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
-
-// touchHook is told of every touch on a kiosk target; one kiosk runs per
-// process, and New sets it.
-var touchHook func()
-
-func touched() {
-	if touchHook != nil {
-		touchHook()
-	}
-}
 
 // idleState follows the time without a touch in a visit.
 type idleState struct {
@@ -103,9 +94,9 @@ func (k *Kiosk) showIdleWarning() {
 	k.idle.countdown = widget.NewLabel(k.tr.T("idle_countdown", map[string]any{"Count": secs}))
 	k.idle.countdown.Alignment = fyne.TextAlignCenter
 	k.idle.countdown.TextStyle.Bold = true
-	more := newActionButton(k.tr.T("idle_more"), theme.HistoryIcon(), k.moreTime)
-	more.minH = sizeTile
-	end := newBarButton(k.tr.T("idle_end"), nil, k.Home)
+	more := widgets.NewActionButton(k.tr.T("idle_more"), theme.HistoryIcon(), k.moreTime)
+	more.MinHeight = widgets.SizeTile
+	end := widgets.NewBarButton(k.tr.T("idle_end"), nil, k.Home)
 	msg := paragraph(k.tr.T("idle_question"))
 	msg.Alignment = fyne.TextAlignCenter
 	k.display(screen{name: "idle-warning", redraw: k.showIdleWarning,
@@ -134,7 +125,7 @@ func scrub(o fyne.CanvasObject) {
 	}
 	var children []fyne.CanvasObject
 	switch o := o.(type) {
-	case *Field:
+	case *widgets.Field:
 		o.Clear()
 	case *canvas.Text:
 		o.Text = ""

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"lotse/app/ui/widgets"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,7 +102,7 @@ func holds(root any, needle string) []string {
 func screenHolds(win fyne.Window, needle string) []string {
 	var found []string
 	for _, o := range test.LaidOutObjects(win.Content()) {
-		if f, ok := o.(*Field); ok && strings.Contains(f.Text(), needle) {
+		if f, ok := o.(*widgets.Field); ok && strings.Contains(f.Text(), needle) {
 			found = append(found, "field")
 		}
 	}
@@ -162,7 +163,7 @@ func TestIdleWarningMoreTimeTenTimesThenWipe(t *testing.T) {
 	if got := screenHolds(v.win, "Geheime"); len(got) > 0 {
 		t.Errorf("after the wipe the screen holds %v", got)
 	}
-	if v.k.look != (Look{}) || v.k.tr.Lang() != "de" {
+	if v.k.look != (widgets.Look{}) || v.k.tr.Lang() != "de" {
 		t.Errorf("after the wipe: look %+v, language %s", v.k.look, v.k.tr.Lang())
 	}
 }

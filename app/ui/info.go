@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/png" // catalogue pictures
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -19,7 +20,7 @@ func (k *Kiosk) showInfo(svc flow.Service) {
 	var tiles []fyne.CanvasObject
 	loc := k.tService(svc)
 	for i, p := range loc.Pages {
-		tiles = append(tiles, NewTile(p.Title, nil, func() {
+		tiles = append(tiles, widgets.NewTile(p.Title, nil, func() {
 			k.push(func() { k.showInfo(svc) }, func() { k.showInfoPage(svc, i) })
 		}))
 	}
@@ -39,7 +40,7 @@ func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
 	}
 	var foot fyne.CanvasObject
 	if i+1 < len(svc.Pages) {
-		next := NewTile(k.tr.T("info_more"), nil, func() {
+		next := widgets.NewTile(k.tr.T("info_more"), nil, func() {
 			k.push(func() { k.showInfoPage(svc, i) }, func() { k.showInfoPage(svc, i+1) })
 		})
 		foot = container.NewGridWithColumns(3, next)
@@ -66,7 +67,7 @@ func (k *Kiosk) picture(name string) fyne.CanvasObject {
 	}
 	img := canvas.NewImageFromImage(src)
 	img.FillMode = canvas.ImageFillContain
-	w := size(sizePicture)
+	w := widgets.Size(widgets.SizePicture)
 	img.SetMinSize(fyne.NewSize(w, w*0.625))
 	return container.NewPadded(img)
 }

@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"image"
+	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -67,7 +68,7 @@ type Deps struct {
 	Languages []string
 	Now       func() time.Time
 	// Metrics are the screen's units per millimetre; zero: a 96 dpi monitor.
-	Metrics Metrics
+	Metrics widgets.Metrics
 	// IdleAfter without a touch brings a warning; IdleWarning later the
 	// visit is wiped (defaults 60 s and 30 s).
 	IdleAfter, IdleWarning time.Duration
@@ -92,7 +93,7 @@ type Kiosk struct {
 	deps Deps
 	// look is the visitor's display; defLook and lang are what each visit
 	// starts with.
-	look, defLook Look
+	look, defLook widgets.Look
 	// tr translates for the current visitor; a new visitor starts over in
 	// the default language.
 	tr   *i18n.Localizer
@@ -165,7 +166,7 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 		deps.Now = time.Now
 	}
 	if deps.Metrics.UnitsPerMM == 0 {
-		deps.Metrics = DesktopMetrics
+		deps.Metrics = widgets.DesktopMetrics
 	}
 	if deps.IdleAfter == 0 {
 		deps.IdleAfter = time.Minute
@@ -183,7 +184,7 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 		afterFunc: func(d time.Duration, f func()) { time.AfterFunc(d, f) },
 	}
 	k.applyLook()
-	touchHook = k.touch
+	widgets.SetTouchHook(k.touch)
 	// A numeric keypad (or any keyboard) works the kiosk without sight.
 	win.Canvas().SetOnTypedRune(k.keypadRune)
 	win.Canvas().SetOnTypedKey(k.keypadKey)
@@ -193,11 +194,11 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 // applyLook sets the theme for the visitor's look. Fyne redraws its own
 // widgets; the kiosk redraws the current screen, whose sizes it read.
 func (k *Kiosk) applyLook() {
-	k.app.Settings().SetTheme(kioskTheme{m: k.deps.Metrics, look: k.look})
+	k.app.Settings().SetTheme(widgets.Theme{Metrics: k.deps.Metrics, Look: k.look})
 }
 
 // setLook switches the look at once, from any screen.
-func (k *Kiosk) setLook(l Look) {
+func (k *Kiosk) setLook(l widgets.Look) {
 	if l == k.look {
 		return
 	}
@@ -243,7 +244,7 @@ func (k *Kiosk) endVisit() {
 
 // SetLook sets the look each visit starts with (standard, unless a
 // reviewer renders another).
-func (k *Kiosk) SetLook(l Look) {
+func (k *Kiosk) SetLook(l widgets.Look) {
 	k.defLook = l
 	k.look = l
 	k.applyLook()
@@ -369,22 +370,6 @@ func (k *Kiosk) display(s screen) {
 	}
 }
 
-// screenLayout gives its content the whole window and asks for no more
-// than the smallest window the kiosk runs in. Without it, a wrapped text
-// measured before it knows its width makes the window taller than the
-// screen; a screen whose content does not fit is a bug the screen tests
-// find, not a reason to grow the window past the display.
-type screenLayout struct{}
-
-func (screenLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (screenLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(320, 240) }
-
 // push shows a screen reachable with Zurück from the current one.
 func (k *Kiosk) push(current, next func()) {
 	k.history = append(k.history, current)
@@ -414,54 +399,22 @@ func (k *Kiosk) pop() {
 // bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
 	buttons := []fyne.CanvasObject{
-		newBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
-		newBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
-		newBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
-		newBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
+		widgets.NewBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
+		widgets.NewBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
+		widgets.NewBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
+		widgets.NewBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
 	}
 	if k.deps.Speech != nil {
-		buttons = append(buttons, newBarButton(k.tr.T("bar_read"), theme.VolumeUpIcon(), k.readAloud))
+		buttons = append(buttons, widgets.NewBarButton(k.tr.T("bar_read"), theme.VolumeUpIcon(), k.readAloud))
 	}
 	buttons = append(buttons,
-		newBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
-		newBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
+		widgets.NewBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
+		widgets.NewBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
 	)
 	for _, b := range buttons {
-		b.(*Tile).inBar = true
+		b.(*widgets.Tile).InBar = true
 	}
 	return container.New(barLayout{}, buttons...)
-}
-
-// barLayout lays the bar's buttons out in one row, each at least as wide
-// as its words need and the rest shared out evenly: long words in one
-// language ("Помічник") do not force every button to their width.
-type barLayout struct{}
-
-func (barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	gap := theme.Padding()
-	need := float32(0)
-	for _, o := range objs {
-		need += o.MinSize().Width
-	}
-	extra := max(0, size.Width-need-gap*float32(len(objs)-1)) / float32(len(objs))
-	x := float32(0)
-	for _, o := range objs {
-		w := o.MinSize().Width + extra
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + gap
-	}
-}
-
-func (barLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		m := o.MinSize()
-		s.Width += m.Width
-		s.Height = max(s.Height, m.Height)
-	}
-	s.Width += theme.Padding() * float32(len(objs)-1)
-	return s
 }
 
 // after runs fn after d on the UI goroutine, unless the screen changed.
@@ -501,8 +454,8 @@ func paragraph(text string) *widget.Label {
 }
 
 func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
-	t := canvas.NewText(text, col(theme.ColorNameForeground))
-	t.TextSize = size(sz)
+	t := canvas.NewText(text, widgets.Color(theme.ColorNameForeground))
+	t.TextSize = widgets.Size(sz)
 	t.TextStyle.Bold = true
 	t.Alignment = fyne.TextAlignCenter
 	return t
@@ -513,50 +466,4 @@ func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
 // do not fit their column (a guide's list of questions in large text).
 func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(container.New(&tileLayout{}, tiles...))
-}
-
-// tileLayout is tileGrid's grid. Like a wrapped label, it learns its
-// width in the first layout and asks for its real height in the next
-// (display lays every screen out twice).
-type tileLayout struct{ width float32 }
-
-// grid is how the tiles fall at the width last laid out: columns, rows
-// and the largest tile's minimum size.
-func (l *tileLayout) grid(objs []fyne.CanvasObject) (cols, rows int, largest fyne.Size) {
-	for _, o := range objs {
-		largest = largest.Max(o.MinSize())
-	}
-	cols = 2
-	if len(objs) > 4 {
-		cols = 3
-	}
-	// Labels that cannot wrap (a guide's list of questions in large
-	// text) take fewer columns rather than being cut.
-	pad := theme.Padding()
-	for l.width > 0 && cols > 1 && (l.width-float32(cols-1)*pad)/float32(cols) < largest.Width {
-		cols--
-	}
-	return cols, (len(objs) + cols - 1) / cols, largest
-}
-
-func (l *tileLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	l.width = size.Width
-	cols, rows, _ := l.grid(objs)
-	pad := theme.Padding()
-	w := (size.Width - float32(cols-1)*pad) / float32(cols)
-	h := (size.Height - float32(rows-1)*pad) / float32(rows)
-	for i, o := range objs {
-		r, c := i/cols, i%cols
-		o.Move(fyne.NewPos(float32(c)*(w+pad), float32(r)*(h+pad)))
-		o.Resize(fyne.NewSize(w, h))
-	}
-}
-
-func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	if len(objs) == 0 {
-		return fyne.Size{}
-	}
-	cols, rows, largest := l.grid(objs)
-	pad := theme.Padding()
-	return fyne.NewSize(float32(cols)*largest.Width+float32(cols-1)*pad, float32(rows)*largest.Height+float32(rows-1)*pad)
 }

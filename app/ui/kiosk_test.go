@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"lotse/app/ui/widgets"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,7 +70,7 @@ func (v *visit) screenText() string {
 			parts = append(parts, o.Text)
 		case *canvas.Text:
 			parts = append(parts, o.Text)
-		case *Tile:
+		case *widgets.Tile:
 			parts = append(parts, o.Label())
 		case *widget.RichText:
 			parts = append(parts, o.String())
@@ -81,7 +82,7 @@ func (v *visit) screenText() string {
 func (v *visit) tap(label string) {
 	v.t.Helper()
 	for _, o := range test.LaidOutObjects(v.win.Content()) {
-		if tile, ok := o.(*Tile); ok && tile.Label() == label && tile.Visible() {
+		if tile, ok := o.(*widgets.Tile); ok && tile.Label() == label && tile.Visible() {
 			test.Tap(tile)
 			return
 		}
@@ -92,7 +93,7 @@ func (v *visit) tap(label string) {
 func (v *visit) tapAnywhere() {
 	v.t.Helper()
 	for _, o := range test.LaidOutObjects(v.win.Content()) {
-		if c, ok := o.(*tapCatcher); ok {
+		if c, ok := o.(*widgets.TapCatcher); ok {
 			test.Tap(c)
 			return
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"lotse/app/ui/widgets"
 	"strings"
 	"unicode"
 
@@ -17,21 +18,21 @@ import (
 // what is on the screen.
 func (k *Kiosk) Script() string {
 	var texts, options []string
-	var field *Field
+	var field *widgets.Field
 	var read func(o fyne.CanvasObject)
 	read = func(o fyne.CanvasObject) {
 		if o == nil || !o.Visible() {
 			return
 		}
 		switch o := o.(type) {
-		case *Tile:
-			if !o.inBar {
+		case *widgets.Tile:
+			if !o.InBar {
 				options = append(options, o.Label())
 			}
 			return
-		case *Keyboard:
+		case *widgets.Keyboard:
 			return // the keys are not read out one by one; the hint says there is a keyboard
-		case *Field:
+		case *widgets.Field:
 			field = o
 			return
 		case *widget.Label:
@@ -78,7 +79,7 @@ func (k *Kiosk) Script() string {
 
 // spoken is a field's text as it may be said: a masked field (a PIN) is
 // "Stern" per character, never its digits.
-func (k *Kiosk) spoken(f *Field) string {
+func (k *Kiosk) spoken(f *widgets.Field) string {
 	if f.Masked {
 		return strings.TrimSpace(strings.Repeat(k.tr.T("speech_star")+" ", len([]rune(f.Text()))))
 	}
@@ -124,7 +125,7 @@ func (k *Kiosk) setSpeechMode(on bool) {
 }
 
 // spokenKey is what a key press says in speech mode.
-func (k *Kiosk) spokenKey(target *Field, name string) {
+func (k *Kiosk) spokenKey(target *widgets.Field, name string) {
 	if !k.speechMode {
 		return
 	}
@@ -136,11 +137,11 @@ func (k *Kiosk) spokenKey(target *Field, name string) {
 
 // targets are the screen's touch targets in reading order, bar last,
 // for the keypad.
-func (k *Kiosk) targets() []*Tile {
-	var main, bar []*Tile
+func (k *Kiosk) targets() []*widgets.Tile {
+	var main, bar []*widgets.Tile
 	walkVisible(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) {
-		if t, ok := o.(*Tile); ok && !t.Size().IsZero() {
-			if t.inBar {
+		if t, ok := o.(*widgets.Tile); ok && !t.Size().IsZero() {
+			if t.InBar {
 				bar = append(bar, t)
 			} else if !isKey(t) {
 				main = append(main, t)
@@ -152,7 +153,7 @@ func (k *Kiosk) targets() []*Tile {
 
 // isKey says t is a key of the on-screen keyboard (the keypad types
 // itself; it does not step through keys).
-func isKey(t *Tile) bool { return t.minH == sizeKey }
+func isKey(t *widgets.Tile) bool { return t.MinHeight == widgets.SizeKey }
 
 // keypadFocus moves the keypad focus to target i of the screen and says
 // its label.
@@ -163,12 +164,12 @@ func (k *Kiosk) keypadFocus(i int) {
 	}
 	i = (i%len(ts) + len(ts)) % len(ts)
 	for _, t := range ts {
-		if t.focused {
-			t.focused = false
+		if t.Focused {
+			t.Focused = false
 			t.Refresh()
 		}
 	}
-	ts[i].focused = true
+	ts[i].Focused = true
 	ts[i].Refresh()
 	k.focus = i
 	k.say(ts[i].Label())
@@ -200,7 +201,7 @@ func (k *Kiosk) keypadKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		ts := k.targets()
-		if k.focus >= 0 && k.focus < len(ts) && ts[k.focus].focused {
+		if k.focus >= 0 && k.focus < len(ts) && ts[k.focus].Focused {
 			ts[k.focus].Tapped(nil)
 		}
 	case fyne.KeyDown, fyne.KeyRight, fyne.KeyTab:

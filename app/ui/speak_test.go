@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"lotse/app/ui/widgets"
 	"strings"
 	"sync"
 	"testing"
@@ -131,14 +132,14 @@ func (s *slowSink) Play(ctx context.Context, r io.Reader) error {
 func TestPinIsNeverSpoken(t *testing.T) {
 	rec := &said{Speaker: speech.NewSpeaker(speech.Synth{}, discard{})}
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Speech: rec})
-	field := NewField()
+	field := widgets.NewField()
 	field.Masked = true
-	kb := NewKeyboard(field, KeyboardDigits, v.k.keyLabels(), false)
+	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, v.k.keyLabels(), false)
 	kb.OnKey = func(name string) { v.k.spokenKey(field, name) }
 	v.k.display(screen{name: "pin", redraw: func() {}, content: container.NewBorder(field, nil, nil, nil, kb)})
 	v.k.speechMode = true
 	for _, d := range []string{"4", "7", "1", "1"} {
-		press(t, kb, d)
+		v.tap(d)
 		if got := rec.last(); got != "Stern" {
 			t.Errorf("the key %s said %q", d, got)
 		}

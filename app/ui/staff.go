@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"sort"
 	"strings"
 	"time"
@@ -94,19 +95,19 @@ func (k *Kiosk) showStaff() {
 	if k.staffNote != "" {
 		box.Add(warningLine(k.staffNote))
 	}
-	test := newSmallButton(k.tr.T("staff_test_page"), func() {
+	test := widgets.NewSmallButton(k.tr.T("staff_test_page"), func() {
 		k.staffAction(func(ctx context.Context) (string, error) {
 			return k.tr.T("staff_test_page_done"), k.deps.Staff.TestPage(ctx)
 		})
 	})
-	diag := newSmallButton(k.tr.T("staff_diagnostics"), func() {
+	diag := widgets.NewSmallButton(k.tr.T("staff_diagnostics"), func() {
 		k.staffAction(func(ctx context.Context) (string, error) {
 			path, err := k.deps.Staff.Diagnostics(ctx)
 			return k.tr.T("staff_diagnostics_done", map[string]any{"Path": path}), err
 		})
 	})
-	refresh := newSmallButton(k.tr.T("staff_refresh"), k.showStaff)
-	closeArea := newSmallButton(k.tr.T("staff_close"), func() { k.staffOpen = false; k.Home() })
+	refresh := widgets.NewSmallButton(k.tr.T("staff_refresh"), k.showStaff)
+	closeArea := widgets.NewSmallButton(k.tr.T("staff_close"), func() { k.staffOpen = false; k.Home() })
 	k.display(screen{name: "staff", redraw: k.showStaff, back: closeArea.OnTapped,
 		content: container.NewBorder(heading(k.tr.T("staff_title")), container.New(barLayout{}, test, diag, refresh, closeArea),
 			nil, nil, box)})

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"lotse/app/ui/widgets"
 
 	"lotse/app/flow"
 	"lotse/app/hours"
@@ -83,7 +84,7 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		if run == nil {
 			continue
 		}
-		tiles = append(tiles, NewTile(k.tService(svc).Title, tileIcon(svc.Icon), func() {
+		tiles = append(tiles, widgets.NewTile(k.tService(svc).Title, tileIcon(svc.Icon), func() {
 			k.push(k.Home, func() { run(k, svc) })
 		}))
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,7 +29,7 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 	var tiles []fyne.CanvasObject
 	loc := k.tService(svc)
 	for i, opt := range svc.Options {
-		tiles = append(tiles, NewTile(loc.Options[i].Title, nil, func() { k.draw(opt) }))
+		tiles = append(tiles, widgets.NewTile(loc.Options[i].Title, nil, func() { k.draw(opt) }))
 	}
 	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showTicketChoice(svc) },
 		content: container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil, tileGrid(tiles...))})
@@ -98,7 +99,7 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 	body := container.NewVBox(
 		layout.NewSpacer(),
 		bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
-		bigText(t.Number, sizeNumberText),
+		bigText(t.Number, widgets.SizeNumberText),
 		bigText(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText),
 		status, wait,
 		layout.NewSpacer(),
@@ -109,7 +110,7 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		content = container.NewBorder(nil, nil, nil, img, body)
 	}
 	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) },
-		content: container.NewStack(content, newTapCatcher(k.Home))})
+		content: container.NewStack(content, widgets.NewTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
 }
 
@@ -136,6 +137,6 @@ func (k *Kiosk) showTicketFailed() {
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Importance = widget.WarningImportance
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
-		content: container.NewStack(middle(msg), newTapCatcher(k.Home))})
+		content: container.NewStack(middle(msg), widgets.NewTapCatcher(k.Home))})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

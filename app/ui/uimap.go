@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"log/slog"
+	"lotse/app/ui/widgets"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -65,7 +66,7 @@ func (k *Kiosk) writeUIMap() {
 	k.uiSeq++
 	m := UIMap{Seq: k.uiSeq, Screen: k.cur.name, Canvas: k.win.Canvas().Size()}
 	walkVisible(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, p fyne.Position) {
-		if t, ok := o.(*Tile); ok && !t.Size().IsZero() {
+		if t, ok := o.(*widgets.Tile); ok && !t.Size().IsZero() {
 			s := t.Size()
 			m.Targets = append(m.Targets, UITarget{Label: t.Label(), X: p.X, Y: p.Y, W: s.Width, H: s.Height})
 		}

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"testing"
@@ -33,7 +33,7 @@ func hasKey(kb *Keyboard, label string) bool {
 // themedApp is a test app with the kiosk's theme, whose sizes the
 // widgets read.
 func themedApp(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(kioskTheme{m: DesktopMetrics})
+	test.NewTempApp(t).Settings().SetTheme(Theme{Metrics: DesktopMetrics})
 }
 
 func newTestKeyboard(t *testing.T, mode KeyboardMode, autoCap bool) (*Field, *Keyboard) {
@@ -123,7 +123,7 @@ func TestKeysAreLargeEnough(t *testing.T) {
 	_, kb := newTestKeyboard(t, KeyboardText, false)
 	for _, o := range test.LaidOutObjects(kb) {
 		if tile, ok := o.(*Tile); ok {
-			if s := tile.Size(); s.Height < DesktopMetrics.mm(15) || s.Width < DesktopMetrics.mm(15) {
+			if s := tile.Size(); s.Height < DesktopMetrics.MM(15) || s.Width < DesktopMetrics.MM(15) {
 				t.Errorf("key %q is %v, want at least %vx%v", tile.Label(), s, keyMinWidth(), keyHeight())
 			}
 		}

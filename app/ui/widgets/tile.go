@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fyne.io/fyne/v2"
@@ -14,23 +14,23 @@ import (
 // change of look redraws it correctly.
 type Tile struct {
 	widget.BaseWidget
-	label    string
-	icon     fyne.Resource
-	bg, fg   fyne.ThemeColorName
-	minH     fyne.ThemeSizeName
-	textSize fyne.ThemeSizeName
-	OnTapped func()
-	// inBar marks the bar's buttons, which a screen's speech names last;
-	// focused draws the keypad focus as a thick frame.
-	inBar   bool
-	focused bool
+	label     string
+	icon      fyne.Resource
+	bg, fg    fyne.ThemeColorName
+	MinHeight fyne.ThemeSizeName
+	textSize  fyne.ThemeSizeName
+	OnTapped  func()
+	// InBar marks the bar's buttons, which a screen's speech names last;
+	// Focused draws the keypad focus as a thick frame (Refresh after).
+	InBar   bool
+	Focused bool
 }
 
-func newTile(label string, icon fyne.Resource, bg, fg fyne.ThemeColorName, minH, text fyne.ThemeSizeName, tapped func()) *Tile {
+func NewStyledTile(label string, icon fyne.Resource, bg, fg fyne.ThemeColorName, minH, text fyne.ThemeSizeName, tapped func()) *Tile {
 	if icon != nil {
 		icon = theme.NewColoredResource(icon, fg)
 	}
-	t := &Tile{label: label, icon: icon, bg: bg, fg: fg, minH: minH, textSize: text, OnTapped: tapped}
+	t := &Tile{label: label, icon: icon, bg: bg, fg: fg, MinHeight: minH, textSize: text, OnTapped: tapped}
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -38,24 +38,24 @@ func newTile(label string, icon fyne.Resource, bg, fg fyne.ThemeColorName, minH,
 // NewTile returns a primary tile: dark blue with white text, or yellow
 // with black in high contrast.
 func NewTile(label string, icon fyne.Resource, tapped func()) *Tile {
-	return newTile(label, icon, colorTile, colorTileText, sizeTile, sizeTileText, tapped)
+	return NewStyledTile(label, icon, ColorTile, ColorTileText, SizeTile, SizeTileText, tapped)
 }
 
-// newBarButton returns a tile for the bottom bar: light, lower, body text.
-func newBarButton(label string, icon fyne.Resource, tapped func()) *Tile {
-	return newTile(label, icon, colorBar, colorBarText, sizeBar, theme.SizeNameText, tapped)
+// NewBarButton returns a tile for the bottom bar: light, lower, body text.
+func NewBarButton(label string, icon fyne.Resource, tapped func()) *Tile {
+	return NewStyledTile(label, icon, ColorBar, ColorBarText, SizeBar, theme.SizeNameText, tapped)
 }
 
-// newSmallButton returns a light tile for a secondary action beside a
+// NewSmallButton returns a light tile for a secondary action beside a
 // line of text (Ändern), still a full touch target.
-func newSmallButton(label string, tapped func()) *Tile {
-	return newTile(label, nil, colorBar, colorBarText, sizeTarget, theme.SizeNameText, tapped)
+func NewSmallButton(label string, tapped func()) *Tile {
+	return NewStyledTile(label, nil, ColorBar, ColorBarText, SizeTarget, theme.SizeNameText, tapped)
 }
 
-// newActionButton returns the tile that moves a visit on (Weiter,
+// NewActionButton returns the tile that moves a visit on (Weiter,
 // Absenden): primary colours, bar height.
-func newActionButton(label string, icon fyne.Resource, tapped func()) *Tile {
-	return newTile(label, icon, colorTile, colorTileText, sizeBar, sizeTileText, tapped)
+func NewActionButton(label string, icon fyne.Resource, tapped func()) *Tile {
+	return NewStyledTile(label, icon, ColorTile, ColorTileText, SizeBar, SizeTileText, tapped)
 }
 
 // Label is the tile's text.
@@ -70,9 +70,9 @@ func (t *Tile) Tapped(*fyne.PointEvent) {
 }
 
 func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
-	bg := canvas.NewRectangle(col(t.bg))
-	bg.CornerRadius = size(sizeTarget) / 6
-	bg.StrokeColor = col(colorCaret)
+	bg := canvas.NewRectangle(Color(t.bg))
+	bg.CornerRadius = Size(SizeTarget) / 6
+	bg.StrokeColor = Color(ColorCaret)
 	r := &tileRenderer{t: t, bg: bg, objs: []fyne.CanvasObject{bg}}
 	if t.icon != nil {
 		r.icon = canvas.NewImageFromResource(t.icon)
@@ -80,8 +80,8 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 		r.objs = append(r.objs, r.icon)
 	}
 	for i := range r.lines {
-		r.lines[i] = canvas.NewText("", col(t.fg))
-		r.lines[i].TextSize = size(t.textSize)
+		r.lines[i] = canvas.NewText("", Color(t.fg))
+		r.lines[i].TextSize = Size(t.textSize)
 		r.lines[i].TextStyle = fyne.TextStyle{Bold: true}
 		r.lines[i].Alignment = fyne.TextAlignCenter
 		r.objs = append(r.objs, r.lines[i])
@@ -100,15 +100,15 @@ type tileRenderer struct {
 }
 
 // tilePad is the room around a tile's words, at least a gap wide.
-func tilePad() float32 { return size(theme.SizeNamePadding) * 1.5 }
+func tilePad() float32 { return Size(theme.SizeNamePadding) * 1.5 }
 
 // textSize is the size the words are drawn at: the tile's own, or body
 // size when they need two lines, so two lines fit the tile's height.
 func (r *tileRenderer) textSize(twoLines bool) float32 {
 	if twoLines {
-		return min(size(r.t.textSize), size(theme.SizeNameText))
+		return min(Size(r.t.textSize), Size(theme.SizeNameText))
 	}
-	return size(r.t.textSize)
+	return Size(r.t.textSize)
 }
 
 func (r *tileRenderer) measureAt(s string, ts float32) fyne.Size {
@@ -140,14 +140,14 @@ func (r *tileRenderer) split() (string, string) {
 
 // twoLinesFit says the tile is high enough for its words on two lines.
 func (r *tileRenderer) twoLinesFit() bool {
-	return 2*r.measureAt("Ág", r.textSize(true)).Height+size(theme.SizeNamePadding) <= size(r.t.minH)
+	return 2*r.measureAt("Ág", r.textSize(true)).Height+Size(theme.SizeNamePadding) <= Size(r.t.MinHeight)
 }
 
 func (r *tileRenderer) Layout(sz fyne.Size) {
 	r.bg.Resize(sz)
 	r.bg.StrokeWidth = 0
-	if r.t.focused {
-		r.bg.StrokeWidth = size(theme.SizeNamePadding) // a frame as wide as the gap: seen, not guessed
+	if r.t.Focused {
+		r.bg.StrokeWidth = Size(theme.SizeNamePadding) // a frame as wide as the gap: seen, not guessed
 	}
 	one, two := r.t.label, ""
 	if r.measure(one).Width > sz.Width-2*tilePad() && r.twoLinesFit() {
@@ -193,7 +193,7 @@ func (r *tileRenderer) MinSize() fyne.Size {
 		one, two := r.split()
 		w = max(r.measureAt(one, r.textSize(true)).Width, r.measureAt(two, r.textSize(true)).Width)
 	}
-	return fyne.NewSize(w+2*tilePad(), size(r.t.minH))
+	return fyne.NewSize(w+2*tilePad(), Size(r.t.MinHeight))
 }
 
 func (r *tileRenderer) Refresh() {
@@ -205,20 +205,34 @@ func (r *tileRenderer) Refresh() {
 func (r *tileRenderer) Objects() []fyne.CanvasObject { return r.objs }
 func (r *tileRenderer) Destroy()                     {}
 
-// tapCatcher covers a screen so a tap anywhere runs an action.
-type tapCatcher struct {
+// TapCatcher covers a screen so a tap anywhere runs an action.
+type TapCatcher struct {
 	widget.BaseWidget
 	onTap func()
 }
 
-func newTapCatcher(onTap func()) *tapCatcher {
-	c := &tapCatcher{onTap: onTap}
+func NewTapCatcher(onTap func()) *TapCatcher {
+	c := &TapCatcher{onTap: onTap}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *tapCatcher) Tapped(*fyne.PointEvent) { touched(); c.onTap() }
+func (c *TapCatcher) Tapped(*fyne.PointEvent) { touched(); c.onTap() }
 
-func (c *tapCatcher) CreateRenderer() fyne.WidgetRenderer {
+func (c *TapCatcher) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(layout.NewSpacer())
+}
+
+// touchHook is told of every touch on a kiosk target: the kiosk's idle
+// timer (one kiosk runs per process). SetTouchHook sets it.
+var touchHook func()
+
+// SetTouchHook makes fn hear every touch on a Tile, a Field or a
+// TapCatcher.
+func SetTouchHook(fn func()) { touchHook = fn }
+
+func touched() {
+	if touchHook != nil {
+		touchHook()
+	}
 }

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"strings"
@@ -34,7 +34,7 @@ var _ fyne.Focusable = (*Field)(nil)
 
 // fieldTextSize is the typed text's size: larger than body text, since
 // reading back what one typed is where mistakes are found.
-func fieldTextSize() float32 { return size(sizeFieldText) }
+func fieldTextSize() float32 { return Size(SizeFieldText) }
 
 // NewField returns an empty field.
 func NewField() *Field {
@@ -110,15 +110,15 @@ func (f *Field) shown() string {
 }
 
 func (f *Field) CreateRenderer() fyne.WidgetRenderer {
-	box := canvas.NewRectangle(col(colorField))
-	box.StrokeColor = col(theme.ColorNameForeground)
+	box := canvas.NewRectangle(Color(ColorField))
+	box.StrokeColor = Color(theme.ColorNameForeground)
 	box.StrokeWidth = 3
 	box.CornerRadius = 8
-	r := &fieldRenderer{f: f, box: box, caret: canvas.NewRectangle(col(colorCaret))}
+	r := &fieldRenderer{f: f, box: box, caret: canvas.NewRectangle(Color(ColorCaret))}
 	r.objs = []fyne.CanvasObject{box, r.caret}
 	r.lines = make([]*canvas.Text, max(1, f.Lines))
 	for i := range r.lines {
-		r.lines[i] = canvas.NewText("", col(theme.ColorNameForeground))
+		r.lines[i] = canvas.NewText("", Color(theme.ColorNameForeground))
 		r.lines[i].TextSize = fieldTextSize()
 		r.objs = append(r.objs, r.lines[i])
 	}
@@ -137,7 +137,7 @@ type fieldRenderer struct {
 }
 
 // fieldPad is the room inside the field's frame.
-func fieldPad() float32 { return size(theme.SizeNamePadding) }
+func fieldPad() float32 { return Size(theme.SizeNamePadding) }
 
 func measureField(s string) fyne.Size {
 	return fyne.MeasureText(s, fieldTextSize(), fyne.TextStyle{})
@@ -145,7 +145,7 @@ func measureField(s string) fyne.Size {
 
 // wrap breaks text into lines no wider than width, at spaces where it
 // can and inside a word where it must.
-func wrap(text string, width float32) []string {
+func Wrap(text string, width float32) []string {
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		line := ""
@@ -189,7 +189,7 @@ func (r *fieldRenderer) Layout(size fyne.Size) {
 		}
 		shown = []string{text}
 	} else {
-		shown = wrap(r.f.shown(), avail)
+		shown = Wrap(r.f.shown(), avail)
 		if len(shown) > len(r.lines) {
 			shown = shown[len(shown)-len(r.lines):]
 		}

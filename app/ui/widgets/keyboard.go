@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"strings"
@@ -46,8 +46,8 @@ type Keyboard struct {
 	symbols, shift, autoCap bool
 	// OnKey runs after each key with what it did, for speech.
 	OnKey func(name string)
-	// onPress runs after a key was handled and the page shown.
-	onPress func()
+	// OnPress runs after a key was handled and the page shown.
+	OnPress func()
 	// pages keeps each page's keys; showing is the page on screen.
 	pages   map[[2]bool][]fyne.CanvasObject
 	showing [2]bool
@@ -58,16 +58,16 @@ type Keyboard struct {
 // Key sizes follow the theme: keys are 15 mm high and at least 15 mm
 // wide (wider where the row allows), 3 mm apart; a numeric pad's keys are
 // wider, as on a telephone.
-func keyHeight() float32   { return size(sizeKey) }
-func keyMinWidth() float32 { return size(sizeKey) }
-func padKeyWidth() float32 { return size(sizeKey) * 1.6 }
-func keyGap() float32      { return size(theme.SizeNamePadding) }
-func echoSize() float32    { return size(theme.SizeNameHeadingText) * 1.3 }
+func keyHeight() float32   { return Size(SizeKey) }
+func keyMinWidth() float32 { return Size(SizeKey) }
+func padKeyWidth() float32 { return Size(SizeKey) * 1.6 }
+func keyGap() float32      { return Size(theme.SizeNamePadding) }
+func echoSize() float32    { return Size(theme.SizeNameHeadingText) * 1.3 }
 
 // NewKeyboard returns a keyboard typing into target.
 func NewKeyboard(target *Field, mode KeyboardMode, labels KeyLabels, autoCap bool) *Keyboard {
 	k := &Keyboard{target: target, mode: mode, labels: labels, autoCap: autoCap,
-		rows: container.NewVBox(), echo: canvas.NewText("", col(theme.ColorNameForeground))}
+		rows: container.NewVBox(), echo: canvas.NewText("", Color(theme.ColorNameForeground))}
 	k.echo.TextSize = echoSize()
 	k.echo.TextStyle.Bold = true
 	k.echo.Alignment = fyne.TextAlignCenter
@@ -80,7 +80,7 @@ func NewKeyboard(target *Field, mode KeyboardMode, labels KeyLabels, autoCap boo
 // Echo shows the last key pressed, large, so a visitor who looks at the
 // keys rather than the field still sees what they typed.
 func (k *Keyboard) Echo() fyne.CanvasObject {
-	box := canvas.NewRectangle(col(colorBar))
+	box := canvas.NewRectangle(Color(ColorBar))
 	box.CornerRadius = 12
 	box.SetMinSize(fyne.NewSize(echoSize()*1.8, echoSize()*1.4))
 	return container.NewStack(box, container.NewCenter(k.echo))
@@ -238,11 +238,11 @@ func (k *Keyboard) key(d keyDef) *Tile {
 			k.pressed(label, echo)
 		}
 	}
-	text := sizeTileText
+	text := SizeTileText
 	if len([]rune(d.label)) > 1 {
 		text = theme.SizeNameText // Löschen, Leerzeichen: words, not letters
 	}
-	return newTile(d.label, nil, colorBar, colorBarText, sizeKey, text, press)
+	return NewStyledTile(d.label, nil, ColorBar, ColorBarText, SizeKey, text, press)
 }
 
 func (k *Keyboard) pressed(name, echo string) {
@@ -253,8 +253,8 @@ func (k *Keyboard) pressed(name, echo string) {
 	if k.OnKey != nil {
 		k.OnKey(name)
 	}
-	if k.onPress != nil {
-		k.onPress()
+	if k.OnPress != nil {
+		k.OnPress()
 	}
 }
 
@@ -265,44 +265,4 @@ func (k *Keyboard) autoShift() {
 	}
 	t := k.target.Text()
 	k.shift = t == "" || strings.HasSuffix(t, " ") || strings.HasSuffix(t, "-")
-}
-
-// weightedRow lays out one row of keys: widths in proportion to weights,
-// gaps between, all the row's height.
-type weightedRow struct {
-	weights []float32
-	unit    float32 // the narrowest a key of weight 1 may be
-}
-
-func (l *weightedRow) sum() float32 {
-	var s float32
-	for _, w := range l.weights {
-		s += w
-	}
-	return s
-}
-
-// minUnit is the width of a weight-1 key: the row's least, or more where
-// a key's word needs it ("Löschen" on a telephone pad).
-func (l *weightedRow) minUnit(objs []fyne.CanvasObject) float32 {
-	u := l.unit
-	for i, o := range objs {
-		u = max(u, o.MinSize().Width/l.weights[i])
-	}
-	return u
-}
-
-func (l *weightedRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	unit := (size.Width - keyGap()*float32(len(objs)-1)) / l.sum()
-	x := float32(0)
-	for i, o := range objs {
-		w := unit * l.weights[i]
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + keyGap()
-	}
-}
-
-func (l *weightedRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(l.minUnit(objs)*l.sum()+keyGap()*float32(len(objs)-1), keyHeight())
 }

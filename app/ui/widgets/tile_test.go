@@ -1,0 +1,42 @@
+package widgets
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// A tile is at least a 15 mm target, however short its words; tapping it
+// runs its action and tells the idle timer a person is there.
+func TestTileIsATargetAndTellsOfTouches(t *testing.T) {
+	themedApp(t)
+	touches := 0
+	SetTouchHook(func() { touches++ })
+	defer SetTouchHook(nil)
+	ran := false
+	tile := NewTile("Ja", nil, func() { ran = true })
+	w := test.NewWindow(tile)
+	defer w.Close()
+	w.Resize(fyne.NewSize(600, 400))
+	if h := tile.MinSize().Height / DesktopMetrics.UnitsPerMM; h < 15 {
+		t.Errorf("tile %.1f mm high, want 15", h)
+	}
+	test.Tap(tile)
+	if !ran || touches != 1 {
+		t.Errorf("tap: ran=%v, touches=%d", ran, touches)
+	}
+}
+
+// A label too long for one line is split over two at a space.
+func TestTileWrapsALongLabel(t *testing.T) {
+	themedApp(t)
+	tile := NewTile("Wohnsitz ummelden", nil, nil)
+	w := test.NewWindow(tile)
+	defer w.Close()
+	w.Resize(fyne.NewSize(DesktopMetrics.MM(40), DesktopMetrics.MM(30)))
+	r := test.WidgetRenderer(tile).(*tileRenderer)
+	if r.lines[0].Text != "Wohnsitz" || r.lines[1].Text != "ummelden" {
+		t.Errorf("lines %q / %q, want the label on two", r.lines[0].Text, r.lines[1].Text)
+	}
+}
