@@ -19,7 +19,6 @@ import (
 	"lotse/app/fleet"
 	"lotse/app/internal/testutil"
 	"lotse/app/profile"
-	"lotse/sync/client"
 	"lotse/sync/portal/staff"
 )
 
@@ -50,11 +49,7 @@ func TestKeyedCredentialsFromPortalToGate(t *testing.T) {
 	ctx := context.Background()
 	publishDemoProfile(ctx, p.Server)
 	db := testutil.DB(t)
-	out, _ := testutil.Enrolled(t, db, p)
-	c, err := client.New(ctx, db, out, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, c := testutil.Client(t, db, p)
 	f := fleet.New(fleet.Options{DataDir: t.TempDir(), DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
 	f.SetClient(c)
 	var applied *profile.Profile

@@ -51,13 +51,9 @@ func TestFleet(t *testing.T) {
 	dataDir := t.TempDir()
 	db := testutil.DB(t)
 	p := testutil.StartPortal(t)
-	out, _ := testutil.Enrolled(t, db, p)
+	out, c := testutil.Client(t, db, p)
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, db, drv, time.Now())
-	c, err := client.New(ctx, db, out, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	f := fleet.New(fleet.Options{DataDir: dataDir, DB: db, Outbox: out, Desk: desk, Printer: drv})
 	f.SetClient(c)
 	var applied []*profile.Profile
@@ -149,11 +145,7 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 	})
 	ctx := context.Background()
 	db := testutil.DB(t)
-	out, _ := testutil.Enrolled(t, db, p)
-	c, err := client.New(ctx, db, out, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, c := testutil.Client(t, db, p)
 	dataDir := t.TempDir()
 	f := fleet.New(fleet.Options{DataDir: dataDir, DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
 	f.SetClient(c)
@@ -195,11 +187,7 @@ func TestAForeignProfileVersionDoesNotStick(t *testing.T) {
 	p := testutil.StartPortal(t)
 	ctx := context.Background()
 	db := testutil.DB(t)
-	out, _ := testutil.Enrolled(t, db, p)
-	c, err := client.New(ctx, db, out, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, c := testutil.Client(t, db, p)
 	dataDir := t.TempDir()
 	forged, err := profile.Install(dataDir, 99, bundle(t, "Gefälscht", nil))
 	if err != nil {

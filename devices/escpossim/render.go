@@ -559,22 +559,22 @@ func shear(g *image.Gray) *image.Gray {
 // rotate90 turns a cell 90° clockwise (ESC V).
 func rotate90(g *image.Gray) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	out := image.NewGray(image.Rect(0, 0, h, w))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			out.SetGray(h-1-y, x, g.GrayAt(x, y))
-		}
-	}
-	return out
+	return turn(g, h, w, func(x, y int) (int, int) { return h - 1 - y, x })
 }
 
 // rotate180 turns an image upside down (ESC {, page direction 2).
 func rotate180(g *image.Gray) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
+	return turn(g, w, h, func(x, y int) (int, int) { return w - 1 - x, h - 1 - y })
+}
+
+// turn copies every dot of g to where to puts it, on a w×h image.
+func turn(g *image.Gray, w, h int, to func(x, y int) (int, int)) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			out.SetGray(w-1-x, h-1-y, g.GrayAt(x+g.Rect.Min.X, y+g.Rect.Min.Y))
+	for y := 0; y < g.Rect.Dy(); y++ {
+		for x := 0; x < g.Rect.Dx(); x++ {
+			tx, ty := to(x, y)
+			out.SetGray(tx, ty, g.GrayAt(x+g.Rect.Min.X, y+g.Rect.Min.Y))
 		}
 	}
 	return out

@@ -42,7 +42,7 @@ func StartPortalWith(t testing.TB, wrap func(http.Handler) http.Handler) *Portal
 }
 
 // Enrolled enrols the kiosk database db at p and returns its outbox and a
-// queue that seals to the portal's key, as the running kiosk does.
+// sealer that seals to the portal's key, as the running kiosk does.
 func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Sealer) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -59,4 +59,16 @@ func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Seale
 		t.Fatal(err)
 	}
 	return out, client.Sealer{DB: db, Out: out}
+}
+
+// Client enrols the kiosk database db at p and returns its outbox and the
+// sync client the running kiosk would have.
+func Client(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, *client.Client) {
+	t.Helper()
+	out, _ := Enrolled(t, db, p)
+	c, err := client.New(context.Background(), db, out, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, c
 }
