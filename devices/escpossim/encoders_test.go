@@ -61,6 +61,11 @@ func TestStreamsFromOtherEncoders(t *testing.T) {
 				{"QR_CODE", "https://lotse.example/w/A017"}},
 		},
 		{
+			// The example in receipt-printer-encoder's README.
+			file: "receipt-printer-encoder-readme.bin", profile: "TM-T88V",
+			words: []string{"The is the first line And this is the second"},
+		},
+		{
 			file: "receipt-printer-encoder-raster.bin", profile: "TM-T20II",
 			words: []string{"Raster: Gebühr 5 €"},
 		},

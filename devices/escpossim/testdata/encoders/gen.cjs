@@ -42,6 +42,16 @@ function receiptPrinterEncoder() {
     .encode();
 }
 
+// The example in the package's README, as shipped.
+function receiptPrinterEncoderReadme() {
+  const ReceiptPrinterEncoder = require('@point-of-sale/receipt-printer-encoder');
+  let encoder = new ReceiptPrinterEncoder();
+  return encoder
+    .line('The is the first line')
+    .line('And this is the second')
+    .encode();
+}
+
 function receiptPrinterEncoderRaster() {
   const ReceiptPrinterEncoder = require('@point-of-sale/receipt-printer-encoder');
   const e = new ReceiptPrinterEncoder({ printerModel: 'epson-tm-t20iii', imageMode: 'raster' });
@@ -109,6 +119,7 @@ async function thermalPrinterExample(name) {
 (async () => {
   fs.writeFileSync(path.join(out, 'receipt-printer-encoder.bin'), receiptPrinterEncoder());
   fs.writeFileSync(path.join(out, 'receipt-printer-encoder-raster.bin'), receiptPrinterEncoderRaster());
+  fs.writeFileSync(path.join(out, 'receipt-printer-encoder-readme.bin'), receiptPrinterEncoderReadme());
   fs.writeFileSync(path.join(out, 'esc-pos-encoder.bin'), escPosEncoder());
   fs.writeFileSync(path.join(out, 'node-thermal-printer.bin'), await thermalPrinter());
   await thermalPrinterExample('node-thermal-printer-example.bin');
