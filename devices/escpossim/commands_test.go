@@ -187,6 +187,16 @@ func TestTwoDimensionalCodes(t *testing.T) {
 	if got := escpossim.Scan(draw(t, qr)); !slices.Contains(got, escpossim.Symbol{Format: "QR_CODE", Text: "https://lotse.e/x"}) {
 		t.Errorf("QR read back as %v", got)
 	}
+	for _, tc := range []struct {
+		cn     string
+		format string
+	}{{"5", "AZTEC"}, {"6", "DATA_MATRIX"}} {
+		// cn 53 Aztec, 54 DataMatrix: store with fn 80, print with fn 81.
+		stream := esc + "@" + gs + "(k\x0f\x00" + tc.cn + "P0LT-7K3M-9QPD" + gs + "(k\x03\x00" + tc.cn + "Q0"
+		if got := escpossim.Scan(draw(t, stream)); !slices.Contains(got, escpossim.Symbol{Format: tc.format, Text: "LT-7K3M-9QPD"}) {
+			t.Errorf("%s read back as %v", tc.format, got)
+		}
+	}
 	pdf := esc + "@" + gs + "(k\x03\x000C\x02" + gs + "(k\x0b\x000P0Lotse 417" + gs + "(k\x03\x000Q0"
 	if b := ink(draw(t, pdf)); b.Dx() < 100 || b.Dy() < 12 {
 		t.Errorf("PDF417 drawn as %v", b)

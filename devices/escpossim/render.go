@@ -159,6 +159,9 @@ type page struct {
 	pdfData           []byte
 	pdfMod, pdfRow    int
 	pdfLevel          byte
+	// The other 2D symbols GS ( k stores: data and module size by cn.
+	symData map[byte][]byte
+	symMod  map[byte]int
 	graphics          *image.Gray
 
 	// glyphs caches drawn characters: a page repeats few of them.
@@ -213,6 +216,7 @@ func (p *page) reset() {
 	p.hriPos, p.hriFont, p.barHeight, p.barMod = 0, 0, 162, 3
 	p.qrMod, p.qrLevel = 3, 48
 	p.pdfMod, p.pdfRow, p.pdfLevel = 3, 3, 1
+	p.symData, p.symMod = map[byte][]byte{}, map[byte]int{53: 3, 54: 3}
 	p.pageMode, p.pageDir = false, 0
 	p.pageArea = image.Rect(0, 0, p.profile.Dots(), 1662)
 }
@@ -419,8 +423,18 @@ func (p *page) do(c Cmd) error {
 		}
 		p.flush(0)
 		return p.pdf417()
-	case "maxicode_print", "databar_print", "composite_print", "aztec_print", "datamatrix_print",
-		"maxicode_store", "databar_store", "composite_store", "aztec_store", "datamatrix_store":
+	case "aztec_store", "datamatrix_store":
+		if len(c.Data) > 0 {
+			p.symData[c.Args[2]] = clone(c.Data[1:])
+		}
+	case "aztec_print", "datamatrix_print":
+		data := p.symData[c.Args[2]]
+		if len(data) == 0 {
+			return fmt.Errorf("%s print without stored data", c.Name)
+		}
+		p.flush(0)
+		return p.symbol(c.Args[2], data)
+	case "maxicode_print", "databar_print", "composite_print", "maxicode_store", "databar_store", "composite_store":
 		return fmt.Errorf("the simulator does not draw this 2D symbol")
 	default:
 		return ErrUnknown
@@ -432,6 +446,11 @@ func (p *page) do(c Cmd) error {
 // that still changes how later output looks.
 func (p *page) setting(c Cmd) {
 	switch c.Name {
+	case "aztec_setting", "datamatrix_setting":
+		// Module size: Aztec fn 51, DataMatrix fn 67.
+		if len(c.Data) > 0 && (c.Args[3] == 51 && c.Args[2] == 53 || c.Args[3] == 67 && c.Args[2] == 54) {
+			p.symMod[c.Args[2]] = max(1, min(int(c.Data[0]), 16))
+		}
 	case "pdf417_setting":
 		if len(c.Args) < 4 || len(c.Data) == 0 {
 			return

@@ -5,6 +5,8 @@ import (
 	"image/draw"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/aztec"
+	"github.com/makiuchi-d/gozxing/datamatrix"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/oned"
 )
@@ -60,8 +62,18 @@ func bands(page image.Image, gap int) []image.Image {
 	var out []image.Image
 	start, blanks := -1, 0
 	emit := func(end int) {
+		// Only the inked width, with a quiet zone all round: what a
+		// scanner held over this code sees.
 		const margin = 24
-		r := image.Rect(b.Min.X, start, b.Max.X, end)
+		left, right := b.Max.X, b.Min.X
+		for y := start; y < end; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if r, _, _, _ := page.At(x, y).RGBA(); r < 0x8000 {
+					left, right = min(left, x), max(right, x+1)
+				}
+			}
+		}
+		r := image.Rect(left, start, right, end)
 		img := white(image.Rect(0, 0, r.Dx()+2*margin, r.Dy()+2*margin))
 		draw.Draw(img, r.Sub(r.Min).Add(image.Pt(margin, margin)), page, r.Min, draw.Src)
 		out = append(out, img)
@@ -138,6 +150,8 @@ func read(img image.Image) []Symbol {
 		return out
 	}
 	readers := []gozxing.Reader{
+		datamatrix.NewDataMatrixReader(),
+		aztec.NewAztecReader(),
 		oned.NewMultiFormatUPCEANReader(hints),
 		oned.NewCode128Reader(),
 		oned.NewCode39Reader(),

@@ -7,6 +7,9 @@ import (
 	"image/draw"
 	"strings"
 
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/aztec"
+	"github.com/boombuler/barcode/datamatrix"
 	"github.com/boombuler/barcode/pdf417"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -180,6 +183,33 @@ func (p *page) qr() error {
 		for c, on := range cols {
 			if on {
 				black(g, image.Rect(c*p.qrMod, r*p.qrMod, (c+1)*p.qrMod, (r+1)*p.qrMod))
+			}
+		}
+	}
+	p.block(g)
+	return nil
+}
+
+// symbol draws a stored Aztec (cn 53) or DataMatrix (cn 54) symbol at
+// its module size.
+func (p *page) symbol(cn byte, data []byte) error {
+	var code barcode.Barcode
+	var err error
+	if cn == 53 {
+		code, err = aztec.Encode(data, 23, 0)
+	} else {
+		code, err = datamatrix.Encode(string(data))
+	}
+	if err != nil {
+		return fmt.Errorf("2D symbol data: %w", err)
+	}
+	mod := p.symMod[cn]
+	b := code.Bounds()
+	g := white(image.Rect(0, 0, b.Dx()*mod, b.Dy()*mod))
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			if cl, _, _, _ := code.At(b.Min.X+x, b.Min.Y+y).RGBA(); cl < 0x8000 {
+				black(g, image.Rect(x*mod, y*mod, (x+1)*mod, (y+1)*mod))
 			}
 		}
 	}
