@@ -160,9 +160,9 @@ type page struct {
 	pdfMod, pdfRow    int
 	pdfLevel          byte
 	// The other 2D symbols GS ( k stores: data and module size by cn.
-	symData map[byte][]byte
-	symMod  map[byte]int
-	graphics          *image.Gray
+	symData  map[byte][]byte
+	symMod   map[byte]int
+	graphics *image.Gray
 
 	// glyphs caches drawn characters: a page repeats few of them.
 	glyphs map[glyphKey]*image.Gray
