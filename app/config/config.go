@@ -18,9 +18,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"lotse/app/hours"
 	"lotse/assets"
 	"lotse/devices/escpos"
+	"lotse/sync/hours"
 )
 
 // SystemPath is where an installed kiosk keeps its configuration.

@@ -15,10 +15,10 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"lotse/app/flow"
-	"lotse/app/hours"
 	"lotse/app/internal/testutil"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
+	"lotse/sync/hours"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/golden")

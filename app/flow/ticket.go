@@ -14,8 +14,8 @@ import (
 	"sync"
 	"time"
 
-	"lotse/app/hours"
 	"lotse/devices/escpos"
+	"lotse/sync/hours"
 )
 
 // Counter hands out the next number of a series on a day.

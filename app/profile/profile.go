@@ -25,11 +25,11 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"lotse/app/flow"
-	"lotse/app/hours"
 	"lotse/app/i18n"
 	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/sync/credential"
+	"lotse/sync/hours"
 )
 
 // Settings is profile.toml.

@@ -5,10 +5,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
-	"lotse/app/ui/widgets"
 
-	"lotse/app/hours"
 	"lotse/app/i18n"
+	"lotse/app/ui/widgets"
+	"lotse/sync/hours"
 )
 
 // ShowFault replaces the kiosk with a calm out-of-service screen: residents

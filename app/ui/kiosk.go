@@ -6,7 +6,6 @@ package ui
 import (
 	"context"
 	"image"
-	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,10 +15,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
-	"lotse/app/hours"
 	"lotse/app/i18n"
 	"lotse/app/profile"
+	"lotse/app/ui/widgets"
 	"lotse/devices/escpos"
+	"lotse/sync/hours"
 )
 
 // Desk hands out waiting numbers and takes submissions.

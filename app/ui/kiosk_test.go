@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"lotse/app/ui/widgets"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,12 +14,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
-	"lotse/app/hours"
 	"lotse/app/internal/testutil"
+	"lotse/app/ui/widgets"
 	"lotse/assets"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
+	"lotse/sync/hours"
 )
 
 // visit is one kiosk in a test window, with background work run inline

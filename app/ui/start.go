@@ -4,10 +4,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"lotse/app/ui/widgets"
 
 	"lotse/app/flow"
-	"lotse/app/hours"
+	"lotse/app/ui/widgets"
+	"lotse/sync/hours"
 )
 
 // serviceScreen returns the screen that runs a kind of service, or nil for

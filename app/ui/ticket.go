@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
-	"lotse/app/hours"
+	"lotse/app/ui/widgets"
+	"lotse/sync/hours"
 )
 
 // drawTimeout bounds one draw including printing, so a hung printer line

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"lotse/app/hours"
 	"lotse/app/i18n"
 	"lotse/assets"
+	"lotse/sync/hours"
 )
 
 var demo = []string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"}
