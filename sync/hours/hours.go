@@ -167,8 +167,8 @@ func (w Week) Known() bool {
 // weekday is t's index in a Week: Monday 0, Sunday 6.
 func weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
-// on is the spans of t's date: none on a closed date.
-func (w Week) on(t time.Time) []Span {
+// On is the spans of t's date: none on a closed date.
+func (w Week) On(t time.Time) []Span {
 	if w.closed[t.Format(time.DateOnly)] {
 		return nil
 	}
@@ -179,7 +179,7 @@ func (w Week) on(t time.Time) []Span {
 func (w Week) Today(t time.Time) []Span {
 	now := t.Hour()*60 + t.Minute()
 	var left []Span
-	for _, s := range w.on(t) {
+	for _, s := range w.On(t) {
 		if s.To > now {
 			left = append(left, s)
 		}
@@ -190,7 +190,7 @@ func (w Week) Today(t time.Time) []Span {
 // OpenAt reports whether the counter is open at t.
 func (w Week) OpenAt(t time.Time) bool {
 	now := t.Hour()*60 + t.Minute()
-	for _, s := range w.on(t) {
+	for _, s := range w.On(t) {
 		if s.From <= now && now < s.To {
 			return true
 		}
@@ -208,14 +208,14 @@ func (w Week) Next(t time.Time) (at time.Time, ok bool) {
 	wall := func(day time.Time, m int) time.Time {
 		return time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, day.Location())
 	}
-	for _, s := range w.on(t) {
+	for _, s := range w.On(t) {
 		if s.From > now {
 			return wall(t, s.From), true
 		}
 	}
 	for i := 1; i <= 366; i++ {
 		day := t.AddDate(0, 0, i)
-		if spans := w.on(day); len(spans) > 0 {
+		if spans := w.On(day); len(spans) > 0 {
 			return wall(day, spans[0].From), true
 		}
 	}

@@ -42,7 +42,7 @@ var Dialect = sqlstore.Dialect{
 	},
 	Listen: listen,
 	AfterLoad: func(ctx context.Context, q sqlstore.Querier, table string) error {
-		col := map[string]string{"kiosks": "id", "changes": "seq", "profiles": "version", "audit": "seq", "tickets": "id"}[table]
+		col := map[string]string{"kiosks": "id", "changes": "seq", "profiles": "version", "audit": "seq", "tickets": "id", "appointments": "id"}[table]
 		if col == "" {
 			return nil
 		}

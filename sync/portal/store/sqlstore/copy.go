@@ -36,6 +36,10 @@ var tables = []struct {
 	{"queue_blocks", []string{"site", "block", "kiosk_id"}, nil},
 	{"queue_counters_config", []string{"site", "counter", "prefixes"}, nil},
 	{"queue_sites", []string{"site", "block_size"}, nil},
+	{"booking_configs", []string{"site", "config", "updated_at"}, nil},
+	{"appointments", []string{"id", "site", "service", "start", "code", "secret_hash", "contact_key", "sealed", "state", "lang",
+		"kiosk_id", "idem_key", "ticket", "created_at", "cancelled_at", "release_at", "released"}, nil},
+	{"slot_counts", []string{"site", "service", "start", "taken"}, nil},
 }
 
 func (s *Store) Tables() []string {

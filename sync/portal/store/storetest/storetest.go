@@ -37,6 +37,9 @@ func Run(t *testing.T, open Open) {
 		"QueueDraws":         queueDraws,
 		"QueueCalls":         queueCalls,
 		"QueueActions":       queueActions,
+		"BookingRace":        bookingRace,
+		"BookingRetries":     bookingRetries,
+		"BookingRules":       bookingRules,
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)

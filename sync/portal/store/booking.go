@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Booking errors.
+var (
+	// ErrSlotFull: the time has as many appointments as counters serve it.
+	ErrSlotFull = errors.New("this time is fully booked")
+	// ErrContactLimit: the phone number or e-mail address holds as many
+	// future appointments for the service as a contact may.
+	ErrContactLimit = errors.New("this contact holds the most appointments allowed for this service")
+)
+
+// Appointment states.
+const (
+	Booked    = "booked"
+	Cancelled = "cancelled"
+	CheckedIn = "checked_in"
+	NoShow    = "noshow"
+)
+
+// Appointment is one booked time. Name and contact exist only sealed (to
+// the portal's key) and are cleared keep_days after the appointment.
+type Appointment struct {
+	ID         int64
+	Site       string
+	Service    string
+	Start      time.Time
+	Code       string // the booking code residents quote and type at check-in
+	SecretHash string // hash of the secret that lets its holder cancel
+	ContactKey string // keyed hash of the phone number or e-mail, for the per-contact limit
+	Sealed     string // JWE of name and contact; "" once forgotten
+	State      string
+	Lang       string
+	Kiosk      int64  // the kiosk it was booked at; 0 from home
+	Key        string // the client's idempotency key
+	Ticket     string // the waiting number given at check-in
+	CreatedAt  time.Time
+	// CancelledAt and ReleaseAt: when it was cancelled, and when its time
+	// is offered again.
+	CancelledAt, ReleaseAt time.Time
+}
+
+// Book is a request to book a, within capacity and the contact's limit.
+type Book struct {
+	Appointment
+	Capacity      int
+	MaxPerContact int
+	Now           time.Time
+}
+
+// Bookings are the appointments of the portal's sites.
+type Bookings interface {
+	// SetBookingConfig keeps the booking file of site; BookingConfig reads
+	// it (ErrNotFound); BookingSites lists the sites that have one.
+	SetBookingConfig(ctx context.Context, site, text string, at time.Time) error
+	BookingConfig(ctx context.Context, site string) (string, error)
+	BookingSites(ctx context.Context) ([]string, error)
+
+	// Book stores b's appointment if its time has room — in one
+	// conditional update, so no time is ever booked beyond its capacity,
+	// on any database and across instances — and the contact has not
+	// reached its limit (ErrSlotFull, ErrContactLimit). A retry with the
+	// same site and key returns the first appointment, with fresh false.
+	Book(ctx context.Context, b Book) (a Appointment, fresh bool, err error)
+	// Taken counts the appointments holding each time of service at site
+	// from from to to (cancelled ones until their release), at now.
+	Taken(ctx context.Context, site, service string, from, to, now time.Time) (map[time.Time]int, error)
+	// AppointmentByCode is site's appointment with code (ErrNotFound).
+	AppointmentByCode(ctx context.Context, site, code string) (Appointment, error)
+	// Appointments lists site's appointments starting from from to to.
+	Appointments(ctx context.Context, site string, from, to time.Time) ([]Appointment, error)
+	// Cancel cancels appointment id if it is still booked; its time is
+	// offered again from releaseAt.
+	Cancel(ctx context.Context, id int64, at, releaseAt time.Time) (bool, error)
+	// SetAppointmentState moves appointment id from one of from to state,
+	// with the ticket given at check-in.
+	SetAppointmentState(ctx context.Context, id int64, from []string, state, ticket string) (bool, error)
+	// ForgetContacts clears the sealed name and contact of appointments
+	// that started before before; it returns how many.
+	ForgetContacts(ctx context.Context, before time.Time) (int, error)
+}

@@ -1,0 +1,177 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"lotse/sync/portal/store"
+)
+
+var slot = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+
+func booking(site, key, contact string, start time.Time) store.Book {
+	return store.Book{Appointment: store.Appointment{Site: site, Service: "ausweis", Start: start, Code: "T-" + key,
+		SecretHash: "h-" + key, ContactKey: contact, Sealed: "jwe-" + key, Lang: "de", Key: key},
+		Capacity: 2, MaxPerContact: 2, Now: now}
+}
+
+// bookingRace: many clients racing for the last seats of a time, many
+// times over — never more appointments than counters, every client a
+// clear answer.
+func bookingRace(t *testing.T, s store.Store) {
+	const rounds, clients = 15, 8
+	for r := range rounds {
+		start := slot.Add(time.Duration(r) * 20 * time.Minute)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		got, full := 0, 0
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, fresh, err := s.Book(ctx, booking("rathaus", fmt.Sprintf("r%d-c%d", r, c), fmt.Sprintf("contact-%d-%d", r, c), start))
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil && fresh:
+					got++
+				case errors.Is(err, store.ErrSlotFull):
+					full++
+				default:
+					t.Errorf("round %d: %v (fresh %v)", r, err, fresh)
+				}
+			}()
+		}
+		wg.Wait()
+		if got != 2 || full != clients-2 {
+			t.Fatalf("round %d: %d booked, %d told full; want 2 and %d", r, got, full, clients-2)
+		}
+		taken, err := s.Taken(ctx, "rathaus", "ausweis", start, start, now)
+		if err != nil || taken[start] != 2 {
+			t.Fatalf("round %d: taken %v %v", r, taken, err)
+		}
+	}
+}
+
+// bookingRetries: one key, sent again and again and at once, is one
+// appointment.
+func bookingRetries(t *testing.T, s store.Store) {
+	var wg sync.WaitGroup
+	ids := make(chan int64, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, _, err := s.Book(ctx, booking("rathaus", "same-key", "c1", slot))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids <- a.ID
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	first := int64(0)
+	for id := range ids {
+		if first == 0 {
+			first = id
+		}
+		if id != first {
+			t.Fatalf("one key gave appointments %d and %d", first, id)
+		}
+	}
+	list, _ := s.Appointments(ctx, "rathaus", slot, slot.Add(time.Minute))
+	taken, _ := s.Taken(ctx, "rathaus", "ausweis", slot, slot, now)
+	if len(list) != 1 || taken[slot] != 1 {
+		t.Fatalf("%d appointments, %d taken for one key", len(list), taken[slot])
+	}
+}
+
+// bookingRules: the contact's limit, a cancelled time held for the pause
+// and then free, check-in, forgetting contacts, the booking file.
+func bookingRules(t *testing.T, s store.Store) {
+	for i, start := range []time.Time{slot, slot.Add(time.Hour)} {
+		if _, _, err := s.Book(ctx, booking("rathaus", fmt.Sprintf("k%d", i), "same-phone", start)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s.Book(ctx, booking("rathaus", "k3", "same-phone", slot.Add(2*time.Hour))); !errors.Is(err, store.ErrContactLimit) {
+		t.Fatalf("a third appointment for one phone: %v", err)
+	}
+	// Another site's limit is its own.
+	if _, _, err := s.Book(ctx, booking("bibliothek", "k3", "same-phone", slot)); err != nil {
+		t.Fatalf("another site: %v", err)
+	}
+
+	// Fill the time, cancel one: it stays taken until its pause is over.
+	second, _, err := s.Book(ctx, booking("rathaus", "k4", "other", slot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Book(ctx, booking("rathaus", "k5", "third", slot)); !errors.Is(err, store.ErrSlotFull) {
+		t.Fatalf("a third booking of a full time: %v", err)
+	}
+	release := now.Add(30 * time.Minute)
+	if ok, err := s.Cancel(ctx, second.ID, now, release); !ok || err != nil {
+		t.Fatalf("cancel: %v %v", ok, err)
+	}
+	if ok, _ := s.Cancel(ctx, second.ID, now, release); ok {
+		t.Error("cancelled twice")
+	}
+	if taken, _ := s.Taken(ctx, "rathaus", "ausweis", slot, slot, now.Add(time.Minute)); taken[slot] != 2 {
+		t.Errorf("during the pause: %d taken, want 2", taken[slot])
+	}
+	during := booking("rathaus", "k6", "fourth", slot)
+	during.Now = now.Add(time.Minute)
+	if _, _, err := s.Book(ctx, during); !errors.Is(err, store.ErrSlotFull) {
+		t.Fatalf("booked during the pause: %v", err)
+	}
+	later := now.Add(31 * time.Minute)
+	if taken, _ := s.Taken(ctx, "rathaus", "ausweis", slot, slot, later); taken[slot] != 1 {
+		t.Errorf("after the pause: %d taken, want 1", taken[slot])
+	}
+	after := booking("rathaus", "k7", "fifth", slot)
+	after.Now = later
+	if _, _, err := s.Book(ctx, after); err != nil {
+		t.Fatalf("after the pause: %v", err)
+	}
+	if taken, _ := s.Taken(ctx, "rathaus", "ausweis", slot, slot, later); taken[slot] != 2 {
+		t.Errorf("booked again after the pause: %d taken, want 2", taken[slot])
+	}
+
+	a, err := s.AppointmentByCode(ctx, "rathaus", "T-k0")
+	if err != nil || a.Start != slot || a.State != store.Booked || a.Sealed != "jwe-k0" {
+		t.Fatalf("by code: %+v %v", a, err)
+	}
+	if _, err := s.AppointmentByCode(ctx, "rathaus", "T-nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown code: %v", err)
+	}
+	if ok, _ := s.SetAppointmentState(ctx, a.ID, []string{store.Booked}, store.CheckedIn, "T001"); !ok {
+		t.Error("check-in refused")
+	}
+	if ok, _ := s.SetAppointmentState(ctx, a.ID, []string{store.Booked}, store.CheckedIn, "T002"); ok {
+		t.Error("checked in twice")
+	}
+	if n, err := s.ForgetContacts(ctx, slot.Add(time.Minute)); err != nil || n != 4 {
+		t.Errorf("forgot %d contacts (%v), want the 4 of 9:00", n, err)
+	}
+	if a, _ := s.AppointmentByCode(ctx, "rathaus", "T-k1"); a.Sealed == "" {
+		t.Error("a later appointment's contact was forgotten")
+	}
+
+	if _, err := s.BookingConfig(ctx, "rathaus"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("no booking file yet: %v", err)
+	}
+	s.SetBookingConfig(ctx, "rathaus", "a = 1", now)
+	s.SetBookingConfig(ctx, "rathaus", "a = 2", now)
+	if text, _ := s.BookingConfig(ctx, "rathaus"); text != "a = 2" {
+		t.Errorf("booking file %q", text)
+	}
+	if sites, _ := s.BookingSites(ctx); len(sites) != 1 || sites[0] != "rathaus" {
+		t.Errorf("sites %v", sites)
+	}
+}
