@@ -122,3 +122,30 @@ func ValidPINHash(h string) bool {
 	_, err := bcrypt.Cost([]byte(b))
 	return err == nil
 }
+
+// HashContact is how a resident's phone number or e-mail address is kept
+// for the limit of appointments per contact: keyed, of its normal form
+// (an address in lower case, a number as its digits, a German number
+// with its leading 0), so "0171 234 56 78", "0171/2345678" and
+// "+49 171 2345678" are one contact.
+func HashContact(key []byte, contact string) (string, error) {
+	if len(key) != KeySize {
+		return "", ErrNoKey
+	}
+	c := strings.ToLower(strings.TrimSpace(contact))
+	if !strings.Contains(c, "@") {
+		var b strings.Builder
+		for i, r := range c {
+			if r >= '0' && r <= '9' || r == '+' && i == 0 {
+				b.WriteRune(r)
+			}
+		}
+		c = b.String()
+		for _, cc := range []string{"+49", "0049"} {
+			if rest, ok := strings.CutPrefix(c, cc); ok {
+				c = "0" + rest
+			}
+		}
+	}
+	return prefix + hex.EncodeToString(mac(key, "contact", c)), nil
+}

@@ -49,3 +49,28 @@ func TestHashesAreKeyed(t *testing.T) {
 		t.Error("the hash shows the id")
 	}
 }
+
+// One telephone number written three ways, and one address in two cases,
+// are one contact each; different ones are not.
+func TestHashContactNormalForm(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, KeySize)
+	h := func(s string) string {
+		v, err := HashContact(key, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if a, b, c := h("0171 234 56 78"), h("0171/2345678"), h("+49 171 2345678"); a != b || b != c {
+		t.Errorf("one number, three hashes")
+	}
+	if h("Anna@Example.de") != h("anna@example.de ") {
+		t.Error("one address, two hashes")
+	}
+	if h("0171 2345678") == h("0171 2345679") || strings.Contains(h("0171 2345678"), "2345678") {
+		t.Error("different numbers alike, or the number in the hash")
+	}
+	if _, err := HashContact(nil, "x"); err == nil {
+		t.Error("hashed without a key")
+	}
+}

@@ -20,6 +20,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
+	"lotse/sync/portal/booking"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/seal"
@@ -49,7 +52,9 @@ type Server struct {
 	security    *securityLog
 	enrolLimits *failureLimits // enrolment attempts that failed
 	pageLimits  *addrLimits    // public status pages
-	bigBatches  chan struct{}  // batches over 1 MiB being read at once
+	bookLimits  *addrLimits    // booking from home
+	bookings    *booking.Office
+	bigBatches  chan struct{} // batches over 1 MiB being read at once
 	// The public keys as SPKI DER, as kiosks receive them at enrolment.
 	pubDER, signPubDER []byte
 
@@ -154,6 +159,8 @@ func New(dataDir string, opt Options) (*Server, error) {
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	s.queue = &queue.Service{St: db, Loc: officeTime}
+	s.bookLimits = newAddrLimits(rate.Every(6*time.Second), 30)
+	s.bookings = s.newBookingOffice()
 	qctx, stopQueue := context.WithCancel(context.Background())
 	s.stopQueue = stopQueue
 	go s.queue.Run(qctx)
@@ -202,6 +209,11 @@ func (s *Server) housekeeping(opt Options) {
 			if err := expire(context.Background(), s.st, opt); err != nil {
 				slog.Error("housekeeping", "err", err)
 			}
+			if n, err := s.bookings.Forget(context.Background()); err != nil {
+				slog.Error("housekeeping: appointments", "err", err)
+			} else if n > 0 {
+				slog.Info("housekeeping: names and contacts of past appointments deleted", "appointments", n)
+			}
 		}
 	}
 }
@@ -225,6 +237,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/kiosks/{id}/profile", s.handleProfile)
 	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
 	mux.HandleFunc("POST /v1/kiosks/{id}/tickets", s.handleDraw)
+	mux.HandleFunc("GET /v1/sites/{site}/services", s.handleBookableServices)
+	mux.HandleFunc("GET /v1/sites/{site}/slots", s.handleSlots)
+	mux.HandleFunc("POST /v1/sites/{site}/appointments", s.handleBook)
+	mux.HandleFunc("POST /v1/sites/{site}/appointments/{code}/cancel", s.handleCancelAppointment)
+	mux.HandleFunc("GET /v1/sites/{site}/appointments/{code}/ics", s.handleAppointmentICS)
 	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
 	mux.HandleFunc("GET /s/{code}", s.caseStatus)
 	if s.Display != nil {

@@ -67,3 +67,18 @@ func FuzzDecodeDraw(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeBook(f *testing.F) {
+	f.Add([]byte(`{"service":"ausweis","start":"2026-12-03T09:00:00+01:00","name":"Fatma Yılmaz","phone":"0171 2345678","lang":"tr"}`))
+	f.Add([]byte(`{"service":"ausweis","start":"2026-12-03T09:00:00Z","name":"A","email":"a@b"}`))
+	f.Add([]byte(`{"service":"","name":"Łukasz Wróbel","email":"lukasz@example.pl","x":1}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b, fe, err := wire.DecodeBook(body)
+		if err != nil || fe != nil {
+			return
+		}
+		if b.Service == "" || b.Start.IsZero() || len([]rune(b.Name)) > wire.MaxNameLen || len(b.Email) > wire.MaxContactLen {
+			t.Fatalf("accepted %+v", b)
+		}
+	})
+}

@@ -80,7 +80,7 @@ type Bookings interface {
 	// SetAppointmentState moves appointment id from one of from to state,
 	// with the ticket given at check-in.
 	SetAppointmentState(ctx context.Context, id int64, from []string, state, ticket string) (bool, error)
-	// ForgetContacts clears the sealed name and contact of appointments
-	// that started before before; it returns how many.
-	ForgetContacts(ctx context.Context, before time.Time) (int, error)
+	// ForgetContacts clears the sealed name and contact of site's
+	// appointments that started before before; it returns how many.
+	ForgetContacts(ctx context.Context, site string, before time.Time) (int, error)
 }

@@ -197,7 +197,8 @@ func (s *Store) SetAppointmentState(ctx context.Context, id int64, from []string
 	return n == 1, err
 }
 
-func (s *Store) ForgetContacts(ctx context.Context, before time.Time) (int, error) {
-	n, err := s.x.Exec(ctx, `UPDATE appointments SET sealed = '', contact_key = '' WHERE start < ? AND sealed <> ''`, ts(before))
+func (s *Store) ForgetContacts(ctx context.Context, site string, before time.Time) (int, error) {
+	n, err := s.x.Exec(ctx, `UPDATE appointments SET sealed = '', contact_key = '' WHERE site = ? AND start < ? AND sealed <> ''`,
+		site, ts(before))
 	return int(n), err
 }

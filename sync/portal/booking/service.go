@@ -1,0 +1,314 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/url"
+	"sync"
+	"time"
+
+	"lotse/sync/credential"
+	"lotse/sync/portal/store"
+	"lotse/sync/seal"
+	"lotse/sync/wire"
+)
+
+// Errors of a booking, besides the store's ErrSlotFull and ErrContactLimit.
+var (
+	ErrNoBooking = errors.New("this site offers no appointments")
+	ErrNoService = errors.New("no such bookable service at this site")
+	ErrSecret    = errors.New("the secret does not match this appointment")
+	ErrNotBooked = errors.New("the appointment is no longer booked")
+)
+
+// Office books, lists and cancels appointments.
+type Office struct {
+	St   store.Bookings
+	// SiteKey is the site's secret key (made on first use): contacts are
+	// kept as hashes keyed with it.
+	SiteKey func(ctx context.Context, site string) ([]byte, error)
+	Key  seal.Key                   // the portal's public key: names and contacts are sealed to it
+	Hash func(secret string) string // how the portal keeps secrets it must recognise
+	// Secret is an appointment's secret, derived from a key only the
+	// portal holds: a retried booking answers with the same secret.
+	Secret func(site, code string) string
+	Base string                     // the portal's public address, for an appointment's page
+	Loc  *time.Location             // the offices' time zone
+	Now  func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]cached // parsed booking files by site
+}
+
+type cached struct {
+	text string
+	cfg  Config
+}
+
+// Config is site's booking file (ErrNoBooking when it has none).
+func (s *Office) Config(ctx context.Context, site string) (Config, error) {
+	text, err := s.St.BookingConfig(ctx, site)
+	if errors.Is(err, store.ErrNotFound) {
+		return Config{}, ErrNoBooking
+	}
+	if err != nil {
+		return Config{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.cache[site]; ok && c.text == text {
+		return c.cfg, nil
+	}
+	cfg, err := Parse([]byte(text))
+	if err != nil {
+		return Config{}, fmt.Errorf("site %q: %w", site, err)
+	}
+	if s.cache == nil {
+		s.cache = map[string]cached{}
+	}
+	s.cache[site] = cached{text, cfg}
+	return cfg, nil
+}
+
+// Set checks a booking file and keeps it for site.
+func (s *Office) Set(ctx context.Context, site string, text []byte) (Config, error) {
+	cfg, err := Parse(text)
+	if err != nil {
+		return Config{}, err
+	}
+	return cfg, s.St.SetBookingConfig(ctx, site, string(text), s.Now())
+}
+
+// Services lists site's bookable services.
+func (s *Office) Services(ctx context.Context, site string) ([]wire.BookableService, error) {
+	cfg, err := s.Config(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]wire.BookableService, 0, len(cfg.Services))
+	for _, sv := range cfg.Services {
+		out = append(out, wire.BookableService{ID: sv.ID, Title: sv.Title, Minutes: sv.Minutes, Room: sv.Room})
+	}
+	return out, nil
+}
+
+// MaxDays is the most days one slots request covers.
+const MaxDays = 62
+
+// Slots lists the times of service at site from the day from for days
+// days, with how many can still book each: only times ahead, on days
+// already released.
+func (s *Office) Slots(ctx context.Context, site, service string, from time.Time, days int) ([]wire.Slot, error) {
+	cfg, err := s.Config(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	sv, ok := cfg.Service(service)
+	if !ok {
+		return nil, ErrNoService
+	}
+	now := s.Now().In(s.Loc)
+	first, last := cfg.Days(now)
+	from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, s.Loc)
+	if from.Before(first) {
+		from = first
+	}
+	to := from.AddDate(0, 0, min(max(days, 1), MaxDays)-1)
+	if to.After(last) {
+		to = last
+	}
+	var starts []time.Time
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		for _, t := range sv.Starts(d) {
+			if t.After(now) {
+				starts = append(starts, t)
+			}
+		}
+	}
+	out := []wire.Slot{}
+	if len(starts) == 0 {
+		return out, nil
+	}
+	taken, err := s.St.Taken(ctx, site, service, starts[0], starts[len(starts)-1], now)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range starts {
+		out = append(out, wire.Slot{Start: t, Free: max(0, sv.Counters-taken[t.UTC()])})
+	}
+	return out, nil
+}
+
+// Book books a request at site for kiosk (0: from home) under the
+// client's idempotency key. A *wire.FieldError names a field that is
+// wrong; store.ErrSlotFull and store.ErrContactLimit say why not.
+func (s *Office) Book(ctx context.Context, site string, kiosk int64, key string, r wire.BookRequest) (wire.Booked, error) {
+	if fe := wire.CheckBook(r); fe != nil {
+		return wire.Booked{}, fe
+	}
+	cfg, err := s.Config(ctx, site)
+	if err != nil {
+		return wire.Booked{}, err
+	}
+	sv, ok := cfg.Service(r.Service)
+	if !ok {
+		return wire.Booked{}, &wire.FieldError{Field: "service", Message: "no such service at this site"}
+	}
+	now := s.Now()
+	start := r.Start.In(s.Loc)
+	if !cfg.Bookable(sv, start, now.In(s.Loc)) {
+		return wire.Booked{}, &wire.FieldError{Field: "start", Message: "not a time of this service that can be booked now"}
+	}
+	contact := r.Phone
+	if contact == "" {
+		contact = r.Email
+	}
+	contactKey := ""
+	if contact != "" {
+		siteKey, err := s.SiteKey(ctx, site)
+		if err != nil {
+			return wire.Booked{}, err
+		}
+		if contactKey, err = credential.HashContact(siteKey, contact); err != nil {
+			return wire.Booked{}, err
+		}
+	}
+	code, err := newCode()
+	if err != nil {
+		return wire.Booked{}, err
+	}
+	secret := s.Secret(site, code)
+	env, err := seal.Seal(seal.Submission{ID: "appointment-" + code, Service: sv.ID, Code: code, Created: now,
+		Data: map[string]string{"name": r.Name, "phone": r.Phone, "email": r.Email}}, s.Key)
+	if err != nil {
+		return wire.Booked{}, err
+	}
+	a, _, err := s.St.Book(ctx, store.Book{Appointment: store.Appointment{Site: site, Service: sv.ID, Start: start.UTC(),
+		Code: code, SecretHash: s.Hash(secret), ContactKey: contactKey, Sealed: env.JWE, Lang: r.Lang, Kiosk: kiosk, Key: key},
+		Capacity: sv.Counters, MaxPerContact: cfg.MaxPerContact, Now: now})
+	if err != nil {
+		return wire.Booked{}, err
+	}
+	// A retry gets the first request's appointment, and its secret.
+	return s.booked(site, sv, a, s.Secret(site, a.Code)), nil
+}
+
+func (s *Office) booked(site string, sv Service, a store.Appointment, secret string) wire.Booked {
+	return wire.Booked{Code: a.Code, Secret: secret, Start: a.Start.In(s.Loc), Minutes: sv.Minutes, Service: sv.ID,
+		Title: sv.Title, Room: sv.Room, Page: s.Page(site, a.Code, secret)}
+}
+
+// Page is the address of an appointment's page: see it, cancel it, add
+// it to a calendar.
+func (s *Office) Page(site, code, secret string) string {
+	return s.Base + "/termin/" + url.PathEscape(site) + "/" + url.PathEscape(code) + "?s=" + url.QueryEscape(secret)
+}
+
+// Find is site's appointment code, for the holder of its secret.
+func (s *Office) Find(ctx context.Context, site, code, secret string) (store.Appointment, Service, error) {
+	a, err := s.St.AppointmentByCode(ctx, site, code)
+	if err != nil {
+		return a, Service{}, err
+	}
+	if secret == "" || subtle.ConstantTimeCompare([]byte(s.Hash(secret)), []byte(a.SecretHash)) != 1 {
+		return store.Appointment{}, Service{}, ErrSecret
+	}
+	cfg, err := s.Config(ctx, site)
+	if err != nil {
+		return a, Service{}, err
+	}
+	sv, _ := cfg.Service(a.Service)
+	return a, sv, nil
+}
+
+// Cancel cancels site's appointment code for the holder of its secret; its
+// time is offered again after the site's pause.
+func (s *Office) Cancel(ctx context.Context, site, code, secret string) error {
+	a, _, err := s.Find(ctx, site, code, secret)
+	if err != nil {
+		return err
+	}
+	return s.cancel(ctx, site, a)
+}
+
+func (s *Office) cancel(ctx context.Context, site string, a store.Appointment) error {
+	cfg, err := s.Config(ctx, site)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	ok, err := s.St.Cancel(ctx, a.ID, now, now.Add(cfg.CancelPause.Duration))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotBooked
+	}
+	return nil
+}
+
+// newCode is a booking code of 8 digits and a check digit (Luhn): typed
+// on a kiosk's numeric pad, read out on the phone; a typo is caught.
+func newCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
+	if err != nil {
+		return "", err
+	}
+	d := fmt.Sprintf("%08d", n.Int64())
+	return d + string(rune('0'+luhn(d))), nil
+}
+
+// luhn is the check digit of digits.
+func luhn(digits string) int {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		v := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 0 {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return (10 - sum%10) % 10
+}
+
+// ValidCode says code is 9 digits whose last checks the others.
+func ValidCode(code string) bool {
+	if len(code) != 9 {
+		return false
+	}
+	for _, c := range code {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return luhn(code[:8]) == int(code[8]-'0')
+}
+
+// Forget clears the names and contacts of every site's appointments
+// keep_days after they took place; it returns how many.
+func (s *Office) Forget(ctx context.Context) (int, error) {
+	sites, err := s.St.BookingSites(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, site := range sites {
+		cfg, err := s.Config(ctx, site)
+		if err != nil {
+			return total, err
+		}
+		n, err := s.St.ForgetContacts(ctx, site, s.Now().AddDate(0, 0, -cfg.KeepDays))
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}

@@ -1,0 +1,231 @@
+package portal
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"lotse/sync/portal/booking"
+	"lotse/sync/portal/store"
+	"lotse/sync/wire"
+)
+
+// Bookings is the portal's appointment office: booking files, times,
+// appointments.
+func (s *Server) Bookings() *booking.Office { return s.bookings }
+
+// newBookingOffice wires the office to the store, the sealing key and a
+// secret only this portal (and every instance sharing its data folder)
+// can derive.
+func (s *Server) newBookingOffice() *booking.Office {
+	der, _ := x509.MarshalPKCS8PrivateKey(s.key)
+	mac := hmac.New(sha256.New, der)
+	mac.Write([]byte("lotse appointment secrets"))
+	root := mac.Sum(nil)
+	return &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Hash: HashToken, Loc: officeTime, Now: time.Now,
+		Secret: func(site, code string) string {
+			m := hmac.New(sha256.New, root)
+			m.Write([]byte(site + "\x00" + code))
+			return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil))[:26])
+		}}
+}
+
+// bookingCaller lets kiosks (with their credential) through and throttles
+// everyone else per address: residents booking from home are many and
+// slow, a bot taking every time is one and fast. No CAPTCHA: the
+// resident at a kiosk must never have to solve one.
+func (s *Server) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk int64, ok bool) {
+	if r.Header.Get("Authorization") != "" {
+		return s.kiosk(w, r)
+	}
+	if !s.bookLimits.allow(clientAddr(r)) {
+		s.security.refused(r, http.StatusTooManyRequests, "booking throttled")
+		tooMany(w, 30*time.Second, "too many requests from your address; try again in a minute")
+		return 0, false
+	}
+	return 0, true
+}
+
+// bookingFailed answers the errors every booking call may meet.
+func bookingFailed(w http.ResponseWriter, err error) {
+	var fe *wire.FieldError
+	switch {
+	case errors.As(err, &fe):
+		writeJSON(w, http.StatusUnprocessableEntity, fe)
+	case errors.Is(err, booking.ErrNoBooking), errors.Is(err, booking.ErrNoService):
+		fail(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, store.ErrSlotFull):
+		writeJSON(w, http.StatusConflict, map[string]string{"error": "full", "message": err.Error()})
+	case errors.Is(err, booking.ErrSecret), errors.Is(err, store.ErrNotFound):
+		// Whether a code exists is no business of someone without its secret.
+		fail(w, http.StatusNotFound, "no such appointment")
+	case errors.Is(err, booking.ErrNotBooked):
+		fail(w, http.StatusConflict, err.Error())
+	default:
+		slog.Error("booking", "err", err)
+		unavailable(w, "booking")
+	}
+}
+
+func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.bookingCaller(w, r); !ok {
+		return
+	}
+	list, err := s.bookings.Services(r.Context(), r.PathValue("site"))
+	if err != nil {
+		bookingFailed(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, wire.Services{Services: list})
+}
+
+func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.bookingCaller(w, r); !ok {
+		return
+	}
+	q := r.URL.Query()
+	from := time.Now().In(officeTime)
+	if v := q.Get("from"); v != "" {
+		d, err := time.ParseInLocation(time.DateOnly, v, officeTime)
+		if err != nil {
+			writeJSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: "from", Message: "a date like 2026-12-03"})
+			return
+		}
+		from = d
+	}
+	days := 28
+	if v := q.Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > booking.MaxDays {
+			writeJSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: "days", Message: "1 to 62 days"})
+			return
+		}
+		days = n
+	}
+	slots, err := s.bookings.Slots(r.Context(), r.PathValue("site"), q.Get("service"), from, days)
+	if err != nil {
+		bookingFailed(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, wire.Slots{Slots: slots})
+}
+
+func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
+	kiosk, ok := s.bookingCaller(w, r)
+	if !ok {
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" || len(key) > 64 {
+		fail(w, http.StatusBadRequest, "an Idempotency-Key header of 1 to 64 characters makes a retry safe")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<10))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "unreadable body")
+		return
+	}
+	req, fe, err := wire.DecodeBook(body)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if fe != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, fe)
+		return
+	}
+	// Kiosks' and residents' keys live apart: a resident cannot replay a
+	// kiosk's key.
+	key = strconv.FormatInt(kiosk, 10) + ":" + key
+	b, err := s.bookings.Book(r.Context(), r.PathValue("site"), kiosk, key, req)
+	if errors.Is(err, store.ErrContactLimit) {
+		field := "phone"
+		if req.Phone == "" {
+			field = "email"
+		}
+		writeJSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: field, Message: err.Error()})
+		return
+	}
+	if err != nil {
+		bookingFailed(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, b)
+}
+
+func (s *Server) handleCancelAppointment(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.bookingCaller(w, r); !ok {
+		return
+	}
+	var req wire.CancelRequest
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<10))
+	if err := decodeStrict(body, &req); err != nil || req.Secret == "" {
+		fail(w, http.StatusBadRequest, `want {"secret":"…"}`)
+		return
+	}
+	if err := s.bookings.Cancel(r.Context(), r.PathValue("site"), r.PathValue("code"), req.Secret); err != nil {
+		bookingFailed(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"state": store.Cancelled})
+}
+
+// handleAppointmentICS is the appointment as an iCalendar file, for the
+// holder of its secret.
+func (s *Server) handleAppointmentICS(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.bookingCaller(w, r); !ok {
+		return
+	}
+	site, code := r.PathValue("site"), r.PathValue("code")
+	a, sv, err := s.bookings.Find(r.Context(), site, code, r.URL.Query().Get("s"))
+	if err != nil {
+		bookingFailed(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="termin-`+code+`.ics"`)
+	w.Write([]byte(AppointmentICS(a, sv.Title, sv.Room, sv.Minutes)))
+}
+
+// AppointmentICS is an appointment as an iCalendar file (RFC 5545).
+func AppointmentICS(a store.Appointment, title, room string, minutes int) string {
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//Lotse//Termin//DE")
+	ev := cal.AddEvent(a.Code + "@" + a.Site + ".lotse")
+	ev.SetCreatedTime(a.CreatedAt)
+	ev.SetDtStampTime(a.CreatedAt)
+	ev.SetStartAt(a.Start)
+	ev.SetEndAt(a.Start.Add(time.Duration(minutes) * time.Minute))
+	ev.SetSummary(title)
+	if room != "" {
+		ev.SetLocation(room)
+	}
+	ev.SetDescription("Buchungscode " + a.Code + ". Bitte melden Sie sich am Kiosk mit diesem Code an.")
+	return cal.Serialize()
+}
+
+// decodeStrict reads exactly one JSON value with no unknown fields.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value")
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// BookableService is one service residents can book at a site.
+type BookableService struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Minutes int    `json:"minutes"`
+	Room    string `json:"room,omitempty"`
+}
+
+// Services is the reply of GET /v1/sites/{site}/services.
+type Services struct {
+	Services []BookableService `json:"services"`
+}
+
+// Slot is one appointment time and how many residents can still book it.
+type Slot struct {
+	Start time.Time `json:"start"`
+	Free  int       `json:"free"`
+}
+
+// Slots is the reply of GET /v1/sites/{site}/slots.
+type Slots struct {
+	Slots []Slot `json:"slots"`
+}
+
+// BookRequest is the body of POST /v1/sites/{site}/appointments; the
+// Idempotency-Key header makes a retry safe.
+type BookRequest struct {
+	Service string    `json:"service"`
+	Start   time.Time `json:"start"`
+	Name    string    `json:"name"`
+	Phone   string    `json:"phone,omitempty"`
+	Email   string    `json:"email,omitempty"`
+	Lang    string    `json:"lang,omitempty"`
+}
+
+// Booked is a booked appointment as the resident receives it: the code to
+// quote and to type at check-in, and the secret that lets them cancel.
+type Booked struct {
+	Code    string    `json:"code"`
+	Secret  string    `json:"secret"`
+	Start   time.Time `json:"start"`
+	Minutes int       `json:"minutes"`
+	Service string    `json:"service"`
+	Title   string    `json:"title"`
+	Room    string    `json:"room,omitempty"`
+	Page    string    `json:"page"` // the appointment's page: see, cancel, add to a calendar
+}
+
+// CancelRequest is the body of POST /v1/sites/{site}/appointments/{code}/cancel.
+type CancelRequest struct {
+	Secret string `json:"secret"`
+}
+
+// FieldError is a booking request refused for one field, with what to
+// write instead.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"error"`
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+// Limits of a booking request.
+const (
+	MaxNameLen    = 80
+	MaxContactLen = 100
+)
+
+// DecodeBook reads a booking request strictly. A malformed body is an
+// error; a well-formed one with a bad field gives a FieldError naming it.
+func DecodeBook(body []byte) (BookRequest, *FieldError, error) {
+	var b BookRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return BookRequest{}, nil, fmt.Errorf("booking: %w", err)
+	}
+	if dec.More() {
+		return BookRequest{}, nil, errors.New("booking: more than one JSON value")
+	}
+	b.Name, b.Phone, b.Email = strings.TrimSpace(b.Name), strings.TrimSpace(b.Phone), strings.TrimSpace(b.Email)
+	if fe := CheckBook(b); fe != nil {
+		return b, fe, nil
+	}
+	return b, nil, nil
+}
+
+// CheckBook says which field of a booking request is wrong (nil: none).
+// The kiosk checks the same before it sends.
+func CheckBook(b BookRequest) *FieldError {
+	switch {
+	case b.Service == "" || len(b.Service) > 64:
+		return &FieldError{"service", "choose a service"}
+	case b.Start.IsZero():
+		return &FieldError{"start", "choose a time"}
+	case !validName(b.Name):
+		return &FieldError{"name", "a name of 2 to 80 letters"}
+	case b.Phone != "" && !validPhone(b.Phone):
+		return &FieldError{"phone", "a telephone number of 6 to 20 digits"}
+	case b.Email != "" && !validEmail(b.Email):
+		return &FieldError{"email", "an e-mail address like name@example.de"}
+	case len(b.Lang) > 16:
+		return &FieldError{"lang", "a language tag"}
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '-' || r == '\'' || r == '.' || r == '’':
+		default:
+			return false
+		}
+	}
+	return letters >= 2 && utf8.RuneCountInString(s) <= MaxNameLen
+}
+
+func validPhone(s string) bool {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '/' || r == '-' || r == '(' || r == ')' || r == '+' && i == 0:
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && digits <= 20
+}
+
+func validEmail(s string) bool {
+	if len(s) > MaxContactLen {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
