@@ -27,18 +27,18 @@ var (
 
 // Office books, lists and cancels appointments.
 type Office struct {
-	St   store.Bookings
+	St store.Bookings
 	// SiteKey is the site's secret key (made on first use): contacts are
 	// kept as hashes keyed with it.
 	SiteKey func(ctx context.Context, site string) ([]byte, error)
-	Key  seal.Key                   // the portal's public key: names and contacts are sealed to it
-	Hash func(secret string) string // how the portal keeps secrets it must recognise
+	Key     seal.Key                   // the portal's public key: names and contacts are sealed to it
+	Hash    func(secret string) string // how the portal keeps secrets it must recognise
 	// Secret is an appointment's secret, derived from a key only the
 	// portal holds: a retried booking answers with the same secret.
 	Secret func(site, code string) string
-	Base string                     // the portal's public address, for an appointment's page
-	Loc  *time.Location             // the offices' time zone
-	Now  func() time.Time
+	Base   string         // the portal's public address, for an appointment's page
+	Loc    *time.Location // the offices' time zone
+	Now    func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]cached // parsed booking files by site
