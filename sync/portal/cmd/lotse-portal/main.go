@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"audit":         {"the audit log: sign-ins, cases opened and decided, kiosks, users, profiles", cmdAudit},
 	"queue":         {"the office queue: call the next number, act on it, status (exit 3: nobody waits)", cmdQueue},
 	"display":       {"call-up displays: add SITE prints a display's address, revoke SITE", cmdDisplay},
+	"booking":       {"appointments: set a site's booking file, show it, list a day (no names)", cmdBooking},
 	"version":       {"print the version", cmdVersion},
 }
 

@@ -273,3 +273,30 @@ func TestQueueCommands(t *testing.T) {
 		t.Errorf("status: %d %s", code, out.String())
 	}
 }
+
+// The booking file on the command line: set (checked, with the key named
+// when wrong), show, and a day's appointments without names.
+func TestBookingCommands(t *testing.T) {
+	data := t.TempDir()
+	var out, errb bytes.Buffer
+	cmd := func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return run(append(args, "--data", data), &out, &errb)
+	}
+	example := filepath.Join("..", "..", "..", "..", "assets", "booking", "buergerbuero.toml")
+	if code := cmd("booking", "set", "--site", "Rathaus", example); code != 0 || !strings.Contains(out.String(), "offers 2 bookable services") {
+		t.Fatalf("set: %d %s %s", code, out.String(), errb.String())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("[[service]]\nid = \"pass\"\ntitle = \"Pass\"\nminutes = 0\ncounters = 1\nprefix = \"P\"\nhours = [\"Mo 8:00-9:00\"]\n"), 0o600)
+	if code := cmd("booking", "set", "--site", "Rathaus", bad); code != 1 || !strings.Contains(errb.String(), "service[1].minutes") {
+		t.Errorf("a bad file: %d %s", code, errb.String())
+	}
+	if code := cmd("booking", "show", "--site", "Rathaus"); code != 0 || !strings.Contains(out.String(), `id = "ausweis"`) {
+		t.Errorf("show (the good file stays): %d %s", code, out.String())
+	}
+	if code := cmd("booking", "day", "--site", "Rathaus", "--date", "2026-12-08"); code != 0 || out.Len() != 0 {
+		t.Errorf("an empty day: %d %q %s", code, out.String(), errb.String())
+	}
+}
