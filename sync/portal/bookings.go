@@ -83,7 +83,7 @@ func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) 
 	if _, ok := s.bookingCaller(w, r); !ok {
 		return
 	}
-	list, err := s.bookings.Services(r.Context(), r.PathValue("site"))
+	list, err := s.bookings.Services(r.Context(), siteParam(r))
 	if err != nil {
 		bookingFailed(w, err)
 		return
@@ -114,7 +114,7 @@ func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
 		}
 		days = n
 	}
-	slots, err := s.bookings.Slots(r.Context(), r.PathValue("site"), q.Get("service"), from, days)
+	slots, err := s.bookings.Slots(r.Context(), siteParam(r), q.Get("service"), from, days)
 	if err != nil {
 		bookingFailed(w, err)
 		return
@@ -149,7 +149,7 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
 	// Kiosks' and residents' keys live apart: a resident cannot replay a
 	// kiosk's key.
 	key = strconv.FormatInt(kiosk, 10) + ":" + key
-	b, err := s.bookings.Book(r.Context(), r.PathValue("site"), kiosk, key, req)
+	b, err := s.bookings.Book(r.Context(), siteParam(r), kiosk, key, req)
 	if errors.Is(err, store.ErrContactLimit) {
 		field := "phone"
 		if req.Phone == "" {
@@ -175,7 +175,7 @@ func (s *Server) handleCancelAppointment(w http.ResponseWriter, r *http.Request)
 		fail(w, http.StatusBadRequest, `want {"secret":"…"}`)
 		return
 	}
-	if err := s.bookings.Cancel(r.Context(), r.PathValue("site"), r.PathValue("code"), req.Secret); err != nil {
+	if err := s.bookings.Cancel(r.Context(), siteParam(r), r.PathValue("code"), req.Secret); err != nil {
 		bookingFailed(w, err)
 		return
 	}
@@ -188,7 +188,7 @@ func (s *Server) handleAppointmentICS(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.bookingCaller(w, r); !ok {
 		return
 	}
-	site, code := r.PathValue("site"), r.PathValue("code")
+	site, code := siteParam(r), r.PathValue("code")
 	a, sv, err := s.bookings.Find(r.Context(), site, code, r.URL.Query().Get("s"))
 	if err != nil {
 		bookingFailed(w, err)
@@ -228,4 +228,12 @@ func decodeStrict(body []byte, v any) error {
 		return errors.New("more than one JSON value")
 	}
 	return nil
+}
+
+// siteParam is the site an address names (booking.DefaultSite for "").
+func siteParam(r *http.Request) string {
+	if site := r.PathValue("site"); site != booking.DefaultSite {
+		return site
+	}
+	return ""
 }

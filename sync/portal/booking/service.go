@@ -202,10 +202,22 @@ func (s *Office) booked(site string, sv Service, a store.Appointment, secret str
 		Title: sv.Title, Room: sv.Room, Page: s.Page(site, a.Code, secret)}
 }
 
-// Page is the address of an appointment's page: see it, cancel it, add
-// it to a calendar.
+// DefaultSite is how an address names the default site ("", where every
+// kiosk is until staff put it in a site): /v1/sites/_/slots.
+const DefaultSite = "_"
+
+// PathSite is site as an address names it.
+func PathSite(site string) string {
+	if site == "" {
+		return DefaultSite
+	}
+	return url.PathEscape(site)
+}
+
+// Page is the address of an appointment's page on the portal: see it,
+// cancel it, add it to a calendar.
 func (s *Office) Page(site, code, secret string) string {
-	return s.Base + "/termin/" + url.PathEscape(site) + "/" + url.PathEscape(code) + "?s=" + url.QueryEscape(secret)
+	return "/termin/" + PathSite(site) + "/" + url.PathEscape(code) + "?s=" + url.QueryEscape(secret)
 }
 
 // Find is site's appointment code, for the holder of its secret.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -22,6 +23,7 @@ import (
 	"lotse/sync/portal"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/sqlitedb"
+	"lotse/sync/wire"
 )
 
 // The test binary doubles as lotse-portal: with LOTSE_PORTAL_ARGS set it
@@ -70,6 +72,7 @@ func startInstance(t *testing.T, data, dsn string) *instance {
 // instance; one that does not answer is skipped (as nginx's
 // proxy_next_upstream does for connection errors).
 type roundRobin struct {
+	addr     string // the balancer's own address
 	backends []string
 	next     atomic.Int64
 	served   []atomic.Int64
@@ -286,6 +289,7 @@ func twoInstances(t *testing.T) (*portal.Server, *instance, *roundRobin, *client
 	rr := &roundRobin{backends: []string{a.url, b.url}, served: make([]atomic.Int64, 2)}
 	lb := &http.Server{Handler: rr}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	rr.addr = "http://" + ln.Addr().String()
 	go lb.Serve(ln)
 	t.Cleanup(func() { lb.Close() })
 	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
@@ -300,4 +304,78 @@ func twoInstances(t *testing.T) (*portal.Server, *instance, *roundRobin, *client
 		t.Fatal(err)
 	}
 	return setup, a, rr, c, ob
+}
+
+// Two portal instances on one PostgreSQL database, clients racing through
+// the balancer for the last seats of a time, round after round: never
+// more appointments than counters, every client a clear answer (201 or
+// 409), and the secret the other instance gave works here too.
+func TestBookingRaceAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	setup, _, rr, _, _ := twoInstances(t)
+	file := "ahead_min_days = 1\n[[service]]\nid = \"ausweis\"\ntitle = \"Ausweis\"\nminutes = 10\ncounters = 2\nprefix = \"T\"\nhours = [\"Mo-So 8:00-18:00\"]\n"
+	if _, err := setup.Bookings().Set(ctx, "", []byte(file)); err != nil {
+		t.Fatal(err)
+	}
+	// A kiosk's credential: kiosks are not throttled per address, and all
+	// of these clients come from 127.0.0.1.
+	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	t.Cleanup(func() { db.Close() })
+	code, _ := setup.EnrollCode(ctx, time.Hour)
+	lb := rr.addr
+	id, err := client.Enroll(ctx, db, lb, code, "Kiosk 2", client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	berlinTime, _ := time.LoadLocation("Europe/Berlin")
+	tomorrow := time.Now().In(berlinTime).AddDate(0, 0, 1)
+	const rounds, clients = 10, 8
+	var secrets []wire.Booked
+	for r := range rounds {
+		start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 9, r*10, 0, 0, berlinTime)
+		body, _ := json.Marshal(wire.BookRequest{Service: "ausweis", Start: start, Name: "Anna Schmidt"})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest("POST", lb+"/v1/sites/_/appointments", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+id.Token)
+				req.Header.Set("Idempotency-Key", fmt.Sprintf("race-%d-%d", r, c))
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer resp.Body.Close()
+				var b wire.Booked
+				json.NewDecoder(resp.Body).Decode(&b)
+				mu.Lock()
+				statuses[resp.StatusCode]++
+				if resp.StatusCode == 201 {
+					secrets = append(secrets, b)
+				}
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if statuses[201] != 2 || statuses[409] != clients-2 {
+			t.Fatalf("round %d: %v, want 2 booked and %d full", r, statuses, clients-2)
+		}
+	}
+	if rr.served[0].Load() == 0 || rr.served[1].Load() == 0 {
+		t.Errorf("one instance served nothing: %d / %d", rr.served[0].Load(), rr.served[1].Load())
+	}
+	// Cancel through the balancer: whichever instance booked, both know
+	// the secret.
+	for _, b := range secrets[:4] {
+		resp, err := http.Post(lb+"/v1/sites/_/appointments/"+b.Code+"/cancel", "application/json",
+			strings.NewReader(`{"secret":"`+b.Secret+`"}`))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("cancel %s: %v %v", b.Code, resp.Status, err)
+		}
+		resp.Body.Close()
+	}
 }
