@@ -2,6 +2,7 @@ package portal
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/x509"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -236,4 +238,61 @@ func siteParam(r *http.Request) string {
 		return site
 	}
 	return ""
+}
+
+// handleCheckIn checks in an appointment at the kiosk it is typed or
+// scanned at: a waiting number called before the walk-ins from shortly
+// before the time.
+func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
+	kiosk, ok := s.ownKiosk(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<10))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "check-in: unreadable body")
+		return
+	}
+	req, err := wire.DecodeCheckIn(body)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	site, err := s.st.KioskSite(r.Context(), kiosk)
+	if err != nil {
+		unavailable(w, "check-in")
+		return
+	}
+	var day string
+	c, err := s.bookings.CheckIn(r.Context(), site, req.Code, func(ctx context.Context, prefix string, due time.Time) (string, error) {
+		d, err := s.queue.DrawDue(ctx, site, prefix, req.Lang, kiosk, req.Key, due)
+		day = d.Day
+		return d.Number, err
+	})
+	refused := func(status int, why string) {
+		writeJSON(w, status, wire.CheckInRefused{Error: why, Start: c.Appointment.Start.In(officeTime)})
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		refused(http.StatusNotFound, "unknown")
+	case errors.Is(err, booking.ErrNotToday):
+		refused(http.StatusConflict, "not_today")
+	case errors.Is(err, booking.ErrLate):
+		refused(http.StatusGone, "late")
+	case errors.Is(err, booking.ErrNotBooked):
+		refused(http.StatusConflict, "not_booked")
+	case err != nil:
+		slog.Error("check-in", "err", err)
+		unavailable(w, "check-in")
+	default:
+		if day == "" {
+			day = s.queue.Day(c.Appointment.Start)
+		}
+		page := "/w/" + day + "/" + c.Number
+		if site != "" {
+			page += "?site=" + url.QueryEscape(site)
+		}
+		writeJSON(w, http.StatusCreated, wire.CheckedIn{Number: c.Number, Start: c.Appointment.Start.In(officeTime),
+			Due: c.Due, Title: c.Service.Title, Room: c.Service.Room, Day: day, Page: page})
+	}
 }

@@ -250,3 +250,97 @@ func TestBookingNameNotInClear(t *testing.T) {
 		return nil
 	})
 }
+
+// Check-in at the kiosk: the booking code gives a waiting number that the
+// clerk's "Nächste" calls before the walk-ins from five minutes before the
+// time, not earlier; a retry gives the same number; a late resident, an
+// unknown code and another day's appointment are told so; an appointment
+// nobody checked in for becomes a no-show.
+func TestCheckInAtTheKiosk(t *testing.T) {
+	r, c := bookingRig(t)
+	r.p.Queue().Now = c.now
+	ctx := context.Background()
+	id := r.enrol(t)
+	if err := r.p.SetSite(ctx, id.KioskID, "rathaus"); err != nil {
+		t.Fatal(err)
+	}
+	kiosk := map[string]string{"Authorization": "Bearer " + id.Token}
+	booked := map[string]wire.Booked{}
+	for _, at := range []struct {
+		name string
+		t    time.Time
+	}{
+		{"nine", time.Date(2026, 12, 8, 9, 0, 0, 0, berlin)},
+		{"nine-twenty", time.Date(2026, 12, 8, 9, 20, 0, 0, berlin)},
+		{"ten", time.Date(2026, 12, 8, 10, 0, 0, 0, berlin)},
+		{"wednesday", time.Date(2026, 12, 9, 9, 0, 0, 0, berlin)},
+	} {
+		a := call(t, "POST", r.url+"/v1/sites/rathaus/appointments", map[string]string{"Idempotency-Key": at.name},
+			bookBody(at.t, "Anna Schmidt", ""))
+		var b wire.Booked
+		if a.status != 201 || json.Unmarshal(a.body, &b) != nil {
+			t.Fatalf("book %s: %d %s", at.name, a.status, a.body)
+		}
+		booked[at.name] = b
+	}
+	checkIn := func(code, key string) answer {
+		return call(t, "POST", fmt.Sprintf("%s/v1/kiosks/%d/checkin", r.url, id.KioskID), kiosk,
+			`{"code":"`+code+`","key":"`+key+`","lang":"uk"}`)
+	}
+	c.add(22*time.Hour + 40*time.Minute) // Tuesday 8:40
+	if a := call(t, "POST", fmt.Sprintf("%s/v1/kiosks/%d/tickets", r.url, id.KioskID), kiosk, `{"prefix":"A","lang":"de","key":"walk-in"}`); a.status != 201 {
+		t.Fatalf("walk-in: %d %s", a.status, a.body)
+	}
+	c.add(10 * time.Minute) // 8:50
+	var in wire.CheckedIn
+	a := checkIn(booked["nine"].Code, "c1")
+	if a.status != 201 || json.Unmarshal(a.body, &in) != nil || in.Number != "T001" || in.Due.In(berlin).Format("15:04") != "08:55" ||
+		in.Room != "Schalter 1" || !strings.HasPrefix(in.Page, "/w/2026-12-08/T001") {
+		t.Fatalf("check-in: %d %s", a.status, a.body)
+	}
+	if a := checkIn(booked["nine"].Code, "c1"); a.status != 201 || !bytes.Contains(a.body, []byte(`"T001"`)) {
+		t.Errorf("a retried check-in: %d %s", a.status, a.body)
+	}
+	next := func() string {
+		tk, err := r.p.Queue().Next(ctx, "rathaus", "Schalter 1", []string{"A", "T"})
+		if err != nil {
+			return err.Error()
+		}
+		return tk.Label
+	}
+	c.add(2 * time.Minute) // 8:52: the appointment is not due yet
+	if got := next(); got != "A001" {
+		t.Errorf("at 8:52 the clerk calls %s, want the walk-in A001", got)
+	}
+	c.add(4 * time.Minute) // 8:56
+	if got := next(); got != "T001" {
+		t.Errorf("at 8:56 the clerk calls %s, want the appointment T001", got)
+	}
+	for _, tc := range []struct {
+		code, want string
+		status     int
+	}{
+		{"123456782", "unknown", 404},
+		{booked["wednesday"].Code, "not_today", 409},
+	} {
+		if a := checkIn(tc.code, "x-"+tc.want); a.status != tc.status || !bytes.Contains(a.body, []byte(tc.want)) {
+			t.Errorf("%s: %d %s", tc.want, a.status, a.body)
+		}
+	}
+	c.add(40 * time.Minute) // 9:36: the 9:20 appointment lapsed at 9:35
+	if a := checkIn(booked["nine-twenty"].Code, "late"); a.status != 410 || !bytes.Contains(a.body, []byte(`"late"`)) {
+		t.Errorf("late: %d %s", a.status, a.body)
+	}
+	c.add(40 * time.Minute) // 10:16
+	if n, err := r.p.Bookings().MarkNoShows(ctx); err != nil || n != 2 {
+		t.Errorf("no-shows: %d %v, want the 9:20 and the 10:00", n, err)
+	}
+	day, _ := r.p.Bookings().Day(ctx, "rathaus", c.now())
+	var states []string
+	for _, a := range day {
+		states = append(states, a.Start.In(berlin).Format("15:04")+" "+a.State)
+	}
+	if got := strings.Join(states, ", "); got != "09:00 checked_in, 09:20 noshow, 10:00 noshow" {
+		t.Errorf("the day: %s", got)
+	}
+}

@@ -166,6 +166,7 @@ func New(dataDir string, opt Options) (*Server, error) {
 	go s.queue.Run(qctx)
 	go s.committer()
 	go s.housekeeping(opt)
+	go s.noShows()
 	return s, nil
 }
 
@@ -218,6 +219,26 @@ func (s *Server) housekeeping(opt Options) {
 	}
 }
 
+// noShows marks, every minute, the appointments nobody checked in for as
+// no-shows: the clerk's day view and the figures say so, and nobody waits
+// for them. Every instance may do it: the update is conditional.
+func (s *Server) noShows() {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-t.C:
+			if n, err := s.bookings.MarkNoShows(context.Background()); err != nil {
+				slog.Error("appointments: no-shows", "err", err)
+			} else if n > 0 {
+				slog.Info("appointments marked as no-shows", "count", n)
+			}
+		}
+	}
+}
+
 // Close stops the committer and releases the portal's database. A request
 // still running gets a 503 and the kiosk sends its batch again later.
 func (s *Server) Close() error {
@@ -237,6 +258,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/kiosks/{id}/profile", s.handleProfile)
 	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
 	mux.HandleFunc("POST /v1/kiosks/{id}/tickets", s.handleDraw)
+	mux.HandleFunc("POST /v1/kiosks/{id}/checkin", s.handleCheckIn)
 	mux.HandleFunc("GET /v1/sites/{site}/services", s.handleBookableServices)
 	mux.HandleFunc("GET /v1/sites/{site}/slots", s.handleSlots)
 	mux.HandleFunc("POST /v1/sites/{site}/appointments", s.handleBook)

@@ -154,3 +154,50 @@ func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
+
+// CheckInRequest is the body of POST /v1/kiosks/{id}/checkin: the booking
+// code typed or scanned at the kiosk.
+type CheckInRequest struct {
+	Code string `json:"code"`
+	Key  string `json:"key"`
+	Lang string `json:"lang,omitempty"`
+}
+
+// CheckedIn is the waiting number an appointment checked in gets.
+type CheckedIn struct {
+	Number string    `json:"number"`
+	Start  time.Time `json:"start"` // the appointment's time
+	Due    time.Time `json:"due"`   // called from then on, before the walk-ins
+	Title  string    `json:"title"`
+	Room   string    `json:"room,omitempty"`
+	Day    string    `json:"day"`
+	Page   string    `json:"page"` // the waiting number's page
+}
+
+// CheckInRefused says why an appointment could not be checked in: unknown
+// (no such code), not_today, late (past late_after: draw a normal number),
+// not_booked (cancelled or lapsed).
+type CheckInRefused struct {
+	Error string    `json:"error"`
+	Start time.Time `json:"start,omitzero"`
+}
+
+// DecodeCheckIn reads a check-in request strictly.
+func DecodeCheckIn(body []byte) (CheckInRequest, error) {
+	var c CheckInRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return CheckInRequest{}, fmt.Errorf("check-in: %w", err)
+	}
+	if dec.More() {
+		return CheckInRequest{}, errors.New("check-in: more than one JSON value")
+	}
+	if len(c.Code) != 9 || strings.Trim(c.Code, "0123456789") != "" {
+		return CheckInRequest{}, errors.New("check-in: the code is 9 digits")
+	}
+	if c.Key == "" || len(c.Key) > 64 || len(c.Lang) > 16 {
+		return CheckInRequest{}, errors.New("check-in: key of 1 to 64 characters and a short language tag")
+	}
+	return c, nil
+}

@@ -82,3 +82,17 @@ func FuzzDecodeBook(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeCheckIn(f *testing.F) {
+	f.Add([]byte(`{"code":"123456782","key":"k1","lang":"uk"}`))
+	f.Add([]byte(`{"code":"12345678x","key":""}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c, err := wire.DecodeCheckIn(body)
+		if err != nil {
+			return
+		}
+		if len(c.Code) != 9 || c.Key == "" {
+			t.Fatalf("accepted %+v", c)
+		}
+	})
+}

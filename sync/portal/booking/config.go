@@ -28,6 +28,8 @@ type Config struct {
 	KeepDays      int       `toml:"keep_days"`
 	MaxPerContact int       `toml:"max_per_contact"`
 	KioskQuota    int       `toml:"kiosk_quota"`
+	CallBefore    Duration  `toml:"call_before"`
+	LateAfter     Duration  `toml:"late_after"`
 	ClosedOn      []string  `toml:"closed_on"`
 	Services      []Service `toml:"service"`
 
@@ -68,7 +70,7 @@ var (
 // what is allowed, for the admin who wrote it.
 func Parse(b []byte) (Config, error) {
 	c := Config{AheadMinDays: 1, AheadMaxDays: 60, ReleaseAt: "07:00", CancelPause: Duration{30 * time.Minute},
-		KeepDays: 14, MaxPerContact: 2}
+		KeepDays: 14, MaxPerContact: 2, CallBefore: Duration{5 * time.Minute}, LateAfter: Duration{15 * time.Minute}}
 	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&c)
 	if err != nil {
 		return Config{}, fmt.Errorf("booking file: %w", err)
@@ -93,6 +95,12 @@ func Parse(b []byte) (Config, error) {
 	}
 	if c.CancelPause.Duration < 0 || c.CancelPause.Duration > 7*24*time.Hour {
 		bad("cancel_pause", "%s: from 0 to a week", c.CancelPause.Duration)
+	}
+	if c.CallBefore.Duration < 0 || c.CallBefore.Duration > time.Hour {
+		bad("call_before", "%s: from 0 to an hour", c.CallBefore.Duration)
+	}
+	if c.LateAfter.Duration < 0 || c.LateAfter.Duration > 2*time.Hour {
+		bad("late_after", "%s: from 0 to two hours", c.LateAfter.Duration)
 	}
 	if c.KeepDays < 1 || c.KeepDays > 365 {
 		bad("keep_days", "%d: names and contacts are kept 1 to 365 days after the appointment", c.KeepDays)

@@ -76,6 +76,16 @@ type Drawn struct {
 // Draw issues a number of prefix at site for kiosk; key makes a retry
 // return the same ticket.
 func (s *Service) Draw(ctx context.Context, site, prefix, lang string, kiosk int64, key string) (Drawn, error) {
+	return s.draw(ctx, site, prefix, lang, kiosk, key, time.Time{})
+}
+
+// DrawDue draws the waiting number of an appointment checked in: it is
+// called from due on, before the walk-ins, and not before.
+func (s *Service) DrawDue(ctx context.Context, site, prefix, lang string, kiosk int64, key string, due time.Time) (Drawn, error) {
+	return s.draw(ctx, site, prefix, lang, kiosk, key, due)
+}
+
+func (s *Service) draw(ctx context.Context, site, prefix, lang string, kiosk int64, key string, due time.Time) (Drawn, error) {
 	if !prefixRe.MatchString(prefix) {
 		return Drawn{}, ErrBadPrefix
 	}
@@ -89,7 +99,7 @@ func (s *Service) Draw(ctx context.Context, site, prefix, lang string, kiosk int
 		lang = "de"
 	}
 	now := s.now()
-	t, err := s.St.Draw(ctx, store.Draw{Site: site, Day: s.Day(now), Prefix: prefix, Lang: lang, Kiosk: kiosk, Key: key, At: now})
+	t, err := s.St.Draw(ctx, store.Draw{Site: site, Day: s.Day(now), Prefix: prefix, Lang: lang, Kiosk: kiosk, Key: key, At: now, DueAt: due})
 	if err != nil {
 		return Drawn{}, fmt.Errorf("draw: %w", err)
 	}

@@ -77,19 +77,24 @@ type Draw struct {
 	// Label, when set, is a number the kiosk drew offline from its own
 	// block; it is stored as is (once) and the sequence is not advanced.
 	Label string
+	// DueAt, for an appointment checked in, is when it is to be called.
+	DueAt time.Time
 }
 
 // Ticket is a waiting number and where it stands.
 type Ticket struct {
-	ID       int64
-	Site     string
-	Day      string
-	Prefix   string
-	Label    string
-	State    string
-	Lang     string
-	Kiosk    int64
-	DrawnAt  time.Time
+	ID      int64
+	Site    string
+	Day     string
+	Prefix  string
+	Label   string
+	State   string
+	Lang    string
+	Kiosk   int64
+	DrawnAt time.Time
+	// DueAt, for a checked-in appointment, is when it is called, before
+	// the walk-ins (zero for the others).
+	DueAt    time.Time
 	CalledAt time.Time
 	Calls    int
 	Counter  string

@@ -31,7 +31,7 @@ var tables = []struct {
 	{"audit", []string{"seq", "at", "user_name", "action", "subject", "addr"}, nil},
 	{"queue_counters", []string{"site", "day", "prefix", "last"}, nil},
 	{"tickets", []string{"id", "site", "day", "prefix", "label", "state", "lang", "kiosk_id", "draw_key", "drawn_at", "called_at",
-		"calls", "counter", "done_at"}, nil},
+		"calls", "counter", "done_at", "due_at"}, nil},
 	{"displays", []string{"token_hash", "site", "created_at", "revoked_at"}, nil},
 	{"queue_blocks", []string{"site", "block", "kiosk_id"}, nil},
 	{"queue_counters_config", []string{"site", "counter", "prefixes"}, nil},

@@ -9,12 +9,13 @@ import (
 	"lotse/sync/portal/store"
 )
 
-const ticketCols = `id, site, day, prefix, label, state, lang, kiosk_id, drawn_at, called_at, calls, counter, done_at`
+const ticketCols = `id, site, day, prefix, label, state, lang, kiosk_id, drawn_at, called_at, calls, counter, done_at, due_at`
 
 func scanTicket(r interface{ Scan(...any) error }) (store.Ticket, error) {
 	var t store.Ticket
-	var drawn, called, done string
-	err := r.Scan(&t.ID, &t.Site, &t.Day, &t.Prefix, &t.Label, &t.State, &t.Lang, &t.Kiosk, &drawn, &called, &t.Calls, &t.Counter, &done)
+	var drawn, called, done, due string
+	err := r.Scan(&t.ID, &t.Site, &t.Day, &t.Prefix, &t.Label, &t.State, &t.Lang, &t.Kiosk, &drawn, &called, &t.Calls, &t.Counter, &done, &due)
+	t.DueAt, _ = time.Parse(time.RFC3339Nano, due)
 	t.DrawnAt, _ = time.Parse(time.RFC3339Nano, drawn)
 	t.CalledAt, _ = time.Parse(time.RFC3339Nano, called)
 	t.DoneAt, _ = time.Parse(time.RFC3339Nano, done)
@@ -53,9 +54,9 @@ func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
 				return err
 			}
 		}
-		t, err = scanTicket(x.QueryRow(ctx, `INSERT INTO tickets (site, day, prefix, label, state, lang, kiosk_id, draw_key, drawn_at)
-			VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING `+ticketCols,
-			d.Site, d.Day, d.Prefix, label, d.Lang, d.Kiosk, d.Key, tsNano(d.At)))
+		t, err = scanTicket(x.QueryRow(ctx, `INSERT INTO tickets (site, day, prefix, label, state, lang, kiosk_id, draw_key, drawn_at, due_at)
+			VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?) RETURNING `+ticketCols,
+			d.Site, d.Day, d.Prefix, label, d.Lang, d.Kiosk, d.Key, tsNano(d.At), tsOrEmpty(d.DueAt)))
 		return err
 	})
 	if err != nil {
@@ -82,14 +83,16 @@ func (s *Store) CallNext(ctx context.Context, site, day, counter string, prefixe
 	for _, p := range prefixes {
 		args = append(args, p)
 	}
-	args = append(args, tsNano(notBefore))
+	args = append(args, tsNano(notBefore), tsNano(now))
 	// One conditional update: the row chosen and claimed at once; a
 	// concurrent clerk's update finds it no longer waiting and takes none
-	// (then this loop chooses again).
+	// (then this loop chooses again). Appointments checked in come first
+	// once due, in the order of their times; until then they wait.
 	for range 20 {
 		t, err := scanTicket(s.x.QueryRow(ctx, `UPDATE tickets SET state = 'called', called_at = ?, calls = calls + 1, counter = ?
 			WHERE id = (SELECT id FROM tickets WHERE site = ? AND day = ? AND state = 'waiting' AND prefix IN `+in(len(prefixes))+`
-				AND (called_at = '' OR called_at < ?) ORDER BY drawn_at, id LIMIT 1)
+				AND (called_at = '' OR called_at < ?) AND (due_at = '' OR due_at <= ?)
+				ORDER BY CASE WHEN due_at = '' THEN 1 ELSE 0 END, due_at, drawn_at, id LIMIT 1)
 			AND state = 'waiting' RETURNING `+ticketCols, args...))
 		if err == nil {
 			return t, nil
@@ -99,7 +102,7 @@ func (s *Store) CallNext(ctx context.Context, site, day, counter string, prefixe
 		}
 		var waiting int
 		if err := s.x.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE site = ? AND day = ? AND state = 'waiting' AND prefix IN `+
-			in(len(prefixes))+` AND (called_at = '' OR called_at < ?)`, args[2:]...).Scan(&waiting); err != nil {
+			in(len(prefixes))+` AND (called_at = '' OR called_at < ?) AND (due_at = '' OR due_at <= ?)`, args[2:]...).Scan(&waiting); err != nil {
 			return t, err
 		}
 		if waiting == 0 {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,5 +174,45 @@ func bookingRules(t *testing.T, s store.Store) {
 	}
 	if sites, _ := s.BookingSites(ctx); len(sites) != 1 || sites[0] != "rathaus" {
 		t.Errorf("sites %v", sites)
+	}
+}
+
+// queueAppointmentsFirst: a checked-in appointment is called before the
+// walk-ins who came earlier, once it is due; before, it waits.
+func queueAppointmentsFirst(t *testing.T, s store.Store) {
+	draw := func(prefix, key string, at, due time.Time) {
+		if _, err := s.Draw(ctx, store.Draw{Site: "rathaus", Day: "2026-12-01", Prefix: prefix, Lang: "de", Kiosk: 1, Key: key,
+			At: at, DueAt: due}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draw("A", "walk-in-1", now, time.Time{})
+	draw("A", "walk-in-2", now.Add(time.Minute), time.Time{})
+	draw("T", "appointment-9:30", now.Add(2*time.Minute), now.Add(25*time.Minute))
+	draw("T", "appointment-9:10", now.Add(3*time.Minute), now.Add(5*time.Minute))
+	next := func(at time.Time) string {
+		tk, err := s.CallNext(ctx, "rathaus", "2026-12-01", "Schalter 1", []string{"A", "T"}, at, at)
+		if err != nil {
+			return err.Error()
+		}
+		return tk.Label
+	}
+	// At 9:04 no appointment is due: the walk-ins in their order.
+	if got := next(now.Add(4 * time.Minute)); got != "A001" {
+		t.Errorf("at 9:04: %s, want A001", got)
+	}
+	// At 9:06 the 9:10 appointment (due 9:05) goes before the walk-in.
+	if got := next(now.Add(6 * time.Minute)); got != "T002" {
+		t.Errorf("at 9:06: %s, want T002 (the appointment due)", got)
+	}
+	if got := next(now.Add(7 * time.Minute)); got != "A002" {
+		t.Errorf("at 9:07: %s, want A002", got)
+	}
+	// The 9:30 appointment is not called before it is due.
+	if got := next(now.Add(8 * time.Minute)); !strings.Contains(got, "nobody") {
+		t.Errorf("at 9:08: %s, want nobody (the 9:30 appointment waits)", got)
+	}
+	if got := next(now.Add(26 * time.Minute)); got != "T001" {
+		t.Errorf("at 9:26: %s, want T001", got)
 	}
 }
