@@ -169,7 +169,7 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		slog.Error("demo staff dashboard", "err", err)
 		return
 	}
-	p.Staff, p.Display = dash.Handler(), dash.DisplayHandler()
+	p.Staff, p.Display, p.Termin = dash.Handler(), dash.DisplayHandler(), dash.TerminHandler()
 	acc := &staff.Accounts{St: p.Store()}
 	for _, u := range []struct{ name, role string }{{"demo.admin", staff.Admin}, {"demo.sachbearbeitung", staff.Caseworker},
 		{"demo.schalter", staff.Clerk}} {
@@ -201,6 +201,16 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 	base := strings.TrimSuffix(url, "/staff/")
 	slog.Info("office queue", "clerk_page", base+"/staff/queue",
 		"call_up_display", base+"/display?token="+tok)
+	// Appointments at the demo site, from the documented example file.
+	if _, err := p.Store().BookingConfig(ctx, ""); err != nil {
+		if file, err := fs.ReadFile(assets.FS, "booking/buergerbuero.toml"); err == nil {
+			_, err = p.Bookings().Set(ctx, "", file)
+			if err != nil {
+				slog.Error("demo booking", "err", err)
+			}
+		}
+	}
+	slog.Info("appointments", "booking_page", base+"/termin/_")
 }
 
 // demoProfileTOML is the example profile.toml with the demo guide's card

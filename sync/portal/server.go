@@ -38,6 +38,9 @@ type Server struct {
 	// Display, when set, answers /display: the waiting room's call-up
 	// display (sync/portal/web).
 	Display http.Handler
+	// Termin, when set, answers /termin/: the residents' booking pages
+	// (sync/portal/web).
+	Termin  http.Handler
 	started time.Time
 	st      store.Store
 	queue   *queue.Service // the office queue of every site
@@ -269,6 +272,10 @@ func (s *Server) Handler() http.Handler {
 	if s.Display != nil {
 		mux.Handle("/display", s.Display)
 		mux.Handle("/display/", s.Display)
+	}
+	if s.Termin != nil {
+		mux.Handle("/termin/", s.Termin)
+		mux.Handle("/termin-static/", s.Termin)
 	}
 	if s.Staff != nil {
 		mux.Handle("/staff/", s.Staff)

@@ -44,7 +44,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Staff, p.Display = dash.Handler(), dash.DisplayHandler()
+	p.Staff, p.Display, p.Termin = dash.Handler(), dash.DisplayHandler(), dash.TerminHandler()
 	sctx, cancel := context.WithCancel(ctx)
 	u, done, err := p.Listen(sctx, "127.0.0.1:0")
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/booking"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
@@ -51,6 +52,7 @@ type Portal interface {
 	PublishProfile(ctx context.Context, site string, bundle []byte) (int, error)
 	LatestProfile(ctx context.Context, site string) (int, []byte, error)
 	Queue() *queue.Service
+	Bookings() *booking.Office
 	Folder() string // the data folder (the display's audio cache)
 }
 
@@ -72,6 +74,10 @@ type Server struct {
 
 	mu    sync.Mutex
 	tries map[string]*rate.Limiter // sign-in attempts per address
+
+	termin *terminBundle // the residents' booking pages
+	bookMu sync.Mutex
+	books  map[string]*rate.Limiter // booking page requests per address
 
 	catMu      sync.Mutex
 	cat        catalogue // the service files' labels, of profile catVersion
@@ -98,13 +104,16 @@ func New(p Portal) (*Server, error) {
 		"minutes":  minutes,
 		"concat":   concat,
 	}
+	if s.termin, err = newTerminBundle(); err != nil {
+		return nil, err
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range names {
 		page := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if page == "layout" {
+		if page == "layout" || strings.HasPrefix(page, "termin") {
 			continue
 		}
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
@@ -133,6 +142,22 @@ var berlin = func() *time.Location {
 	}
 	return l
 }()
+
+// bookingAllowed lets an address view and book at a resident's pace: a
+// request every 2 s after a burst of 30.
+func (s *Server) bookingAllowed(addr string) bool {
+	s.bookMu.Lock()
+	defer s.bookMu.Unlock()
+	if s.books == nil || len(s.books) > 10000 {
+		s.books = map[string]*rate.Limiter{}
+	}
+	l, ok := s.books[addr]
+	if !ok {
+		l = rate.NewLimiter(rate.Every(2*time.Second), 30)
+		s.books[addr] = l
+	}
+	return l.Allow()
+}
 
 // throttle allows an address one sign-in attempt a second after a burst
 // of 20: the lockout per name stops guessing one name; this slows trying

@@ -30,7 +30,7 @@ func cmdServe(args []string, _, stderr io.Writer) int {
 		}
 		sctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		s.Display = dash.DisplayHandler()
+		s.Display, s.Termin = dash.DisplayHandler(), dash.TerminHandler()
 		var staffDone <-chan error
 		if cfg.StaffAddr == "" {
 			s.Staff = dash.Handler()

@@ -1,0 +1,159 @@
+package web_test
+
+import (
+	"bytes"
+	"html"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/chromedp/chromedp"
+
+	"lotse/assets"
+)
+
+// withBooking gives the rig's default site the example booking file.
+func withBooking(t *testing.T, r *rig) {
+	t.Helper()
+	file, err := fs.ReadFile(assets.FS, "booking/buergerbuero.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.p.Bookings().Set(r.ctx, "", file); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var (
+	firstFreeDay = regexp.MustCompile(`<a class="free" href="([^"]+)"`)
+	firstTime    = regexp.MustCompile(`name="start" id="[^"]+" value="([^"]+)"`)
+	formKey      = regexp.MustCompile(`name="key" value="([^"]+)"`)
+)
+
+// The whole booking from home with plain HTTP forms, no script: a service,
+// a free day, a time and a name; a mistake said in the resident's
+// language with the answers kept; the appointment's page with its code,
+// a calendar file that parses, and cancelling.
+func TestBookingPagesWithoutJavaScript(t *testing.T) {
+	r := newRig(t)
+	withBooking(t, r)
+	b := newBrowser(t, r.url)
+	resp, page := b.get("/termin/_?lang=tr")
+	if resp.StatusCode != 200 || !strings.Contains(page, `lang="tr"`) || !strings.Contains(page, "Randevu alın") ||
+		!strings.Contains(page, "Personalausweis oder Reisepass beantragen") || strings.Contains(page, "<script") {
+		t.Fatalf("start: %d %s", resp.StatusCode, page)
+	}
+	resp, _ = b.get("/termin/_?lang=tr&service=ausweis")
+	days := resp.Header.Get("Location")
+	resp, page = b.get(days)
+	m := firstFreeDay.FindStringSubmatch(page)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("days (%s): %d %s", days, resp.StatusCode, page)
+	}
+	dayURL := strings.ReplaceAll(m[1], "&amp;", "&")
+	resp, page = b.get(dayURL)
+	tm, key := firstTime.FindStringSubmatch(page), formKey.FindStringSubmatch(page)
+	if resp.StatusCode != 200 || tm == nil || key == nil {
+		t.Fatalf("times: %d %s", resp.StatusCode, page)
+	}
+	tm[1] = html.UnescapeString(tm[1]) // as a browser reads the attribute
+	action := strings.SplitN(dayURL, "?", 2)[0]
+	// A name of one letter: refused, said in Turkish, the phone kept.
+	resp, page = b.post(action, url.Values{"lang": {"tr"}, "key": {key[1]}, "start": {tm[1]}, "name": {"A"}, "phone": {"0171 2345678"}})
+	if resp.StatusCode != 422 || !strings.Contains(page, "Lütfen adınızı yazın") || !strings.Contains(page, `value="0171 2345678"`) ||
+		!strings.Contains(page, `aria-invalid="true"`) {
+		t.Fatalf("a bad name: %d %s", resp.StatusCode, page)
+	}
+	resp, _ = b.post(action, url.Values{"lang": {"tr"}, "key": {key[1]}, "start": {tm[1]}, "name": {"Fatma Yılmaz"}, "phone": {"0171 2345678"}})
+	where := resp.Header.Get("Location")
+	if resp.StatusCode != 303 || !strings.Contains(where, "new=1") {
+		t.Fatalf("book: %d %s", resp.StatusCode, where)
+	}
+	resp, page = b.get(where)
+	code := regexp.MustCompile(`<dd class="code">(\d{9})</dd>`).FindStringSubmatch(page)
+	if resp.StatusCode != 200 || code == nil || !strings.Contains(page, "Randevunuz alındı") {
+		t.Fatalf("the appointment: %d %s", resp.StatusCode, page)
+	}
+	// The same form sent twice (a double click): one appointment.
+	resp, _ = b.post(action, url.Values{"lang": {"tr"}, "key": {key[1]}, "start": {tm[1]}, "name": {"Fatma Yılmaz"}, "phone": {"0171 2345678"}})
+	if again := resp.Header.Get("Location"); !strings.Contains(again, code[1]) {
+		t.Errorf("the form sent again booked another: %s", again)
+	}
+	ical := regexp.MustCompile(`href="(/v1/[^"]+/ics[^"]+)"`).FindStringSubmatch(page)
+	if ical == nil {
+		t.Fatalf("no calendar link: %s", page)
+	}
+	resp, body := b.get(strings.ReplaceAll(ical[1], "&amp;", "&"))
+	cal, err := ics.ParseCalendar(bytes.NewReader([]byte(body)))
+	if resp.StatusCode != 200 || err != nil || len(cal.Events()) != 1 {
+		t.Fatalf("ics: %d %v", resp.StatusCode, err)
+	}
+	start, _ := time.Parse(time.RFC3339, tm[1])
+	if at, _ := cal.Events()[0].GetStartAt(); !at.Equal(start) {
+		t.Errorf("the calendar says %v, the booking %v", at, start)
+	}
+	secret := regexp.MustCompile(`name="s" value="([^"]+)"`).FindStringSubmatch(page)
+	resp, page = b.post("/termin/_/"+code[1]+"/cancel", url.Values{"s": {secret[1]}, "lang": {"de"}})
+	if resp.StatusCode != 200 || !strings.Contains(page, "Ihr Termin ist abgesagt.") {
+		t.Errorf("cancel: %d %s", resp.StatusCode, page)
+	}
+	if resp, page := b.get("/termin/_/" + code[1] + "?s=wrong"); resp.StatusCode != 404 || !strings.Contains(page, "Diesen Termin finden wir nicht") {
+		t.Errorf("a wrong secret: %d", resp.StatusCode)
+	}
+}
+
+// The booking pages in Chromium: each step, a mistake and the
+// appointment, in German and in Ukrainian, with no serious axe finding.
+func TestBookingPagesInABrowser(t *testing.T) {
+	r := newRig(t)
+	withBooking(t, r)
+	ctx := chrome(t)
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	run("start", chromedp.Navigate(r.url+"/termin/_"), chromedp.WaitVisible(chromedp.CSS("fieldset")))
+	check(t, ctx, "termin-1-service")
+	run("a service", chromedp.Click(chromedp.CSS(`button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`table.month`)))
+	check(t, ctx, "termin-2-day")
+	run("a day", chromedp.Click(chromedp.CSS(`a.free`)), chromedp.WaitVisible(chromedp.CSS(`#name`)))
+	check(t, ctx, "termin-3-time")
+	run("a time, no name", chromedp.Click(chromedp.CSS(`.times input`)), chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#errors`)))
+	if text := textOf("#errors"); !strings.Contains(text, "Bitte geben Sie Ihren Namen ein") && !strings.Contains(text, "Please enter your name") {
+		t.Errorf("error summary: %q", text)
+	}
+	check(t, ctx, "termin-3-error")
+	run("book", chromedp.SendKeys(chromedp.CSS("#name"), "Олена Шевчук"), chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dd.code`)))
+	code := textOf("dd.code")
+	if h1 := textOf("h1"); len(code) != 9 || !strings.Contains(h1, "Ihr Termin ist gebucht") && !strings.Contains(h1, "Your appointment is booked") {
+		t.Fatalf("the appointment page: %q / %q", code, textOf("main"))
+	}
+	check(t, ctx, "termin-4-booked")
+	run("in Ukrainian", chromedp.Click(chromedp.CSS(`a[hreflang=uk]`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Ваш запис"]`)))
+	check(t, ctx, "termin-4-booked-uk")
+	resp, err := http.Get(r.url + "/termin/_/" + code + "?s=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("a code without its secret: %d", resp.StatusCode)
+	}
+}
