@@ -324,3 +324,14 @@ func (s *Office) Forget(ctx context.Context) (int, error) {
 	}
 	return total, nil
 }
+
+// CancelForResident cancels site's appointment code as staff do for a
+// resident who called or came: no secret, the staff member is
+// audit-logged by the caller.
+func (s *Office) CancelForResident(ctx context.Context, site, code string) error {
+	a, err := s.St.AppointmentByCode(ctx, site, code)
+	if err != nil {
+		return err
+	}
+	return s.cancel(ctx, site, a)
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"io/fs"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lotse/assets"
+	"lotse/sync/portal/store"
+	"lotse/sync/wire"
 )
 
 // withBooking gives the rig's default site the example booking file.
@@ -157,3 +160,71 @@ func TestBookingPagesInABrowser(t *testing.T) {
 		t.Errorf("a code without its secret: %d", resp.StatusCode)
 	}
 }
+
+// The staff's day view in Chromium: per counter who is due, with the name
+// (and the look at names in the audit log), the day's figures, cancelling
+// on behalf of a resident (its time back after the pause), and the admin's
+// booking file refused with the key named when wrong.
+func TestAppointmentsDayViewInABrowser(t *testing.T) {
+	r := newRig(t)
+	withBooking(t, r)
+	ctx := r.ctx
+	if err := r.p.Queue().SetCounters(ctx, "", []store.Counter{{Name: "Schalter 1", Prefixes: []string{"A", "T"}}}); err != nil {
+		t.Fatal(err)
+	}
+	office := r.p.Bookings()
+	var day time.Time
+	for i, name := range []string{"Fatma Yılmaz", "Łukasz Wróbel"} {
+		slots, err := office.Slots(ctx, "", "ausweis", time.Now(), 14)
+		if err != nil || len(slots) == 0 {
+			t.Fatalf("slots: %v", err)
+		}
+		day = slots[0].Start
+		if _, err := office.Book(ctx, "", 0, fmt.Sprint("staff-", i), wire.BookRequest{Service: "ausweis", Start: slots[0].Start,
+			Name: name, Phone: fmt.Sprint("0171 234567", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := chrome(t)
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(c, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	run("sign in", chromedp.Navigate(r.url+"/staff/login"), chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "anna.admin"), chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Heute"]`)),
+		chromedp.Navigate(r.url+"/staff/termine?date="+day.In(berlinTZ).Format(time.DateOnly)),
+		chromedp.WaitVisible(chromedp.CSS("table")))
+	text, _ := chromedp.Run(c, chromedp.Text(chromedp.CSS("main")))
+	for _, want := range []string{"Schalter 1", "Fatma Yılmaz", "Łukasz Wróbel", "0171 2345670", "gebucht"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the day view lacks %q:\n%s", want, text)
+		}
+	}
+	if n, _ := chromedp.Run(c, chromedp.Text(chromedp.CSS("#fig-booked"))); n != "2" {
+		t.Errorf("booked figure %q", n)
+	}
+	check(t, c, "30-appointments")
+	run("cancel", chromedp.Click(chromedp.CSS(`button[aria-label*="Fatma"]`)), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if n, _ := chromedp.Run(c, chromedp.Text(chromedp.CSS("#fig-cancelled"))); n != "1" {
+		t.Errorf("cancelled figure after cancelling %q", n)
+	}
+	run("a bad file", chromedp.SetValue(chromedp.CSS("#config"), "[[service]]\nid = \"x\"\nminutes = 1\n"),
+		chromedp.Click(chromedp.Search(`//button[text()="Prüfen und speichern"]`)), chromedp.WaitVisible(chromedp.CSS(".problem")))
+	if p, _ := chromedp.Run(c, chromedp.Text(chromedp.CSS(".problem"))); !strings.Contains(p, "service[1].minutes") {
+		t.Errorf("a bad booking file: %q", p)
+	}
+	check(t, c, "31-appointments-bad-file")
+	entries, _ := r.p.Store().AuditLog(ctx, time.Time{}, 50)
+	var actions []string
+	for _, e := range entries {
+		actions = append(actions, e.User+":"+e.Action)
+	}
+	if all := strings.Join(actions, " "); !strings.Contains(all, "anna.admin:appointments_viewed") || !strings.Contains(all, "anna.admin:appointment_cancelled") {
+		t.Errorf("audit log: %s", all)
+	}
+}
+
+var berlinTZ, _ = time.LoadLocation("Europe/Berlin")

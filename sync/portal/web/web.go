@@ -53,6 +53,7 @@ type Portal interface {
 	LatestProfile(ctx context.Context, site string) (int, []byte, error)
 	Queue() *queue.Service
 	Bookings() *booking.Office
+	AppointmentContact(a store.Appointment) (map[string]string, error)
 	Folder() string // the data folder (the display's audio cache)
 }
 
@@ -276,6 +277,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.disableUser))
 	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.resetUser))
 	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.audit))
+	mux.Handle("GET /staff/termine", s.signedIn("", s.appointments))
+	mux.Handle("POST /staff/termine/cancel", s.signedIn("", s.cancelAppointment))
+	mux.Handle("POST /staff/termine/config", s.signedIn(staff.Admin, s.setBooking))
 	mux.Handle("GET /staff/queue", s.signedIn(staff.Clerk, s.queuePage))
 	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, s.queueAct))
 	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, s.queueEvents))
