@@ -42,6 +42,28 @@ type Office struct {
 
 	mu    sync.Mutex
 	cache map[string]cached // parsed booking files by site
+	keys  map[string][]byte // site keys: made once, never changed
+}
+
+// siteKey is site's key, asked of the portal once.
+func (s *Office) siteKey(ctx context.Context, site string) ([]byte, error) {
+	s.mu.Lock()
+	k, ok := s.keys[site]
+	s.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	k, err := s.SiteKey(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.keys == nil {
+		s.keys = map[string][]byte{}
+	}
+	s.keys[site] = k
+	s.mu.Unlock()
+	return k, nil
 }
 
 type cached struct {
@@ -163,13 +185,27 @@ func (s *Office) Book(ctx context.Context, site string, kiosk int64, key string,
 	if !cfg.Bookable(sv, start, now.In(s.Loc)) {
 		return wire.Booked{}, &wire.FieldError{Field: "start", Message: "not a time of this service that can be booked now"}
 	}
+	// A time already full is answered without a write: in a rush most
+	// requests are for times just taken. (The store's conditional update
+	// still decides every booking that gets further.)
+	if r.Start.After(now) {
+		taken, err := s.St.Taken(ctx, site, sv.ID, start, start, now)
+		if err != nil {
+			return wire.Booked{}, err
+		}
+		if taken[start.UTC()] >= sv.Counters {
+			if _, err := s.St.AppointmentByKey(ctx, site, key); err != nil {
+				return wire.Booked{}, store.ErrSlotFull
+			}
+		}
+	}
 	contact := r.Phone
 	if contact == "" {
 		contact = r.Email
 	}
 	contactKey := ""
 	if contact != "" {
-		siteKey, err := s.SiteKey(ctx, site)
+		siteKey, err := s.siteKey(ctx, site)
 		if err != nil {
 			return wire.Booked{}, err
 		}

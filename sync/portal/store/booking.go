@@ -72,6 +72,9 @@ type Bookings interface {
 	Taken(ctx context.Context, site, service string, from, to, now time.Time) (map[time.Time]int, error)
 	// AppointmentByCode is site's appointment with code (ErrNotFound).
 	AppointmentByCode(ctx context.Context, site, code string) (Appointment, error)
+	// AppointmentByKey is site's appointment booked under a client's
+	// idempotency key (ErrNotFound).
+	AppointmentByKey(ctx context.Context, site, key string) (Appointment, error)
 	// Appointments lists site's appointments starting from from to to.
 	Appointments(ctx context.Context, site string, from, to time.Time) ([]Appointment, error)
 	// Cancel cancels appointment id if it is still booked; its time is

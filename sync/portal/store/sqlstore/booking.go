@@ -164,6 +164,14 @@ func (s *Store) AppointmentByCode(ctx context.Context, site, code string) (store
 	return a, err
 }
 
+func (s *Store) AppointmentByKey(ctx context.Context, site, key string) (store.Appointment, error) {
+	a, err := scanAppointment(s.x.QueryRow(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND idem_key = ?`, site, key))
+	if err == ErrNoRows {
+		return a, store.ErrNotFound
+	}
+	return a, err
+}
+
 func (s *Store) Appointments(ctx context.Context, site string, from, to time.Time) ([]store.Appointment, error) {
 	rows, err := s.x.Query(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND start >= ? AND start < ?
 		ORDER BY start, id`, site, ts(from), ts(to))
