@@ -31,7 +31,7 @@ import (
 // a kiosk hands out numbers from its own block and says so; the portal
 // comes back: they join the queue in the order they were drawn, and no
 // number was issued twice.
-func TestTwoKiosksOneOfficeQueue(t *testing.T) {
+func TestTwoKiosksOneOffice(t *testing.T) {
 	ctx := context.Background()
 	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
 	if err != nil {
@@ -49,7 +49,7 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 	url, stop := serve("127.0.0.1:0")
 	type kiosk struct {
 		desk    *flow.Desk
-		queue   *fleet.OfficeQueue
+		queue   *fleet.Office
 		offline *store.OfflineTickets
 		sim     *escpossim.Printer
 	}
@@ -68,7 +68,7 @@ func TestTwoKiosksOneOfficeQueue(t *testing.T) {
 		}
 		drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 		off := store.NewOfflineTickets(db)
-		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: fleet.NewOfficeQueue(off),
+		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: fleet.NewOffice(off),
 			offline: off, sim: sim}
 		k.queue.Set(c)
 		k.desk.Queue, k.desk.Offline, k.desk.Portal, k.desk.Now = k.queue, k.offline, url, time.Now
@@ -146,7 +146,7 @@ func TestTheTicketCarriesTheEstimate(t *testing.T) {
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, db, drv, time.Now())
 	off := store.NewOfflineTickets(db)
-	q := fleet.NewOfficeQueue(off)
+	q := fleet.NewOffice(off)
 	q.Set(c)
 	desk.Queue, desk.Offline, desk.Portal, desk.Now = q, off, p.URL, time.Now
 	texts := testutil.Texts(t).For("de")
@@ -237,7 +237,7 @@ func TestAUsedUpBlockRefuses(t *testing.T) {
 	}
 	desk := testutil.Desk(t, db, nil, time.Now())
 	off := store.NewOfflineTickets(db)
-	q := fleet.NewOfficeQueue(off)
+	q := fleet.NewOffice(off)
 	q.Set(c)
 	desk.Queue, desk.Offline, desk.Now = q, off, time.Now
 	texts := testutil.Texts(t).For("de")

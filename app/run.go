@@ -196,13 +196,13 @@ func runKiosk(args []string, stderr io.Writer) int {
 			},
 			func(bool) { agent.Poke() }) // the fleet view learns of an unplugged reader at once
 	}
-	var queue *fleet.OfficeQueue
+	var queue *fleet.Office
 	if cfg.Portal.URL != "" {
 		// Numbers from the site's office queue; the kiosk's own block
 		// while the portal is out of reach.
 		offline := store.NewOfflineTickets(db)
-		queue = fleet.NewOfficeQueue(offline)
-		desk.Queue, desk.Offline = queue, offline
+		queue = fleet.NewOffice(offline)
+		desk.Queue, desk.Offline, desk.Appointments = queue, offline, queue
 	}
 	agent = fleet.New(fleet.Options{Version: version, DataDir: dataDir, DB: db, Outbox: out, Desk: desk,
 		Printer: driver, Reader: cards, Queue: queue})
@@ -340,6 +340,10 @@ func newDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bund
 	if err != nil {
 		return nil, err
 	}
+	appointment, err := escpos.LoadLayout(assets.FS, "print/appointment.tmpl")
+	if err != nil {
+		return nil, err
+	}
 	logo, err := cfg.LogoImage()
 	if err != nil {
 		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
@@ -348,7 +352,7 @@ func newDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bund
 		Settings: flow.Settings{Logo: logo, Profile: cfg.PrinterProfile(), Municipality: cfg.Kiosk.Municipality,
 			Place: cfg.Kiosk.Name, Hours: cfg.Hours(), German: texts.For(i18n.Default)},
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
-		ReceiptLayout: receipt, Sealer: client.Sealer{DB: db, Out: out},
+		ReceiptLayout: receipt, AppointmentLayout: appointment, Sealer: client.Sealer{DB: db, Out: out},
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
 	}, nil
 }

@@ -35,7 +35,7 @@ type Options struct {
 	Desk    *flow.Desk
 	Printer *escpos.Driver  // nil: no printer
 	Reader  *reader.Watcher // nil: no card reader configured
-	Queue   *OfficeQueue    // nil: waiting numbers are the kiosk's own
+	Queue   *Office         // nil: waiting numbers are the kiosk's own
 }
 
 // Agent is the kiosk's fleet agent. Its methods are safe from any

@@ -5,44 +5,47 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"lotse/app/flow"
 	"lotse/app/store"
 	"lotse/sync/client"
+	"lotse/sync/wire"
 )
 
-// OfficeQueue is the kiosk's way to the office queue at its portal, once
-// the sync client exists (enrolment may come after the window). It is the
+// Office is the kiosk's way to the office at its portal, once the sync
+// client exists (enrolment may come after the window): the queue (the
 // flow.Desk's Queue; the Agent feeds it the block the portal assigns and
-// reports the numbers drawn offline.
-type OfficeQueue struct {
+// reports the numbers drawn offline) and the appointment book (the
+// Desk's Appointments).
+type Office struct {
 	mu      sync.Mutex
 	c       *client.Client
 	offline *store.OfflineTickets // keeps the block the portal gave
 }
 
-// NewOfficeQueue returns the office queue, with offline keeping the
+// NewOffice returns the office, with offline keeping the
 // kiosk's block and the numbers drawn while the portal was out of reach.
-func NewOfficeQueue(offline *store.OfflineTickets) *OfficeQueue {
-	return &OfficeQueue{offline: offline}
+func NewOffice(offline *store.OfflineTickets) *Office {
+	return &Office{offline: offline}
 }
 
 var errNoPortal = errors.New("not enrolled at a portal yet")
 
 // Set connects the queue to the portal's client.
-func (q *OfficeQueue) Set(c *client.Client) {
+func (q *Office) Set(c *client.Client) {
 	q.mu.Lock()
 	q.c = c
 	q.mu.Unlock()
 }
 
-func (q *OfficeQueue) client() *client.Client {
+func (q *Office) client() *client.Client {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.c
 }
 
-func (q *OfficeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.QueueTicket, error) {
+func (q *Office) Draw(ctx context.Context, prefix, lang, key string) (flow.QueueTicket, error) {
 	c := q.client()
 	if c == nil || c.Status().Revoked {
 		return flow.QueueTicket{}, errNoPortal
@@ -58,7 +61,7 @@ func (q *OfficeQueue) Draw(ctx context.Context, prefix, lang, key string) (flow.
 // Block is the kiosk's own block of numbers, as the portal assigned it
 // (one per kiosk of a site, never shared; 0 before the portal said one),
 // and how many numbers it holds a day.
-func (q *OfficeQueue) Block() (int, int) {
+func (q *Office) Block() (int, int) {
 	if q.offline == nil {
 		return 0, 0
 	}
@@ -71,7 +74,7 @@ func (q *OfficeQueue) Block() (int, int) {
 }
 
 // keepBlock stores the block the portal named, when it changed.
-func (q *OfficeQueue) keepBlock(ctx context.Context, b, size int) {
+func (q *Office) keepBlock(ctx context.Context, b, size int) {
 	if have, haveSize := q.Block(); q.offline == nil || (b == have && size == haveSize) {
 		return
 	}
@@ -83,7 +86,7 @@ func (q *OfficeQueue) keepBlock(ctx context.Context, b, size int) {
 // Report sends the numbers drawn offline to the portal, oldest first,
 // so they join the queue in the order they were drawn. The Agent does so
 // after every heartbeat.
-func (q *OfficeQueue) Report(ctx context.Context) {
+func (q *Office) Report(ctx context.Context) {
 	c, offline := q.client(), q.offline
 	if c == nil || offline == nil {
 		return
@@ -104,4 +107,44 @@ func (q *OfficeQueue) Report(ctx context.Context) {
 		}
 		slog.Info("offline number reported to the office queue", "number", t.Label)
 	}
+}
+
+// errNoClient: booking and check-in need the portal; the kiosk says so
+// and offers the request form.
+var errNoClient = errors.New("not connected to a portal")
+
+// BookableServices lists what residents can book at the kiosk's site.
+func (q *Office) BookableServices(ctx context.Context) ([]wire.BookableService, error) {
+	c := q.client()
+	if c == nil {
+		return nil, errNoClient
+	}
+	return c.BookableServices(ctx)
+}
+
+// Slots lists the times of service from from for days days.
+func (q *Office) Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error) {
+	c := q.client()
+	if c == nil {
+		return nil, errNoClient
+	}
+	return c.Slots(ctx, service, from, days)
+}
+
+// Book books r under key.
+func (q *Office) Book(ctx context.Context, key string, r wire.BookRequest) (wire.Booked, error) {
+	c := q.client()
+	if c == nil {
+		return wire.Booked{}, errNoClient
+	}
+	return c.Book(ctx, key, r)
+}
+
+// CheckIn gives the appointment with code its waiting number.
+func (q *Office) CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error) {
+	c := q.client()
+	if c == nil {
+		return wire.CheckedIn{}, errNoClient
+	}
+	return c.CheckIn(ctx, code, key, lang)
 }

@@ -30,6 +30,12 @@ const (
 	// KindAppointment is a form whose submission asks the office for an
 	// appointment; the receipt says a request, not a booking.
 	KindAppointment Kind = "appointment"
+	// KindBooking books an appointment at the portal: a service, a day, a
+	// time, a name.
+	KindBooking Kind = "booking"
+	// KindCheckIn takes a booking code and gives the appointment's
+	// waiting number.
+	KindCheckIn Kind = "checkin"
 )
 
 // AsksSteps says the service is a form of steps.
@@ -253,8 +259,10 @@ func parseService(name string, b []byte) (Service, *yaml.Node, []error) {
 			bad("is missing: what happens after submitting", "next")
 		}
 		checkSteps(svc.Steps, bad)
+	case KindBooking, KindCheckIn:
+		// Their services and times come from the portal.
 	default:
-		bad(fmt.Sprintf("%q is not a known kind (ticket, info, form, appointment)", svc.Kind), "kind")
+		bad(fmt.Sprintf("%q is not a known kind (ticket, info, form, appointment, booking, checkin)", svc.Kind), "kind")
 	}
 	return svc, root, errs
 }

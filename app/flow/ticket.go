@@ -89,6 +89,8 @@ type Ticket struct {
 	Page string
 	// Wait is the estimated wait in minutes, "10–20" ("": not known).
 	Wait string
+	// Due, for an appointment checked in, is when it is called.
+	Due time.Time
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
 	PrintErr error
@@ -130,8 +132,12 @@ type Desk struct {
 	// ReceiptLayout and Sealer serve form submissions.
 	ReceiptLayout *escpos.Layout
 	Sealer        Sealer
-	Now           func() time.Time
-	Location      *time.Location
+	// Appointments and AppointmentLayout serve booking and check-in (nil:
+	// none).
+	Appointments      Appointments
+	AppointmentLayout *escpos.Layout
+	Now               func() time.Time
+	Location          *time.Location
 	// Portal is the base URL of the central portal; the ticket's QR code
 	// points there. Empty: no QR code.
 	Portal string

@@ -12,7 +12,7 @@ import (
 // stored in the kiosk's database and puts them in the outbox. It reads the
 // identity on each submission, so a kiosk enrolled while it runs seals with
 // the new key at once. (The office's waiting queue is another thing: see
-// app/fleet.OfficeQueue.)
+// app/fleet.Office.)
 type Sealer struct {
 	DB  *sql.DB
 	Out *outbox.Outbox

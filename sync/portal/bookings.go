@@ -83,11 +83,30 @@ func bookingFailed(w http.ResponseWriter, err error) {
 	}
 }
 
+// bookingSite is who is calling and for which site: /v1/sites/{site}/…
+// for residents and kiosks alike, /v1/kiosks/{id}/… for a kiosk's own site.
+func (s *Server) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int64, site string, ok bool) {
+	if r.PathValue("id") == "" {
+		kiosk, ok = s.bookingCaller(w, r)
+		return kiosk, siteParam(r), ok
+	}
+	if kiosk, ok = s.ownKiosk(w, r); !ok {
+		return 0, "", false
+	}
+	site, err := s.st.KioskSite(r.Context(), kiosk)
+	if err != nil {
+		unavailable(w, "booking")
+		return 0, "", false
+	}
+	return kiosk, site, true
+}
+
 func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.bookingCaller(w, r); !ok {
+	_, site, ok := s.bookingSite(w, r)
+	if !ok {
 		return
 	}
-	list, err := s.bookings.Services(r.Context(), siteParam(r))
+	list, err := s.bookings.Services(r.Context(), site)
 	if err != nil {
 		bookingFailed(w, err)
 		return
@@ -96,7 +115,8 @@ func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.bookingCaller(w, r); !ok {
+	_, site, ok := s.bookingSite(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -118,7 +138,7 @@ func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
 		}
 		days = n
 	}
-	slots, err := s.bookings.Slots(r.Context(), siteParam(r), q.Get("service"), from, days)
+	slots, err := s.bookings.Slots(r.Context(), site, q.Get("service"), from, days)
 	if err != nil {
 		bookingFailed(w, err)
 		return
@@ -127,7 +147,7 @@ func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.bookingCaller(w, r)
+	kiosk, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return
 	}
@@ -153,7 +173,7 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
 	// Kiosks' and residents' keys live apart: a resident cannot replay a
 	// kiosk's key.
 	key = strconv.FormatInt(kiosk, 10) + ":" + key
-	b, err := s.bookings.Book(r.Context(), siteParam(r), kiosk, key, req)
+	b, err := s.bookings.Book(r.Context(), site, kiosk, key, req)
 	if errors.Is(err, store.ErrContactLimit) {
 		field := "phone"
 		if req.Phone == "" {

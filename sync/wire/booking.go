@@ -201,3 +201,29 @@ func DecodeCheckIn(body []byte) (CheckInRequest, error) {
 	}
 	return c, nil
 }
+
+// ValidBookingCode says code is a booking code: 9 digits whose last is the
+// Luhn check digit of the others, so a mistyped digit is caught at the
+// kiosk before anything is sent.
+func ValidBookingCode(code string) bool {
+	if len(code) != 9 || strings.Trim(code, "0123456789") != "" {
+		return false
+	}
+	return LuhnDigit(code[:8]) == int(code[8]-'0')
+}
+
+// LuhnDigit is the Luhn check digit of a string of digits.
+func LuhnDigit(digits string) int {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		v := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 0 {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return (10 - sum%10) % 10
+}

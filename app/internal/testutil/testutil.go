@@ -106,6 +106,10 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 	if err != nil {
 		t.Fatal(err)
 	}
+	appointment, err := escpos.LoadLayout(assets.FS, "print/appointment.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	logoPNG, err := assets.FS.Open("print/logo.png")
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +122,7 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 	d := &flow.Desk{
 		Settings: flow.Settings{Logo: logo, Profile: Profile(t, escpos.DefaultProfile),
 			Municipality: "Stadt Musterstadt", Place: "Bürgerbüro", German: Texts(t).For("de")},
-		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, ReceiptLayout: receipt,
+		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, ReceiptLayout: receipt, AppointmentLayout: appointment,
 		Location: berlin, Portal: "https://portal.example", Now: func() time.Time { return now },
 	}
 	if printer != nil {

@@ -307,38 +307,11 @@ func newCode() (string, error) {
 		return "", err
 	}
 	d := fmt.Sprintf("%08d", n.Int64())
-	return d + string(rune('0'+luhn(d))), nil
+	return d + string(rune('0'+wire.LuhnDigit(d))), nil
 }
 
-// luhn is the check digit of digits.
-func luhn(digits string) int {
-	sum := 0
-	for i := len(digits) - 1; i >= 0; i-- {
-		v := int(digits[i] - '0')
-		if (len(digits)-1-i)%2 == 0 {
-			v *= 2
-			if v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-	}
-	return (10 - sum%10) % 10
-}
-
-// ValidCode says code is 9 digits whose last checks the others.
-func ValidCode(code string) bool {
-	if len(code) != 9 {
-		return false
-	}
-	for _, c := range code {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return luhn(code[:8]) == int(code[8]-'0')
-}
-
+// ValidCode says code is a booking code (wire.ValidBookingCode).
+func ValidCode(code string) bool { return wire.ValidBookingCode(code) }
 // Forget clears the names and contacts of every site's appointments
 // keep_days after they took place; it returns how many.
 func (s *Office) Forget(ctx context.Context) (int, error) {

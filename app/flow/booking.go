@@ -1,0 +1,86 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"lotse/devices/escpos"
+	"lotse/sync/wire"
+)
+
+// Appointments is the office's appointment book at the portal, as the
+// kiosk reaches it (nil: the kiosk offers no booking).
+type Appointments interface {
+	BookableServices(ctx context.Context) ([]wire.BookableService, error)
+	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
+	Book(ctx context.Context, key string, r wire.BookRequest) (wire.Booked, error)
+	CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error)
+}
+
+// Appointment is an appointment booked at the kiosk and its printed
+// confirmation.
+type Appointment struct {
+	wire.Booked
+	// PrintErr is set when the appointment is booked but its confirmation
+	// did not print: the screen shows the code to write down.
+	PrintErr error
+}
+
+// Book books r at the portal (key makes a retry the same booking) and
+// prints the confirmation in the visitor's language.
+func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts Texts) (Appointment, error) {
+	if d.Appointments == nil {
+		return Appointment{}, fmt.Errorf("book: no appointment book")
+	}
+	b, err := d.Appointments.Book(ctx, key, r)
+	if err != nil {
+		return Appointment{}, err
+	}
+	a := Appointment{Booked: b}
+	a.PrintErr = d.print(ctx, "appointment", b.Code, func() ([]byte, error) { return d.AppointmentJob(b, texts) })
+	// The code is the resident's, not personal data; the name never reaches a log.
+	slog.Info("appointment booked", "code", b.Code, "service", b.Service, "printed", a.PrintErr == nil)
+	return a, nil
+}
+
+// AppointmentJob encodes the confirmation of b.
+func (d *Desk) AppointmentJob(b wire.Booked, texts Texts) ([]byte, error) {
+	set := d.Current()
+	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
+		start := b.Start.In(d.Location)
+		data := map[string]any{
+			"Municipality": set.Municipality,
+			"Place":        set.Place,
+			"Service":      b.Title,
+			"Room":         b.Room,
+			"Date":         start.Format("02.01.2006"),
+			"Time":         start.Format("15:04"),
+			"Code":         b.Code,
+			"PageURL":      d.portalURL(b.Page),
+		}
+		return d.AppointmentLayout.Render(data, escpos.RenderOptions{Profile: set.Profile, T: tr.T, Logo: set.Logo})
+	})
+}
+
+// CheckIn checks in the appointment with code and prints its waiting
+// ticket: called before the walk-ins from shortly before its time.
+func (d *Desk) CheckIn(ctx context.Context, code string, texts Texts) (Ticket, error) {
+	if d.Appointments == nil {
+		return Ticket{}, fmt.Errorf("check-in: no appointment book")
+	}
+	lang := "de"
+	if l, ok := texts.(interface{ Lang() string }); ok {
+		lang = l.Lang()
+	}
+	c, err := d.Appointments.CheckIn(ctx, code, newKey(), lang)
+	if err != nil {
+		return Ticket{}, err
+	}
+	t := Ticket{Number: c.Number, Service: c.Title, Room: c.Room, Issued: d.Now().In(d.Location), Page: c.Page,
+		Due: c.Due.In(d.Location)}
+	t.PrintErr = d.print(ctx, "ticket", t.Number, func() ([]byte, error) { return d.TicketJob(t, texts) })
+	slog.Info("appointment checked in", "number", t.Number, "printed", t.PrintErr == nil)
+	return t, nil
+}

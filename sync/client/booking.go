@@ -1,0 +1,114 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"lotse/sync/wire"
+)
+
+// Booking errors the kiosk tells residents about.
+var (
+	// ErrFull: the time was taken meanwhile.
+	ErrFull = errors.New("this time is fully booked")
+	// ErrNoBooking: the kiosk's site offers no appointments.
+	ErrNoBooking = errors.New("no appointments at this site")
+)
+
+// CheckInRefusedError says why a booking code gave no waiting number.
+type CheckInRefusedError struct {
+	Reason string    // unknown, not_today, late, not_booked
+	Start  time.Time // the appointment's time, when known
+}
+
+func (e *CheckInRefusedError) Error() string { return "check-in refused: " + e.Reason }
+
+// BookableServices lists what residents can book at the kiosk's site.
+func (c *Client) BookableServices(ctx context.Context) ([]wire.BookableService, error) {
+	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/bookable", c.id.KioskID))
+	if err != nil {
+		c.failed()
+		return nil, fmt.Errorf("bookable services: %w", err)
+	}
+	if resp.StatusCode() == http.StatusNotFound {
+		return nil, ErrNoBooking
+	}
+	var s wire.Services
+	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &s) != nil {
+		return nil, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+	}
+	return s.Services, nil
+}
+
+// Slots lists the times of service from the day from for days days.
+func (c *Client) Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error) {
+	q := url.Values{"service": {service}, "from": {from.Format(time.DateOnly)}, "days": {strconv.Itoa(days)}}
+	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/slots?%s", c.id.KioskID, q.Encode()))
+	if err != nil {
+		c.failed()
+		return nil, fmt.Errorf("slots: %w", err)
+	}
+	var s wire.Slots
+	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &s) != nil {
+		return nil, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+	}
+	return s.Slots, nil
+}
+
+// Book books req under key (the same key again is the same appointment).
+// A *wire.FieldError names a field the portal refused; ErrFull says the
+// time was taken meanwhile.
+func (c *Client) Book(ctx context.Context, key string, req wire.BookRequest) (wire.Booked, error) {
+	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetHeader("Idempotency-Key", key).
+		SetBody(req).Post(fmt.Sprintf("/v1/kiosks/%d/appointments", c.id.KioskID))
+	if err != nil {
+		c.failed()
+		return wire.Booked{}, fmt.Errorf("book: %w", err)
+	}
+	switch resp.StatusCode() {
+	case http.StatusCreated:
+		var b wire.Booked
+		if err := json.Unmarshal(resp.Body(), &b); err != nil || b.Code == "" {
+			return wire.Booked{}, fmt.Errorf("book: reply %q", resp.Body())
+		}
+		return b, nil
+	case http.StatusConflict:
+		return wire.Booked{}, ErrFull
+	case http.StatusUnprocessableEntity:
+		var fe wire.FieldError
+		if json.Unmarshal(resp.Body(), &fe) == nil && fe.Field != "" {
+			return wire.Booked{}, &fe
+		}
+	}
+	return wire.Booked{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+}
+
+// CheckIn gives the appointment with code a waiting number.
+func (c *Client) CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error) {
+	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").
+		SetBody(wire.CheckInRequest{Code: code, Key: key, Lang: lang}).Post(fmt.Sprintf("/v1/kiosks/%d/checkin", c.id.KioskID))
+	if err != nil {
+		c.failed()
+		return wire.CheckedIn{}, fmt.Errorf("check-in: %w", err)
+	}
+	switch resp.StatusCode() {
+	case http.StatusCreated:
+		var ci wire.CheckedIn
+		if err := json.Unmarshal(resp.Body(), &ci); err != nil || ci.Number == "" {
+			return wire.CheckedIn{}, fmt.Errorf("check-in: reply %q", resp.Body())
+		}
+		return ci, nil
+	case http.StatusNotFound, http.StatusConflict, http.StatusGone:
+		var r wire.CheckInRefused
+		if json.Unmarshal(resp.Body(), &r) == nil && r.Error != "" {
+			return wire.CheckedIn{}, &CheckInRefusedError{Reason: r.Error, Start: r.Start}
+		}
+	}
+	return wire.CheckedIn{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+}
