@@ -209,8 +209,14 @@ func runKiosk(args []string, stderr io.Writer) int {
 	staffDesk := &staff.Desk{Config: cfg, DataDir: dataDir, DB: db, Desk: desk, Agent: agent, Printer: driver, Reader: cards}
 	speaker, headset := newSpeaker(cfg)
 	deps := o.deps(cfg, metrics(cfg))
+	// The office's clock: opening hours and appointments are in its time.
+	loc := cfg.Location()
+	deps.Now = func() time.Time { return time.Now().In(loc) }
 	deps.Desk, deps.Calls, deps.Reprints, deps.Staff = desk, agent, staffDesk, staffDesk
 	deps.Hours, deps.HeadsetPresent = desk.Hours, headset
+	if desk.Appointments != nil {
+		deps.Appointments = desk
+	}
 	if speaker != nil {
 		deps.Speech = speaker // a nil *Speaker in the interface would not be nil
 	}

@@ -28,6 +28,22 @@ type Appointment struct {
 	PrintErr error
 }
 
+// BookableServices lists what can be booked at the kiosk's site.
+func (d *Desk) BookableServices(ctx context.Context) ([]wire.BookableService, error) {
+	if d.Appointments == nil {
+		return nil, fmt.Errorf("bookable services: no appointment book")
+	}
+	return d.Appointments.BookableServices(ctx)
+}
+
+// Slots lists the times of service from from for days days.
+func (d *Desk) Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error) {
+	if d.Appointments == nil {
+		return nil, fmt.Errorf("slots: no appointment book")
+	}
+	return d.Appointments.Slots(ctx, service, from, days)
+}
+
 // Book books r at the portal (key makes a retry the same booking) and
 // prints the confirmation in the visitor's language.
 func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts Texts) (Appointment, error) {

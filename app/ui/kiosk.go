@@ -20,12 +20,22 @@ import (
 	"lotse/app/ui/widgets"
 	"lotse/devices/escpos"
 	"lotse/sync/hours"
+	"lotse/sync/wire"
 )
 
 // Desk hands out waiting numbers and takes submissions.
 type Desk interface {
 	Draw(ctx context.Context, opt flow.Option, texts flow.Texts) (flow.Ticket, error)
 	Submit(ctx context.Context, f *flow.Form, texts flow.Texts) (flow.Receipt, error)
+}
+
+// Appointments books appointments at the portal and checks booked ones
+// in (nil in Deps: the kiosk says booking needs the office's portal).
+type Appointments interface {
+	BookableServices(ctx context.Context) ([]wire.BookableService, error)
+	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
+	Book(ctx context.Context, key string, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
+	CheckIn(ctx context.Context, code string, texts flow.Texts) (flow.Ticket, error)
 }
 
 // Speaker says things aloud off the UI goroutine; a new Say or Stop
@@ -51,7 +61,9 @@ type Deps struct {
 	// quietly at the foot of the start screen.
 	Warnings []string
 	Desk     Desk
-	Calls    GuideCalls // nil: the call is only shown
+	// Appointments books and checks in appointments (nil: none here).
+	Appointments Appointments
+	Calls        GuideCalls // nil: the call is only shown
 	// Speech reads screens aloud; nil: the kiosk has no voice.
 	Speech Speaker
 	// HeadsetPresent says a headset is plugged in; its arrival switches
@@ -111,7 +123,9 @@ type Kiosk struct {
 	// for its current step but not yet confirmed.
 	form  *flow.Form
 	draft string
-	fs    formState
+	// book is the appointment being booked.
+	book *bookingVisit
+	fs   formState
 	// easyHelp says the help screen shows Leichte Sprache.
 	easyHelp bool
 	// localized caches services in the visitor's language ("lang/id");
@@ -232,6 +246,10 @@ func (k *Kiosk) endVisit() {
 		k.form = nil
 	}
 	k.draft = ""
+	if k.book != nil {
+		k.book.wipe()
+		k.book = nil
+	}
 	k.fs = formState{}
 	k.easyHelp = false
 	k.tr = k.deps.Texts.For(k.lang)

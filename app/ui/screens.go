@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"lotse/app/access"
-	"lotse/app/profile"
-
 	"lotse/app/flow"
+	"lotse/app/profile"
+	"lotse/sync/wire"
 )
 
 // Screen is one screen of the kiosk in a known state, for `lotse screens`,
@@ -107,9 +107,67 @@ func (k *Kiosk) Screens() []Screen {
 			}
 		case svc.Kind.AsksSteps():
 			list = append(list, k.formScreens(svc)...)
+		case svc.Kind == flow.KindBooking:
+			list = append(list, k.bookingScreens(svc)...)
+		case svc.Kind == flow.KindCheckIn:
+			list = append(list,
+				Screen{svc.ID, func() { k.Home(); k.startCheckIn(svc) }},
+				Screen{svc.ID + "-wrong", func() { k.Home(); k.showCheckIn(svc, "123456789", k.tr.T("checkin_wrong_code")) }},
+				Screen{svc.ID + "-late", func() {
+					k.Home()
+					k.showBookingMessage(svc.ID+"-late", k.tr.T("checkin_late", map[string]any{"Time": "9:20"}))
+				}},
+				Screen{svc.ID + "-number", func() {
+					k.Home()
+					now := k.deps.Now()
+					k.showTicket(flow.Ticket{Number: "T017", Service: sampleBookable.Title, Room: sampleBookable.Room, Issued: now,
+						Due: now.Add(10 * time.Minute)})
+				}})
 		}
 	}
 	return list
+}
+
+// sampleBookable is the bookable service the screens of a booking show.
+var sampleBookable = wire.BookableService{ID: "ausweis", Title: "Personalausweis oder Reisepass beantragen", Minutes: 20, Room: "Schalter 1"}
+
+// bookingScreens walks a booking with sample times: the screens need no
+// portal to be seen and measured.
+func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
+	sample := func() {
+		k.Home()
+		now := k.deps.Now()
+		b := &bookingVisit{svc: svc, service: sampleBookable, key: "sample", from: thisMonday(now)}
+		for d := 1; d <= 10; d++ {
+			day := now.AddDate(0, 0, d)
+			if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+				continue
+			}
+			for m := 8 * 60; m < 11*60; m += 20 {
+				b.slots = append(b.slots, wire.Slot{Start: time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, now.Location()),
+					Free: (m / 20) % 3})
+			}
+		}
+		b.day = b.slots[0].Start
+		b.start = b.slots[1].Start
+		b.name, b.phone = "Fatma Yılmaz", "0171 2345678"
+		k.book = b
+	}
+	return []Screen{
+		{svc.ID + "-offline", func() { k.Home(); k.showBookingOffline(svc) }},
+		{svc.ID + "-service", func() { sample(); k.showBookingServices([]wire.BookableService{sampleBookable}) }},
+		{svc.ID + "-day", func() { sample(); k.showBookingDays() }},
+		{svc.ID + "-time", func() { sample(); k.showBookingTimes(k.book.day) }},
+		{svc.ID + "-name", func() { sample(); k.showBookingName("") }},
+		{svc.ID + "-name-refused", func() { sample(); k.book.name = "A"; k.showBookingName(k.tr.T("booking_name_short")) }},
+		{svc.ID + "-phone", func() { sample(); k.showBookingPhone("") }},
+		{svc.ID + "-summary", func() { sample(); k.showBookingSummary() }},
+		{svc.ID + "-done", func() {
+			sample()
+			k.showBooked(flow.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.book.start, Title: sampleBookable.Title,
+				Room: sampleBookable.Room}})
+		}},
+	}
 }
 
 // formScreens walks a form with its examples: the intro, each step with

@@ -20,6 +20,10 @@ func serviceScreen(kind flow.Kind) func(k *Kiosk, svc flow.Service) {
 		return (*Kiosk).showInfo
 	case flow.KindForm, flow.KindAppointment:
 		return (*Kiosk).startForm
+	case flow.KindBooking:
+		return (*Kiosk).startBooking
+	case flow.KindCheckIn:
+		return (*Kiosk).startCheckIn
 	}
 	return nil
 }
@@ -79,9 +83,18 @@ func (k *Kiosk) syncLine() string {
 
 func (k *Kiosk) startScreen() fyne.CanvasObject {
 	var tiles []fyne.CanvasObject
+	booking := false
+	for _, svc := range k.deps.Catalogue.Services {
+		booking = booking || svc.Kind == flow.KindBooking
+	}
 	for _, svc := range k.deps.Catalogue.Services {
 		run := serviceScreen(svc.Kind)
 		if run == nil {
+			continue
+		}
+		if booking && svc.Kind == flow.KindAppointment {
+			// Where appointments are booked, asking for one is offered
+			// behind the booking tile: when booking cannot be done.
 			continue
 		}
 		tiles = append(tiles, widgets.NewTile(k.tService(svc).Title, tileIcon(svc.Icon), func() {

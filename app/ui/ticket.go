@@ -88,6 +88,9 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 	case t.Offline:
 		// Said plainly: the number is valid without the network.
 		wait = paragraph(k.tr.T("ticket_offline") + "\n" + hint)
+	case !t.Due.IsZero():
+		// An appointment checked in: called at its time, not by the queue.
+		wait = paragraph(k.tr.T("checkin_called_at", map[string]any{"Time": t.Due.Format("15:04")}) + "\n" + hint)
 	case t.Ahead != nil:
 		lines := k.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead})
 		if t.Wait != "" {

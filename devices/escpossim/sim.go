@@ -61,9 +61,12 @@ func (j Job) Text() string {
 	return sb.String()
 }
 
-// PNG renders the job as the printer would print it.
+// Image renders the job as the printer would print it.
+func (j Job) Image() (*image.Gray, error) { return Render(j.Cmds, j.profile) }
+
+// PNG renders the job as the printer would print it, as PNG.
 func (j Job) PNG() ([]byte, error) {
-	img, err := Render(j.Cmds, j.profile)
+	img, err := j.Image()
 	if err != nil {
 		return nil, err
 	}

@@ -312,6 +312,7 @@ func newCode() (string, error) {
 
 // ValidCode says code is a booking code (wire.ValidBookingCode).
 func ValidCode(code string) bool { return wire.ValidBookingCode(code) }
+
 // Forget clears the names and contacts of every site's appointments
 // keep_days after they took place; it returns how many.
 func (s *Office) Forget(ctx context.Context) (int, error) {

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"fyne.io/fyne/v2"
+
+	"lotse/app/flow"
+	"lotse/app/ui/widgets"
+	"lotse/sync/client"
+	"lotse/sync/wire"
+)
+
+// refusedText says why a booking code gave no number, by the portal's
+// reason.
+var refusedText = map[string]string{
+	"unknown": "checkin_unknown", "not_today": "checkin_not_today", "late": "checkin_late", "not_booked": "checkin_not_booked",
+}
+
+// startCheckIn asks for the booking code on the numeric pad.
+func (k *Kiosk) startCheckIn(svc flow.Service) { k.showCheckIn(svc, "", "") }
+
+func (k *Kiosk) showCheckIn(svc flow.Service, value, problem string) {
+	k.typed(svc.ID, k.tr.T("checkin_title"), value, widgets.KeyboardDigits, false, problem, nil,
+		func() { k.showCheckIn(svc, value, problem) }, func(code string) {
+			code = strings.ReplaceAll(code, " ", "")
+			if !wire.ValidBookingCode(code) {
+				k.showCheckIn(svc, code, k.tr.T("checkin_wrong_code"))
+				return
+			}
+			k.checkIn(svc, code)
+		})
+}
+
+// checkIn gives the appointment its waiting number and prints it.
+func (k *Kiosk) checkIn(svc flow.Service, code string) {
+	if k.appointments() == nil {
+		k.showBookingMessage(svc.ID+"-offline", k.tr.T("checkin_offline"))
+		return
+	}
+	k.showWait(svc.ID + "-checking")
+	tr := k.tr
+	k.spawn(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
+		defer cancel()
+		t, err := k.deps.Appointments.CheckIn(ctx, code, tr)
+		fyne.Do(func() {
+			var refused *client.CheckInRefusedError
+			switch {
+			case errors.As(err, &refused):
+				at := refused.Start.In(k.deps.Now().Location())
+				key, ok := refusedText[refused.Reason]
+				if !ok {
+					key = "checkin_unknown"
+				}
+				k.showBookingMessage(svc.ID+"-"+refused.Reason, k.tr.T(key,
+					map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}))
+			case err != nil:
+				slog.Warn("check-in failed", "err", err)
+				k.showBookingMessage(svc.ID+"-offline", k.tr.T("checkin_offline"))
+			default:
+				k.showTicket(t)
+			}
+		})
+	})
+}
