@@ -102,6 +102,10 @@ func TestBookAndCheckInAtTheKiosk(t *testing.T) {
 	v.typeOnScreen(code)
 	v.tap("Weiter")
 	v.expect("T001", "Sie werden ab 07:55 Uhr aufgerufen")
+	// The confirmation's QR code held to the scanner: the same number.
+	v.k.Home()
+	v.k.CardSeen(qr)
+	v.expect("T001")
 	ticket := testutil.WaitJobs(t, sim, 2)[1]
 	if !strings.Contains(ticket.Text(), "T001") {
 		t.Errorf("the waiting ticket:\n%s", ticket.Text())

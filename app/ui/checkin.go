@@ -67,3 +67,20 @@ func (k *Kiosk) checkIn(svc flow.Service, code string) {
 		})
 	})
 }
+
+// bookingCode reads a booking code from what a scanner read: the code, or
+// the appointment's page address a confirmation's QR code holds
+// (…/termin/SITE/CODE?s=…).
+func bookingCode(scanned string) (string, bool) {
+	s := strings.TrimSpace(scanned)
+	if i := strings.Index(s, "/termin/"); i >= 0 {
+		s = s[i+len("/termin/"):]
+		if j := strings.IndexByte(s, '/'); j >= 0 {
+			s = s[j+1:]
+		}
+		if j := strings.IndexAny(s, "?#/"); j >= 0 {
+			s = s[:j]
+		}
+	}
+	return s, wire.ValidBookingCode(s)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +14,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/access"
+	"lotse/app/flow"
 	"lotse/app/profile"
+	"lotse/app/ui/widgets"
 )
 
 // Gate checks guides' cards and PINs and the staff PIN.
@@ -46,6 +47,15 @@ type Reprints interface {
 // assisted visit; any other card gets a short word on the screen (its
 // number is not logged), so nobody waits for a reader that ignores them.
 func (k *Kiosk) CardSeen(id string) {
+	if code, ok := bookingCode(id); ok && k.appointments() != nil {
+		// The QR code of a booking confirmation held to the scanner.
+		for _, svc := range k.deps.Catalogue.Services {
+			if svc.Kind == flow.KindCheckIn {
+				k.push(k.Home, func() { k.checkIn(svc, code) })
+				return
+			}
+		}
+	}
 	if k.deps.Gate == nil {
 		return
 	}
