@@ -27,7 +27,8 @@ var terminTexts embed.FS
 // terminLangs are the languages of the booking pages: the kiosk's, German
 // first, each named in itself.
 var terminLangs = []struct{ code, name string }{
-	{"de", "Deutsch"}, {"en", "English"}, {"tr", "Türkçe"}, {"uk", "Українська"}, {"ru", "Русский"}, {"pl", "Polski"},
+	{"de", "Deutsch"}, {"de-x-ls", "Leichte Sprache"}, {"en", "English"}, {"tr", "Türkçe"}, {"uk", "Українська"}, {"ru", "Русский"},
+	{"pl", "Polski"},
 }
 
 // terminBundle holds the booking pages' texts in every language.

@@ -51,6 +51,10 @@ func TestBookingPagesWithoutJavaScript(t *testing.T) {
 		!strings.Contains(page, "Personalausweis oder Reisepass beantragen") || strings.Contains(page, "<script") {
 		t.Fatalf("start: %d %s", resp.StatusCode, page)
 	}
+	if resp, page := b.get("/termin/_?lang=de-x-ls"); resp.StatusCode != 200 || !strings.Contains(page, "Einen Termin machen") ||
+		!strings.Contains(page, `lang="de-x-ls"`) {
+		t.Errorf("Leichte Sprache: %d", resp.StatusCode)
+	}
 	resp, _ = b.get("/termin/_?lang=tr&service=ausweis")
 	days := resp.Header.Get("Location")
 	resp, page = b.get(days)
