@@ -33,26 +33,31 @@ var terminLangs = []struct{ code, name string }{
 
 // terminBundle holds the booking pages' texts in every language.
 type terminBundle struct {
-	b       *i18n.Bundle
+	// One bundle per language, as app/i18n keeps them: in one, go-i18n's
+	// matching would answer Leichte Sprache (de-x-ls) with German.
+	bundles map[string]*i18n.Bundle
 	matcher language.Matcher
 	pages   map[string]*template.Template
 }
 
 func newTerminBundle() (*terminBundle, error) {
-	b := i18n.NewBundle(language.German)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	tb := &terminBundle{bundles: map[string]*i18n.Bundle{}, pages: map[string]*template.Template{}}
 	var tags []language.Tag
 	for _, l := range terminLangs {
 		data, err := terminTexts.ReadFile("i18n/termin/" + l.code + ".toml")
 		if err != nil {
 			return nil, err
 		}
+		tag := language.MustParse(l.code)
+		b := i18n.NewBundle(tag)
+		b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 		if _, err := b.ParseMessageFileBytes(data, l.code+".toml"); err != nil {
 			return nil, fmt.Errorf("booking pages, %s: %w", l.code, err)
 		}
-		tags = append(tags, language.MustParse(l.code))
+		tb.bundles[l.code] = b
+		tags = append(tags, tag)
 	}
-	tb := &terminBundle{b: b, matcher: language.NewMatcher(tags), pages: map[string]*template.Template{}}
+	tb.matcher = language.NewMatcher(tags)
 	names, err := fs.Glob(templateFS, "templates/termin_*.html")
 	if err != nil {
 		return nil, err
@@ -96,15 +101,12 @@ func (l lang) Tf(id, key string, v any) string {
 // what the browser asks for, else German.
 func (tb *terminBundle) lang(r *http.Request) lang {
 	code := r.FormValue("lang")
-	for _, l := range terminLangs {
-		if l.code == code {
-			return lang{Code: code, loc: i18n.NewLocalizer(tb.b, code)}
-		}
+	if _, ok := tb.bundles[code]; !ok {
+		tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+		_, i, _ := tb.matcher.Match(tags...)
+		code = terminLangs[i].code
 	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, _ := tb.matcher.Match(tags...)
-	code = terminLangs[i].code
-	return lang{Code: code, loc: i18n.NewLocalizer(tb.b, code)}
+	return lang{Code: code, loc: i18n.NewLocalizer(tb.bundles[code], code)}
 }
 
 type langLink struct {
