@@ -9,10 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"lotse/app/internal/testutil"
 	"lotse/app/ui"
 	"lotse/devices/escpossim"
-	"lotse/devices/serialport"
 )
 
 // firstTarget is the first target on screen whose label matches re.
@@ -42,24 +40,8 @@ func (d *uiDriver) firstTarget(screen string, re *regexp.Regexp) string {
 // code the screen shows and a QR code that leads to the appointment's
 // page, whose calendar file the portal gives.
 func TestBookingEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Xvfb and the real binary")
-	}
-	x := startXvfb(t)
-	bin := buildLotse(t)
-	pair, err := serialport.OpenPair()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pair.Close()
-	sim := escpossim.NewPrinter(escpossim.Options{Profile: testutil.Profile(t, "TM-T20II"), XonXoff: true})
-	ctx, cancel := withTimeout(120 * time.Second)
-	defer cancel()
-	go sim.Serve(ctx, pair)
-	home := t.TempDir()
-	uiMap := filepath.Join(t.TempDir(), "ui.json")
-	startKioskIn(t, x, bin, home, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
-	d := &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}
+	k := startDemoKiosk(t, 120*time.Second)
+	x, d, sim, ctx := k.x, k.d, k.sim, k.ctx
 
 	// The demo kiosk enrols at its portal in the background: until then
 	// booking says it has no connection, and the resident tries again.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"path/filepath"
 	"strings"
@@ -20,25 +21,8 @@ const tileBlue = "0B4F8A"
 // kiosk's --ui-map says they are), and reads the ticket off the far end of
 // the pty pair the kiosk prints to.
 func TestWaitingNumberEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Xvfb and the real binary")
-	}
-	x := startXvfb(t)
-	bin := buildLotse(t)
-	pair, err := serialport.OpenPair()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pair.Close()
-	sim := escpossim.NewPrinter(escpossim.Options{Profile: testutil.Profile(t, "TM-T20II"), XonXoff: true})
-	ctx, cancel := withTimeout(60 * time.Second)
-	defer cancel()
-	go sim.Serve(ctx, pair)
-
-	uiMap := filepath.Join(t.TempDir(), "ui.json")
-	home := t.TempDir()
-	startKioskIn(t, x, bin, home, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
-	d := &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}
+	k := startDemoKiosk(t, 60*time.Second)
+	x, d, sim, ctx, home := k.x, k.d, k.sim, k.ctx, k.home
 	waitQueueBlock(t, filepath.Join(home, "data", "kiosk.db"))
 	d.tap("start", "Wartenummer ziehen")
 	d.tap("wartenummer", "Ausweis & Pass")
@@ -79,4 +63,38 @@ func waitQueueBlock(t *testing.T, path string) {
 		}
 	}
 	t.Fatal("the demo kiosk got no block of numbers from its portal within 60 s")
+}
+
+// demoKiosk is the real kiosk binary in demo mode in a real window under
+// Xvfb, printing to the printer simulator on a pty pair, driven by its
+// --ui-map.
+type demoKiosk struct {
+	x    *xserver
+	d    *uiDriver
+	sim  *escpossim.Printer
+	ctx  context.Context
+	home string
+}
+
+// startDemoKiosk starts one for the test, which it gives timeout.
+func startDemoKiosk(t *testing.T, timeout time.Duration) demoKiosk {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts Xvfb and the real binary")
+	}
+	x := startXvfb(t)
+	bin := buildLotse(t)
+	pair, err := serialport.OpenPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pair.Close() })
+	sim := escpossim.NewPrinter(escpossim.Options{Profile: testutil.Profile(t, "TM-T20II"), XonXoff: true})
+	ctx, cancel := withTimeout(timeout)
+	t.Cleanup(cancel)
+	go sim.Serve(ctx, pair)
+	uiMap := filepath.Join(t.TempDir(), "ui.json")
+	home := t.TempDir()
+	startKioskIn(t, x, bin, home, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
+	return demoKiosk{x: x, d: &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}, sim: sim, ctx: ctx, home: home}
 }

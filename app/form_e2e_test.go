@@ -14,10 +14,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"lotse/app/internal/testutil"
 	"lotse/app/ui"
-	"lotse/devices/escpossim"
-	"lotse/devices/serialport"
 	"lotse/sync/portal"
 )
 
@@ -97,29 +94,12 @@ func (d *uiDriver) typeText(screen, text string) {
 // `lotse-portal export` shows exactly the typed values; the receipt with
 // the same code reaches the printer simulator.
 func TestFormEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Xvfb and the real binary")
-	}
-	x := startXvfb(t)
-	bin := buildLotse(t)
+	k := startDemoKiosk(t, 120*time.Second)
+	x, d, sim, ctx, home := k.x, k.d, k.sim, k.ctx, k.home
 	portalBin := filepath.Join(t.TempDir(), "lotse-portal")
 	if out, err := exec.Command("go", "build", "-o", portalBin, "../sync/portal/cmd/lotse-portal").CombinedOutput(); err != nil {
 		t.Fatalf("build lotse-portal: %v\n%s", err, out)
 	}
-	pair, err := serialport.OpenPair()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pair.Close()
-	sim := escpossim.NewPrinter(escpossim.Options{Profile: testutil.Profile(t, "TM-T20II"), XonXoff: true})
-	ctx, cancel := withTimeout(120 * time.Second)
-	defer cancel()
-	go sim.Serve(ctx, pair)
-
-	home := t.TempDir()
-	uiMap := filepath.Join(t.TempDir(), "ui.json")
-	startKioskIn(t, x, bin, home, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
-	d := &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}
 
 	d.tap("start", "Mangel melden")
 	d.tap("mangel-00-intro", "Los geht’s")

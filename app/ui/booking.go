@@ -328,7 +328,7 @@ func (k *Kiosk) showBooked(a flow.Appointment) {
 	body := container.NewVBox(layout.NewSpacer(),
 		bigText(k.tr.T("booking_done_title"), theme.SizeNameHeadingText),
 		bigText(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameHeadingText),
-		bigText(a.Title, theme.SizeNameSubHeadingText),
+		bigText(strings.TrimSuffix(a.Title+" · "+a.Room, " · "), theme.SizeNameSubHeadingText),
 		bigText(k.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
 		bigText(a.Code, widgets.SizeCodeText),
 		status, hint, layout.NewSpacer(), finish)

@@ -201,45 +201,47 @@ func expire(ctx context.Context, st store.Store, opt Options) error {
 	return nil
 }
 
-// housekeeping expires once a day while the portal runs.
-func (s *Server) housekeeping(opt Options) {
-	t := time.NewTicker(24 * time.Hour)
+// every runs fn every d until the portal closes.
+func (s *Server) every(d time.Duration, fn func(ctx context.Context)) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-s.quit:
 			return
 		case <-t.C:
-			if err := expire(context.Background(), s.st, opt); err != nil {
-				slog.Error("housekeeping", "err", err)
-			}
-			if n, err := s.bookings.Forget(context.Background()); err != nil {
-				slog.Error("housekeeping: appointments", "err", err)
-			} else if n > 0 {
-				slog.Info("housekeeping: names and contacts of past appointments deleted", "appointments", n)
-			}
+			fn(context.Background())
 		}
 	}
+}
+
+// housekeeping expires once a day while the portal runs: idempotency keys
+// and decided cases past retention, names and contacts of past
+// appointments.
+func (s *Server) housekeeping(opt Options) {
+	s.every(24*time.Hour, func(ctx context.Context) {
+		if err := expire(ctx, s.st, opt); err != nil {
+			slog.Error("housekeeping", "err", err)
+		}
+		if n, err := s.bookings.Forget(ctx); err != nil {
+			slog.Error("housekeeping: appointments", "err", err)
+		} else if n > 0 {
+			slog.Info("housekeeping: names and contacts of past appointments deleted", "appointments", n)
+		}
+	})
 }
 
 // noShows marks, every minute, the appointments nobody checked in for as
 // no-shows: the clerk's day view and the figures say so, and nobody waits
 // for them. Every instance may do it: the update is conditional.
 func (s *Server) noShows() {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.quit:
-			return
-		case <-t.C:
-			if n, err := s.bookings.MarkNoShows(context.Background()); err != nil {
-				slog.Error("appointments: no-shows", "err", err)
-			} else if n > 0 {
-				slog.Info("appointments marked as no-shows", "count", n)
-			}
+	s.every(time.Minute, func(ctx context.Context) {
+		if n, err := s.bookings.MarkNoShows(ctx); err != nil {
+			slog.Error("appointments: no-shows", "err", err)
+		} else if n > 0 {
+			slog.Info("appointments marked as no-shows", "count", n)
 		}
-	}
+	})
 }
 
 // Close stops the committer and releases the portal's database. A request

@@ -45,6 +45,26 @@ func chrome(t *testing.T) context.Context {
 	return ctx
 }
 
+// steps are a test's browser actions: run does steps or fails the test
+// naming what, textOf reads an element's text.
+func steps(t *testing.T, ctx context.Context) (run func(what string, steps ...chromedp.Action[chromedp.Void]), textOf func(sel string) string) {
+	run = func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	textOf = func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	return run, textOf
+}
+
 type axeFinding struct {
 	ID     string   `json:"id"`
 	Impact string   `json:"impact"`
@@ -141,20 +161,7 @@ func TestStaffInABrowser(t *testing.T) {
 	}
 	code := r.submit(t, "sperrmuell", map[string]string{"was": "moebel,matratzen", "teile": "3", "name": "Fatma Yılmaz"})
 	ctx := chrome(t)
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	run, textOf := steps(t, ctx)
 	var text string
 	signIn := func(name string) {
 		run("sign in as "+name, chromedp.Navigate(r.url+"/staff/login"), chromedp.WaitVisible(chromedp.CSS("#name")),

@@ -120,20 +120,7 @@ func TestBookingPagesInABrowser(t *testing.T) {
 	r := newRig(t)
 	withBooking(t, r)
 	ctx := chrome(t)
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	run, textOf := steps(t, ctx)
 	run("start", chromedp.Navigate(r.url+"/termin/_"), chromedp.WaitVisible(chromedp.CSS("fieldset")))
 	check(t, ctx, "termin-1-service")
 	run("a service", chromedp.Click(chromedp.CSS(`button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`table.month`)))
@@ -190,12 +177,7 @@ func TestAppointmentsDayViewInABrowser(t *testing.T) {
 		}
 	}
 	c := chrome(t)
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	run, _ := steps(t, c)
 	run("sign in", chromedp.Navigate(r.url+"/staff/login"), chromedp.WaitVisible(chromedp.CSS("#name")),
 		chromedp.SendKeys(chromedp.CSS("#name"), "anna.admin"), chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Heute"]`)),

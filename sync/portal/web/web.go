@@ -73,12 +73,10 @@ type Server struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	mu    sync.Mutex
-	tries map[string]*rate.Limiter // sign-in attempts per address
+	tries *perAddress // sign-in attempts
 
 	termin *terminBundle // the residents' booking pages
-	bookMu sync.Mutex
-	books  map[string]*rate.Limiter // booking page requests per address
+	books  *perAddress   // booking page requests
 
 	catMu      sync.Mutex
 	cat        catalogue // the service files' labels, of profile catVersion
@@ -92,7 +90,8 @@ func New(p Portal) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store()}, tr: tr, now: time.Now,
-		log: slog.Default(), pages: map[string]*template.Template{}}
+		log: slog.Default(), pages: map[string]*template.Template{},
+		tries: &perAddress{every: 1, burst: 20}, books: &perAddress{every: rate.Every(2 * time.Second), burst: 30}}
 	funcs := template.FuncMap{
 		"t":        s.t,
 		"join":     strings.Join,
@@ -144,38 +143,37 @@ var berlin = func() *time.Location {
 	return l
 }()
 
-// bookingAllowed lets an address view and book at a resident's pace: a
-// request every 2 s after a burst of 30.
-func (s *Server) bookingAllowed(addr string) bool {
-	s.bookMu.Lock()
-	defer s.bookMu.Unlock()
-	if s.books == nil || len(s.books) > 10000 {
-		s.books = map[string]*rate.Limiter{}
+// perAddress is a token bucket for each address, forgotten all at once
+// past 10,000 addresses.
+type perAddress struct {
+	mu    sync.Mutex
+	every rate.Limit
+	burst int
+	m     map[string]*rate.Limiter
+}
+
+func (p *perAddress) allow(addr string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil || len(p.m) > 10000 {
+		p.m = map[string]*rate.Limiter{}
 	}
-	l, ok := s.books[addr]
+	l, ok := p.m[addr]
 	if !ok {
-		l = rate.NewLimiter(rate.Every(2*time.Second), 30)
-		s.books[addr] = l
+		l = rate.NewLimiter(p.every, p.burst)
+		p.m[addr] = l
 	}
 	return l.Allow()
 }
 
+// bookingAllowed lets an address view and book at a resident's pace: a
+// request every 2 s after a burst of 30.
+func (s *Server) bookingAllowed(addr string) bool { return s.books.allow(addr) }
+
 // throttle allows an address one sign-in attempt a second after a burst
 // of 20: the lockout per name stops guessing one name; this slows trying
 // one password on many.
-func (s *Server) throttle(addr string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tries == nil || len(s.tries) > 10000 {
-		s.tries = map[string]*rate.Limiter{}
-	}
-	l, ok := s.tries[addr]
-	if !ok {
-		l = rate.NewLimiter(1, 20)
-		s.tries[addr] = l
-	}
-	return l.Allow()
-}
+func (s *Server) throttle(addr string) bool { return s.tries.allow(addr) }
 
 // t is a text by its id.
 func (s *Server) t(id string) string {

@@ -40,38 +40,7 @@ func BenchmarkMorningRush(b *testing.B) {
 		b.Run(setup.name, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				dsn := ""
-				if setup.pg {
-					dsn = pgtest.DSN(b)
-				}
-				data := b.TempDir()
-				var urls []string
-				var first *portal.Server
-				for range setup.instances {
-					p, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn, PoolSize: 20})
-					if err != nil {
-						b.Fatal(err)
-					}
-					ctx, cancel := context.WithCancel(context.Background())
-					url, done, err := p.Listen(ctx, "127.0.0.1:0")
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.Cleanup(func() { cancel(); <-done; p.Close() })
-					urls = append(urls, url)
-					if first == nil {
-						first = p
-					}
-				}
-				url := urls[0]
-				if len(urls) > 1 {
-					rr := &roundRobin{backends: urls, served: make([]atomic.Int64, len(urls))}
-					ln, _ := net.Listen("tcp", "127.0.0.1:0")
-					lb := &http.Server{Handler: rr}
-					go lb.Serve(ln)
-					b.Cleanup(func() { lb.Close() })
-					url = "http://" + ln.Addr().String()
-				}
+				first, url := rushPortals(b, setup.pg, setup.instances)
 				sims := rushKiosks(b, first, url, kiosks)
 				hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 				var mu sync.Mutex
@@ -119,6 +88,45 @@ func BenchmarkMorningRush(b *testing.B) {
 			}
 		})
 	}
+}
+
+// rushPortals starts instances portals on one data folder (and, with pg,
+// one private PostgreSQL database) behind a round-robin balancer: the
+// first (for checks) and the address to send to.
+func rushPortals(b *testing.B, pg bool, instances int) (*portal.Server, string) {
+	b.Helper()
+	dsn := ""
+	if pg {
+		dsn = pgtest.DSN(b)
+	}
+	data := b.TempDir()
+	var urls []string
+	var first *portal.Server
+	for range instances {
+		p, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn, PoolSize: 20})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		url, done, err := p.Listen(ctx, "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { cancel(); <-done; p.Close() })
+		urls = append(urls, url)
+		if first == nil {
+			first = p
+		}
+	}
+	if len(urls) == 1 {
+		return first, urls[0]
+	}
+	rr := &roundRobin{backends: urls, served: make([]atomic.Int64, len(urls))}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	lb := &http.Server{Handler: rr}
+	go lb.Serve(ln)
+	b.Cleanup(func() { lb.Close() })
+	return first, "http://" + ln.Addr().String()
 }
 
 type rushKiosk struct {

@@ -5,20 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"lotse/sync/client"
-	"lotse/sync/portal"
-	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/sqlitedb"
 	"lotse/sync/wire"
 )
@@ -42,38 +38,7 @@ func BenchmarkBookingRush(b *testing.B) {
 		b.Run(setup.name, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				dsn := ""
-				if setup.pg {
-					dsn = pgtest.DSN(b)
-				}
-				data := b.TempDir()
-				var urls []string
-				var first *portal.Server
-				for range setup.instances {
-					p, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn, PoolSize: 20})
-					if err != nil {
-						b.Fatal(err)
-					}
-					ctx, cancel := context.WithCancel(context.Background())
-					url, done, err := p.Listen(ctx, "127.0.0.1:0")
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.Cleanup(func() { cancel(); <-done; p.Close() })
-					urls = append(urls, url)
-					if first == nil {
-						first = p
-					}
-				}
-				url := urls[0]
-				if len(urls) > 1 {
-					rr := &roundRobin{backends: urls, served: make([]atomic.Int64, len(urls))}
-					ln, _ := net.Listen("tcp", "127.0.0.1:0")
-					lb := &http.Server{Handler: rr}
-					go lb.Serve(ln)
-					b.Cleanup(func() { lb.Close() })
-					url = "http://" + ln.Addr().String()
-				}
+				first, url := rushPortals(b, setup.pg, setup.instances)
 				if _, err := first.Bookings().Set(context.Background(), "rathaus", []byte(file)); err != nil {
 					b.Fatal(err)
 				}
