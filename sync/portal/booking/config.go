@@ -27,7 +27,6 @@ type Config struct {
 	CancelPause   Duration  `toml:"cancel_pause"`
 	KeepDays      int       `toml:"keep_days"`
 	MaxPerContact int       `toml:"max_per_contact"`
-	KioskQuota    int       `toml:"kiosk_quota"`
 	CallBefore    Duration  `toml:"call_before"`
 	LateAfter     Duration  `toml:"late_after"`
 	ClosedOn      []string  `toml:"closed_on"`
@@ -107,9 +106,6 @@ func Parse(b []byte) (Config, error) {
 	}
 	if c.MaxPerContact < 1 || c.MaxPerContact > 20 {
 		bad("max_per_contact", "%d: from 1 to 20", c.MaxPerContact)
-	}
-	if c.KioskQuota < 0 || c.KioskQuota > 20 {
-		bad("kiosk_quota", "%d: from 0 to 20 times a kiosk a day", c.KioskQuota)
 	}
 	if _, err := hours.Parse(nil, c.ClosedOn); err != nil {
 		bad("closed_on", "%v", err)
