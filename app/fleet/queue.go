@@ -114,12 +114,12 @@ func (q *Office) Report(ctx context.Context) {
 var errNoClient = errors.New("not connected to a portal")
 
 // BookableServices lists what residents can book at the kiosk's site.
-func (q *Office) BookableServices(ctx context.Context) ([]wire.BookableService, error) {
+func (q *Office) BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error) {
 	c := q.client()
 	if c == nil {
 		return nil, errNoClient
 	}
-	return c.BookableServices(ctx)
+	return c.BookableServices(ctx, lang)
 }
 
 // Slots lists the times of service from from for days days.

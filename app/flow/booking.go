@@ -13,7 +13,7 @@ import (
 // Appointments is the office's appointment book at the portal, as the
 // kiosk reaches it (nil: the kiosk offers no booking).
 type Appointments interface {
-	BookableServices(ctx context.Context) ([]wire.BookableService, error)
+	BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error)
 	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
 	Book(ctx context.Context, key string, r wire.BookRequest) (wire.Booked, error)
 	CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error)
@@ -28,12 +28,13 @@ type Appointment struct {
 	PrintErr error
 }
 
-// BookableServices lists what can be booked at the kiosk's site.
-func (d *Desk) BookableServices(ctx context.Context) ([]wire.BookableService, error) {
+// BookableServices lists what can be booked at the kiosk's site, titled
+// in lang.
+func (d *Desk) BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error) {
 	if d.Appointments == nil {
 		return nil, fmt.Errorf("bookable services: no appointment book")
 	}
-	return d.Appointments.BookableServices(ctx)
+	return d.Appointments.BookableServices(ctx, lang)
 }
 
 // Slots lists the times of service from from for days days.

@@ -55,10 +55,11 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 	}
 	k.showWait(svc.ID + "-loading")
 	screen := k.screen
+	lang := k.lang
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
-		list, err := book.BookableServices(ctx)
+		list, err := book.BookableServices(ctx, lang)
 		fyne.Do(func() {
 			if k.screen != screen {
 				return // the resident went elsewhere meanwhile

@@ -32,7 +32,7 @@ type Desk interface {
 // Appointments books appointments at the portal and checks booked ones
 // in (nil in Deps: the kiosk says booking needs the office's portal).
 type Appointments interface {
-	BookableServices(ctx context.Context) ([]wire.BookableService, error)
+	BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error)
 	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
 	Book(ctx context.Context, key string, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
 	CheckIn(ctx context.Context, code string, texts flow.Texts) (flow.Ticket, error)

@@ -29,9 +29,10 @@ type CheckInRefusedError struct {
 
 func (e *CheckInRefusedError) Error() string { return "check-in refused: " + e.Reason }
 
-// BookableServices lists what residents can book at the kiosk's site.
-func (c *Client) BookableServices(ctx context.Context) ([]wire.BookableService, error) {
-	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/bookable", c.id.KioskID))
+// BookableServices lists what residents can book at the kiosk's site,
+// titled in lang.
+func (c *Client) BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error) {
+	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/bookable?lang=%s", c.id.KioskID, url.QueryEscape(lang)))
 	if err != nil {
 		c.failed()
 		return nil, fmt.Errorf("bookable services: %w", err)

@@ -106,7 +106,7 @@ func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	list, err := s.bookings.Services(r.Context(), site)
+	list, err := s.bookings.Services(r.Context(), site, r.URL.Query().Get("lang"))
 	if err != nil {
 		bookingFailed(w, err)
 		return

@@ -44,6 +44,8 @@ type Service struct {
 	Hours    []string `toml:"hours"`
 	Prefix   string   `toml:"prefix"`
 	Room     string   `toml:"room"`
+	// Titles are the title in the kiosk's other languages, by language.
+	Titles map[string]string `toml:"titles"`
 
 	week hours.Week
 }
@@ -148,6 +150,14 @@ func Parse(b []byte) (Config, error) {
 		return Config{}, fmt.Errorf("booking file: %s", strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// TitleIn is the service's title in lang, German where it has none.
+func (s Service) TitleIn(lang string) string {
+	if t := s.Titles[lang]; t != "" {
+		return t
+	}
+	return s.Title
 }
 
 // Service returns the service id.

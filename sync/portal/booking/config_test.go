@@ -34,6 +34,9 @@ func TestTheExampleFile(t *testing.T) {
 	if len(tue) != 21 || tue[0].Format("15:04") != "08:00" || tue[20].Format("15:04") != "14:40" {
 		t.Errorf("Tuesday: %d times from %v", len(tue), tue)
 	}
+	if sv.TitleIn("uk") != "Оформити посвідчення або паспорт" || sv.TitleIn("fr") != sv.Title {
+		t.Errorf("titles: %q, %q", sv.TitleIn("uk"), sv.TitleIn("fr"))
+	}
 	if sun := sv.Starts(time.Date(2026, 12, 13, 0, 0, 0, 0, berlin)); len(sun) != 0 {
 		t.Errorf("Sunday: %v", sun)
 	}

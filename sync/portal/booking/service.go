@@ -105,15 +105,15 @@ func (s *Office) Set(ctx context.Context, site string, text []byte) (Config, err
 	return cfg, s.St.SetBookingConfig(ctx, site, string(text), s.Now())
 }
 
-// Services lists site's bookable services.
-func (s *Office) Services(ctx context.Context, site string) ([]wire.BookableService, error) {
+// Services lists site's bookable services, titled in lang.
+func (s *Office) Services(ctx context.Context, site, lang string) ([]wire.BookableService, error) {
 	cfg, err := s.Config(ctx, site)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]wire.BookableService, 0, len(cfg.Services))
 	for _, sv := range cfg.Services {
-		out = append(out, wire.BookableService{ID: sv.ID, Title: sv.Title, Minutes: sv.Minutes, Room: sv.Room})
+		out = append(out, wire.BookableService{ID: sv.ID, Title: sv.TitleIn(lang), Minutes: sv.Minutes, Room: sv.Room})
 	}
 	return out, nil
 }
@@ -230,12 +230,12 @@ func (s *Office) Book(ctx context.Context, site string, kiosk int64, key string,
 		return wire.Booked{}, err
 	}
 	// A retry gets the first request's appointment, and its secret.
-	return s.booked(site, sv, a, s.Secret(site, a.Code)), nil
+	return s.booked(site, sv, a, s.Secret(site, a.Code), r.Lang), nil
 }
 
-func (s *Office) booked(site string, sv Service, a store.Appointment, secret string) wire.Booked {
+func (s *Office) booked(site string, sv Service, a store.Appointment, secret, lang string) wire.Booked {
 	return wire.Booked{Code: a.Code, Secret: secret, Start: a.Start.In(s.Loc), Minutes: sv.Minutes, Service: sv.ID,
-		Title: sv.Title, Room: sv.Room, Page: s.Page(site, a.Code, secret)}
+		Title: sv.TitleIn(lang), Room: sv.Room, Page: s.Page(site, a.Code, secret)}
 }
 
 // DefaultSite is how an address names the default site ("", where every

@@ -190,7 +190,7 @@ func (s *Server) terminStart(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.terminBase(r)+"/"+url.PathEscape(sv)+"?lang="+l.Code, http.StatusSeeOther)
 		return
 	}
-	list, err := s.p.Bookings().Services(r.Context(), site(r))
+	list, err := s.p.Bookings().Services(r.Context(), site(r), l.Code)
 	if err != nil {
 		s.terminFailed(w, r, l, err)
 		return
@@ -280,7 +280,7 @@ func (s *Server) terminDays(w http.ResponseWriter, r *http.Request) {
 		Weekdays                   []struct{ Short, Long string }
 		Weeks                      [][]dayCell
 		Any                        bool
-	}{Service: sv.Title, Month: monthName(l, month), Weeks: weeks, Any: len(free) > 0}
+	}{Service: sv.TitleIn(l.Code), Month: monthName(l, month), Weeks: weeks, Any: len(free) > 0}
 	for i := range 7 {
 		long := weekdayName(l, i)
 		data.Weekdays = append(data.Weekdays, struct{ Short, Long string }{string([]rune(long)[:2]), long})
@@ -326,7 +326,7 @@ func (s *Server) times(r *http.Request, l lang, chosen string) (timesForm, int, 
 		return timesForm{}, 0, err
 	}
 	base := s.terminBase(r) + "/" + url.PathEscape(sv.ID)
-	f := timesForm{Service: sv.Title, Date: longDate(l, day), Action: base + "/" + day.Format(time.DateOnly),
+	f := timesForm{Service: sv.TitleIn(l.Code), Date: longDate(l, day), Action: base + "/" + day.Format(time.DateOnly),
 		Back: base + "?lang=" + l.Code + "&month=" + day.Format("2006-01"), Key: rand.Text()}
 	for _, sl := range slots {
 		if sl.Free == 0 || sl.Start.In(office.Loc).Format(time.DateOnly) != day.Format(time.DateOnly) {
@@ -421,7 +421,7 @@ func (s *Server) terminAppointment(w http.ResponseWriter, r *http.Request, code,
 		When, Title, Room, Code, Secret, ICS, CancelAction, Again, StateText string
 	}{New: isNew && a.State == store.Booked, Cancelled: cancelled, Booked: a.State == store.Booked,
 		When:  longDate(l, start) + ", " + start.Format("15:04"),
-		Title: sv.Title, Room: sv.Room, Code: a.Code, Secret: secret,
+		Title: sv.TitleIn(l.Code), Room: sv.Room, Code: a.Code, Secret: secret,
 		ICS:          "/v1/sites/" + booking.PathSite(site(r)) + "/appointments/" + a.Code + "/ics?s=" + url.QueryEscape(secret),
 		CancelAction: s.terminBase(r) + "/" + a.Code + "/cancel", Again: s.terminBase(r) + "?lang=" + l.Code}
 	if a.State != store.Booked && !cancelled {

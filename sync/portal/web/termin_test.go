@@ -48,7 +48,7 @@ func TestBookingPagesWithoutJavaScript(t *testing.T) {
 	b := newBrowser(t, r.url)
 	resp, page := b.get("/termin/_?lang=tr")
 	if resp.StatusCode != 200 || !strings.Contains(page, `lang="tr"`) || !strings.Contains(page, "Randevu alın") ||
-		!strings.Contains(page, "Personalausweis oder Reisepass beantragen") || strings.Contains(page, "<script") {
+		!strings.Contains(page, "Kimlik kartı veya pasaport başvurusu") || strings.Contains(page, "<script") {
 		t.Fatalf("start: %d %s", resp.StatusCode, page)
 	}
 	if resp, page := b.get("/termin/_?lang=de-x-ls"); resp.StatusCode != 200 || !strings.Contains(page, "Einen Termin machen") ||
