@@ -30,6 +30,33 @@ const (
 // visitor's language.
 type KeyLabels struct {
 	Delete, Space, Shift, Symbols, Letters string
+	// Lang picks the letters' layout (letterRows): the visitor's language.
+	Lang string
+}
+
+// letterRows are the letter keys of each language's keyboard, as residents
+// know them from home: German QWERTZ with ä ö ü ß, English QWERTY, Turkish
+// Q with ı ğ ş i ö ç ü, Polish programmer's QWERTY with its AltGr letters
+// as keys of their own, Ukrainian and Russian ЙЦУКЕН. The fourth string
+// is the letters that go beside the space bar: a row of more than nine
+// letters with Shift and Delete would not keep 15 mm keys on a small screen
+// in large text.
+var letterRows = map[string][4]string{
+	"de": {"qwertzuiopü", "asdfghjklöä", "yxcvbnmß", ""},
+	"en": {"qwertyuiop", "asdfghjkl", "zxcvbnm", ""},
+	"tr": {"qwertyuıopğü", "asdfghjklşi", "zxcvbnmöç", ""},
+	"pl": {"qwertyuiopę", "asdfghjklłą", "zxcvbnmóż", "ćńśź"},
+	"uk": {"йцукенгшщзхї", "фівапролджє", "ячсмитьбю", "ґ’"},
+	"ru": {"йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю", "ё"},
+}
+
+// rows is the layout for lang: Leichte Sprache and any language without
+// one of its own type on the German keys.
+func rows(lang string) [4]string {
+	if r, ok := letterRows[lang]; ok {
+		return r
+	}
+	return letterRows["de"]
 }
 
 // Keyboard is the kiosk's on-screen keyboard: Fyne has none on desktop
@@ -107,18 +134,21 @@ func (k *Keyboard) chars(s string) []keyDef {
 	var keys []keyDef
 	for _, r := range s {
 		if k.shift && !k.symbols {
-			r = upper(r)
+			r = upper(r, k.labels.Lang)
 		}
 		keys = append(keys, k.char(r))
 	}
 	return keys
 }
 
-// upper capitalises r; ß has no single capital on a German keyboard and
-// stays.
-func upper(r rune) rune {
-	if r == 'ß' {
+// upper capitalises r in lang: Turkish i is İ and ı is I; ß and the
+// apostrophe have no capital and stay.
+func upper(r rune, lang string) rune {
+	switch {
+	case r == 'ß' || r == '’':
 		return r
+	case lang == "tr":
+		return unicode.TurkishCase.ToUpper(r)
 	}
 	return unicode.ToUpper(r)
 }
@@ -168,10 +198,15 @@ func (k *Keyboard) layout() [][]keyDef {
 	if k.mode == KeyboardEmail {
 		last = []keyDef{symbols, k.char('@'), space, k.char('.'), k.char('-'), k.char('_')}
 	}
+	letters := rows(k.labels.Lang)
+	last = append(last, k.chars(letters[3])...)
+	// Shift and Delete beside the letters are wide: their words (in
+	// Russian the longest) never push the letters below 15 mm.
+	shift.weight, del.weight = 3, 3
 	return [][]keyDef{
-		k.chars("qwertzuiopü"),
-		k.chars("asdfghjklöä"),
-		append(append([]keyDef{shift}, k.chars("yxcvbnmß")...), del),
+		k.chars(letters[0]),
+		k.chars(letters[1]),
+		append(append([]keyDef{shift}, k.chars(letters[2])...), del),
 		last,
 	}
 }

@@ -152,3 +152,36 @@ func TestFieldShowsTheEndAndMasks(t *testing.T) {
 		t.Error("Clear left text")
 	}
 }
+
+// Names from the kiosk's own languages typed on that language's keyboard
+// come out exactly: Turkish ı and İ, Polish ł and ó, Cyrillic with є and
+// the apostrophe.
+func TestEveryLanguageTypesItsNames(t *testing.T) {
+	for _, tc := range []struct{ lang, name string }{
+		{"tr", "Fatma Yılmaz"}, {"tr", "İsmail Çelik"}, {"pl", "Łukasz Wróbel"}, {"pl", "Zażółć Gęślą"},
+		{"uk", "Олена Шевчук"}, {"uk", "Мар’яна Євтушенко"}, {"ru", "Пётр Объедков"}, {"de", "Jürgen Weiß"},
+	} {
+		themedApp(t)
+		field := NewField()
+		labels := testLabels
+		labels.Lang = tc.lang
+		kb := NewKeyboard(field, KeyboardText, labels, true)
+		w := test.NewWindow(kb)
+		w.Resize(fyne.NewSize(1280, 600))
+		for _, r := range tc.name {
+			switch label := string(r); {
+			case r == ' ':
+				press(t, kb, "Leerzeichen")
+			case hasKey(kb, label):
+				press(t, kb, label)
+			default:
+				press(t, kb, "Groß") // the other case is showing
+				press(t, kb, label)
+			}
+		}
+		if got := field.Text(); got != tc.name {
+			t.Errorf("%s: typed %q, want %q", tc.lang, got, tc.name)
+		}
+		w.Close()
+	}
+}
