@@ -187,7 +187,7 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	kb := widgets.NewKeyboard(field, mode, k.keyLabels(), autoCap)
 	kb.OnPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
 	kb.OnKey = func(name string) { k.spokenKey(field, name) }
-	entry := container.NewBorder(nil, nil, nil, container.NewHBox(kb.Echo(), k.nextButton(submit)), field)
+	entry := container.NewBorder(nil, nil, nil, k.nextButton(submit), field)
 	// A physical keyboard, where there is one, types here too.
 	defer k.win.Canvas().Focus(field)
 	top := container.NewVBox(entry)

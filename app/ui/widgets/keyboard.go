@@ -5,7 +5,6 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -79,7 +78,6 @@ type Keyboard struct {
 	pages   map[[2]bool][]fyne.CanvasObject
 	showing [2]bool
 	rows    *fyne.Container
-	echo    *canvas.Text
 }
 
 // Key sizes follow the theme: keys are 15 mm high and at least 15 mm
@@ -89,32 +87,16 @@ func keyHeight() float32   { return Size(SizeKey) }
 func keyMinWidth() float32 { return Size(SizeKey) }
 func padKeyWidth() float32 { return Size(SizeKey) * 1.6 }
 func keyGap() float32      { return Size(theme.SizeNamePadding) }
-func echoSize() float32    { return Size(theme.SizeNameHeadingText) * 1.3 }
 
 // NewKeyboard returns a keyboard typing into target.
 func NewKeyboard(target *Field, mode KeyboardMode, labels KeyLabels, autoCap bool) *Keyboard {
 	k := &Keyboard{target: target, mode: mode, labels: labels, autoCap: autoCap,
-		rows: container.NewVBox(), echo: canvas.NewText("", Color(theme.ColorNameForeground))}
-	k.echo.TextSize = echoSize()
-	k.echo.TextStyle.Bold = true
-	k.echo.Alignment = fyne.TextAlignCenter
+		rows: container.NewVBox()}
 	k.ExtendBaseWidget(k)
 	k.autoShift()
 	k.build()
 	return k
 }
-
-// Echo shows the last key pressed, large, so a visitor who looks at the
-// keys rather than the field still sees what they typed.
-func (k *Keyboard) Echo() fyne.CanvasObject {
-	box := canvas.NewRectangle(Color(ColorBar))
-	box.CornerRadius = 12
-	box.SetMinSize(fyne.NewSize(echoSize()*1.8, echoSize()*1.4))
-	return container.NewStack(box, container.NewCenter(k.echo))
-}
-
-// EchoText is the last key pressed as shown.
-func (k *Keyboard) EchoText() string { return k.echo.Text }
 
 func (k *Keyboard) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(k.rows) }
 
@@ -158,16 +140,18 @@ func (k *Keyboard) layout() [][]keyDef {
 		k.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 		k.autoShift()
 		k.build()
-		k.pressed(k.labels.Delete, k.labels.Delete)
+		k.pressed(k.labels.Delete)
 	}}
 	space := keyDef{r: ' ', label: k.labels.Space, weight: 4}
 	switch k.mode {
+	// The pads are a telephone's and a card terminal's, 1-2-3 on top, as
+	// the elderly know them — not a calculator's.
 	case KeyboardDigits:
 		del.weight = 1
-		return [][]keyDef{k.chars("789"), k.chars("456"), k.chars("123"), {{weight: 1}, k.char('0'), del}}
+		return [][]keyDef{k.chars("123"), k.chars("456"), k.chars("789"), {{weight: 1}, k.char('0'), del}}
 	case KeyboardPhone:
 		space.weight, del.weight = 1, 1
-		return [][]keyDef{k.chars("789"), k.chars("456"), k.chars("123"), {k.char('+'), k.char('0'), del},
+		return [][]keyDef{k.chars("123"), k.chars("456"), k.chars("789"), {k.char('+'), k.char('0'), del},
 			{space, k.char('/'), k.char('-')}}
 	}
 	if k.symbols {
@@ -175,7 +159,7 @@ func (k *Keyboard) layout() [][]keyDef {
 			k.symbols = false
 			k.autoShift()
 			k.build()
-			k.pressed(k.labels.Letters, "")
+			k.pressed(k.labels.Letters)
 		}}
 		return [][]keyDef{
 			k.chars("1234567890"),
@@ -187,12 +171,12 @@ func (k *Keyboard) layout() [][]keyDef {
 	shift := keyDef{label: k.labels.Shift, weight: 2, press: func() {
 		k.shift = !k.shift
 		k.build()
-		k.pressed(k.labels.Shift, "")
+		k.pressed(k.labels.Shift)
 	}}
 	symbols := keyDef{label: k.labels.Symbols, weight: 2, press: func() {
 		k.symbols, k.shift = true, false
 		k.build()
-		k.pressed(k.labels.Symbols, "")
+		k.pressed(k.labels.Symbols)
 	}}
 	last := []keyDef{symbols, k.char(','), space, k.char('.'), k.char('-')}
 	if k.mode == KeyboardEmail {
@@ -266,11 +250,7 @@ func (k *Keyboard) key(d keyDef) *Tile {
 			}
 			k.autoShift()
 			k.build()
-			echo := label
-			if r == ' ' {
-				echo = "[ ]" // the word would not fit the echo
-			}
-			k.pressed(label, echo)
+			k.pressed(label)
 		}
 	}
 	text := SizeTileText
@@ -280,11 +260,10 @@ func (k *Keyboard) key(d keyDef) *Tile {
 	return NewStyledTile(d.label, nil, ColorBar, ColorBarText, SizeKey, text, press)
 }
 
-func (k *Keyboard) pressed(name, echo string) {
-	if echo != "" {
-		k.echo.Text = echo
-		k.echo.Refresh()
-	}
+// pressed tells OnKey (speech) and OnPress what was pressed. (An echo of
+// the last key beside the field, a grey box without a label that looked
+// like a disabled button, is gone: the field itself shows what is typed.)
+func (k *Keyboard) pressed(name string) {
 	if k.OnKey != nil {
 		k.OnKey(name)
 	}
