@@ -246,7 +246,16 @@ func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
 	if got := v.field().Text(); got != "4" {
 		t.Errorf("after help the field shows %q, want the 4 typed before", got)
 	}
+	// Start with answers given asks first; "Nein" keeps them, "Ja" ends
+	// the visit.
 	v.tap("Start")
+	v.expect("Ihre Antworten verwerfen?", "Sie haben 2 Antworten gegeben")
+	v.tap("Nein, weiter")
+	if got := v.field().Text(); got != "4" {
+		t.Errorf("after Nein the field shows %q, want the 4 typed before", got)
+	}
+	v.tap("Start")
+	v.tap("Ja, alles verwerfen")
 	v.tap("Hilfe")
 	v.expect("Tippen Sie mit dem Finger auf das, was Sie möchten.")
 }

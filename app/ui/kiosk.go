@@ -414,10 +414,46 @@ func (k *Kiosk) pop() {
 	prev()
 }
 
+// answers counts what the visitor has given that Start would throw away:
+// a form's answers and what is typed, a booking's name and number.
+func (k *Kiosk) answers() int {
+	n := 0
+	if k.form != nil {
+		n += len(k.form.Data())
+	}
+	if k.draft != "" {
+		n++
+	}
+	if k.book != nil {
+		if k.book.name != "" {
+			n++
+		}
+		if k.book.phone != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// startOver is Start: at once without answers, else after asking.
+func (k *Kiosk) startOver() {
+	n := k.answers()
+	if n == 0 {
+		k.Home()
+		return
+	}
+	back := k.cur.redraw
+	text := paragraph(k.tr.T("start_over_text", map[string]any{"Count": n}))
+	yes := widgets.NewTile(k.tr.T("start_over_yes"), theme.DeleteIcon(), k.Home)
+	no := widgets.NewTile(k.tr.T("start_over_no"), theme.NavigateNextIcon(), back)
+	k.display(screen{name: "start-over", redraw: k.startOver,
+		content: container.NewBorder(heading(k.tr.T("start_over_title")), nil, nil, nil,
+			container.NewVBox(text, tileGrid(no, yes)))})
+}
+
 // bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
 	buttons := []fyne.CanvasObject{
-		widgets.NewBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.Home),
 		widgets.NewBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
 		widgets.NewBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
 		widgets.NewBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
@@ -428,6 +464,9 @@ func (k *Kiosk) bar() fyne.CanvasObject {
 	buttons = append(buttons,
 		widgets.NewBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
 		widgets.NewBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
+		// Start at the far end from Zurück: one slip must not throw a
+		// visit away, and with answers given it asks first.
+		widgets.NewBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.startOver),
 	)
 	for _, b := range buttons {
 		b.(*widgets.Tile).InBar = true

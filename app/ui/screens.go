@@ -55,6 +55,15 @@ func (k *Kiosk) Screens() []Screen {
 			k.showIdleWarning()
 		}},
 	}
+	for _, svc := range k.deps.Catalogue.Services {
+		if svc.Kind.AsksSteps() && len(svc.Steps) > 1 {
+			list = append(list, Screen{"start-over", func() {
+				k.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, svc.Steps[1], "")
+				k.startOver()
+			}})
+			break
+		}
+	}
 	if k.deps.Gate != nil {
 		// What guides and staff see: their PIN pads, and a question of an
 		// assisted visit with its banner.
