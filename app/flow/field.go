@@ -171,8 +171,13 @@ func Validate(s Step, v string, today time.Time) *Problem {
 			return problem("invalid_characters")
 		}
 	case FieldName:
-		if utf8.RuneCountInString(v) < 2 || !namePattern.MatchString(v) {
+		// The rule as it is: a name of one letter is too short, a name
+		// with digits or signs is not a name.
+		if !namePattern.MatchString(v) {
 			return problem("invalid_name")
+		}
+		if utf8.RuneCountInString(strings.TrimSpace(v)) < 2 {
+			return problem("invalid_name_short")
 		}
 	case FieldStreet:
 		if !streetPattern.MatchString(v) {

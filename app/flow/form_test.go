@@ -82,7 +82,7 @@ func TestValidationRules(t *testing.T) {
 		{flow.Step{Type: flow.FieldText, Max: intp(6)}, "Gießen", "Musterstadt", "invalid_too_long"},
 		{flow.Step{Type: flow.FieldText, Optional: true}, "", "a\x07b", "invalid_characters"},
 		{flow.Step{Type: flow.FieldName}, "Anna-Lena O'Neill", "R2D2", "invalid_name"},
-		{flow.Step{Type: flow.FieldName}, "Fatma Yılmaz", "A", "invalid_name"},
+		{flow.Step{Type: flow.FieldName}, "Fatma Yılmaz", "A", "invalid_name_short"},
 		{flow.Step{Type: flow.FieldStreet}, "Lindenstraße 12a", "Lindenstraße", "invalid_street"},
 		{flow.Step{Type: flow.FieldStreet}, "Am Markt 3-5", "12", "invalid_street"},
 		{flow.Step{Type: flow.FieldPostcode}, "35037", "3503", "invalid_postcode"},

@@ -249,7 +249,7 @@ func (k *Kiosk) showBookingName(problem string) {
 		func() { k.showBookingName(problem) }, func(v string) {
 			b.name = v
 			if fe := wire.CheckBook(wire.BookRequest{Service: "x", Start: b.start, Name: v}); fe != nil {
-				k.showBookingName(k.tr.T("booking_name_short"))
+				k.showBookingName(k.tr.T("invalid_name_short"))
 				return
 			}
 			k.showBookingPhone("")

@@ -168,7 +168,7 @@ func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
 		{svc.ID + "-day", func() { sample(); k.showBookingDays() }},
 		{svc.ID + "-time", func() { sample(); k.showBookingTimes(k.book.day) }},
 		{svc.ID + "-name", func() { sample(); k.showBookingName("") }},
-		{svc.ID + "-name-refused", func() { sample(); k.book.name = "A"; k.showBookingName(k.tr.T("booking_name_short")) }},
+		{svc.ID + "-name-refused", func() { sample(); k.book.name = "A"; k.showBookingName(k.tr.T("invalid_name_short")) }},
 		{svc.ID + "-phone", func() { sample(); k.showBookingPhone("") }},
 		{svc.ID + "-summary", func() { sample(); k.showBookingSummary() }},
 		{svc.ID + "-done", func() {
