@@ -68,7 +68,7 @@ func TestTwoKiosksOneOffice(t *testing.T) {
 		}
 		drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 		off := store.NewOfflineTickets(db)
-		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: fleet.NewOffice(off),
+		k := kiosk{desk: testutil.Desk(t, db, drv, now.Add(time.Duration(i)*time.Second)), queue: fleet.NewOffice(off, store.NewHeldTimes(db)),
 			offline: off, sim: sim}
 		k.queue.Set(c)
 		k.desk.Queue, k.desk.Offline, k.desk.Portal, k.desk.Now = k.queue, k.offline, url, time.Now
@@ -146,7 +146,7 @@ func TestTheTicketCarriesTheEstimate(t *testing.T) {
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, db, drv, time.Now())
 	off := store.NewOfflineTickets(db)
-	q := fleet.NewOffice(off)
+	q := fleet.NewOffice(off, store.NewHeldTimes(db))
 	q.Set(c)
 	desk.Queue, desk.Offline, desk.Portal, desk.Now = q, off, p.URL, time.Now
 	texts := testutil.Texts(t).For("de")
@@ -237,7 +237,7 @@ func TestAUsedUpBlockRefuses(t *testing.T) {
 	}
 	desk := testutil.Desk(t, db, nil, time.Now())
 	off := store.NewOfflineTickets(db)
-	q := fleet.NewOffice(off)
+	q := fleet.NewOffice(off, store.NewHeldTimes(db))
 	q.Set(c)
 	desk.Queue, desk.Offline, desk.Now = q, off, time.Now
 	texts := testutil.Texts(t).For("de")

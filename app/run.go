@@ -201,7 +201,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 		// Numbers from the site's office queue; the kiosk's own block
 		// while the portal is out of reach.
 		offline := store.NewOfflineTickets(db)
-		queue = fleet.NewOffice(offline)
+		queue = fleet.NewOffice(offline, store.NewHeldTimes(db))
 		desk.Queue, desk.Offline, desk.Appointments = queue, offline, queue
 	}
 	agent = fleet.New(fleet.Options{Version: version, DataDir: dataDir, DB: db, Outbox: out, Desk: desk,

@@ -60,7 +60,7 @@ func runTicket(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	if c, err := client.New(ctx, db, out, clientOptions(cfg)); err == nil {
 		off := store.NewOfflineTickets(db)
-		q := fleet.NewOffice(off)
+		q := fleet.NewOffice(off, store.NewHeldTimes(db))
 		q.Set(c)
 		desk.Queue, desk.Offline = q, off
 	}

@@ -223,6 +223,7 @@ func (a *Agent) Beat(ctx context.Context, apply func(*profile.Profile)) {
 	if a.o.Queue != nil {
 		a.o.Queue.keepBlock(ctx, reply.QueueBlock, reply.QueueBlockSize)
 		a.o.Queue.Report(ctx)
+		a.o.Queue.SyncHeld(ctx)
 	}
 	a.mu.Lock()
 	a.lastCalls = sent

@@ -22,12 +22,16 @@ type Office struct {
 	mu      sync.Mutex
 	c       *client.Client
 	offline *store.OfflineTickets // keeps the block the portal gave
+	held    *store.HeldTimes      // times held to book offline
+	// heldAt is when the held times were last fetched.
+	heldAt time.Time
 }
 
-// NewOffice returns the office, with offline keeping the
-// kiosk's block and the numbers drawn while the portal was out of reach.
-func NewOffice(offline *store.OfflineTickets) *Office {
-	return &Office{offline: offline}
+// NewOffice returns the office, with offline keeping the kiosk's block
+// and the numbers drawn while the portal was out of reach, and held the
+// appointment times the portal holds for the kiosk.
+func NewOffice(offline *store.OfflineTickets, held *store.HeldTimes) *Office {
+	return &Office{offline: offline, held: held}
 }
 
 var errNoPortal = errors.New("not enrolled at a portal yet")

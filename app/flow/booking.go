@@ -17,6 +17,11 @@ type Appointments interface {
 	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
 	Book(ctx context.Context, key string, r wire.BookRequest) (wire.Booked, error)
 	CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error)
+	// HeldServices, HeldSlots and BookHeld book the times the portal
+	// holds for the kiosk, while it cannot reach the portal.
+	HeldServices(ctx context.Context, lang string) ([]wire.BookableService, error)
+	HeldSlots(ctx context.Context, service string) ([]wire.Slot, error)
+	BookHeld(ctx context.Context, r wire.BookRequest) (wire.Booked, error)
 }
 
 // Appointment is an appointment booked at the kiosk and its printed
@@ -26,6 +31,9 @@ type Appointment struct {
 	// PrintErr is set when the appointment is booked but its confirmation
 	// did not print: the screen shows the code to write down.
 	PrintErr error
+	// Offline: booked from the times held for the kiosk, while the portal
+	// was out of reach; the kiosk reports it when it is back.
+	Offline bool
 }
 
 // BookableServices lists what can be booked at the kiosk's site, titled
@@ -55,11 +63,46 @@ func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts T
 	if err != nil {
 		return Appointment{}, err
 	}
-	a := Appointment{Booked: b}
+	return d.confirm(ctx, b, texts, false), nil
+}
+
+// confirm prints the confirmation of b.
+func (d *Desk) confirm(ctx context.Context, b wire.Booked, texts Texts, offline bool) Appointment {
+	a := Appointment{Booked: b, Offline: offline}
 	a.PrintErr = d.print(ctx, "appointment", b.Code, func() ([]byte, error) { return d.AppointmentJob(b, texts) })
 	// The code is the resident's, not personal data; the name never reaches a log.
-	slog.Info("appointment booked", "code", b.Code, "service", b.Service, "printed", a.PrintErr == nil)
-	return a, nil
+	slog.Info("appointment booked", "code", b.Code, "service", b.Service, "offline", offline, "printed", a.PrintErr == nil)
+	return a
+}
+
+// HeldServices lists what the kiosk can book while the portal is out of
+// reach (the times the portal holds for it), titled in lang.
+func (d *Desk) HeldServices(ctx context.Context, lang string) ([]wire.BookableService, error) {
+	if d.Appointments == nil {
+		return nil, fmt.Errorf("held services: no appointment book")
+	}
+	return d.Appointments.HeldServices(ctx, lang)
+}
+
+// HeldSlots lists the held times of service.
+func (d *Desk) HeldSlots(ctx context.Context, service string) ([]wire.Slot, error) {
+	if d.Appointments == nil {
+		return nil, fmt.Errorf("held slots: no appointment book")
+	}
+	return d.Appointments.HeldSlots(ctx, service)
+}
+
+// BookHeld books a held time while the portal is out of reach, and prints
+// the confirmation: the kiosk reports the booking when it is back.
+func (d *Desk) BookHeld(ctx context.Context, r wire.BookRequest, texts Texts) (Appointment, error) {
+	if d.Appointments == nil {
+		return Appointment{}, fmt.Errorf("book held: no appointment book")
+	}
+	b, err := d.Appointments.BookHeld(ctx, r)
+	if err != nil {
+		return Appointment{}, err
+	}
+	return d.confirm(ctx, b, texts, true), nil
 }
 
 // AppointmentJob encodes the confirmation of b.

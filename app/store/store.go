@@ -68,4 +68,14 @@ var storeMigrations = []string{
 		block INTEGER NOT NULL, -- this kiosk's own block of waiting numbers, from the portal
 		size  INTEGER NOT NULL  -- how many numbers it holds a day
 	)`,
+	`CREATE TABLE held_times (
+		code      TEXT PRIMARY KEY,           -- the appointment's booking code, made by the portal
+		held      TEXT NOT NULL,              -- the wire.HeldTime, JSON: time, service, code, secret; nothing personal
+		service   TEXT NOT NULL,
+		start     TEXT NOT NULL,              -- UTC, RFC 3339
+		sealed    TEXT NOT NULL DEFAULT '',   -- the resident's name and contact, sealed to the portal's key, until reported
+		lang      TEXT NOT NULL DEFAULT '',
+		booked_at TEXT NOT NULL DEFAULT '',   -- '' while free
+		reported  INTEGER NOT NULL DEFAULT 0
+	)`,
 }

@@ -36,6 +36,9 @@ type bookingVisit struct {
 	name    string
 	phone   string
 	key     string // the booking's idempotency key: a retry books once
+	// offline: the portal is out of reach; the visit books one of the
+	// times the portal holds for this kiosk.
+	offline bool
 }
 
 // wipe forgets the name and number typed.
@@ -78,9 +81,22 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 	})
 }
 
-// showBookingOffline says plainly that booking needs the office's portal,
-// and offers the request form instead.
+// showBookingOffline offers the times the portal holds for this kiosk
+// when there are any; otherwise it says plainly that booking needs the
+// office's portal, and offers the request form instead.
 func (k *Kiosk) showBookingOffline(svc flow.Service) {
+	if book := k.appointments(); book != nil {
+		// The kiosk's own SQLite file: no network, no wait.
+		list, err := book.HeldServices(context.Background(), k.lang)
+		if err != nil {
+			slog.Warn("booking: held times", "err", err)
+		}
+		if len(list) > 0 {
+			k.book = &bookingVisit{svc: svc, key: rand.Text(), offline: true}
+			k.showBookingServices(list)
+			return
+		}
+	}
 	k.showNoBooking(svc, svc.ID+"-offline", "booking_offline_text")
 }
 
@@ -115,8 +131,12 @@ func (k *Kiosk) showBookingServices(list []wire.BookableService) {
 			k.loadWeeks()
 		}))
 	}
-	k.display(screen{name: k.book.svc.ID + "-service", bar: true, redraw: func() { k.showBookingServices(list) },
-		content: container.NewBorder(heading(k.tr.T("booking_service_title")), nil, nil, nil, tileGrid(tiles...))})
+	name, top := k.book.svc.ID+"-service", fyne.CanvasObject(heading(k.tr.T("booking_service_title")))
+	if k.book.offline {
+		name, top = k.book.svc.ID+"-held", container.NewVBox(paragraph(k.tr.T("booking_held_note")), top)
+	}
+	k.display(screen{name: name, bar: true, redraw: func() { k.showBookingServices(list) },
+		content: container.NewBorder(top, nil, nil, nil, tileGrid(tiles...))})
 }
 
 // weeks is how many weeks one calendar screen shows: four rows of days
@@ -138,7 +158,13 @@ func (k *Kiosk) loadWeeks() {
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
-		slots, err := book.Slots(ctx, b.service.ID, b.from, 7*weeks)
+		var slots []wire.Slot
+		var err error
+		if b.offline {
+			slots, err = book.HeldSlots(ctx, b.service.ID)
+		} else {
+			slots, err = book.Slots(ctx, b.service.ID, b.from, 7*weeks)
+		}
 		fyne.Do(func() {
 			if k.screen != screen || k.book != b {
 				return
@@ -280,6 +306,9 @@ func (k *Kiosk) showBookingSummary() {
 	if b.phone != "" {
 		lines = append(lines, b.phone)
 	}
+	if b.offline {
+		lines = append(lines, "", k.tr.T("booking_held_done"))
+	}
 	book := widgets.NewActionButton(k.tr.T("booking_book"), theme.ConfirmIcon(), k.bookNow)
 	k.display(screen{name: b.svc.ID + "-summary", bar: true, redraw: k.showBookingSummary,
 		content: container.NewBorder(heading(k.tr.T("booking_summary_title")), container.NewHBox(layout.NewSpacer(), book), nil, nil,
@@ -296,7 +325,13 @@ func (k *Kiosk) bookNow() {
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
-		a, err := k.deps.Appointments.Book(ctx, b.key, req, tr)
+		var a flow.Appointment
+		var err error
+		if b.offline {
+			a, err = k.deps.Appointments.BookHeld(ctx, req, tr)
+		} else {
+			a, err = k.deps.Appointments.Book(ctx, b.key, req, tr)
+		}
 		fyne.Do(func() {
 			switch {
 			case errors.Is(err, client.ErrFull):
@@ -322,7 +357,11 @@ func (k *Kiosk) showBooked(a flow.Appointment) {
 		status = warningLine(k.tr.T("booking_not_printed"))
 	}
 	status.Alignment = fyne.TextAlignCenter
-	hint := paragraph(k.tr.T("booking_done_hint"))
+	hintText := k.tr.T("booking_done_hint")
+	if a.Offline {
+		hintText = k.tr.T("booking_held_done") + "\n" + hintText
+	}
+	hint := paragraph(hintText)
 	hint.Alignment = fyne.TextAlignCenter
 	finish := paragraph(k.tr.T("ticket_tap_to_finish"))
 	finish.Alignment = fyne.TextAlignCenter

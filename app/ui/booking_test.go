@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,20 +23,39 @@ import (
 // appointments, with a simulated printer.
 func bookingKiosk(t *testing.T) (*visit, *testutil.Portal, *escpossim.Printer) {
 	t.Helper()
-	p := testutil.StartPortal(t)
-	file := "ahead_min_days = 1\n[[service]]\nid = \"ausweis\"\ntitle = \"Ausweis beantragen\"\nminutes = 20\ncounters = 2\nprefix = \"T\"\nroom = \"Schalter 1\"\nhours = [\"Mo-So 8:00-18:00\"]\n"
+	r := bookingKioskWith(t, "", nil)
+	return r.v, r.p, r.sim
+}
+
+// bookingRig is a booking kiosk's parts.
+type bookingRig struct {
+	v      *visit
+	p      *testutil.Portal
+	sim    *escpossim.Printer
+	office *fleet.Office
+	db     *sql.DB
+}
+
+// bookingKioskWith is bookingKiosk with extra lines in the booking file's
+// head and in its service, and the portal's handler wrapped.
+func bookingKioskWith(t *testing.T, head string, wrap func(http.Handler) http.Handler, serviceLines ...string) bookingRig {
+	t.Helper()
+	p := testutil.StartPortalWith(t, wrap)
+	file := "ahead_min_days = 1\n" + head + "[[service]]\nid = \"ausweis\"\ntitle = \"Ausweis beantragen\"\nminutes = 20\ncounters = 2\nprefix = \"T\"\nroom = \"Schalter 1\"\nhours = [\"Mo-So 8:00-18:00\"]\n" +
+		strings.Join(serviceLines, "")
 	if _, err := p.Bookings().Set(context.Background(), "", []byte(file)); err != nil {
 		t.Fatal(err)
 	}
 	db := testutil.DB(t)
 	_, c := testutil.Client(t, db, p)
-	office := fleet.NewOffice(store.NewOfflineTickets(db))
+	office := fleet.NewOffice(store.NewOfflineTickets(db), store.NewHeldTimes(db))
 	office.Set(c)
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	desk := testutil.Desk(t, db, drv, time.Now())
 	desk.Now, desk.Portal, desk.Appointments = time.Now, p.URL, office
-	return newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Appointments: desk,
-		Now: func() time.Time { return time.Now().In(desk.Location) }}), p, sim
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Appointments: desk,
+		Now: func() time.Time { return time.Now().In(desk.Location) }})
+	return bookingRig{v: v, p: p, sim: sim, office: office, db: db}
 }
 
 // A resident books at the kiosk: a service, tomorrow, 8:00, a name typed
@@ -123,4 +146,124 @@ func TestBookingWithoutThePortal(t *testing.T) {
 	if v.visibleTile("Termin anfragen") {
 		t.Error("the request form is on the start screen beside the booking tile")
 	}
+}
+
+// The network is down, but the site holds one time a day for each kiosk:
+// the resident still books one, the confirmation prints with its code
+// and QR code, the kiosk keeps the name only sealed, and once the network
+// is back the portal has the appointment with the name — and the time is
+// taken for everyone else.
+func TestBookHeldTimeOffline(t *testing.T) {
+	var down atomic.Bool
+	cut := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if down.Load() {
+				// A cable pulled: the connection dies without an answer.
+				if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+					conn.Close()
+				}
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	r := bookingKioskWith(t, "kiosk_quota_days = 2\n", cut, "kiosk_quota = 1\n")
+	v, p, sim, office := r.v, r.p, r.sim, r.office
+	ctx := context.Background()
+	office.SyncHeld(ctx)
+	down.Store(true)
+
+	v.tap("Termin buchen")
+	v.expect("Einige Termine hält das Amt für diesen Kiosk frei")
+	v.tap("Ausweis beantragen")
+	// Tomorrow is left to everyone; the day after holds one time.
+	day := v.k.deps.Now().AddDate(0, 0, 2)
+	label := fmt.Sprint(day.Day())
+	if day.Day() == 1 {
+		label += "." + fmt.Sprint(int(day.Month())) + "."
+	}
+	v.tap(label)
+	slots, err := office.HeldSlots(ctx, "ausweis")
+	if err != nil || len(slots) != 2 {
+		t.Fatalf("held times %+v %v", slots, err)
+	}
+	at := slots[0].Start.In(v.k.deps.Now().Location())
+	v.tap(at.Format("15:04"))
+	v.typeOnScreen("Erika Mustermann")
+	v.tap("Weiter")
+	v.tap("Überspringen")
+	v.expect("Bitte prüfen Sie Ihren Termin", "Erika Mustermann", "Ihr Termin gilt schon jetzt")
+	v.tap("Termin verbindlich buchen")
+	v.expect("Ihr Termin ist gebucht", "sobald die Verbindung wieder da ist")
+	code := regexp.MustCompile(`\b\d{9}\b`).FindString(v.screenText())
+	jobs := testutil.WaitJobs(t, sim, 1)
+	if code == "" || !strings.Contains(jobs[0].Text(), code) || !strings.Contains(jobs[0].Text(), at.Format("15:04")) {
+		t.Fatalf("code %q, confirmation:\n%s", code, jobs[0].Text())
+	}
+	page, err := jobs[0].Image()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qr, ok := escpossim.ScanQR(page); !ok || !strings.HasPrefix(qr, p.URL+"/termin/_/"+code+"?s=") {
+		t.Fatalf("the confirmation's QR code says %q", qr)
+	}
+	// Nothing of the name in clear in the kiosk's file.
+	var path string
+	if err := r.db.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	main, _ := os.ReadFile(path)
+	wal, _ := os.ReadFile(path + "-wal")
+	if raw := append(main, wal...); len(main) == 0 || bytes.Contains(raw, []byte("Mustermann")) {
+		t.Error("the name is in clear in the kiosk's database")
+	}
+	v.tapAnywhere()
+
+	// Back online: the booking reaches the portal with the name.
+	down.Store(false)
+	office.SyncHeld(ctx)
+	a, err := p.Store().AppointmentByCode(ctx, "", code)
+	if err != nil || a.State != "booked" {
+		t.Fatalf("at the portal: %+v %v", a, err)
+	}
+	if contact, err := p.AppointmentContact(a); err != nil || contact["name"] != "Erika Mustermann" {
+		t.Fatalf("the name at the portal: %v %v", contact, err)
+	}
+	if n, _ := heldLeft(ctx, office); n != 1 {
+		t.Errorf("held times left free at the kiosk: %d, want 1", n)
+	}
+
+	// Two days later the other held day is the nearest bookable one: the
+	// online kiosk gives its time back, free for residents anywhere, and
+	// holds times of the two days after it.
+	left, _ := office.HeldSlots(ctx, "ausweis")
+	next := time.Now().Add(48 * time.Hour)
+	p.Bookings().Now = func() time.Time { return next }
+	freeAt := func() int {
+		slots, err := p.Bookings().Slots(ctx, "", "ausweis", left[0].Start, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range slots {
+			if s.Start.Equal(left[0].Start) {
+				return s.Free
+			}
+		}
+		return -1
+	}
+	if got := freeAt(); got != 1 {
+		t.Fatalf("free at the held time before giving back: %d", got)
+	}
+	office.FetchHeld(ctx)
+	if got := freeAt(); got != 2 {
+		t.Errorf("free at the held time after giving back: %d, want 2", got)
+	}
+	if n, _ := heldLeft(ctx, office); n != 2 {
+		t.Errorf("held times free at the kiosk: %d, want 2 (the new days')", n)
+	}
+}
+
+func heldLeft(ctx context.Context, o *fleet.Office) (int, error) {
+	s, err := o.HeldSlots(ctx, "ausweis")
+	return len(s), err
 }

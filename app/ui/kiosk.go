@@ -36,6 +36,11 @@ type Appointments interface {
 	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
 	Book(ctx context.Context, key string, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
 	CheckIn(ctx context.Context, code string, texts flow.Texts) (flow.Ticket, error)
+	// HeldServices, HeldSlots and BookHeld book the times the portal holds
+	// for the kiosk, while it cannot reach the portal.
+	HeldServices(ctx context.Context, lang string) ([]wire.BookableService, error)
+	HeldSlots(ctx context.Context, service string) ([]wire.Slot, error)
+	BookHeld(ctx context.Context, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
 }
 
 // Speaker says things aloud off the UI goroutine; a new Say or Stop

@@ -38,7 +38,8 @@ func (s *Server) newBookingOffice() *booking.Office {
 	mac := hmac.New(sha256.New, der)
 	mac.Write([]byte("lotse appointment secrets"))
 	root := mac.Sum(nil)
-	return &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Hash: HashToken, Loc: officeTime, Now: time.Now,
+	return &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Open: s.AppointmentContact, Hash: HashToken,
+		Loc: officeTime, Now: time.Now,
 		Secret: func(site, code string) string {
 			m := hmac.New(sha256.New, root)
 			m.Write([]byte(site + "\x00" + code))

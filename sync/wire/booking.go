@@ -227,3 +227,47 @@ func LuhnDigit(digits string) int {
 	}
 	return (10 - sum%10) % 10
 }
+
+// HeldTime is a time the portal set aside for one kiosk (the site's
+// kiosk_quota): the kiosk may book it for a resident while it cannot
+// reach the portal, and print its confirmation at once. Its code and
+// secret are the portal's, so an offline booking never collides.
+type HeldTime struct {
+	Booked
+	// Titles are the service's title in the kiosk's languages.
+	Titles map[string]string `json:"titles,omitempty"`
+}
+
+// HeldTimes is the reply of GET /v1/kiosks/{id}/held: the kiosk's held
+// times, and the last day whose held times an online kiosk gives back
+// (the nearest bookable day: residents elsewhere can take them).
+type HeldTimes struct {
+	Held         []HeldTime `json:"held"`
+	GiveBackTill string     `json:"give_back_till"` // YYYY-MM-DD
+}
+
+// HeldReport is the body of POST /v1/kiosks/{id}/held/{code}: the
+// resident a kiosk booked a held time for while offline, sealed to the
+// portal's key like a submission.
+type HeldReport struct {
+	Sealed   string    `json:"sealed"` // JWE of name, phone, email
+	Lang     string    `json:"lang,omitempty"`
+	BookedAt time.Time `json:"booked_at"`
+}
+
+// DecodeHeldReport reads a held-time report strictly.
+func DecodeHeldReport(body []byte) (HeldReport, error) {
+	var h HeldReport
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return HeldReport{}, fmt.Errorf("held report: %w", err)
+	}
+	if dec.More() {
+		return HeldReport{}, errors.New("held report: more than one JSON value")
+	}
+	if h.Sealed == "" || len(h.Sealed) > 16<<10 || len(h.Lang) > 16 || h.BookedAt.IsZero() {
+		return HeldReport{}, errors.New("held report: a sealed name, a short language tag and when it was booked")
+	}
+	return h, nil
+}

@@ -96,3 +96,18 @@ func FuzzDecodeCheckIn(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeHeldReport(f *testing.F) {
+	f.Add([]byte(`{"sealed":"eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.a.b.c.d","lang":"tr","booked_at":"2026-12-03T09:00:00+01:00"}`))
+	f.Add([]byte(`{"sealed":"","booked_at":"2026-12-03T09:00:00Z"}`))
+	f.Add([]byte(`{"sealed":"x","booked_at":"2026-12-03T09:00:00Z","name":"Fatma"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h, err := wire.DecodeHeldReport(body)
+		if err != nil {
+			return
+		}
+		if h.Sealed == "" || h.BookedAt.IsZero() || len(h.Lang) > 16 {
+			t.Fatalf("accepted %+v", h)
+		}
+	})
+}

@@ -50,7 +50,7 @@ func (s *Office) CheckIn(ctx context.Context, site, code string, draw Draw) (Che
 	case a.State == store.CheckedIn:
 		out.Number, out.Due = a.Ticket, start.Add(-cfg.CallBefore.Duration)
 		return out, nil
-	case a.State != store.Booked:
+	case a.State != store.Booked && a.State != store.Held: // held: booked at a kiosk offline, not reported yet
 		return out, ErrNotBooked
 	case start.Format(time.DateOnly) != now.Format(time.DateOnly):
 		return out, ErrNotToday
@@ -61,7 +61,7 @@ func (s *Office) CheckIn(ctx context.Context, site, code string, draw Draw) (Che
 	if out.Number, err = draw(ctx, sv.Prefix, out.Due); err != nil {
 		return out, err
 	}
-	if _, err := s.St.SetAppointmentState(ctx, a.ID, []string{store.Booked}, store.CheckedIn, out.Number); err != nil {
+	if _, err := s.St.SetAppointmentState(ctx, a.ID, []string{store.Booked, store.Held}, store.CheckedIn, out.Number); err != nil {
 		return out, err
 	}
 	out.Appointment.State, out.Appointment.Ticket = store.CheckedIn, out.Number

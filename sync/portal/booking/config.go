@@ -21,16 +21,19 @@ import (
 // Config is a site's booking file (assets/booking/buergerbuero.toml is the
 // documented example).
 type Config struct {
-	AheadMinDays  int       `toml:"ahead_min_days"`
-	AheadMaxDays  int       `toml:"ahead_max_days"`
-	ReleaseAt     string    `toml:"release_at"`
-	CancelPause   Duration  `toml:"cancel_pause"`
-	KeepDays      int       `toml:"keep_days"`
-	MaxPerContact int       `toml:"max_per_contact"`
-	CallBefore    Duration  `toml:"call_before"`
-	LateAfter     Duration  `toml:"late_after"`
-	ClosedOn      []string  `toml:"closed_on"`
-	Services      []Service `toml:"service"`
+	AheadMinDays  int      `toml:"ahead_min_days"`
+	AheadMaxDays  int      `toml:"ahead_max_days"`
+	ReleaseAt     string   `toml:"release_at"`
+	CancelPause   Duration `toml:"cancel_pause"`
+	KeepDays      int      `toml:"keep_days"`
+	MaxPerContact int      `toml:"max_per_contact"`
+	CallBefore    Duration `toml:"call_before"`
+	LateAfter     Duration `toml:"late_after"`
+	ClosedOn      []string `toml:"closed_on"`
+	// KioskQuotaDays is how many days ahead kiosks hold their quota of
+	// times (each service's kiosk_quota) to book while offline.
+	KioskQuotaDays int       `toml:"kiosk_quota_days"`
+	Services       []Service `toml:"service"`
 
 	release int // minutes after midnight
 }
@@ -44,6 +47,9 @@ type Service struct {
 	Hours    []string `toml:"hours"`
 	Prefix   string   `toml:"prefix"`
 	Room     string   `toml:"room"`
+	// KioskQuota is how many of its times a day each kiosk holds, to book
+	// while it cannot reach the portal (0: kiosks book only online).
+	KioskQuota int `toml:"kiosk_quota"`
 	// Titles are the title in the kiosk's other languages, by language.
 	Titles map[string]string `toml:"titles"`
 
@@ -71,7 +77,8 @@ var (
 // what is allowed, for the admin who wrote it.
 func Parse(b []byte) (Config, error) {
 	c := Config{AheadMinDays: 1, AheadMaxDays: 60, ReleaseAt: "07:00", CancelPause: Duration{30 * time.Minute},
-		KeepDays: 14, MaxPerContact: 2, CallBefore: Duration{5 * time.Minute}, LateAfter: Duration{15 * time.Minute}}
+		KeepDays: 14, MaxPerContact: 2, CallBefore: Duration{5 * time.Minute}, LateAfter: Duration{15 * time.Minute},
+		KioskQuotaDays: 7}
 	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&c)
 	if err != nil {
 		return Config{}, fmt.Errorf("booking file: %w", err)
@@ -109,6 +116,9 @@ func Parse(b []byte) (Config, error) {
 	if c.MaxPerContact < 1 || c.MaxPerContact > 20 {
 		bad("max_per_contact", "%d: from 1 to 20", c.MaxPerContact)
 	}
+	if c.KioskQuotaDays < 1 || c.KioskQuotaDays > 31 {
+		bad("kiosk_quota_days", "%d: kiosks hold times for 1 to 31 days ahead", c.KioskQuotaDays)
+	}
 	if _, err := hours.Parse(nil, c.ClosedOn); err != nil {
 		bad("closed_on", "%v", err)
 	}
@@ -133,6 +143,9 @@ func Parse(b []byte) (Config, error) {
 		}
 		if s.Counters < 1 || s.Counters > 50 {
 			bad(key+".counters", "%d: 1 to 50 residents at once", s.Counters)
+		}
+		if s.KioskQuota < 0 || s.KioskQuota > s.Counters*4 {
+			bad(key+".kiosk_quota", "%d: from 0 to a few times a day per kiosk (at most 4 per counter)", s.KioskQuota)
 		}
 		if !prefixPattern.MatchString(s.Prefix) {
 			bad(key+".prefix", "%q: one capital letter, the waiting number's at check-in", s.Prefix)

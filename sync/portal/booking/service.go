@@ -31,8 +31,11 @@ type Office struct {
 	// SiteKey is the site's secret key (made on first use): contacts are
 	// kept as hashes keyed with it.
 	SiteKey func(ctx context.Context, site string) ([]byte, error)
-	Key     seal.Key                   // the portal's public key: names and contacts are sealed to it
-	Hash    func(secret string) string // how the portal keeps secrets it must recognise
+	Key     seal.Key // the portal's public key: names and contacts are sealed to it
+	// Open opens an appointment's sealed name and contact (a kiosk's
+	// report of a held time is checked with it).
+	Open func(a store.Appointment) (map[string]string, error)
+	Hash func(secret string) string // how the portal keeps secrets it must recognise
 	// Secret is an appointment's secret, derived from a key only the
 	// portal holds: a retried booking answers with the same secret.
 	Secret func(site, code string) string
@@ -264,6 +267,11 @@ func (s *Office) Find(ctx context.Context, site, code, secret string) (store.App
 	}
 	if secret == "" || subtle.ConstantTimeCompare([]byte(s.Hash(secret)), []byte(a.SecretHash)) != 1 {
 		return store.Appointment{}, Service{}, ErrSecret
+	}
+	if a.State == store.Held {
+		// Only a kiosk's offline printout names a held time's secret: for
+		// its holder it is booked, the kiosk reports the name later.
+		a.State = store.Booked
 	}
 	cfg, err := s.Config(ctx, site)
 	if err != nil {

@@ -21,6 +21,10 @@ const (
 	Cancelled = "cancelled"
 	CheckedIn = "checked_in"
 	NoShow    = "noshow"
+	// Held: a time set aside for one kiosk to book while it cannot reach
+	// the portal (the site's kiosk_quota). It counts like a booking; the
+	// kiosk reports the resident when it is back, or gives it back.
+	Held = "held"
 )
 
 // Appointment is one booked time. Name and contact exist only sealed (to
@@ -45,7 +49,8 @@ type Appointment struct {
 	CancelledAt, ReleaseAt time.Time
 }
 
-// Book is a request to book a, within capacity and the contact's limit.
+// Book is a request to book a, within capacity and the contact's limit
+// (a.State "" is Booked; Held sets a time aside for a.Kiosk).
 type Book struct {
 	Appointment
 	Capacity      int
@@ -77,8 +82,8 @@ type Bookings interface {
 	AppointmentByKey(ctx context.Context, site, key string) (Appointment, error)
 	// Appointments lists site's appointments starting from from to to.
 	Appointments(ctx context.Context, site string, from, to time.Time) ([]Appointment, error)
-	// Cancel cancels appointment id if it is still booked; its time is
-	// offered again from releaseAt.
+	// Cancel cancels appointment id if it is still booked or held; its
+	// time is offered again from releaseAt.
 	Cancel(ctx context.Context, id int64, at, releaseAt time.Time) (bool, error)
 	// SetAppointmentState moves appointment id from one of from to state,
 	// with the ticket given at check-in.
@@ -86,4 +91,12 @@ type Bookings interface {
 	// ForgetContacts clears the sealed name and contact of site's
 	// appointments that started before before; it returns how many.
 	ForgetContacts(ctx context.Context, site string, before time.Time) (int, error)
+
+	// HeldBy lists site's times held for kiosk that start after after.
+	HeldBy(ctx context.Context, site string, kiosk int64, after time.Time) ([]Appointment, error)
+	// ClaimHeld turns kiosk's held time code into the booking it made
+	// offline, with the resident's sealed name and contact (one already
+	// checked in keeps its state); false when the time is no longer held
+	// (given back, or cancelled by its holder) or was reported before.
+	ClaimHeld(ctx context.Context, site, code string, kiosk int64, sealed, contactKey, lang string, at time.Time) (bool, error)
 }

@@ -69,6 +69,9 @@ func (s *Store) Book(ctx context.Context, b store.Book) (store.Appointment, bool
 	} else if err != ErrNoRows {
 		return got, false, err
 	}
+	if a.State == "" {
+		a.State = store.Booked
+	}
 	var out store.Appointment
 	err := s.tx(ctx, func(x q, _ Tx) error {
 		var held int
@@ -83,9 +86,9 @@ func (s *Store) Book(ctx context.Context, b store.Book) (store.Appointment, bool
 		// here for the first to finish, and then stores nothing.
 		var err error
 		out, err = scanAppointment(x.QueryRow(ctx, `INSERT INTO appointments (site, service, start, code, secret_hash, contact_key,
-			sealed, state, lang, kiosk_id, idem_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?)
+			sealed, state, lang, kiosk_id, idem_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (site, idem_key) DO NOTHING RETURNING `+appointmentCols,
-			a.Site, a.Service, ts(a.Start), a.Code, a.SecretHash, a.ContactKey, a.Sealed, a.Lang, a.Kiosk, a.Key, tsNano(b.Now)))
+			a.Site, a.Service, ts(a.Start), a.Code, a.SecretHash, a.ContactKey, a.Sealed, a.State, a.Lang, a.Kiosk, a.Key, tsNano(b.Now)))
 		if err == ErrNoRows {
 			return errKeyTaken
 		}
@@ -173,8 +176,13 @@ func (s *Store) AppointmentByKey(ctx context.Context, site, key string) (store.A
 }
 
 func (s *Store) Appointments(ctx context.Context, site string, from, to time.Time) ([]store.Appointment, error) {
-	rows, err := s.x.Query(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND start >= ? AND start < ?
+	return s.appointments(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND start >= ? AND start < ?
 		ORDER BY start, id`, site, ts(from), ts(to))
+}
+
+// appointments runs a query of appointmentCols.
+func (s *Store) appointments(ctx context.Context, query string, args ...any) ([]store.Appointment, error) {
+	rows, err := s.x.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +200,19 @@ func (s *Store) Appointments(ctx context.Context, site string, from, to time.Tim
 
 func (s *Store) Cancel(ctx context.Context, id int64, at, releaseAt time.Time) (bool, error) {
 	n, err := s.x.Exec(ctx, `UPDATE appointments SET state = 'cancelled', cancelled_at = ?, release_at = ?
-		WHERE id = ? AND state = 'booked'`, tsNano(at), tsNano(releaseAt), id)
+		WHERE id = ? AND state IN ('booked', 'held')`, tsNano(at), tsNano(releaseAt), id)
+	return n == 1, err
+}
+
+func (s *Store) HeldBy(ctx context.Context, site string, kiosk int64, after time.Time) ([]store.Appointment, error) {
+	return s.appointments(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND kiosk_id = ? AND state = 'held'
+		AND start > ? ORDER BY start, id`, site, kiosk, ts(after))
+}
+
+func (s *Store) ClaimHeld(ctx context.Context, site, code string, kiosk int64, sealed, contactKey, lang string, at time.Time) (bool, error) {
+	n, err := s.x.Exec(ctx, `UPDATE appointments SET sealed = ?, contact_key = ?, lang = ?, created_at = ?,
+		state = CASE WHEN state = 'held' THEN 'booked' ELSE state END
+		WHERE site = ? AND code = ? AND kiosk_id = ? AND state IN ('held', 'checked_in') AND sealed = ''`, sealed, contactKey, lang, tsNano(at), site, code, kiosk)
 	return n == 1, err
 }
 

@@ -216,3 +216,52 @@ func queueAppointmentsFirst(t *testing.T, s store.Store) {
 		t.Errorf("at 9:26: %s, want T001", got)
 	}
 }
+
+// heldTimes: a time held for a kiosk counts against capacity, is listed
+// for that kiosk only, is claimed once with the resident's sealed name
+// (and only by its kiosk), and a cancelled one is not claimed.
+func heldTimes(t *testing.T, s store.Store) {
+	start := slot.Add(24 * time.Hour)
+	held := func(key string, kiosk int64) store.Appointment {
+		b := booking("rathaus", key, "", start)
+		b.State, b.Kiosk, b.Sealed = store.Held, kiosk, ""
+		a, _, err := s.Book(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	h3, h4 := held("held:3", 3), held("held:4", 4)
+	if h3.State != store.Held || h3.Sealed != "" {
+		t.Fatalf("held %+v", h3)
+	}
+	if _, _, err := s.Book(ctx, booking("rathaus", "home", "", start)); !errors.Is(err, store.ErrSlotFull) {
+		t.Fatalf("a third booking beside two held times: %v", err)
+	}
+	list, err := s.HeldBy(ctx, "rathaus", 3, now)
+	if err != nil || len(list) != 1 || list[0].Code != h3.Code {
+		t.Fatalf("held by kiosk 3: %+v %v", list, err)
+	}
+	if ok, err := s.ClaimHeld(ctx, "rathaus", h3.Code, 4, "jwe", "ck", "tr", now); ok || err != nil {
+		t.Fatalf("kiosk 4 claims kiosk 3's time: %v %v", ok, err)
+	}
+	if ok, err := s.ClaimHeld(ctx, "rathaus", h3.Code, 3, "jwe", "ck", "tr", now); !ok || err != nil {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if ok, _ := s.ClaimHeld(ctx, "rathaus", h3.Code, 3, "jwe2", "ck", "tr", now); ok {
+		t.Fatal("claimed twice")
+	}
+	a, err := s.AppointmentByCode(ctx, "rathaus", h3.Code)
+	if err != nil || a.State != store.Booked || a.Sealed != "jwe" || a.Lang != "tr" {
+		t.Fatalf("claimed %+v %v", a, err)
+	}
+	if ok, err := s.Cancel(ctx, h4.ID, now, now); !ok || err != nil {
+		t.Fatalf("give back: %v %v", ok, err)
+	}
+	if ok, _ := s.ClaimHeld(ctx, "rathaus", h4.Code, 4, "jwe", "ck", "tr", now); ok {
+		t.Fatal("claimed a time given back")
+	}
+	if list, _ := s.HeldBy(ctx, "rathaus", 4, now); len(list) != 0 {
+		t.Fatalf("held by kiosk 4 after giving back: %+v", list)
+	}
+}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Open) {
 		"BookingRace":        bookingRace,
 		"BookingRetries":     bookingRetries,
 		"BookingRules":       bookingRules,
+		"HeldTimes":          heldTimes,
 		"AppointmentsFirst":  queueAppointmentsFirst,
 	} {
 		t.Run(name, func(t *testing.T) {

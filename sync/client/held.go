@@ -1,0 +1,71 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"lotse/sync/seal"
+	"lotse/sync/wire"
+)
+
+// Held tops up and lists the times the portal holds for this kiosk to
+// book while it cannot reach the portal.
+func (c *Client) Held(ctx context.Context) (wire.HeldTimes, error) {
+	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/held", c.id.KioskID))
+	if err != nil {
+		c.failed()
+		return wire.HeldTimes{}, fmt.Errorf("held times: %w", err)
+	}
+	if resp.StatusCode() == http.StatusNotFound {
+		return wire.HeldTimes{}, ErrNoBooking
+	}
+	var h wire.HeldTimes
+	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &h) != nil {
+		return wire.HeldTimes{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+	}
+	return h, nil
+}
+
+// SealHeld seals the name and contact of the resident a held time is
+// booked for, to the portal's key, as the portal keeps them: the kiosk
+// never stores them in clear, even while it waits to report them.
+func (c *Client) SealHeld(h wire.Booked, data map[string]string, at time.Time) (string, error) {
+	env, err := seal.Seal(seal.Submission{ID: "appointment-" + h.Code, Service: h.Service, Code: h.Code, Created: at, Data: data}, c.id.Key)
+	if err != nil {
+		return "", err
+	}
+	return env.JWE, nil
+}
+
+// ReportHeld tells the portal whom a held time was booked for. A
+// *RefusedError with a status below 500 is final: the portal will never
+// take this report (the time was given back or cancelled meanwhile).
+func (c *Client) ReportHeld(ctx context.Context, code string, r wire.HeldReport) error {
+	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(r).
+		Post(fmt.Sprintf("/v1/kiosks/%d/held/%s", c.id.KioskID, url.PathEscape(code)))
+	if err != nil {
+		c.failed()
+		return fmt.Errorf("report held time: %w", err)
+	}
+	if resp.StatusCode() != http.StatusOK {
+		return &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+	}
+	return nil
+}
+
+// GiveBack frees a held time this kiosk will not use.
+func (c *Client) GiveBack(ctx context.Context, code string) error {
+	resp, err := c.http.R().SetContext(ctx).Delete(fmt.Sprintf("/v1/kiosks/%d/held/%s", c.id.KioskID, url.PathEscape(code)))
+	if err != nil {
+		c.failed()
+		return fmt.Errorf("give back held time: %w", err)
+	}
+	if resp.StatusCode() != http.StatusOK {
+		return &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+	}
+	return nil
+}
