@@ -120,15 +120,36 @@ func (f *Form) Change(id string) error {
 // their count, for "Frage 2 von 7".
 func (f *Form) Position() (n, total int) {
 	for i := range f.Service.Steps {
-		if !f.visible(i) {
+		if !f.possible(i) {
 			continue
 		}
 		total++
-		if i <= f.cur {
+		if i <= f.cur && f.visible(i) {
 			n = total
 		}
 	}
 	return n, total
+}
+
+// possible says step i is asked or may still be: its condition is met, or
+// hangs on a step not answered yet that may itself be asked. Counting
+// these, the total is that of the longest path and never grows as the
+// visitor answers ("Frage 2 von 14" after "1 von 13" would make anyone
+// wonder how long this goes on); it shrinks when an answer skips steps.
+func (f *Form) possible(i int) bool {
+	w := f.Service.Steps[i].When
+	if w == nil {
+		return true
+	}
+	if _, ok := f.answers[w.Step]; ok {
+		return f.visible(i)
+	}
+	for j, s := range f.Service.Steps[:i] {
+		if s.ID == w.Step {
+			return f.possible(j)
+		}
+	}
+	return false
 }
 
 // SummaryLine is one line of the summary.

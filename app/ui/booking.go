@@ -262,7 +262,8 @@ func (k *Kiosk) typed(name, question, value string, mode widgets.KeyboardMode, a
 	kb.OnKey = func(n string) { k.spokenKey(field, n) }
 	top := container.NewVBox(heading(question), container.NewBorder(nil, nil, nil, container.NewHBox(append(extra, k.nextButton(submit))...), field))
 	if problem != "" {
-		top.Add(warningLine(problem))
+		field.Invalid = true
+		top.Add(errorLine(problem))
 	}
 	defer k.win.Canvas().Focus(field)
 	k.display(screen{name: name, bar: true, redraw: redraw,
@@ -284,7 +285,7 @@ func (k *Kiosk) showBookingName(problem string) {
 
 func (k *Kiosk) showBookingPhone(problem string) {
 	b := k.book
-	skip := widgets.NewSmallButton(k.tr.T("booking_skip"), func() { b.phone = ""; k.showBookingSummary() })
+	skip := widgets.NewSmallButton(k.tr.T("form_skip"), func() { b.phone = ""; k.showBookingSummary() })
 	k.typed(b.svc.ID+"-phone", k.tr.T("booking_phone_title"), b.phone, widgets.KeyboardPhone, false, problem,
 		[]fyne.CanvasObject{skip}, func() { k.showBookingPhone(problem) }, func(v string) {
 			b.phone = v

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"strings"
 	"time"
 
@@ -17,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
+	"lotse/app/i18n"
+	"lotse/app/ui/widgets"
 )
 
 // submitTimeout bounds sealing, storing and printing one submission.
@@ -87,10 +88,14 @@ func (k *Kiosk) showStep() {
 	k.fs.count = canvas.NewText("", widgets.Color(theme.ColorNameForeground))
 	k.fs.count.TextSize = widgets.Size(theme.SizeNameText)
 	ls := k.tStep(s)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, k.fs.count, progress), question(ls.Question))
+	q := ls.Question
+	if s.Optional {
+		q += " " + k.tr.T("form_optional")
+	}
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, k.fs.count, progress), question(q))
 	var problem fyne.CanvasObject
 	if p := k.fs.problem; p != nil {
-		problem = warningLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))
+		problem = errorLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))
 	}
 	var body fyne.CanvasObject
 	orSpace := problem
@@ -181,13 +186,23 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 		k.draft = text
 		showCount(text)
 	}
+	field.Invalid = problem != nil
 	submit := func() { k.answer(field.Text()) }
 	field.OnSubmit = submit
 	mode, autoCap := keyboardMode(s.Type)
 	kb := widgets.NewKeyboard(field, mode, k.keyLabels(), autoCap)
 	kb.OnPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
 	kb.OnKey = func(name string) { k.spokenKey(field, name) }
-	entry := container.NewBorder(nil, nil, nil, k.nextButton(submit), field)
+	var skip fyne.CanvasObject
+	if s.Optional {
+		// Said plainly, and a way past it that needs no empty Weiter: at
+		// the field's left end, away from Weiter and from the keys.
+		skip = widgets.NewSmallButton(k.tr.T("form_skip"), func() {
+			k.draft = ""
+			k.answer("")
+		})
+	}
+	entry := container.NewBorder(nil, nil, skip, k.nextButton(submit), field)
 	// A physical keyboard, where there is one, types here too.
 	defer k.win.Canvas().Focus(field)
 	top := container.NewVBox(entry)
@@ -236,18 +251,30 @@ func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	return container.NewBorder(nil, problem, nil, nil, tileGrid(yes, no))
 }
 
+// consentInput is the consent's text and two equal answers: Ja moves on,
+// Nein says what it means and sends nothing.
 func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	agreed := k.draft == flow.Yes
-	box := newChoiceTile(k.tr.T("form_consent_agree"), agreed, func() {
-		if agreed {
-			k.draft = ""
-		} else {
-			k.draft = flow.Yes
-		}
-		k.showStep()
-	})
-	foot := container.NewBorder(nil, nil, nil, k.nextButton(func() { k.answer(k.draft) }), problem)
-	return container.NewBorder(nil, foot, nil, nil, container.NewVBox(paragraph(s.Text), box))
+	yes := newChoiceTile(k.tr.T("form_consent_agree"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
+	no := newChoiceTile(k.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
+	return container.NewBorder(nil, problem, nil, nil, container.NewVBox(paragraph(s.Text), tileGrid(yes, no)))
+}
+
+// showConsentDeclined says what a "Nein" to a consent means — nothing is
+// sent, nothing kept — with the step's own reason, and offers the way
+// back to the question or out of the visit.
+func (k *Kiosk) showConsentDeclined(s flow.Step) {
+	back := widgets.NewActionButton(k.tr.T("consent_declined_back"), theme.NavigateBackIcon(), k.showStep)
+	end := widgets.NewActionButton(k.tr.T("consent_declined_end"), theme.CancelIcon(), k.Home)
+	text, why := k.tr.T("consent_declined_text"), s.Help
+	if k.tr.Lang() == i18n.Easy && s.HelpEasy != "" {
+		why = s.HelpEasy
+	}
+	if why != "" {
+		text = why + "\n\n" + text
+	}
+	k.display(screen{name: stepName(k.form, s) + "-declined", bar: true, redraw: func() { k.showConsentDeclined(s) },
+		back:    k.showStep,
+		content: container.NewBorder(heading(k.tr.T("consent_declined_title")), tileGrid(back, end), nil, nil, paragraph(text))})
 }
 
 // showSummary lists every answer with a Ändern button, a few to a page

@@ -78,9 +78,10 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	v.tap("Wohnsitz ummelden")
 	v.expect("Hier melden Sie Ihre neue Wohnung an.")
 	v.tap("Los geht’s")
-	v.expect("Wohnsitz ummelden · Frage 1 von 13", "Wer zieht um?")
+	// The count is the longest path's: it does not grow with an answer.
+	v.expect("Wohnsitz ummelden · Frage 1 von 15", "Wer zieht um?")
 	v.tap("Ich und weitere Personen")
-	v.expect("Frage 2 von 14", "Wie viele Personen ziehen mit Ihnen um?")
+	v.expect("Frage 2 von 15", "Wie viele Personen ziehen mit Ihnen um?")
 	v.typeOnScreen("2")
 	v.tap("Weiter")
 	typed := []struct{ question, text string }{
@@ -90,6 +91,16 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 		{"Welche Postleitzahl hat Ihre neue Adresse?", "35037"},
 		{"In welchem Ort ist Ihre neue Wohnung?", "Musterstadt"},
 	}
+	// One letter is not a name: the message names the rule, with an error
+	// icon and a red border on the field; the letter stays to be corrected.
+	v.expect("Wie ist Ihr Vorname?")
+	v.typeOnScreen("A")
+	v.tap("Weiter")
+	v.expect("Bitte prüfen Sie Ihre Eingabe: Ein Name hat mindestens zwei Buchstaben.")
+	if f := v.field(); !f.Invalid || f.Text() != "A" {
+		t.Errorf("the refused field: invalid %v, text %q", f.Invalid, f.Text())
+	}
+	v.tap("Löschen")
 	for _, s := range typed {
 		v.expect(s.question)
 		v.typeOnScreen(s.text)
@@ -111,14 +122,18 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	}
 	v.expect("Wohnungsgeberbestätigung")
 	v.tap("Ja")
-	v.expect("Telefonnummer")
+	v.expect("Telefonnummer", "(freiwillig)", "Überspringen")
 	v.typeOnScreen("0641 123456")
 	v.tap("Weiter")
-	v.expect("Ich bestätige, dass meine Angaben stimmen.")
-	v.tap("Weiter")
-	v.expect("Ohne Ihr Einverständnis geht es hier nicht weiter.")
+	// The declaration is its own question, apart from the consent.
+	v.expect("Stimmen Ihre Angaben?", "Ich versichere, dass meine Angaben richtig und vollständig sind.")
 	v.tap("Ja, ich bin einverstanden")
-	v.tap("Weiter")
+	v.expect("Die Stadt darf meine Angaben für meine Anmeldung speichern", "Nein, ich bin nicht einverstanden")
+	// Nein says what it means, and the way back keeps every answer.
+	v.tap("Nein, ich bin nicht einverstanden")
+	v.expect("Ohne Ihr Einverständnis", "Der Kiosk sendet nichts und speichert nichts von Ihren Antworten")
+	v.tap("Zurück zur Frage")
+	v.tap("Ja, ich bin einverstanden")
 
 	v.expect("Bitte prüfen Sie Ihre Angaben", "Wer zieht um: Ich und weitere Personen", "Vorname: Anna-Lena", "Seite 1 von 4")
 	v.tap("Nächste Seite")
@@ -165,7 +180,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	want := map[string]string{"wer": "mehrere", "anzahl": "2", "vorname": "Anna-Lena", "nachname": "Müller",
 		"strasse": "Lindenstraße 12a", "plz": "35037", "ort": "Musterstadt", "einzug": time.Now().Format(time.DateOnly),
 		"alte_strasse": "Am Markt 3", "alte_plz": "35390", "alter_ort": "Gießen", "wohnungsgeber": "ja",
-		"telefon": "0641 123456", "einwilligung": "ja"}
+		"telefon": "0641 123456", "erklaerung": "ja", "einwilligung": "ja"}
 	for k, w := range want {
 		if x.Data[k] != w {
 			t.Errorf("portal has %s = %q, want %q", k, x.Data[k], w)
@@ -196,7 +211,6 @@ func TestChangeFromSummaryAndConditionalSteps(t *testing.T) {
 	v.typeOnScreen(".de")
 	v.tap("Weiter")
 	v.tap("Ja, ich bin einverstanden")
-	v.tap("Weiter")
 	v.expect("Art: Schlagloch", "Antwort gewünscht: Ja", "Seite 1 von 2")
 	v.tap("Nächste Seite")
 	v.expect("E-Mail: a@b.de")
@@ -314,5 +328,44 @@ func TestDatePickerStaysInRange(t *testing.T) {
 	v.expect("Unter welcher Telefonnummer")
 	if got := v.k.form.Value("wunschtag"); got != later.Format(time.DateOnly) {
 		t.Errorf("stored %q, want %s", got, later.Format(time.DateOnly))
+	}
+}
+
+// A "Nein" to the consent sends nothing: the kiosk says so, and ending
+// the visit there leaves the outbox empty and the answers gone.
+func TestConsentNoSendsNothing(t *testing.T) {
+	db := testutil.DB(t)
+	p := testutil.StartPortal(t)
+	out, queue := testutil.Enrolled(t, db, p)
+	desk := testutil.Desk(t, db, nil, time.Now())
+	desk.Sealer = queue
+	v := newVisit(t, demoCatalogue(t), desk)
+	v.tap("Mangel melden")
+	v.tap("Los geht’s")
+	v.tap("Schlagloch")
+	v.typeOnScreen("Markt 3")
+	v.tap("Weiter")
+	v.typeOnScreen("Tief.")
+	v.tap("Weiter")
+	v.tap("Ja")
+	v.typeOnScreen("a@b.de")
+	v.tap("Weiter")
+	v.expect("Ja, ich bin einverstanden", "Nein, ich bin nicht einverstanden")
+	v.tap("Nein, ich bin nicht einverstanden")
+	v.expect("Ohne Ihr Einverständnis dürfen wir Ihre E-Mail-Adresse nicht speichern",
+		"Der Kiosk sendet nichts und speichert nichts von Ihren Antworten")
+	v.tap("Beenden, nichts senden")
+	v.expect("Mangel melden") // the start screen
+	if v.k.form != nil {
+		t.Error("the answers are kept after the visit ended")
+	}
+	counts, err := out.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for state, n := range counts {
+		if n != 0 {
+			t.Errorf("%d submissions %s after a Nein", n, state)
+		}
 	}
 }

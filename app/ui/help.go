@@ -3,7 +3,8 @@ package ui
 import (
 	"context"
 	"log/slog"
-	"lotse/app/ui/widgets"
+	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +15,7 @@ import (
 
 	"lotse/app/access"
 	"lotse/app/i18n"
+	"lotse/app/ui/widgets"
 )
 
 // showHelp explains the screen the visitor came from, in plain German or,
@@ -98,15 +100,23 @@ func (k *Kiosk) showCall() {
 // language; the choice holds for this visitor only.
 func (k *Kiosk) showLanguages() {
 	var tiles []fyne.CanvasObject
+	var names []string
 	for _, lang := range k.languages() {
-		name := k.deps.Texts.For(lang).T("language_name")
-		tiles = append(tiles, widgets.NewTile(name, nil, func() {
-			k.tr = k.deps.Texts.For(lang)
+		tr := k.deps.Texts.For(lang)
+		name := tr.T("language_name")
+		if lang != i18n.Easy {
+			names = append(names, tr.T("bar_language"))
+		}
+		// The language in use is marked, in every look, by more than colour.
+		tiles = append(tiles, newChoiceTile(name, lang == k.tr.Lang(), func() {
+			k.tr = tr
 			k.pop()
 		}))
 	}
+	// The title in every language offered: whoever came here by mistake
+	// reads in their own language where they are.
 	k.display(screen{name: "language", bar: true, redraw: k.showLanguages, back: k.pop,
-		content: container.NewBorder(heading(k.tr.T("language_title")), nil, nil, nil, tileGrid(tiles...))})
+		content: container.NewBorder(heading(strings.Join(slices.Compact(names), " · ")), nil, nil, nil, tileGrid(tiles...))})
 }
 
 // showLooks offers larger text and higher contrast; each tap changes the
@@ -150,6 +160,16 @@ func middle(objs ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // warningLine is a paragraph staff notice by its words and colour.
+// errorLine is why an answer was refused: an error icon and the message
+// in the error colour, bold — never a colour alone.
+func errorLine(text string) fyne.CanvasObject {
+	l := paragraph(text)
+	l.Importance = widget.DangerImportance
+	l.TextStyle.Bold = true
+	icon := widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	return container.NewBorder(nil, nil, icon, nil, l)
+}
+
 func warningLine(text string) *widget.Label {
 	l := paragraph(text)
 	l.Importance = widget.WarningImportance

@@ -460,7 +460,7 @@ func (k *Kiosk) startOver() {
 func (k *Kiosk) bar() fyne.CanvasObject {
 	buttons := []fyne.CanvasObject{
 		widgets.NewBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
-		widgets.NewBarButton(k.tr.T("bar_language"), theme.SettingsIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
+		widgets.NewBarButton(k.tr.T("bar_language"), widgets.GlobeIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
 		widgets.NewBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
 	}
 	if k.deps.Speech != nil {

@@ -358,3 +358,28 @@ func TestTheHoursPageShowsTheConfiguredHours(t *testing.T) {
 	v.tap("English")
 	v.expect("Mon–Wed 7:30–15:00\nFri 8:00–12:00", "The counter is closed on public holidays.")
 }
+
+// The language screen is titled in every language offered and marks the
+// language in use; the bar's button says "language" in the one chosen.
+func TestLanguageScreenSpeaksEveryLanguage(t *testing.T) {
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t)})
+	chosen := func(label string) bool {
+		for _, o := range test.LaidOutObjects(v.win.Content()) {
+			if tile, ok := o.(*widgets.Tile); ok && tile.Label() == label {
+				return tile.Chosen()
+			}
+		}
+		t.Fatalf("no tile %q:\n%s", label, v.screenText())
+		return false
+	}
+	v.tap("Sprache")
+	v.expect("Sprache · Language · Dil · Мова · Язык · Język")
+	if !chosen("Deutsch") || chosen("Türkçe") {
+		t.Error("German is not the one marked in use")
+	}
+	v.tap("Türkçe")
+	v.tap("Dil")
+	if !chosen("Türkçe") || chosen("Deutsch") {
+		t.Error("Turkish is not the one marked in use")
+	}
+}

@@ -24,6 +24,8 @@ type Field struct {
 	Lines int
 	// Masked shows a dot per character, for PINs.
 	Masked bool
+	// Invalid draws the border thick and red: the answer was refused.
+	Invalid bool
 	// OnChanged runs after every change, with the new text.
 	OnChanged func(string)
 	// OnSubmit runs on Enter from a physical keyboard.
@@ -220,6 +222,12 @@ func (r *fieldRenderer) MinSize() fyne.Size {
 }
 
 func (r *fieldRenderer) Refresh() {
+	// A refused answer: a thick red border beside the message and its icon,
+	// so the error is not told by a colour alone.
+	r.box.StrokeColor, r.box.StrokeWidth = Color(theme.ColorNameForeground), 3
+	if r.f.Invalid {
+		r.box.StrokeColor, r.box.StrokeWidth = Color(theme.ColorNameError), 6
+	}
 	r.Layout(r.f.Size())
 	canvas.Refresh(r.f)
 }

@@ -116,6 +116,7 @@ var (
 		theme.ColorNameBackground: rgb(0xFAFAF7),
 		theme.ColorNameForeground: rgb(0x1A1A1A), // 16.6:1
 		theme.ColorNameWarning:    rgb(0x8A3B00), // 7.4:1
+		theme.ColorNameError:      rgb(0xA4001D), // 7.7:1: errors, a field's red border
 		ColorTile:                 rgb(0x0B4F8A),
 		ColorTileText:             rgb(0xFFFFFF), // 8.6:1
 		ColorBar:                  rgb(0xE3E6EA),
@@ -130,6 +131,7 @@ var (
 		theme.ColorNameBackground: rgb(0x000000),
 		theme.ColorNameForeground: rgb(0xFFFFFF), // 21:1
 		theme.ColorNameWarning:    rgb(0xFFD84D), // 14.8:1
+		theme.ColorNameError:      rgb(0xFF8080), // 8.7:1
 		ColorTile:                 rgb(0xFFFF00),
 		ColorTileText:             rgb(0x000000), // 19.6:1
 		ColorBar:                  rgb(0xFFFFFF),

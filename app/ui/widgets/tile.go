@@ -61,6 +61,9 @@ func NewActionButton(label string, icon fyne.Resource, tapped func()) *Tile {
 // Label is the tile's text.
 func (t *Tile) Label() string { return t.label }
 
+// Chosen says the tile is drawn as the chosen option (inverted colours).
+func (t *Tile) Chosen() bool { return t.bg == ColorChosen }
+
 // Tapped runs the tile's action.
 func (t *Tile) Tapped(*fyne.PointEvent) {
 	touched()
