@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +14,10 @@ import (
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/store"
+	"lotse/app/ui/widgets"
 	"lotse/devices/escpossim"
 	"lotse/sync/client"
+	"lotse/sync/hours"
 	"lotse/sync/portal"
 )
 
@@ -277,7 +278,9 @@ func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
 func TestCallingAGuideIsRecordedWithoutTypedText(t *testing.T) {
 	db := testutil.DB(t)
 	calls := store.NewCalls(db)
-	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Calls: calls})
+	c := newClock()
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Calls: calls, Now: c.now,
+		IdleAfter: time.Minute, IdleWarning: 30 * time.Second})
 	v.tap("Idee oder Anregung")
 	v.tap("Los geht’s")
 	v.tap("Verkehr")
@@ -291,6 +294,38 @@ func TestCallingAGuideIsRecordedWithoutTypedText(t *testing.T) {
 	v.tap("Zurück zur Frage")
 	if v.field().Text() != "Tempo" {
 		t.Error("the typed text was lost by calling a guide")
+	}
+	// While the call is open the visit is not wiped, however long the
+	// guide takes, and every screen says help is on the way.
+	v.expect("Hilfe gerufen um 10:00 – bitte warten Sie.", "Doch nicht nötig")
+	v.tick(c, 5*time.Minute)
+	v.tick(c, 5*time.Minute)
+	if v.k.form == nil || v.field().Text() != "Tempo" {
+		t.Fatal("the visit was wiped while a guide was on the way")
+	}
+	// Withdrawn: the banner goes, and an idle visit is wiped as always.
+	v.tap("Doch nicht nötig")
+	if strings.Contains(v.screenText(), "Hilfe gerufen") {
+		t.Error("the banner stays after the call was withdrawn")
+	}
+	v.tick(c, 61*time.Second)
+	v.expect("Sind Sie noch da?")
+}
+
+// When nobody can come — after hours here — the call screen says so and
+// when the counter is open, and the visit is not held for a guide.
+func TestCallingAGuideAfterHours(t *testing.T) {
+	db := testutil.DB(t)
+	week, _ := hours.Parse([]string{"Mo-Fr 8:00-12:00"}, nil)
+	c := newClock() // Thursday 19 November, 10:00 UTC
+	c.t = time.Date(2026, 11, 19, 18, 0, 0, 0, time.Local)
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Calls: store.NewCalls(db),
+		Now: c.now, Hours: week})
+	v.tap("Idee oder Anregung")
+	v.tap("Lotse rufen")
+	v.expect("Gerade kann niemand kommen: Das Amt ist jetzt geschlossen.", "Sie können alles auch persönlich am Schalter erledigen.")
+	if !v.k.calledAt.IsZero() {
+		t.Error("the visit is held for a guide who cannot come")
 	}
 }
 

@@ -98,6 +98,7 @@ const flashFor = 8 * time.Second
 // guide's longer timeout.
 func (k *Kiosk) startGuide(g profile.Guide) {
 	k.guide = &g
+	k.calledAt = time.Time{} // the guide called for has come
 	if k.form != nil {
 		k.form.Guide = g.ID
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -75,25 +76,68 @@ func (k *Kiosk) callGuide() {
 		k.spawn(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
+			// Recorded here and sent at once; what the portal has not
+			// taken goes again with every heartbeat until it has.
 			if err := calls.CallGuide(ctx, where); err != nil {
 				slog.Error("guide call not recorded", "err", err)
 			}
 		})
 	}
 	slog.Info("guide called", "screen", where)
+	if k.nobodyComes() == "" && k.calledAt.IsZero() {
+		k.calledAt = k.deps.Now()
+	}
 	k.showCall()
 }
 
+// callHold is how long an open call keeps the visit from being wiped for
+// idleness.
+const callHold = 15 * time.Minute
+
+// nobodyComes says why no guide can answer a call now — the kiosk cannot
+// reach the office, or the office is closed — or "" when someone can.
+func (k *Kiosk) nobodyComes() string {
+	switch {
+	case k.deps.Calls == nil || k.sync.Known && !k.sync.Online:
+		return k.tr.T("call_nobody_offline")
+	case k.deps.Hours.Known() && !k.deps.Hours.OpenAt(k.deps.Now()):
+		return k.tr.T("call_nobody_closed")
+	}
+	return ""
+}
+
 // showCall is the calm message after a call; redrawn, it calls no one.
+// When nobody can come it says so, and where and when the counter helps.
 func (k *Kiosk) showCall() {
-	msg := paragraph(k.tr.T("call_coming"))
-	msg.Alignment = fyne.TextAlignCenter
-	stay := paragraph(k.tr.T("call_stay"))
-	stay.Alignment = fyne.TextAlignCenter
+	var lines []fyne.CanvasObject
+	if why := k.nobodyComes(); why != "" {
+		lines = append(lines, errorLine(why), paragraph(k.analogText()))
+	} else {
+		msg := paragraph(k.tr.T("call_coming"))
+		msg.Alignment = fyne.TextAlignCenter
+		stay := paragraph(k.tr.T("call_stay"))
+		stay.Alignment = fyne.TextAlignCenter
+		lines = append(lines, msg, stay)
+	}
 	ret := widgets.NewTile(k.tr.T("help_return"), nil, k.pop)
 	k.display(screen{name: "call-guide", bar: true, redraw: k.showCall, back: k.pop,
 		content: container.NewBorder(heading(k.tr.T("call_title")), container.NewGridWithColumns(3, layout.NewSpacer(), ret),
-			nil, nil, middle(msg, stay))})
+			nil, nil, middle(lines...))})
+}
+
+// callBanner is on every screen while a called guide is on the way: when
+// the call went out, and a way to withdraw it.
+func (k *Kiosk) callBanner() fyne.CanvasObject {
+	label := canvas.NewText(k.tr.T("call_banner", map[string]any{"Time": k.calledAt.Format("15:04")}), widgets.Color(widgets.ColorChosenText))
+	label.TextSize = widgets.Size(theme.SizeNameText)
+	label.TextStyle.Bold = true
+	cancel := widgets.NewSmallButton(k.tr.T("call_cancel"), func() {
+		k.calledAt = time.Time{}
+		slog.Info("guide call withdrawn")
+		k.cur.redraw()
+	})
+	bg := canvas.NewRectangle(widgets.Color(widgets.ColorChosen))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(label), cancel)))
 }
 
 // showLanguages offers every loaded language, each named in its own

@@ -40,8 +40,14 @@ func (k *Kiosk) Tick() {
 			}
 		}
 	}
+	if !k.calledAt.IsZero() && now.Sub(k.calledAt) >= callHold {
+		// Nobody came: the visit is wiped for idleness again, as any
+		// other — a resident who left must not leave their answers here.
+		k.calledAt = time.Time{}
+		k.idle.lastTouch = now
+	}
 	switch {
-	case !k.inVisit() || k.cur.busy:
+	case !k.inVisit() || k.cur.busy || !k.calledAt.IsZero():
 		k.idle.lastTouch = now
 		k.refreshHours()
 	case !k.idle.warnedAt.IsZero():

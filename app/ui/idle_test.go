@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"lotse/app/ui/widgets"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"lotse/app/internal/testutil"
 	"lotse/app/speech"
+	"lotse/app/ui/widgets"
 )
 
 // clock is a test's own time.

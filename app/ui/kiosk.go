@@ -108,6 +108,10 @@ type Kiosk struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
+	// calledAt is when the visitor called a guide who is on the way: the
+	// visit is not wiped for idleness until the guide arrives, the call is
+	// withdrawn, or callHold has passed (zero: no open call).
+	calledAt time.Time
 	// look is the visitor's display; defLook and lang are what each visit
 	// starts with.
 	look, defLook widgets.Look
@@ -244,6 +248,7 @@ func (k *Kiosk) endVisit() {
 	}
 	k.speechMode = k.headset // a plugged-in headset keeps the voice on
 	k.guide, k.staffOpen, k.staffNote = nil, false, ""
+	k.calledAt = time.Time{}
 	k.applyPending()
 	k.idle = idleState{lastTouch: k.deps.Now()}
 	if k.form != nil {
@@ -377,6 +382,8 @@ func (k *Kiosk) display(s screen) {
 	}
 	if k.guide != nil {
 		content = container.NewBorder(k.guideBanner(), nil, nil, nil, content)
+	} else if !k.calledAt.IsZero() && s.name != "call-guide" {
+		content = container.NewBorder(k.callBanner(), nil, nil, nil, content)
 	}
 	k.body = container.NewPadded(content)
 	var root fyne.CanvasObject = container.New(screenLayout{}, k.body)
