@@ -261,8 +261,9 @@ func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
 	if got := v.field().Text(); got != "4" {
 		t.Errorf("after help the field shows %q, want the 4 typed before", got)
 	}
-	// Start with answers given asks first; "Nein" keeps them, "Ja" ends
-	// the visit.
+	// Start with answers given asks first; "Nein" keeps them, "Ja" drops
+	// them — and only them: the visitor's choice of help in Leichte
+	// Sprache holds until the visit ends.
 	v.tap("Start")
 	v.expect("Ihre Antworten verwerfen?", "Sie haben 2 Antworten gegeben")
 	v.tap("Nein, weiter")
@@ -271,6 +272,12 @@ func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
 	}
 	v.tap("Start")
 	v.tap("Ja, alles verwerfen")
+	if v.k.form != nil || !v.k.atStart {
+		t.Fatal("the answers are kept after Start")
+	}
+	v.tap("Hilfe")
+	v.expect("Tippen Sie mit dem Finger auf den Bild·schirm.")
+	v.k.Home() // the visit ends
 	v.tap("Hilfe")
 	v.expect("Tippen Sie mit dem Finger auf das, was Sie möchten.")
 }

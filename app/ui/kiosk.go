@@ -251,6 +251,19 @@ func (k *Kiosk) endVisit() {
 	k.calledAt = time.Time{}
 	k.applyPending()
 	k.idle = idleState{lastTouch: k.deps.Now()}
+	k.forgetAnswers()
+	k.easyHelp = false
+	k.tr = k.deps.Texts.For(k.lang)
+	k.history = nil
+	if k.look != k.defLook {
+		k.look = k.defLook
+		k.applyLook()
+	}
+}
+
+// forgetAnswers drops what the visitor answered and typed, and the way
+// back to it.
+func (k *Kiosk) forgetAnswers() {
 	if k.form != nil {
 		k.form.Wipe()
 		k.form = nil
@@ -261,13 +274,16 @@ func (k *Kiosk) endVisit() {
 		k.book = nil
 	}
 	k.fs = formState{}
-	k.easyHelp = false
-	k.tr = k.deps.Texts.For(k.lang)
 	k.history = nil
-	if k.look != k.defLook {
-		k.look = k.defLook
-		k.applyLook()
-	}
+}
+
+// restart is Start: the answers go, the visitor stays — their language,
+// look and voice, a guide's login and an open call hold until the visit
+// really ends (Fertig, or the idle wipe).
+func (k *Kiosk) restart() {
+	scrub(k.win.Content())
+	k.forgetAnswers()
+	k.showStart()
 }
 
 // SetLook sets the look each visit starts with (standard, unless a
@@ -451,12 +467,12 @@ func (k *Kiosk) answers() int {
 func (k *Kiosk) startOver() {
 	n := k.answers()
 	if n == 0 {
-		k.Home()
+		k.restart()
 		return
 	}
 	back := k.cur.redraw
 	text := paragraph(k.tr.T("start_over_text", map[string]any{"Count": n}))
-	yes := widgets.NewTile(k.tr.T("start_over_yes"), theme.DeleteIcon(), k.Home)
+	yes := widgets.NewTile(k.tr.T("start_over_yes"), theme.DeleteIcon(), k.restart)
 	no := widgets.NewTile(k.tr.T("start_over_no"), theme.NavigateNextIcon(), back)
 	k.display(screen{name: "start-over", redraw: k.startOver,
 		content: container.NewBorder(heading(k.tr.T("start_over_title")), nil, nil, nil,

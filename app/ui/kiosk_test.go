@@ -383,3 +383,27 @@ func TestLanguageScreenSpeaksEveryLanguage(t *testing.T) {
 		t.Error("Turkish is not the one marked in use")
 	}
 }
+
+// Start drops the answers, not the visitor: the language and the look
+// chosen hold until the visit ends.
+func TestStartKeepsLanguageAndLook(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v.tap("Sprache")
+	v.tap("English")
+	v.tap("Display")
+	v.tap("Large text")
+	v.tap("Back")
+	v.tap("Idea or suggestion")
+	v.tap("Let’s start")
+	v.tap("Traffic")
+	v.tap("Start")
+	v.tap("Yes, discard everything")
+	v.expect("Idea or suggestion")
+	if v.k.form != nil || !v.k.look.Large || v.k.tr.Lang() != "en" {
+		t.Errorf("after Start: form %v, large %v, language %s", v.k.form != nil, v.k.look.Large, v.k.tr.Lang())
+	}
+	v.k.Home() // the visit ends
+	if v.k.look.Large || v.k.tr.Lang() != "de" {
+		t.Error("the next visitor gets the last one's language or look")
+	}
+}

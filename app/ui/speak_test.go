@@ -193,7 +193,12 @@ func TestSpeechModeReadsEachScreenAndResetsAfterTheVisit(t *testing.T) {
 	if rec.Volume() != speech.DefaultVolume+2 {
 		t.Errorf("volume %d", rec.Volume())
 	}
+	// Start is the same visitor: the voice stays as they set it.
 	v.tap("Start")
+	if !v.k.speechMode || rec.Volume() != speech.DefaultVolume+2 {
+		t.Errorf("after Start: speech mode %v, volume %d", v.k.speechMode, rec.Volume())
+	}
+	v.k.Home() // the visit ends (Fertig, or the idle wipe)
 	if v.k.speechMode || rec.Volume() != speech.DefaultVolume {
 		t.Errorf("after the visit: speech mode %v, volume %d", v.k.speechMode, rec.Volume())
 	}
