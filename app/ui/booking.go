@@ -364,20 +364,18 @@ func (k *Kiosk) showBooked(a flow.Appointment) {
 	}
 	hint := paragraph(hintText)
 	hint.Alignment = fyne.TextAlignCenter
-	finish := paragraph(k.tr.T("ticket_tap_to_finish"))
-	finish.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(layout.NewSpacer(),
 		bigText(k.tr.T("booking_done_title"), theme.SizeNameHeadingText),
 		bigText(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameHeadingText),
 		bigText(strings.TrimSuffix(a.Title+" · "+a.Room, " · "), theme.SizeNameSubHeadingText),
 		bigText(k.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
 		bigText(a.Code, widgets.SizeCodeText),
-		status, hint, layout.NewSpacer(), finish)
+		status, hint, layout.NewSpacer())
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {
 		content = container.NewBorder(nil, nil, nil, img, body)
 	}
 	k.display(screen{name: "booking-done", redraw: func() { k.showBooked(a) },
-		content: container.NewStack(content, widgets.NewTapCatcher(k.Home))})
+		content: container.NewBorder(nil, k.finishRow(), nil, nil, content)})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

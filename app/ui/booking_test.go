@@ -106,7 +106,7 @@ func TestBookAndCheckInAtTheKiosk(t *testing.T) {
 		t.Fatalf("the appointment's calendar file: %v %v", resp.Status, err)
 	}
 	resp.Body.Close()
-	v.tapAnywhere()
+	v.finish()
 	if v.k.book != nil {
 		t.Error("the visit's booking is kept after the visit")
 	}
@@ -217,7 +217,7 @@ func TestBookHeldTimeOffline(t *testing.T) {
 	if raw := append(main, wal...); len(main) == 0 || bytes.Contains(raw, []byte("Mustermann")) {
 		t.Error("the name is in clear in the kiosk's database")
 	}
-	v.tapAnywhere()
+	v.finish()
 
 	// Back online: the booking reaches the portal with the name.
 	down.Store(false)

@@ -386,23 +386,27 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 	center := func(l *widget.Label) *widget.Label { l.Alignment = fyne.TextAlignCenter; return l }
 	// The code and what happens next side by side: both stay in view even
 	// in large text.
+	// Fertig under the code: in large text on a small screen a row of its
+	// own would push the rest off the screen.
 	code := container.NewVBox(
 		bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
 		bigText(r.Code, widgets.SizeCodeText),
 		center(status),
+		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home),
 	)
 	body := container.NewBorder(
 		container.NewVBox(bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
 			center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title})))),
-		center(paragraph(k.tr.T("ticket_tap_to_finish"))), nil, nil,
-		container.NewGridWithColumns(2, code, paragraph(k.tService(svc).Next)),
+		nil, nil, nil,
+		// What happens next, and what the code is for: a resident who
+		// calls or comes quotes it.
+		container.NewGridWithColumns(2, code, paragraph(k.tService(svc).Next+"\n"+k.tr.T("receipt_code_use"))),
 	)
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {
 		content = container.NewBorder(nil, nil, nil, img, body)
 	}
-	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) },
-		content: container.NewStack(content, widgets.NewTapCatcher(k.Home))})
+	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) }, content: content})
 	k.after(2*k.deps.ReturnAfter, k.Home)
 }
 

@@ -75,7 +75,7 @@ func TestGuideCardOverAPtyStartsAnAssistedVisit(t *testing.T) {
 	v.tap("Nein")
 	v.tap("Absenden")
 	v.expect("Ihr Vorgangscode")
-	v.tapAnywhere()
+	v.finish()
 	if strings.Contains(v.screenText(), "Begleitet von") {
 		t.Error("the guide is still logged in after the visit")
 	}

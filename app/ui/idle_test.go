@@ -190,7 +190,7 @@ func TestWipeAfterAFinishedService(t *testing.T) {
 			t.Errorf("on the receipt screen the kiosk holds %q at %v", typed, got)
 		}
 	}
-	v.tapAnywhere()
+	v.finish()
 	v.expect("Willkommen im Bürgerbüro Musterstadt")
 	for _, typed := range []string{"Nordstraße", "Tiefes Loch"} {
 		if got := append(holds(v.k, typed), screenHolds(v.win, typed)...); len(got) > 0 {

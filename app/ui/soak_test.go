@@ -133,7 +133,7 @@ func TestSoak(t *testing.T) {
 		if strings.Contains(v.screenText(), "kommt unten aus dem Drucker") {
 			announcedPrinted++
 		}
-		v.tapAnywhere()
+		v.finish()
 
 		// The next resident draws a number.
 		v.tap("Wartenummer ziehen")
@@ -142,7 +142,7 @@ func TestSoak(t *testing.T) {
 		if strings.Contains(v.screenText(), "Ihr Ticket kommt unten aus dem Drucker.") {
 			announcedPrinted++
 		}
-		v.tapAnywhere()
+		v.finish()
 		if strings.Contains(v.screenText(), "Papier") || visits%15 == 8 {
 			sim.Refill() // staff see the notice and put in a new roll
 		}

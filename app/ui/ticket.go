@@ -75,8 +75,6 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		status.Importance = widget.WarningImportance // colour plus the words themselves
 	}
 	status.Alignment = fyne.TextAlignCenter
-	finish := paragraph(k.tr.T("ticket_tap_to_finish"))
-	finish.Alignment = fyne.TextAlignCenter
 	// Where to wait says what the general hint says, and more: it takes
 	// its place (large text must still fit the screen).
 	hint := k.tr.T("ticket_wait_hint")
@@ -106,15 +104,21 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		bigText(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText),
 		status, wait,
 		layout.NewSpacer(),
-		finish,
 	)
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {
 		content = container.NewBorder(nil, nil, nil, img, body)
 	}
 	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) },
-		content: container.NewStack(content, widgets.NewTapCatcher(k.Home))})
+		content: container.NewBorder(nil, k.finishRow(), nil, nil, content)})
 	k.after(k.deps.ReturnAfter, k.Home)
+}
+
+// finishRow is the row under a visit's last screen: a „Fertig“ button where
+// the next button always is. It ends the visit; so does the timer after it.
+func (k *Kiosk) finishRow() fyne.CanvasObject {
+	done := widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home)
+	return container.NewGridWithColumns(3, layout.NewSpacer(), layout.NewSpacer(), done)
 }
 
 // printout is the demo's picture of the printed ticket, or nil.
@@ -140,6 +144,6 @@ func (k *Kiosk) showTicketFailed() {
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Importance = widget.WarningImportance
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
-		content: container.NewStack(middle(msg), widgets.NewTapCatcher(k.Home))})
+		content: container.NewBorder(nil, k.finishRow(), nil, nil, middle(msg))})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

@@ -3,7 +3,6 @@ package widgets
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -208,30 +207,11 @@ func (r *tileRenderer) Refresh() {
 func (r *tileRenderer) Objects() []fyne.CanvasObject { return r.objs }
 func (r *tileRenderer) Destroy()                     {}
 
-// TapCatcher covers a screen so a tap anywhere runs an action.
-type TapCatcher struct {
-	widget.BaseWidget
-	onTap func()
-}
-
-func NewTapCatcher(onTap func()) *TapCatcher {
-	c := &TapCatcher{onTap: onTap}
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *TapCatcher) Tapped(*fyne.PointEvent) { touched(); c.onTap() }
-
-func (c *TapCatcher) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(layout.NewSpacer())
-}
-
 // touchHook is told of every touch on a kiosk target: the kiosk's idle
 // timer (one kiosk runs per process). SetTouchHook sets it.
 var touchHook func()
 
-// SetTouchHook makes fn hear every touch on a Tile, a Field or a
-// TapCatcher.
+// SetTouchHook makes fn hear every touch on a Tile or a Field.
 func SetTouchHook(fn func()) { touchHook = fn }
 
 func touched() {
