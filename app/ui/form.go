@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
 
@@ -277,17 +278,19 @@ func (k *Kiosk) showConsentDeclined(s flow.Step) {
 		content: container.NewBorder(heading(k.tr.T("consent_declined_title")), tileGrid(back, end), nil, nil, paragraph(text))})
 }
 
-// showSummary lists every answer with a Ändern button, a few to a page
-// with paging buttons, since a finger cannot drag-scroll here.
+// showSummary lists every answer with a Ändern button, as many to a page
+// as the screen holds (a finger cannot drag-scroll here), and Absenden
+// once the last page has been seen.
 func (k *Kiosk) showSummary() {
 	lines := k.form.Summary()
-	lo, hi, where, foot := k.paging(len(lines), 4, &k.fs.page, k.showSummary)
 	var rows []fyne.CanvasObject
-	for _, l := range lines[lo:hi] {
+	var texts []string
+	for _, l := range lines {
 		ls := k.tStep(l.Step)
+		value := shorten(flow.Display(ls, l.Value, k.tr), summaryValueLen)
 		line := widget.NewRichText(
 			&widget.TextSegment{Text: ls.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
-			&widget.TextSegment{Text: shorten(flow.Display(ls, l.Value, k.tr), summaryValueLen), Style: widget.RichTextStyleInline},
+			&widget.TextSegment{Text: value, Style: widget.RichTextStyleInline},
 		)
 		line.Wrapping = fyne.TextWrapWord
 		change := widgets.NewSmallButton(k.tr.T("summary_change"), func() {
@@ -295,33 +298,101 @@ func (k *Kiosk) showSummary() {
 			k.showStep()
 		})
 		rows = append(rows, container.NewBorder(nil, nil, nil, change, line))
+		texts = append(texts, ls.Title()+": "+value)
+	}
+	send := widgets.NewActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
+	pages := k.summaryPages(rows, texts, send)
+	lo, hi, where, foot := k.pages(pages, len(rows), &k.fs.page, k.showSummary)
+	hint := paragraph(k.tr.T("summary_hint"))
+	if len(pages) > 1 {
+		hint.SetText(k.tr.T("summary_hint_pages"))
+	}
+	if hi == len(rows) {
+		foot = append(foot, send)
 	}
 	title := container.NewBorder(nil, nil, nil, where, heading(k.tr.T("summary_title")))
-	send := widgets.NewActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
-	top := container.NewVBox(title, paragraph(k.tr.T("summary_hint")))
 	k.display(screen{name: k.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
 		help: k.tr.T("summary_help"), helpEasy: k.tr.T("summary_help_easy"), back: k.stepBack,
-		content: container.NewBorder(top, container.New(barLayout{}, append(foot, send)...),
-			nil, nil, container.NewVBox(rows...))})
+		content: container.NewBorder(container.NewVBox(title, hint), container.New(barLayout{}, foot...),
+			nil, nil, container.NewVBox(rows[lo:hi]...))})
+}
+
+// summaryPages cuts the summary's rows into pages that fill the screen:
+// the first row of each page. Each row's height is its Ändern button's
+// or its text's, wrapped at the width it will have.
+func (k *Kiosk) summaryPages(rows []fyne.CanvasObject, texts []string, send fyne.CanvasObject) []int {
+	canvas := k.win.Canvas().Size()
+	pad := theme.Padding()
+	heading := widget.NewLabel("Ág")
+	heading.SizeName = theme.SizeNameHeadingText
+	textH := fyne.MeasureText("Ág", theme.TextSize(), fyne.TextStyle{}).Height
+	hintLines := max(textLines(k.tr.T("summary_hint"), canvas.Width-4*pad, fyne.TextStyle{}),
+		textLines(k.tr.T("summary_hint_pages"), canvas.Width-4*pad, fyne.TextStyle{}))
+	chrome := heading.MinSize().Height + hintLines*textH + 2*pad +
+		send.MinSize().Height + k.bar().MinSize().Height + 8*pad
+	if k.guide != nil {
+		chrome += k.guideBanner().MinSize().Height + pad
+	}
+	avail := canvas.Height - chrome
+	var starts []int
+	used := avail + 1 // a new page at the first row
+	for i, r := range rows {
+		button := r.(*fyne.Container).Objects[1].MinSize()
+		lines := textLines(texts[i], canvas.Width-button.Width-6*pad, fyne.TextStyle{Bold: true})
+		h := max(button.Height, lines*textH+2*pad) + pad
+		if used+h > avail && (len(starts) == 0 || i > starts[len(starts)-1]) {
+			starts = append(starts, i)
+			used = 0
+		}
+		used += h
+	}
+	return starts
+}
+
+// textLines is how many lines text takes wrapped at width, in body text.
+func textLines(text string, width float32, style fyne.TextStyle) float32 {
+	n := 0.0
+	for _, line := range strings.Split(text, "\n") {
+		w := fyne.MeasureText(line, theme.TextSize(), style).Width
+		n += max(1, math.Ceil(float64(w/max(1, width))))
+	}
+	return float32(n)
 }
 
 // paging cuts n items into pages of perPage, a finger cannot drag-scroll
-// here: the current page's range lo:hi, "Seite 1 von 2" (nil for a single
-// page) and the paging buttons for the foot (a spacer for a single page).
-// *page is the page shown; the buttons move it and call redraw.
+// here (see pages).
 func (k *Kiosk) paging(n, perPage int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
-	pages := max(1, (n+perPage-1)/perPage)
-	*page = max(0, min(*page, pages-1))
+	var starts []int
+	for i := 0; i < n; i += perPage {
+		starts = append(starts, i)
+	}
+	return k.pages(starts, n, page, redraw)
+}
+
+// pages shows n items on pages that begin at starts: the current page's
+// range lo:hi, "Seite 1 von 2" (nil for a single page) and the paging
+// buttons for the foot (a spacer for a single page). *page is the page
+// shown; the buttons move it and call redraw.
+func (k *Kiosk) pages(starts []int, n int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
+	if len(starts) == 0 {
+		starts = []int{0}
+	}
+	count := len(starts)
+	*page = max(0, min(*page, count-1))
 	p := *page
-	if pages == 1 {
+	if count == 1 {
 		return 0, n, nil, []fyne.CanvasObject{layout.NewSpacer()}
 	}
 	prev := widgets.NewBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { *page = p - 1; redraw() })
 	next := widgets.NewBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { *page = p + 1; redraw() })
-	prev.Hidden, next.Hidden = p == 0, p == pages-1
-	label := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": p + 1, "Total": pages}))
+	prev.Hidden, next.Hidden = p == 0, p == count-1
+	label := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": p + 1, "Total": count}))
 	label.TextStyle.Bold = true
-	return p * perPage, min(n, (p+1)*perPage), label, []fyne.CanvasObject{prev, next}
+	hi = n
+	if p+1 < count {
+		hi = starts[p+1]
+	}
+	return starts[p], hi, label, []fyne.CanvasObject{prev, next}
 }
 
 // summaryValueLen is how much of an answer the summary shows; a long

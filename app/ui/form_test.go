@@ -136,9 +136,15 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	v.tap("Zurück zur Frage")
 	v.tap("Ja, ich bin einverstanden")
 
-	v.expect("Bitte prüfen Sie Ihre Angaben", "Wer zieht um: Ich und weitere Personen", "Vorname: Anna-Lena", "Seite 1 von 4")
+	// As many rows to a page as the screen holds; Absenden after the last.
+	v.expect("Bitte prüfen Sie Ihre Angaben", "Wer zieht um: Ich und weitere Personen", "Vorname: Anna-Lena", "Seite 1 von 3",
+		"Lesen Sie alle Seiten.")
+	if v.visibleTile("Absenden") {
+		t.Error("Absenden on the first of three pages")
+	}
 	v.tap("Nächste Seite")
 	v.expect("Neue Postleitzahl: 35037")
+	v.tap("Nächste Seite")
 	v.tap("Absenden")
 	v.expect("Vielen Dank!", "Ihr Vorgangscode", "Ihr Beleg mit diesem Code kommt unten aus dem Drucker.")
 
@@ -213,8 +219,11 @@ func TestChangeFromSummaryAndConditionalSteps(t *testing.T) {
 	v.tap("Weiter")
 	v.tap("Ja, ich bin einverstanden")
 	v.expect("Art: Schlagloch", "Antwort gewünscht: Ja", "Seite 1 von 2")
+	if v.visibleTile("Absenden") {
+		t.Error("Absenden before the last page")
+	}
 	v.tap("Nächste Seite")
-	v.expect("E-Mail: a@b.de")
+	v.expect("Einverständnis: Zugestimmt", "Absenden")
 	v.tap("Vorige Seite")
 
 	// Change the yes to no: the e-mail line goes, the summary returns.
