@@ -94,7 +94,7 @@ func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
 		job         []byte
 		err         error
 	}{{"ticket", "B017", ticket, nil}, {"receipt", "LT-7K3M-9QPD", receipt, errors.New("paper end")}} {
-		id, err := desk.Spool.Add(ctx, j.kind, j.label, j.job)
+		id, err := desk.Spool.Add(ctx, j.kind, j.label, "", j.job)
 		if err == nil {
 			err = desk.Spool.Mark(ctx, id, j.err)
 		}

@@ -69,7 +69,7 @@ func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts T
 // confirm prints the confirmation of b.
 func (d *Desk) confirm(ctx context.Context, b wire.Booked, texts Texts, offline bool) Appointment {
 	a := Appointment{Booked: b, Offline: offline}
-	a.PrintErr = d.print(ctx, "appointment", b.Code, func() ([]byte, error) { return d.AppointmentJob(b, texts) })
+	a.PrintErr = d.print(ctx, "appointment", b.Code, b.Title, func() ([]byte, error) { return d.AppointmentJob(b, texts) })
 	// The code is the resident's, not personal data; the name never reaches a log.
 	slog.Info("appointment booked", "code", b.Code, "service", b.Service, "offline", offline, "printed", a.PrintErr == nil)
 	return a
@@ -140,7 +140,7 @@ func (d *Desk) CheckIn(ctx context.Context, code string, texts Texts) (Ticket, e
 	}
 	t := Ticket{Number: c.Number, Service: c.Title, Room: c.Room, Issued: d.Now().In(d.Location), Page: c.Page,
 		Due: c.Due.In(d.Location)}
-	t.PrintErr = d.print(ctx, "ticket", t.Number, func() ([]byte, error) { return d.TicketJob(t, texts) })
+	t.PrintErr = d.print(ctx, "ticket", t.Number, t.Service, func() ([]byte, error) { return d.TicketJob(t, texts) })
 	slog.Info("appointment checked in", "number", t.Number, "printed", t.PrintErr == nil)
 	return t, nil
 }

@@ -44,7 +44,7 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 		return Receipt{}, fmt.Errorf("submit %s: %w", f.Service.ID, err)
 	}
 	r := Receipt{ServiceID: f.Service.ID, Service: f.Service.Title, Code: code, Next: f.Service.Next, Issued: d.Now().In(d.Location)}
-	r.PrintErr = d.print(ctx, "receipt", r.Code, func() ([]byte, error) { return d.ReceiptJob(r, texts) })
+	r.PrintErr = d.print(ctx, "receipt", r.Code, r.Service, func() ([]byte, error) { return d.ReceiptJob(r, texts) })
 	// The service and code are not personal data; the answers never reach a log.
 	if r.PrintErr != nil {
 		slog.Warn("submission stored, receipt not printed", "service", f.Service.ID, "code", code, "err", r.PrintErr)

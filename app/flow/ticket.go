@@ -59,7 +59,7 @@ type Printer interface {
 
 // Spool records print jobs for reprinting.
 type Spool interface {
-	Add(ctx context.Context, kind, label string, job []byte) (int64, error)
+	Add(ctx context.Context, kind, label, service string, job []byte) (int64, error)
 	Mark(ctx context.Context, id int64, printErr error) error
 	Job(ctx context.Context, id int64) ([]byte, error)
 }
@@ -199,7 +199,7 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 			}
 		}
 	}
-	t.PrintErr = d.print(ctx, "ticket", t.Number, func() ([]byte, error) { return d.TicketJob(t, texts) })
+	t.PrintErr = d.print(ctx, "ticket", t.Number, t.Service, func() ([]byte, error) { return d.TicketJob(t, texts) })
 	// A waiting number is not personal data; the log lets staff match a
 	// complaint about a missing ticket.
 	if t.PrintErr != nil {
@@ -211,7 +211,7 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 }
 
 // print encodes, spools and prints one job.
-func (d *Desk) print(ctx context.Context, kind, label string, encode func() ([]byte, error)) error {
+func (d *Desk) print(ctx context.Context, kind, label, service string, encode func() ([]byte, error)) error {
 	if d.Printer == nil {
 		return ErrNoPrinter
 	}
@@ -219,7 +219,7 @@ func (d *Desk) print(ctx context.Context, kind, label string, encode func() ([]b
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", kind, err)
 	}
-	id, err := d.Spool.Add(ctx, kind, label, job)
+	id, err := d.Spool.Add(ctx, kind, label, service, job)
 	if err != nil {
 		return err
 	}

@@ -49,28 +49,28 @@ func (d *Desk) Status(ctx context.Context) ui.StaffStatus {
 	}
 	switch {
 	case d.Printer == nil:
-		st.Printer = "kein Drucker eingerichtet"
+		st.Printer = "none"
 	case hb.Printer.Problem != "":
-		st.Printer = hb.Printer.Problem
+		st.Printer, st.PrinterProblem = "problem", hb.Printer.Problem
 	case hb.Printer.NoStatus:
-		st.Printer = "bereit, meldet keinen Status: Drucke werden nicht bestätigt"
+		st.Printer = "nostatus"
 	case hb.Printer.PaperNearEnd:
-		st.Printer = "bereit, Papier geht zu Ende"
+		st.Printer = "paperlow"
 	default:
-		st.Printer = "bereit"
+		st.Printer = "ready"
 	}
 	r := d.Config.Reader
+	st.ReaderKind, st.ReaderPort = r.Kind, r.Port
 	switch {
 	case d.Reader == nil:
-		st.Reader = "keiner eingerichtet"
+		st.Reader = "none"
 	case !d.Reader.Connected():
-		st.Reader = fmt.Sprintf("%s an %s: nicht verbunden", r.Kind, r.Port)
+		st.Reader = "disconnected"
 	default:
-		last := d.Reader.LastCard()
-		if last == "" {
-			last = "–"
+		st.Reader, st.ReaderLast = "ready", d.Reader.LastCard()
+		if st.ReaderLast == "" {
+			st.ReaderLast = "–"
 		}
-		st.Reader = fmt.Sprintf("%s an %s: bereit, letzte Karte %s", r.Kind, r.Port, last)
 	}
 	return st
 }
@@ -140,7 +140,8 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// Today lists today's tickets and receipts for a guide's reprint.
+// Today lists today's tickets, receipts and appointment confirmations
+// for a guide's reprint.
 func (d *Desk) Today(ctx context.Context) ([]ui.PrintedJob, error) {
 	now := time.Now().In(d.Desk.Location)
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
@@ -150,8 +151,8 @@ func (d *Desk) Today(ctx context.Context) ([]ui.PrintedJob, error) {
 	}
 	var jobs []ui.PrintedJob
 	for _, e := range entries {
-		if e.Kind == "ticket" || e.Kind == "receipt" {
-			jobs = append(jobs, ui.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, At: e.Created, State: e.State})
+		if e.Kind == "ticket" || e.Kind == "receipt" || e.Kind == "appointment" {
+			jobs = append(jobs, ui.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, Service: e.Service, At: e.Created, State: e.State})
 		}
 	}
 	return jobs, nil

@@ -26,6 +26,7 @@ type SpoolEntry struct {
 	ID        int64
 	Kind      string // "ticket", "receipt", "test"
 	Label     string // the waiting number or reference code
+	Service   string // the service's title ("" for a test page)
 	Created   time.Time
 	State     string // "queued", "printed", "sent" (not confirmed), "failed"
 	Attempts  int
@@ -34,9 +35,9 @@ type SpoolEntry struct {
 }
 
 // Add records a job before it is sent.
-func (s *Spool) Add(ctx context.Context, kind, label string, job []byte) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO print_jobs (kind, label, job, created_at, state, attempts, last_error)
-		VALUES (?, ?, ?, ?, 'queued', 0, '')`, kind, label, job, s.now().UTC().Format(time.RFC3339Nano))
+func (s *Spool) Add(ctx context.Context, kind, label, service string, job []byte) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO print_jobs (kind, label, service, job, created_at, state, attempts, last_error)
+		VALUES (?, ?, ?, ?, ?, 'queued', 0, '')`, kind, label, service, job, s.now().UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return 0, fmt.Errorf("spool %s %s: %w", kind, label, err)
 	}
@@ -79,7 +80,7 @@ func (s *Spool) Since(ctx context.Context, t time.Time) ([]SpoolEntry, error) {
 }
 
 func (s *Spool) query(ctx context.Context, where string, args ...any) ([]SpoolEntry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, label, job, created_at, state, attempts, last_error FROM print_jobs `+where, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, label, service, job, created_at, state, attempts, last_error FROM print_jobs `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
@@ -88,7 +89,7 @@ func (s *Spool) query(ctx context.Context, where string, args ...any) ([]SpoolEn
 	for rows.Next() {
 		var e SpoolEntry
 		var created string
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Label, &e.Bytes, &created, &e.State, &e.Attempts, &e.LastError); err != nil {
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Label, &e.Service, &e.Bytes, &created, &e.State, &e.Attempts, &e.LastError); err != nil {
 			return nil, fmt.Errorf("spool: %w", err)
 		}
 		e.Created, _ = time.Parse(time.RFC3339Nano, created)

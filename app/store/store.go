@@ -78,4 +78,7 @@ var storeMigrations = []string{
 		booked_at TEXT NOT NULL DEFAULT '',   -- '' while free
 		reported  INTEGER NOT NULL DEFAULT 0
 	)`,
+	// The service's title, so the guide's list of today's printouts says
+	// what each was (a title, never personal data).
+	`ALTER TABLE print_jobs ADD COLUMN service TEXT NOT NULL DEFAULT ''`,
 }

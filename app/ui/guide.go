@@ -30,11 +30,12 @@ type Gate interface {
 // PrintedJob is one ticket or receipt printed today, as a guide sees it:
 // a number or a reference code, never what a resident entered.
 type PrintedJob struct {
-	ID    int64
-	Kind  string // ticket, receipt
-	Label string
-	At    time.Time
-	State string // printed, failed
+	ID      int64
+	Kind    string // ticket, receipt, appointment
+	Label   string
+	Service string // the service's title
+	At      time.Time
+	State   string // queued, printed, sent (not confirmed), failed
 }
 
 // Reprints lists today's printouts and prints one again.
@@ -173,7 +174,13 @@ func (k *Kiosk) showGuideMenu() {
 			case "failed":
 				state = k.tr.T("guide_job_failed")
 			}
-			line := paragraph(k.tr.T("guide_job", map[string]any{"Label": j.Label, "Time": j.At.In(time.Local).Format("15:04"), "State": state}))
+			text := k.tr.T("guide_job", map[string]any{"Kind": k.tr.T("guide_kind_" + j.Kind), "Label": j.Label, "Service": j.Service,
+				"Time": j.At.In(time.Local).Format("15:04"), "State": state})
+			// A printout that failed must not read like one that came out.
+			var line fyne.CanvasObject = paragraph(text)
+			if j.State == "failed" {
+				line = errorLine(text)
+			}
 			again := widgets.NewSmallButton(k.tr.T("guide_reprint"), func() {
 				k.showWait("guide-reprinting")
 				k.spawn(func() {

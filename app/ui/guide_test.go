@@ -131,8 +131,8 @@ type staffView struct {
 }
 
 func (s staffView) Status(context.Context) StaffStatus {
-	return StaffStatus{Kiosk: "Bürgerbüro", Municipality: "Musterstadt", Printer: "bereit", Reader: "keiner eingerichtet",
-		Outbox: map[string]int{"queued": 2}, FreeDiskMB: 900}
+	return StaffStatus{Kiosk: "Bürgerbüro", Municipality: "Musterstadt", Printer: "ready", Reader: "none",
+		Outbox: map[string]int{"queued": 2, "dead": 0}, FreeDiskMB: 900}
 }
 func (s staffView) TestPage(ctx context.Context) error          { return s.print(ctx) }
 func (s staffView) Diagnostics(context.Context) (string, error) { return "/tmp/diag.zip", nil }
@@ -155,8 +155,11 @@ func TestStaffGestureAndReprint(t *testing.T) {
 	v.expect("PIN für das Personal")
 	v.typeOnScreen("258025")
 	v.tap("Weiter")
-	v.expect("Personalbereich", "Drucker: bereit", "queued 2", "Freier Speicher: 900 MB",
-		"Portal: keines eingerichtet", "Profil keins, die Konfiguration gilt")
+	v.expect("Personalbereich", "Drucker: bereit", "Warteschlange: 2 warten auf das Netz", "Kartenleser: keiner eingerichtet",
+		"Freier Speicher: 900 MB", "Portal: keines eingerichtet", "Profil keins, die Konfiguration gilt")
+	if strings.Contains(v.screenText(), "dead") || strings.Contains(v.screenText(), "nicht zustellbar") {
+		t.Error("the staff screen names an empty state")
+	}
 	v.tap("Testseite")
 	v.expect("Testseite gedruckt.")
 	testutil.WaitJobs(t, sim, 1)
@@ -171,7 +174,7 @@ func TestStaffGestureAndReprint(t *testing.T) {
 	v.k.Home()
 	v.k.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
 	v.tap("Lotsen-Menü")
-	v.expect("B001 um")
+	v.expect("Wartenummer B001 · Meldewesen ·")
 	tapNth(v, "Nachdrucken", 0)
 	again := testutil.WaitJobs(t, sim, 3)[2].Text()
 	if again != first || !strings.Contains(again, "B001") {
@@ -190,7 +193,7 @@ func (r *spoolReprints) Today(ctx context.Context) ([]PrintedJob, error) {
 	entries, err := r.spool.Since(ctx, time.Now().Add(-24*time.Hour))
 	var jobs []PrintedJob
 	for _, e := range entries {
-		jobs = append(jobs, PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, At: e.Created, State: e.State})
+		jobs = append(jobs, PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, Service: e.Service, At: e.Created, State: e.State})
 	}
 	return jobs, err
 }

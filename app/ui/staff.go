@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"lotse/app/ui/widgets"
-	"sort"
 	"strings"
 	"time"
 
@@ -13,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"lotse/app/i18n"
+	"lotse/app/ui/widgets"
+	"lotse/sync/outbox"
 )
 
 // StaffStatus is what the staff area shows: the devices, the network and
@@ -21,13 +21,17 @@ type StaffStatus struct {
 	Kiosk, Municipality, PrinterProfile string
 	ProfileVersion                      int
 	ProfileError                        string
-	Printer                             string // "bereit", "Papier geht zu Ende", "paper end", …
-	Reader                              string // "RDM6300 an /dev/ttyUSB1, letzte Karte …4BB6"
-	Portal                              string // the portal's address
-	Online, Revoked                     bool
-	LastSync                            time.Time
-	Outbox                              map[string]int
-	FreeDiskMB                          int64
+	// Printer is the printer's state: none, problem (Problem says which),
+	// nostatus (prints, but confirms nothing), paperlow, ready.
+	Printer, PrinterProblem string
+	// Reader is the card reader's state: none, disconnected, ready; its
+	// kind, port and the last card's short id.
+	Reader, ReaderKind, ReaderPort, ReaderLast string
+	Portal                                     string // the portal's address
+	Online, Revoked                            bool
+	LastSync                                   time.Time
+	Outbox                                     map[string]int
+	FreeDiskMB                                 int64
 }
 
 // StaffDesk serves the staff area.
@@ -72,17 +76,24 @@ func (k *Kiosk) showStaff() {
 	if st.Portal == "" {
 		network = k.tr.T("staff_network_none", map[string]any{"Status": net})
 	}
+	// Only what is there, in words: "2 warten auf das Netz", not "dead 0".
 	var states []string
-	for s, n := range st.Outbox {
-		states = append(states, fmt.Sprintf("%s %d", s, n))
+	for _, s := range outbox.States {
+		if n := st.Outbox[s]; n > 0 {
+			states = append(states, k.tr.T("staff_outbox_"+s, map[string]any{"Count": n}))
+		}
 	}
-	sort.Strings(states)
+	outboxLine := k.tr.T("staff_outbox_empty")
+	if len(states) > 0 {
+		outboxLine = k.tr.T("staff_outbox", map[string]any{"Counts": strings.Join(states, ", ")})
+	}
 	lines := []string{
 		k.tr.T("staff_kiosk", map[string]any{"Name": st.Kiosk, "Municipality": st.Municipality, "Profile": profileName, "Printer": st.PrinterProfile}),
-		k.tr.T("staff_printer", map[string]any{"Status": st.Printer}),
-		k.tr.T("staff_reader", map[string]any{"Status": st.Reader}),
+		k.tr.T("staff_printer", map[string]any{"Status": k.tr.T("staff_printer_"+st.Printer, map[string]any{"Problem": st.PrinterProblem})}),
+		k.tr.T("staff_reader", map[string]any{"Status": k.tr.T("staff_reader_"+st.Reader,
+			map[string]any{"Kind": st.ReaderKind, "Port": st.ReaderPort, "Last": st.ReaderLast})}),
 		network,
-		k.tr.T("staff_outbox", map[string]any{"Counts": strings.Join(states, ", ")}),
+		outboxLine,
 		k.tr.T("staff_disk", map[string]any{"MB": st.FreeDiskMB}),
 	}
 	box := container.NewVBox()
