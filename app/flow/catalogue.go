@@ -56,8 +56,35 @@ type Service struct {
 	// Next tells the resident what happens after submitting, on screen
 	// and on the receipt.
 	Next string `yaml:"next"`
+	// Notes are further lines of what happens next that hold for some
+	// answers only ("Bringen Sie die Wohnungsgeberbestätigung mit").
+	Notes []Note `yaml:"notes"`
 	// File is the catalogue file the service came from, for messages.
 	File string `yaml:"-"`
+}
+
+// Note is a line of what happens next for the answers When names. In
+// Text, {step} is that number step's answer ("Die {anzahl} weiteren
+// Personen …"); no other answer is ever put into a note.
+type Note struct {
+	ID   string     `yaml:"id"`
+	When *Condition `yaml:"when"`
+	Text string     `yaml:"text"`
+	// Values are the number answers for the placeholders, once a form's
+	// Notes picked it.
+	Values map[string]string `yaml:"-"`
+}
+
+// In is the note's text in tr's language (German where it has none) with
+// its number answers put in.
+func (n Note) In(tr Lookup, service string) string {
+	text := n.Text
+	if tr != nil {
+		if v, ok := tr.Lookup("svc." + service + ".notes." + n.ID); ok {
+			text = v
+		}
+	}
+	return notePlaceholder.ReplaceAllStringFunc(text, func(m string) string { return n.Values[m[1:len(m)-1]] })
 }
 
 // Option is one queue of a ticket service.
@@ -259,6 +286,7 @@ func parseService(name string, b []byte) (Service, *yaml.Node, []error) {
 			bad("is missing: what happens after submitting", "next")
 		}
 		checkSteps(svc.Steps, bad)
+		checkNotes(svc, bad)
 	case KindBooking, KindCheckIn:
 		// Their services and times come from the portal.
 	default:
@@ -266,6 +294,38 @@ func parseService(name string, b []byte) (Service, *yaml.Node, []error) {
 	}
 	return svc, root, errs
 }
+
+// checkNotes checks that each note has an id, a text and a condition on a
+// choice or yes/no step, and names only number steps in its text.
+func checkNotes(svc Service, bad func(string, ...any)) {
+	steps := map[string]Step{}
+	for _, s := range svc.Steps {
+		steps[s.ID] = s
+	}
+	ids := map[string]bool{}
+	for i, n := range svc.Notes {
+		if n.ID == "" || ids[n.ID] {
+			bad("is missing or used twice", "notes", i, "id")
+		}
+		ids[n.ID] = true
+		if n.Text == "" {
+			bad("is missing", "notes", i, "text")
+		}
+		if n.When == nil {
+			bad("is missing: a note that always holds belongs in next", "notes", i, "when")
+		} else if ref, ok := steps[n.When.Step]; !ok || ref.Type != FieldChoice && ref.Type != FieldYesNo || len(n.When.Is) == 0 {
+			bad("must name a choice or yes/no step and its answers", "notes", i, "when")
+		}
+		for _, m := range notePlaceholder.FindAllStringSubmatch(n.Text, -1) {
+			if s, ok := steps[m[1]]; !ok || s.Type != FieldNumber {
+				bad(fmt.Sprintf("{%s} is not a number step", m[1]), "notes", i, "text")
+			}
+		}
+	}
+}
+
+// notePlaceholder is {step} in a note's text.
+var notePlaceholder = regexp.MustCompile(`\{([a-z0-9_-]+)\}`)
 
 // checkSteps checks each step on its own and the conditions between them.
 // An example that its own step refuses is an error too: it is what demos,

@@ -207,8 +207,29 @@ func (f *Form) nextVisible(from int) int {
 	return len(f.Service.Steps)
 }
 
+// Notes are the service's notes that hold for the answers given, with
+// the number answers they name: they go on the receipt.
+func (f *Form) Notes() []Note {
+	var out []Note
+	for _, n := range f.Service.Notes {
+		if !f.holds(n.When) {
+			continue
+		}
+		n.Values = map[string]string{}
+		for _, m := range notePlaceholder.FindAllStringSubmatch(n.Text, -1) {
+			n.Values[m[1]] = f.answers[m[1]]
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 func (f *Form) visible(i int) bool {
-	w := f.Service.Steps[i].When
+	return f.holds(f.Service.Steps[i].When)
+}
+
+// holds says the answers meet w (nil: always).
+func (f *Form) holds(w *Condition) bool {
 	if w == nil {
 		return true
 	}

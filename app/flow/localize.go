@@ -42,6 +42,10 @@ func Localize(svc Service, tr Lookup) (Service, []string) {
 	t(&svc.Title, p+"title")
 	t(&svc.Intro, p+"intro")
 	t(&svc.Next, p+"next")
+	svc.Notes = slices.Clone(svc.Notes)
+	for i := range svc.Notes {
+		t(&svc.Notes[i].Text, p+"notes."+svc.Notes[i].ID)
+	}
 	svc.Options = slices.Clone(svc.Options)
 	for i := range svc.Options {
 		o := &svc.Options[i]

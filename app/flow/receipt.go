@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"lotse/devices/escpos"
@@ -26,7 +27,10 @@ type Receipt struct {
 	Service   string
 	Code      string // reference code, e.g. LT-7K3M-9QPD
 	Next      string
-	Issued    time.Time
+	// Notes are the further lines of what happens next that the answers
+	// call for.
+	Notes  []Note
+	Issued time.Time
 	// PrintErr is set when the submission is stored but the receipt did
 	// not print; the screen then shows the code to write down.
 	PrintErr error
@@ -43,7 +47,8 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 	if err != nil {
 		return Receipt{}, fmt.Errorf("submit %s: %w", f.Service.ID, err)
 	}
-	r := Receipt{ServiceID: f.Service.ID, Service: f.Service.Title, Code: code, Next: f.Service.Next, Issued: d.Now().In(d.Location)}
+	r := Receipt{ServiceID: f.Service.ID, Service: f.Service.Title, Code: code, Next: f.Service.Next, Notes: f.Notes(),
+		Issued: d.Now().In(d.Location)}
 	r.PrintErr = d.print(ctx, "receipt", r.Code, r.Service, func() ([]byte, error) { return d.ReceiptJob(r, texts) })
 	// The service and code are not personal data; the answers never reach a log.
 	if r.PrintErr != nil {
@@ -65,7 +70,7 @@ func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 			"Place":        set.Place,
 			"Service":      lookup(tr, p+"title", r.Service),
 			"Code":         r.Code,
-			"Next":         lookup(tr, p+"next", r.Next),
+			"Next":         r.NextIn(tr),
 			"Date":         r.Issued.In(d.Location).Format("02.01.2006"),
 			"Time":         r.Issued.In(d.Location).Format("15:04"),
 			"StatusURL":    d.portalURL("/s/" + r.Code),
@@ -76,4 +81,15 @@ func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 		}
 		return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: set.Profile, T: tr.T, Logo: set.Logo})
 	})
+}
+
+// NextIn is what happens next in tr's language: the service's text and
+// the notes the answers called for, a line each.
+func (r Receipt) NextIn(tr Texts) string {
+	lines := []string{lookup(tr, "svc."+r.ServiceID+".next", r.Next)}
+	l, _ := tr.(Lookup)
+	for _, n := range r.Notes {
+		lines = append(lines, n.In(l, r.ServiceID))
+	}
+	return strings.Join(lines, "\n")
 }

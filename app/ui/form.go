@@ -471,7 +471,7 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 		nil, nil, nil,
 		// What happens next, and what the code is for: a resident who
 		// calls or comes quotes it.
-		container.NewGridWithColumns(2, code, paragraph(k.tService(svc).Next+"\n"+k.tr.T("receipt_code_use"))),
+		container.NewGridWithColumns(2, code, paragraph(r.NextIn(k.tr)+"\n"+k.tr.T("receipt_code_use"))),
 	)
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {

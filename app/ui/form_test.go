@@ -77,13 +77,19 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), desk)
 
 	v.tap("Wohnsitz ummelden")
-	v.expect("Hier melden Sie Ihre neue Wohnung an.")
+	// What to have at hand, and honestly what this is: a preparation.
+	v.expect("Hier bereiten Sie die Anmeldung Ihrer neuen Wohnung vor.", "Wohnungsgeberbestätigung",
+		"Fertig ist die Anmeldung, wenn Sie mit Ihrem Ausweis im Bürgerbüro waren")
 	v.tap("Los geht’s")
 	// The count is the longest path's: it does not grow with an answer.
-	v.expect("Wohnsitz ummelden · Frage 1 von 15", "Wer zieht um?")
+	v.expect("Wohnsitz ummelden · Frage 1 von 16", "Wer zieht um?")
 	v.tap("Ich und weitere Personen")
-	v.expect("Frage 2 von 15", "Wie viele Personen ziehen mit Ihnen um?")
+	v.expect("Frage 2 von 16", "Wie viele Personen ziehen mit Ihnen um?")
 	v.typeOnScreen("2")
+	v.tap("Weiter")
+	// The people moving along by name, not just a count.
+	v.expect("Wer zieht mit Ihnen um?")
+	v.typeOnScreen("Ben Müller")
 	v.tap("Weiter")
 	typed := []struct{ question, text string }{
 		{"Wie ist Ihr Vorname?", "Anna-Lena"},
@@ -137,14 +143,14 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	v.tap("Ja, ich bin einverstanden")
 
 	// As many rows to a page as the screen holds; Absenden after the last.
-	v.expect("Bitte prüfen Sie Ihre Angaben", "Wer zieht um: Ich und weitere Personen", "Vorname: Anna-Lena", "Seite 1 von 3",
+	v.expect("Bitte prüfen Sie Ihre Angaben", "Wer zieht um: Ich und weitere Personen", "Vorname: Anna-Lena", "Seite 1 von 4",
 		"Lesen Sie alle Seiten.")
 	if v.visibleTile("Absenden") {
-		t.Error("Absenden on the first of three pages")
+		t.Error("Absenden on the first of four pages")
 	}
-	v.tap("Nächste Seite")
-	v.expect("Neue Postleitzahl: 35037")
-	v.tap("Nächste Seite")
+	for range 3 {
+		v.tap("Nächste Seite")
+	}
 	v.tap("Absenden")
 	v.expect("Vielen Dank!", "Ihr Vorgangscode", "Ihr Beleg mit diesem Code kommt unten aus dem Drucker.")
 
@@ -161,7 +167,15 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	if code == "" || !strings.Contains(receipt, code) {
 		t.Fatalf("code %q on screen, receipt:\n%s", code, receipt)
 	}
-	for _, private := range []string{"Anna-Lena", "Lindenstraße", "0641"} {
+	// What happens next follows the answers: two more people to register.
+	for _, where := range []string{receipt, screen} {
+		where = strings.Join(strings.Fields(where), " ") // the paper wraps its lines
+		if !strings.Contains(where, "Die 2 weiteren Personen melden Sie bitte am Schalter an.") ||
+			strings.Contains(where, "Bringen Sie auch die Wohnungsgeberbestätigung") {
+			t.Errorf("the notes do not follow the answers:\n%s", where)
+		}
+	}
+	for _, private := range []string{"Anna-Lena", "Lindenstraße", "0641", "Ben Müller"} {
 		if strings.Contains(receipt, private) || strings.Contains(screen, private) {
 			t.Errorf("%q is on the receipt or the final screen", private)
 		}
@@ -187,7 +201,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	want := map[string]string{"wer": "mehrere", "anzahl": "2", "vorname": "Anna-Lena", "nachname": "Müller",
 		"strasse": "Lindenstraße 12a", "plz": "35037", "ort": "Musterstadt", "einzug": time.Now().Format(time.DateOnly),
 		"alte_strasse": "Am Markt 3", "alte_plz": "35390", "alter_ort": "Gießen", "wohnungsgeber": "ja",
-		"telefon": "0641 123456", "erklaerung": "ja", "einwilligung": "ja"}
+		"telefon": "0641 123456", "erklaerung": "ja", "einwilligung": "ja", "mitziehende": "Ben Müller"}
 	for k, w := range want {
 		if x.Data[k] != w {
 			t.Errorf("portal has %s = %q, want %q", k, x.Data[k], w)

@@ -174,7 +174,9 @@ func (k *Kiosk) showGuideMenu() {
 			case "failed":
 				state = k.tr.T("guide_job_failed")
 			}
-			text := k.tr.T("guide_job", map[string]any{"Kind": k.tr.T("guide_kind_" + j.Kind), "Label": j.Label, "Service": j.Service,
+			kind := map[string]string{"ticket": k.tr.T("guide_kind_ticket"), "receipt": k.tr.T("guide_kind_receipt"),
+				"appointment": k.tr.T("guide_kind_appointment")}[j.Kind]
+			text := k.tr.T("guide_job", map[string]any{"Kind": kind, "Label": j.Label, "Service": j.Service,
 				"Time": j.At.In(time.Local).Format("15:04"), "State": state})
 			// A printout that failed must not read like one that came out.
 			var line fyne.CanvasObject = paragraph(text)
