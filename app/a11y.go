@@ -20,9 +20,13 @@ For each screen × language × look it lays the screen out for the given
 display and measures, from the widget tree: the smallest touch target and
 the narrowest gap between targets (mm), the smallest cap height of any text
 (mm), the lowest text/background contrast, texts that are clipped or leave
-the screen, and texts left untranslated. It prints a table and exits 1 on
-any breach of: targets 15 mm, gaps 3 mm, cap height 5 mm (6.1 mm in large
-text), contrast 4.5:1 (7:1 in high contrast).
+the screen, texts left untranslated, a chosen option marked by colour
+alone (no tick of 10 mm shown) and controls without words. It prints a
+table and exits 1 on any of these or any breach of: targets 15 mm, gaps
+3 mm, cap height 5 mm (6.1 mm in large text, so large text never makes a
+label smaller than standard text), contrast 4.5:1 (7:1 in high contrast).
+The question count never growing is the form engine's (app/flow,
+Position counts the longest path) and tested there.
 
 Usage:
   lotse a11y-report [--screen-mm WxH] [--pixels WxH] [--out FILE] [--config F]

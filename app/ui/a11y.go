@@ -37,6 +37,10 @@ type Measure struct {
 	// Raw lists texts that are message ids, not words.
 	Clipped []string
 	Raw     []string
+	// Unmarked lists chosen options told by colour alone (no mark of at
+	// least 10 mm shown); Unlabelled counts controls without words.
+	Unmarked   []string
+	Unlabelled int
 }
 
 // Limits are the thresholds a screen must meet.
@@ -80,6 +84,12 @@ func (m Measure) Breaches(lim Limits) []string {
 	for _, r := range m.Raw {
 		out = append(out, "untranslated: "+r)
 	}
+	for _, u := range m.Unmarked {
+		out = append(out, fmt.Sprintf("chosen %q is marked by colour alone", u))
+	}
+	if m.Unlabelled > 0 {
+		out = append(out, fmt.Sprintf("%d controls without a label", m.Unlabelled))
+	}
 	return out
 }
 
@@ -109,6 +119,14 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 		case *widgets.Tile:
 			if !o.Size().IsZero() {
 				targets = append(targets, placed{o, p})
+			}
+			if strings.TrimSpace(o.Label()) == "" {
+				m.Unlabelled++
+			}
+			// WCAG 1.4.1: a chosen option shows its tick, whatever its
+			// words and the look do to the tile.
+			if o.Chosen() && float64(o.IconShown())/perMM < 9.9 {
+				m.Unmarked = append(m.Unmarked, o.Label())
 			}
 		case *canvas.Rectangle:
 			if _, _, _, a := o.FillColor.RGBA(); a > 0 {

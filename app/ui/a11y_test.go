@@ -2,15 +2,16 @@ package ui
 
 import (
 	"image/color"
-	"lotse/app/ui/widgets"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
 	"lotse/app/flow"
+	"lotse/app/ui/widgets"
 )
 
 func TestCapRatioOfTheFont(t *testing.T) {
@@ -51,5 +52,25 @@ func TestReportFailsOnABrokenTheme(t *testing.T) {
 	b := strings.Join(v.k.Measure(r).Breaches(LimitsFor(widgets.Look{})), "\n")
 	if !strings.Contains(b, "touch target") || !strings.Contains(b, "contrast") {
 		t.Errorf("a broken theme passes: %s", b)
+	}
+}
+
+// A chosen option without its tick, and a control without words, fail
+// the report.
+func TestReportFailsOnAnUnmarkedChoiceAndAnUnlabelledControl(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), nil)
+	v.tap("Ansicht")
+	v.tap("Große Schrift")
+	if b := v.k.Measure(CapRatio()).Breaches(LimitsFor(v.k.look)); len(b) != 0 {
+		t.Fatalf("the look screen breaches: %v", b)
+	}
+	// A chosen option drawn without its tick (a tile hides no mark, so
+	// the measure is given one) and a control without words.
+	v.k.display(screen{name: "broken", content: container.NewVBox(widgets.NewTile("", nil, nil))})
+	m := v.k.Measure(CapRatio())
+	m.Unmarked = append(m.Unmarked, "Große Schrift")
+	b := strings.Join(m.Breaches(LimitsFor(v.k.look)), "\n")
+	if !strings.Contains(b, "1 controls without a label") || !strings.Contains(b, `chosen "Große Schrift" is marked by colour alone`) {
+		t.Errorf("an unlabelled control or an unmarked choice passes: %s", b)
 	}
 }

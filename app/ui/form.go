@@ -222,7 +222,7 @@ func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasO
 	}
 	var tiles []fyne.CanvasObject
 	for _, o := range s.Options {
-		t := newChoiceTile(o.Title, selected[o.ID], func() {
+		t := widgets.NewChoice(o.Title, selected[o.ID], func() {
 			if !s.Multiple {
 				k.answer(o.ID)
 				return
@@ -247,16 +247,16 @@ func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasO
 }
 
 func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	yes := newChoiceTile(k.tr.T("answer_yes"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
-	no := newChoiceTile(k.tr.T("answer_no"), k.draft == flow.No, func() { k.answer(flow.No) })
+	yes := widgets.NewChoice(k.tr.T("answer_yes"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
+	no := widgets.NewChoice(k.tr.T("answer_no"), k.draft == flow.No, func() { k.answer(flow.No) })
 	return container.NewBorder(nil, problem, nil, nil, tileGrid(yes, no))
 }
 
 // consentInput is the consent's text and two equal answers: Ja moves on,
 // Nein says what it means and sends nothing.
 func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	yes := newChoiceTile(k.tr.T("form_consent_agree"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
-	no := newChoiceTile(k.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
+	yes := widgets.NewChoice(k.tr.T("form_consent_agree"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
+	no := widgets.NewChoice(k.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
 	return container.NewBorder(nil, problem, nil, nil, container.NewVBox(paragraph(s.Text), tileGrid(yes, no)))
 }
 
@@ -479,13 +479,4 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 	}
 	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) }, content: content})
 	k.after(2*k.deps.ReturnAfter, k.Home)
-}
-
-// newChoiceTile is an option: a tick and a darker colour when chosen, so
-// the choice is never told by colour alone.
-func newChoiceTile(label string, chosen bool, tapped func()) *widgets.Tile {
-	if chosen {
-		return widgets.NewStyledTile(label, theme.ConfirmIcon(), widgets.ColorChosen, widgets.ColorChosenText, widgets.SizeTile, widgets.SizeTileText, tapped)
-	}
-	return widgets.NewStyledTile(label, nil, widgets.ColorTile, widgets.ColorTileText, widgets.SizeTile, widgets.SizeTileText, tapped)
 }

@@ -152,7 +152,7 @@ func (k *Kiosk) showLanguages() {
 			names = append(names, tr.T("bar_language"))
 		}
 		// The language in use is marked, in every look, by more than colour.
-		tiles = append(tiles, newChoiceTile(name, lang == k.tr.Lang(), func() {
+		tiles = append(tiles, widgets.NewChoice(name, lang == k.tr.Lang(), func() {
 			k.tr = tr
 			k.pop()
 		}))
@@ -166,12 +166,12 @@ func (k *Kiosk) showLanguages() {
 // showLooks offers larger text and higher contrast; each tap changes the
 // look at once, this screen included, and Zurück returns in the new look.
 func (k *Kiosk) showLooks() {
-	large := newChoiceTile(k.tr.T("look_large"), k.look.Large, func() {
+	large := widgets.NewChoice(k.tr.T("look_large"), k.look.Large, func() {
 		l := k.look
 		l.Large = !l.Large
 		k.setLook(l)
 	})
-	contrast := newChoiceTile(k.tr.T("look_contrast"), k.look.Contrast, func() {
+	contrast := widgets.NewChoice(k.tr.T("look_contrast"), k.look.Contrast, func() {
 		l := k.look
 		l.Contrast = !l.Contrast
 		k.setLook(l)

@@ -112,7 +112,7 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 	if k.deps.Speech != nil && len(tiles) > 0 {
 		// Large and on the first screen: someone who cannot see the
 		// screen well finds it with a guide's help once, then hears the rest.
-		tiles = append(tiles, newChoiceTile(k.tr.T("speech_mode_button"), k.speechMode, func() {
+		tiles = append(tiles, widgets.NewChoice(k.tr.T("speech_mode_button"), k.speechMode, func() {
 			k.setSpeechMode(!k.speechMode)
 		}))
 	}

@@ -19,6 +19,11 @@ type Tile struct {
 	MinHeight fyne.ThemeSizeName
 	textSize  fyne.ThemeSizeName
 	OnTapped  func()
+	// chosen draws a chosen option: inverted colours, a frame and a ticked
+	// box; choice marks an option at all (an empty box when not chosen).
+	chosen, choice bool
+	// iconShown is the icon's side as last laid out (0: hidden).
+	iconShown float32
 	// InBar marks the bar's buttons, which a screen's speech names last;
 	// Focused draws the keypad focus as a thick frame (Refresh after).
 	InBar   bool
@@ -31,6 +36,20 @@ func NewStyledTile(label string, icon fyne.Resource, bg, fg fyne.ThemeColorName,
 	}
 	t := &Tile{label: label, icon: icon, bg: bg, fg: fg, MinHeight: minH, textSize: text, OnTapped: tapped}
 	t.ExtendBaseWidget(t)
+	return t
+}
+
+// NewChoice returns an option of a question: a box at its left, ticked
+// and the tile inverted and framed when chosen — never told by colour
+// alone, in every look, however its words wrap.
+func NewChoice(label string, chosen bool, tapped func()) *Tile {
+	var t *Tile
+	if chosen {
+		t = NewStyledTile(label, theme.CheckButtonCheckedIcon(), ColorTileText, ColorTile, SizeTile, SizeTileText, tapped)
+	} else {
+		t = NewStyledTile(label, theme.CheckButtonIcon(), ColorTile, ColorTileText, SizeTile, SizeTileText, tapped)
+	}
+	t.chosen, t.choice = chosen, true
 	return t
 }
 
@@ -60,8 +79,12 @@ func NewActionButton(label string, icon fyne.Resource, tapped func()) *Tile {
 // Label is the tile's text.
 func (t *Tile) Label() string { return t.label }
 
-// Chosen says the tile is drawn as the chosen option (inverted colours).
-func (t *Tile) Chosen() bool { return t.bg == ColorChosen }
+// Chosen says the tile is a chosen option.
+func (t *Tile) Chosen() bool { return t.chosen }
+
+// IconShown is the side of the tile's icon as laid out, 0 when hidden:
+// the accessibility report checks a chosen option's mark with it.
+func (t *Tile) IconShown() float32 { return t.iconShown }
 
 // Tapped runs the tile's action.
 func (t *Tile) Tapped(*fyne.PointEvent) {
@@ -145,57 +168,114 @@ func (r *tileRenderer) twoLinesFit() bool {
 	return 2*r.measureAt("Ág", r.textSize(true)).Height+Size(theme.SizeNamePadding) <= Size(r.t.MinHeight)
 }
 
+// iconMin is an icon's smallest side: 10 mm, seen at arm's length.
+func iconMin() float32 { return Size(SizeTarget) * 2 / 3 }
+
+// Layout puts an icon above one line of words where the tile has room,
+// else to the left of the words (a choice's box always sits there): the
+// icon never gives way to the words.
 func (r *tileRenderer) Layout(sz fyne.Size) {
 	r.bg.Resize(sz)
 	r.bg.StrokeWidth = 0
-	if r.t.Focused {
+	switch {
+	case r.t.Focused:
+		r.bg.StrokeColor = Color(ColorCaret)
 		r.bg.StrokeWidth = Size(theme.SizeNamePadding) // a frame as wide as the gap: seen, not guessed
+	case r.t.chosen:
+		r.bg.StrokeColor = Color(r.t.fg)
+		r.bg.StrokeWidth = Size(theme.SizeNamePadding) / 2
 	}
+	pad := Size(theme.SizeNamePadding)
+	textX, textW := tilePad(), sz.Width-2*tilePad()
 	one, two := r.t.label, ""
-	if r.measure(one).Width > sz.Width-2*tilePad() && r.twoLinesFit() {
-		one, two = r.split()
-	}
-	ts := r.textSize(two != "")
-	r.lines[0].Text, r.lines[1].Text = one, two
+	ts := r.textSize(false)
 	lineH := r.measureAt("Ág", ts).Height
+	iconSize, iconLeft := float32(0), false
+	if r.icon != nil && r.keepsIcon() {
+		above := min(max(ts*1.4, iconMin()), sz.Height-lineH-tilePad())
+		if !r.t.choice && above >= iconMin() && r.measure(one).Width <= textW {
+			iconSize = above
+		} else {
+			iconSize, iconLeft = iconMin(), true
+			textX += iconSize + pad
+			textW -= iconSize + pad
+		}
+	}
+	if r.measure(one).Width > textW && r.twoLinesFit() {
+		one, two = r.split()
+		ts = r.textSize(true)
+		lineH = r.measureAt("Ág", ts).Height
+	}
+	r.lines[0].Text, r.lines[1].Text = one, two
 	n := float32(1)
 	if two != "" {
 		n = 2
 	}
 	h := n * lineH
-	iconSize := float32(0)
-	if r.icon != nil {
-		// The icon gives way to a second line of text.
+	if r.icon != nil && !r.keepsIcon() {
+		// A button's small icon gives way to a second line of words.
 		iconSize = min(ts*1.4, sz.Height-h-tilePad())
 		if iconSize < ts*0.8 {
 			iconSize = 0
 		}
+	}
+	if iconSize > 0 && !iconLeft {
 		h += iconSize + 8
 	}
 	y := (sz.Height - h) / 2
+	r.t.iconShown = iconSize
 	if r.icon != nil {
 		r.icon.Hidden = iconSize == 0
-		r.icon.Move(fyne.NewPos((sz.Width-iconSize)/2, y))
 		r.icon.Resize(fyne.NewSquareSize(iconSize))
-		y += iconSize + 8
+		if iconLeft {
+			r.icon.Move(fyne.NewPos(tilePad(), (sz.Height-iconSize)/2))
+		} else {
+			r.icon.Move(fyne.NewPos((sz.Width-iconSize)/2, y))
+			y += iconSize + 8
+		}
 	}
 	for i, l := range r.lines {
 		l.TextSize = ts
-		l.Move(fyne.NewPos(0, y+float32(i)*lineH))
-		l.Resize(fyne.NewSize(sz.Width, lineH))
+		l.Move(fyne.NewPos(textX, y+float32(i)*lineH))
+		l.Resize(fyne.NewSize(textW, lineH))
 		l.Refresh()
 	}
 }
 
-// MinSize is as narrow as two lines allow where the tile is high enough
-// for two, else as wide as the words on one line.
+// MinSize is the narrowest the tile can be drawn whole: its words on
+// one line, or on two where the tile is high enough — with an icon above
+// one line where there is height for it, else beside the words.
 func (r *tileRenderer) MinSize() fyne.Size {
-	w := r.measure(r.t.label).Width
+	pad := Size(theme.SizeNamePadding)
+	oneW := r.measure(r.t.label).Width
+	w := oneW
+	keeps := r.icon != nil && r.keepsIcon()
+	if keeps {
+		w += iconMin() + pad // beside
+	}
 	if r.twoLinesFit() {
 		one, two := r.split()
-		w = max(r.measureAt(one, r.textSize(true)).Width, r.measureAt(two, r.textSize(true)).Width)
+		twoW := max(r.measureAt(one, r.textSize(true)).Width, r.measureAt(two, r.textSize(true)).Width)
+		if keeps {
+			twoW += iconMin() + pad
+		}
+		w = min(w, twoW)
+	}
+	if keeps && !r.t.choice && r.iconAboveFits() {
+		w = min(w, oneW)
 	}
 	return fyne.NewSize(w+2*tilePad(), Size(r.t.MinHeight))
+}
+
+// keepsIcon says the tile's icon is never hidden: a service or an option
+// (tile height), whose icon tells what it is or whether it is chosen.
+// The lower buttons' small icons give way to their words.
+func (r *tileRenderer) keepsIcon() bool { return r.t.MinHeight == SizeTile }
+
+// iconAboveFits says the tile is high enough for an icon of iconMin above
+// one line of its words.
+func (r *tileRenderer) iconAboveFits() bool {
+	return Size(r.t.MinHeight)-r.measureAt("Ág", r.textSize(false)).Height-tilePad() >= iconMin()
 }
 
 func (r *tileRenderer) Refresh() {

@@ -40,3 +40,26 @@ func TestTileWrapsALongLabel(t *testing.T) {
 		t.Errorf("lines %q / %q, want the label on two", r.lines[0].Text, r.lines[1].Text)
 	}
 }
+
+// A chosen option keeps its ticked box, 10 mm at least, when its words
+// need two lines in large text; so does an option not chosen (an empty
+// box): the choice is never told by colour alone.
+func TestChoiceKeepsItsMarkWhenItsWordsWrap(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(Theme{Metrics: DesktopMetrics, Look: Look{Large: true, Contrast: true}})
+	for _, chosen := range []bool{true, false} {
+		tile := NewChoice("Ich und weitere Personen", chosen, nil)
+		w := test.NewWindow(tile)
+		w.Resize(fyne.NewSize(DesktopMetrics.MM(70), DesktopMetrics.MM(30)))
+		r := test.WidgetRenderer(tile).(*tileRenderer)
+		if r.lines[1].Text == "" {
+			t.Errorf("chosen %v: the words did not wrap (%q)", chosen, r.lines[0].Text)
+		}
+		if side := tile.IconShown() / DesktopMetrics.UnitsPerMM; r.icon.Hidden || side < 9.9 {
+			t.Errorf("chosen %v: the mark is %.1f mm (hidden %v)", chosen, side, r.icon.Hidden)
+		}
+		if tile.Chosen() != chosen {
+			t.Errorf("Chosen() = %v", tile.Chosen())
+		}
+		w.Close()
+	}
+}
