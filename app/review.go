@@ -48,7 +48,7 @@ func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyn
 			slog.Warn("the staff area and the guide menu are left out", "err", err)
 		} else {
 			defer cleanup()
-			deps.Staff, deps.Reprints = f, f
+			deps.Staff, deps.Reprints, deps.Cases = f, f, f.Agent
 		}
 		done <- fn(ui.New(a, win, deps), win)
 	}()

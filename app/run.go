@@ -212,7 +212,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	// The office's clock: opening hours and appointments are in its time.
 	loc := cfg.Location()
 	deps.Now = func() time.Time { return time.Now().In(loc) }
-	deps.Desk, deps.Calls, deps.Reprints, deps.Staff = desk, agent, staffDesk, staffDesk
+	deps.Desk, deps.Calls, deps.Cases, deps.Reprints, deps.Staff = desk, agent, agent, staffDesk, staffDesk
 	deps.Hours, deps.HeadsetPresent = desk.Hours, headset
 	if desk.Appointments != nil {
 		deps.Appointments = desk

@@ -26,8 +26,8 @@ func TestScreensWritesEveryScreen(t *testing.T) {
 		t.Error(err)
 	}
 	for _, name := range []string{"start", "help", "call-guide", "language", "wartenummer", "wartenummer-number",
-		"informationen-4", "ummelden-00-intro", "ummelden-05-strasse", "ummelden-08-einzug", "ummelden-summary",
-		"ummelden-receipt", "sperrmuell-02-teile-refused", "mangel-05-email", "termin-08-email", "anregung-04-name"} {
+		"informationen-4", "ummelden-00-intro", "ummelden-06-strasse", "ummelden-09-einzug", "ummelden-summary",
+		"ummelden-receipt", "sperrmuell-02-teile-refused", "mangel-05-email", "termin-08-email", "anregung-04-name", "status-received", "status-ask"} {
 		f, err := os.Open(filepath.Join(dir, "de", "standard", name+".png"))
 		if err != nil {
 			t.Errorf("screen %s: %v", name, err)

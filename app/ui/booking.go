@@ -58,7 +58,7 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 	}
 	k.showWait(svc.ID + "-loading")
 	screen := k.screen
-	lang := k.lang
+	lang := k.tr.Lang()
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
@@ -87,7 +87,7 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 func (k *Kiosk) showBookingOffline(svc flow.Service) {
 	if book := k.appointments(); book != nil {
 		// The kiosk's own SQLite file: no network, no wait.
-		list, err := book.HeldServices(context.Background(), k.lang)
+		list, err := book.HeldServices(context.Background(), k.tr.Lang())
 		if err != nil {
 			slog.Warn("booking: held times", "err", err)
 		}
@@ -322,7 +322,7 @@ func (k *Kiosk) bookNow() {
 	b := k.book
 	k.showWait(b.svc.ID + "-booking")
 	tr := k.tr
-	req := wire.BookRequest{Service: b.service.ID, Start: b.start, Name: b.name, Phone: b.phone, Lang: k.lang}
+	req := wire.BookRequest{Service: b.service.ID, Start: b.start, Name: b.name, Phone: b.phone, Lang: k.tr.Lang()}
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()

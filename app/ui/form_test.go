@@ -35,22 +35,29 @@ func (v *visit) visibleTile(label string) bool {
 // resident would: capitals with Groß, digits and symbols on the ?123 page.
 func (v *visit) typeOnScreen(text string) {
 	v.t.Helper()
+	tr := v.k.tr // the keys are labelled in the visitor's language
 	for _, r := range text {
 		label := string(r)
 		switch {
 		case r == ' ':
-			v.tap("Leerzeichen")
+			v.tap(tr.T("key_space"))
 		case v.visibleTile(label):
 			v.tap(label)
-		case v.visibleTile(strings.ToUpper(label)) || v.visibleTile(strings.ToLower(label)):
-			v.tap("Groß") // the wrong case is showing: switch it
+		case v.visibleTile(strings.ToUpper(label)) || v.visibleTile(strings.ToLower(label)) ||
+			v.visibleTile(turkishCase(label)):
+			v.tap(tr.T("key_shift")) // the wrong case is showing: switch it
 			v.tap(label)
 		default:
-			v.tap("?123")
+			v.tap(tr.T("key_symbols"))
 			v.tap(label)
-			v.tap("ABC")
+			v.tap(tr.T("key_letters"))
 		}
 	}
+}
+
+// turkishCase is the other case of a Turkish dotted or dotless i.
+func turkishCase(s string) string {
+	return map[string]string{"i": "İ", "İ": "i", "ı": "I", "I": "ı"}[s]
 }
 
 func (v *visit) field() *widgets.Field {
@@ -432,5 +439,57 @@ func TestConsentNoSendsNothing(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%d submissions %s after a Nein", n, state)
 		}
+	}
+}
+
+// Names in the visitor's own script, typed on the keyboard of their
+// language, reach the portal exactly: Turkish, Polish, Ukrainian, Russian.
+func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
+	for _, tc := range []struct{ lang, name string }{
+		{"tr", "Fatma Yılmaz"}, {"tr", "İsmail Çelik"}, {"pl", "Łukasz Wróbel"}, {"uk", "Олена Шевчук"},
+		{"uk", "Мар’яна Євтушенко"}, {"ru", "Пётр Объедков"},
+	} {
+		t.Run(tc.lang+"/"+tc.name, func(t *testing.T) {
+			db := testutil.DB(t)
+			p := testutil.StartPortal(t)
+			out, sealer := testutil.Enrolled(t, db, p)
+			desk := testutil.Desk(t, db, nil, time.Now())
+			desk.Sealer = sealer
+			v := newVisit(t, demoCatalogue(t), desk)
+			svc, _ := v.k.deps.Catalogue.Service("anregung")
+			v.k.fillTo(svc, map[string]string{"thema": "verkehr", "idee": "Tempo 30", "antwort": "ja"}, flow.Step{ID: "name"}, "")
+			v.k.tr = v.k.deps.Texts.For(tc.lang)
+			v.k.draft = ""
+			v.k.showStep()
+			v.typeOnScreen(tc.name)
+			if got := v.field().Text(); got != tc.name {
+				t.Fatalf("typed %q, the field shows %q", tc.name, got)
+			}
+			v.tap(v.k.tr.T("form_next"))
+			v.typeOnScreen("a@b.de")
+			v.tap(v.k.tr.T("form_next"))
+			v.tap(v.k.tr.T("form_consent_agree"))
+			if !v.k.form.AtSummary() {
+				t.Fatalf("not at the summary: %s", v.k.ScreenName())
+			}
+			v.k.submit()
+			c, err := client.New(context.Background(), db, out, client.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := c.SendOnce(context.Background()); err != nil || n != 1 {
+				t.Fatalf("sent %d: %v", n, err)
+			}
+			dir := t.TempDir()
+			if n, _, err := p.Export(context.Background(), time.Time{}, dir); err != nil || n != 1 {
+				t.Fatalf("exported %d: %v", n, err)
+			}
+			files, _ := filepath.Glob(filepath.Join(dir, "LT-*.json"))
+			var x portal.Exported
+			b, _ := os.ReadFile(files[0])
+			if err := json.Unmarshal(b, &x); err != nil || x.Data["name"] != tc.name {
+				t.Errorf("the portal has %q, want %q (%v)", x.Data["name"], tc.name, err)
+			}
+		})
 	}
 }

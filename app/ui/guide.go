@@ -57,6 +57,11 @@ func (k *Kiosk) CardSeen(id string) {
 			}
 		}
 	}
+	if code, ok := receiptCode(id); ok && k.deps.Cases != nil {
+		// The QR code of a receipt held to the scanner: how far it has got.
+		k.push(k.Home, func() { k.lookUpStatus(code) })
+		return
+	}
 	if k.deps.Gate == nil {
 		return
 	}

@@ -43,6 +43,12 @@ type Appointments interface {
 	BookHeld(ctx context.Context, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
 }
 
+// CaseStatus says how far the matter with a reference code has got
+// (client.ErrNoCase: nobody knows the code).
+type CaseStatus interface {
+	CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error)
+}
+
 // Speaker says things aloud off the UI goroutine; a new Say or Stop
 // cancels what is being said.
 type Speaker interface {
@@ -69,6 +75,9 @@ type Deps struct {
 	// Appointments books and checks in appointments (nil: none here).
 	Appointments Appointments
 	Calls        GuideCalls // nil: the call is only shown
+	// Cases answers "Stand abfragen" (nil: the start screen does not
+	// offer it).
+	Cases CaseStatus
 	// Speech reads screens aloud; nil: the kiosk has no voice.
 	Speech Speaker
 	// HeadsetPresent says a headset is plugged in; its arrival switches

@@ -7,6 +7,7 @@ import (
 	"lotse/app/access"
 	"lotse/app/flow"
 	"lotse/app/profile"
+	"lotse/sync/client"
 	"lotse/sync/wire"
 )
 
@@ -49,6 +50,15 @@ func (k *Kiosk) Screens() []Screen {
 		{"call-guide", func() { k.Home(); k.push(k.cur.redraw, k.showCall) }},
 		{"language", func() { k.Home(); k.push(k.cur.redraw, k.showLanguages) }},
 		{"look", func() { k.Home(); k.push(k.cur.redraw, k.showLooks) }},
+		{"status-ask", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk("") }) }},
+		{"status-ask-wrong", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk(k.tr.T("status_bad_code")) }) }},
+		{"status-waiting", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "waiting"}, nil) }},
+		{"status-received", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "received"}, nil) }},
+		{"status-rejected", func() {
+			k.Home()
+			k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "rejected", Reason: "Die Wohnungsgeberbestätigung fehlt."}, nil)
+		}},
+		{"status-unknown", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{}, client.ErrNoCase) }},
 		{"idle-warning", func() {
 			k.Home()
 			k.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1])

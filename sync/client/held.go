@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -68,4 +69,25 @@ func (c *Client) GiveBack(ctx context.Context, code string) error {
 		return &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
 	}
 	return nil
+}
+
+// ErrNoCase: the portal knows no matter with this reference code.
+var ErrNoCase = errors.New("no such case at the portal")
+
+// CaseStatus asks the portal how far the matter with reference code has
+// got.
+func (c *Client) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error) {
+	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/cases/%s", c.id.KioskID, url.PathEscape(code)))
+	if err != nil {
+		c.failed()
+		return wire.CaseStatus{}, fmt.Errorf("case status: %w", err)
+	}
+	if resp.StatusCode() == http.StatusNotFound {
+		return wire.CaseStatus{}, ErrNoCase
+	}
+	var s wire.CaseStatus
+	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &s) != nil {
+		return wire.CaseStatus{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}
+	}
+	return s, nil
 }

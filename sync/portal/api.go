@@ -372,6 +372,30 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 
 // caseStatus is the page a receipt's QR code leads to: how the case
 // stands, in plain German, without any personal data.
+// handleCaseStatus tells a kiosk how far a reference code's matter has
+// got, for a resident who asks there ("Stand abfragen"): what the public
+// status page shows, no more.
+func (s *Server) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.ownKiosk(w, r); !ok {
+		return
+	}
+	code, err := refcode.Parse(r.PathValue("code"))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "not a reference code")
+		return
+	}
+	c, err := s.st.Case(r.Context(), code)
+	if errors.Is(err, store.ErrNotFound) {
+		fail(w, http.StatusNotFound, "no such case")
+		return
+	}
+	if err != nil {
+		unavailable(w, "case status")
+		return
+	}
+	writeJSON(w, http.StatusOK, wire.CaseStatus{State: c.State, Reason: c.Reason})
+}
+
 func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 	if !s.pageAllowed(w, r) {
 		return

@@ -267,6 +267,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/kiosks/{id}/bookable", s.handleBookableServices)
 	mux.HandleFunc("GET /v1/kiosks/{id}/slots", s.handleSlots)
 	mux.HandleFunc("POST /v1/kiosks/{id}/appointments", s.handleBook)
+	mux.HandleFunc("GET /v1/kiosks/{id}/cases/{code}", s.handleCaseStatus)
 	mux.HandleFunc("GET /v1/kiosks/{id}/held", s.handleHeld)
 	mux.HandleFunc("POST /v1/kiosks/{id}/held/{code}", s.handleReportHeld)
 	mux.HandleFunc("DELETE /v1/kiosks/{id}/held/{code}", s.handleGiveBack)

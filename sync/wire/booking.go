@@ -271,3 +271,11 @@ func DecodeHeldReport(body []byte) (HeldReport, error) {
 	}
 	return h, nil
 }
+
+// CaseStatus is the reply of GET /v1/kiosks/{id}/cases/{code}: how far
+// a resident's matter has got — received, accepted or rejected, with
+// staff's note — for the kiosk to say in the resident's language.
+type CaseStatus struct {
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+}

@@ -182,7 +182,13 @@ func (k *Keyboard) layout() [][]keyDef {
 	if k.mode == KeyboardEmail {
 		last = []keyDef{symbols, k.char('@'), space, k.char('.'), k.char('-'), k.char('_')}
 	}
-	letters := rows(k.labels.Lang)
+	lang := k.labels.Lang
+	if k.mode == KeyboardEmail && (lang == "uk" || lang == "ru") {
+		// An e-mail address is written in Latin letters, whatever the
+		// visitor reads: the Cyrillic keyboards' visitors get English keys.
+		lang = "en"
+	}
+	letters := rows(lang)
 	last = append(last, k.chars(letters[3])...)
 	// Shift and Delete beside the letters are wide: their words (in
 	// Russian the longest) never push the letters below 15 mm.
