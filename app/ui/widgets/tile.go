@@ -184,6 +184,11 @@ func (r *tileRenderer) Layout(sz fyne.Size) {
 	case r.t.chosen:
 		r.bg.StrokeColor = Color(r.t.fg)
 		r.bg.StrokeWidth = Size(theme.SizeNamePadding) / 2
+	case r.t.bg == ColorBar:
+		// A light button's edge at its text's contrast (far above 3:1), so
+		// a secondary action never looks disabled.
+		r.bg.StrokeColor = Color(r.t.fg)
+		r.bg.StrokeWidth = Size(theme.SizeNamePadding) / 4
 	}
 	pad := Size(theme.SizeNamePadding)
 	textX, textW := tilePad(), sz.Width-2*tilePad()
