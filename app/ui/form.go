@@ -166,7 +166,7 @@ func keyboardMode(t flow.FieldType) (widgets.KeyboardMode, bool) {
 
 func (k *Kiosk) keyLabels() widgets.KeyLabels {
 	return widgets.KeyLabels{Delete: k.tr.T("key_delete"), Space: k.tr.T("key_space"), Shift: k.tr.T("key_shift"),
-		Symbols: k.tr.T("key_symbols"), Letters: k.tr.T("key_letters"), Lang: k.tr.Lang()}
+		Symbols: k.tr.T("key_symbols"), Letters: k.tr.T("key_letters"), Accents: k.tr.T("key_accents"), Lang: k.tr.Lang()}
 }
 
 func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {

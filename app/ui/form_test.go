@@ -49,6 +49,12 @@ func (v *visit) typeOnScreen(text string) {
 			v.tap(label)
 		default:
 			v.tap(tr.T("key_symbols"))
+			if !v.visibleTile(label) {
+				v.tap(tr.T("key_accents")) // é ñ ø: the accent page
+				if !v.visibleTile(label) {
+					v.tap(tr.T("key_shift"))
+				}
+			}
 			v.tap(label)
 			v.tap(tr.T("key_letters"))
 		}
@@ -447,7 +453,7 @@ func TestConsentNoSendsNothing(t *testing.T) {
 func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
 	for _, tc := range []struct{ lang, name string }{
 		{"tr", "Fatma Yılmaz"}, {"tr", "İsmail Çelik"}, {"pl", "Łukasz Wróbel"}, {"uk", "Олена Шевчук"},
-		{"uk", "Мар’яна Євтушенко"}, {"ru", "Пётр Объедков"},
+		{"uk", "Мар’яна Євтушенко"}, {"ru", "Пётр Объедков"}, {"de", "Zoë Núñez"}, {"en", "Søren Ålund"},
 	} {
 		t.Run(tc.lang+"/"+tc.name, func(t *testing.T) {
 			db := testutil.DB(t)

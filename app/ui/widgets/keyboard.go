@@ -29,6 +29,9 @@ const (
 // visitor's language.
 type KeyLabels struct {
 	Delete, Space, Shift, Symbols, Letters string
+	// Accents is the key to the page of accented letters (é ñ ø …) that
+	// no language's own keyboard has; "": no such page.
+	Accents string
 	// Lang picks the letters' layout (letterRows): the visitor's language.
 	Lang string
 }
@@ -70,13 +73,15 @@ type Keyboard struct {
 	// capital; autoCap turns shift on at the start of a word (names,
 	// streets, places).
 	symbols, shift, autoCap bool
+	// accents is the page of accented letters, reached from the symbols.
+	accents bool
 	// OnKey runs after each key with what it did, for speech.
 	OnKey func(name string)
 	// OnPress runs after a key was handled and the page shown.
 	OnPress func()
 	// pages keeps each page's keys; showing is the page on screen.
-	pages   map[[2]bool][]fyne.CanvasObject
-	showing [2]bool
+	pages   map[[3]bool][]fyne.CanvasObject
+	showing [3]bool
 	rows    *fyne.Container
 }
 
@@ -154,25 +159,44 @@ func (k *Keyboard) layout() [][]keyDef {
 		return [][]keyDef{k.chars("123"), k.chars("456"), k.chars("789"), {k.char('+'), k.char('0'), del},
 			{space, k.char('/'), k.char('-')}}
 	}
-	if k.symbols {
-		letters := keyDef{label: k.labels.Letters, weight: 2, press: func() {
-			k.symbols = false
-			k.autoShift()
-			k.build()
-			k.pressed(k.labels.Letters)
-		}}
-		return [][]keyDef{
-			k.chars("1234567890"),
-			k.chars("@.-/_'&+()"),
-			append(k.chars("!?:;\"€#%"), del),
-			{letters, k.char(','), space, k.char('.'), k.char('-')},
-		}
-	}
+	lettersKey := keyDef{label: k.labels.Letters, weight: 2, press: func() {
+		k.symbols, k.accents = false, false
+		k.autoShift()
+		k.build()
+		k.pressed(k.labels.Letters)
+	}}
 	shift := keyDef{label: k.labels.Shift, weight: 2, press: func() {
 		k.shift = !k.shift
 		k.build()
 		k.pressed(k.labels.Shift)
 	}}
+	if k.symbols {
+		last := []keyDef{lettersKey, k.char(','), space, k.char('.'), k.char('-')}
+		if k.labels.Accents != "" {
+			last = append(last, keyDef{label: k.labels.Accents, weight: 2, press: func() {
+				k.symbols, k.accents = false, true
+				k.autoShift()
+				k.build()
+				k.pressed(k.labels.Accents)
+			}})
+		}
+		return [][]keyDef{
+			k.chars("1234567890"),
+			k.chars("@.-/_'&+()"),
+			append(k.chars("!?:;\"€#%"), del),
+			last,
+		}
+	}
+	if k.accents {
+		// Letters of names from elsewhere: Zoë, Núñez, Søren, François.
+		shift.weight, del.weight = 3, 3
+		return [][]keyDef{
+			k.chars("àáâäãåæçèéê"),
+			k.chars("ëìíîïñòóôõø"),
+			append(append([]keyDef{shift}, k.chars("œùúûýÿšžč")...), del),
+			{lettersKey, k.char(','), space, k.char('.'), k.char('-')},
+		}
+	}
 	symbols := keyDef{label: k.labels.Symbols, weight: 2, press: func() {
 		k.symbols, k.shift = true, false
 		k.build()
@@ -205,9 +229,9 @@ func (k *Keyboard) layout() [][]keyDef {
 // Each page's keys are made once and kept, so a key press that changes no
 // page costs no new widgets.
 func (k *Keyboard) build() {
-	state := [2]bool{k.symbols, k.shift && !k.symbols}
+	state := [3]bool{k.symbols, k.shift && !k.symbols, k.accents}
 	if k.pages == nil {
-		k.pages = map[[2]bool][]fyne.CanvasObject{}
+		k.pages = map[[3]bool][]fyne.CanvasObject{}
 	} else if state == k.showing {
 		return
 	}

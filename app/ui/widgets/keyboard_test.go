@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-var testLabels = KeyLabels{Delete: "Löschen", Space: "Leerzeichen", Shift: "Groß", Symbols: "?123", Letters: "ABC"}
+var testLabels = KeyLabels{Delete: "Löschen", Space: "Leerzeichen", Shift: "Groß", Symbols: "?123", Letters: "ABC", Accents: "àéñ"}
 
 // press taps the key labelled label on kb.
 func press(t *testing.T, kb *Keyboard, label string) {
@@ -196,5 +196,23 @@ func TestPadsHaveOneTwoThreeOnTop(t *testing.T) {
 		if !(y["1"] < y["4"] && y["4"] < y["7"] && y["7"] < y["0"]) {
 			t.Errorf("mode %d: rows at 1:%v 4:%v 7:%v 0:%v", mode, y["1"], y["4"], y["7"], y["0"])
 		}
+	}
+}
+
+// Names from elsewhere are typed on the accent page, behind the symbols:
+// Zoë Núñez, with its capitals, and back to the letters.
+func TestAccentPageTypesNamesFromElsewhere(t *testing.T) {
+	f, kb := newTestKeyboard(t, KeyboardText, true)
+	for _, step := range []string{"Z", "o", "?123", "àéñ", "ë", "ABC", "Leerzeichen", "N", "?123", "àéñ", "ú", "ñ", "ABC", "e", "z"} {
+		press(t, kb, step)
+	}
+	if got := f.Text(); got != "Zoë Núñez" {
+		t.Errorf("typed %q, want Zoë Núñez", got)
+	}
+	press(t, kb, "?123")
+	press(t, kb, "àéñ")
+	press(t, kb, "Groß")
+	if !hasKey(kb, "Ø") || hasKey(kb, "ø") {
+		t.Error("Groß on the accent page does not show capitals")
 	}
 }
