@@ -83,7 +83,11 @@ func loadCatalogue(cfg config.Config) (*flow.Catalogue, []string) {
 // kiosk adds its desk, devices and fleet to it (runKiosk), the offscreen
 // review kiosk a fixed day and a silent voice (withReviewKiosk).
 func (o offering) deps(cfg config.Config, m widgets.Metrics) ui.Deps {
+	// The municipality's crest or logo heads the screens as it heads the
+	// printouts (none: no badge).
+	logo, _ := cfg.LogoImage()
 	return ui.Deps{
+		Logo:      logo,
 		Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(),
 		TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen, ReturnAfter: cfg.Display.ReturnAfter,

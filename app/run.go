@@ -384,6 +384,9 @@ func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Prof
 		k.Reconfigure(func(d *ui.Deps) {
 			d.Catalogue, d.Warnings, d.Texts = p.Catalogue, nil, p.Texts
 			d.Place = s.Name + " " + s.Municipality
+			if p.Logo != nil {
+				d.Logo = p.Logo
+			}
 			d.Languages = s.Languages
 			if p.Hours.Known() {
 				d.Hours = p.Hours

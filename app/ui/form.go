@@ -93,7 +93,9 @@ func (k *Kiosk) showStep() {
 	if s.Optional {
 		q += " " + k.tr.T("form_optional")
 	}
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, k.fs.count, progress), question(q))
+	// The municipality's crest, the service and where the visitor is: the
+	// head of every question.
+	top := container.NewVBox(container.NewBorder(nil, nil, k.crest(progress.MinSize().Height), k.fs.count, progress), question(q))
 	var problem fyne.CanvasObject
 	if p := k.fs.problem; p != nil {
 		problem = errorLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))

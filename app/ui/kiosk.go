@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"image"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -100,6 +101,9 @@ type Deps struct {
 	IdleAfter, IdleWarning time.Duration
 	Texts                  *i18n.Bundle
 	Place                  string // "Bürgerbüro Musterstadt", in the start screen's greeting
+	// Logo is the municipality's crest or logo, at the head of the start
+	// screen and of each question (nil: none).
+	Logo image.Image
 	// Hours are the counter's opening hours; the start screen says
 	// today's. Zero: nothing is said.
 	Hours hours.Week
@@ -560,4 +564,19 @@ func bigText(text string, sz fyne.ThemeSizeName) *canvas.Text {
 // do not fit their column (a guide's list of questions in large text).
 func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(container.New(&tileLayout{}, tiles...))
+}
+
+// crest is the municipality's logo as high as h, on a white badge that
+// keeps a dark logo visible in high contrast; nil without a logo.
+func (k *Kiosk) crest(h float32) fyne.CanvasObject {
+	if k.deps.Logo == nil {
+		return nil
+	}
+	b := k.deps.Logo.Bounds()
+	img := canvas.NewImageFromImage(k.deps.Logo)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(h*float32(b.Dx())/float32(max(1, b.Dy())), h))
+	badge := canvas.NewRectangle(color.White)
+	badge.CornerRadius = h / 8
+	return container.NewStack(badge, img)
 }

@@ -101,8 +101,9 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 			k.push(k.Home, func() { run(k, svc) })
 		}))
 	}
+	title := heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place}))
 	top := container.NewVBox(
-		heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place})),
+		container.NewBorder(nil, nil, k.crest(title.MinSize().Height), nil, title),
 		paragraph(k.tr.T("start_hint")),
 	)
 	k.notices = container.NewVBox()
