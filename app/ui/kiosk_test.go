@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -400,5 +401,53 @@ func TestStartKeepsLanguageAndLook(t *testing.T) {
 	v.k.Home() // the visit ends
 	if v.k.look.Large || v.k.tr.Lang() != "de" {
 		t.Error("the next visitor gets the last one's language or look")
+	}
+}
+
+// The start screen offers every other language in its own words, so a
+// visitor who reads no German need not find the globe; the large look
+// leaves them to the globe for want of room.
+func TestStartScreenOffersTheLanguages(t *testing.T) {
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t)})
+	v.expect("Türkçe", "Українська", "Polski", "Leichte Sprache")
+	v.tap("Türkçe")
+	v.expect("Deutsch")
+	if v.k.tr.Lang() != "tr" {
+		t.Fatalf("language after tapping Türkçe: %s", v.k.tr.Lang())
+	}
+	if strings.Contains(v.screenText(), "Türkçe") {
+		t.Error("the language in use is offered again")
+	}
+	v.tap("Deutsch")
+	// A window too low for the row hides it rather than clipping tiles.
+	var shownIn func(o fyne.CanvasObject) bool
+	shownIn = func(o fyne.CanvasObject) bool {
+		if !o.Visible() {
+			return false
+		}
+		switch o := o.(type) {
+		case *widgets.Tile:
+			return o.Label() == "Türkçe"
+		case *fyne.Container:
+			return slices.ContainsFunc(o.Objects, shownIn)
+		}
+		return false
+	}
+	shown := func() bool { return shownIn(v.win.Content()) }
+	if !shown() {
+		t.Fatal("the row is hidden in a window with room for it")
+	}
+	v.win.Resize(fyne.NewSize(1280, 400))
+	if shown() {
+		t.Error("the row is shown in a window too low for it")
+	}
+	v.win.Resize(fyne.NewSize(1280, 800))
+	if !shown() {
+		t.Error("the row does not come back when there is room again")
+	}
+	v.k.setLook(widgets.Look{Large: true})
+	v.k.showStart()
+	if strings.Contains(v.screenText(), "Türkçe") {
+		t.Error("the large look still shows the row it has no room for")
 	}
 }

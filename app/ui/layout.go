@@ -104,6 +104,37 @@ func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(cols)*largest.Width+float32(cols-1)*pad, float32(rows)*largest.Height+float32(rows-1)*pad)
 }
 
+// spareLayout gives its first object the room and puts its second, a
+// row that is welcome but not needed, under it when both fit; when they
+// do not (a long language in large text on a small screen), the row is
+// hidden rather than the screen clipped. It asks only for the first.
+type spareLayout struct{}
+
+func (spareLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	main, spare := objs[0], objs[1]
+	pad := theme.Padding()
+	h := spare.MinSize().Height
+	fits := main.MinSize().Height+pad+h <= size.Height
+	if fits != spare.Visible() {
+		if fits {
+			spare.Show()
+		} else {
+			spare.Hide()
+		}
+	}
+	if !fits {
+		main.Move(fyne.NewPos(0, 0))
+		main.Resize(size)
+		return
+	}
+	main.Move(fyne.NewPos(0, 0))
+	main.Resize(fyne.NewSize(size.Width, size.Height-pad-h))
+	spare.Move(fyne.NewPos(0, size.Height-h))
+	spare.Resize(fyne.NewSize(size.Width, h))
+}
+
+func (spareLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
 // cornerLayout puts the corner catcher over the top-left of the screen.
 type cornerLayout struct{}
 

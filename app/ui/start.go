@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 
 	"lotse/app/flow"
@@ -102,7 +103,10 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		}))
 	}
 	title := heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place}))
-	top := container.NewVBox(
+	// The hint hangs under the title without a gap of its own (the
+	// labels' inner padding parts them): the room it saves lets the
+	// languages' row fit under the tiles on a 15.6" panel.
+	top := container.New(layout.NewCustomPaddedVBoxLayout(0),
 		container.NewBorder(nil, nil, k.crest(title.MinSize().Height), nil, title),
 		paragraph(k.tr.T("start_hint")),
 	)
@@ -121,7 +125,11 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		// Every service file is broken: residents still learn where to go.
 		return container.NewBorder(top, bottom, nil, nil, middle(warningLine(k.tr.T("start_no_services"))))
 	}
-	return container.NewBorder(top, bottom, nil, nil, tileGrid(tiles...))
+	grid := tileGrid(tiles...)
+	if langs := k.languageRow(); langs != nil {
+		grid = container.New(spareLayout{}, grid, langs)
+	}
+	return container.NewBorder(top, bottom, nil, nil, grid)
 }
 
 // fillNotices writes the start screen's quiet lines for staff: portal,
@@ -182,4 +190,27 @@ func (k *Kiosk) refreshHours() {
 		k.analogLine.SetText(text)
 		k.win.Content().Refresh()
 	}
+}
+
+// languageRow offers every language on the start screen itself, each in
+// its own words, so a visitor who reads no German finds theirs without
+// knowing the globe. In large text, and wherever it does not fit, the
+// globe in the bar is one tap away.
+func (k *Kiosk) languageRow() fyne.CanvasObject {
+	langs := k.languages()
+	if k.look.Large || len(langs) < 2 {
+		return nil
+	}
+	var buttons []fyne.CanvasObject
+	for _, lang := range langs {
+		if lang == k.tr.Lang() {
+			continue
+		}
+		tr := k.deps.Texts.For(lang)
+		buttons = append(buttons, widgets.NewSmallButton(tr.T("language_name"), func() {
+			k.tr = tr
+			k.showStart()
+		}))
+	}
+	return container.New(barLayout{}, buttons...)
 }
