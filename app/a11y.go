@@ -65,15 +65,27 @@ func a11yReport(k *ui.Kiosk, langs []string, mmW, mmH float32, wPx, hPx int, out
 	fmt.Fprintf(tw, "screen\tlanguage\tlook\ttarget mm\tgap mm\tcap mm\tcontrast\tproblems\n")
 	screens, breaches := 0, 0
 	for _, lang := range langs {
+		// The same screen without large text, by contrast and name.
+		small := map[string]ui.Measure{}
 		for _, look := range widgets.Looks() {
 			k.SetLanguage(lang)
 			k.SetLook(look)
 			lim := ui.LimitsFor(look)
+			progress := ui.Progress{}
 			for _, s := range k.Screens() {
 				s.Show()
 				m := k.Measure(capRatio)
 				screens++
 				problems := m.Breaches(lim)
+				key := fmt.Sprint(look.Contrast, s.Name)
+				if look.Large {
+					problems = append(problems, m.Shrunk(small[key])...)
+				} else {
+					small[key] = m
+				}
+				if p := progress.Grows(m.Step); p != "" {
+					problems = append(problems, p)
+				}
 				if len(problems) > 0 {
 					breaches++
 				}

@@ -41,6 +41,13 @@ type Measure struct {
 	// least 10 mm shown); Unlabelled counts controls without words.
 	Unmarked   []string
 	Unlabelled int
+	// Sizes are the text sizes drawn, in mm, by words (a tile's by its
+	// label): the report compares a large look's with the standard's.
+	Sizes map[string]float64
+	// AboveQuestion lists texts on a form step drawn larger than its
+	// question; Step is the step shown (zero elsewhere).
+	AboveQuestion []string
+	Step          StepShown
 }
 
 // Limits are the thresholds a screen must meet.
@@ -90,7 +97,49 @@ func (m Measure) Breaches(lim Limits) []string {
 	if m.Unlabelled > 0 {
 		out = append(out, fmt.Sprintf("%d controls without a label", m.Unlabelled))
 	}
+	for _, t := range m.AboveQuestion {
+		out = append(out, fmt.Sprintf("%q is larger than the question", t))
+	}
+	if m.Step.N > m.Step.Total {
+		out = append(out, fmt.Sprintf("progress says %d of %d", m.Step.N, m.Step.Total))
+	}
 	return out
+}
+
+// Shrunk lists the words drawn smaller in m, a large look, than in std,
+// the same screen in the standard look: large text must never make a
+// label smaller.
+func (m Measure) Shrunk(std Measure) []string {
+	var out []string
+	for text, large := range m.Sizes {
+		if s, ok := std.Sizes[text]; ok && large < s-0.01 {
+			out = append(out, fmt.Sprintf("%q is smaller in large text (%.1f mm) than in standard (%.1f mm)", text, large, s))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Progress remembers each service's "von N" as its first step said it,
+// across the screens of one language and look.
+type Progress map[string]int
+
+// Grows says what is wrong when a later step says more than the first: a
+// number that grows makes anyone wonder how long this goes on. Fewer is
+// fine (an answer skipped steps). "" when all is well or no step shows.
+func (p Progress) Grows(s StepShown) string {
+	if s.Service == "" {
+		return ""
+	}
+	first, ok := p[s.Service]
+	if !ok {
+		p[s.Service] = s.Total
+		return ""
+	}
+	if s.Total > first {
+		return fmt.Sprintf("progress says „of %d“ where an earlier step said „of %d“", s.Total, first)
+	}
+	return ""
 }
 
 var rawKey = regexp.MustCompile(`^\[[a-z0-9_.]+\]$`)
@@ -103,8 +152,23 @@ type placed struct {
 // Measure measures the screen showing, from the laid-out widget tree.
 // CapRatio is the font's cap height over its size (CapRatio measures it).
 func (k *Kiosk) Measure(capRatio float64) Measure {
-	m := Measure{Screen: k.cur.name, MinTarget: math.Inf(1), MinGap: math.Inf(1), MinCap: math.Inf(1), MinContrast: math.Inf(1)}
+	m := Measure{Screen: k.cur.name, MinTarget: math.Inf(1), MinGap: math.Inf(1), MinCap: math.Inf(1), MinContrast: math.Inf(1),
+		Sizes: map[string]float64{}}
 	perMM := float64(k.deps.Metrics.UnitsPerMM)
+	onStep := k.form != nil && k.fs.shown.Screen == k.cur.name
+	if onStep {
+		m.Step = k.fs.shown
+	}
+	questionSize := widgets.Size(theme.SizeNameSubHeadingText)
+	size := func(text string, s float32) {
+		mm := float64(s) / perMM
+		if old, ok := m.Sizes[text]; !ok || mm < old {
+			m.Sizes[text] = mm
+		}
+		if onStep && s > questionSize+0.5 {
+			m.AboveQuestion = append(m.AboveQuestion, text)
+		}
+	}
 	win := k.win.Canvas().Size()
 	// The screen's own content, below the layout that asks the window for
 	// no size.
@@ -122,6 +186,8 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 			}
 			if strings.TrimSpace(o.Label()) == "" {
 				m.Unlabelled++
+			} else if o.TextShown() > 0 {
+				size(o.Label(), o.TextShown())
 			}
 			// WCAG 1.4.1: a chosen option shows its tick, whatever its
 			// words and the look do to the tile.
@@ -139,6 +205,7 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 			if rawKey.MatchString(o.Text) {
 				m.Raw = append(m.Raw, o.Text)
 			}
+			size(o.Text, o.TextSize)
 			if c := float64(o.TextSize) * capRatio / perMM; c < m.MinCap {
 				m.MinCap, m.MinCapText = c, o.Text
 			}

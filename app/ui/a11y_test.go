@@ -74,3 +74,61 @@ func TestReportFailsOnAnUnmarkedChoiceAndAnUnlabelledControl(t *testing.T) {
 		t.Errorf("an unlabelled control or an unmarked choice passes: %s", b)
 	}
 }
+
+// sizedTheme draws tiles' words at a given multiple of the body size.
+type sizedTheme struct {
+	widgets.Theme
+	tile float32
+}
+
+func (t sizedTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == widgets.SizeTileText {
+		return t.Theme.Size(theme.SizeNameText) * t.tile
+	}
+	return t.Theme.Size(n)
+}
+
+// Large text that makes a label smaller, words louder than the question,
+// and a progress count that grows all fail the report.
+func TestReportFailsOnShrunkLabelsLoudWordsAndGrowingProgress(t *testing.T) {
+	v := newVisit(t, demoCatalogue(t), nil)
+	r := CapRatio()
+	svc, _ := v.k.deps.Catalogue.Service("mangel")
+	v.k.fillTo(svc, nil, flow.Step{ID: "art"}, "")
+	std := v.k.Measure(r)
+	if b := std.Breaches(LimitsFor(widgets.Look{})); len(b) != 0 {
+		t.Fatalf("the step breaches: %v", b)
+	}
+	if std.Step.Service != "mangel" || std.Step.N != 1 {
+		t.Fatalf("the step shown is %+v", std.Step)
+	}
+	v.k.setLook(widgets.Look{Large: true})
+	if s := v.k.Measure(r).Shrunk(std); len(s) != 0 {
+		t.Fatalf("the real large look shrinks: %v", s)
+	}
+
+	// A large look whose tiles' words fall to 60 % of the body size.
+	fyne.CurrentApp().Settings().SetTheme(sizedTheme{widgets.Theme{Metrics: widgets.DesktopMetrics, Look: widgets.Look{Large: true}}, 0.6})
+	v.k.cur.redraw()
+	if s := strings.Join(v.k.Measure(r).Shrunk(std), "\n"); !strings.Contains(s, "smaller in large text") {
+		t.Errorf("a shrinking large look passes: %q", s)
+	}
+	// Tiles' words twice the body size: louder than the question.
+	fyne.CurrentApp().Settings().SetTheme(sizedTheme{widgets.Theme{Metrics: widgets.DesktopMetrics}, 2})
+	v.k.cur.redraw()
+	if b := strings.Join(v.k.Measure(r).Breaches(LimitsFor(widgets.Look{})), "\n"); !strings.Contains(b, "is larger than the question") {
+		t.Errorf("words louder than the question pass: %s", b)
+	}
+
+	p := Progress{}
+	if p.Grows(StepShown{Service: "mangel", N: 1, Total: 6}) != "" || p.Grows(StepShown{Service: "mangel", N: 2, Total: 5}) != "" {
+		t.Error("a count that stays or shrinks fails")
+	}
+	if p.Grows(StepShown{Service: "mangel", N: 3, Total: 7}) == "" {
+		t.Error("a count that grows passes")
+	}
+	m := Measure{Step: StepShown{Service: "x", N: 5, Total: 4}}
+	if b := strings.Join(m.Breaches(Limits{}), "\n"); !strings.Contains(b, "progress says 5 of 4") {
+		t.Errorf("5 of 4 passes: %s", b)
+	}
+}

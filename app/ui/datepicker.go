@@ -45,17 +45,16 @@ func (k *Kiosk) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObj
 			k.showStep()
 		}
 	}
-	readout := widget.NewLabel(k.tr.T("date_readout", map[string]any{
-		"Weekday": k.tr.T(fmt.Sprintf("weekday_%d", value.Weekday())), "Date": k.longDate(value)}))
-	readout.TextStyle.Bold = true
-	readout.Alignment = fyne.TextAlignCenter
+	// One line of text without a label's padding: in large text a
+	// two-line question, the steppers and Weiter under them just fit.
+	readout := bigText(k.tr.T("date_readout", map[string]any{
+		"Weekday": k.tr.T(fmt.Sprintf("weekday_%d", value.Weekday())), "Date": k.longDate(value)}), theme.SizeNameText)
 	rows := container.NewVBox(
 		k.stepper(k.tr.T("date_day"), fmt.Sprint(value.Day()), func(n int) { set(value.AddDate(0, 0, n)) }),
 		k.stepper(k.tr.T("date_month"), k.tr.T(fmt.Sprintf("month_%d", value.Month())), func(n int) { set(addMonths(value, n)) }),
 		k.stepper(k.tr.T("date_year"), fmt.Sprint(value.Year()), func(n int) { set(addMonths(value, 12*n)) }),
 	)
-	foot := container.NewBorder(nil, nil, nil, k.nextButton(func() { k.answer(k.draft) }), problem)
-	return container.NewBorder(readout, foot, nil, nil, rows)
+	return answerAndFoot(container.NewVBox(readout, rows), k.stepFoot(problem, func() { k.answer(k.draft) }))
 }
 
 // longDate is "19. November 2026" in the visitor's language.
@@ -77,6 +76,6 @@ func (k *Kiosk) stepper(name, value string, step func(int)) fyne.CanvasObject {
 	label.TextStyle.Bold = true
 	minus := widgets.NewBarButton("−", nil, func() { step(-1) })
 	plus := widgets.NewBarButton("+", nil, func() { step(1) })
-	shown := bigText(value, theme.SizeNameHeadingText)
+	shown := bigText(value, theme.SizeNameSubHeadingText) // as large as the question, not larger
 	return container.NewGridWithColumns(4, label, minus, shown, plus)
 }

@@ -33,6 +33,16 @@ type formState struct {
 	stepsPage int // the guide's list of questions
 	// count shows how much of a free text's limit is used.
 	count *canvas.Text
+	// shown is the step on screen and the progress it states, for the
+	// accessibility report.
+	shown StepShown
+}
+
+// StepShown is a form step as shown: its screen, its service and the
+// "Frage N von Total" its head states.
+type StepShown struct {
+	Screen, Service string
+	N, Total        int
 }
 
 // startForm begins a visit of a form service with its introduction.
@@ -119,6 +129,7 @@ func (k *Kiosk) showStep() {
 	}
 	k.display(screen{name: stepName(k.form, s), bar: true, redraw: k.showStep, help: ls.Help, helpEasy: ls.HelpEasy,
 		back: k.stepBack, content: container.NewBorder(top, nil, nil, nil, body)})
+	k.fs.shown = StepShown{Screen: k.cur.name, Service: k.form.Service.ID, N: n, Total: total}
 }
 
 // stepBack is Zurück on a step: the previous question, or out of the form.
@@ -148,6 +159,18 @@ func (k *Kiosk) answer(v string) {
 // nextButton is the large Weiter of a step.
 func (k *Kiosk) nextButton(onTap func()) *widgets.Tile {
 	return widgets.NewActionButton(k.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
+}
+
+// stepFoot is the row right under a choice or a date: Weiter at its
+// right end, as close to the answer as a typed step's Weiter at the
+// field's end, with the reason an answer was refused to its left. next
+// nil: no Weiter (a tap on a tile answers); the row is then the problem
+// alone, or nothing.
+func (k *Kiosk) stepFoot(problem fyne.CanvasObject, next func()) fyne.CanvasObject {
+	if next == nil {
+		return problem
+	}
+	return container.NewBorder(nil, nil, nil, k.nextButton(next), problem)
 }
 
 // keyboardMode picks the keys a field type needs, and whether words
@@ -205,14 +228,25 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 			k.answer("")
 		})
 	}
-	entry := container.NewBorder(nil, nil, skip, k.nextButton(submit), field)
 	// A physical keyboard, where there is one, types here too.
 	defer k.win.Canvas().Focus(field)
-	top := container.NewVBox(entry)
+	// Weiter at the field's end, not in a row of its own under it: with a
+	// two-line question and the keyboard, a 15.6" panel in large text has
+	// no room for that row.
+	top := container.NewVBox(container.NewBorder(nil, nil, skip, k.nextButton(submit), field))
 	if problem != nil {
 		top.Add(problem)
 	}
 	return container.NewBorder(top, nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))
+}
+
+// answerAndFoot puts the foot (Weiter, a problem) right under the
+// answer, not at the screen's bottom, however much room is left.
+func answerAndFoot(answer, foot fyne.CanvasObject) fyne.CanvasObject {
+	if foot == nil {
+		return answer
+	}
+	return container.NewVBox(answer, foot)
 }
 
 // choiceInput shows the options as large tiles; the current answer is
@@ -241,17 +275,17 @@ func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasO
 		})
 		tiles = append(tiles, t)
 	}
-	var foot fyne.CanvasObject = problem
+	var next func()
 	if s.Multiple {
-		foot = container.NewBorder(nil, nil, nil, k.nextButton(func() { k.answer(k.draft) }), problem)
+		next = func() { k.answer(k.draft) }
 	}
-	return container.NewBorder(nil, foot, nil, nil, tileGrid(tiles...))
+	return answerAndFoot(tileGrid(tiles...), k.stepFoot(problem, next))
 }
 
 func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	yes := widgets.NewChoice(k.tr.T("answer_yes"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
 	no := widgets.NewChoice(k.tr.T("answer_no"), k.draft == flow.No, func() { k.answer(flow.No) })
-	return container.NewBorder(nil, problem, nil, nil, tileGrid(yes, no))
+	return answerAndFoot(tileGrid(yes, no), problem)
 }
 
 // consentInput is the consent's text and two equal answers: Ja moves on,
@@ -259,7 +293,7 @@ func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	yes := widgets.NewChoice(k.tr.T("form_consent_agree"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
 	no := widgets.NewChoice(k.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
-	return container.NewBorder(nil, problem, nil, nil, container.NewVBox(paragraph(s.Text), tileGrid(yes, no)))
+	return answerAndFoot(container.NewVBox(paragraph(s.Text), tileGrid(yes, no)), problem)
 }
 
 // showConsentDeclined says what a "Nein" to a consent means — nothing is

@@ -210,8 +210,12 @@ func errorLine(text string) fyne.CanvasObject {
 	l := paragraph(text)
 	l.Importance = widget.DangerImportance
 	l.TextStyle.Bold = true
-	icon := widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))
-	return container.NewBorder(nil, nil, icon, nil, l)
+	// As high as a line of the words, not an inline speck: the icon
+	// tells that this is an error to those who do not tell red.
+	icon := canvas.NewImageFromResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(widgets.Size(theme.SizeNameText) * 1.4))
+	return container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)
 }
 
 func warningLine(text string) *widget.Label {

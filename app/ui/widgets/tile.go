@@ -22,8 +22,9 @@ type Tile struct {
 	// chosen draws a chosen option: inverted colours, a frame and a ticked
 	// box; choice marks an option at all (an empty box when not chosen).
 	chosen, choice bool
-	// iconShown is the icon's side as last laid out (0: hidden).
-	iconShown float32
+	// iconShown is the icon's side as last laid out (0: hidden),
+	// textShown the size its words were drawn at.
+	iconShown, textShown float32
 	// InBar marks the bar's buttons, which a screen's speech names last;
 	// Focused draws the keypad focus as a thick frame (Refresh after).
 	InBar   bool
@@ -85,6 +86,9 @@ func (t *Tile) Chosen() bool { return t.chosen }
 // IconShown is the side of the tile's icon as laid out, 0 when hidden:
 // the accessibility report checks a chosen option's mark with it.
 func (t *Tile) IconShown() float32 { return t.iconShown }
+
+// TextShown is the size the words were drawn at in the last layout.
+func (t *Tile) TextShown() float32 { return t.textShown }
 
 // Tapped runs the tile's action.
 func (t *Tile) Tapped(*fyne.PointEvent) {
@@ -228,7 +232,7 @@ func (r *tileRenderer) Layout(sz fyne.Size) {
 		h += iconSize + 8
 	}
 	y := (sz.Height - h) / 2
-	r.t.iconShown = iconSize
+	r.t.iconShown, r.t.textShown = iconSize, ts
 	if r.icon != nil {
 		r.icon.Hidden = iconSize == 0
 		r.icon.Resize(fyne.NewSquareSize(iconSize))
