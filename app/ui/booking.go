@@ -353,29 +353,40 @@ func (k *Kiosk) bookNow() {
 
 func (k *Kiosk) showBooked(a flow.Appointment) {
 	at := a.Start.In(k.deps.Now().Location())
-	status := paragraph(k.tr.T("booking_printed"))
+	printed := paragraph(k.tr.T("booking_printed"))
 	if a.PrintErr != nil {
-		status = warningLine(k.tr.T("booking_not_printed"))
+		printed = warningLine(k.tr.T("booking_not_printed"))
 	}
-	status.Alignment = fyne.TextAlignCenter
-	hintText := k.tr.T("booking_done_hint")
+	next := k.tr.T("booking_done_hint")
 	if a.Offline {
-		hintText = k.tr.T("booking_held_done") + "\n" + hintText
+		next = k.tr.T("booking_held_done") + "\n" + next
 	}
-	hint := paragraph(hintText)
-	hint.Alignment = fyne.TextAlignCenter
-	body := container.NewVBox(layout.NewSpacer(),
-		bigText(k.tr.T("booking_done_title"), theme.SizeNameHeadingText),
-		bigText(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameHeadingText),
-		bigText(strings.TrimSuffix(a.Title+" · "+a.Room, " · "), theme.SizeNameSubHeadingText),
-		bigText(k.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
-		bigText(a.Code, widgets.SizeCodeText),
-		status, hint, layout.NewSpacer())
-	var content fyne.CanvasObject = body
+	// The title, the day, the service and the room may be long: wrapped,
+	// in half the width.
+	title := paragraph(k.tr.T("booking_done_title"))
+	title.SizeName = theme.SizeNameHeadingText
+	when := paragraph(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}))
+	when.SizeName = theme.SizeNameSubHeadingText
+	where := paragraph(strings.TrimSuffix(a.Title+" · "+a.Room, " · "))
+	for _, l := range []*widget.Label{title, when, where} {
+		l.TextStyle.Bold = true
+		l.Alignment = fyne.TextAlignCenter
+	}
+	// As the receipt: the confirmation with Fertig under it, beside what
+	// happens next.
+	done := container.NewVBox(
+		confirmPanel(
+			title,
+			when,
+			where,
+			bigText(k.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
+			bigText(a.Code, widgets.SizeCodeText)),
+		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home))
+	// The paper first (or that it did not come), then the day itself.
+	var content fyne.CanvasObject = container.NewGridWithColumns(2, done, k.whatNext(printed, paragraph(next)))
 	if img := k.printout(); img != nil {
-		content = container.NewBorder(nil, nil, nil, img, body)
+		content = container.NewBorder(nil, nil, nil, img, content)
 	}
-	k.display(screen{name: "booking-done", redraw: func() { k.showBooked(a) },
-		content: container.NewBorder(nil, k.finishRow(), nil, nil, content)})
+	k.display(screen{name: "booking-done", redraw: func() { k.showBooked(a) }, content: content})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

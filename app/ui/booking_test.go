@@ -80,7 +80,7 @@ func TestBookAndCheckInAtTheKiosk(t *testing.T) {
 	v.tap("Überspringen")
 	v.expect("Bitte prüfen Sie Ihren Termin", "Ausweis beantragen", "Anna Schmidt")
 	v.tap("Termin verbindlich buchen")
-	v.expect("Ihr Termin ist gebucht")
+	v.expect("Ihr Termin ist gebucht", "Was passiert jetzt?")
 	code := regexp.MustCompile(`\b\d{9}\b`).FindString(v.screenText())
 	if code == "" {
 		t.Fatalf("no booking code on the screen:\n%s", v.screenText())

@@ -490,25 +490,23 @@ func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 	if r.PrintErr != nil {
 		status = warningLine(k.tr.T("receipt_not_printed"))
 	}
-	center := func(l *widget.Label) *widget.Label { l.Alignment = fyne.TextAlignCenter; return l }
-	// The code and what happens next side by side: both stay in view even
-	// in large text.
-	// Fertig under the code: in large text on a small screen a row of its
-	// own would push the rest off the screen.
-	code := container.NewVBox(
-		bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
-		bigText(r.Code, widgets.SizeCodeText),
-		center(status),
+	status.Alignment = fyne.TextAlignCenter
+	// The confirmation and what happens next side by side: both stay in
+	// view even in large text. Fertig under the code: in large text on a
+	// small screen a row of its own would push the rest off the screen.
+	done := container.NewVBox(
+		confirmPanel(
+			bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
+			bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
+			bigText(r.Code, widgets.SizeCodeText)),
+		status,
+		// What the code is for: a resident who calls or comes quotes it.
+		paragraph(k.tr.T("receipt_code_use")),
 		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home),
 	)
-	body := container.NewBorder(
-		container.NewVBox(bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
-			center(paragraph(k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title})))),
-		nil, nil, nil,
-		// What happens next, and what the code is for: a resident who
-		// calls or comes quotes it.
-		container.NewGridWithColumns(2, code, paragraph(r.NextIn(k.tr)+"\n"+k.tr.T("receipt_code_use"))),
-	)
+	// What happens next: kept safe, sent, then the office's part.
+	next := k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}) + "\n" + r.NextIn(k.tr)
+	body := container.NewGridWithColumns(2, done, k.whatNext(paragraph(next)))
 	var content fyne.CanvasObject = body
 	if img := k.printout(); img != nil {
 		content = container.NewBorder(nil, nil, nil, img, body)

@@ -165,7 +165,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 		v.tap("Nächste Seite")
 	}
 	v.tap("Absenden")
-	v.expect("Vielen Dank!", "Ihr Vorgangscode", "Ihr Beleg mit diesem Code kommt unten aus dem Drucker.")
+	v.expect("Vielen Dank!", "Ihr Vorgangscode", "Was passiert jetzt?", "Ihr Beleg mit diesem Code kommt unten aus dem Drucker.")
 
 	// The receipt: the code on screen is the code on paper, and no
 	// personal data on either.

@@ -125,7 +125,7 @@ func TestWaitingNumberFlowPrintsAndShowsNumber(t *testing.T) {
 	v.tap("Wartenummer ziehen")
 	v.expect("Wofür brauchen Sie eine Wartenummer?", "Ausweis & Pass", "Meldewesen", "Kfz-Zulassung", "Sonstiges")
 	v.tap("Kfz-Zulassung")
-	v.expect("Ihre Wartenummer", "C001", "Kfz-Zulassung", "Ihr Ticket kommt unten aus dem Drucker.")
+	v.expect("Ihre Wartenummer", "C001", "Was passiert jetzt?", "Kfz-Zulassung", "Ihr Ticket kommt unten aus dem Drucker.")
 
 	jobs := testutil.WaitJobs(t, sim, 1)
 	if text := jobs[0].Text(); !strings.Contains(text, "C001") || !strings.Contains(text, "Kfz-Zulassung") {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"log/slog"
 	"time"
 
@@ -74,7 +75,6 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		status = paragraph(k.tr.T("ticket_not_printed"))
 		status.Importance = widget.WarningImportance // colour plus the words themselves
 	}
-	status.Alignment = fyne.TextAlignCenter
 	// Where to wait says what the general hint says, and more: it takes
 	// its place (large text must still fit the screen).
 	hint := k.tr.T("ticket_wait_hint")
@@ -96,21 +96,23 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		}
 		wait = paragraph(lines + "\n" + hint)
 	}
-	wait.Alignment = fyne.TextAlignCenter
-	body := container.NewVBox(
-		layout.NewSpacer(),
-		bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
-		bigText(t.Number, widgets.SizeNumberText),
-		bigText(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText),
-		status, wait,
-		layout.NewSpacer(),
-	)
-	var content fyne.CanvasObject = body
+	service := paragraph(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service))
+	service.SizeName = theme.SizeNameHeadingText
+	service.TextStyle.Bold = true
+	service.Alignment = fyne.TextAlignCenter
+	// As the receipt: the number in its panel with Fertig under it,
+	// beside what happens next.
+	done := container.NewVBox(
+		confirmPanel(
+			bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
+			bigText(t.Number, widgets.SizeNumberText),
+			service),
+		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home))
+	var content fyne.CanvasObject = container.NewGridWithColumns(2, done, k.whatNext(status, wait))
 	if img := k.printout(); img != nil {
-		content = container.NewBorder(nil, nil, nil, img, body)
+		content = container.NewBorder(nil, nil, nil, img, content)
 	}
-	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) },
-		content: container.NewBorder(nil, k.finishRow(), nil, nil, content)})
+	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) }, content: content})
 	k.after(k.deps.ReturnAfter, k.Home)
 }
 
@@ -146,4 +148,25 @@ func (k *Kiosk) showTicketFailed() {
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
 		content: container.NewBorder(nil, k.finishRow(), nil, nil, middle(msg))})
 	k.after(k.deps.ReturnAfter, k.Home)
+}
+
+// confirmPanel frames what a visit achieved — the thanks, the code — as
+// GOV.UK's confirmation panel does: a box the eye finds first. A frame in
+// the tiles' colour, not a filled box, so the words keep the contrast of
+// the page in every look.
+func confirmPanel(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeColor = widgets.Color(widgets.ColorTile)
+	frame.StrokeWidth = widgets.Size(theme.SizeNamePadding)
+	frame.CornerRadius = widgets.Size(theme.SizeNamePadding)
+	return container.NewStack(frame, container.NewPadded(container.NewPadded(container.NewVBox(objs...))))
+}
+
+// whatNext is the part under "Was passiert jetzt?": what the office does
+// now and what the resident does.
+func (k *Kiosk) whatNext(parts ...fyne.CanvasObject) fyne.CanvasObject {
+	title := widget.NewLabel(k.tr.T("next_title"))
+	title.SizeName = theme.SizeNameSubHeadingText
+	title.TextStyle.Bold = true
+	return container.NewVBox(append([]fyne.CanvasObject{title}, parts...)...)
 }
