@@ -139,6 +139,14 @@ func (a *Agent) CallGuide(ctx context.Context, where string) error {
 	return err
 }
 
+// WithdrawCall reports at once that the resident took the call back, so
+// nobody walks over for nothing.
+func (a *Agent) WithdrawCall(ctx context.Context) error {
+	err := a.calls.WithdrawCall(ctx)
+	a.Poke()
+	return err
+}
+
 // Heartbeat is the kiosk's report; it holds no personal data.
 func (a *Agent) Heartbeat(ctx context.Context) wire.Heartbeat {
 	a.mu.Lock()
@@ -176,7 +184,7 @@ func (a *Agent) Heartbeat(ctx context.Context) wire.Heartbeat {
 	}
 	if calls, err := a.calls.Since(ctx, a.lastCalls); err == nil {
 		for _, c := range calls {
-			hb.GuideCalls = append(hb.GuideCalls, wire.GuideCall{At: c.At, Screen: c.Screen})
+			hb.GuideCalls = append(hb.GuideCalls, wire.GuideCall{At: c.At, Screen: c.Screen, Withdrawn: c.Withdrawn})
 		}
 	}
 	return hb

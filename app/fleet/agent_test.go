@@ -94,6 +94,14 @@ func TestFleet(t *testing.T) {
 	if !strings.Contains(a, "printer: paper near end") || !strings.Contains(a, "guide called (1") {
 		t.Errorf("alarms: %s", a)
 	}
+	// "Doch nicht nötig" reaches the portal with the next report.
+	if err := f.WithdrawCall(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.Beat(ctx, apply)
+	if calls, _ := p.Store().GuideCallsSince(ctx, time.Now().Add(-time.Hour)); len(calls) != 1 || calls[0].Withdrawn.IsZero() {
+		t.Errorf("the portal's calls after the withdrawal: %+v", calls)
+	}
 
 	// Revoked: three submissions wait, none goes out, all stay.
 	id, _ := client.LoadIdentity(ctx, db)

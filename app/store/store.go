@@ -81,4 +81,6 @@ var storeMigrations = []string{
 	// The service's title, so the guide's list of today's printouts says
 	// what each was (a title, never personal data).
 	`ALTER TABLE print_jobs ADD COLUMN service TEXT NOT NULL DEFAULT ''`,
+	// When the resident said "Doch nicht nötig" ('' while the call is open).
+	`ALTER TABLE guide_calls ADD COLUMN withdrawn_at TEXT NOT NULL DEFAULT ''`,
 }

@@ -351,6 +351,10 @@ func TestCallingAGuideIsRecordedWithoutTypedText(t *testing.T) {
 	if strings.Contains(v.screenText(), "Hilfe gerufen") {
 		t.Error("the banner stays after the call was withdrawn")
 	}
+	// And recorded, for the portal: nobody walks over for nothing.
+	if got, _ := calls.Since(context.Background(), time.Now().Add(-time.Minute)); len(got) != 1 || got[0].Withdrawn.IsZero() {
+		t.Errorf("the withdrawal is not recorded: %+v", got)
+	}
 	v.tick(c, 61*time.Second)
 	v.expect("Sind Sie noch da?")
 }

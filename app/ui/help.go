@@ -134,6 +134,15 @@ func (k *Kiosk) callBanner() fyne.CanvasObject {
 	cancel := widgets.NewSmallButton(k.tr.T("call_cancel"), func() {
 		k.calledAt = time.Time{}
 		slog.Info("guide call withdrawn")
+		if calls := k.deps.Calls; calls != nil {
+			k.spawn(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				if err := calls.WithdrawCall(ctx); err != nil {
+					slog.Error("guide call withdrawal not recorded", "err", err)
+				}
+			})
+		}
 		k.cur.redraw()
 	})
 	bg := canvas.NewRectangle(widgets.Color(widgets.ColorChosen))

@@ -64,6 +64,8 @@ type Speaker interface {
 // the portal). where is the screen's name, never what was typed.
 type GuideCalls interface {
 	CallGuide(ctx context.Context, where string) error
+	// WithdrawCall takes the last call back ("Doch nicht nötig").
+	WithdrawCall(ctx context.Context) error
 }
 
 // Deps is what the screens need from the rest of the kiosk.

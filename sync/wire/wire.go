@@ -133,10 +133,12 @@ type DeviceStatus struct {
 	NoStatus bool `json:"no_status,omitempty"`
 }
 
-// GuideCall is a resident's "Lotse rufen".
+// GuideCall is a resident's "Lotse rufen"; Withdrawn is when they said
+// "Doch nicht nötig" (absent while the call is open).
 type GuideCall struct {
-	At     time.Time `json:"at"`
-	Screen string    `json:"screen"`
+	At        time.Time `json:"at"`
+	Screen    string    `json:"screen"`
+	Withdrawn time.Time `json:"withdrawn,omitzero"`
 }
 
 // DecodeHeartbeat reads a kiosk's report strictly: no unknown fields, no

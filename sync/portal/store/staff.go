@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -36,7 +37,8 @@ type Staff interface {
 	Case(ctx context.Context, code string) (StoredEnvelope, error)
 	// CaseCounts counts real cases received since t by service.
 	CaseCounts(ctx context.Context, since time.Time) (map[string]int, error)
-	// GuideCallsSince lists guide calls since t, newest first.
+	// GuideCallsSince lists guide calls made or withdrawn since t, newest
+	// first.
 	GuideCallsSince(ctx context.Context, since time.Time) ([]GuideCallRow, error)
 }
 
@@ -95,4 +97,12 @@ type GuideCallRow struct {
 	KioskName string
 	At        time.Time
 	Screen    string
+	// Withdrawn is when the resident said "Doch nicht nötig" (zero while
+	// the call is open).
+	Withdrawn time.Time
+}
+
+// Key names the call on the staff page, so its withdrawal finds it.
+func (c GuideCallRow) Key() string {
+	return fmt.Sprintf("%d@%s@%s", c.Kiosk, c.At.UTC().Format(time.RFC3339), c.Screen)
 }

@@ -235,9 +235,18 @@ func TestStaffInABrowser(t *testing.T) {
 	}
 	run("a guide call arrives", chromedp.WaitVisible(chromedp.Search(`//ul[@id="calls"]/li[contains(., "Rathaus Eingang")]`)))
 	text = textOf("#calls")
-	if !strings.Contains(text, "sperrmuell-02-teile") {
+	if !strings.Contains(text, "sperrmuell-02-teile") || strings.Contains(text, "zurückgenommen") {
 		t.Errorf("live calls: %q", text)
 	}
+	// The resident says "Doch nicht nötig": the page says so, live, and
+	// still after a reload.
+	hb.GuideCalls[0].Withdrawn = time.Now().UTC()
+	if _, err := r.kiosk.Heartbeat(r.ctx, hb); err != nil {
+		t.Fatal(err)
+	}
+	run("the call is withdrawn", chromedp.WaitVisible(chromedp.Search(`//ul[@id="calls"]/li[contains(., "zurückgenommen")]`)))
+	run("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.Search(`//ul[@id="calls"]/li[contains(., "zurückgenommen – doch nicht nötig")]`)))
+	check(t, ctx, "08b-call-withdrawn")
 	for i, page := range []string{"fleet", "users", "audit"} {
 		run(page, chromedp.Navigate(r.url+"/staff/"+page), chromedp.WaitVisible(chromedp.CSS("h1")))
 		check(t, ctx, fmt.Sprintf("%02d-%s", 9+i, page))

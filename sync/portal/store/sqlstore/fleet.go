@@ -103,8 +103,16 @@ func (s *Store) StoreHeartbeat(ctx context.Context, kiosk int64, hb store.Heartb
 			return fmt.Errorf("heartbeat: %w", err)
 		}
 		for _, c := range hb.Calls {
-			if _, err := x.Exec(ctx, `INSERT INTO guide_calls (kiosk_id, called_at, screen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-				kiosk, ts(c.At), c.Screen); err != nil {
+			// A call reported again once withdrawn keeps its row and gains
+			// the time it was taken back; an open one changes nothing.
+			withdrawn := ""
+			if !c.Withdrawn.IsZero() {
+				withdrawn = ts(c.Withdrawn)
+			}
+			if _, err := x.Exec(ctx, `INSERT INTO guide_calls (kiosk_id, called_at, screen, withdrawn_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (kiosk_id, called_at, screen) DO UPDATE SET withdrawn_at = excluded.withdrawn_at
+				WHERE excluded.withdrawn_at <> '' AND guide_calls.withdrawn_at = ''`,
+				kiosk, ts(c.At), c.Screen, withdrawn); err != nil {
 				return fmt.Errorf("guide call: %w", err)
 			}
 		}

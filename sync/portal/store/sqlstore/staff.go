@@ -240,8 +240,8 @@ func (s *Store) CaseCounts(ctx context.Context, since time.Time) (map[string]int
 }
 
 func (s *Store) GuideCallsSince(ctx context.Context, since time.Time) ([]store.GuideCallRow, error) {
-	rows, err := s.x.Query(ctx, `SELECT g.kiosk_id, k.name, g.called_at, g.screen FROM guide_calls g JOIN kiosks k ON k.id = g.kiosk_id
-		WHERE g.called_at >= ? ORDER BY g.called_at DESC LIMIT 100`, ts(since))
+	rows, err := s.x.Query(ctx, `SELECT g.kiosk_id, k.name, g.called_at, g.screen, g.withdrawn_at FROM guide_calls g JOIN kiosks k ON k.id = g.kiosk_id
+		WHERE g.called_at >= ? OR g.withdrawn_at >= ? ORDER BY g.called_at DESC LIMIT 100`, ts(since), ts(since))
 	if err != nil {
 		return nil, err
 	}
@@ -249,11 +249,12 @@ func (s *Store) GuideCallsSince(ctx context.Context, since time.Time) ([]store.G
 	var out []store.GuideCallRow
 	for rows.Next() {
 		var c store.GuideCallRow
-		var at string
-		if err := rows.Scan(&c.Kiosk, &c.KioskName, &at, &c.Screen); err != nil {
+		var at, withdrawn string
+		if err := rows.Scan(&c.Kiosk, &c.KioskName, &at, &c.Screen, &withdrawn); err != nil {
 			return nil, err
 		}
 		c.At, _ = time.Parse(time.RFC3339, at)
+		c.Withdrawn, _ = time.Parse(time.RFC3339, withdrawn) // zero while open
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -127,7 +127,18 @@ func inbox(t *testing.T, s store.Store) {
 		t.Errorf("counts %v", counts)
 	}
 	s.StoreHeartbeat(ctx, a, store.Heartbeat{At: now, Status: []byte(`{}`), Calls: []wire.GuideCall{{At: now.Add(-time.Minute), Screen: "start"}}})
-	if calls, _ := s.GuideCallsSince(ctx, now.Add(-time.Hour)); len(calls) != 1 || calls[0].KioskName != "Kiosk a" || calls[0].Screen != "start" {
+	if calls, _ := s.GuideCallsSince(ctx, now.Add(-time.Hour)); len(calls) != 1 || calls[0].KioskName != "Kiosk a" || calls[0].Screen != "start" ||
+		!calls[0].Withdrawn.IsZero() {
 		t.Errorf("guide calls %+v", calls)
+	}
+	// Withdrawn, reported with the next heartbeat: the same call gains the
+	// time; an older report of it still open changes nothing; a query
+	// from after the call but before the withdrawal finds it.
+	call := wire.GuideCall{At: now.Add(-time.Minute), Screen: "start", Withdrawn: now.Add(time.Minute)}
+	s.StoreHeartbeat(ctx, a, store.Heartbeat{At: now.Add(time.Minute), Status: []byte(`{}`), Calls: []wire.GuideCall{call}})
+	s.StoreHeartbeat(ctx, a, store.Heartbeat{At: now.Add(2 * time.Minute), Status: []byte(`{}`), Calls: []wire.GuideCall{{At: call.At, Screen: "start"}}})
+	calls, _ := s.GuideCallsSince(ctx, now)
+	if len(calls) != 1 || !calls[0].Withdrawn.Equal(call.Withdrawn.Truncate(time.Second)) {
+		t.Errorf("withdrawn guide calls %+v", calls)
 	}
 }

@@ -23,8 +23,21 @@
     var c = JSON.parse(e.data);
     var li = document.createElement("li");
     li.textContent = c.time + " – " + c.kiosk + " (" + c.screen + ")";
+    li.dataset.key = c.key;
     list.insertBefore(li, list.firstChild);
     if (empty) { empty.hidden = true; }
     gong();
+  });
+  // The resident said "Doch nicht nötig": nobody need walk over.
+  events.addEventListener("guide-call-withdrawn", function (e) {
+    var c = JSON.parse(e.data);
+    var items = list.querySelectorAll("li");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].dataset.key !== c.key || items[i].querySelector(".withdrawn")) continue;
+      var note = document.createElement("span");
+      note.className = "withdrawn";
+      note.textContent = " – " + list.dataset.withdrawn + " " + c.time;
+      items[i].appendChild(note);
+    }
   });
 })();
