@@ -63,7 +63,7 @@ func TestAProfileReachesTheScreenAndThePaper(t *testing.T) {
 			t.Errorf("the start screen lacks %q:\n%s", want, screen)
 		}
 	}
-	job, err := desk.ReceiptJob(flow.Receipt{Service: "Mangel melden", Code: "LT-7K3M-9QPD", Issued: saturday}, testutil.Texts(t).For("de"))
+	job, _, err := desk.ReceiptJob(flow.Receipt{Service: "Mangel melden", Code: "LT-7K3M-9QPD", Issued: saturday}, testutil.Texts(t).For("de"))
 	if err != nil {
 		t.Fatal(err)
 	}

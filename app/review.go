@@ -81,11 +81,11 @@ func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
 		return fail(err)
 	}
 	de := o.texts.For(i18n.Default)
-	ticket, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Issued: time.Now()}, de)
+	ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Issued: time.Now()}, de)
 	if err != nil {
 		return fail(err)
 	}
-	receipt, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: time.Now()}, de)
+	receipt, _, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: time.Now()}, de)
 	if err != nil {
 		return fail(err)
 	}

@@ -21,11 +21,13 @@ func BenchmarkPrintJobs(b *testing.B) {
 		desk.Profile = testutil.Profile(b, c.profile)
 		jobs := map[string]func() ([]byte, error){
 			"ticket": func() ([]byte, error) {
-				return desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
+				job, _, err := desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
+				return job, err
 			},
 			"receipt": func() ([]byte, error) {
-				return desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
+				job, _, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
 					Next: "Sie erhalten innerhalb von zwei Wochen einen Abholtermin per Post.", Issued: now}, texts)
+				return job, err
 			},
 		}
 		for _, doc := range []string{"ticket", "receipt"} {

@@ -31,6 +31,8 @@ type Appointment struct {
 	// PrintErr is set when the appointment is booked but its confirmation
 	// did not print: the screen shows the code to write down.
 	PrintErr error
+	// PaperInGerman: the printer could not print the visitor's language.
+	PaperInGerman bool
 	// Offline: booked from the times held for the kiosk, while the portal
 	// was out of reach; the kiosk reports it when it is back.
 	Offline bool
@@ -69,7 +71,10 @@ func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts T
 // confirm prints the confirmation of b.
 func (d *Desk) confirm(ctx context.Context, b wire.Booked, texts Texts, offline bool) Appointment {
 	a := Appointment{Booked: b, Offline: offline}
-	a.PrintErr = d.print(ctx, "appointment", b.Code, b.Title, func() ([]byte, error) { return d.AppointmentJob(b, texts) })
+	a.PrintErr = d.print(ctx, "appointment", b.Code, b.Title, func() (job []byte, err error) {
+		job, a.PaperInGerman, err = d.AppointmentJob(b, texts)
+		return job, err
+	})
 	// The code is the resident's, not personal data; the name never reaches a log.
 	slog.Info("appointment booked", "code", b.Code, "service", b.Service, "offline", offline, "printed", a.PrintErr == nil)
 	return a
@@ -105,8 +110,9 @@ func (d *Desk) BookHeld(ctx context.Context, r wire.BookRequest, texts Texts) (A
 	return d.confirm(ctx, b, texts, true), nil
 }
 
-// AppointmentJob encodes the confirmation of b.
-func (d *Desk) AppointmentJob(b wire.Booked, texts Texts) ([]byte, error) {
+// AppointmentJob encodes the confirmation of b, in German where the
+// printer cannot print the visitor's language (german says so).
+func (d *Desk) AppointmentJob(b wire.Booked, texts Texts) (job []byte, german bool, err error) {
 	set := d.Current()
 	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
 		start := b.Start.In(d.Location)
@@ -130,17 +136,16 @@ func (d *Desk) CheckIn(ctx context.Context, code string, texts Texts) (Ticket, e
 	if d.Appointments == nil {
 		return Ticket{}, fmt.Errorf("check-in: no appointment book")
 	}
-	lang := "de"
-	if l, ok := texts.(interface{ Lang() string }); ok {
-		lang = l.Lang()
-	}
-	c, err := d.Appointments.CheckIn(ctx, code, newKey(), lang)
+	c, err := d.Appointments.CheckIn(ctx, code, newKey(), langOf(texts))
 	if err != nil {
 		return Ticket{}, err
 	}
 	t := Ticket{Number: c.Number, Service: c.Title, Room: c.Room, Issued: d.Now().In(d.Location), Page: c.Page,
 		Due: c.Due.In(d.Location)}
-	t.PrintErr = d.print(ctx, "ticket", t.Number, t.Service, func() ([]byte, error) { return d.TicketJob(t, texts) })
+	t.PrintErr = d.print(ctx, "ticket", t.Number, t.Service, func() (job []byte, err error) {
+		job, t.PaperInGerman, err = d.TicketJob(t, texts)
+		return job, err
+	})
 	slog.Info("appointment checked in", "number", t.Number, "printed", t.PrintErr == nil)
 	return t, nil
 }

@@ -84,7 +84,7 @@ func TestGoldenTicketsAndReceipts(t *testing.T) {
 			desk := testutil.Desk(t, testutil.DB(t), nil, issued)
 			desk.Profile = testutil.Profile(t, prof)
 			desk.Hours, _ = hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-18:00", "Fr 8:00-12:00"}, nil)
-			ticket, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Room: "Wartebereich 2",
+			ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Room: "Wartebereich 2",
 				Issued: issued.In(desk.Location)}, texts)
 			if err != nil {
 				t.Fatal(err)
@@ -98,7 +98,7 @@ func TestGoldenTicketsAndReceipts(t *testing.T) {
 			}
 			golden(t, "ticket-"+prof+".png", img)
 
-			rc, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
+			rc, _, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
 				Next: "Sie erhalten innerhalb von zwei Wochen einen Abholtermin per Post.", Issued: issued}, texts)
 			if err != nil {
 				t.Fatal(err)
@@ -138,12 +138,32 @@ func TestTicketBytesOnTheWire(t *testing.T) {
 	}{{"TM-T20II", 1000}, {"generic-58mm", 6000}} {
 		desk := testutil.Desk(t, testutil.DB(t), nil, now)
 		desk.Profile = testutil.Profile(t, c.profile)
-		job, err := desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
+		job, _, err := desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(job) > c.maxBytes {
 			t.Errorf("%s: waiting ticket is %d bytes, over %d", c.profile, len(job), c.maxBytes)
+		}
+	}
+}
+
+// A Ukrainian visitor's receipt prints in German where the code page has
+// no Cyrillic, but its QR code opens the status page in Ukrainian.
+func TestReceiptQRNamesTheVisitorsLanguage(t *testing.T) {
+	issued := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
+	desk := testutil.Desk(t, testutil.DB(t), nil, issued)
+	desk.Profile = testutil.Profile(t, "TM-T20II")
+	for lang, want := range map[string]string{"uk": "https://portal.example/s/LT-7K3M-9QPD?lang=uk", "de": "https://portal.example/s/LT-7K3M-9QPD"} {
+		job, german, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: issued}, testutil.Texts(t).For(lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := decodeQR(t, printed(t, job, desk.Profile)); got != want {
+			t.Errorf("%s receipt's QR says %q, want %q", lang, got, want)
+		}
+		if german != (lang == "uk") {
+			t.Errorf("%s: paper in German %v", lang, german)
 		}
 	}
 }

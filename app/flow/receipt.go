@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,6 +35,8 @@ type Receipt struct {
 	// PrintErr is set when the submission is stored but the receipt did
 	// not print; the screen then shows the code to write down.
 	PrintErr error
+	// PaperInGerman: the printer could not print the visitor's language.
+	PaperInGerman bool
 }
 
 // Submit seals the answers of a complete form into the outbox, then prints
@@ -49,7 +52,10 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 	}
 	r := Receipt{ServiceID: f.Service.ID, Service: f.Service.Title, Code: code, Next: f.Service.Next, Notes: f.Notes(),
 		Issued: d.Now().In(d.Location)}
-	r.PrintErr = d.print(ctx, "receipt", r.Code, r.Service, func() ([]byte, error) { return d.ReceiptJob(r, texts) })
+	r.PrintErr = d.print(ctx, "receipt", r.Code, r.Service, func() (job []byte, err error) {
+		job, r.PaperInGerman, err = d.ReceiptJob(r, texts)
+		return job, err
+	})
 	// The service and code are not personal data; the answers never reach a log.
 	if r.PrintErr != nil {
 		slog.Warn("submission stored, receipt not printed", "service", f.Service.ID, "code", code, "err", r.PrintErr)
@@ -60,8 +66,9 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 }
 
 // ReceiptJob encodes r with the desk's receipt layout, in the visitor's
-// language or, where the printer cannot print it, in German.
-func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
+// language or, where the printer cannot print it, in German (german says
+// so).
+func (d *Desk) ReceiptJob(r Receipt, texts Texts) (job []byte, german bool, err error) {
 	set := d.Current()
 	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
 		p := "svc." + r.ServiceID + "."
@@ -73,7 +80,7 @@ func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 			"Next":         r.NextIn(tr),
 			"Date":         r.Issued.In(d.Location).Format("02.01.2006"),
 			"Time":         r.Issued.In(d.Location).Format("15:04"),
-			"StatusURL":    d.portalURL("/s/" + r.Code),
+			"StatusURL":    d.caseURL(r.Code, langOf(texts)),
 			"Hours":        "",
 		}
 		if set.Hours.Known() {
@@ -81,6 +88,15 @@ func (d *Desk) ReceiptJob(r Receipt, texts Texts) ([]byte, error) {
 		}
 		return d.ReceiptLayout.Render(data, escpos.RenderOptions{Profile: set.Profile, T: tr.T, Logo: set.Logo})
 	})
+}
+
+// caseURL is the status page of code in the visitor's language (German
+// needs no mark: the QR code stays small).
+func (d *Desk) caseURL(code, lang string) string {
+	if lang == "de" {
+		return d.portalURL("/s/" + code)
+	}
+	return d.portalURL("/s/" + code + "?lang=" + url.QueryEscape(lang))
 }
 
 // NextIn is what happens next in tr's language: the service's text and

@@ -94,6 +94,9 @@ type Ticket struct {
 	// PrintErr is set when the number was allocated but the ticket did not
 	// print; the number stays valid and the screen must say so.
 	PrintErr error
+	// PaperInGerman: the printer could not print the visitor's language,
+	// so the paper is in German; the screen says so.
+	PaperInGerman bool
 }
 
 // Settings are what a profile changes on the desk: the printer model, the
@@ -165,10 +168,7 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 	now := d.Now().In(d.Location)
 	day := now.Format(time.DateOnly)
 	t := Ticket{Service: opt.Title, Room: opt.Room, Option: opt, Issued: now}
-	lang := "de"
-	if l, ok := texts.(interface{ Lang() string }); ok {
-		lang = l.Lang()
-	}
+	lang := langOf(texts)
 	key := newKey()
 	if d.Queue != nil {
 		qctx, cancel := context.WithTimeout(ctx, queueTimeout)
@@ -199,7 +199,10 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 			}
 		}
 	}
-	t.PrintErr = d.print(ctx, "ticket", t.Number, t.Service, func() ([]byte, error) { return d.TicketJob(t, texts) })
+	t.PrintErr = d.print(ctx, "ticket", t.Number, t.Service, func() (job []byte, err error) {
+		job, t.PaperInGerman, err = d.TicketJob(t, texts)
+		return job, err
+	})
 	// A waiting number is not personal data; the log lets staff match a
 	// complaint about a missing ticket.
 	if t.PrintErr != nil {
@@ -253,8 +256,9 @@ func (d *Desk) Reprint(ctx context.Context, id int64) error {
 }
 
 // TicketJob encodes the paper ticket for t in the visitor's language, or
-// in German when the printer's code page cannot print that language.
-func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
+// in German when the printer's code page cannot print that language
+// (german says so).
+func (d *Desk) TicketJob(t Ticket, texts Texts) (job []byte, german bool, err error) {
 	set := d.Current()
 	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
 		p := "svc." + t.Option.Service + "." + t.Option.ID + "."
@@ -276,14 +280,16 @@ func (d *Desk) TicketJob(t Ticket, texts Texts) ([]byte, error) {
 
 // inPrintable renders a job with the visitor's texts, and again in German
 // when the printer's code page lacks a character those texts need: a
-// Ukrainian ticket on a CP858 printer would be question marks.
-func (s Settings) inPrintable(texts Texts, render func(Texts) ([]byte, error)) ([]byte, error) {
+// Ukrainian ticket on a CP858 printer would be question marks. german
+// says it did, so the screen can tell the visitor the paper is German.
+func (s Settings) inPrintable(texts Texts, render func(Texts) ([]byte, error)) (job []byte, german bool, err error) {
 	rec := &recorder{Texts: texts}
-	job, err := render(rec)
+	job, err = render(rec)
 	if err != nil || s.German == nil || s.Profile.CanPrint(strings.Join(rec.said, "\n")) {
-		return job, err
+		return job, false, err
 	}
-	return render(s.German)
+	job, err = render(s.German)
+	return job, true, err
 }
 
 // recorder notes every text a job was rendered with.
@@ -355,6 +361,14 @@ func (d *Desk) statusURL(t Ticket) string {
 		return d.portalURL(t.Page)
 	}
 	return d.portalURL("/w/" + t.Issued.Format(time.DateOnly) + "/" + url.PathEscape(t.Number))
+}
+
+// langOf is the language of texts, German when they do not say.
+func langOf(texts Texts) string {
+	if l, ok := texts.(interface{ Lang() string }); ok {
+		return l.Lang()
+	}
+	return "de"
 }
 
 // portalURL is path on the portal, or "" when there is none.

@@ -104,13 +104,20 @@ func TestTicketPrintsInTheVisitorsLanguageWhereThePrinterCan(t *testing.T) {
 	cat, _ := flow.LoadCatalogue(assets.FS, "services")
 	svc, _ := cat.Service("wartenummer")
 	texts := testutil.Texts(t)
-	for i, c := range []struct{ lang, heading, service string }{
-		{"en", "Your waiting number", "ID card & passport"},
-		{"uk", "Ihre Wartenummer", "Ausweis & Pass"},
-		{"de-x-ls", "Ihre Nummer", "Ausweis und Pass"},
+	for i, c := range []struct {
+		lang, heading, service string
+		german                 bool
+	}{
+		{"en", "Your waiting number", "ID card & passport", false},
+		{"uk", "Ihre Wartenummer", "Ausweis & Pass", true},
+		{"de-x-ls", "Ihre Nummer", "Ausweis und Pass", false},
 	} {
-		if _, err := desk.Draw(context.Background(), svc.Options[0], texts.For(c.lang)); err != nil {
+		tk, err := desk.Draw(context.Background(), svc.Options[0], texts.For(c.lang))
+		if err != nil {
 			t.Fatal(err)
+		}
+		if tk.PaperInGerman != c.german {
+			t.Errorf("%s: paper in German %v, want %v", c.lang, tk.PaperInGerman, c.german)
 		}
 		text := testutil.WaitJobs(t, sim, i+1)[i].Text()
 		if !strings.Contains(text, c.heading) || !strings.Contains(text, c.service) || strings.Contains(text, "?") {

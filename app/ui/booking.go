@@ -353,10 +353,7 @@ func (k *Kiosk) bookNow() {
 
 func (k *Kiosk) showBooked(a flow.Appointment) {
 	at := a.Start.In(k.deps.Now().Location())
-	printed := paragraph(k.tr.T("booking_printed"))
-	if a.PrintErr != nil {
-		printed = warningLine(k.tr.T("booking_not_printed"))
-	}
+	printed := k.printedLine(k.tr.T("booking_printed"), k.tr.T("booking_not_printed"), a.PrintErr, a.PaperInGerman)
 	next := k.tr.T("booking_done_hint")
 	if a.Offline {
 		next = k.tr.T("booking_held_done") + "\n" + next

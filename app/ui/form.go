@@ -486,10 +486,7 @@ func (k *Kiosk) showSubmitFailed(err error) {
 
 // showReceipt shows the reference code large and what happens next.
 func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
-	status := paragraph(k.tr.T("receipt_printed"))
-	if r.PrintErr != nil {
-		status = warningLine(k.tr.T("receipt_not_printed"))
-	}
+	status := k.printedLine(k.tr.T("receipt_printed"), k.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
 	status.Alignment = fyne.TextAlignCenter
 	// The confirmation and what happens next side by side: both stay in
 	// view even in large text. Fertig under the code: in large text on a

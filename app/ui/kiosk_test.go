@@ -451,3 +451,26 @@ func TestStartScreenOffersTheLanguages(t *testing.T) {
 		t.Error("the large look still shows the row it has no room for")
 	}
 }
+
+// A Ukrainian visitor at a printer whose code page has no Cyrillic gets a
+// German ticket, and the screen says so in Ukrainian.
+func TestScreenSaysThePaperIsGermanWhereThePrinterCannotPrintTheLanguage(t *testing.T) {
+	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
+	desk := testutil.Desk(t, testutil.DB(t), printer, time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC))
+	v := newVisit(t, demoCatalogue(t), desk)
+	v.tap("Українська")
+	v.tap("Взяти номер черги")
+	v.tap("Реєстрація авто")
+	v.expect("C001", "Принтер не може друкувати вашою мовою: папірець німецькою.")
+	if text := testutil.WaitJobs(t, sim, 1)[0].Text(); !strings.Contains(text, "Ihre Wartenummer") {
+		t.Errorf("the paper is not German:\n%s", text)
+	}
+	// English fits the code page: no such note.
+	v.k.Home()
+	v.tap("English")
+	v.tap("Take a waiting number")
+	v.tap("Vehicle registration")
+	if strings.Contains(v.screenText(), "German") {
+		t.Errorf("an English ticket is said to be German:\n%s", v.screenText())
+	}
+}

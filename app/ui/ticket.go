@@ -70,11 +70,7 @@ func (k *Kiosk) draw(opt flow.Option) {
 }
 
 func (k *Kiosk) showTicket(t flow.Ticket) {
-	status := paragraph(k.tr.T("ticket_printed"))
-	if t.PrintErr != nil {
-		status = paragraph(k.tr.T("ticket_not_printed"))
-		status.Importance = widget.WarningImportance // colour plus the words themselves
-	}
+	status := k.printedLine(k.tr.T("ticket_printed"), k.tr.T("ticket_not_printed"), t.PrintErr, t.PaperInGerman)
 	// Where to wait says what the general hint says, and more: it takes
 	// its place (large text must still fit the screen).
 	hint := k.tr.T("ticket_wait_hint")
@@ -148,6 +144,19 @@ func (k *Kiosk) showTicketFailed() {
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
 		content: container.NewBorder(nil, k.finishRow(), nil, nil, middle(msg))})
 	k.after(k.deps.ReturnAfter, k.Home)
+}
+
+// printedLine says the paper is coming — and in German where the printer
+// cannot print the visitor's language — or, as a warning in words and
+// colour, that it did not print.
+func (k *Kiosk) printedLine(printed, notPrinted string, err error, german bool) *widget.Label {
+	switch {
+	case err != nil:
+		return warningLine(notPrinted)
+	case german:
+		return paragraph(printed + "\n" + k.tr.T("paper_in_german"))
+	}
+	return paragraph(printed)
 }
 
 // confirmPanel frames what a visit achieved — the thanks, the code — as

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -148,6 +149,25 @@ func TestSubmitDrainDecideAndPullBack(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(body.String(), "konnte so nicht angenommen werden") || strings.Contains(body.String(), "Mustermann") {
 		t.Errorf("status page:\n%s", body)
+	}
+	// In the language the receipt's QR code names; Leichte Sprache and
+	// unknown languages read German.
+	for lang, want := range map[string]string{
+		"uk": `<html lang="uk">`, "tr": "Başvurunuz bu haliyle kabul edilemedi.", "pl": "Twojej sprawy nie można było przyjąć",
+		"de-x-ls": "konnte so nicht angenommen werden", "xx": `<html lang="de">`,
+	} {
+		resp, _ := http.Get(srv.URL + "/s/" + codes[1] + "?lang=" + lang)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), want) {
+			t.Errorf("status page for %s lacks %q:\n%s", lang, want, b)
+		}
+	}
+	resp, _ = http.Get(srv.URL + "/s/LT-2222-2222?lang=ru")
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "Дела с этим кодом мы пока не знаем.") {
+		t.Errorf("unknown code in Russian: %d\n%s", resp.StatusCode, b)
 	}
 }
 

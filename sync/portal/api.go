@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -405,25 +406,20 @@ func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		c, err = s.st.Case(r.Context(), code)
 	}
+	// The visitor's language, as the receipt's QR code names it.
+	lang := pageLang(r.URL.Query().Get("lang"))
+	tx := caseTexts[lang]
 	if err != nil {
 		w.WriteHeader(http.StatusNotFound)
 		reason(w, "no such case")
-		pageTmpl.Execute(w, page{Title: "Vorgang nicht gefunden", Lines: []string{
-			"Zu diesem Code kennen wir noch keinen Vorgang.",
-			"Wenn Sie Ihr Anliegen eben erst am Kiosk abgegeben haben, kann es ein paar Stunden dauern, bis es hier erscheint.",
-			"Bei Fragen hilft Ihnen der Schalter im Bürgerbüro.",
-		}})
+		pageTmpl.Execute(w, page{Lang: lang, Title: tx.unknownTitle, Lines: tx.unknown})
 		return
 	}
-	lines := map[string][]string{
-		"received": {"Ihr Anliegen ist bei uns eingegangen.", "Es wird bearbeitet. Sie müssen nichts weiter tun."},
-		"accepted": {"Ihr Anliegen ist bearbeitet und angenommen.", "Wenn Sie noch etwas erhalten, bekommen Sie es per Post."},
-		"rejected": {"Ihr Anliegen konnte so nicht angenommen werden.", "Bitte kommen Sie zum Schalter im Bürgerbüro. Dort hilft man Ihnen weiter."},
-	}[c.State]
+	lines := slices.Clone(tx.states[c.State])
 	if c.Reason != "" {
-		lines = append(lines, "Hinweis des Bürgerbüros: "+c.Reason)
+		lines = append(lines, fmt.Sprintf(tx.reason, c.Reason))
 	}
-	pageTmpl.Execute(w, page{Title: "Vorgang " + code, Lines: lines})
+	pageTmpl.Execute(w, page{Lang: lang, Title: fmt.Sprintf(tx.title, code), Lines: lines})
 }
 
 // CheckKioskName refuses names an admin's terminal or the fleet view

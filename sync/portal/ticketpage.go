@@ -44,14 +44,83 @@ var ticketTexts = map[string]ticketPhrases{
 		"Prosimy pozostać w poczekalni. Twój numer zostanie wyświetlony i wywołany."},
 }
 
-// ticketText is the page language for a number drawn in lang (Leichte
-// Sprache and unknown languages: German) and its phrases.
-func ticketText(lang string) (string, ticketPhrases) {
+// pageLang is the language a resident's page is written in for a visitor
+// who used lang at the kiosk: Leichte Sprache and unknown languages get
+// German.
+func pageLang(lang string) string {
 	base, _, _ := strings.Cut(lang, "-")
-	if tx, ok := ticketTexts[base]; ok && lang != "de-x-ls" {
-		return base, tx
+	if _, ok := ticketTexts[base]; ok && lang != "de-x-ls" {
+		return base
 	}
-	return "de", ticketTexts["de"]
+	return "de"
+}
+
+// ticketText is the page language for a number drawn in lang and its
+// phrases.
+func ticketText(lang string) (string, ticketPhrases) {
+	l := pageLang(lang)
+	return l, ticketTexts[l]
+}
+
+// casePhrases are the texts of a reference code's status page in one
+// language: the receipt's QR code names the visitor's language.
+type casePhrases struct {
+	title, unknownTitle string
+	unknown             []string
+	states              map[string][]string
+	// reason introduces the office's note, written in German by staff.
+	reason string
+}
+
+var caseTexts = map[string]casePhrases{
+	"de": {"Ihr Anliegen %s", "Vorgang nicht gefunden", []string{
+		"Zu diesem Code kennen wir noch keinen Vorgang.",
+		"Wenn Sie Ihr Anliegen eben erst am Kiosk abgegeben haben, kann es ein paar Stunden dauern, bis es hier erscheint.",
+		"Bei Fragen hilft Ihnen der Schalter im Bürgerbüro."}, map[string][]string{
+		"received": {"Ihr Anliegen ist bei uns eingegangen.", "Es wird bearbeitet. Sie müssen nichts weiter tun."},
+		"accepted": {"Ihr Anliegen ist bearbeitet und angenommen.", "Wenn Sie noch etwas erhalten, bekommen Sie es per Post."},
+		"rejected": {"Ihr Anliegen konnte so nicht angenommen werden.", "Bitte kommen Sie zum Schalter im Bürgerbüro. Dort hilft man Ihnen weiter."},
+	}, "Hinweis des Bürgerbüros: %s"},
+	"en": {"Your matter %s", "Case not found", []string{
+		"We do not know a case with this code yet.",
+		"If you have just handed in your matter at the kiosk, it can take a few hours to appear here.",
+		"The counter at the citizens' office will help you with any questions."}, map[string][]string{
+		"received": {"Your matter has reached us.", "It is being dealt with. You need not do anything else."},
+		"accepted": {"Your matter has been dealt with and accepted.", "If anything else is to come, you will receive it by post."},
+		"rejected": {"Your matter could not be accepted as it is.", "Please come to the counter at the citizens' office. They will help you there."},
+	}, "Note from the office (in German): %s"},
+	"tr": {"Başvurunuz %s", "Başvuru bulunamadı", []string{
+		"Bu koda ait bir başvuru henüz bilinmiyor.",
+		"Başvurunuzu az önce kioskta verdiyseniz, burada görünmesi birkaç saat sürebilir.",
+		"Sorularınız için vatandaş bürosundaki gişe size yardımcı olur."}, map[string][]string{
+		"received": {"Başvurunuz bize ulaştı.", "İşleme alındı. Başka bir şey yapmanız gerekmiyor."},
+		"accepted": {"Başvurunuz işlendi ve kabul edildi.", "Size gönderilecek bir şey varsa posta ile gelecek."},
+		"rejected": {"Başvurunuz bu haliyle kabul edilemedi.", "Lütfen vatandaş bürosundaki gişeye gelin. Orada size yardımcı olunacak."},
+	}, "Büronun notu (Almanca): %s"},
+	"uk": {"Ваша справа %s", "Справу не знайдено", []string{
+		"Справи з цим кодом ми ще не знаємо.",
+		"Якщо ви щойно подали звернення в кіоску, воно може з’явитися тут лише за кілька годин.",
+		"З питаннями вам допоможуть біля віконця в бюро громадян."}, map[string][]string{
+		"received": {"Ваше звернення надійшло до нас.", "Його опрацьовують. Вам більше нічого не потрібно робити."},
+		"accepted": {"Ваше звернення опрацьовано і прийнято.", "Якщо вам ще щось надішлють, ви отримаєте це поштою."},
+		"rejected": {"Ваше звернення не вдалося прийняти в такому вигляді.", "Будь ласка, прийдіть до віконця в бюро громадян. Там вам допоможуть."},
+	}, "Примітка бюро (німецькою): %s"},
+	"ru": {"Ваше дело %s", "Дело не найдено", []string{
+		"Дела с этим кодом мы пока не знаем.",
+		"Если вы только что подали обращение в киоске, оно может появиться здесь через несколько часов.",
+		"С вопросами вам помогут у окошка в бюро граждан."}, map[string][]string{
+		"received": {"Ваше обращение поступило к нам.", "Оно в работе. Больше ничего делать не нужно."},
+		"accepted": {"Ваше обращение рассмотрено и принято.", "Если вам что-то ещё пришлют, вы получите это по почте."},
+		"rejected": {"Ваше обращение не удалось принять в таком виде.", "Пожалуйста, подойдите к окошку в бюро граждан. Там вам помогут."},
+	}, "Примечание бюро (на немецком): %s"},
+	"pl": {"Twoja sprawa %s", "Nie znaleziono sprawy", []string{
+		"Nie znamy jeszcze sprawy o tym kodzie.",
+		"Jeśli sprawa została właśnie złożona w kiosku, może pojawić się tutaj dopiero po kilku godzinach.",
+		"W razie pytań pomoże okienko w biurze obsługi mieszkańców."}, map[string][]string{
+		"received": {"Twoja sprawa do nas dotarła.", "Jest w trakcie załatwiania. Nie musisz nic więcej robić."},
+		"accepted": {"Twoja sprawa została załatwiona i przyjęta.", "Jeśli coś jeszcze otrzymasz, przyjdzie to pocztą."},
+		"rejected": {"Twojej sprawy nie można było przyjąć w tej formie.", "Prosimy przyjść do okienka w biurze obsługi mieszkańców. Tam otrzymasz pomoc."},
+	}, "Uwaga biura (po niemiecku): %s"},
 }
 
 // lines say where a number stands.
