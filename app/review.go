@@ -81,7 +81,7 @@ func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
 		return fail(err)
 	}
 	de := o.texts.For(i18n.Default)
-	ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Issued: time.Now()}, de)
+	ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Wohnsitz melden", Issued: time.Now()}, de)
 	if err != nil {
 		return fail(err)
 	}

@@ -18,7 +18,7 @@ func TestDemoCatalogueLoads(t *testing.T) {
 	if !ok || svc.Kind != flow.KindTicket {
 		t.Fatalf("no ticket service wartenummer in %+v", cat.Services)
 	}
-	want := map[string]string{"Ausweis & Pass": "A", "Meldewesen": "B", "Kfz-Zulassung": "C", "Sonstiges": "D"}
+	want := map[string]string{"Ausweis & Pass": "A", "Wohnsitz melden": "B", "Kfz-Zulassung": "C", "Sonstiges": "D"}
 	for _, o := range svc.Options {
 		if want[o.Title] != o.Prefix {
 			t.Errorf("option %q has prefix %q, want %q", o.Title, o.Prefix, want[o.Title])

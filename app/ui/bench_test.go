@@ -155,7 +155,7 @@ func scriptedVisit(b *testing.B, v *visit) {
 	}
 	v.k.Home()
 	tapB("Wartenummer ziehen")
-	tapB("Meldewesen")
+	tapB("Wohnsitz melden")
 	v.k.Home()
 }
 

@@ -168,13 +168,13 @@ func TestStaffGestureAndReprint(t *testing.T) {
 
 	// A guide reprints today's ticket.
 	v.tap("Wartenummer ziehen")
-	v.tap("Meldewesen")
+	v.tap("Wohnsitz melden")
 	v.expect("B001")
 	first := testutil.WaitJobs(t, sim, 2)[1].Text()
 	v.k.Home()
 	v.k.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
 	v.tap("Lotsen-Menü")
-	v.expect("Wartenummer B001 · Meldewesen ·")
+	v.expect("Wartenummer B001 · Wohnsitz melden ·")
 	tapNth(v, "Nachdrucken", 0)
 	again := testutil.WaitJobs(t, sim, 3)[2].Text()
 	if again != first || !strings.Contains(again, "B001") {

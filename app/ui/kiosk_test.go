@@ -123,7 +123,7 @@ func TestWaitingNumberFlowPrintsAndShowsNumber(t *testing.T) {
 	v.expect("Willkommen im Bürgerbüro Musterstadt", "Wartenummer ziehen", "Informationen",
 		"Sie können alles auch persönlich am Schalter erledigen.")
 	v.tap("Wartenummer ziehen")
-	v.expect("Wofür brauchen Sie eine Wartenummer?", "Ausweis & Pass", "Meldewesen", "Kfz-Zulassung", "Sonstiges")
+	v.expect("Wofür brauchen Sie eine Wartenummer?", "Ausweis & Pass", "Wohnsitz melden", "Kfz-Zulassung", "Sonstiges")
 	v.tap("Kfz-Zulassung")
 	v.expect("Ihre Wartenummer", "C001", "Was passiert jetzt?", "Kfz-Zulassung", "Ihr Ticket kommt unten aus dem Drucker.")
 
@@ -184,7 +184,7 @@ func TestBrokenDatabaseShowsCalmMessageAndIssuesNothing(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), desk)
 	db.Close()
 	v.tap("Wartenummer ziehen")
-	v.tap("Meldewesen")
+	v.tap("Wohnsitz melden")
 	v.expect("Es konnte gerade keine Wartenummer vergeben werden.")
 	if strings.Contains(v.screenText(), "B001") {
 		t.Error("a number was shown although none could be stored")
@@ -247,7 +247,7 @@ func TestDemoShowsThePrintedTicket(t *testing.T) {
 	k.Home()
 	v := &visit{t: t, win: win, k: k}
 	v.tap("Wartenummer ziehen")
-	v.tap("Meldewesen")
+	v.tap("Wohnsitz melden")
 	found := false
 	for _, o := range test.LaidOutObjects(win.Content()) {
 		if img, ok := o.(*canvas.Image); ok && img.Image != nil && img.Image.Bounds().Dx() == 576 {
@@ -318,7 +318,7 @@ func TestNoWaitingNumberWhileTheCounterIsClosed(t *testing.T) {
 	v.expect("Der Schalter ist jetzt geschlossen", "wieder am Montag ab 8:00 Uhr",
 		"Persönlich am Schalter: Mo–Mi 8:00–16:00 · Do 8:00–12:00, 13:00–18:00 · Fr 8:00–12:00",
 		"Anträge und Meldungen können Sie hier am Kiosk jederzeit abgeben.")
-	if strings.Contains(v.screenText(), "Meldewesen") {
+	if strings.Contains(v.screenText(), "Wohnsitz melden") {
 		t.Error("the choice of numbers is offered while the counter is closed")
 	}
 	v.tap("Start")
@@ -333,7 +333,7 @@ func TestNoWaitingNumberWhileTheCounterIsClosed(t *testing.T) {
 	now = time.Date(2026, 11, 26, 13, 5, 0, 0, berlin)
 	v.tap("Start")
 	v.tap("Wartenummer ziehen")
-	v.tap("Meldewesen")
+	v.tap("Wohnsitz melden")
 	testutil.WaitJobs(t, sim, 1)
 	v.expect("B001")
 	if jobs := sim.Jobs(); len(jobs) != 1 {

@@ -137,7 +137,7 @@ func TestSoak(t *testing.T) {
 
 		// The next resident draws a number.
 		v.tap("Wartenummer ziehen")
-		v.tap("Meldewesen")
+		v.tap("Wohnsitz melden")
 		numbers = append(numbers, bigTexts(numberOnScreen))
 		if strings.Contains(v.screenText(), "Ihr Ticket kommt unten aus dem Drucker.") {
 			announcedPrinted++
