@@ -19,9 +19,9 @@ import (
 func (k *Kiosk) showInfo(svc flow.Service) {
 	var tiles []fyne.CanvasObject
 	if k.deps.Cases != nil {
-		// A code from a receipt: how far the matter has got. Here, not on
-		// the start screen, whose nine tiles fill a 15.6-inch screen in
-		// large text; the receipt's QR code at the scanner works anywhere.
+		// A code from a receipt: how far the matter has got. Here too,
+		// where a resident looking for information about their matter
+		// looks; the receipt's QR code at the scanner works anywhere.
 		tiles = append(tiles, widgets.NewTile(k.tr.T("status_tile"), nil, func() {
 			k.push(func() { k.showInfo(svc) }, func() { k.showStatusAsk("") })
 		}))

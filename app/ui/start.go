@@ -113,7 +113,17 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 	k.notices = container.NewVBox()
 	k.fillNotices()
 	k.analogLine = paragraph(k.analogText())
-	bottom := container.NewVBox(k.analogLine, k.notices)
+	var bottom fyne.CanvasObject = container.NewVBox(k.analogLine, k.notices)
+	if k.deps.Cases != nil && !k.look.Large {
+		// "Stand abfragen" beside the counter's line: a tenth tile would
+		// not fit a 15.6" panel. In large text there is no room for it
+		// at all; it is under Informationen, and the receipt's QR code
+		// at the scanner works on every screen.
+		ask := widgets.NewSmallButton(k.tr.T("status_tile"), func() {
+			k.push(k.Home, func() { k.showStatusAsk("") })
+		})
+		bottom = container.NewBorder(nil, nil, nil, container.NewVBox(ask), bottom)
+	}
 	if k.deps.Speech != nil && len(tiles) > 0 {
 		// Large and on the first screen: someone who cannot see the
 		// screen well finds it with a guide's help once, then hears the rest.

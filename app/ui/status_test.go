@@ -39,9 +39,9 @@ func TestStatusOfAReferenceCode(t *testing.T) {
 	v.expect("Das ist kein Vorgangscode.")
 	v.k.Home()
 
+	// From the start screen itself, in English.
 	v.tap("Sprache")
 	v.tap("English")
-	v.tap("Information")
 	v.tap("Check progress")
 	v.typeOnScreen(code)
 	v.tap("Next")
