@@ -16,6 +16,7 @@ import (
 	"lotse/devices/escpossim"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
+	"lotse/sync/portal/store"
 )
 
 // bundle is the demo profile named name, with extra files.
@@ -222,4 +223,36 @@ func TestAForeignProfileVersionDoesNotStick(t *testing.T) {
 	if a := alarmsOf(t, p); strings.Contains(a, "never issued") {
 		t.Errorf("alarms after the real profile: %q", a)
 	}
+}
+
+// A resident's "Lotse rufen" reaches the portal's staff pages at once, not
+// with the next minute's heartbeat; "Doch nicht nötig" likewise.
+func TestAGuideCallReachesThePortalAtOnce(t *testing.T) {
+	p := testutil.StartPortal(t)
+	ctx := context.Background()
+	db := testutil.DB(t)
+	out, c := testutil.Client(t, db, p)
+	f := fleet.New(fleet.Options{DataDir: t.TempDir(), DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
+	f.SetClient(c)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { f.Run(runCtx, func(*profile.Profile) {}); close(done) }()
+	defer func() { cancel(); <-done }()
+	calls := func() []store.GuideCallRow {
+		got, _ := p.Store().GuideCallsSince(ctx, time.Now().Add(-time.Hour))
+		return got
+	}
+	// The first heartbeat goes out as Run starts; the call comes after it.
+	testutil.WaitFor(t, func() bool {
+		list, _ := p.Kiosks(ctx, time.Now())
+		return len(list) == 1 && !list[0].LastSeen.IsZero()
+	})
+	if err := f.CallGuide(ctx, "mangel-02-wo"); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, func() bool { c := calls(); return len(c) == 1 && c[0].Screen == "mangel-02-wo" })
+	if err := f.WithdrawCall(ctx); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, func() bool { c := calls(); return len(c) == 1 && !c[0].Withdrawn.IsZero() })
 }
