@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -153,18 +154,12 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 		})
 	})
 	ctx := context.Background()
-	db := testutil.DB(t)
-	out, c := testutil.Client(t, db, p)
-	dataDir := t.TempDir()
-	f := fleet.New(fleet.Options{DataDir: dataDir, DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
-	f.SetClient(c)
+	f, dataDir := newAgent(t, p)
 	broken := map[string]string{"services/99-kaputt.yaml": "id: kaputt\nkind: form\ntitle: Kaputt\n"}
 	if _, err := p.PublishProfile(ctx, "", bundle(t, "Kaputt", broken)); err != nil {
 		t.Fatal(err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { f.Run(runCtx, func(*profile.Profile) {}); close(done) }()
+	stop := runAgent(t, f)
 	testutil.WaitFor(t, func() bool { return strings.Contains(alarmsOf(t, p), "profile refused") })
 	for range 20 { // heartbeats on changes, as a busy kiosk sends them
 		f.Poke()
@@ -178,8 +173,7 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 	}
 	f.Poke()
 	testutil.WaitFor(t, func() bool { cur, _ := profile.Current(dataDir); return cur != nil && cur.Version == 2 })
-	cancel()
-	<-done
+	stop()
 	if n := downloads.Load(); n != 2 {
 		t.Errorf("downloads after a newer profile: %d, want 2", n)
 	}
@@ -230,14 +224,8 @@ func TestAForeignProfileVersionDoesNotStick(t *testing.T) {
 func TestAGuideCallReachesThePortalAtOnce(t *testing.T) {
 	p := testutil.StartPortal(t)
 	ctx := context.Background()
-	db := testutil.DB(t)
-	out, c := testutil.Client(t, db, p)
-	f := fleet.New(fleet.Options{DataDir: t.TempDir(), DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
-	f.SetClient(c)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { f.Run(runCtx, func(*profile.Profile) {}); close(done) }()
-	defer func() { cancel(); <-done }()
+	f, _ := newAgent(t, p)
+	runAgent(t, f)
 	calls := func() []store.GuideCallRow {
 		got, _ := p.Store().GuideCallsSince(ctx, time.Now().Add(-time.Hour))
 		return got
@@ -255,4 +243,27 @@ func TestAGuideCallReachesThePortalAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	testutil.WaitFor(t, func() bool { c := calls(); return len(c) == 1 && !c[0].Withdrawn.IsZero() })
+}
+
+// newAgent is the fleet agent of a kiosk enrolled at p, and its data
+// folder.
+func newAgent(t *testing.T, p *testutil.Portal) (*fleet.Agent, string) {
+	t.Helper()
+	db := testutil.DB(t)
+	out, c := testutil.Client(t, db, p)
+	dir := t.TempDir()
+	f := fleet.New(fleet.Options{DataDir: dir, DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
+	f.SetClient(c)
+	return f, dir
+}
+
+// runAgent runs f's loop until stop is called or the test ends.
+func runAgent(t *testing.T, f *fleet.Agent) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.Run(ctx, func(*profile.Profile) {}); close(done) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
 }
