@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"lotse/app/ui/widgets"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"lotse/app/ui"
+	"lotse/app/ui/widgets"
 )
 
 const a11yUsage = `lotse a11y-report — measure every screen in every language and look.

@@ -3,7 +3,6 @@ package main
 import (
 	"io/fs"
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"os"
 
 	"lotse/app/config"
@@ -11,6 +10,7 @@ import (
 	"lotse/app/i18n"
 	"lotse/app/profile"
 	"lotse/app/ui"
+	"lotse/app/ui/widgets"
 	"lotse/assets"
 )
 

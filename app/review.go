@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"lotse/app/staff"
 	"lotse/app/store"
 	"lotse/app/ui"
+	"lotse/app/ui/widgets"
 	"lotse/sync/outbox"
 )
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/png"
 	"io"
-	"lotse/app/ui/widgets"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"lotse/app/i18n"
 	"lotse/app/ui"
+	"lotse/app/ui/widgets"
 )
 
 // runScreens renders every screen of every service to PNG with Fyne's

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"lotse/app/ui/widgets"
 	"math"
 	"regexp"
 	"sort"
@@ -15,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+
+	"lotse/app/ui/widgets"
 )
 
 // Measure is what the accessibility report finds on the screen showing:

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"io"
-	"lotse/app/ui/widgets"
 	"os"
 	"runtime"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/speech"
+	"lotse/app/ui/widgets"
 )
 
 // BenchmarkScreens builds every screen of the demo catalogue and renders

@@ -359,31 +359,17 @@ func (k *Kiosk) showBooked(a flow.Appointment) {
 		next = k.tr.T("booking_held_done") + "\n" + next
 	}
 	// The title, the day, the service and the room may be long: wrapped,
-	// in half the width.
-	title := paragraph(k.tr.T("booking_done_title"))
-	title.SizeName = theme.SizeNameHeadingText
-	when := paragraph(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}))
-	when.SizeName = theme.SizeNameSubHeadingText
-	where := paragraph(strings.TrimSuffix(a.Title+" · "+a.Room, " · "))
-	for _, l := range []*widget.Label{title, when, where} {
-		l.TextStyle.Bold = true
-		l.Alignment = fyne.TextAlignCenter
-	}
-	// As the receipt: the confirmation with Fertig under it, beside what
-	// happens next.
-	done := container.NewVBox(
-		confirmPanel(
-			title,
-			when,
-			where,
+	// in half the width. Beside them the paper first (or that it did not
+	// come), then the day itself.
+	content := k.confirmation(
+		[]fyne.CanvasObject{
+			panelLine(k.tr.T("booking_done_title"), theme.SizeNameHeadingText),
+			panelLine(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameSubHeadingText),
+			panelLine(strings.TrimSuffix(a.Title+" · "+a.Room, " · "), theme.SizeNameText),
 			bigText(k.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
-			bigText(a.Code, widgets.SizeCodeText)),
-		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home))
-	// The paper first (or that it did not come), then the day itself.
-	var content fyne.CanvasObject = container.NewGridWithColumns(2, done, k.whatNext(printed, paragraph(next)))
-	if img := k.printout(); img != nil {
-		content = container.NewBorder(nil, nil, nil, img, content)
-	}
+			bigText(a.Code, widgets.SizeCodeText)},
+		nil,
+		printed, paragraph(next))
 	k.display(screen{name: "booking-done", redraw: func() { k.showBooked(a) }, content: content})
 	k.after(k.deps.ReturnAfter, k.Home)
 }

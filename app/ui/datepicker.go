@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"lotse/app/ui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/flow"
+	"lotse/app/ui/widgets"
 )
 
 // dateInput chooses a day with three large steppers — day, month, year —

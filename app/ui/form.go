@@ -488,26 +488,16 @@ func (k *Kiosk) showSubmitFailed(err error) {
 func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
 	status := k.printedLine(k.tr.T("receipt_printed"), k.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
 	status.Alignment = fyne.TextAlignCenter
-	// The confirmation and what happens next side by side: both stay in
-	// view even in large text. Fertig under the code: in large text on a
-	// small screen a row of its own would push the rest off the screen.
-	done := container.NewVBox(
-		confirmPanel(
-			bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
-			bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
-			bigText(r.Code, widgets.SizeCodeText)),
-		status,
-		// What the code is for: a resident who calls or comes quotes it.
-		paragraph(k.tr.T("receipt_code_use")),
-		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home),
-	)
 	// What happens next: kept safe, sent, then the office's part.
 	next := k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}) + "\n" + r.NextIn(k.tr)
-	body := container.NewGridWithColumns(2, done, k.whatNext(paragraph(next)))
-	var content fyne.CanvasObject = body
-	if img := k.printout(); img != nil {
-		content = container.NewBorder(nil, nil, nil, img, body)
-	}
+	content := k.confirmation(
+		[]fyne.CanvasObject{
+			bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
+			bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
+			bigText(r.Code, widgets.SizeCodeText)},
+		// What the code is for: a resident who calls or comes quotes it.
+		[]fyne.CanvasObject{status, paragraph(k.tr.T("receipt_code_use"))},
+		paragraph(next))
 	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) }, content: content})
 	k.after(2*k.deps.ReturnAfter, k.Home)
 }

@@ -31,6 +31,19 @@ func (v *visit) visibleTile(label string) bool {
 	return false
 }
 
+// reportPothole walks „Mangel melden“ to its question about an answer:
+// a pothole at where, described as what, both typed on the screen.
+func (v *visit) reportPothole(where, what string) {
+	v.t.Helper()
+	v.tap("Mangel melden")
+	v.tap("Los geht’s")
+	v.tap("Schlagloch")
+	v.typeOnScreen(where)
+	v.tap("Weiter")
+	v.typeOnScreen(what)
+	v.tap("Weiter")
+}
+
 // typeOnScreen types text with the on-screen keyboard only, as a
 // resident would: capitals with Groß, digits and symbols on the ?123 page.
 func (v *visit) typeOnScreen(text string) {
@@ -227,13 +240,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 
 func TestChangeFromSummaryAndConditionalSteps(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
-	v.tap("Mangel melden")
-	v.tap("Los geht’s")
-	v.tap("Schlagloch")
-	v.typeOnScreen("Markt 3")
-	v.tap("Weiter")
-	v.typeOnScreen("Tief.")
-	v.tap("Weiter")
+	v.reportPothole("Markt 3", "Tief.")
 	v.tap("Ja")
 	v.expect("An welche E-Mail-Adresse", "@")
 	v.typeOnScreen("a@b")
@@ -422,13 +429,7 @@ func TestConsentNoSendsNothing(t *testing.T) {
 	desk := testutil.Desk(t, db, nil, time.Now())
 	desk.Sealer = queue
 	v := newVisit(t, demoCatalogue(t), desk)
-	v.tap("Mangel melden")
-	v.tap("Los geht’s")
-	v.tap("Schlagloch")
-	v.typeOnScreen("Markt 3")
-	v.tap("Weiter")
-	v.typeOnScreen("Tief.")
-	v.tap("Weiter")
+	v.reportPothole("Markt 3", "Tief.")
 	v.tap("Ja")
 	v.typeOnScreen("a@b.de")
 	v.tap("Weiter")

@@ -71,23 +71,30 @@ func (k *Kiosk) showHelp() {
 // call with the name of the screen, never with what was typed.
 func (k *Kiosk) callGuide() {
 	where := k.cur.name
-	if k.deps.Calls != nil {
-		calls := k.deps.Calls
-		k.spawn(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			// Recorded here and sent at once; what the portal has not
-			// taken goes again with every heartbeat until it has.
-			if err := calls.CallGuide(ctx, where); err != nil {
-				slog.Error("guide call not recorded", "err", err)
-			}
-		})
-	}
+	// Recorded here and sent at once; what the portal has not taken goes
+	// again with every heartbeat until it has.
+	k.tellCalls("guide call", func(c GuideCalls, ctx context.Context) error { return c.CallGuide(ctx, where) })
 	slog.Info("guide called", "screen", where)
 	if k.nobodyComes() == "" && k.calledAt.IsZero() {
 		k.calledAt = k.deps.Now()
 	}
 	k.showCall()
+}
+
+// tellCalls records a call or its withdrawal in the background: the
+// screen never waits for the database or the portal.
+func (k *Kiosk) tellCalls(what string, do func(GuideCalls, context.Context) error) {
+	calls := k.deps.Calls
+	if calls == nil {
+		return
+	}
+	k.spawn(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := do(calls, ctx); err != nil {
+			slog.Error(what+" not recorded", "err", err)
+		}
+	})
 }
 
 // callHold is how long an open call keeps the visit from being wiped for
@@ -134,15 +141,7 @@ func (k *Kiosk) callBanner() fyne.CanvasObject {
 	cancel := widgets.NewSmallButton(k.tr.T("call_cancel"), func() {
 		k.calledAt = time.Time{}
 		slog.Info("guide call withdrawn")
-		if calls := k.deps.Calls; calls != nil {
-			k.spawn(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				if err := calls.WithdrawCall(ctx); err != nil {
-					slog.Error("guide call withdrawal not recorded", "err", err)
-				}
-			})
-		}
+		k.tellCalls("guide call withdrawal", GuideCalls.WithdrawCall)
 		k.cur.redraw()
 	})
 	bg := canvas.NewRectangle(widgets.Color(widgets.ColorChosen))

@@ -6,7 +6,6 @@ import (
 	"image"
 	_ "image/png" // catalogue pictures
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"lotse/app/flow"
+	"lotse/app/ui/widgets"
 )
 
 func (k *Kiosk) showInfo(svc flow.Service) {

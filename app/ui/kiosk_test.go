@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -420,20 +419,14 @@ func TestStartScreenOffersTheLanguages(t *testing.T) {
 	}
 	v.tap("Deutsch")
 	// A window too low for the row hides it rather than clipping tiles.
-	var shownIn func(o fyne.CanvasObject) bool
-	shownIn = func(o fyne.CanvasObject) bool {
-		if !o.Visible() {
-			return false
-		}
-		switch o := o.(type) {
-		case *widgets.Tile:
-			return o.Label() == "Türkçe"
-		case *fyne.Container:
-			return slices.ContainsFunc(o.Objects, shownIn)
-		}
-		return false
+	shown := func() (found bool) {
+		walkVisible(v.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) {
+			if tile, ok := o.(*widgets.Tile); ok && tile.Label() == "Türkçe" {
+				found = true
+			}
+		})
+		return found
 	}
-	shown := func() bool { return shownIn(v.win.Content()) }
 	if !shown() {
 		t.Fatal("the row is hidden in a window with room for it")
 	}

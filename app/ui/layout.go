@@ -115,19 +115,18 @@ func (spareLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	h := spare.MinSize().Height
 	fits := main.MinSize().Height+pad+h <= size.Height
-	if fits != spare.Visible() {
-		if fits {
-			spare.Show()
-		} else {
-			spare.Hide()
-		}
+	// Only on a change: showing or hiding repaints, which lays out again.
+	switch {
+	case fits && !spare.Visible():
+		spare.Show()
+	case !fits && spare.Visible():
+		spare.Hide()
 	}
+	main.Move(fyne.NewPos(0, 0))
 	if !fits {
-		main.Move(fyne.NewPos(0, 0))
 		main.Resize(size)
 		return
 	}
-	main.Move(fyne.NewPos(0, 0))
 	main.Resize(fyne.NewSize(size.Width, size.Height-pad-h))
 	spare.Move(fyne.NewPos(0, size.Height-h))
 	spare.Resize(fyne.NewSize(size.Width, h))

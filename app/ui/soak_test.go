@@ -113,13 +113,7 @@ func TestSoak(t *testing.T) {
 
 		// A defect report, the place typed letter by letter.
 		place := fmt.Sprintf("Ecke %d", visits)
-		v.tap("Mangel melden")
-		v.tap("Los geht’s")
-		v.tap("Schlagloch")
-		v.typeOnScreen(place)
-		v.tap("Weiter")
-		v.typeOnScreen("tief")
-		v.tap("Weiter")
+		v.reportPothole(place, "tief")
 		v.tap("Nein")
 		v.tap("Absenden")
 		if v.k.ScreenName() != "mangel-receipt" {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"io"
-	"lotse/app/ui/widgets"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/speech"
+	"lotse/app/ui/widgets"
 	"lotse/devices/escpossim"
 )
 

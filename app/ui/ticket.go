@@ -92,22 +92,13 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 		}
 		wait = paragraph(lines + "\n" + hint)
 	}
-	service := paragraph(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service))
-	service.SizeName = theme.SizeNameHeadingText
-	service.TextStyle.Bold = true
-	service.Alignment = fyne.TextAlignCenter
-	// As the receipt: the number in its panel with Fertig under it,
-	// beside what happens next.
-	done := container.NewVBox(
-		confirmPanel(
+	content := k.confirmation(
+		[]fyne.CanvasObject{
 			bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
 			bigText(t.Number, widgets.SizeNumberText),
-			service),
-		widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home))
-	var content fyne.CanvasObject = container.NewGridWithColumns(2, done, k.whatNext(status, wait))
-	if img := k.printout(); img != nil {
-		content = container.NewBorder(nil, nil, nil, img, content)
-	}
+			panelLine(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText)},
+		nil,
+		status, wait)
 	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) }, content: content})
 	k.after(k.deps.ReturnAfter, k.Home)
 }
@@ -115,8 +106,12 @@ func (k *Kiosk) showTicket(t flow.Ticket) {
 // finishRow is the row under a visit's last screen: a „Fertig“ button where
 // the next button always is. It ends the visit; so does the timer after it.
 func (k *Kiosk) finishRow() fyne.CanvasObject {
-	done := widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home)
-	return container.NewGridWithColumns(3, layout.NewSpacer(), layout.NewSpacer(), done)
+	return container.NewGridWithColumns(3, layout.NewSpacer(), layout.NewSpacer(), k.finishButton())
+}
+
+// finishButton is „Fertig“: it ends the visit.
+func (k *Kiosk) finishButton() *widgets.Tile {
+	return widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home)
 }
 
 // printout is the demo's picture of the printed ticket, or nil.
@@ -159,23 +154,40 @@ func (k *Kiosk) printedLine(printed, notPrinted string, err error, german bool) 
 	return paragraph(printed)
 }
 
-// confirmPanel frames what a visit achieved — the thanks, the code — as
-// GOV.UK's confirmation panel does: a box the eye finds first. A frame in
-// the tiles' colour, not a filled box, so the words keep the contrast of
-// the page in every look.
-func confirmPanel(objs ...fyne.CanvasObject) fyne.CanvasObject {
+// confirmation is a visit's last screen (waiting number, receipt, booked
+// appointment): what the visit achieved in a panel, as GOV.UK's
+// confirmation panel, with what stands under it and Fertig (under it, not
+// in a row of its own: in large text on a small screen that row would
+// push the rest off); beside it, under „Was passiert jetzt?“, next; the
+// demo's printout at the right. The panel is a frame in the tiles'
+// colour, not a filled box, so its words keep the page's contrast in
+// every look.
+func (k *Kiosk) confirmation(panel, under []fyne.CanvasObject, next ...fyne.CanvasObject) fyne.CanvasObject {
 	frame := canvas.NewRectangle(color.Transparent)
 	frame.StrokeColor = widgets.Color(widgets.ColorTile)
 	frame.StrokeWidth = widgets.Size(theme.SizeNamePadding)
 	frame.CornerRadius = widgets.Size(theme.SizeNamePadding)
-	return container.NewStack(frame, container.NewPadded(container.NewPadded(container.NewVBox(objs...))))
-}
-
-// whatNext is the part under "Was passiert jetzt?": what the office does
-// now and what the resident does.
-func (k *Kiosk) whatNext(parts ...fyne.CanvasObject) fyne.CanvasObject {
+	left := container.NewVBox(container.NewStack(frame, container.NewPadded(container.NewPadded(container.NewVBox(panel...)))))
+	for _, o := range under {
+		left.Add(o)
+	}
+	left.Add(k.finishButton())
 	title := widget.NewLabel(k.tr.T("next_title"))
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.TextStyle.Bold = true
-	return container.NewVBox(append([]fyne.CanvasObject{title}, parts...)...)
+	var content fyne.CanvasObject = container.NewGridWithColumns(2, left, container.NewVBox(append([]fyne.CanvasObject{title}, next...)...))
+	if img := k.printout(); img != nil {
+		content = container.NewBorder(nil, nil, nil, img, content)
+	}
+	return content
+}
+
+// panelLine is a line of a confirmation panel that may need to wrap: bold,
+// centred, at size.
+func panelLine(text string, size fyne.ThemeSizeName) *widget.Label {
+	l := paragraph(text)
+	l.SizeName = size
+	l.TextStyle.Bold = true
+	l.Alignment = fyne.TextAlignCenter
+	return l
 }

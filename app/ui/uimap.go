@@ -3,11 +3,12 @@ package ui
 import (
 	"encoding/json"
 	"log/slog"
-	"lotse/app/ui/widgets"
 	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"lotse/app/ui/widgets"
 )
 
 // UIMap is where the touch targets of the screen are, written after every

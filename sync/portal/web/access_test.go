@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"io"
-	"lotse/sync/sqlitedb"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lotse/sync/sqlitedb"
 )
 
 // The negative paths, each performed: no session, wrong role, missing or

@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
+
 	"lotse/sync/portal"
 	"lotse/sync/portal/config"
-	"time"
 )
 
 func cmdExport(args []string, stdout, stderr io.Writer) int {

@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+
 	"lotse/sync/portal"
 	"lotse/sync/portal/config"
-	"os"
 )
 
 func cmdProfile(args []string, stdout, stderr io.Writer) int {
