@@ -127,10 +127,10 @@ func TestDemoStaffSignIn(t *testing.T) {
 		if len(m) != 2 || m[0][1] == m[1][1] {
 			t.Fatalf("%s: %v", name, m)
 		}
-		if _, err := acc.SignIn(ctx, name, m[1][1]); err != nil {
+		if _, err := acc.SignIn(ctx, name, m[1][1], ""); err != nil {
 			t.Errorf("%s with the logged password: %v", name, err)
 		}
-		if _, err := acc.SignIn(ctx, name, m[0][1]); err == nil {
+		if _, err := acc.SignIn(ctx, name, m[0][1], ""); err == nil {
 			t.Errorf("%s: the first start's password still works", name)
 		}
 	}

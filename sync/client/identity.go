@@ -30,6 +30,19 @@ type Identity struct {
 	// SiteKey keys the card and PIN hashes of the kiosk's site; the
 	// portal sends it at enrolment and with every heartbeat.
 	SiteKey []byte
+	// PublicURL is the portal's address as residents reach it (the status
+	// pages behind receipts' QR codes), as the portal names it in its
+	// heartbeat replies; "" until it did.
+	PublicURL string
+}
+
+// StatusBase is the address a receipt's QR code points at: the one the
+// portal named for residents, else the one the kiosk enrolled at.
+func (id Identity) StatusBase() string {
+	if id.PublicURL != "" {
+		return id.PublicURL
+	}
+	return id.Portal
 }
 
 var migrations = []string{
@@ -43,6 +56,7 @@ var migrations = []string{
 		kid        TEXT NOT NULL
 	)`,
 	`ALTER TABLE kiosk_identity ADD COLUMN signing_key TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE kiosk_identity ADD COLUMN public_url TEXT NOT NULL DEFAULT ''`,
 }
 
 // ErrNotEnrolled means the kiosk has no identity yet.
@@ -59,8 +73,8 @@ func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
 	}
 	var id Identity
 	var pem, signPEM string
-	err := db.QueryRowContext(ctx, `SELECT portal, kiosk_id, number, token, public_key, kid, signing_key FROM kiosk_identity WHERE id = 1`).
-		Scan(&id.Portal, &id.KioskID, &id.Number, &id.Token, &pem, &id.Key.ID, &signPEM)
+	err := db.QueryRowContext(ctx, `SELECT portal, kiosk_id, number, token, public_key, kid, signing_key, public_url FROM kiosk_identity WHERE id = 1`).
+		Scan(&id.Portal, &id.KioskID, &id.Number, &id.Token, &pem, &id.Key.ID, &signPEM, &id.PublicURL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Identity{}, ErrNotEnrolled
 	}
@@ -125,6 +139,18 @@ func SaveSiteKey(ctx context.Context, db *sql.DB, key []byte) error {
 		return err
 	}
 	return writeSecret(path, key)
+}
+
+// SavePublicURL keeps the address residents reach the portal at, as the
+// portal named it (checked like a portal address).
+func SavePublicURL(ctx context.Context, db *sql.DB, url string) error {
+	if err := CheckPortalURL(url); err != nil {
+		return fmt.Errorf("public address: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE kiosk_identity SET public_url = ? WHERE id = 1`, url); err != nil {
+		return fmt.Errorf("public address: %w", err)
+	}
+	return nil
 }
 
 // MovePortal points an enrolled kiosk at its portal's new address; the

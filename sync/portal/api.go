@@ -290,7 +290,7 @@ func (s *Server) commitGroup(group []*commitJob) error {
 	for i, j := range group {
 		jobs[i] = j.job
 	}
-	return s.st.Ingest(context.Background(), jobs, time.Now())
+	return s.st.Ingest(context.Background(), jobs, s.now())
 }
 
 // bodyHash fingerprints an envelope for the idempotency check.

@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base32"
 	"encoding/json"
 	"errors"
@@ -34,12 +33,9 @@ func (s *Server) Bookings() *booking.Office { return s.bookings }
 // secret only this portal (and every instance sharing its data folder)
 // can derive.
 func (s *Server) newBookingOffice() *booking.Office {
-	der, _ := x509.MarshalPKCS8PrivateKey(s.key)
-	mac := hmac.New(sha256.New, der)
-	mac.Write([]byte("lotse appointment secrets"))
-	root := mac.Sum(nil)
+	root := s.Secret("lotse appointment secrets")
 	return &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Open: s.AppointmentContact, Hash: HashToken,
-		Loc: officeTime, Now: time.Now,
+		Loc: officeTime, Now: s.now,
 		Secret: func(site, code string) string {
 			m := hmac.New(sha256.New, root)
 			m.Write([]byte(site + "\x00" + code))
@@ -121,7 +117,7 @@ func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	from := time.Now().In(officeTime)
+	from := s.now().In(officeTime)
 	if v := q.Get("from"); v != "" {
 		d, err := time.ParseInLocation(time.DateOnly, v, officeTime)
 		if err != nil {

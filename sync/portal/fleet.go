@@ -72,7 +72,7 @@ func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte)
 		return 0, errors.New("publish profile: the zip has no profile.toml at its top")
 	}
 	sum := sha256.Sum256(bundle)
-	v, err := s.st.PublishProfile(ctx, site, hex.EncodeToString(sum[:]), bundle, time.Now())
+	v, err := s.st.PublishProfile(ctx, site, hex.EncodeToString(sum[:]), bundle, s.now())
 	if err != nil {
 		return 0, fmt.Errorf("publish profile: %w", err)
 	}
@@ -143,7 +143,7 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if err := s.storeHeartbeat(r.Context(), kiosk, hb, time.Now().UTC()); err != nil {
+	if err := s.storeHeartbeat(r.Context(), kiosk, hb, s.now().UTC()); err != nil {
 		unavailable(w, "heartbeat")
 		return
 	}
@@ -167,7 +167,7 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "queue block")
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block, QueueBlockSize: size})
+	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block, QueueBlockSize: size, PublicURL: s.publicURL})
 }
 
 func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {

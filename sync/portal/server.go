@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,8 +43,11 @@ type Server struct {
 	// (sync/portal/web).
 	Termin  http.Handler
 	started time.Time
-	st      store.Store
-	queue   *queue.Service // the office queue of every site
+	now     func() time.Time // the clock (Options.Now)
+	// publicURL is Options.PublicURL.
+	publicURL string
+	st        store.Store
+	queue     *queue.Service // the office queue of every site
 	// stopQueue ends the queue's listening for other instances.
 	stopQueue context.CancelFunc
 	key       *rsa.PrivateKey
@@ -94,6 +98,12 @@ type Options struct {
 	// cases are kept (0: for good).
 	RetentionIdempotency time.Duration
 	RetentionDecided     time.Duration
+	// PublicURL is the address residents reach the portal at (the QR
+	// codes' status pages), sent to kiosks with every heartbeat.
+	PublicURL string
+	// Now is the portal's clock (time.Now when nil): tests run the
+	// booking, queue and opening-hours logic on any day they choose.
+	Now func() time.Time
 }
 
 // Defaults of Options.
@@ -156,12 +166,15 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Server{DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	s := &Server{now: opt.Now, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
-	s.queue = &queue.Service{St: db, Loc: officeTime}
+	s.queue = &queue.Service{St: db, Loc: officeTime, Now: opt.Now}
 	s.bookLimits = newAddrLimits(rate.Every(6*time.Second), 30)
 	s.bookings = s.newBookingOffice()
 	qctx, stopQueue := context.WithCancel(context.Background())

@@ -2,8 +2,10 @@ package portal
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -71,7 +73,7 @@ func (s *Server) EnrollCodeFor(ctx context.Context, d time.Duration, site string
 	if err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
-	if err := s.st.AddEnrollCode(ctx, HashToken(secret), time.Now().Add(d), site); err != nil {
+	if err := s.st.AddEnrollCode(ctx, HashToken(secret), s.now().Add(d), site); err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
 	return code, nil
@@ -87,13 +89,13 @@ func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, 
 	if err != nil {
 		return 0, "", err
 	}
-	id, err := s.st.Enroll(ctx, HashToken(secret), name, HashToken(token), time.Now(), refcode.MaxKiosks)
+	id, err := s.st.Enroll(ctx, HashToken(secret), name, HashToken(token), s.now(), refcode.MaxKiosks)
 	return id, token, err
 }
 
 // Revoke stops a kiosk's credential from working.
 func (s *Server) Revoke(ctx context.Context, kiosk int64) error {
-	return s.st.Revoke(ctx, kiosk, time.Now())
+	return s.st.Revoke(ctx, kiosk, s.now())
 }
 
 // authenticate finds the kiosk of a bearer token.
@@ -127,6 +129,19 @@ func (s *Server) CountCode(ctx context.Context, code string) int {
 
 // Store is the portal's database (for migrate-store).
 func (s *Server) Store() store.Store { return s.st }
+
+// Secret is a key for purpose that only this portal (and every instance
+// sharing its data folder and database) can derive: from its private key,
+// so it needs no storage of its own and is the same at every instance.
+func (s *Server) Secret(purpose string) []byte {
+	der, _ := x509.MarshalPKCS8PrivateKey(s.key)
+	mac := hmac.New(sha256.New, der)
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
+}
+
+// Now is the portal's clock (Options.Now).
+func (s *Server) Now() time.Time { return s.now() }
 
 var (
 	errBadEnrollCode   = store.ErrBadEnrollCode

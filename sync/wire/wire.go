@@ -189,6 +189,10 @@ type HeartbeatReply struct {
 	// QueueBlock is the kiosk's own block of waiting numbers at its site.
 	QueueBlock     int `json:"queue_block,omitempty"`
 	QueueBlockSize int `json:"queue_block_size,omitempty"`
+	// PublicURL is the portal's address as residents reach it, for the QR
+	// codes on receipts and tickets (it may differ from the address the
+	// kiosks use); "" when the portal was not told one.
+	PublicURL string `json:"public_url,omitempty"`
 }
 
 // DrawRequest is the body of POST /v1/kiosks/{id}/tickets: a waiting

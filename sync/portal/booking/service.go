@@ -139,10 +139,13 @@ func (s *Office) Slots(ctx context.Context, site, service string, from time.Time
 	now := s.Now().In(s.Loc)
 	first, last := cfg.Days(now)
 	from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, s.Loc)
+	// The days asked for stay the days asked for: a range that starts
+	// before the first bookable day is cut at its start, never moved (a
+	// month's page asked for its days, not for the next month's).
+	to := from.AddDate(0, 0, min(max(days, 1), MaxDays)-1)
 	if from.Before(first) {
 		from = first
 	}
-	to := from.AddDate(0, 0, min(max(days, 1), MaxDays)-1)
 	if to.After(last) {
 		to = last
 	}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -27,6 +29,7 @@ func Example() []byte { return example }
 // Config is lotse-portal's configuration.
 type Config struct {
 	Listen               string        `toml:"listen"`
+	PublicURL            string        `toml:"public_url"`
 	StaffAddr            string        `toml:"staff_addr"`
 	DataDir              string        `toml:"data_dir"`
 	Database             string        `toml:"database"`
@@ -93,10 +96,22 @@ func (c Config) Validate(path string) error {
 		return fmt.Errorf("configuration %s: retention_decided is negative", path)
 	case c.RetentionIdempotency < 90*24*time.Hour:
 		return fmt.Errorf("configuration %s: retention_idempotency %s: at least 2160h (90 days), the longest a kiosk may stay offline", path, c.RetentionIdempotency)
+	case c.PublicURL != "" && !publicURL(c.PublicURL):
+		return fmt.Errorf("configuration %s: public_url %q: want the address residents reach, like https://termine.musterstadt.de", path, c.PublicURL)
 	case c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://"):
 		return fmt.Errorf("configuration %s: database: want \"\" (SQLite) or a postgres:// URL", path)
 	}
 	return nil
+}
+
+// publicURL says raw is an absolute http(s) address without query or
+// fragment (http only for a portal on this machine, as kiosks accept it).
+func publicURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return false
+	}
+	return u.Scheme == "https" || u.Scheme == "http" && (u.Hostname() == "localhost" || net.ParseIP(u.Hostname()).IsLoopback())
 }
 
 // DSN is the database URL with the password from database_password_file

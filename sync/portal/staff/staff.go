@@ -1,6 +1,6 @@
 // Package staff is the portal's staff accounts: adding, disabling and
 // resetting them (lotse-portal user …, and the admin's page), checking a
-// sign-in with a lockout per name, and the audit log of what staff did.
+// sign-in with a lockout per name claimed before the password is checked, and the audit log of what staff did.
 // Passwords are bcrypt hashes of cost 12 (golang.org/x/crypto/bcrypt).
 package staff
 
@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -31,13 +32,20 @@ const (
 // Roles lists the roles in the order pages show them.
 var Roles = []string{Admin, Caseworker, Clerk}
 
-// Lockout rules: five wrong passwords for a name lock it for 15 minutes,
-// whether the name exists or not.
+// Lockout rules: an attempt is claimed before its password is checked,
+// and at most MaxAttempts are checked per name in LockFor from browsers
+// that never signed in with it, however many arrive at once and at how
+// many instances. A browser that signed in with the name before (its
+// device token, see Device) has a budget of MaxAttempts of its own, so a
+// stranger who locks a name does not lock its owner out at their desk.
 const (
-	MaxFailures = 5
+	MaxAttempts = 5
 	LockFor     = 15 * time.Minute
 	MinLength   = 12
 	bcryptCost  = 12
+	// MaxNameBytes is the longest sign-in name looked at: a longer one is
+	// refused before anything is stored.
+	MaxNameBytes = 64
 )
 
 //go:embed common-passwords.txt
@@ -57,8 +65,11 @@ var common = func() map[string]bool {
 // Errors of a refused sign-in. The message never says whether a name
 // exists.
 var (
-	ErrSignIn  = errors.New("wrong name or password")
-	ErrLocked  = errors.New("too many wrong tries: signing in with this name is locked for 15 minutes")
+	ErrSignIn = errors.New("wrong name or password")
+	ErrLocked = errors.New("too many wrong tries: signing in with this name is locked for 15 minutes")
+	// ErrBadName is a sign-in name no account can have (too long, not
+	// UTF-8, control characters): refused before anything is stored.
+	ErrBadName = errors.New("a sign-in name has at most 64 bytes of printable UTF-8")
 	ErrBadRole = errors.New("role: want admin, caseworker or clerk")
 )
 
@@ -84,6 +95,29 @@ func CheckPassword(name, password string) error {
 		return &RuleError{Rule: "password_common", msg: "this password is too common: it is on the lists attackers try first"}
 	case name != "" && strings.Contains(strings.ToLower(password), strings.ToLower(name)):
 		return &RuleError{Rule: "password_name", msg: "a password must not contain the name"}
+	}
+	return nil
+}
+
+// LockedError says until when a name is locked; it is ErrLocked.
+type LockedError struct{ Until time.Time }
+
+func (e *LockedError) Error() string {
+	return "too many wrong tries: signing in with this name is locked until " + e.Until.UTC().Format(time.RFC3339)
+}
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// CheckSignInName refuses what no account's name can be, before anything
+// is looked up or stored: at most MaxNameBytes bytes of valid UTF-8
+// without control or formatting characters (a 10 MB name once went into
+// the audit log and the lockout table whole).
+func CheckSignInName(name string) error {
+	if name == "" || len(name) > MaxNameBytes || !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) >= 0 {
+		return ErrBadName
 	}
 	return nil
 }
@@ -160,7 +194,7 @@ func (a *Accounts) Reset(ctx context.Context, name, password string) error {
 	if err := a.St.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	if err := a.St.SetLoginFailures(ctx, name, 0, time.Time{}); err != nil {
+	if err := a.St.ClearAttempts(ctx, attemptKey(name, "")); err != nil {
 		return err
 	}
 	return a.St.DeleteSessions(ctx, name)
@@ -170,16 +204,33 @@ func (a *Accounts) Reset(ctx context.Context, name, password string) error {
 // costs as long as a wrong password.
 var dummy, _ = bcrypt.GenerateFromPassword([]byte("no such user, no such password"), bcryptCost)
 
-// SignIn checks a name and password; five failures for a name lock it
-// for 15 minutes. It never tells whether the name exists.
-func (a *Accounts) SignIn(ctx context.Context, name, password string) (store.User, error) {
+// attemptKey is where a sign-in's attempt is counted: the name, from
+// anywhere but a trusted browser, or the name from that browser.
+func attemptKey(name, device string) string {
+	if device == "" {
+		return "name:" + name
+	}
+	return "device:" + name + "|" + device
+}
+
+// SignIn checks a name and password. device names the browser when it
+// proved that it signed in with this name before ("" otherwise). The
+// attempt is claimed before the password is checked: with more than
+// MaxAttempts in LockFor, no password is checked and a *LockedError says
+// until when. It never tells whether the name exists.
+func (a *Accounts) SignIn(ctx context.Context, name, password, device string) (store.User, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
-	failures, until, err := a.St.LoginFailures(ctx, name)
+	if err := CheckSignInName(name); err != nil {
+		return store.User{}, ErrSignIn
+	}
+	key := attemptKey(name, device)
+	n, since, err := a.St.ClaimAttempt(ctx, key, a.now(), LockFor)
 	if err != nil {
 		return store.User{}, err
 	}
-	if a.now().Before(until) {
-		return store.User{}, ErrLocked
+	locked := &LockedError{Until: since.Add(LockFor)}
+	if n > MaxAttempts {
+		return store.User{}, locked
 	}
 	u, err := a.St.User(ctx, name)
 	hash := dummy
@@ -189,21 +240,16 @@ func (a *Accounts) SignIn(ctx context.Context, name, password string) (store.Use
 		return store.User{}, err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || u.Disabled {
-		failures++
-		lock := time.Time{}
-		if failures >= MaxFailures {
-			failures, lock = 0, a.now().Add(LockFor)
-		}
-		if err := a.St.SetLoginFailures(ctx, name, failures, lock); err != nil {
-			return store.User{}, err
-		}
-		if !lock.IsZero() {
-			return store.User{}, ErrLocked
+		if n == MaxAttempts {
+			return store.User{}, locked // the last try: say so now
 		}
 		return store.User{}, ErrSignIn
 	}
-	if failures > 0 {
-		if err := a.St.SetLoginFailures(ctx, name, 0, time.Time{}); err != nil {
+	// A trusted browser's budget is its owner's alone and starts again; a
+	// name's budget from elsewhere does not, or a right password among
+	// parallel guesses would open the door to more of them.
+	if device != "" {
+		if err := a.St.ClearAttempts(ctx, key); err != nil {
 			return store.User{}, err
 		}
 	}

@@ -19,8 +19,13 @@ type Staff interface {
 	User(ctx context.Context, name string) (User, error)
 	Users(ctx context.Context) ([]User, error)
 
-	LoginFailures(ctx context.Context, name string) (int, time.Time, error)
-	SetLoginFailures(ctx context.Context, name string, failures int, lockedUntil time.Time) error
+	// ClaimAttempt counts one sign-in attempt under key, before its
+	// password is checked, in one conditional statement: attempts is the
+	// count within window including this one (a window older than window
+	// starts again at 1), since when the window started.
+	ClaimAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (attempts int, since time.Time, err error)
+	// ClearAttempts forgets key's attempts (a right password, a reset).
+	ClearAttempts(ctx context.Context, key string) error
 
 	CreateSession(ctx context.Context, idHash string, s Session) error
 	Session(ctx context.Context, idHash string) (Session, error)

@@ -85,7 +85,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 		_, body := mallory.signIn("carl.sachbearbeitung", "falsch-falsch-falsch")
 		bodies = append(bodies, body)
 	}
-	if st, body := mallory.signIn("carl.sachbearbeitung", password); st != http.StatusUnauthorized || !strings.Contains(body, "gesperrt") {
+	if st, body := mallory.signIn("carl.sachbearbeitung", password); st != http.StatusTooManyRequests || !strings.Contains(body, "gesperrt") {
 		t.Errorf("after five wrong passwords the right one: %d", st)
 	}
 	_, ghost := newBrowser(t, r.url).signIn("niemand.hier", "falsch-falsch-falsch")

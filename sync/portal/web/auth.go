@@ -2,12 +2,17 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/staff"
@@ -69,6 +74,10 @@ func (s *Server) signedIn(role string, h http.HandlerFunc) http.Handler {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, se))
+		if r.Method == http.MethodPost && parseForm(r) != nil {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, "error_too_large")
+			return
+		}
 		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(se.csrf)) != 1 {
 			s.fail(w, r, http.StatusForbidden, "error_csrf")
 			return
@@ -79,6 +88,20 @@ func (s *Server) signedIn(role string, h http.HandlerFunc) http.Handler {
 		}
 		h(w, r)
 	})
+}
+
+// parseForm reads a POST's form, multipart or not: an error is a body
+// past its cap (capBodies) or one that is not a form.
+func parseForm(r *http.Request) error {
+	// ParseMultipartForm alone would hide ParseForm's error behind
+	// ErrNotMultipart.
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return err
+	}
+	return nil
 }
 
 // session finds a live session: known, its user enabled, not idle for
@@ -119,26 +142,45 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "error_too_large")
+		return
+	}
 	name := r.PostFormValue("name")
 	c, err := r.Cookie(preCSRFCookie)
 	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
 		s.fail(w, r, http.StatusForbidden, "error_csrf")
 		return
 	}
+	shown := name // what the form shows again: never more than a name can be
+	if staff.CheckSignInName(strings.TrimSpace(name)) != nil {
+		shown = ""
+	}
 	again := func(status int, problem string) {
 		token := randomHex(16)
 		setCookie(w, r, preCSRFCookie, token, 3600)
-		s.render(w, status, "login", view{Title: s.t("login_title"), CSRF: token, Problem: problem, Data: loginData{Name: name}})
+		s.render(w, status, "login", view{Title: s.t("login_title"), CSRF: token, Problem: problem, Data: loginData{Name: shown}})
 	}
 	if !s.throttle(addrOf(r)) {
 		w.Header().Set("Retry-After", "60")
 		again(http.StatusTooManyRequests, "Zu viele Anmeldeversuche von Ihrem Rechner. Bitte warten Sie eine Minute.")
 		return
 	}
-	u, err := s.acc.SignIn(r.Context(), name, r.PostFormValue("password"))
+	key := strings.ToLower(strings.TrimSpace(name))
+	u, err := s.acc.SignIn(r.Context(), name, r.PostFormValue("password"), s.device(r, key))
 	if err != nil {
-		s.record(r.Context(), r, name, "signin_failed", "")
-		if errors.Is(err, staff.ErrSignIn) || errors.Is(err, staff.ErrLocked) {
+		who := key
+		if shown == "" {
+			who = "(ungültiger Name)" // never the raw input: it may be megabytes or control characters
+		}
+		s.record(r.Context(), r, who, "signin_failed", "")
+		var locked *staff.LockedError
+		switch {
+		case errors.As(err, &locked):
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(locked.Until.Sub(s.now()).Seconds()))))
+			again(http.StatusTooManyRequests, s.tf("err_locked_until", "Time", locked.Until.In(berlin).Format("15:04")))
+			return
+		case errors.Is(err, staff.ErrSignIn):
 			again(http.StatusUnauthorized, s.errText(err))
 			return
 		}
@@ -155,8 +197,41 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, r, sessionCookie, id, int(AbsoluteTimeout.Seconds()))
 	setCookie(w, r, preCSRFCookie, "", -1)
+	if s.device(r, u.Name) == "" {
+		setCookie(w, r, deviceCookie, s.deviceToken(u.Name, randomHex(16)), int(deviceFor.Seconds()))
+	}
 	s.record(r.Context(), r, u.Name, "signin", "")
 	http.Redirect(w, r, "/staff/", http.StatusSeeOther)
+}
+
+// deviceCookie marks a browser that signed in with a name before: its
+// sign-in attempts for that name have a budget of their own, so a
+// stranger who locks the name does not lock its owner out at their desk
+// (OWASP's "device cookies"). It is signed with a key of the portal's.
+const (
+	deviceCookie = "lotse_device"
+	deviceFor    = 180 * 24 * time.Hour
+)
+
+// deviceToken is the cookie's value for name and a random nonce.
+func (s *Server) deviceToken(name, nonce string) string {
+	m := hmac.New(sha256.New, s.deviceKey)
+	m.Write([]byte(name + "\x00" + nonce))
+	return nonce + "." + hex.EncodeToString(m.Sum(nil))
+}
+
+// device is the browser's nonce when its cookie proves a sign-in with
+// name before, else "".
+func (s *Server) device(r *http.Request, name string) string {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil {
+		return ""
+	}
+	nonce, _, ok := strings.Cut(c.Value, ".")
+	if !ok || len(nonce) != 32 || !hmac.Equal([]byte(c.Value), []byte(s.deviceToken(name, nonce))) {
+		return ""
+	}
+	return nonce
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -33,10 +33,13 @@ type rig struct {
 	ctx   context.Context
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigAt(t, nil) }
+
+// newRigAt is a rig whose portal reads the clock now (nil: the real one).
+func newRigAt(t *testing.T, now func() time.Time) *rig {
 	t.Helper()
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Version: "test"})
+	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Version: "test", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -252,10 +252,10 @@ func (s *Server) terminDays(w http.ResponseWriter, r *http.Request) {
 		s.terminFailed(w, r, l, err)
 		return
 	}
-	free := map[int]bool{}
+	free := map[string]bool{} // by date: a day number alone would match the next month's
 	for _, sl := range slots {
 		if sl.Free > 0 {
-			free[sl.Start.In(office.Loc).Day()] = true
+			free[sl.Start.In(office.Loc).Format(time.DateOnly)] = true
 		}
 	}
 	base := s.terminBase(r) + "/" + url.PathEscape(sv.ID)
@@ -263,7 +263,7 @@ func (s *Server) terminDays(w http.ResponseWriter, r *http.Request) {
 	week := make([]dayCell, (int(month.Weekday())+6)%7)
 	for d := month; d.Before(next); d = d.AddDate(0, 0, 1) {
 		c := dayCell{Day: d.Day()}
-		if free[d.Day()] {
+		if free[d.Format(time.DateOnly)] {
 			c.Href = base + "/" + d.Format(time.DateOnly) + "?lang=" + l.Code
 			c.Label = longDate(l, d)
 		}

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -43,6 +45,8 @@ var germanTexts []byte
 // Portal is what the dashboard needs from the portal (*portal.Server).
 type Portal interface {
 	Store() store.Store
+	Now() time.Time // the portal's clock
+	Secret(purpose string) []byte
 	OpenCase(ctx context.Context, code string) (portal.Exported, error)
 	Decide(ctx context.Context, code, state, reason string) error
 	Kiosks(ctx context.Context, now time.Time) ([]portal.KioskInfo, error)
@@ -71,7 +75,9 @@ type Server struct {
 	pages map[string]*template.Template
 	tr    *i18n.Localizer
 	now   func() time.Time
-	log   *slog.Logger
+	// deviceKey signs the device cookies of browsers that signed in.
+	deviceKey []byte
+	log       *slog.Logger
 
 	tries *perAddress // sign-in attempts
 
@@ -89,7 +95,7 @@ func New(p Portal) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store()}, tr: tr, now: time.Now,
+	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store(), Now: p.Now}, tr: tr, now: p.Now, deviceKey: p.Secret("lotse staff device cookies"),
 		log: slog.Default(), pages: map[string]*template.Template{},
 		tries: &perAddress{every: 1, burst: 20}, books: &perAddress{every: rate.Every(2 * time.Second), burst: 30}}
 	funcs := template.FuncMap{
@@ -184,6 +190,15 @@ func (s *Server) t(id string) string {
 	return msg
 }
 
+// tf is a text by its id with one value filled in.
+func (s *Server) tf(id, key string, v any) string {
+	msg, err := s.tr.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: map[string]any{key: v}})
+	if err != nil {
+		return id
+	}
+	return msg
+}
+
 // said are the errors a staff member is told, by their text's id.
 var said = []struct {
 	err error
@@ -191,10 +206,35 @@ var said = []struct {
 }{
 	{staff.ErrSignIn, "err_sign_in"},
 	{staff.ErrLocked, "err_locked"},
+	{staff.ErrBadName, "err_sign_in"},
 	{queue.ErrEmpty, "queue_none_waiting"},
 	{queue.ErrNoTicket, "err_no_ticket"},
 	{queue.ErrChanged, "err_changed"},
 	{queue.ErrUnknownCounter, "err_unknown_counter"},
+}
+
+// maxSubject is the most of a subject the audit log keeps.
+const maxSubject = 200
+
+// clip is s cut to at most n bytes at a character's boundary, invalid
+// UTF-8 and control characters replaced, so nothing unbounded or
+// unprintable reaches the audit log.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // errText is what a staff member reads for err: the text of a known error
@@ -282,7 +322,31 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, s.queueAct))
 	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, s.queueEvents))
 	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, s.queueReturn))
-	return headers(mux)
+	return headers(capBodies(mux))
+}
+
+// Form bodies staff may send: a profile bundle up to 64 MB, a booking
+// file up to 1 MB, every other form 64 KB (a 10 MB sign-in name once
+// went into the audit log whole).
+const (
+	maxForm    = 64 << 10
+	maxBooking = 1 << 20
+	maxBundle  = 64 << 20
+)
+
+// capBodies bounds every request body by its form's largest sensible size.
+func capBodies(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := int64(maxForm)
+		switch r.URL.Path {
+		case "/staff/fleet/profile":
+			limit = maxBundle
+		case "/staff/termine/config":
+			limit = maxBooking
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // headers sets the security headers of every staff page: scripts, styles
@@ -303,7 +367,8 @@ func headers(h http.Handler) http.Handler {
 // record writes what a staff member did to the audit log; a failure to record is logged
 // (the action itself has happened).
 func (s *Server) record(ctx context.Context, r *http.Request, user, action, subject string) {
-	if err := s.st.Audit(ctx, store.AuditEntry{At: s.now(), User: user, Action: action, Subject: subject, Addr: addrOf(r)}); err != nil {
+	e := store.AuditEntry{At: s.now(), User: clip(user, staff.MaxNameBytes), Action: action, Subject: clip(subject, maxSubject), Addr: addrOf(r)}
+	if err := s.st.Audit(ctx, e); err != nil {
 		s.log.Error("audit log", "action", action, "err", err)
 	}
 }

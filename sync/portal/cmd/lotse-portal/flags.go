@@ -86,7 +86,7 @@ func (f *flags) open() (*portal.Server, config.Config, error) {
 		return nil, cfg, err
 	}
 	s, err := portal.New(cfg.DataDir, portal.Options{Version: version, Database: dsn, PoolSize: cfg.PoolSize,
-		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency})
+		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency, PublicURL: cfg.PublicURL})
 	return s, cfg, err
 }
 

@@ -73,6 +73,16 @@ func printable(s string) string {
 	return q[1 : len(q)-1]
 }
 
+// cell is s printable and at most n characters wide, for a table column:
+// an entry stored before names were checked may be megabytes long.
+func cell(s string, n int) string {
+	s = printable(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"

@@ -97,6 +97,9 @@ func cmdUser(args []string, stdout, stderr io.Writer) int {
 	})
 }
 
+// auditWidth bounds a column of `lotse-portal audit`.
+const auditWidth = 40
+
 func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("audit", "[--since T] [--json]", stderr)
 	since := f.String("since", "", "entries since (RFC 3339 or YYYY-MM-DD; default: 30 days)")
@@ -116,6 +119,7 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 		if *asJSON {
 			enc := json.NewEncoder(stdout)
 			for _, e := range entries {
+				e.User, e.Action, e.Subject, e.Addr = cell(e.User, auditWidth), cell(e.Action, auditWidth), cell(e.Subject, 4*auditWidth), cell(e.Addr, auditWidth)
 				enc.Encode(e)
 			}
 			return 0
@@ -123,8 +127,8 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "WHEN\tWHO\tWHAT\tSUBJECT\tADDRESS")
 		for _, e := range entries {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), printable(e.User), e.Action,
-				printable(orDash(e.Subject)), orDash(e.Addr))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), cell(e.User, auditWidth), cell(e.Action, auditWidth),
+				cell(orDash(e.Subject), auditWidth), cell(orDash(e.Addr), auditWidth))
 		}
 		tw.Flush()
 		return 0

@@ -27,7 +27,7 @@ var tables = []struct {
 	{"guide_calls", []string{"kiosk_id", "called_at", "screen", "withdrawn_at"}, nil},
 	{"users", []string{"name", "password_hash", "role", "services", "disabled", "created_at"}, map[string]bool{"disabled": true}},
 	{"sessions", []string{"id_hash", "user_name", "csrf", "created_at", "last_seen"}, nil},
-	{"login_failures", []string{"name", "failures", "locked_until"}, nil},
+	{"login_attempts", []string{"attempt_key", "attempts", "window_start"}, nil},
 	{"audit", []string{"seq", "at", "user_name", "action", "subject", "addr"}, nil},
 	{"queue_counters", []string{"site", "day", "prefix", "last"}, nil},
 	{"tickets", []string{"id", "site", "day", "prefix", "label", "state", "lang", "kiosk_id", "draw_key", "drawn_at", "called_at",

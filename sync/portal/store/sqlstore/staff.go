@@ -73,24 +73,26 @@ func (s *Store) Users(ctx context.Context) ([]store.User, error) {
 	return out, rows.Err()
 }
 
-func (s *Store) LoginFailures(ctx context.Context, name string) (int, time.Time, error) {
+func (s *Store) ClaimAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error) {
+	cutoff := ts(now.Add(-window))
 	var n int
-	var until string
-	err := s.x.QueryRow(ctx, `SELECT failures, locked_until FROM login_failures WHERE name = ?`, name).Scan(&n, &until)
-	if err == ErrNoRows {
-		return 0, time.Time{}, nil
+	var since string
+	// Every SET expression reads the row as it was: a stale window starts
+	// again at this attempt.
+	err := s.x.QueryRow(ctx, `INSERT INTO login_attempts (attempt_key, attempts, window_start) VALUES (?, 1, ?)
+		ON CONFLICT (attempt_key) DO UPDATE SET
+			attempts = CASE WHEN login_attempts.window_start <= ? THEN 1 ELSE login_attempts.attempts + 1 END,
+			window_start = CASE WHEN login_attempts.window_start <= ? THEN excluded.window_start ELSE login_attempts.window_start END
+		RETURNING attempts, window_start`, key, ts(now), cutoff, cutoff).Scan(&n, &since)
+	if err != nil {
+		return 0, time.Time{}, err
 	}
-	t, _ := time.Parse(time.RFC3339, until)
-	return n, t, err
+	t, _ := time.Parse(time.RFC3339, since)
+	return n, t, nil
 }
 
-func (s *Store) SetLoginFailures(ctx context.Context, name string, failures int, lockedUntil time.Time) error {
-	until := ""
-	if !lockedUntil.IsZero() {
-		until = ts(lockedUntil)
-	}
-	_, err := s.x.Exec(ctx, `INSERT INTO login_failures (name, failures, locked_until) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`, name, failures, until)
+func (s *Store) ClearAttempts(ctx context.Context, key string) error {
+	_, err := s.x.Exec(ctx, `DELETE FROM login_attempts WHERE attempt_key = ?`, key)
 	return err
 }
 

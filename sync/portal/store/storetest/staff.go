@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,13 +40,44 @@ func users(t *testing.T, s store.Store) {
 	if list, _ := s.Users(ctx); len(list) != 2 || list[0].Name != "admin" {
 		t.Errorf("users %+v", list)
 	}
-	// Failures, also for a name nobody has.
-	if n, until, _ := s.LoginFailures(ctx, "ghost"); n != 0 || !until.IsZero() {
-		t.Errorf("fresh failures %d %v", n, until)
+	// Attempts, also for a name nobody has: counted within the window,
+	// from 1 again after it.
+	for i := 1; i <= 3; i++ {
+		if n, since, err := s.ClaimAttempt(ctx, "name:ghost", now.Add(time.Duration(i)*time.Minute), 15*time.Minute); err != nil || n != i ||
+			!since.Equal(now.Add(time.Minute)) {
+			t.Errorf("attempt %d: %d since %v, %v", i, n, since, err)
+		}
 	}
-	s.SetLoginFailures(ctx, "ghost", 5, now.Add(15*time.Minute))
-	if n, until, _ := s.LoginFailures(ctx, "ghost"); n != 5 || !until.Equal(now.Add(15*time.Minute)) {
-		t.Errorf("failures %d %v", n, until)
+	if n, since, _ := s.ClaimAttempt(ctx, "name:ghost", now.Add(17*time.Minute), 15*time.Minute); n != 1 || !since.Equal(now.Add(17*time.Minute)) {
+		t.Errorf("after the window: %d since %v", n, since)
+	}
+	s.ClearAttempts(ctx, "name:ghost")
+	if n, _, _ := s.ClaimAttempt(ctx, "name:ghost", now.Add(18*time.Minute), 15*time.Minute); n != 1 {
+		t.Errorf("after clearing: %d", n)
+	}
+	// Claimed at once from many goroutines: every count handed out once.
+	seen := make(chan int, 40)
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			n, _, err := s.ClaimAttempt(ctx, "name:rush", now, 15*time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			seen <- n
+		})
+	}
+	wg.Wait()
+	close(seen)
+	counts := map[int]bool{}
+	for n := range seen {
+		if counts[n] {
+			t.Errorf("count %d handed out twice", n)
+		}
+		counts[n] = true
+	}
+	if len(counts) != 40 {
+		t.Errorf("%d distinct counts of 40 claims", len(counts))
 	}
 	// Sessions.
 	se := store.Session{User: "admin", CSRF: "c", Created: now, LastSeen: now}
