@@ -196,8 +196,21 @@ func runKiosk(args []string, stderr io.Writer) int {
 			},
 			func(bool) { agent.Poke() }) // the fleet view learns of an unplugged reader at once
 	}
+	// Enrolment is enough to belong to an office: the identity names the
+	// portal (a kiosk enrolled without portal.url in its configuration
+	// once drew A001 from its own counter beside its site's queue).
+	id, idErr := client.LoadIdentity(ctx, db)
+	enrolled := idErr == nil
+	if enrolled && !f.demo && cfg.Portal.URL != "" && !client.SamePortal(cfg.Portal.URL, id.Portal) {
+		fmt.Fprintf(stderr, "lotse: portal.url in the configuration (%s) is not the portal this kiosk is enrolled at (%s): "+
+			"leave portal.url empty, correct it, or enrol again with lotse enroll\n", cfg.Portal.URL, id.Portal)
+		return 2
+	}
+	if enrolled && !f.demo { // the demo's portal may have moved; it follows it below
+		desk.SetPortal(id.StatusBase())
+	}
 	var queue *fleet.Office
-	if cfg.Portal.URL != "" {
+	if cfg.Portal.URL != "" || enrolled {
 		// Numbers from the site's office queue; the kiosk's own block
 		// while the portal is out of reach.
 		offline := store.NewOfflineTickets(db)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lotse/app/config"
+	"lotse/app/fleet"
 	"lotse/app/store"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
@@ -162,13 +163,19 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if !selftest {
+		// Everything the kiosk owes the portal: submissions, the numbers
+		// drawn and the appointments booked while it was out of reach.
 		n, err := c.Drain(ctx)
 		if err == nil {
 			_, err = c.PullChanges(ctx)
 		}
+		office := fleet.NewOffice(store.NewOfflineTickets(db), store.NewHeldTimes(db))
+		office.Set(c)
+		numbers, nerr := office.Report(ctx)
+		booked, berr := office.SyncHeld(ctx)
 		counts, _ := out.Counts(ctx)
-		json.NewEncoder(stdout).Encode(map[string]any{"sent": n, "outbox": counts})
-		if err != nil {
+		json.NewEncoder(stdout).Encode(map[string]any{"sent": n, "outbox": counts, "offline_numbers": numbers, "offline_bookings": booked})
+		if err = errors.Join(err, nerr, berr); err != nil {
 			fmt.Fprintln(stderr, "lotse sync:", err)
 			return 1
 		}

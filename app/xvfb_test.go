@@ -102,7 +102,15 @@ func startKioskWith(t testing.TB, x *xserver, bin, home string, env []string, ar
 	cmd := x.command(bin, append([]string{"run", "--config", "../assets/config/lotse.toml", "--data-dir", filepath.Join(home, "data")}, args...)...)
 	cmd.Env = append(cmd.Env, "LANG=de_DE.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
 	cmd.Env = append(cmd.Env, env...)
-	log, err := os.Create(filepath.Join(t.TempDir(), "lotse.log"))
+	startLogged(t, cmd, filepath.Join(t.TempDir(), "lotse.log"))
+	return cmd
+}
+
+// startLogged starts cmd with its output in the file path, kills it when
+// the test ends and shows the log when the test failed.
+func startLogged(t testing.TB, cmd *exec.Cmd, path string) {
+	t.Helper()
+	log, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +127,6 @@ func startKioskWith(t testing.TB, x *xserver, bin, home string, env []string, ar
 			t.Logf("lotse log:\n%s", b)
 		}
 	})
-	return cmd
 }
 
 var srgb = regexp.MustCompile(`srgb\((\d+),(\d+),(\d+)\)`)

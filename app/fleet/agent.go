@@ -52,6 +52,7 @@ type Agent struct {
 	profileErr string
 	refused    int    // the newest profile version refused: not downloaded again
 	siteKey    []byte // keys the profile's card and PIN hashes
+	publicURL  string // the portal's address for residents, as it named it
 	lastCalls  time.Time
 }
 
@@ -88,6 +89,27 @@ func (a *Agent) Gate(s profile.Settings) *access.Gate {
 }
 
 // keepSiteKey stores a site key the portal sent when it is new.
+// keepPublicURL keeps the address residents reach the portal at, as it
+// named it, and points the desk's QR codes there.
+func (a *Agent) keepPublicURL(ctx context.Context, u string) {
+	a.mu.Lock()
+	same := u == a.publicURL
+	a.mu.Unlock()
+	if u == "" || same {
+		return
+	}
+	if err := client.SavePublicURL(ctx, a.o.DB, u); err != nil {
+		slog.Warn("the portal's public address", "err", err)
+		return
+	}
+	a.mu.Lock()
+	a.publicURL = u
+	a.mu.Unlock()
+	if a.o.Desk != nil {
+		a.o.Desk.SetPortal(u)
+	}
+}
+
 func (a *Agent) keepSiteKey(ctx context.Context, key []byte) {
 	a.mu.Lock()
 	same := bytes.Equal(key, a.siteKey)
@@ -228,10 +250,15 @@ func (a *Agent) Beat(ctx context.Context, apply func(*profile.Profile)) {
 		return
 	}
 	a.keepSiteKey(ctx, reply.SiteKey)
+	a.keepPublicURL(ctx, reply.PublicURL)
 	if a.o.Queue != nil {
 		a.o.Queue.keepBlock(ctx, reply.QueueBlock, reply.QueueBlockSize)
-		a.o.Queue.Report(ctx)
-		a.o.Queue.SyncHeld(ctx)
+		if _, err := a.o.Queue.Report(ctx); err != nil {
+			slog.Warn("offline numbers", "err", err)
+		}
+		if _, err := a.o.Queue.SyncHeld(ctx); err != nil {
+			slog.Warn("appointments booked offline", "err", err)
+		}
 	}
 	a.mu.Lock()
 	a.lastCalls = sent

@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -19,18 +20,18 @@ const heldEvery = 10 * time.Minute
 // then (every heldEvery) fetches the times the portal holds for this
 // kiosk and gives back those of the nearest bookable day: online, the
 // kiosk books like everyone else, and residents elsewhere may take them.
-// The Agent calls it after every heartbeat.
-func (q *Office) SyncHeld(ctx context.Context) {
+// The Agent calls it after every heartbeat, `lotse sync --once` at once;
+// it returns how many bookings it reported and why it stopped early.
+func (q *Office) SyncHeld(ctx context.Context) (int, error) {
 	c, held := q.client(), q.held
 	if c == nil || held == nil {
-		return
+		return 0, errNoPortal
 	}
 	list, err := held.Unreported(ctx)
 	if err != nil {
-		slog.Warn("held times", "err", err)
-		return
+		return 0, fmt.Errorf("held times: %w", err)
 	}
-	for _, b := range list {
+	for i, b := range list {
 		err := c.ReportHeld(ctx, b.Code, wire.HeldReport{Sealed: b.Sealed, Lang: b.Lang, BookedAt: b.BookedAt})
 		var refused *client.RefusedError
 		switch {
@@ -39,14 +40,12 @@ func (q *Office) SyncHeld(ctx context.Context) {
 			// this kiosk's. The code is not personal data.
 			slog.Warn("held time: the portal will not take this booking", "code", b.Code, "status", refused.Status)
 		case err != nil:
-			slog.Warn("held time not reported yet", "code", b.Code, "err", err)
-			return
+			return i, fmt.Errorf("appointment %s booked offline not reported yet: %w", b.Code, err)
 		default:
 			slog.Info("appointment booked offline reported to the portal", "code", b.Code)
 		}
 		if err := held.Reported(ctx, b.Code); err != nil {
-			slog.Warn("held times", "err", err)
-			return
+			return i, fmt.Errorf("held times: %w", err)
 		}
 	}
 	q.mu.Lock()
@@ -55,6 +54,7 @@ func (q *Office) SyncHeld(ctx context.Context) {
 	if due {
 		q.FetchHeld(ctx)
 	}
+	return len(list), nil
 }
 
 // FetchHeld fetches the times the portal holds for this kiosk, and gives

@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -88,29 +89,35 @@ func (q *Office) keepBlock(ctx context.Context, b, size int) {
 }
 
 // Report sends the numbers drawn offline to the portal, oldest first,
-// so they join the queue in the order they were drawn. The Agent does so
-// after every heartbeat.
-func (q *Office) Report(ctx context.Context) {
+// so they join the queue in the order they were drawn; it returns how
+// many it sent and why it stopped early. The Agent does so after every
+// heartbeat, `lotse sync --once` at once.
+func (q *Office) Report(ctx context.Context) (int, error) {
 	c, offline := q.client(), q.offline
 	if c == nil || offline == nil {
-		return
+		return 0, errNoPortal
 	}
 	list, err := offline.Unreported(ctx)
 	if err != nil {
-		slog.Warn("offline numbers", "err", err)
-		return
+		return 0, fmt.Errorf("offline numbers: %w", err)
 	}
-	for _, t := range list {
+	for i, t := range list {
 		if err := c.ReportTicket(ctx, t.Prefix, t.Lang, t.Key, t.Label, t.DrawnAt); err != nil {
-			slog.Warn("offline number not reported yet", "number", t.Label, "err", err)
-			return
+			var refused *client.RefusedError
+			if !errors.As(err, &refused) || refused.Status >= 500 || refused.Status == 429 {
+				return i, fmt.Errorf("offline number %s not reported yet: %w", t.Label, err)
+			}
+			// Final: the portal will never take it (not this kiosk's block,
+			// a day long gone). Kept in the log, not retried for ever.
+			slog.Warn("the portal refused an offline number", "number", t.Label, "status", refused.Status, "err", err)
+		} else {
+			slog.Info("offline number reported to the office queue", "number", t.Label)
 		}
 		if err := offline.Reported(ctx, t.Key); err != nil {
-			slog.Warn("offline numbers", "err", err)
-			return
+			return i, fmt.Errorf("offline numbers: %w", err)
 		}
-		slog.Info("offline number reported to the office queue", "number", t.Label)
 	}
+	return len(list), nil
 }
 
 // errNoClient: booking and check-in need the portal; the kiosk says so

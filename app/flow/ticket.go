@@ -141,8 +141,9 @@ type Desk struct {
 	AppointmentLayout *escpos.Layout
 	Now               func() time.Time
 	Location          *time.Location
-	// Portal is the base URL of the central portal; the ticket's QR code
-	// points there. Empty: no QR code.
+	// Portal is the base URL of the central portal as residents reach it;
+	// the ticket's QR code points there. Empty: no QR code. Set it through
+	// SetPortal once the desk is in use.
 	Portal string
 }
 
@@ -371,10 +372,21 @@ func langOf(texts Texts) string {
 	return "de"
 }
 
+// SetPortal sets the address the QR codes point at, from any goroutine:
+// the portal names the one residents reach with its heartbeat replies.
+func (d *Desk) SetPortal(base string) {
+	d.mu.Lock()
+	d.Portal = base
+	d.mu.Unlock()
+}
+
 // portalURL is path on the portal, or "" when there is none.
 func (d *Desk) portalURL(path string) string {
-	if d.Portal == "" {
+	d.mu.Lock()
+	base := d.Portal
+	d.mu.Unlock()
+	if base == "" {
 		return ""
 	}
-	return d.Portal + path
+	return base + path
 }

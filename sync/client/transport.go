@@ -30,6 +30,24 @@ func CheckPortalURL(raw string) error {
 	return fmt.Errorf("portal address %q: want https://HOST[:PORT]", raw)
 }
 
+// SamePortal says a and b are one portal's address, however written
+// (a trailing slash, the scheme's case, the default port).
+func SamePortal(a, b string) bool {
+	norm := func(raw string) string {
+		u, err := url.Parse(strings.TrimSpace(raw))
+		if err != nil {
+			return raw
+		}
+		host := strings.ToLower(u.Hostname())
+		port := u.Port()
+		if port == "" || (port == "443" && strings.EqualFold(u.Scheme, "https")) || (port == "80" && strings.EqualFold(u.Scheme, "http")) {
+			port = ""
+		}
+		return strings.ToLower(u.Scheme) + "://" + host + ":" + port + strings.TrimRight(u.Path, "/")
+	}
+	return norm(a) == norm(b)
+}
+
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
