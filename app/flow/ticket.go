@@ -16,6 +16,7 @@ import (
 
 	"lotse/devices/escpos"
 	"lotse/sync/hours"
+	"lotse/sync/wire"
 )
 
 // Counter hands out the next number of a series on a day.
@@ -189,12 +190,12 @@ func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error
 		if err != nil {
 			return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 		}
-		t.Number = fmt.Sprintf("%s%03d", opt.Prefix, n)
+		t.Number = wire.QueueLabel(opt.Prefix, n)
 		if block, size := d.blockOf(); block > 0 {
 			if n > size {
 				return Ticket{}, fmt.Errorf("draw waiting number: this kiosk's own block of %s numbers is used up for today", opt.Prefix)
 			}
-			t.Number, t.Offline = fmt.Sprintf("%s%d%03d", opt.Prefix, block, n), true
+			t.Number, t.Offline = wire.OfflineLabel(opt.Prefix, block, n), true
 			if err := d.Offline.Record(ctx, key, opt.Prefix, t.Number, lang, now); err != nil {
 				return Ticket{}, fmt.Errorf("draw waiting number: %w", err)
 			}

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -125,27 +126,41 @@ func ValidPINHash(h string) bool {
 
 // HashContact is how a resident's phone number or e-mail address is kept
 // for the limit of appointments per contact: keyed, of its normal form
-// (an address in lower case, a number as its digits, a German number
-// with its leading 0), so "0171 234 56 78", "0171/2345678" and
-// "+49 171 2345678" are one contact.
+// (NormalContact), so "0171 234 56 78", "+49 (0) 171 2345678" and
+// "0049 0171 2345678" are one contact, and so are "Name+1@Example.org"
+// and "name@example.org".
 func HashContact(key []byte, contact string) (string, error) {
 	if len(key) != KeySize {
 		return "", ErrNoKey
 	}
+	return prefix + hex.EncodeToString(mac(key, "contact", NormalContact(contact))), nil
+}
+
+// NormalContact is the one form of a phone number or e-mail address that
+// every way of writing it shares: a number in E.164 (German when it has no
+// country code; libphonenumber's rules, so a "(0)" after +49 is dropped),
+// an address in lower case without its sub-address ("+tag") and, at
+// Gmail, without the dots Gmail ignores.
+func NormalContact(contact string) string {
 	c := strings.ToLower(strings.TrimSpace(contact))
-	if !strings.Contains(c, "@") {
-		var b strings.Builder
-		for i, r := range c {
-			if r >= '0' && r <= '9' || r == '+' && i == 0 {
-				b.WriteRune(r)
-			}
+	if local, domain, ok := strings.Cut(c, "@"); ok {
+		local, _, _ = strings.Cut(local, "+")
+		if domain == "googlemail.com" {
+			domain = "gmail.com"
 		}
-		c = b.String()
-		for _, cc := range []string{"+49", "0049"} {
-			if rest, ok := strings.CutPrefix(c, cc); ok {
-				c = "0" + rest
-			}
+		if domain == "gmail.com" {
+			local = strings.ReplaceAll(local, ".", "")
+		}
+		return local + "@" + domain
+	}
+	if n, err := phonenumbers.Parse(c, "DE"); err == nil {
+		return phonenumbers.Format(n, phonenumbers.E164)
+	}
+	var b strings.Builder // not a number libphonenumber knows: its digits
+	for _, r := range c {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
 		}
 	}
-	return prefix + hex.EncodeToString(mac(key, "contact", c)), nil
+	return b.String()
 }

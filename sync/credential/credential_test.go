@@ -67,10 +67,43 @@ func TestHashContactNormalForm(t *testing.T) {
 	if h("Anna@Example.de") != h("anna@example.de ") {
 		t.Error("one address, two hashes")
 	}
+	// What got past max_per_contact before: the same number and address
+	// written the ways people (and hoarders) write them.
+	for _, same := range [][]string{
+		{"+49 (0) 151 23456789", "0049 0151 23456789", "0151 23456789", "+4915123456789", "0151-234 567 89"},
+		{"name@example.org", "name+1@example.org", "Name+termin@EXAMPLE.org"},
+		{"anna.schmidt@gmail.com", "annaschmidt@gmail.com", "a.n.n.a.schmidt+x@googlemail.com"},
+	} {
+		for _, o := range same[1:] {
+			if h(o) != h(same[0]) {
+				t.Errorf("%q and %q are two contacts", o, same[0])
+			}
+		}
+	}
+	if h("anna.schmidt@example.org") == h("annaschmidt@example.org") {
+		t.Error("dots ignored where the provider does not ignore them")
+	}
+	if h("+90 532 123 45 67") == h("0532 1234567") {
+		t.Error("a Turkish and a German number alike")
+	}
 	if h("0171 2345678") == h("0171 2345679") || strings.Contains(h("0171 2345678"), "2345678") {
 		t.Error("different numbers alike, or the number in the hash")
 	}
 	if _, err := HashContact(nil, "x"); err == nil {
 		t.Error("hashed without a key")
 	}
+}
+
+// Whatever a resident types as a contact, its normal form is made without
+// failing and holds nothing but what an address or a number may.
+func FuzzNormalContact(f *testing.F) {
+	for _, s := range []string{"+49 (0) 151 23456789", "0049 0151 2345", "name+1@Example.org", "a.b@gmail.com", "@", "++", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := NormalContact(s)
+		if !strings.Contains(n, "@") && strings.Trim(n, "+0123456789") != "" {
+			t.Errorf("%q → %q", s, n)
+		}
+	})
 }

@@ -51,12 +51,41 @@ func (s *Server) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk in
 	if r.Header.Get("Authorization") != "" {
 		return s.kiosk(w, r)
 	}
-	if !s.bookLimits.allow(clientAddr(r)) {
+	if !s.BookingRequestAllowed(clientAddr(r)) {
 		s.security.refused(r, http.StatusTooManyRequests, "booking throttled")
 		tooMany(w, 30*time.Second, "too many requests from your address; try again in a minute")
 		return 0, false
 	}
 	return 0, true
+}
+
+// BookingRequestAllowed lets a network ask for times and book at a
+// resident's pace; the booking API and the booking pages share it.
+func (s *Server) BookingRequestAllowed(addr string) bool { return s.bookLimits.allow(network(addr)) }
+
+// Residents' booking budget: one network (IPv4 /24, IPv6 /64) books at
+// most Options.BookingsPerNetwork appointments an hour, through the API
+// and the booking pages together and at every instance (counted in the
+// store). A family books a few; one address once booked 98 in a minute.
+const (
+	DefaultBookingsPerNetwork = 10
+	BookingBudgetFor          = time.Hour
+)
+
+// ErrBookingBudget says a network booked its hour's appointments.
+var ErrBookingBudget = errors.New("this network has booked as many appointments as it may in an hour")
+
+// ClaimResidentBooking takes one booking from the budget of addr's
+// network, before the booking is made.
+func (s *Server) ClaimResidentBooking(ctx context.Context, addr string) error {
+	n, _, err := s.st.ClaimAttempt(ctx, "book:"+network(addr), s.now(), BookingBudgetFor)
+	if err != nil {
+		return err
+	}
+	if n > s.bookingsPerNetwork {
+		return ErrBookingBudget
+	}
+	return nil
 }
 
 // bookingFailed answers the errors every booking call may meet.
@@ -84,8 +113,22 @@ func bookingFailed(w http.ResponseWriter, err error) {
 // for residents and kiosks alike, /v1/kiosks/{id}/… for a kiosk's own site.
 func (s *Server) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int64, site string, ok bool) {
 	if r.PathValue("id") == "" {
-		kiosk, ok = s.bookingCaller(w, r)
-		return kiosk, siteParam(r), ok
+		if kiosk, ok = s.bookingCaller(w, r); !ok || kiosk == 0 {
+			return kiosk, siteParam(r), ok
+		}
+		// A kiosk's credential is for its own site: with it, another
+		// site's seats were all booked in 5.7 s.
+		own, err := s.st.KioskSite(r.Context(), kiosk)
+		if err != nil {
+			unavailable(w, "booking")
+			return 0, "", false
+		}
+		if own != siteParam(r) {
+			s.security.refused(r, http.StatusForbidden, "kiosk asked for another site")
+			fail(w, http.StatusForbidden, "a kiosk books only for its own site")
+			return 0, "", false
+		}
+		return kiosk, own, true
 	}
 	if kiosk, ok = s.ownKiosk(w, r); !ok {
 		return 0, "", false
@@ -166,6 +209,21 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
 	if fe != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, fe)
 		return
+	}
+	if kiosk != 0 && !s.pace.allow("bookings", kiosk, s.now()) {
+		s.security.refused(r, http.StatusTooManyRequests, "kiosk books faster than residents can")
+		tooMany(w, 30*time.Second, "this kiosk books faster than residents can; staff have been alerted")
+		return
+	}
+	if kiosk == 0 {
+		if err := s.ClaimResidentBooking(r.Context(), clientAddr(r)); errors.Is(err, ErrBookingBudget) {
+			s.security.refused(r, http.StatusTooManyRequests, "network booking budget used up")
+			tooMany(w, BookingBudgetFor, err.Error()+"; try again later or call the office")
+			return
+		} else if err != nil {
+			bookingFailed(w, err)
+			return
+		}
 	}
 	// Kiosks' and residents' keys live apart: a resident cannot replay a
 	// kiosk's key.

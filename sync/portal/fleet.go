@@ -227,6 +227,10 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 			json.Unmarshal(r.Status, &k.Status)
 		}
 		k.Alarms = alarms(k, r.OutboxMoved, now)
+		if a := s.pace.alarm(r.ID, now); a != "" && !k.Revoked {
+			k.Alarms = append(k.Alarms, a)
+			sort.Strings(k.Alarms)
+		}
 		if v := k.Status.ProfileVersion; v > 0 && !issued[v] && !k.Revoked {
 			// Only a forged or foreign bundle can be running there.
 			k.Alarms = append(k.Alarms, fmt.Sprintf("runs profile version %d, which this portal never issued", v))

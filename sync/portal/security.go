@@ -1,10 +1,13 @@
 package portal
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -61,6 +64,60 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// RealClient hands h requests whose RemoteAddr is the resident's: a
+// request from a trusted proxy names its client in X-Forwarded-For, read
+// from the right and past every trusted proxy (a client may write any
+// address of its own at the left). From anyone else the header is
+// ignored.
+func (s *Server) RealClient(h http.Handler) http.Handler {
+	if len(s.proxies) == 0 {
+		return h
+	}
+	trusted := func(a netip.Addr) bool {
+		for _, p := range s.proxies {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		peer, err := netip.ParseAddrPort(r.RemoteAddr)
+		if err != nil || !trusted(peer.Addr()) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // garbage: the proxy itself is the client
+			}
+			if !trusted(a) {
+				r2 := r.Clone(r.Context())
+				r2.RemoteAddr = netip.AddrPortFrom(a.Unmap(), 0).String()
+				h.ServeHTTP(w, r2)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// network is the part of an address one household or one bot holds: an
+// IPv4 /24, an IPv6 /64. Budgets for residents are kept per network, so
+// ten addresses of one network share one.
+func network(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil {
+		return addr
+	}
+	if v4 := ip.To4(); v4 != nil {
+		return v4.Mask(net.CIDRMask(24, 32)).String() + "/24"
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // recorder remembers the status and the refusal reason of a response.
@@ -214,4 +271,64 @@ func pageHeaders(w http.ResponseWriter) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
+}
+
+// kioskPace keeps each kiosk at a resident's pace: one person at a time
+// taps, waits for the paper and leaves. A kiosk far faster than that is
+// broken or in the wrong hands (one drew 998 numbers in 11.5 s, another
+// booked every seat of a site in 5.7 s): it is refused and staff see an
+// alarm on the fleet page for an hour.
+type kioskPace struct {
+	draws, books *addrLimits
+	mu           sync.Mutex
+	over         map[int64]paceAlarm
+}
+
+type paceAlarm struct {
+	what string // "draws", "bookings"
+	at   time.Time
+}
+
+// Paces: by default a number every 3 s after a burst of 20 (a queue at
+// the kiosk in the morning); a booking every 20 s after 5.
+func newKioskPace(draw, book time.Duration) *kioskPace {
+	if draw <= 0 {
+		draw = 3 * time.Second
+	}
+	if book <= 0 {
+		book = 20 * time.Second
+	}
+	return &kioskPace{draws: newAddrLimits(rate.Every(draw), 20), books: newAddrLimits(rate.Every(book), 5),
+		over: map[int64]paceAlarm{}}
+}
+
+// allow takes one of what ("draws", "bookings") for kiosk; false records
+// the alarm.
+func (k *kioskPace) allow(what string, kiosk int64, now time.Time) bool {
+	lim := k.draws
+	if what == "bookings" {
+		lim = k.books
+	}
+	if lim.allow(strconv.FormatInt(kiosk, 10)) {
+		return true
+	}
+	k.mu.Lock()
+	first := now.Sub(k.over[kiosk].at) > time.Minute
+	k.over[kiosk] = paceAlarm{what: what, at: now}
+	k.mu.Unlock()
+	if first {
+		slog.Warn("alarm: a kiosk goes faster than residents can", "kiosk", kiosk, "what", what)
+	}
+	return false
+}
+
+// alarm is kiosk's pace alarm of the last hour ("" for none).
+func (k *kioskPace) alarm(kiosk int64, now time.Time) string {
+	k.mu.Lock()
+	a, ok := k.over[kiosk]
+	k.mu.Unlock()
+	if !ok || now.Sub(a.at) > time.Hour {
+		return ""
+	}
+	return fmt.Sprintf("too fast: %s refused at %s", a.what, a.at.In(officeTime).Format("15:04"))
 }

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"regexp"
 	"strings"
@@ -44,6 +45,9 @@ type Server struct {
 	Termin  http.Handler
 	started time.Time
 	now     func() time.Time // the clock (Options.Now)
+	proxies []netip.Prefix   // Options.TrustedProxies
+	// bookingsPerNetwork is Options.BookingsPerNetwork.
+	bookingsPerNetwork int
 	// publicURL is Options.PublicURL.
 	publicURL string
 	st        store.Store
@@ -60,6 +64,7 @@ type Server struct {
 	enrolLimits *failureLimits // enrolment attempts that failed
 	pageLimits  *addrLimits    // public status pages
 	bookLimits  *addrLimits    // booking from home
+	pace        *kioskPace     // draws and bookings per kiosk
 	bookings    *booking.Office
 	bigBatches  chan struct{} // batches over 1 MiB being read at once
 	// The public keys as SPKI DER, as kiosks receive them at enrolment.
@@ -98,6 +103,17 @@ type Options struct {
 	// cases are kept (0: for good).
 	RetentionIdempotency time.Duration
 	RetentionDecided     time.Duration
+	// TrustedProxies are the reverse proxies in front of the portal: from
+	// them, the client is the last address in X-Forwarded-For that is not
+	// one of them. Without, every resident behind the proxy would share
+	// one address's budgets.
+	TrustedProxies []netip.Prefix
+	// BookingsPerNetwork is the residents' hourly booking budget per
+	// network (DefaultBookingsPerNetwork when 0).
+	BookingsPerNetwork int
+	// KioskDrawPace and KioskBookingPace are how often one kiosk may draw
+	// a number (after 20 at once) and book (after 5), 3 s and 20 s when 0.
+	KioskDrawPace, KioskBookingPace time.Duration
 	// PublicURL is the address residents reach the portal at (the QR
 	// codes' status pages), sent to kiosks with every heartbeat.
 	PublicURL string
@@ -169,13 +185,17 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Server{now: opt.Now, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
+	if opt.BookingsPerNetwork == 0 {
+		opt.BookingsPerNetwork = DefaultBookingsPerNetwork
+	}
+	s := &Server{now: opt.Now, bookingsPerNetwork: opt.BookingsPerNetwork, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	s.queue = &queue.Service{St: db, Loc: officeTime, Now: opt.Now}
 	s.bookLimits = newAddrLimits(rate.Every(6*time.Second), 30)
+	s.pace = newKioskPace(opt.KioskDrawPace, opt.KioskBookingPace)
 	s.bookings = s.newBookingOffice()
 	qctx, stopQueue := context.WithCancel(context.Background())
 	s.stopQueue = stopQueue
@@ -303,12 +323,12 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("/staff/", s.Staff)
 		mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
 	}
-	return s.logRefusals(mux)
+	return s.RealClient(s.logRefusals(mux))
 }
 
 var (
 	dayPattern    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	numberPattern = regexp.MustCompile(`^[A-Z]\d{3,4}$`)
+	numberPattern = regexp.MustCompile(`^[A-Z]\d{3,7}$`) // A001, A1001 (offline), A10000
 	pageTmpl      = template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="{{if .Lang}}{{.Lang}}{{else}}de{{end}}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

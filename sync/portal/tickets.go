@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"lotse/sync/portal/queue"
 	"lotse/sync/wire"
@@ -33,11 +34,18 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	var d queue.Drawn
 	if req.Offline != "" {
+		// Reports come in a burst after the line is back; each is checked
+		// against the kiosk's block, so they need no pace of their own.
 		d, err = s.queue.Report(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key, req.Offline, req.DrawnAt)
 	} else {
+		if !s.pace.allow("draws", kiosk, s.now()) {
+			s.security.refused(r, http.StatusTooManyRequests, "kiosk draws faster than residents can")
+			tooMany(w, 10*time.Second, "this kiosk draws numbers faster than residents can; staff have been alerted")
+			return
+		}
 		d, err = s.queue.Draw(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key)
 	}
-	if errors.Is(err, queue.ErrBadName) || errors.Is(err, queue.ErrBadPrefix) {
+	if errors.Is(err, queue.ErrBadName) || errors.Is(err, queue.ErrBadPrefix) || errors.Is(err, queue.ErrNotYourBlock) {
 		fail(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}

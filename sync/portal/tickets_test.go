@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lotse/sync/client"
 	"lotse/sync/portal"
 	"lotse/sync/wire"
 )
@@ -24,9 +25,19 @@ func TestDrawThroughTheAPI(t *testing.T) {
 	if err := r.p.SetSite(context.Background(), id.KioskID, "Rathaus"); err != nil {
 		t.Fatal(err)
 	}
-	draw := func(body string) (int, wire.DrawReply) {
-		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/tickets", r.url, id.KioskID), strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+id.Token)
+	// Three kiosks of the site: one alone may not draw 50 at once (a
+	// resident's pace, TestAKioskDrawsAtAResidentsPace).
+	kiosks := []client.Identity{id}
+	for range 2 {
+		k := r.enrol(t)
+		if err := r.p.SetSite(context.Background(), k.KioskID, "Rathaus"); err != nil {
+			t.Fatal(err)
+		}
+		kiosks = append(kiosks, k)
+	}
+	drawAt := func(k client.Identity, body string) (int, wire.DrawReply) {
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/tickets", r.url, k.KioskID), strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+k.Token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -36,6 +47,7 @@ func TestDrawThroughTheAPI(t *testing.T) {
 		json.NewDecoder(resp.Body).Decode(&d)
 		return resp.StatusCode, d
 	}
+	draw := func(body string) (int, wire.DrawReply) { return drawAt(id, body) }
 	st, first := draw(`{"prefix":"A","lang":"tr","key":"k-1"}`)
 	if st != 201 || first.Number != "A001" || first.Ahead != 0 || !strings.Contains(first.Page, "site=Rathaus") {
 		t.Fatalf("first draw: %d %+v", st, first)
@@ -53,7 +65,7 @@ func TestDrawThroughTheAPI(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, d := draw(fmt.Sprintf(`{"prefix":"A","lang":"de","key":"c-%d"}`, i))
+			_, d := drawAt(kiosks[i%3], fmt.Sprintf(`{"prefix":"A","lang":"de","key":"c-%d"}`, i))
 			mu.Lock()
 			seen[d.Number] = true
 			mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -30,6 +31,10 @@ func Example() []byte { return example }
 type Config struct {
 	Listen               string        `toml:"listen"`
 	PublicURL            string        `toml:"public_url"`
+	TrustedProxies       []string      `toml:"trusted_proxies"`
+	BookingsPerNetwork   int           `toml:"bookings_per_network"`
+	KioskDrawPace        time.Duration `toml:"kiosk_draw_pace"`
+	KioskBookingPace     time.Duration `toml:"kiosk_booking_pace"`
 	StaffAddr            string        `toml:"staff_addr"`
 	DataDir              string        `toml:"data_dir"`
 	Database             string        `toml:"database"`
@@ -89,6 +94,9 @@ func decode(c *Config, path string, b []byte) error {
 
 // Validate checks values that would only fail later.
 func (c Config) Validate(path string) error {
+	if _, err := c.Proxies(); err != nil {
+		return fmt.Errorf("configuration %s: %w", path, err)
+	}
 	switch {
 	case c.PoolSize < 1 || c.PoolSize > 1000:
 		return fmt.Errorf("configuration %s: pool_size %d: want 1 to 1000", path, c.PoolSize)
@@ -96,12 +104,34 @@ func (c Config) Validate(path string) error {
 		return fmt.Errorf("configuration %s: retention_decided is negative", path)
 	case c.RetentionIdempotency < 90*24*time.Hour:
 		return fmt.Errorf("configuration %s: retention_idempotency %s: at least 2160h (90 days), the longest a kiosk may stay offline", path, c.RetentionIdempotency)
+	case c.KioskDrawPace <= 0 || c.KioskBookingPace <= 0:
+		return fmt.Errorf("configuration %s: kiosk_draw_pace and kiosk_booking_pace must be above 0", path)
+	case c.BookingsPerNetwork < 1 || c.BookingsPerNetwork > 100000:
+		return fmt.Errorf("configuration %s: bookings_per_network %d: want 1 to 100000", path, c.BookingsPerNetwork)
 	case c.PublicURL != "" && !publicURL(c.PublicURL):
 		return fmt.Errorf("configuration %s: public_url %q: want the address residents reach, like https://termine.musterstadt.de", path, c.PublicURL)
 	case c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://"):
 		return fmt.Errorf("configuration %s: database: want \"\" (SQLite) or a postgres:// URL", path)
 	}
 	return nil
+}
+
+// Proxies are trusted_proxies as prefixes (an address alone is a /32 or
+// /128).
+func (c Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range c.TrustedProxies {
+		if a, err := netip.ParseAddr(p); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted_proxies: %q: want an address or a range like 10.0.0.0/8", p)
+		}
+		out = append(out, pre.Masked())
+	}
+	return out, nil
 }
 
 // publicURL says raw is an absolute http(s) address without query or

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"lotse/sync/portal/store"
+	"lotse/sync/wire"
 )
 
 // Rules.
@@ -33,6 +34,9 @@ var (
 	ErrBadPrefix      = errors.New("prefix: one capital letter A-Z")
 	ErrBadName        = errors.New("site and counter: up to 40 letters, digits, spaces, dots or dashes (a counter needs at least one)")
 	ErrUnknownCounter = errors.New("no such counter at this site (lotse-portal queue counters)")
+	// ErrNotYourBlock refuses an offline number that is not of the
+	// reporting kiosk's own block.
+	ErrNotYourBlock = errors.New("not a number of this kiosk's own block")
 )
 
 var (
@@ -113,13 +117,42 @@ func (s *Service) draw(ctx context.Context, site, prefix, lang string, kiosk int
 
 // Report takes a number a kiosk drew offline (label from its own block,
 // drawnAt when): it joins its site's queue in the order it was drawn,
-// once however often it is reported.
+// once however often it is reported. Only the kiosk whose block it is may
+// report it (ErrNotYourBlock); drawnAt is held to the last 24 hours and
+// to no earlier than the kiosk's last contact before it fell silent, so a
+// backdated number cannot jump the queue.
 func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk int64, key, label string, drawnAt time.Time) (Drawn, error) {
 	if !prefixRe.MatchString(prefix) {
 		return Drawn{}, ErrBadPrefix
 	}
 	if !nameRe.MatchString(site) {
 		return Drawn{}, ErrBadName
+	}
+	p, block, n, ok := wire.ParseOfflineLabel(label)
+	if !ok || p != prefix {
+		return Drawn{}, fmt.Errorf("%q: %w", label, ErrNotYourBlock)
+	}
+	own, size, err := s.Block(ctx, site, kiosk)
+	if err != nil {
+		return Drawn{}, err
+	}
+	if block != own || n > size {
+		return Drawn{}, fmt.Errorf("%s (block %d, number %d; the kiosk's block is %d of %d numbers): %w", label, block, n, own, size, ErrNotYourBlock)
+	}
+	now := s.now()
+	floor := now.Add(-MaxOfflineAge)
+	silent, err := s.St.SilentFrom(ctx, kiosk)
+	if err != nil {
+		return Drawn{}, err
+	}
+	if silent.After(floor) {
+		floor = silent
+	}
+	if drawnAt.Before(floor) {
+		drawnAt = floor
+	}
+	if drawnAt.After(now) {
+		drawnAt = now
 	}
 	t, err := s.St.Draw(ctx, store.Draw{Site: site, Day: s.Day(drawnAt), Prefix: prefix, Lang: lang, Kiosk: kiosk, Key: key, At: drawnAt, Label: label})
 	if err != nil {
@@ -128,6 +161,9 @@ func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk i
 	s.changed(ctx, site)
 	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
 }
+
+// MaxOfflineAge is how far back an offline number's time is believed.
+const MaxOfflineAge = 24 * time.Hour
 
 // DefaultBlockSize is how many numbers a kiosk's own block holds a day
 // where the site did not say.
@@ -155,7 +191,7 @@ func (s *Service) BlockSize(ctx context.Context, site string) (int, error) {
 
 // SetBlockSize sets it (1 to 999).
 func (s *Service) SetBlockSize(ctx context.Context, site string, size int) error {
-	if size < 1 || size > DefaultBlockSize {
+	if size < 1 || size > wire.MaxBlockNumbers {
 		return fmt.Errorf("block size %d: want 1 to %d", size, DefaultBlockSize)
 	}
 	return s.St.SetBlockSize(ctx, site, size)

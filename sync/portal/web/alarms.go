@@ -23,9 +23,10 @@ var alarmTexts = []struct {
 	{regexp.MustCompile(`^disk nearly full: (\d+) MB free$`), "alarm_disk"},
 	{regexp.MustCompile(`^revoked$`), "alarm_revoked"},
 	{regexp.MustCompile(`^offline numbers: ([A-Z] \d+) of (\d+) used today$`), "alarm_offline_block"},
+	{regexp.MustCompile(`^too fast: (draws|bookings) refused at (\d\d:\d\d)$`), "alarm_pace"},
 }
 
-var problems = map[string]string{"paper end": "problem_paper_end", "cover open": "problem_cover_open", "offline": "problem_offline",
+var problems = map[string]string{"draws": "pace_draws", "bookings": "pace_bookings", "paper end": "problem_paper_end", "cover open": "problem_cover_open", "offline": "problem_offline",
 	"paper near end": "problem_paper_near_end"}
 
 // alarm is one alarm in German (as it came when there is no text for it).

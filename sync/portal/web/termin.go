@@ -16,6 +16,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
+	"lotse/sync/portal"
 	"lotse/sync/portal/booking"
 	"lotse/sync/portal/store"
 	"lotse/sync/wire"
@@ -362,6 +363,18 @@ func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
 	key := r.PostFormValue("key")
 	if key == "" || len(key) > 60 {
 		key = rand.Text()
+	}
+	if fe := wire.CheckBook(req); fe == nil {
+		// A well-formed booking takes one from the network's budget; a
+		// resident who mistypes spends nothing.
+		if err := s.p.ClaimResidentBooking(r.Context(), addrOf(r)); errors.Is(err, portal.ErrBookingBudget) {
+			w.Header().Set("Retry-After", "3600")
+			s.terminMessage(w, r, http.StatusTooManyRequests, l, "termin_budget")
+			return
+		} else if err != nil {
+			s.terminFailed(w, r, l, err)
+			return
+		}
 	}
 	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+key, req)
 	if err == nil {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"html"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,5 +75,38 @@ func TestBookingDaysOnAnyDay(t *testing.T) {
 				t.Errorf("the past day %s offers times", past)
 			}
 		})
+	}
+}
+
+// The booking pages share the booking API's budget per network: once a
+// network booked its ten through the API, the page says so kindly, in the
+// resident's language, and keeps nothing.
+func TestBookingPagesShareTheNetworksBudget(t *testing.T) {
+	r := newRigAt(t, hourstest.Clock(time.Date(2027, 2, 1, 9, 15, 0, 0, hourstest.Berlin)))
+	withBooking(t, r)
+	for i := range 10 {
+		if err := r.p.ClaimResidentBooking(r.ctx, "127.0.0.1"); err != nil {
+			t.Fatalf("claim %d: %v", i, err)
+		}
+	}
+	b := newBrowser(t, r.url)
+	_, days := b.get("/termin/_/ausweis?lang=tr")
+	m := dayLink.FindStringSubmatch(days)
+	if m == nil {
+		t.Fatal("no day")
+	}
+	dayURL := html.UnescapeString(m[1])
+	_, page := b.get(dayURL)
+	tm, key := firstTime.FindStringSubmatch(page), formKey.FindStringSubmatch(page)
+	if tm == nil || key == nil {
+		t.Fatal("no time")
+	}
+	action := strings.SplitN(dayURL, "?", 2)[0]
+	resp, body := b.post(action, url.Values{"lang": {"tr"}, "key": {key[1]}, "start": {html.UnescapeString(tm[1])}, "name": {"Fatma Yılmaz"}})
+	if resp.StatusCode != 429 || !strings.Contains(body, "Son bir saatte ağınızdan çok sayıda randevu alındı") {
+		t.Errorf("the eleventh booking from one network: %d %s", resp.StatusCode, body)
+	}
+	if list, err := r.p.Store().Appointments(r.ctx, "", time.Date(2027, 2, 1, 0, 0, 0, 0, hourstest.Berlin), time.Date(2027, 4, 1, 0, 0, 0, 0, hourstest.Berlin)); err != nil || len(list) != 0 {
+		t.Errorf("appointments kept: %d %v", len(list), err)
 	}
 }

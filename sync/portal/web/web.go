@@ -47,6 +47,10 @@ type Portal interface {
 	Store() store.Store
 	Now() time.Time // the portal's clock
 	Secret(purpose string) []byte
+	// BookingRequestAllowed and ClaimResidentBooking are the residents'
+	// budgets per network, shared with the booking API.
+	BookingRequestAllowed(addr string) bool
+	ClaimResidentBooking(ctx context.Context, addr string) error
 	OpenCase(ctx context.Context, code string) (portal.Exported, error)
 	Decide(ctx context.Context, code, state, reason string) error
 	Kiosks(ctx context.Context, now time.Time) ([]portal.KioskInfo, error)
@@ -82,7 +86,6 @@ type Server struct {
 	tries *perAddress // sign-in attempts
 
 	termin *terminBundle // the residents' booking pages
-	books  *perAddress   // booking page requests
 
 	catMu      sync.Mutex
 	cat        catalogue // the service files' labels, of profile catVersion
@@ -97,7 +100,7 @@ func New(p Portal) (*Server, error) {
 	}
 	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store(), Now: p.Now}, tr: tr, now: p.Now, deviceKey: p.Secret("lotse staff device cookies"),
 		log: slog.Default(), pages: map[string]*template.Template{},
-		tries: &perAddress{every: 1, burst: 20}, books: &perAddress{every: rate.Every(2 * time.Second), burst: 30}}
+		tries: &perAddress{every: 1, burst: 20}}
 	funcs := template.FuncMap{
 		"t":        s.t,
 		"join":     strings.Join,
@@ -174,7 +177,7 @@ func (p *perAddress) allow(addr string) bool {
 
 // bookingAllowed lets an address view and book at a resident's pace: a
 // request every 2 s after a burst of 30.
-func (s *Server) bookingAllowed(addr string) bool { return s.books.allow(addr) }
+func (s *Server) bookingAllowed(addr string) bool { return s.p.BookingRequestAllowed(addr) }
 
 // throttle allows an address one sign-in attempt a second after a burst
 // of 20: the lockout per name stops guessing one name; this slows trying

@@ -85,8 +85,13 @@ func (f *flags) open() (*portal.Server, config.Config, error) {
 	if err != nil {
 		return nil, cfg, err
 	}
+	proxies, err := cfg.Proxies()
+	if err != nil {
+		return nil, cfg, err
+	}
 	s, err := portal.New(cfg.DataDir, portal.Options{Version: version, Database: dsn, PoolSize: cfg.PoolSize,
-		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency, PublicURL: cfg.PublicURL})
+		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency, PublicURL: cfg.PublicURL,
+		TrustedProxies: proxies, BookingsPerNetwork: cfg.BookingsPerNetwork, KioskDrawPace: cfg.KioskDrawPace, KioskBookingPace: cfg.KioskBookingPace})
 	return s, cfg, err
 }
 

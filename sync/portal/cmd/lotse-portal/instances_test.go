@@ -49,8 +49,14 @@ func startInstance(t *testing.T, data, dsn string) *instance {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// These tests draw and book faster than a resident could: the kiosk's
+	// pace is set aside (TestAKioskDrawsAtAResidentsPace holds it).
+	conf := filepath.Join(t.TempDir(), "lotse-portal.toml")
+	if err := os.WriteFile(conf, []byte("kiosk_draw_pace = \"1ms\"\nkiosk_booking_pace = \"1ms\"\nbookings_per_network = 100000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "LOTSE_PORTAL_ARGS=serve --data "+data+" --database "+dsn+" --addr "+addr)
+	cmd.Env = append(os.Environ(), "LOTSE_PORTAL_ARGS=serve --config "+conf+" --data "+data+" --database "+dsn+" --addr "+addr)
 	log, _ := os.Create(filepath.Join(t.TempDir(), "portal.log"))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {

@@ -39,7 +39,7 @@ func cmdServe(args []string, _, stderr io.Writer) int {
 			if err != nil {
 				return fail(stderr, err)
 			}
-			url, done, err := portal.ServeHandler(sctx, ln, dash.Handler())
+			url, done, err := portal.ServeHandler(sctx, ln, s.RealClient(dash.Handler()))
 			if err != nil {
 				return fail(stderr, err)
 			}

@@ -13,7 +13,7 @@ var tables = []struct {
 	cols  []string
 	bools map[string]bool
 }{
-	{"kiosks", []string{"id", "name", "token_hash", "enrolled_at", "revoked_at", "last_seen", "stored_bytes"}, nil},
+	{"kiosks", []string{"id", "name", "token_hash", "enrolled_at", "revoked_at", "last_seen", "stored_bytes", "silent_from"}, nil},
 	{"enroll_codes", []string{"code_hash", "expires_at", "used_at", "site"}, nil},
 	{"kiosk_sites", []string{"kiosk_id", "site"}, nil},
 	{"site_keys", []string{"site", "key"}, nil},

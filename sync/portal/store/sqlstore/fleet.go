@@ -116,9 +116,30 @@ func (s *Store) StoreHeartbeat(ctx context.Context, kiosk int64, hb store.Heartb
 				return fmt.Errorf("guide call: %w", err)
 			}
 		}
-		_, err = x.Exec(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, at, kiosk)
-		return err
+		return touchKiosk(ctx, x, kiosk, hb.At)
 	})
+}
+
+// Silence is how long a kiosk goes without contact before the portal
+// notes where the silence began: heartbeats come every minute.
+const Silence = 2 * time.Minute
+
+// touchKiosk records contact with kiosk at now, noting the last contact
+// before a silence longer than Silence.
+func touchKiosk(ctx context.Context, x q, kiosk int64, now time.Time) error {
+	_, err := x.Exec(ctx, `UPDATE kiosks SET silent_from = CASE WHEN last_seen IS NOT NULL AND last_seen <> '' AND last_seen < ?
+			THEN last_seen ELSE silent_from END, last_seen = ? WHERE id = ?`, ts(now.Add(-Silence)), ts(now), kiosk)
+	return err
+}
+
+func (s *Store) SilentFrom(ctx context.Context, kiosk int64) (time.Time, error) {
+	var from string
+	err := s.x.QueryRow(ctx, `SELECT silent_from FROM kiosks WHERE id = ?`, kiosk).Scan(&from)
+	if err == ErrNoRows {
+		return time.Time{}, store.ErrNotFound
+	}
+	t, _ := time.Parse(time.RFC3339, from)
+	return t, err
 }
 
 func (s *Store) Kiosks(ctx context.Context, callsSince time.Time) ([]store.Kiosk, error) {

@@ -34,7 +34,7 @@ func (s *Store) Ingest(ctx context.Context, jobs []*store.Job, now time.Time) er
 			}
 			if !seen[j.Kiosk] {
 				seen[j.Kiosk] = true
-				if _, err := x.Exec(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, ts(now), j.Kiosk); err != nil {
+				if err := touchKiosk(ctx, x, j.Kiosk, now); err != nil {
 					return err
 				}
 			}

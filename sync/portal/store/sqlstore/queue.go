@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lotse/sync/portal/store"
+	"lotse/sync/wire"
 )
 
 const ticketCols = `id, site, day, prefix, label, state, lang, kiosk_id, drawn_at, called_at, calls, counter, done_at, due_at`
@@ -43,7 +44,8 @@ func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
 				d.Site, d.Day, d.Prefix).Scan(&n); err != nil {
 				return err
 			}
-			label = fmt.Sprintf("%s%03d", d.Prefix, n)
+			label = wire.QueueLabel(d.Prefix, n) // never an offline block's label
+
 		} else {
 			// Reported twice under another key: the ticket is there.
 			t, err = scanTicket(x.QueryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE site = ? AND day = ? AND label = ?`, d.Site, d.Day, label))
