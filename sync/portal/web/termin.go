@@ -244,20 +244,30 @@ func (s *Server) terminDays(w http.ResponseWriter, r *http.Request) {
 	now := office.Now().In(office.Loc)
 	first, last := cfg.Days(now)
 	month := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, office.Loc)
+	asked := false
 	if m, err := time.ParseInLocation("2006-01", r.URL.Query().Get("month"), office.Loc); err == nil && !m.Before(month) && !m.After(last) {
-		month = m
+		month, asked = m, true
 	}
-	next := month.AddDate(0, 1, 0)
-	slots, err := office.Slots(r.Context(), site(r), sv.ID, month, next.AddDate(0, 0, -1).Day())
-	if err != nil {
-		s.terminFailed(w, r, l, err)
-		return
-	}
+	var next time.Time
 	free := map[string]bool{} // by date: a day number alone would match the next month's
-	for _, sl := range slots {
-		if sl.Free > 0 {
-			free[sl.Start.In(office.Loc).Format(time.DateOnly)] = true
+	for {
+		next = month.AddDate(0, 1, 0)
+		slots, err := office.Slots(r.Context(), site(r), sv.ID, month, next.AddDate(0, 0, -1).Day())
+		if err != nil {
+			s.terminFailed(w, r, l, err)
+			return
 		}
+		for _, sl := range slots {
+			if sl.Free > 0 {
+				free[sl.Start.In(office.Loc).Format(time.DateOnly)] = true
+			}
+		}
+		// Unasked, the page opens on the first month with a free day: on
+		// 30 October nothing is left of October.
+		if asked || len(free) > 0 || next.After(last) {
+			break
+		}
+		month = next
 	}
 	base := s.terminBase(r) + "/" + url.PathEscape(sv.ID)
 	var weeks [][]dayCell

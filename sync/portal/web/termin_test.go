@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lotse/assets"
+	"lotse/sync/hours/hourstest"
 	"lotse/sync/portal/store"
 	"lotse/sync/wire"
 )
@@ -43,7 +44,12 @@ var (
 // language with the answers kept; the appointment's page with its code,
 // a calendar file that parses, and cancelling.
 func TestBookingPagesWithoutJavaScript(t *testing.T) {
-	r := newRig(t)
+	for _, d := range hourstest.Days {
+		t.Run(d.Name, func(t *testing.T) { bookWithoutJavaScript(t, newRigAt(t, hourstest.Clock(d.At))) })
+	}
+}
+
+func bookWithoutJavaScript(t *testing.T, r *rig) {
 	withBooking(t, r)
 	b := newBrowser(t, r.url)
 	resp, page := b.get("/termin/_?lang=tr")
@@ -117,7 +123,7 @@ func TestBookingPagesWithoutJavaScript(t *testing.T) {
 // The booking pages in Chromium: each step, a mistake and the
 // appointment, in German and in Ukrainian, with no serious axe finding.
 func TestBookingPagesInABrowser(t *testing.T) {
-	r := newRig(t)
+	r := newRigAt(t, hourstest.Clock(hourstest.Days[0].At))
 	withBooking(t, r)
 	ctx := chrome(t)
 	run, textOf := steps(t, ctx)
@@ -157,7 +163,7 @@ func TestBookingPagesInABrowser(t *testing.T) {
 // on behalf of a resident (its time back after the pause), and the admin's
 // booking file refused with the key named when wrong.
 func TestAppointmentsDayViewInABrowser(t *testing.T) {
-	r := newRig(t)
+	r := newRigAt(t, hourstest.Clock(hourstest.Days[1].At))
 	withBooking(t, r)
 	ctx := r.ctx
 	if err := r.p.Queue().SetCounters(ctx, "", []store.Counter{{Name: "Schalter 1", Prefixes: []string{"A", "T"}}}); err != nil {
@@ -166,7 +172,7 @@ func TestAppointmentsDayViewInABrowser(t *testing.T) {
 	office := r.p.Bookings()
 	var day time.Time
 	for i, name := range []string{"Fatma Yılmaz", "Łukasz Wróbel"} {
-		slots, err := office.Slots(ctx, "", "ausweis", time.Now(), 14)
+		slots, err := office.Slots(ctx, "", "ausweis", r.p.Now(), 14)
 		if err != nil || len(slots) == 0 {
 			t.Fatalf("slots: %v", err)
 		}
