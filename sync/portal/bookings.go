@@ -59,6 +59,10 @@ func (s *Server) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk in
 	return 0, true
 }
 
+// Network is the network an address belongs to for the residents'
+// budgets and idempotency keys (IPv4 /24, IPv6 /64).
+func (s *Server) Network(addr string) string { return network(addr) }
+
 // BookingRequestAllowed lets a network ask for times and book at a
 // resident's pace; the booking API and the booking pages share it.
 func (s *Server) BookingRequestAllowed(addr string) bool { return s.bookLimits.allow(network(addr)) }
@@ -103,6 +107,8 @@ func bookingFailed(w http.ResponseWriter, err error) {
 		fail(w, http.StatusNotFound, "no such appointment")
 	case errors.Is(err, booking.ErrNotBooked):
 		fail(w, http.StatusConflict, err.Error())
+	case errors.Is(err, store.ErrKeyReused):
+		fail(w, http.StatusUnprocessableEntity, err.Error())
 	default:
 		slog.Error("booking", "err", err)
 		unavailable(w, "booking")
@@ -227,7 +233,14 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	// Kiosks' and residents' keys live apart: a resident cannot replay a
 	// kiosk's key.
-	key = strconv.FormatInt(kiosk, 10) + ":" + key
+	// A resident's key is theirs and their network's: another resident
+	// who sends it gets nothing of theirs (and the same key with another
+	// body is refused below, store.ErrKeyReused).
+	if kiosk == 0 {
+		key = "0:" + network(clientAddr(r)) + ":" + key
+	} else {
+		key = strconv.FormatInt(kiosk, 10) + ":" + key
+	}
 	b, err := s.bookings.Book(r.Context(), site, kiosk, key, req)
 	if errors.Is(err, store.ErrContactLimit) {
 		field := "phone"

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -30,7 +31,8 @@ func book(t *testing.T, hc *http.Client, url, key, body string, header ...string
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	return answer{status: resp.StatusCode, header: resp.Header}
+	b, _ := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
 // One address booked 98 appointments in a minute, ten addresses 658 in
@@ -99,5 +101,34 @@ func TestResidentsBehindATrustedProxyHaveTheirOwnBudget(t *testing.T) {
 		if want := map[bool]int{true: 201, false: 429}[i < 2]; a.status != want {
 			t.Errorf("spoofed header %d: %d", i, a.status)
 		}
+	}
+}
+
+// All residents shared one key space and the body was not compared:
+// reusing another resident's Idempotency-Key returned her code and secret
+// (and with them, her appointment to cancel). Keys are now the caller's
+// network's, kept with a hash of the request.
+func TestAnotherResidentsIdempotencyKeyGivesNothingAway(t *testing.T) {
+	r, _ := bookingRig(t)
+	url := r.url + "/v1/sites/rathaus/appointments"
+	nine := time.Date(2026, 12, 8, 9, 0, 0, 0, berlin)
+	fatma := book(t, from(1), url, "shared-key", bookBody(nine, "Fatma Yılmaz", "0171 2345678"))
+	if fatma.status != 201 {
+		t.Fatalf("Fatma: %d", fatma.status)
+	}
+	// The same key and the same request from her network: her retry.
+	if again := book(t, from(2), url, "shared-key", bookBody(nine, "Fatma Yılmaz", "0171 2345678")); again.status != 201 || string(again.body) != string(fatma.body) {
+		t.Errorf("her retry: %d %s", again.status, again.body)
+	}
+	// Her network, her key, another request: refused.
+	if other := book(t, from(3), url, "shared-key", bookBody(nine.Add(time.Hour), "Mallory", "")); other.status != 422 ||
+		strings.Contains(string(other.body), "secret") {
+		t.Errorf("another request under her key: %d %s", other.status, other.body)
+	}
+	// From another network her key is just a key: a booking of its own.
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 1, 1)}}
+	elsewhere := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	if other := book(t, elsewhere, url, "shared-key", bookBody(nine, "Fatma Yılmaz", "0171 2345678")); other.status == 201 && string(other.body) == string(fatma.body) {
+		t.Errorf("another network got her appointment back: %s", other.body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -230,13 +231,20 @@ func (s *Office) Book(ctx context.Context, site string, kiosk int64, key string,
 		return wire.Booked{}, err
 	}
 	a, _, err := s.St.Book(ctx, store.Book{Appointment: store.Appointment{Site: site, Service: sv.ID, Start: start.UTC(),
-		Code: code, SecretHash: s.Hash(secret), ContactKey: contactKey, Sealed: env.JWE, Lang: r.Lang, Kiosk: kiosk, Key: key},
+		Code: code, SecretHash: s.Hash(secret), ContactKey: contactKey, Sealed: env.JWE, Lang: r.Lang, Kiosk: kiosk, Key: key,
+		KeyBody: s.Hash(requestText(r))},
 		Capacity: sv.Counters, MaxPerContact: cfg.MaxPerContact, Now: now})
 	if err != nil {
 		return wire.Booked{}, err
 	}
 	// A retry gets the first request's appointment, and its secret.
 	return s.booked(site, sv, a, s.Secret(site, a.Code), r.Lang), nil
+}
+
+// requestText is r in one canonical form, for the hash an idempotency key
+// is kept with: a retry is the same request byte for byte in this form.
+func requestText(r wire.BookRequest) string {
+	return strings.Join([]string{r.Service, r.Start.UTC().Format(time.RFC3339), r.Name, r.Phone, r.Email, r.Lang}, "\x00")
 }
 
 func (s *Office) booked(site string, sv Service, a store.Appointment, secret, lang string) wire.Booked {

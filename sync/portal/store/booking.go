@@ -13,6 +13,8 @@ var (
 	// ErrContactLimit: the phone number or e-mail address holds as many
 	// future appointments for the service as a contact may.
 	ErrContactLimit = errors.New("this contact holds the most appointments allowed for this service")
+	// ErrKeyReused: an idempotency key came back with another request.
+	ErrKeyReused = errors.New("this idempotency key was used for another request")
 )
 
 // Appointment states.
@@ -42,8 +44,12 @@ type Appointment struct {
 	Lang       string
 	Kiosk      int64  // the kiosk it was booked at; 0 from home
 	Key        string // the client's idempotency key
-	Ticket     string // the waiting number given at check-in
-	CreatedAt  time.Time
+	// KeyBody is a hash of the request the key came with ("" for rows
+	// from before it was kept): another request under the key is
+	// ErrKeyReused.
+	KeyBody   string
+	Ticket    string // the waiting number given at check-in
+	CreatedAt time.Time
 	// CancelledAt and ReleaseAt: when it was cancelled, and when its time
 	// is offered again.
 	CancelledAt, ReleaseAt time.Time

@@ -386,7 +386,8 @@ func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+key, req)
+	// The form's key is the resident's and their network's alone.
+	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+s.p.Network(addrOf(r))+":"+key, req)
 	if err == nil {
 		http.Redirect(w, r, b.Page+"&new=1&lang="+l.Code, http.StatusSeeOther)
 		return
@@ -400,6 +401,11 @@ func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrSlotFull):
 		problem = fieldProblem{Field: "start", Text: l.T("termin_err_full")}
 		chosen = ""
+	case errors.Is(err, store.ErrKeyReused):
+		// Another request under this form's key: a fresh form, nothing
+		// of the first request shown.
+		problem = fieldProblem{Field: "start", Text: l.T("termin_err_start")}
+		key, chosen = rand.Text(), ""
 	case errors.Is(err, store.ErrContactLimit):
 		field := "phone"
 		if req.Phone == "" {

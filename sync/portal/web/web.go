@@ -50,6 +50,7 @@ type Portal interface {
 	// BookingRequestAllowed and ClaimResidentBooking are the residents'
 	// budgets per network, shared with the booking API.
 	BookingRequestAllowed(addr string) bool
+	Network(addr string) string
 	ClaimResidentBooking(ctx context.Context, addr string) error
 	OpenCase(ctx context.Context, code string) (portal.Exported, error)
 	Decide(ctx context.Context, code, state, reason string) error

@@ -41,13 +41,13 @@ func (s *Store) BookingSites(ctx context.Context) ([]string, error) {
 }
 
 const appointmentCols = `id, site, service, start, code, secret_hash, contact_key, sealed, state, lang, kiosk_id, idem_key, ticket,
-	created_at, cancelled_at, release_at`
+	created_at, cancelled_at, release_at, idem_body`
 
 func scanAppointment(r interface{ Scan(...any) error }) (store.Appointment, error) {
 	var a store.Appointment
 	var start, created, cancelled, release string
 	err := r.Scan(&a.ID, &a.Site, &a.Service, &start, &a.Code, &a.SecretHash, &a.ContactKey, &a.Sealed, &a.State, &a.Lang,
-		&a.Kiosk, &a.Key, &a.Ticket, &created, &cancelled, &release)
+		&a.Kiosk, &a.Key, &a.Ticket, &created, &cancelled, &release, &a.KeyBody)
 	a.Start, _ = time.Parse(time.RFC3339, start)
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.CancelledAt, _ = time.Parse(time.RFC3339Nano, cancelled)
@@ -62,7 +62,12 @@ var errKeyTaken = errors.New("idempotency key taken")
 func (s *Store) Book(ctx context.Context, b store.Book) (store.Appointment, bool, error) {
 	a := b.Appointment
 	get := func(x q) (store.Appointment, error) {
-		return scanAppointment(x.QueryRow(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND idem_key = ?`, a.Site, a.Key))
+		got, err := scanAppointment(x.QueryRow(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND idem_key = ?`, a.Site, a.Key))
+		if err == nil && got.KeyBody != a.KeyBody {
+			// Someone else's request under the key: never their code and secret.
+			return store.Appointment{}, store.ErrKeyReused
+		}
+		return got, err
 	}
 	if got, err := get(s.x); err == nil {
 		return got, false, nil // a retry: the same appointment
@@ -86,9 +91,9 @@ func (s *Store) Book(ctx context.Context, b store.Book) (store.Appointment, bool
 		// here for the first to finish, and then stores nothing.
 		var err error
 		out, err = scanAppointment(x.QueryRow(ctx, `INSERT INTO appointments (site, service, start, code, secret_hash, contact_key,
-			sealed, state, lang, kiosk_id, idem_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			sealed, state, lang, kiosk_id, idem_key, created_at, idem_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (site, idem_key) DO NOTHING RETURNING `+appointmentCols,
-			a.Site, a.Service, ts(a.Start), a.Code, a.SecretHash, a.ContactKey, a.Sealed, a.State, a.Lang, a.Kiosk, a.Key, tsNano(b.Now)))
+			a.Site, a.Service, ts(a.Start), a.Code, a.SecretHash, a.ContactKey, a.Sealed, a.State, a.Lang, a.Kiosk, a.Key, tsNano(b.Now), a.KeyBody))
 		if err == ErrNoRows {
 			return errKeyTaken
 		}

@@ -38,7 +38,7 @@ var tables = []struct {
 	{"queue_sites", []string{"site", "block_size"}, nil},
 	{"booking_configs", []string{"site", "config", "updated_at"}, nil},
 	{"appointments", []string{"id", "site", "service", "start", "code", "secret_hash", "contact_key", "sealed", "state", "lang",
-		"kiosk_id", "idem_key", "ticket", "created_at", "cancelled_at", "release_at", "released"}, nil},
+		"kiosk_id", "idem_key", "ticket", "created_at", "cancelled_at", "release_at", "released", "idem_body"}, nil},
 	{"slot_counts", []string{"site", "service", "start", "taken"}, nil},
 }
 

@@ -90,6 +90,21 @@ func bookingRetries(t *testing.T, s store.Store) {
 	if len(list) != 1 || taken[slot] != 1 {
 		t.Fatalf("%d appointments, %d taken for one key", len(list), taken[slot])
 	}
+	// A key kept with its request's hash: the same request is a retry,
+	// another one under the key is refused and learns nothing.
+	b := booking("rathaus", "hashed-key", "c2", slot.Add(time.Hour))
+	b.KeyBody = "hash-of-fatmas-request"
+	fatma, _, err := s.Book(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _, err := s.Book(ctx, b); err != nil || again.ID != fatma.ID {
+		t.Errorf("the same request again: %v %v", again.ID, err)
+	}
+	b.KeyBody, b.Start = "hash-of-mallorys-request", slot.Add(2*time.Hour)
+	if got, _, err := s.Book(ctx, b); !errors.Is(err, store.ErrKeyReused) || got.Code != "" {
+		t.Errorf("another request under the key: %+v %v", got, err)
+	}
 }
 
 // bookingRules: the contact's limit, a cancelled time held for the pause
