@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,14 +67,11 @@ func (s *Server) displayState(ctx context.Context, site string) (displayState, e
 
 // displaySite checks the request's display token.
 func (s *Server) displaySite(r *http.Request) (string, error) {
-	tok := r.URL.Query().Get("token")
-	if tok == "" {
-		tok = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	}
+	tok := displayToken(r)
 	if tok == "" {
 		return "", store.ErrNotFound
 	}
-	return s.st.DisplaySite(r.Context(), portal.HashToken(tok))
+	return s.st.DisplaySite(r.Context(), tok)
 }
 
 // displayRefused answers a display without a valid token.
@@ -119,20 +117,64 @@ func (s *Server) display(w http.ResponseWriter, r *http.Request) {
 	w.Write(b.Bytes())
 }
 
+// MaxDisplayStreams is how many event streams one display token may hold
+// open at an instance: a waiting room has a screen or two (2,000 streams
+// on one token once took health checks to 2.5 s and the portal to 1.8 GB).
+const MaxDisplayStreams = 4
+
+// displayStreams counts the open streams per token.
+type displayStreams struct {
+	mu   sync.Mutex
+	open map[string]int
+}
+
+// take reserves a stream for token; false when it has its share.
+func (d *displayStreams) take(token string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.open == nil {
+		d.open = map[string]int{}
+	}
+	if d.open[token] >= MaxDisplayStreams {
+		return false
+	}
+	d.open[token]++
+	return true
+}
+
+func (d *displayStreams) done(token string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.open[token]--; d.open[token] <= 0 {
+		delete(d.open, token)
+	}
+}
+
 // displayEvents streams the display's state: at once, on every change,
-// and every two seconds as a sign of life.
+// and every two seconds as a sign of life. The token is checked again
+// each time: a revoked display gets a "revoked" event and the stream
+// ends (it was checked only at connect, and a revoked display kept
+// showing tickets drawn after the revoke).
 func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
 	if err != nil {
 		if errors.Is(err, store.ErrRevoked) {
+			w.Header().Set("Content-Type", "text/event-stream")
 			fmt.Fprint(w, "event: revoked\ndata: {}\n\n")
 			return
 		}
 		s.displayRefused(w, err)
 		return
 	}
+	token := displayToken(r)
+	if !s.streams.take(token) {
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "Zu viele offene Anzeigen mit diesem Zugang.", http.StatusTooManyRequests)
+		return
+	}
+	defer s.streams.done(token)
+	w.Header().Set("Content-Type", "text/event-stream")
 	rc.SetWriteDeadline(time.Time{})
 	fmt.Fprint(w, "retry: 2000\n\n")
 	var last []byte
@@ -142,6 +184,11 @@ func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
 	woken, stop := s.p.Queue().Subscribe()
 	defer stop()
 	for {
+		if _, err := s.displaySite(r); errors.Is(err, store.ErrRevoked) || errors.Is(err, store.ErrNotFound) {
+			fmt.Fprint(w, "event: revoked\ndata: {}\n\n")
+			rc.Flush()
+			return
+		}
 		st, err := s.displayState(r.Context(), site)
 		if err == nil {
 			b, _ := json.Marshal(st)
@@ -160,6 +207,18 @@ func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
 		case <-woken:
 		}
 	}
+}
+
+// displayToken is the request's display token, hashed ("" for none).
+func displayToken(r *http.Request) string {
+	tok := r.URL.Query().Get("token")
+	if tok == "" {
+		tok = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+	if tok == "" {
+		return ""
+	}
+	return portal.HashToken(tok)
 }
 
 // phrases of a call, by language; espeak-ng's voice for each.
@@ -184,31 +243,39 @@ func spoken(label string) string {
 	return label[:1] + " " + strconv.Itoa(n)
 }
 
-var audioMu sync.Mutex
+// MaxAudioFiles bounds the spoken calls kept on disk; the oldest go.
+const MaxAudioFiles = 2000
 
 // displayAudio is a call spoken (WAV), made with espeak-ng on the portal
-// and cached in its data folder.
+// and cached in its data folder. Only a call the display's site made
+// today is spoken, so the cache holds the day's calls, not whatever a
+// token holder asks for; one call is made once however many displays ask
+// (singleflight), and different calls do not wait for each other.
 func (s *Server) displayAudio(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.displaySite(r); err != nil {
+	site, err := s.displaySite(r)
+	if err != nil {
 		s.displayRefused(w, err)
 		return
 	}
 	q := r.URL.Query()
 	label, counter := q.Get("label"), q.Get("counter")
 	p, ok := phrases[q.Get("lang")]
-	if !ok || len(label) > 8 || len(counter) > 40 || label == "" {
+	if !ok || len(label) > 8 || len(counter) > 40 || label == "" || !s.calledToday(r.Context(), site, label, counter) {
 		http.Error(w, "no such call", http.StatusNotFound)
 		return
 	}
 	text := fmt.Sprintf(p.text, spoken(label), counter)
 	sum := sha256.Sum256([]byte(p.voice + "\x00" + text))
 	path := filepath.Join(s.p.Folder(), "audio", hex.EncodeToString(sum[:16])+".wav")
-	audioMu.Lock()
-	_, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		err = speak(p.voice, text, path)
-	}
-	audioMu.Unlock()
+	_, err, _ = s.audio.Do(path, func() (any, error) {
+		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		if err := speak(p.voice, text, path); err != nil {
+			return nil, err
+		}
+		return nil, pruneAudio(filepath.Dir(path), MaxAudioFiles)
+	})
 	if err != nil {
 		s.log.Error("display audio", "err", err)
 		http.Error(w, "no audio", http.StatusServiceUnavailable)
@@ -217,6 +284,44 @@ func (s *Server) displayAudio(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "audio/wav")
 	w.Header().Set("Cache-Control", "max-age=86400")
 	http.ServeFile(w, r, path)
+}
+
+// calledToday says label was called to counter at site today.
+func (s *Server) calledToday(ctx context.Context, site, label, counter string) bool {
+	q := s.p.Queue()
+	list, err := s.st.Tickets(ctx, site, q.Day(s.now()))
+	if err != nil {
+		return false
+	}
+	for _, t := range list {
+		if t.Label == label && t.Counter == counter && !t.CalledAt.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// pruneAudio keeps the newest keep files of dir.
+func pruneAudio(dir string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) <= keep {
+		return err
+	}
+	type file struct {
+		name string
+		mod  time.Time
+	}
+	var files []file
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && !e.IsDir() {
+			files = append(files, file{e.Name(), info.ModTime()})
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].mod.Before(files[j].mod) })
+	for _, f := range files[:max(0, len(files)-keep)] {
+		os.Remove(filepath.Join(dir, f.name))
+	}
+	return nil
 }
 
 // speak writes text in voice to path as WAV with espeak-ng.

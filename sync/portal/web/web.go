@@ -23,6 +23,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/text/language"
 	"golang.org/x/time/rate"
 
@@ -80,6 +81,10 @@ type Server struct {
 	pages map[string]*template.Template
 	tr    *i18n.Localizer
 	now   func() time.Time
+	// streams are the call-up displays' open event streams; audio makes
+	// each spoken call once.
+	streams displayStreams
+	audio   singleflight.Group
 	// deviceKey signs the device cookies of browsers that signed in.
 	deviceKey []byte
 	log       *slog.Logger
