@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"syscall"
@@ -50,7 +51,7 @@ type Agent struct {
 	client     *client.Client
 	profile    *profile.Profile
 	profileErr string
-	refused    int    // the newest profile version refused: not downloaded again
+	refused    refusal // the profile version the portal named that was refused
 	siteKey    []byte // keys the profile's card and PIN hashes
 	publicURL  string // the portal's address for residents, as it named it
 	lastCalls  time.Time
@@ -269,16 +270,19 @@ func (a *Agent) Beat(ctx context.Context, apply func(*profile.Profile)) {
 	refused := a.refused
 	a.mu.Unlock()
 	// The kiosk runs the version the portal names, older or newer than its
-	// own (a version only a forger issued must not stick); a version it
-	// refused once is not fetched again until the portal names another.
+	// own (a version only a forger issued must not stick). A version it
+	// refused is remembered under the number the portal named (the
+	// bundle may carry another: then it was downloaded 6,756 times in 65
+	// s) and asked for again only after a pause that grows, in case the
+	// portal mends it without a new number.
 	want := reply.ProfileVersion
-	if want == 0 || want == have || want == refused {
+	if want == 0 || want == have || refused.holds(want, time.Now()) {
 		return
 	}
 	v, bundle, err := c.Profile(ctx, have)
 	var bad *client.ProfileRefusedError
 	if errors.As(err, &bad) {
-		a.refuse(bad.Version, err)
+		a.refuse(want, err)
 		return
 	}
 	if err != nil || bundle == nil {
@@ -287,13 +291,17 @@ func (a *Agent) Beat(ctx context.Context, apply func(*profile.Profile)) {
 		}
 		return
 	}
+	if v != want {
+		a.refuse(want, fmt.Errorf("the portal named profile version %d but sent version %d", want, v))
+		return
+	}
 	p, err := profile.Install(a.o.DataDir, v, bundle)
 	if err != nil {
-		a.refuse(v, err)
+		a.refuse(want, err)
 		return
 	}
 	a.mu.Lock()
-	a.profile, a.profileErr, a.refused = p, "", 0
+	a.profile, a.profileErr, a.refused = p, "", refusal{}
 	a.mu.Unlock()
 	slog.Info("profile installed", "version", v)
 	apply(p)
@@ -302,11 +310,36 @@ func (a *Agent) Beat(ctx context.Context, apply func(*profile.Profile)) {
 
 // refuse remembers a profile version the kiosk will not run and reports
 // why once; the old profile keeps running.
-func (a *Agent) refuse(v int, err error) {
+// refusal is a profile version the portal named and the kiosk refused:
+// how often in a row, and not before when to ask for it again.
+type refusal struct {
+	version, times int
+	retry          time.Time
+}
+
+// holds says version is refused and its pause not over at now.
+func (r refusal) holds(version int, now time.Time) bool {
+	return r.version == version && now.Before(r.retry)
+}
+
+// Pauses before a refused version is asked for again: 10 minutes,
+// doubling up to 6 hours.
+const (
+	refusedPause    = 10 * time.Minute
+	refusedPauseMax = 6 * time.Hour
+)
+
+func (a *Agent) refuse(named int, err error) {
 	a.mu.Lock()
-	a.profileErr, a.refused = err.Error(), v
+	r := a.refused
+	if r.version != named {
+		r = refusal{version: named}
+	}
+	r.times++
+	r.retry = time.Now().Add(min(refusedPause<<min(r.times-1, 10), refusedPauseMax))
+	a.profileErr, a.refused = err.Error(), r
 	a.mu.Unlock()
-	slog.Error("new profile refused; the old one keeps running", "version", v, "err", err)
+	slog.Error("new profile refused; the old one keeps running", "version", named, "err", err)
 	a.Poke()
 }
 

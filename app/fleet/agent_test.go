@@ -4,6 +4,8 @@ import (
 	"context"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -179,6 +181,53 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 	}
 	if a := alarmsOf(t, p); strings.Contains(a, "profile refused") {
 		t.Errorf("the refusal is still reported after the good profile: %s", a)
+	}
+}
+
+// The second form of the loop: the heartbeat names one version, the
+// bundle the portal serves carries another. The kiosk downloaded it 6,756
+// times in 65 s. Now the refusal is kept under the version the portal
+// named, and asked for again only after a pause.
+func TestAProfileWhoseVersionDisagreesIsNotFetchedAgain(t *testing.T) {
+	var downloads atomic.Int32
+	p := testutil.StartPortalWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/profile") {
+				downloads.Add(1)
+			}
+			if !strings.HasSuffix(r.URL.Path, "/heartbeat") {
+				h.ServeHTTP(w, r)
+				return
+			}
+			// The portal names version 7 whatever it has.
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			body := regexp.MustCompile(`"profile_version":\d+`).ReplaceAll(rec.Body.Bytes(), []byte(`"profile_version":7`))
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			w.Write(body)
+		})
+	})
+	ctx := context.Background()
+	f, dataDir := newAgent(t, p)
+	if _, err := p.PublishProfile(ctx, "", bundle(t, "Eins", nil)); err != nil {
+		t.Fatal(err)
+	}
+	stop := runAgent(t, f)
+	testutil.WaitFor(t, func() bool { return strings.Contains(alarmsOf(t, p), "profile refused") })
+	for range 40 {
+		f.Poke()
+		time.Sleep(25 * time.Millisecond)
+	}
+	stop()
+	if n := downloads.Load(); n != 1 {
+		t.Errorf("a profile whose version disagrees was downloaded %d times, want once", n)
+	}
+	if cur, _ := profile.Current(dataDir); cur != nil {
+		t.Errorf("installed version %d, which the portal did not name", cur.Version)
 	}
 }
 
