@@ -131,7 +131,7 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 // The demo's guide and staff credentials (README, and the log at start).
 const (
 	demoCard     = "1F00644BB6"
-	demoGuidePIN = "4711"
+	demoGuidePIN = "471108"
 	demoStaffPIN = "135790"
 )
 

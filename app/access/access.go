@@ -94,11 +94,13 @@ func (g *Gate) GuidePIN(pin string) (profile.Guide, error) {
 	var found profile.Guide
 	key := g.cfg.Key()
 	err := g.try(Guide, func() bool {
-		for _, gd := range g.cfg.Guides {
-			if credential.CheckPIN(key, Guide, gd.PIN, pin) {
-				found = gd
-				return true
-			}
+		hashes := make([]string, len(g.cfg.Guides))
+		for i, gd := range g.cfg.Guides {
+			hashes[i] = gd.PIN
+		}
+		if i := credential.MatchPIN(key, Guide, pin, hashes); i >= 0 {
+			found = g.cfg.Guides[i]
+			return true
 		}
 		return false
 	})

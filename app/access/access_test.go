@@ -17,10 +17,10 @@ import (
 
 var key = bytes.Repeat([]byte{42}, credential.KeySize)
 
-// gate is Anna (card 1F00644BB6, PIN 4711) and staff PIN 258025 under key.
+// gate is Anna (card 1F00644BB6, PIN 471108) and staff PIN 258025 under key.
 func gate(t *testing.T, locks access.Locks, now func() time.Time) *access.Gate {
 	t.Helper()
-	pin, _ := credential.HashPIN(key, credential.Guide, "4711")
+	pin, _ := credential.HashPIN(key, credential.Guide, "471108")
 	staff, _ := credential.HashPIN(key, credential.Staff, "258025")
 	card, _ := credential.HashCard(key, "1F00644BB6")
 	return access.New(access.Config{Guides: []profile.Guide{{ID: "g1", Name: "Anna", Cards: []string{card}, PIN: pin}},
@@ -73,7 +73,7 @@ func TestTheLockoutSurvivesARestart(t *testing.T) {
 func TestNothingOpensWithoutTheSiteKey(t *testing.T) {
 	g := gate(t, nil, nil)
 	wrongKey := bytes.Repeat([]byte{1}, credential.KeySize)
-	pin, _ := credential.HashPIN(key, credential.Guide, "4711")
+	pin, _ := credential.HashPIN(key, credential.Guide, "471108")
 	card, _ := credential.HashCard(key, "1F00644BB6")
 	staff, _ := credential.HashPIN(key, credential.Staff, "258025")
 	for _, k := range [][]byte{nil, wrongKey} {
@@ -83,7 +83,7 @@ func TestNothingOpensWithoutTheSiteKey(t *testing.T) {
 		if _, err := h.Card("1F00644BB6"); err == nil {
 			t.Error("a card opened without the key")
 		}
-		if _, err := h.GuidePIN("4711"); err == nil {
+		if _, err := h.GuidePIN("471108"); err == nil {
 			t.Error("a guide PIN opened without the key")
 		}
 		if err := h.StaffPIN("258025"); err == nil {
@@ -109,7 +109,7 @@ func TestCardsPINsAndLockout(t *testing.T) {
 	if _, err := g.Card("0000000000"); !errors.Is(err, access.ErrWrong) {
 		t.Error("an unknown card was taken")
 	}
-	if gd, err := g.GuidePIN("4711"); err != nil || gd.ID != "g1" {
+	if gd, err := g.GuidePIN("471108"); err != nil || gd.ID != "g1" {
 		t.Fatalf("guide PIN: %v", err)
 	}
 	for i := 1; i <= 4; i++ {
@@ -123,14 +123,14 @@ func TestCardsPINsAndLockout(t *testing.T) {
 	if err := g.StaffPIN("258025"); !errors.Is(err, access.ErrLocked) {
 		t.Fatal("the right PIN opened a locked entry")
 	}
-	if _, err := g.GuidePIN("4711"); err != nil {
+	if _, err := g.GuidePIN("471108"); err != nil {
 		t.Error("a staff lockout locked guides too")
 	}
 	now = now.Add(access.LockFor + time.Second)
 	if err := g.StaffPIN("258025"); err != nil {
 		t.Errorf("after five minutes: %v", err)
 	}
-	for _, secret := range []string{"4711", "258025", "1234", "9999", "1F00644BB6", "1f00644bb6"} {
+	for _, secret := range []string{"471108", "258025", "1234", "9999", "1F00644BB6", "1f00644bb6"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log holds %q:\n%s", secret, logs.String())
 		}

@@ -28,7 +28,7 @@ var testSiteKey = bytes.Repeat([]byte{42}, credential.KeySize)
 
 func testGate(t *testing.T, now func() time.Time) *access.Gate {
 	t.Helper()
-	pin, _ := credential.HashPIN(testSiteKey, credential.Guide, "4711")
+	pin, _ := credential.HashPIN(testSiteKey, credential.Guide, "471108")
 	staff, _ := credential.HashPIN(testSiteKey, credential.Staff, "258025")
 	card, _ := credential.HashCard(testSiteKey, "1F00644BB6")
 	return access.New(access.Config{Guides: []profile.Guide{{ID: "g-anna", Name: "Anna", Cards: []string{card}, PIN: pin}},
@@ -112,14 +112,14 @@ func TestWrongGuidePINFiveTimesLocks(t *testing.T) {
 	v.typeOnScreen("9999")
 	v.tap("Weiter")
 	v.expect("Zu viele falsche Versuche")
-	v.typeOnScreen("4711")
+	v.typeOnScreen("471108")
 	v.tap("Weiter")
 	v.expect("Zu viele falsche Versuche")
 	if strings.Contains(v.screenText(), "Begleitet von") {
 		t.Fatal("a locked entry let the guide in")
 	}
 	now = now.Add(access.LockFor + time.Second)
-	v.typeOnScreen("4711")
+	v.typeOnScreen("471108")
 	v.tap("Weiter")
 	v.expect("Begleitet von Anna")
 }

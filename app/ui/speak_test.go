@@ -145,7 +145,7 @@ func TestPinIsNeverSpoken(t *testing.T) {
 		}
 	}
 	script := v.k.Script()
-	if !strings.Contains(script, "Stern Stern Stern Stern") || strings.Contains(script, "4711") {
+	if !strings.Contains(script, "Stern Stern Stern Stern") || strings.Contains(script, "471108") {
 		t.Errorf("script of a PIN screen: %q", script)
 	}
 }
