@@ -52,8 +52,8 @@ type Agent struct {
 	profile    *profile.Profile
 	profileErr string
 	refused    refusal // the profile version the portal named that was refused
-	siteKey    []byte // keys the profile's card and PIN hashes
-	publicURL  string // the portal's address for residents, as it named it
+	siteKey    []byte  // keys the profile's card and PIN hashes
+	publicURL  string  // the portal's address for residents, as it named it
 	lastCalls  time.Time
 }
 
