@@ -176,7 +176,7 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		pw := "Demo-" + rand.Text()[:12]
 		err := acc.Reset(ctx, u.name, pw)
 		if errors.Is(err, portalstore.ErrNotFound) {
-			err = acc.Add(ctx, u.name, u.role, nil, pw)
+			err = acc.Add(ctx, portalstore.User{Name: u.name, Role: u.role, AllSites: true}, pw)
 		}
 		if err != nil {
 			slog.Error("demo staff", "user", u.name, "err", err)

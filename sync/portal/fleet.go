@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"lotse/sync/credential"
+	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/profilesig"
 	"lotse/sync/wire"
@@ -93,6 +94,9 @@ func (s *Server) Profiles(ctx context.Context) (int, error) {
 
 // SetSite puts a kiosk in a site, whose profiles it then runs.
 func (s *Server) SetSite(ctx context.Context, kiosk int64, site string) error {
+	if err := queue.CheckSite(site); err != nil {
+		return fmt.Errorf("site %q: %w", site, err)
+	}
 	return s.st.SetSite(ctx, kiosk, site)
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lotse/sync/enrolcode"
+	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/store/postgres"
 	"lotse/sync/portal/store/sqlite"
@@ -68,6 +69,9 @@ const MaxEnrollValid = 7 * 24 * time.Hour
 func (s *Server) EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error) {
 	if d <= 0 || d > MaxEnrollValid {
 		return "", fmt.Errorf("enrolment code: validity %s: want more than 0 and at most %s (7 days)", d, MaxEnrollValid)
+	}
+	if err := queue.CheckSite(site); err != nil {
+		return "", fmt.Errorf("enrolment code: site %q: %w", site, err)
 	}
 	code, secret, err := enrolcode.New(s.keyDERs()...)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"time"
+	"unicode"
 
 	"lotse/sync/portal/store"
 	"lotse/sync/wire"
@@ -34,6 +35,7 @@ var (
 	ErrBadPrefix      = errors.New("prefix: one capital letter A-Z")
 	ErrBadName        = errors.New("site and counter: up to 40 letters, digits, spaces, dots or dashes (a counter needs at least one)")
 	ErrUnknownCounter = errors.New("no such counter at this site (lotse-portal queue counters)")
+	ErrNotParked      = errors.New("no parked or no-show number of that label today")
 	// ErrNotYourBlock refuses an offline number that is not of the
 	// reporting kiosk's own block.
 	ErrNotYourBlock = errors.New("not a number of this kiosk's own block")
@@ -43,6 +45,38 @@ var (
 	prefixRe = regexp.MustCompile(`^[A-Z]$`)
 	nameRe   = regexp.MustCompile(`^[\p{L}\p{N} .\-]{0,40}$`) // "": the portal's default site
 )
+
+// CheckSite says what is wrong with a site's name (nil: nothing): up to
+// 40 letters, digits, spaces, dots or dashes, in one script (so "Κ1",
+// with a Greek capital kappa, cannot stand beside "K1").
+func CheckSite(site string) error {
+	if !nameRe.MatchString(site) || mixedScripts(site) {
+		return ErrBadName
+	}
+	return nil
+}
+
+// mixedScripts says s has letters of more than one script: a name that
+// looks like another one but is not.
+func mixedScripts(s string) bool {
+	script := -1
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		this := 3 // any other script
+		for i, t := range []*unicode.RangeTable{unicode.Latin, unicode.Greek, unicode.Cyrillic} {
+			if unicode.Is(t, r) {
+				this = i
+			}
+		}
+		if script >= 0 && this != script {
+			return true
+		}
+		script = this
+	}
+	return false
+}
 
 // Service is the office queue over a store.
 type Service struct {
@@ -318,7 +352,7 @@ func (s *Service) Return(ctx context.Context, site, label string) (store.Ticket,
 		s.changed(ctx, site)
 		return t, nil
 	}
-	return store.Ticket{}, fmt.Errorf("%s: keine geparkte oder nicht erschienene Nummer", label)
+	return store.Ticket{}, fmt.Errorf("%s: %w", label, ErrNotParked)
 }
 
 // Waiting is one prefix's queue at a glance.

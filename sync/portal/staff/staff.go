@@ -71,6 +71,8 @@ var (
 	// UTF-8, control characters): refused before anything is stored.
 	ErrBadName = errors.New("a sign-in name has at most 64 bytes of printable UTF-8")
 	ErrBadRole = errors.New("role: want admin, caseworker or clerk")
+	// ErrNoSites: an account works for some sites, or for all.
+	ErrNoSites = errors.New("an account needs its sites (--sites) or all of them (--all-sites)")
 )
 
 // RuleError is a rule a new name or password breaks. Rule names it for the
@@ -145,22 +147,43 @@ func (a *Accounts) now() time.Time {
 	return time.Now()
 }
 
-// Add makes an account.
-func (a *Accounts) Add(ctx context.Context, name, role string, services []string, password string) error {
-	if err := CheckName(name); err != nil {
+// Add makes an account of u's name, role, services and sites.
+func (a *Accounts) Add(ctx context.Context, u store.User, password string) error {
+	if err := CheckName(u.Name); err != nil {
 		return err
 	}
-	if !slices.Contains(Roles, role) {
+	if !slices.Contains(Roles, u.Role) {
 		return ErrBadRole
 	}
-	if err := CheckPassword(name, password); err != nil {
+	if err := CheckPassword(u.Name, password); err != nil {
 		return err
+	}
+	if !u.AllSites && len(u.Sites) == 0 {
+		return ErrNoSites
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
 	if err != nil {
 		return err
 	}
-	return a.St.AddUser(ctx, store.User{Name: name, PasswordHash: string(h), Role: role, Services: services, Created: a.now()})
+	u.PasswordHash, u.Created, u.Disabled = string(h), a.now(), false
+	return a.St.AddUser(ctx, u)
+}
+
+// SetSites sets the sites an account works for and signs it out
+// everywhere (its pages were of the old sites).
+func (a *Accounts) SetSites(ctx context.Context, name string, sites []string, all bool) error {
+	if !all && len(sites) == 0 {
+		return ErrNoSites
+	}
+	u, err := a.St.User(ctx, name)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", name, err)
+	}
+	u.Sites, u.AllSites = sites, all
+	if err := a.St.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return a.St.DeleteSessions(ctx, name)
 }
 
 // Disable stops an account and signs it out everywhere.
@@ -255,6 +278,16 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, device string) (s
 	}
 	return u, nil
 }
+
+// HasSite says u works for site.
+func HasSite(u store.User, site string) bool {
+	return u.AllSites || slices.Contains(u.Sites, site)
+}
+
+// MaySeeContacts says u may read residents' names and phone numbers of
+// appointments: clerks, who greet and call them. Admins set the office
+// up and caseworkers decide cases; neither needs them.
+func MaySeeContacts(u store.User) bool { return u.Role == Clerk }
 
 // MayOpen says whether u may open a case of service: caseworkers only
 // (admins manage, they do not read residents' data), and of their

@@ -40,8 +40,9 @@ type Staff interface {
 	Cases(ctx context.Context, f CaseFilter) ([]CaseRow, int, error)
 	// Case is one real case (ErrNotFound).
 	Case(ctx context.Context, code string) (StoredEnvelope, error)
-	// CaseCounts counts real cases received since t by service.
-	CaseCounts(ctx context.Context, since time.Time) (map[string]int, error)
+	// CaseCounts counts real cases received since t by service, at the
+	// kiosks of sites (nil: every site).
+	CaseCounts(ctx context.Context, since time.Time, sites []string) (map[string]int, error)
 	// GuideCallsSince lists guide calls made or withdrawn since t, newest
 	// first.
 	GuideCallsSince(ctx context.Context, since time.Time) ([]GuideCallRow, error)
@@ -53,8 +54,11 @@ type User struct {
 	PasswordHash string
 	Role         string   // admin, caseworker, clerk
 	Services     []string // a caseworker's services; none: all
-	Disabled     bool
-	Created      time.Time
+	// Sites are the sites the account works for; AllSites: every one.
+	Sites    []string
+	AllSites bool
+	Disabled bool
+	Created  time.Time
 }
 
 // Session is a signed-in staff member.
@@ -83,8 +87,11 @@ type CaseFilter struct {
 	Kiosk    int64
 	From, To time.Time // received in [From, To); zero: open
 	Allowed  []string  // the services the caseworker may see; none: all
-	Offset   int
-	Limit    int
+	// Sites are the sites whose kiosks' cases are listed (nil: every
+	// site; empty: none).
+	Sites  []string
+	Offset int
+	Limit  int
 }
 
 // CaseRow is one line of the inbox.
@@ -100,6 +107,7 @@ type CaseRow struct {
 type GuideCallRow struct {
 	Kiosk     int64
 	KioskName string
+	Site      string // the kiosk's site
 	At        time.Time
 	Screen    string
 	// Withdrawn is when the resident said "Doch nicht nötig" (zero while

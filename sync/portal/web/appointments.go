@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lotse/sync/portal/booking"
+	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 )
 
@@ -40,6 +41,9 @@ func (s *Server) appointments(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	office := s.p.Bookings()
 	site := strings.TrimSpace(r.FormValue("site"))
+	if !s.forSite(w, r, site) {
+		return
+	}
 	day := s.now().In(berlin)
 	if d, err := time.ParseInLocation(time.DateOnly, r.FormValue("date"), berlin); err == nil {
 		day = d
@@ -62,6 +66,7 @@ func (s *Server) appointments(w http.ResponseWriter, r *http.Request) {
 	}
 	counters, _ := s.p.Queue().Counters(r.Context(), site)
 	byCounter := map[string]*counterDay{}
+	opened := false
 	var order []string
 	counterOf := func(prefix string) string {
 		for _, c := range counters {
@@ -78,9 +83,14 @@ func (s *Server) appointments(w http.ResponseWriter, r *http.Request) {
 		if row.Service == "" {
 			row.Service = a.Service
 		}
-		if contact, err := s.p.AppointmentContact(a); err == nil {
-			row.Name = contact["name"]
-			row.Contact = strings.TrimSpace(contact["phone"] + " " + contact["email"])
+		// Names and contacts for the clerks who greet and call residents;
+		// admins and caseworkers see the code.
+		if staff.MaySeeContacts(se.user) {
+			if contact, err := s.p.AppointmentContact(a); err == nil {
+				row.Name = contact["name"]
+				row.Contact = strings.TrimSpace(contact["phone"] + " " + contact["email"])
+				opened = true
+			}
 		}
 		switch a.State {
 		case store.Booked:
@@ -103,19 +113,19 @@ func (s *Server) appointments(w http.ResponseWriter, r *http.Request) {
 	for _, c := range order {
 		d.Counters = append(d.Counters, *byCounter[c])
 	}
-	if len(list) > 0 {
+	if opened {
 		// Opening names and contacts is an access to personal data.
 		s.record(r.Context(), r, se.user.Name, "appointments_viewed", site+" "+d.Date)
 	}
 	s.render(w, http.StatusOK, "appointments", view{Title: s.t("appointments_title"), Nav: "appointments", User: se.user, CSRF: se.csrf,
-		Notice: r.URL.Query().Get("said"), Problem: r.URL.Query().Get("problem"), Data: d})
+		Notice: s.noticeOf(r, "said"), Problem: s.noticeOf(r, "problem"), Data: d})
 }
 
-func appointmentsBack(w http.ResponseWriter, r *http.Request, key, msg string) {
+// appointmentsBack returns to the day view, saying what happened: the
+// message's text id under key, about the booking code.
+func appointmentsBack(w http.ResponseWriter, r *http.Request, key, id, code string) {
 	v := url.Values{"site": {r.PostFormValue("site")}, "date": {r.PostFormValue("date")}}
-	if msg != "" {
-		v.Set(key, msg)
-	}
+	noticeLink(v, key, id, code)
 	http.Redirect(w, r, "/staff/termine?"+v.Encode(), http.StatusSeeOther)
 }
 
@@ -124,23 +134,37 @@ func appointmentsBack(w http.ResponseWriter, r *http.Request, key, msg string) {
 func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	site, code := r.PostFormValue("site"), r.PostFormValue("code")
+	if !s.forSite(w, r, site) {
+		return
+	}
+	if !booking.ValidCode(code) {
+		appointmentsBack(w, r, "problem", "error_not_found", "")
+		return
+	}
 	if err := s.p.Bookings().CancelForResident(r.Context(), site, code); err != nil {
-		appointmentsBack(w, r, "problem", s.errText(err))
+		appointmentsBack(w, r, "problem", errID(err), code)
 		return
 	}
 	s.record(r.Context(), r, se.user.Name, "appointment_cancelled", code)
-	appointmentsBack(w, r, "said", code+": "+s.t("appointment_cancelled"))
+	appointmentsBack(w, r, "said", "appointment_cancelled", code)
 }
 
 // setBooking keeps a site's booking file, checked, as an admin edited it.
 func (s *Server) setBooking(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	site := r.PostFormValue("site")
+	if !s.forSite(w, r, site) {
+		return
+	}
 	text := strings.ReplaceAll(r.PostFormValue("config"), "\r\n", "\n")
 	if _, err := s.p.Bookings().Set(r.Context(), site, []byte(text)); err != nil {
-		appointmentsBack(w, r, "problem", err.Error())
+		// The file's own problem, with the key it names: shown on this
+		// answer, never carried in a link.
+		s.render(w, http.StatusUnprocessableEntity, "appointments", view{Title: s.t("appointments_title"), Nav: "appointments",
+			User: se.user, CSRF: se.csrf, Problem: err.Error(), Data: appointmentsData{Site: site, Config: text,
+				Date: s.now().In(berlin).Format(time.DateOnly), None: true}})
 		return
 	}
 	s.record(r.Context(), r, se.user.Name, "booking_set", site)
-	appointmentsBack(w, r, "said", s.t("appointments_config_saved"))
+	appointmentsBack(w, r, "said", "appointments_config_saved", "")
 }

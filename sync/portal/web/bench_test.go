@@ -48,7 +48,7 @@ func BenchmarkInbox(b *testing.B) {
 				ctx, cancel := context.WithCancel(context.Background())
 				url, done, _ := p.Listen(ctx, "127.0.0.1:0")
 				codes := fillCases(b, p, n)
-				(&staff.Accounts{St: p.Store()}).Add(context.Background(), "bench", staff.Caseworker, nil, password)
+				(&staff.Accounts{St: p.Store()}).Add(context.Background(), store.User{Name: "bench", Role: staff.Caseworker, AllSites: true}, password)
 				br := newBrowser(b, url)
 				br.signIn("bench", password)
 				measure := func(path func() string) (time.Duration, time.Duration) {

@@ -37,7 +37,8 @@ type casesData struct {
 func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	q := r.URL.Query()
-	f := store.CaseFilter{Service: q.Get("service"), State: q.Get("state"), Allowed: se.user.Services, Limit: pageSize}
+	f := store.CaseFilter{Service: q.Get("service"), State: q.Get("state"), Allowed: se.user.Services, Limit: pageSize,
+		Sites: userSites(se.user)}
 	f.Kiosk, _ = strconv.ParseInt(q.Get("kiosk"), 10, 64)
 	d := casesData{From: q.Get("from"), To: q.Get("to"), States: []string{"received", "accepted", "rejected"}}
 	if t, err := time.ParseInLocation(time.DateOnly, d.From, berlin); err == nil {
@@ -110,6 +111,9 @@ func (s *Server) openCase(w http.ResponseWriter, r *http.Request, action string)
 		s.fail(w, r, http.StatusForbidden, "error_forbidden")
 		return caseData{}, false
 	}
+	if !s.forKiosk(w, r, c.Kiosk) {
+		return caseData{}, false
+	}
 	cat := s.catalogue(r.Context())
 	d := caseData{Code: code, Title: cat.title(c.Envelope.Service), State: c.State, Kiosk: c.Kiosk, Received: c.Received}
 	x, err := s.p.OpenCase(r.Context(), code)
@@ -172,15 +176,15 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "error_forbidden")
 		return
 	}
+	if !s.forKiosk(w, r, c.Kiosk) {
+		return
+	}
 	decision := r.PostFormValue("decision")
 	if decision != "accepted" && decision != "rejected" {
 		s.fail(w, r, http.StatusBadRequest, "error_title")
 		return
 	}
-	reason := r.PostFormValue("reason")
-	if len(reason) > 500 {
-		reason = reason[:500]
-	}
+	reason := clip(r.PostFormValue("reason"), 500) // never cut inside a character
 	if err := s.p.Decide(r.Context(), code, decision, reason); err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "error_title")
 		return

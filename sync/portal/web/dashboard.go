@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	ctx := r.Context()
 	var d dashboardData
-	counts, err := s.st.CaseCounts(ctx, midnight(s.now()))
+	counts, err := s.st.CaseCounts(ctx, midnight(s.now()), userSites(se.user))
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "error_title")
 		return
@@ -42,10 +43,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(d.Counts, func(i, j int) bool { return d.Counts[i].Title < d.Counts[j].Title })
 	kiosks, _ := s.p.Kiosks(ctx, s.now())
 	for _, k := range kiosks {
-		if len(k.Alarms) > 0 && !k.Revoked {
+		if len(k.Alarms) > 0 && !k.Revoked && staff.HasSite(se.user, k.Site) {
 			d.Alarms = append(d.Alarms, k)
 		}
 	}
-	d.Calls, _ = s.st.GuideCallsSince(ctx, s.now().Add(-time.Hour))
+	calls, _ := s.st.GuideCallsSince(ctx, s.now().Add(-time.Hour))
+	for _, c := range calls {
+		if staff.HasSite(se.user, c.Site) {
+			d.Calls = append(d.Calls, c)
+		}
+	}
 	s.render(w, http.StatusOK, "dashboard", view{Title: s.t("today_title"), Nav: "today", User: se.user, CSRF: se.csrf, Data: d})
 }

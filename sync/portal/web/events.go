@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"lotse/sync/portal/staff"
 )
 
 // eventPoll is how often the event stream looks for new guide calls. It
@@ -14,6 +16,7 @@ const eventPoll = 2 * time.Second
 // events streams new guide calls, and calls taken back, to the "today"
 // page (server-sent events).
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	se, _ := sessionOf(r)
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
@@ -43,6 +46,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		}
 		for i := len(calls) - 1; i >= 0; i-- {
 			c := calls[i]
+			if !staff.HasSite(se.user, c.Site) {
+				continue // another site's guides go there
+			}
 			key := c.Key()
 			if !c.At.Before(opened) && !called[key] {
 				called[key] = true

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/queue"
+	"lotse/sync/portal/staff"
 )
 
 type fleetData struct {
@@ -17,10 +19,16 @@ type fleetData struct {
 
 func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, status int, notice, problem string, codes []string) {
 	se, _ := sessionOf(r)
-	kiosks, err := s.p.Kiosks(r.Context(), s.now())
+	all, err := s.p.Kiosks(r.Context(), s.now())
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "error_title")
 		return
+	}
+	var kiosks []portal.KioskInfo
+	for _, k := range all {
+		if staff.HasSite(se.user, k.Site) {
+			kiosks = append(kiosks, k)
+		}
 	}
 	s.render(w, status, "fleet", view{Title: s.t("fleet_title"), Nav: "fleet", User: se.user, CSRF: se.csrf,
 		Notice: notice, Problem: problem, Data: fleetData{Kiosks: kiosks, Codes: codes}})
@@ -39,6 +47,9 @@ func (s *Server) makeCodes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	site := strings.TrimSpace(r.PostFormValue("site"))
+	if !s.forSite(w, r, site) {
+		return
+	}
 	var codes []string
 	for range n {
 		c, err := s.p.EnrollCodeFor(r.Context(), time.Duration(hours)*time.Hour, site)
@@ -64,7 +75,7 @@ func (s *Server) kioskID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	id, ok := s.kioskID(w, r)
-	if !ok {
+	if !ok || !s.forKiosk(w, r, id) {
 		return
 	}
 	if err := s.p.Revoke(r.Context(), id); err != nil {
@@ -78,12 +89,15 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 func (s *Server) moveSite(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	id, ok := s.kioskID(w, r)
-	if !ok {
+	if !ok || !s.forKiosk(w, r, id) {
 		return
 	}
 	site := strings.TrimSpace(r.PostFormValue("site"))
-	if err := portal.CheckKioskName(site); err != nil {
-		s.showFleet(w, r, http.StatusBadRequest, "", "Standort: höchstens 64 Zeichen, keine Steuerzeichen.", nil)
+	if err := queue.CheckSite(site); err != nil {
+		s.showFleet(w, r, http.StatusBadRequest, "", s.t("fleet_bad_site"), nil)
+		return
+	}
+	if !s.forSite(w, r, site) {
 		return
 	}
 	if err := s.p.SetSite(r.Context(), id, site); err != nil {
@@ -110,6 +124,9 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	site := strings.TrimSpace(r.PostFormValue("site"))
+	if !s.forSite(w, r, site) {
+		return
+	}
 	v, err := s.p.PublishProfile(r.Context(), site, b)
 	if err != nil {
 		s.showFleet(w, r, http.StatusUnprocessableEntity, "", "Nicht veröffentlicht: "+err.Error(), nil)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,8 +25,10 @@ type queueData struct {
 func place(r *http.Request) (site, counter, prefixes string, list []string) {
 	get := r.FormValue
 	site, counter = strings.TrimSpace(get("site")), strings.TrimSpace(get("counter"))
+	// Letters only, each once: anything else went back into a 64 KB
+	// Location header.
 	for _, p := range strings.Split(strings.ToUpper(get("prefixes")), ",") {
-		if p = strings.TrimSpace(p); p != "" {
+		if p = strings.TrimSpace(p); len(p) == 1 && p[0] >= 'A' && p[0] <= 'Z' && !slices.Contains(list, p) {
 			list = append(list, p)
 		}
 	}
@@ -35,6 +38,9 @@ func place(r *http.Request) (site, counter, prefixes string, list []string) {
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	site, counter, prefixes, _ := place(r)
+	if !s.forSite(w, r, site) {
+		return
+	}
 	d := queueData{Site: site, Counter: counter, Prefixes: prefixes}
 	for c := 'A'; c <= 'Z'; c++ {
 		d.Letters = append(d.Letters, string(c))
@@ -57,20 +63,22 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, http.StatusOK, "queue", view{Title: s.t("queue_title"), Nav: "queue", User: se.user, CSRF: se.csrf,
-		Notice: r.URL.Query().Get("said"), Problem: r.URL.Query().Get("problem"), Data: d})
+		Notice: s.noticeOf(r, "said"), Problem: s.noticeOf(r, "problem"), Data: d})
 }
 
-// back returns the clerk to the counter's page, saying what happened.
-func back(w http.ResponseWriter, r *http.Request, site, counter, prefixes, key, msg string) {
+// back returns the clerk to the counter's page, saying what happened:
+// the message's text id under key, about the ticket label.
+func back(w http.ResponseWriter, r *http.Request, site, counter, prefixes, key, id, label string) {
 	v := url.Values{"site": {site}, "counter": {counter}, "prefixes": {prefixes}}
-	if msg != "" {
-		v.Set(key, msg)
-	}
+	noticeLink(v, key, id, label)
 	http.Redirect(w, r, "/staff/queue?"+v.Encode(), http.StatusSeeOther)
 }
 
 func (s *Server) queueAct(w http.ResponseWriter, r *http.Request) {
 	site, counter, prefixes, list := place(r)
+	if !s.forSite(w, r, site) {
+		return
+	}
 	q := s.p.Queue()
 	var t store.Ticket
 	var err error
@@ -83,20 +91,25 @@ func (s *Server) queueAct(w http.ResponseWriter, r *http.Request) {
 		err = errors.New("unknown action")
 	}
 	if err != nil {
-		back(w, r, site, counter, prefixes, "problem", s.errText(err))
+		back(w, r, site, counter, prefixes, "problem", errID(err), "")
 		return
 	}
-	back(w, r, site, counter, prefixes, "said", t.Label+": "+s.t("ticket_"+t.State))
+	se, _ := sessionOf(r)
+	s.record(r.Context(), r, se.user.Name, "queue_"+r.PostFormValue("action"), t.Label+" site="+orDefault(site)+" counter="+counter)
+	back(w, r, site, counter, prefixes, "said", "ticket_"+t.State, t.Label)
 }
 
 func (s *Server) queueReturn(w http.ResponseWriter, r *http.Request) {
 	site, counter, prefixes, _ := place(r)
-	t, err := s.p.Queue().Return(r.Context(), site, r.PostFormValue("label"))
-	if err != nil {
-		back(w, r, site, counter, prefixes, "problem", s.errText(err))
+	if !s.forSite(w, r, site) {
 		return
 	}
-	back(w, r, site, counter, prefixes, "said", t.Label+": "+s.t("ticket_"+t.State))
+	t, err := s.p.Queue().Return(r.Context(), site, r.PostFormValue("label"))
+	if err != nil {
+		back(w, r, site, counter, prefixes, "problem", errID(err), "")
+		return
+	}
+	back(w, r, site, counter, prefixes, "said", "ticket_"+t.State, t.Label)
 }
 
 func minutes(d time.Duration) int { return int(d.Minutes()) }
@@ -107,6 +120,9 @@ func concat(a, b []string) []string { return append(append([]string(nil), a...),
 // number, another clerk's call), so it can show it without a click.
 func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
 	site := r.URL.Query().Get("site")
+	if !s.forSite(w, r, site) {
+		return
+	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	rc.SetWriteDeadline(time.Time{})

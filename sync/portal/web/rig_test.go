@@ -17,6 +17,7 @@ import (
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
 	"lotse/sync/portal/staff"
+	"lotse/sync/portal/store"
 	"lotse/sync/portal/web"
 	"lotse/sync/sqlitedb"
 )
@@ -55,11 +56,13 @@ func newRigAt(t *testing.T, now func() time.Time) *rig {
 	}
 	t.Cleanup(func() { cancel(); <-done; p.Close() })
 	acc := &staff.Accounts{St: p.Store()}
-	for _, a := range []struct {
-		name, role string
-		services   []string
-	}{{"anna.admin", staff.Admin, nil}, {"carl.sachbearbeitung", staff.Caseworker, nil}, {"selma.sperrmuell", staff.Caseworker, []string{"sperrmuell"}}, {"kurt.schalter", staff.Clerk, nil}} {
-		if err := acc.Add(ctx, a.name, a.role, a.services, password); err != nil {
+	// Anna administers every site; the others work at the default site
+	// (""), where the rig's kiosk is.
+	for _, u := range []store.User{{Name: "anna.admin", Role: staff.Admin, AllSites: true},
+		{Name: "carl.sachbearbeitung", Role: staff.Caseworker, Sites: []string{""}},
+		{Name: "selma.sperrmuell", Role: staff.Caseworker, Services: []string{"sperrmuell"}, Sites: []string{""}},
+		{Name: "kurt.schalter", Role: staff.Clerk, Sites: []string{""}}} {
+		if err := acc.Add(ctx, u, password); err != nil {
 			t.Fatal(err)
 		}
 	}

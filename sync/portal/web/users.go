@@ -37,7 +37,18 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 			services = append(services, sv)
 		}
 	}
-	if err := s.acc.Add(r.Context(), name, r.PostFormValue("role"), services, r.PostFormValue("password")); err != nil {
+	var sites []string
+	for _, site := range strings.Split(r.PostFormValue("sites"), ",") {
+		switch site = strings.TrimSpace(site); site {
+		case "":
+		case "_":
+			sites = append(sites, "")
+		default:
+			sites = append(sites, site)
+		}
+	}
+	u := store.User{Name: name, Role: r.PostFormValue("role"), Services: services, Sites: sites, AllSites: r.PostFormValue("all_sites") == "1"}
+	if err := s.acc.Add(r.Context(), u, r.PostFormValue("password")); err != nil {
 		s.showUsers(w, r, http.StatusBadRequest, "", s.errText(err))
 		return
 	}

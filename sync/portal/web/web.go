@@ -216,10 +216,15 @@ var said = []struct {
 	{staff.ErrSignIn, "err_sign_in"},
 	{staff.ErrLocked, "err_locked"},
 	{staff.ErrBadName, "err_sign_in"},
+	{staff.ErrNoSites, "err_no_sites"},
 	{queue.ErrEmpty, "queue_none_waiting"},
 	{queue.ErrNoTicket, "err_no_ticket"},
 	{queue.ErrChanged, "err_changed"},
 	{queue.ErrUnknownCounter, "err_unknown_counter"},
+	{queue.ErrNotParked, "err_not_parked"},
+	{queue.ErrBadName, "fleet_bad_site"},
+	{booking.ErrNotBooked, "err_not_booked"},
+	{store.ErrNotFound, "error_not_found"},
 }
 
 // maxSubject is the most of a subject the audit log keeps.
@@ -319,11 +324,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /staff/fleet/profile", s.signedIn(staff.Admin, s.publish))
 	mux.Handle("POST /staff/fleet/{id}/revoke", s.signedIn(staff.Admin, s.revoke))
 	mux.Handle("POST /staff/fleet/{id}/site", s.signedIn(staff.Admin, s.moveSite))
-	mux.Handle("GET /staff/users", s.signedIn(staff.Admin, s.users))
-	mux.Handle("POST /staff/users", s.signedIn(staff.Admin, s.addUser))
-	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.disableUser))
-	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.resetUser))
-	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.audit))
+	mux.Handle("GET /staff/users", s.signedIn(staff.Admin, s.districtWide(s.users)))
+	mux.Handle("POST /staff/users", s.signedIn(staff.Admin, s.districtWide(s.addUser)))
+	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.districtWide(s.disableUser)))
+	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.districtWide(s.resetUser)))
+	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.districtWide(s.audit)))
 	mux.Handle("GET /staff/termine", s.signedIn("", s.appointments))
 	mux.Handle("POST /staff/termine/cancel", s.signedIn("", s.cancelAppointment))
 	mux.Handle("POST /staff/termine/config", s.signedIn(staff.Admin, s.setBooking))

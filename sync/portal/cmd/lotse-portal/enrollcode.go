@@ -28,6 +28,7 @@ func cmdEnrollCode(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintln(stdout, c)
 		}
+		s.Store().Audit(ctx, auditEntry("lotse-portal", "enrolment_codes_made", fmt.Sprintf("%d site=%s", *count, *site)))
 		return 0
 	})
 }

@@ -98,6 +98,7 @@ func cmdQueue(args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return fail(stderr, err)
 			}
+			s.Store().Audit(ctx, auditEntry("lotse-portal", "queue_call", fmt.Sprintf("%s site=%s counter=%s", t.Label, *site, *counter)))
 			fmt.Fprintln(stdout, t.Label)
 			return 0
 		}
@@ -105,6 +106,7 @@ func cmdQueue(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
+		s.Store().Audit(ctx, auditEntry("lotse-portal", "queue_"+pos[0], fmt.Sprintf("%s site=%s counter=%s", t.Label, *site, *counter)))
 		fmt.Fprintf(stdout, "%s %s\n", t.Label, t.State)
 		return 0
 	})

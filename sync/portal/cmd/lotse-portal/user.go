@@ -13,6 +13,7 @@ import (
 	"lotse/sync/portal"
 	"lotse/sync/portal/config"
 	"lotse/sync/portal/staff"
+	"lotse/sync/portal/store"
 )
 
 // stdin is where user add and user reset read the password (a variable
@@ -28,14 +29,16 @@ func readPassword() (string, error) {
 }
 
 func cmdUser(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("user", "add NAME --role admin|caseworker|clerk [--services a,b] | list | disable NAME | reset NAME   (passwords from standard input)", stderr)
+	f := newFlags("user", "add NAME --role admin|caseworker|clerk --sites S1,S2|--all-sites [--services a,b] | sites NAME --sites …|--all-sites | list | disable NAME | reset NAME   (passwords from standard input)", stderr)
 	role := f.String("role", "", "add: admin, caseworker or clerk")
 	services := f.String("services", "", "add: a caseworker's services, comma-separated (default: all)")
+	sites := f.String("sites", "", "add, sites: the sites the account works for, comma-separated (\"_\" is the default site)")
+	allSites := f.Bool("all-sites", false, "add, sites: every site (a district's administration)")
 	known := func(pos []string) bool {
 		switch {
 		case len(pos) == 1 && pos[0] == "list":
 			return true
-		case len(pos) == 2 && (pos[0] == "add" || pos[0] == "disable" || pos[0] == "reset"):
+		case len(pos) == 2 && (pos[0] == "add" || pos[0] == "disable" || pos[0] == "reset" || pos[0] == "sites"):
 			return true
 		}
 		return false
@@ -52,13 +55,13 @@ func cmdUser(args []string, stdout, stderr io.Writer) int {
 				return fail(stderr, err)
 			}
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLE\tSERVICES\tSTATE")
+			fmt.Fprintln(tw, "NAME\tROLE\tSITES\tSERVICES\tSTATE")
 			for _, u := range list {
 				state := "active"
 				if u.Disabled {
 					state = "disabled"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, orDash(strings.Join(u.Services, ",")), state)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role, siteList(u), orDash(strings.Join(u.Services, ",")), state)
 			}
 			tw.Flush()
 			return 0
@@ -71,11 +74,19 @@ func cmdUser(args []string, stdout, stderr io.Writer) int {
 			if *services != "" {
 				svc = strings.Split(*services, ",")
 			}
-			if err := acc.Add(ctx, pos[1], *role, svc, pw); err != nil {
+			u := store.User{Name: pos[1], Role: *role, Services: svc, Sites: parseSites(*sites), AllSites: *allSites}
+			if err := acc.Add(ctx, u, pw); err != nil {
 				return fail(stderr, err)
 			}
-			audit("user_added", pos[1])
+			audit("user_added", pos[1]+" sites="+siteList(u))
 			fmt.Fprintf(stdout, "user %s added (%s)\n", pos[1], *role)
+		case "sites":
+			if err := acc.SetSites(ctx, pos[1], parseSites(*sites), *allSites); err != nil {
+				return fail(stderr, err)
+			}
+			u, _ := s.Store().User(ctx, pos[1])
+			audit("user_sites", pos[1]+" sites="+siteList(u))
+			fmt.Fprintf(stdout, "user %s works for %s and is signed out everywhere\n", pos[1], siteList(u))
 		case "disable":
 			if err := acc.Disable(ctx, pos[1]); err != nil {
 				return fail(stderr, err)
@@ -95,6 +106,40 @@ func cmdUser(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	})
+}
+
+// parseSites reads --sites: comma-separated, "_" for the default site.
+func parseSites(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		switch s = strings.TrimSpace(s); s {
+		case "":
+		case "_":
+			out = append(out, "")
+		default:
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// siteList is an account's sites as the CLI shows them.
+func siteList(u store.User) string {
+	if u.AllSites {
+		return "*"
+	}
+	names := make([]string, len(u.Sites))
+	for i, s := range u.Sites {
+		names[i] = orDefaultSite(s)
+	}
+	return strings.Join(names, ",")
+}
+
+func orDefaultSite(s string) string {
+	if s == "" {
+		return "_"
+	}
+	return s
 }
 
 // auditWidth bounds a column of `lotse-portal audit`.

@@ -25,7 +25,7 @@ var tables = []struct {
 	{"profiles", []string{"version", "site", "published_at", "sha256", "bundle"}, nil},
 	{"heartbeats", []string{"kiosk_id", "received_at", "status", "outbox_done", "outbox_moved"}, nil},
 	{"guide_calls", []string{"kiosk_id", "called_at", "screen", "withdrawn_at"}, nil},
-	{"users", []string{"name", "password_hash", "role", "services", "disabled", "created_at"}, map[string]bool{"disabled": true}},
+	{"users", []string{"name", "password_hash", "role", "services", "disabled", "created_at", "sites"}, map[string]bool{"disabled": true}},
 	{"sessions", []string{"id_hash", "user_name", "csrf", "created_at", "last_seen"}, nil},
 	{"login_attempts", []string{"attempt_key", "attempts", "window_start"}, nil},
 	{"audit", []string{"seq", "at", "user_name", "action", "subject", "addr"}, nil},

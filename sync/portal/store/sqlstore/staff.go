@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,8 +11,8 @@ import (
 )
 
 func (s *Store) AddUser(ctx context.Context, u store.User) error {
-	n, err := s.x.Exec(ctx, `INSERT INTO users (name, password_hash, role, services, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (name) DO NOTHING`, u.Name, u.PasswordHash, u.Role, strings.Join(u.Services, ","), u.Disabled, ts(u.Created))
+	n, err := s.x.Exec(ctx, `INSERT INTO users (name, password_hash, role, services, disabled, created_at, sites) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO NOTHING`, u.Name, u.PasswordHash, u.Role, strings.Join(u.Services, ","), u.Disabled, ts(u.Created), sitesText(u))
 	if err != nil {
 		return err
 	}
@@ -22,8 +23,8 @@ func (s *Store) AddUser(ctx context.Context, u store.User) error {
 }
 
 func (s *Store) UpdateUser(ctx context.Context, u store.User) error {
-	n, err := s.x.Exec(ctx, `UPDATE users SET password_hash = ?, role = ?, services = ?, disabled = ? WHERE name = ?`,
-		u.PasswordHash, u.Role, strings.Join(u.Services, ","), u.Disabled, u.Name)
+	n, err := s.x.Exec(ctx, `UPDATE users SET password_hash = ?, role = ?, services = ?, disabled = ?, sites = ? WHERE name = ?`,
+		u.PasswordHash, u.Role, strings.Join(u.Services, ","), u.Disabled, sitesText(u), u.Name)
 	if err != nil {
 		return err
 	}
@@ -33,13 +34,27 @@ func (s *Store) UpdateUser(ctx context.Context, u store.User) error {
 	return nil
 }
 
-const userCols = `name, password_hash, role, services, disabled, created_at`
+const userCols = `name, password_hash, role, services, disabled, created_at, sites`
+
+// sitesText is how a user's sites are stored: "*" for all, else JSON.
+func sitesText(u store.User) string {
+	if u.AllSites {
+		return "*"
+	}
+	b, _ := json.Marshal(append([]string{}, u.Sites...))
+	return string(b)
+}
 
 func scanUser(r interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
-	var services, created string
-	if err := r.Scan(&u.Name, &u.PasswordHash, &u.Role, &services, &u.Disabled, &created); err != nil {
+	var services, created, sites string
+	if err := r.Scan(&u.Name, &u.PasswordHash, &u.Role, &services, &u.Disabled, &created, &sites); err != nil {
 		return u, err
+	}
+	if sites == "*" {
+		u.AllSites = true
+	} else if err := json.Unmarshal([]byte(sites), &u.Sites); err != nil {
+		return u, fmt.Errorf("user %s: sites: %w", u.Name, err)
 	}
 	if services != "" {
 		u.Services = strings.Split(services, ",")
@@ -156,6 +171,24 @@ func (s *Store) AuditLog(ctx context.Context, since time.Time, limit int) ([]sto
 	return out, rows.Err()
 }
 
+// kioskSite is the SQL of the site of the kiosk named by column ("" for a
+// kiosk no site was set for).
+func kioskSite(column string) string {
+	return "COALESCE((SELECT ks.site FROM kiosk_sites ks WHERE ks.kiosk_id = " + column + "), '')"
+}
+
+// siteWhere is the condition that the kiosk in column is at one of sites.
+func siteWhere(column string, sites []string) (string, []any) {
+	if len(sites) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(sites))
+	for i, s := range sites {
+		args[i] = s
+	}
+	return kioskSite(column) + " IN " + in(len(sites)), args
+}
+
 // caseWhere is the inbox filter as SQL and its arguments.
 func caseWhere(f store.CaseFilter) (string, []any) {
 	where := []string{"test = FALSE"}
@@ -174,6 +207,10 @@ func caseWhere(f store.CaseFilter) (string, []any) {
 	}
 	if !f.To.IsZero() {
 		where, args = append(where, "received_at < ?"), append(args, tsNano(f.To))
+	}
+	if f.Sites != nil {
+		w, a := siteWhere("envelopes.kiosk_id", f.Sites)
+		where, args = append(where, w), append(args, a...)
 	}
 	if len(f.Allowed) > 0 {
 		where = append(where, "service IN (?"+strings.Repeat(", ?", len(f.Allowed)-1)+")")
@@ -223,8 +260,13 @@ func (s *Store) Case(ctx context.Context, code string) (store.StoredEnvelope, er
 	return e, err
 }
 
-func (s *Store) CaseCounts(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.x.Query(ctx, `SELECT service, COUNT(*) FROM envelopes WHERE test = FALSE AND received_at >= ? GROUP BY service`, tsNano(since))
+func (s *Store) CaseCounts(ctx context.Context, since time.Time, sites []string) (map[string]int, error) {
+	where, args := "test = FALSE AND received_at >= ?", []any{tsNano(since)}
+	if sites != nil {
+		w, a := siteWhere("envelopes.kiosk_id", sites)
+		where, args = where+" AND "+w, append(args, a...)
+	}
+	rows, err := s.x.Query(ctx, `SELECT service, COUNT(*) FROM envelopes WHERE `+where+` GROUP BY service`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +284,8 @@ func (s *Store) CaseCounts(ctx context.Context, since time.Time) (map[string]int
 }
 
 func (s *Store) GuideCallsSince(ctx context.Context, since time.Time) ([]store.GuideCallRow, error) {
-	rows, err := s.x.Query(ctx, `SELECT g.kiosk_id, k.name, g.called_at, g.screen, g.withdrawn_at FROM guide_calls g JOIN kiosks k ON k.id = g.kiosk_id
+	rows, err := s.x.Query(ctx, `SELECT g.kiosk_id, k.name, `+kioskSite("g.kiosk_id")+`, g.called_at, g.screen, g.withdrawn_at
+		FROM guide_calls g JOIN kiosks k ON k.id = g.kiosk_id
 		WHERE g.called_at >= ? OR g.withdrawn_at >= ? ORDER BY g.called_at DESC LIMIT 100`, ts(since), ts(since))
 	if err != nil {
 		return nil, err
@@ -252,7 +295,7 @@ func (s *Store) GuideCallsSince(ctx context.Context, since time.Time) ([]store.G
 	for rows.Next() {
 		var c store.GuideCallRow
 		var at, withdrawn string
-		if err := rows.Scan(&c.Kiosk, &c.KioskName, &at, &c.Screen, &withdrawn); err != nil {
+		if err := rows.Scan(&c.Kiosk, &c.KioskName, &c.Site, &at, &c.Screen, &withdrawn); err != nil {
 			return nil, err
 		}
 		c.At, _ = time.Parse(time.RFC3339, at)

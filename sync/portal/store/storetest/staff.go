@@ -12,7 +12,8 @@ import (
 )
 
 func users(t *testing.T, s store.Store) {
-	u := store.User{Name: "erika", PasswordHash: "h1", Role: "caseworker", Services: []string{"mangel", "sperrmuell"}, Created: now}
+	u := store.User{Name: "erika", PasswordHash: "h1", Role: "caseworker", Services: []string{"mangel", "sperrmuell"}, Created: now,
+		Sites: []string{"", "Bibliothek"}}
 	if err := s.AddUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
@@ -20,8 +21,16 @@ func users(t *testing.T, s store.Store) {
 		t.Errorf("twice: %v", err)
 	}
 	got, err := s.User(ctx, "erika")
-	if err != nil || got.Role != "caseworker" || len(got.Services) != 2 || got.Disabled || !got.Created.Equal(now) {
+	if err != nil || got.Role != "caseworker" || len(got.Services) != 2 || got.Disabled || !got.Created.Equal(now) ||
+		len(got.Sites) != 2 || got.Sites[0] != "" || got.Sites[1] != "Bibliothek" || got.AllSites {
 		t.Errorf("user %+v %v", got, err)
+	}
+	all := store.User{Name: "kreis", PasswordHash: "h", Role: "admin", AllSites: true, Created: now}
+	if err := s.AddUser(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.User(ctx, "kreis"); !got.AllSites || got.Sites != nil {
+		t.Errorf("a district admin: %+v", got)
 	}
 	got.Disabled, got.PasswordHash, got.Services = true, "h2", nil
 	if err := s.UpdateUser(ctx, got); err != nil {
@@ -37,7 +46,7 @@ func users(t *testing.T, s store.Store) {
 		t.Errorf("update unknown: %v", err)
 	}
 	s.AddUser(ctx, store.User{Name: "admin", PasswordHash: "h", Role: "admin", Created: now})
-	if list, _ := s.Users(ctx); len(list) != 2 || list[0].Name != "admin" {
+	if list, _ := s.Users(ctx); len(list) != 3 || list[0].Name != "admin" {
 		t.Errorf("users %+v", list)
 	}
 	// Attempts, also for a name nobody has: counted within the window,
@@ -148,6 +157,23 @@ func inbox(t *testing.T, s store.Store) {
 	if _, total, _ = s.Cases(ctx, store.CaseFilter{Allowed: []string{"mangel"}, Service: "sperrmuell", Limit: 50}); total != 0 {
 		t.Errorf("a service the caseworker may not see: %d", total)
 	}
+	// Scoped to sites: kiosk b moves to the library; the town hall's
+	// clerks see a's 20 cases, the library's b's 10, nobody's none.
+	if err := s.SetSite(ctx, b, "Bibliothek"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sites []string
+		want  int
+	}{{[]string{""}, 20}, {[]string{"Bibliothek"}, 10}, {[]string{"", "Bibliothek"}, 30}, {[]string{}, 0}, {nil, 30}} {
+		if _, total, _ = s.Cases(ctx, store.CaseFilter{Sites: c.sites, Limit: 50}); total != c.want {
+			t.Errorf("cases of sites %q: %d, want %d", c.sites, total, c.want)
+		}
+	}
+	if counts, _ := s.CaseCounts(ctx, now, []string{"Bibliothek"}); counts["mangel"]+counts["sperrmuell"] != 10 {
+		t.Errorf("counts of the library: %v", counts)
+	}
+	s.SetSite(ctx, b, "")
 	c, err := s.Case(ctx, "LT-2222-0001")
 	if err != nil || c.State != "accepted" || c.Envelope.JWE != "jwe-of-e1" || c.Kiosk != a {
 		t.Errorf("case %+v %v", c, err)
@@ -155,12 +181,12 @@ func inbox(t *testing.T, s store.Store) {
 	if _, err := s.Case(ctx, "LT-9999-9999"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown case %v", err)
 	}
-	if counts, _ := s.CaseCounts(ctx, now.Add(20*time.Minute)); counts["mangel"] != 5 || counts["sperrmuell"] != 5 {
+	if counts, _ := s.CaseCounts(ctx, now.Add(20*time.Minute), nil); counts["mangel"] != 5 || counts["sperrmuell"] != 5 {
 		t.Errorf("counts %v", counts)
 	}
 	s.StoreHeartbeat(ctx, a, store.Heartbeat{At: now, Status: []byte(`{}`), Calls: []wire.GuideCall{{At: now.Add(-time.Minute), Screen: "start"}}})
 	if calls, _ := s.GuideCallsSince(ctx, now.Add(-time.Hour)); len(calls) != 1 || calls[0].KioskName != "Kiosk a" || calls[0].Screen != "start" ||
-		!calls[0].Withdrawn.IsZero() {
+		!calls[0].Withdrawn.IsZero() || calls[0].Site != "" {
 		t.Errorf("guide calls %+v", calls)
 	}
 	// Withdrawn, reported with the next heartbeat: the same call gains the
