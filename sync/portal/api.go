@@ -433,5 +433,8 @@ func CheckKioskName(name string) error {
 			return errors.New("kiosk name: control characters are not allowed")
 		}
 	}
+	if !wire.LatinLetters(name) {
+		return errors.New("kiosk name: Latin letters only (a Greek Κ looks like K)")
+	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"lotse/sync/client"
 	"lotse/sync/portal"
+	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/wire"
 )
 
@@ -204,5 +205,49 @@ func TestAKioskBooksOnlyForItsOwnSiteAtAResidentsPace(t *testing.T) {
 	list, _ := r.p.Kiosks(ctx, c.now())
 	if len(list) != 1 || !slices.Contains(list[0].Alarms, "too fast: bookings refused at "+c.now().Format("15:04")) {
 		t.Errorf("fleet alarms: %+v", list)
+	}
+}
+
+// A NUL byte reached PostgreSQL, which refused it: the portal answered
+// 503 and the kiosk backed off as from an outage. It is bad input (400),
+// and nothing of it is stored.
+func TestANULByteIsBadInputOnPostgreSQL(t *testing.T) {
+	r := startRig(t, portal.Options{Database: pgtest.DSN(t)})
+	k := r.enrol(t)
+	for _, req := range []wire.DrawRequest{{Prefix: "A", Lang: "de", Key: "a\x00b"}, {Prefix: "A", Lang: "d\x00e", Key: "k"}} {
+		if st, _, body := drawAs(t, r, k, req); st != 400 {
+			t.Errorf("draw with a NUL: %d %s", st, body)
+		}
+	}
+	a := call(t, "POST", fmt.Sprintf("%s/v1/kiosks/%d/heartbeat", r.url, k.KioskID), map[string]string{"Authorization": "Bearer " + k.Token},
+		`{"version":"te\u0000st","printer":{"configured":true,"problem":"paper\u0000end"}}`)
+	if a.status == 503 {
+		t.Errorf("a heartbeat with a NUL: 503 %s", a.body)
+	}
+	if st, _, _ := drawAs(t, r, k, wire.DrawRequest{Prefix: "A", Lang: "de", Key: "fine"}); st != 201 {
+		t.Errorf("a draw after: %d", st)
+	}
+}
+
+// "Κ1" with a Greek capital kappa stood beside the kiosk "K1"; a site
+// could be named the same way. Kiosk and site names are Latin.
+func TestLookalikeKioskAndSiteNamesAreRefused(t *testing.T) {
+	r := startRig(t, portal.Options{})
+	code, err := r.p.EnrollCode(context.Background(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := call(t, "POST", r.url+"/v1/enroll", nil, `{"code":"`+code+`","name":"Κ1"}`)
+	if a.status != 400 || !strings.Contains(string(a.body), "Latin") {
+		t.Errorf("a kiosk named Κ1: %d %s", a.status, a.body)
+	}
+	k := r.enrol(t)
+	for _, site := range []string{"Κ1", "Rathaus\u202E", "Rathaus<script>"} {
+		if err := r.p.SetSite(context.Background(), k.KioskID, site); err == nil {
+			t.Errorf("site %q taken", site)
+		}
+		if _, err := r.p.EnrollCodeFor(context.Background(), time.Hour, site); err == nil {
+			t.Errorf("enrolment code for site %q", site)
+		}
 	}
 }

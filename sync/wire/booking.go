@@ -130,7 +130,40 @@ func validName(s string) bool {
 			return false
 		}
 	}
-	return letters >= 2 && utf8.RuneCountInString(s) <= MaxNameLen
+	return letters >= 2 && utf8.RuneCountInString(s) <= MaxNameLen && !MixedScripts(s)
+}
+
+// LatinLetters says every letter of s is a Latin one (ä, ß, é and ł
+// included): names staff give to sites and kiosks, which residents and
+// clerks tell apart by their look; a Greek "Κ1" would stand beside "K1".
+func LatinLetters(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) }) < 0
+}
+
+// MixedScripts says a word of s has letters of more than one script
+// (Latin, Greek, Cyrillic, any other): a name that looks like another
+// but is not, as "Κ1" with a Greek capital kappa beside "K1". Words may
+// differ: "Olena Шевчук" is one person's two names.
+func MixedScripts(s string) bool {
+	for _, word := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '-' }) {
+		script := -1
+		for _, r := range word {
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			this := 3 // any other script
+			for i, t := range []*unicode.RangeTable{unicode.Latin, unicode.Greek, unicode.Cyrillic} {
+				if unicode.Is(t, r) {
+					this = i
+				}
+			}
+			if script >= 0 && this != script {
+				return true
+			}
+			script = this
+		}
+	}
+	return false
 }
 
 func validPhone(s string) bool {

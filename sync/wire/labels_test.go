@@ -2,6 +2,7 @@ package wire_test
 
 import (
 	"testing"
+	"time"
 
 	"lotse/sync/wire"
 )
@@ -51,4 +52,24 @@ func FuzzParseOfflineLabel(f *testing.F) {
 			t.Errorf("%q read as %s %d %d", s, p, b, n)
 		}
 	})
+}
+
+// Names that look like others: a Greek capital kappa in "Κ1" beside
+// "K1", a Cyrillic "а" inside "Anna". Each word is in one script; a
+// person's names may be in two.
+func TestMixedScripts(t *testing.T) {
+	for s, want := range map[string]bool{"Κ1": false, "Κiosk 1": true, "Аnna Schmidt": true, "Anna Schmidt": false,
+		"Olena Шевчук": false, "Мар’яна Євтушенко": false, "Łukasz Wróbel": false, "Rathaus-Еingang": true, "": false} {
+		if got := wire.MixedScripts(s); got != want {
+			t.Errorf("%q: %v, want %v", s, got, want)
+		}
+	}
+	for s, want := range map[string]bool{"K1": true, "Κ1": false, "Rathaus Süd": true, "Łódź-Straße": true, "Кiosk": false} {
+		if got := wire.LatinLetters(s); got != want {
+			t.Errorf("Latin %q: %v, want %v", s, got, want)
+		}
+	}
+	if fe := wire.CheckBook(wire.BookRequest{Service: "ausweis", Start: time.Now(), Name: "Аnna Schmidt"}); fe == nil || fe.Field != "name" {
+		t.Errorf("a booking name with a Cyrillic А among Latin letters: %v", fe)
+	}
 }

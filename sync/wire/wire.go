@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"lotse/sync/seal"
 )
@@ -225,6 +227,13 @@ type DrawReply struct {
 	BlockSize int `json:"block_size,omitempty"` // numbers a day in it
 }
 
+// Printable says s is valid UTF-8 without control characters: a NUL
+// byte once reached PostgreSQL, which refused it with an error the portal
+// answered 503, and kiosks backed off as from an outage.
+func Printable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0
+}
+
 // DecodeDraw reads a draw request strictly.
 func DecodeDraw(body []byte) (DrawRequest, error) {
 	var d DrawRequest
@@ -239,8 +248,8 @@ func DecodeDraw(body []byte) (DrawRequest, error) {
 	if len(d.Prefix) != 1 || d.Prefix[0] < 'A' || d.Prefix[0] > 'Z' {
 		return DrawRequest{}, errors.New("draw: prefix must be one capital letter")
 	}
-	if d.Key == "" || len(d.Key) > 64 || len(d.Lang) > 16 {
-		return DrawRequest{}, errors.New("draw: key of 1 to 64 characters and a short language tag")
+	if d.Key == "" || len(d.Key) > 64 || len(d.Lang) > 16 || !Printable(d.Key) || !Printable(d.Lang) {
+		return DrawRequest{}, errors.New("draw: key of 1 to 64 printable characters and a short language tag")
 	}
 	if d.Offline != "" && (!offlineLabel.MatchString(d.Offline) || d.Offline[:1] != d.Prefix || d.DrawnAt.IsZero()) {
 		return DrawRequest{}, errors.New("draw: an offline number is the prefix and 4 digits, with the time drawn")

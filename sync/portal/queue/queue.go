@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"time"
-	"unicode"
 
 	"lotse/sync/portal/store"
 	"lotse/sync/wire"
@@ -47,35 +46,13 @@ var (
 )
 
 // CheckSite says what is wrong with a site's name (nil: nothing): up to
-// 40 letters, digits, spaces, dots or dashes, in one script (so "Κ1",
-// with a Greek capital kappa, cannot stand beside "K1").
+// 40 letters, digits, spaces, dots or dashes, the letters Latin ones (so
+// "Κ1", with a Greek capital kappa, cannot stand beside "K1").
 func CheckSite(site string) error {
-	if !nameRe.MatchString(site) || mixedScripts(site) {
+	if !nameRe.MatchString(site) || !wire.LatinLetters(site) {
 		return ErrBadName
 	}
 	return nil
-}
-
-// mixedScripts says s has letters of more than one script: a name that
-// looks like another one but is not.
-func mixedScripts(s string) bool {
-	script := -1
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			continue
-		}
-		this := 3 // any other script
-		for i, t := range []*unicode.RangeTable{unicode.Latin, unicode.Greek, unicode.Cyrillic} {
-			if unicode.Is(t, r) {
-				this = i
-			}
-		}
-		if script >= 0 && this != script {
-			return true
-		}
-		script = this
-	}
-	return false
 }
 
 // Service is the office queue over a store.

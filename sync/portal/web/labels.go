@@ -100,6 +100,19 @@ type answer struct{ Label, Value string }
 
 // answers orders data as the service asks it, with labels and option
 // titles; fields the service does not know (any more) follow by id.
+// withoutBidi is v without the characters that turn text around (an
+// RLO in a resident's answer reversed what the case page showed after
+// it): what was typed, in the order typed.
+func withoutBidi(v string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 0x061C, r == 0x200E, r == 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+			return -1
+		}
+		return r
+	}, v)
+}
+
 func (c catalogue) answers(service string, data map[string]string) []answer {
 	var out []answer
 	seen := map[string]bool{}
@@ -118,7 +131,7 @@ func (c catalogue) answers(service string, data map[string]string) []answer {
 			}
 			v = strings.Join(parts, ", ")
 		}
-		out = append(out, answer{Label: f.Label, Value: v})
+		out = append(out, answer{Label: f.Label, Value: withoutBidi(v)})
 	}
 	var rest []string
 	for k := range data {
@@ -128,7 +141,7 @@ func (c catalogue) answers(service string, data map[string]string) []answer {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		out = append(out, answer{Label: k, Value: data[k]})
+		out = append(out, answer{Label: withoutBidi(k), Value: withoutBidi(data[k])})
 	}
 	return out
 }

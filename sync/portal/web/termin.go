@@ -160,7 +160,7 @@ func (s *Server) TerminHandler() http.Handler {
 	mux.HandleFunc("GET /termin/{site}/{service}/{date}", s.terminTimes)
 	mux.HandleFunc("POST /termin/{site}/{service}/{date}", s.terminBook)
 	mux.HandleFunc("POST /termin/{site}/{code}/cancel", s.terminCancel)
-	return headers(s.terminThrottle(mux))
+	return headers(capBodies(noNUL(s.terminThrottle(mux))))
 }
 
 // terminThrottle slows one address down that asks too fast: residents
