@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lotse/sync/client"
+	"lotse/sync/hours/hourstest"
 	"lotse/sync/portal"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/wire"
@@ -249,5 +250,39 @@ func TestLookalikeKioskAndSiteNamesAreRefused(t *testing.T) {
 		if _, err := r.p.EnrollCodeFor(context.Background(), time.Hour, site); err == nil {
 			t.Errorf("enrolment code for site %q", site)
 		}
+	}
+}
+
+// The office's day is its calendar day in Berlin, on every awkward day
+// of the year: numbers begin again at A001 after midnight, also the
+// night the clocks change and on New Year's Eve, and the day before is
+// not in today's queue.
+func TestQueueDaysOnAnyDay(t *testing.T) {
+	for _, d := range hourstest.Days {
+		t.Run(d.Name, func(t *testing.T) {
+			late := time.Date(d.At.Year(), d.At.Month(), d.At.Day(), 23, 55, 0, 0, hourstest.Berlin)
+			clock := hourstest.NewManual(late)
+			r := startRig(t, portal.Options{Now: clock.Now})
+			ctx := context.Background()
+			q := r.p.Queue()
+			for i, want := range []string{"A001", "A002"} {
+				if got, err := q.Draw(ctx, "", "A", "de", 1, fmt.Sprint("late", i)); err != nil || got.Number != want || got.Day != late.Format(time.DateOnly) {
+					t.Fatalf("at %s: %+v %v, want %s", late.Format(time.DateTime), got, err, want)
+				}
+			}
+			clock.Add(10 * time.Minute) // 00:05 the next day, whatever the clocks did
+			next := clock.Now().In(hourstest.Berlin)
+			if next.Format(time.DateOnly) == late.Format(time.DateOnly) || next.Hour() != 0 {
+				t.Fatalf("ten minutes after %s is %s", late, next)
+			}
+			got, err := q.Draw(ctx, "", "A", "de", 1, "early")
+			if err != nil || got.Number != "A001" || got.Day != next.Format(time.DateOnly) || got.Ahead != 0 {
+				t.Errorf("after midnight: %+v %v", got, err)
+			}
+			st, err := q.Status(ctx, "")
+			if err != nil || len(st.Waiting) != 1 || st.Waiting[0].Count != 1 || st.Waiting[0].Longest > time.Minute {
+				t.Errorf("today's queue: %+v %v", st, err)
+			}
+		})
 	}
 }
