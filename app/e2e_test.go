@@ -50,19 +50,26 @@ func TestWaitingNumberEndToEnd(t *testing.T) {
 // the portal: then it is enrolled and draws from the office queue.
 func waitQueueBlock(t *testing.T, path string) {
 	t.Helper()
+	waitKioskDB(t, path, `SELECT block > 0 FROM queue_block WHERE id = 1`, "a block of numbers from its portal")
+}
+
+// waitKioskDB waits up to 60 s until query, on the kiosk's database at
+// path (read-only, beside the running kiosk), answers true.
+func waitKioskDB(t *testing.T, path, query, what string) {
+	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 		if err != nil {
 			continue
 		}
-		var b int
-		err = db.QueryRow(`SELECT block FROM queue_block WHERE id = 1`).Scan(&b)
+		var ok bool
+		err = db.QueryRow(query).Scan(&ok)
 		db.Close()
-		if err == nil && b > 0 {
+		if err == nil && ok {
 			return
 		}
 	}
-	t.Fatal("the demo kiosk got no block of numbers from its portal within 60 s")
+	t.Fatalf("the kiosk got no %s within 60 s", what)
 }
 
 // demoKiosk is the real kiosk binary in demo mode in a real window under

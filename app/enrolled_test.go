@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"os/exec"
@@ -155,10 +154,11 @@ func TestEnrolledKiosksJoinTheirOffice(t *testing.T) {
 	// It comes back on the same address; `lotse sync --once` sends what
 	// the kiosk owes, the numbers among it.
 	sctx, stop = context.WithCancel(ctx)
-	defer stop()
-	if _, done, err = p.Listen(sctx, strings.TrimPrefix(url, "http://")); err != nil {
+	_, done, err = p.Listen(sctx, strings.TrimPrefix(url, "http://"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() { stop(); <-done }()
 	out := kiosks[0].lotse(t, "sync", "--once")
 	var sent struct {
 		Numbers int `json:"offline_numbers"`
@@ -218,19 +218,7 @@ func TestAPortalURLThatDisagreesWithTheEnrolmentStopsTheStart(t *testing.T) {
 // named.
 func waitPublicURL(t *testing.T, path string) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
-		if err != nil {
-			continue
-		}
-		var u string
-		err = db.QueryRow(`SELECT public_url FROM kiosk_identity WHERE id = 1`).Scan(&u)
-		db.Close()
-		if err == nil && u != "" {
-			return
-		}
-	}
-	t.Fatal("the kiosk did not learn its portal's public address within 30 s")
+	waitKioskDB(t, path, `SELECT public_url <> '' FROM kiosk_identity WHERE id = 1`, "public address from its portal")
 }
 
 // ticketNumber is the waiting number printed under "Ihre Wartenummer".

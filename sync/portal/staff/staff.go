@@ -279,6 +279,22 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, device string) (s
 	return u, nil
 }
 
+// ParseSites reads a list of sites as staff write it: comma-separated,
+// "_" for the portal's default site ("").
+func ParseSites(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		switch s = strings.TrimSpace(s); s {
+		case "":
+		case "_":
+			out = append(out, "")
+		default:
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // HasSite says u works for site.
 func HasSite(u store.User, site string) bool {
 	return u.AllSites || slices.Contains(u.Sites, site)

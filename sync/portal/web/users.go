@@ -37,17 +37,8 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 			services = append(services, sv)
 		}
 	}
-	var sites []string
-	for _, site := range strings.Split(r.PostFormValue("sites"), ",") {
-		switch site = strings.TrimSpace(site); site {
-		case "":
-		case "_":
-			sites = append(sites, "")
-		default:
-			sites = append(sites, site)
-		}
-	}
-	u := store.User{Name: name, Role: r.PostFormValue("role"), Services: services, Sites: sites, AllSites: r.PostFormValue("all_sites") == "1"}
+	u := store.User{Name: name, Role: r.PostFormValue("role"), Services: services, Sites: staff.ParseSites(r.PostFormValue("sites")),
+		AllSites: r.PostFormValue("all_sites") == "1"}
 	if err := s.acc.Add(r.Context(), u, r.PostFormValue("password")); err != nil {
 		s.showUsers(w, r, http.StatusBadRequest, "", s.errText(err))
 		return

@@ -74,14 +74,14 @@ func cmdUser(args []string, stdout, stderr io.Writer) int {
 			if *services != "" {
 				svc = strings.Split(*services, ",")
 			}
-			u := store.User{Name: pos[1], Role: *role, Services: svc, Sites: parseSites(*sites), AllSites: *allSites}
+			u := store.User{Name: pos[1], Role: *role, Services: svc, Sites: staff.ParseSites(*sites), AllSites: *allSites}
 			if err := acc.Add(ctx, u, pw); err != nil {
 				return fail(stderr, err)
 			}
 			audit("user_added", pos[1]+" sites="+siteList(u))
 			fmt.Fprintf(stdout, "user %s added (%s)\n", pos[1], *role)
 		case "sites":
-			if err := acc.SetSites(ctx, pos[1], parseSites(*sites), *allSites); err != nil {
+			if err := acc.SetSites(ctx, pos[1], staff.ParseSites(*sites), *allSites); err != nil {
 				return fail(stderr, err)
 			}
 			u, _ := s.Store().User(ctx, pos[1])
@@ -106,21 +106,6 @@ func cmdUser(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	})
-}
-
-// parseSites reads --sites: comma-separated, "_" for the default site.
-func parseSites(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		switch s = strings.TrimSpace(s); s {
-		case "":
-		case "_":
-			out = append(out, "")
-		default:
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // siteList is an account's sites as the CLI shows them.
