@@ -34,13 +34,17 @@ func (s *Server) Bookings() *booking.Office { return s.bookings }
 // can derive.
 func (s *Server) newBookingOffice() *booking.Office {
 	root := s.Secret("lotse appointment secrets")
-	return &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Open: s.AppointmentContact, Hash: HashToken,
-		Loc: officeTime, Now: s.now,
+	o := &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Open: s.AppointmentContact, Hash: HashToken,
+		Loc: officeTime, Now: s.now, Base: s.publicURL,
 		Secret: func(site, code string) string {
 			m := hmac.New(sha256.New, root)
 			m.Write([]byte(site + "\x00" + code))
 			return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil))[:26])
 		}}
+	if s.mailer != nil {
+		o.Mail = s.mailer
+	}
+	return o
 }
 
 // bookingCaller lets kiosks (with their credential) through and throttles

@@ -46,6 +46,7 @@ type Server struct {
 	started time.Time
 	now     func() time.Time // the clock (Options.Now)
 	proxies []netip.Prefix   // Options.TrustedProxies
+	mailer  booking.Mailer   // Options.Mailer
 	// bookingsPerNetwork is Options.BookingsPerNetwork.
 	bookingsPerNetwork int
 	// publicURL is Options.PublicURL.
@@ -114,6 +115,9 @@ type Options struct {
 	// KioskDrawPace and KioskBookingPace are how often one kiosk may draw
 	// a number (after 20 at once) and book (after 5), 3 s and 20 s when 0.
 	KioskDrawPace, KioskBookingPace time.Duration
+	// Mailer sends the mail that confirms a booking where a site asks for
+	// it (nil: no mail).
+	Mailer booking.Mailer
 	// PublicURL is the address residents reach the portal at (the QR
 	// codes' status pages), sent to kiosks with every heartbeat.
 	PublicURL string
@@ -188,7 +192,7 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.BookingsPerNetwork == 0 {
 		opt.BookingsPerNetwork = DefaultBookingsPerNetwork
 	}
-	s := &Server{now: opt.Now, bookingsPerNetwork: opt.BookingsPerNetwork, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
+	s := &Server{now: opt.Now, mailer: opt.Mailer, bookingsPerNetwork: opt.BookingsPerNetwork, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
@@ -269,6 +273,11 @@ func (s *Server) housekeeping(opt Options) {
 // for them. Every instance may do it: the update is conditional.
 func (s *Server) noShows() {
 	s.every(time.Minute, func(ctx context.Context) {
+		if n, err := s.bookings.ReleaseUnconfirmed(ctx); err != nil {
+			slog.Error("appointments: unconfirmed", "err", err)
+		} else if n > 0 {
+			slog.Info("appointments nobody confirmed: times freed", "appointments", n)
+		}
 		if n, err := s.bookings.MarkNoShows(ctx); err != nil {
 			slog.Error("appointments: no-shows", "err", err)
 		} else if n > 0 {

@@ -58,6 +58,9 @@ type Booked struct {
 	Title   string    `json:"title"`
 	Room    string    `json:"room,omitempty"`
 	Page    string    `json:"page"` // the appointment's page: see, cancel, add to a calendar
+	// ConfirmBy, where the site confirms bookings by mail, is when the
+	// time is freed unless the resident followed the mailed link.
+	ConfirmBy time.Time `json:"confirm_by,omitzero"`
 }
 
 // CancelRequest is the body of POST /v1/sites/{site}/appointments/{code}/cancel.

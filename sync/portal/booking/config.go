@@ -32,7 +32,11 @@ type Config struct {
 	ClosedOn      []string `toml:"closed_on"`
 	// KioskQuotaDays is how many days ahead kiosks hold their quota of
 	// times (each service's kiosk_quota) to book while offline.
-	KioskQuotaDays int       `toml:"kiosk_quota_days"`
+	KioskQuotaDays int `toml:"kiosk_quota_days"`
+	// ConfirmContact, when set, holds a booking from home until the
+	// resident follows the link mailed to the address they gave, and
+	// frees the time when they do not within this long (0: no mail).
+	ConfirmContact Duration  `toml:"confirm_contact"`
 	Services       []Service `toml:"service"`
 
 	release int // minutes after midnight
@@ -115,6 +119,10 @@ func Parse(b []byte) (Config, error) {
 	}
 	if c.MaxPerContact < 1 || c.MaxPerContact > 20 {
 		bad("max_per_contact", "%d: from 1 to 20", c.MaxPerContact)
+	}
+	if c.ConfirmContact.Duration < 0 || c.ConfirmContact.Duration > 24*time.Hour ||
+		c.ConfirmContact.Duration > 0 && c.ConfirmContact.Duration < 5*time.Minute {
+		bad("confirm_contact", "%s: 0 (no confirmation) or 5 minutes to a day", c.ConfirmContact.Duration)
 	}
 	if c.KioskQuotaDays < 1 || c.KioskQuotaDays > 31 {
 		bad("kiosk_quota_days", "%d: kiosks hold times for 1 to 31 days ahead", c.KioskQuotaDays)

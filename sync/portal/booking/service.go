@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net/url"
 	"strings"
@@ -40,14 +41,26 @@ type Office struct {
 	// Secret is an appointment's secret, derived from a key only the
 	// portal holds: a retried booking answers with the same secret.
 	Secret func(site, code string) string
-	Base   string         // the portal's public address, for an appointment's page
-	Loc    *time.Location // the offices' time zone
-	Now    func() time.Time
+	Base   string // the portal's public address, for the links in mail
+	// Mail sends the link that confirms a booking (nil: no mail; a booking
+	// file asking for confirm_contact is then refused).
+	Mail Mailer
+	Loc  *time.Location // the offices' time zone
+	Now  func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]cached // parsed booking files by site
 	keys  map[string][]byte // site keys: made once, never changed
 }
+
+// Mailer sends one plain-text mail.
+type Mailer interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// ErrNoMail refuses a booking file that asks for confirmation by mail on
+// a portal that sends none.
+var ErrNoMail = errors.New("booking file: confirm_contact needs the portal's [mail] table and public_url")
 
 // siteKey is site's key, asked of the portal once.
 func (s *Office) siteKey(ctx context.Context, site string) ([]byte, error) {
@@ -105,6 +118,9 @@ func (s *Office) Set(ctx context.Context, site string, text []byte) (Config, err
 	cfg, err := Parse(text)
 	if err != nil {
 		return Config{}, err
+	}
+	if cfg.ConfirmContact.Duration > 0 && (s.Mail == nil || s.Base == "") {
+		return Config{}, ErrNoMail
 	}
 	return cfg, s.St.SetBookingConfig(ctx, site, string(text), s.Now())
 }
@@ -230,15 +246,113 @@ func (s *Office) Book(ctx context.Context, site string, kiosk int64, key string,
 	if err != nil {
 		return wire.Booked{}, err
 	}
-	a, _, err := s.St.Book(ctx, store.Book{Appointment: store.Appointment{Site: site, Service: sv.ID, Start: start.UTC(),
+	// From home, where the site asks, the booking waits for the resident
+	// to follow the link mailed to them: a bot's made-up addresses never do.
+	confirm := kiosk == 0 && cfg.ConfirmContact.Duration > 0
+	state := store.Booked
+	if confirm {
+		if r.Email == "" {
+			return wire.Booked{}, &wire.FieldError{Field: "email", Message: "this office confirms bookings by e-mail: an address is needed"}
+		}
+		state = store.Unconfirmed
+	}
+	a, fresh, err := s.St.Book(ctx, store.Book{Appointment: store.Appointment{Site: site, Service: sv.ID, Start: start.UTC(),
 		Code: code, SecretHash: s.Hash(secret), ContactKey: contactKey, Sealed: env.JWE, Lang: r.Lang, Kiosk: kiosk, Key: key,
-		KeyBody: s.Hash(requestText(r))},
+		KeyBody: s.Hash(requestText(r)), State: state},
 		Capacity: sv.Counters, MaxPerContact: cfg.MaxPerContact, Now: now})
 	if err != nil {
 		return wire.Booked{}, err
 	}
 	// A retry gets the first request's appointment, and its secret.
-	return s.booked(site, sv, a, s.Secret(site, a.Code), r.Lang), nil
+	b := s.booked(site, sv, a, s.Secret(site, a.Code), r.Lang)
+	if a.State == store.Unconfirmed {
+		b.ConfirmBy = a.CreatedAt.Add(cfg.ConfirmContact.Duration).In(s.Loc)
+		if fresh {
+			if err := s.mailConfirmation(ctx, site, sv, a, b, r); err != nil {
+				// The time is freed when it is not confirmed; the page says
+				// so, and the counter's phone is there.
+				slog.Warn("booking: the confirmation was not sent", "code", a.Code, "err", err)
+			}
+		}
+	}
+	return b, nil
+}
+
+// ConfirmToken is what the mailed link carries to confirm site's
+// appointment code: derived from the portal's key, never shown on a page.
+func (s *Office) ConfirmToken(site, code string) string {
+	return s.Secret(site, "confirm\x00"+code)
+}
+
+// ConfirmLink is the address of the mailed link.
+func (s *Office) ConfirmLink(site, code, secret, lang string) string {
+	return s.Base + "/termin/" + PathSite(site) + "/" + url.PathEscape(code) + "/confirm?" +
+		url.Values{"c": {s.ConfirmToken(site, code)}, "s": {secret}, "lang": {lang}}.Encode()
+}
+
+// mailConfirmation mails the resident the link that confirms a.
+func (s *Office) mailConfirmation(ctx context.Context, site string, sv Service, a store.Appointment, b wire.Booked, r wire.BookRequest) error {
+	m := confirmMail(r.Lang)
+	body := strings.NewReplacer("{title}", sv.TitleIn(r.Lang), "{when}", b.Start.Format("02.01.2006 15:04"), "{code}", a.Code,
+		"{link}", s.ConfirmLink(site, a.Code, b.Secret, r.Lang), "{by}", b.ConfirmBy.Format("15:04")).Replace(m.body)
+	return s.Mail.Send(ctx, r.Email, m.subject, body)
+}
+
+// ErrConfirm refuses a confirmation link that is not this appointment's,
+// or comes too late.
+var ErrConfirm = errors.New("this link does not confirm an appointment waiting for it")
+
+// Confirm confirms site's appointment code for the holder of the mailed
+// token, while it waits for it.
+func (s *Office) Confirm(ctx context.Context, site, code, token string) error {
+	a, err := s.St.AppointmentByCode(ctx, site, code)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(token), []byte(s.ConfirmToken(site, code))) != 1 {
+		return ErrConfirm
+	}
+	if a.State == store.Booked {
+		return nil // followed twice
+	}
+	ok, err := s.St.SetAppointmentState(ctx, a.ID, []string{store.Unconfirmed}, store.Booked, "")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrConfirm // freed meanwhile
+	}
+	return nil
+}
+
+// ReleaseUnconfirmed frees the times of bookings nobody confirmed in
+// their site's confirm_contact; it returns how many. Every instance may
+// run it: the cancel is conditional.
+func (s *Office) ReleaseUnconfirmed(ctx context.Context) (int, error) {
+	sites, err := s.St.BookingSites(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now, n := s.Now(), 0
+	for _, site := range sites {
+		cfg, err := s.Config(ctx, site)
+		if err != nil || cfg.ConfirmContact.Duration == 0 {
+			continue
+		}
+		list, err := s.St.Unconfirmed(ctx, site, now.Add(-cfg.ConfirmContact.Duration))
+		if err != nil {
+			return n, err
+		}
+		for _, a := range list {
+			// Freed at once: nobody held it but a link nobody followed.
+			if ok, err := s.St.Cancel(ctx, a.ID, now, now); err != nil {
+				return n, err
+			} else if ok {
+				n++
+			}
+		}
+	}
+	return n, nil
 }
 
 // requestText is r in one canonical form, for the hash an idempotency key

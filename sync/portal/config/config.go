@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"lotse/sync/portal/mail"
 )
 
 // SystemPath is where an installed portal keeps its configuration.
@@ -35,6 +37,7 @@ type Config struct {
 	BookingsPerNetwork   int           `toml:"bookings_per_network"`
 	KioskDrawPace        time.Duration `toml:"kiosk_draw_pace"`
 	KioskBookingPace     time.Duration `toml:"kiosk_booking_pace"`
+	Mail                 mail.Config   `toml:"mail"`
 	StaffAddr            string        `toml:"staff_addr"`
 	DataDir              string        `toml:"data_dir"`
 	Database             string        `toml:"database"`
@@ -95,6 +98,9 @@ func decode(c *Config, path string, b []byte) error {
 // Validate checks values that would only fail later.
 func (c Config) Validate(path string) error {
 	if _, err := c.Proxies(); err != nil {
+		return fmt.Errorf("configuration %s: %w", path, err)
+	}
+	if err := c.Mail.Check(); err != nil {
 		return fmt.Errorf("configuration %s: %w", path, err)
 	}
 	switch {

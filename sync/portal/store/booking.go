@@ -19,10 +19,14 @@ var (
 
 // Appointment states.
 const (
-	Booked    = "booked"
-	Cancelled = "cancelled"
-	CheckedIn = "checked_in"
-	NoShow    = "noshow"
+	Booked = "booked"
+	// Unconfirmed is a booking from home held until the resident confirms
+	// it by the mailed link (the site's confirm_contact); it counts like a
+	// booking, and is freed when not confirmed in time.
+	Unconfirmed = "unconfirmed"
+	Cancelled   = "cancelled"
+	CheckedIn   = "checked_in"
+	NoShow      = "noshow"
 	// Held: a time set aside for one kiosk to book while it cannot reach
 	// the portal (the site's kiosk_quota). It counts like a booking; the
 	// kiosk reports the resident when it is back, or gives it back.
@@ -81,6 +85,9 @@ type Bookings interface {
 	// Taken counts the appointments holding each time of service at site
 	// from from to to (cancelled ones until their release), at now.
 	Taken(ctx context.Context, site, service string, from, to, now time.Time) (map[time.Time]int, error)
+	// Unconfirmed lists site's appointments still unconfirmed that were
+	// booked before t.
+	Unconfirmed(ctx context.Context, site string, before time.Time) ([]Appointment, error)
 	// AppointmentByCode is site's appointment with code (ErrNotFound).
 	AppointmentByCode(ctx context.Context, site, code string) (Appointment, error)
 	// AppointmentByKey is site's appointment booked under a client's

@@ -16,6 +16,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/booking"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/web"
@@ -37,10 +38,13 @@ type rig struct {
 func newRig(t *testing.T) *rig { return newRigAt(t, nil) }
 
 // newRigAt is a rig whose portal reads the clock now (nil: the real one).
-func newRigAt(t *testing.T, now func() time.Time) *rig {
+func newRigAt(t *testing.T, now func() time.Time) *rig { return newRigWith(t, now, nil) }
+
+// newRigWith is newRigAt with a mailer.
+func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig {
 	t.Helper()
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Version: "test", Now: now})
+	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Version: "test", Now: now, Mailer: mailer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,6 +160,8 @@ func (s *Server) TerminHandler() http.Handler {
 	mux.HandleFunc("GET /termin/{site}/{service}/{date}", s.terminTimes)
 	mux.HandleFunc("POST /termin/{site}/{service}/{date}", s.terminBook)
 	mux.HandleFunc("POST /termin/{site}/{code}/cancel", s.terminCancel)
+	mux.HandleFunc("GET /termin/{site}/{code}/confirm", s.terminConfirmPage)
+	mux.HandleFunc("POST /termin/{site}/{code}/confirm", s.terminConfirm)
 	return headers(capBodies(noNUL(s.terminThrottle(mux))))
 }
 
@@ -446,17 +448,52 @@ func (s *Server) terminAppointment(w http.ResponseWriter, r *http.Request, code,
 	}
 	start := a.Start.In(office.Loc)
 	data := struct {
-		New, Cancelled, Booked                                               bool
-		When, Title, Room, Code, Secret, ICS, CancelAction, Again, StateText string
-	}{New: isNew && a.State == store.Booked, Cancelled: cancelled, Booked: a.State == store.Booked,
+		New, Cancelled, Booked, Confirmed                                             bool
+		When, Title, Room, Code, Secret, ICS, CancelAction, Again, StateText, Pending string
+	}{New: isNew && a.State == store.Booked, Cancelled: cancelled, Booked: a.State == store.Booked || a.State == store.Unconfirmed,
 		When:  longDate(l, start) + ", " + start.Format("15:04"),
 		Title: sv.TitleIn(l.Code), Room: sv.Room, Code: a.Code, Secret: secret,
 		ICS:          "/v1/sites/" + booking.PathSite(site(r)) + "/appointments/" + a.Code + "/ics?s=" + url.QueryEscape(secret),
 		CancelAction: s.terminBase(r) + "/" + a.Code + "/cancel", Again: s.terminBase(r) + "?lang=" + l.Code}
-	if a.State != store.Booked && !cancelled {
+	data.Confirmed = a.State == store.Booked && r.URL.Query().Get("confirmed") == "1"
+	switch {
+	case a.State == store.Unconfirmed:
+		// Held for the mailed link: said until when, on every visit.
+		by := a.CreatedAt
+		if cfg, err := office.Config(r.Context(), site(r)); err == nil {
+			by = by.Add(cfg.ConfirmContact.Duration)
+		}
+		data.Pending = l.Tf("termin_confirm_pending", "Time", by.In(office.Loc).Format("15:04"))
+	case a.State != store.Booked && !cancelled:
 		data.StateText = l.T("termin_state_" + a.State)
 	}
 	s.terminPage(w, r, http.StatusOK, "termin_appointment", l, l.T("termin_your"), nil, data)
+}
+
+// terminConfirmPage is where the mailed link leads: a button that
+// confirms (a mail program that opens links to look at them confirms
+// nothing).
+func (s *Server) terminConfirmPage(w http.ResponseWriter, r *http.Request) {
+	l := s.termin.lang(r)
+	q := r.URL.Query()
+	s.terminPage(w, r, http.StatusOK, "termin_confirm", l, l.T("termin_confirm_title"), nil, struct {
+		Action, Token, Secret string
+	}{s.terminBase(r) + "/" + url.PathEscape(r.PathValue("code")) + "/confirm", q.Get("c"), q.Get("s")})
+}
+
+func (s *Server) terminConfirm(w http.ResponseWriter, r *http.Request) {
+	l := s.termin.lang(r)
+	code := r.PathValue("code")
+	err := s.p.Bookings().Confirm(r.Context(), site(r), code, r.PostFormValue("c"))
+	if errors.Is(err, booking.ErrConfirm) || errors.Is(err, store.ErrNotFound) {
+		s.terminMessage(w, r, http.StatusNotFound, l, "termin_confirm_failed")
+		return
+	}
+	if err != nil {
+		s.terminFailed(w, r, l, err)
+		return
+	}
+	http.Redirect(w, r, s.p.Bookings().Page(site(r), code, r.PostFormValue("s"))+"&confirmed=1&lang="+l.Code, http.StatusSeeOther)
 }
 
 func (s *Server) terminCancel(w http.ResponseWriter, r *http.Request) {

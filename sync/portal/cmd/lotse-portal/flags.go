@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/booking"
 	"lotse/sync/portal/config"
+	"lotse/sync/portal/mail"
 	"lotse/sync/portal/store"
 )
 
@@ -89,9 +91,16 @@ func (f *flags) open() (*portal.Server, config.Config, error) {
 	if err != nil {
 		return nil, cfg, err
 	}
+	var mailer booking.Mailer
+	if m, err := mail.New(cfg.Mail); err != nil {
+		return nil, cfg, err
+	} else if m != nil {
+		mailer = m // a nil *mail.Sender would not be a nil Mailer
+	}
 	s, err := portal.New(cfg.DataDir, portal.Options{Version: version, Database: dsn, PoolSize: cfg.PoolSize,
 		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency, PublicURL: cfg.PublicURL,
-		TrustedProxies: proxies, BookingsPerNetwork: cfg.BookingsPerNetwork, KioskDrawPace: cfg.KioskDrawPace, KioskBookingPace: cfg.KioskBookingPace})
+		TrustedProxies: proxies, BookingsPerNetwork: cfg.BookingsPerNetwork, KioskDrawPace: cfg.KioskDrawPace, KioskBookingPace: cfg.KioskBookingPace,
+		Mailer: mailer})
 	return s, cfg, err
 }
 

@@ -81,7 +81,7 @@ func (s *Store) Book(ctx context.Context, b store.Book) (store.Appointment, bool
 	err := s.tx(ctx, func(x q, _ Tx) error {
 		var held int
 		if err := x.QueryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE site = ? AND service = ? AND contact_key = ?
-			AND state = 'booked' AND start > ?`, a.Site, a.Service, a.ContactKey, ts(b.Now)).Scan(&held); err != nil {
+			AND state IN ('booked', 'unconfirmed') AND start > ?`, a.Site, a.Service, a.ContactKey, ts(b.Now)).Scan(&held); err != nil {
 			return err
 		}
 		if a.ContactKey != "" && held >= b.MaxPerContact {
@@ -205,8 +205,13 @@ func (s *Store) appointments(ctx context.Context, query string, args ...any) ([]
 
 func (s *Store) Cancel(ctx context.Context, id int64, at, releaseAt time.Time) (bool, error) {
 	n, err := s.x.Exec(ctx, `UPDATE appointments SET state = 'cancelled', cancelled_at = ?, release_at = ?
-		WHERE id = ? AND state IN ('booked', 'held')`, tsNano(at), tsNano(releaseAt), id)
+		WHERE id = ? AND state IN ('booked', 'held', 'unconfirmed')`, tsNano(at), tsNano(releaseAt), id)
 	return n == 1, err
+}
+
+func (s *Store) Unconfirmed(ctx context.Context, site string, before time.Time) ([]store.Appointment, error) {
+	return s.appointments(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE site = ? AND state = 'unconfirmed'
+		AND created_at < ? ORDER BY id`, site, tsNano(before))
 }
 
 func (s *Store) HeldBy(ctx context.Context, site string, kiosk int64, after time.Time) ([]store.Appointment, error) {

@@ -105,6 +105,29 @@ func bookingRetries(t *testing.T, s store.Store) {
 	if got, _, err := s.Book(ctx, b); !errors.Is(err, store.ErrKeyReused) || got.Code != "" {
 		t.Errorf("another request under the key: %+v %v", got, err)
 	}
+	// Unconfirmed: listed once old enough, counted against the contact,
+	// cancelled like a booking.
+	u := booking("rathaus", "unconfirmed-1", "c3", slot.Add(3*time.Hour))
+	u.State = store.Unconfirmed
+	a, _, err := s.Book(ctx, u)
+	if err != nil || a.State != store.Unconfirmed {
+		t.Fatalf("unconfirmed: %+v %v", a, err)
+	}
+	if list, _ := s.Unconfirmed(ctx, "rathaus", now); len(list) != 0 {
+		t.Errorf("unconfirmed before it was booked: %d", len(list))
+	}
+	if list, _ := s.Unconfirmed(ctx, "rathaus", now.Add(time.Minute)); len(list) != 1 || list[0].ID != a.ID {
+		t.Errorf("unconfirmed after: %+v", list)
+	}
+	for i := range 2 {
+		c := booking("rathaus", fmt.Sprint("c3-", i), "c3", slot.Add(time.Duration(4+i)*time.Hour))
+		if _, _, err := s.Book(ctx, c); i == 1 && !errors.Is(err, store.ErrContactLimit) || i == 0 && err != nil {
+			t.Errorf("booking %d of a contact holding an unconfirmed one: %v", i+2, err)
+		}
+	}
+	if ok, err := s.Cancel(ctx, a.ID, now, now); !ok || err != nil {
+		t.Errorf("cancel an unconfirmed one: %v %v", ok, err)
+	}
 }
 
 // bookingRules: the contact's limit, a cancelled time held for the pause
