@@ -8,6 +8,7 @@ import (
 	"lotse/app/i18n"
 	"lotse/assets"
 	"lotse/sync/hours"
+	"lotse/sync/hours/hourstest"
 )
 
 var demo = []string{"Mo-Mi 8:00-16:00", "Do 8:00-12:00, 13:00-18:00", "Fr 8:00-12:00"}
@@ -182,3 +183,40 @@ func FuzzParse(f *testing.F) {
 type plain struct{}
 
 func (plain) T(id string, _ ...map[string]any) string { return id }
+
+// On every awkward day of the year, after closing time, on a Sunday, the
+// days the clocks change and New Year's Eve: the next opening lies ahead,
+// at a time the door sign names on a day it names, never on a closed date,
+// and "open now" agrees with today's hours.
+func TestOpeningHoursOnAnyDay(t *testing.T) {
+	closed := []string{"24.12.2026", "25.12.2026", "31.12.2026", "01.01.2027", "29.03.2027"}
+	w, err := hours.Parse(demo, closed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range hourstest.Days {
+		now := d.At
+		next, ok := w.Next(now)
+		if !ok || !next.After(now) && !w.OpenAt(now) {
+			t.Errorf("%s: next opening %v %v", d.Name, next, ok)
+			continue
+		}
+		starts := false
+		for _, sp := range w.On(next) {
+			if next.Hour()*60+next.Minute() == sp.From {
+				starts = true
+			}
+		}
+		if !starts {
+			t.Errorf("%s: next opening %s is no opening time of that day", d.Name, next.Format(time.DateTime))
+		}
+		for _, c := range closed {
+			if next.Format("02.01.2006") == c {
+				t.Errorf("%s: next opening on the closed date %s", d.Name, c)
+			}
+		}
+		if open := w.OpenAt(now); open != (len(w.Today(now)) > 0 && w.Today(now)[0].From <= now.Hour()*60+now.Minute()) {
+			t.Errorf("%s: open %v, today %v", d.Name, open, w.Today(now))
+		}
+	}
+}
