@@ -66,6 +66,7 @@ func TestSlotHoardingFromHome(t *testing.T) {
 	wg.Wait()
 	// The network already spent 4 (two bookings and two refused by the
 	// contact rule) of its 10.
+	t.Logf("20 bookings at once from ten addresses of one network: %v", status)
 	if status[201] != 6 || status[429] != 14 {
 		t.Errorf("20 bookings from one network: %v", status)
 	}

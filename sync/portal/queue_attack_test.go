@@ -155,6 +155,7 @@ func TestAKioskDrawsAtAResidentsPace(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	t.Logf("200 draws at once from one kiosk: %v", status)
 	if status[201] > 25 || status[201] < 20 || status[429] < 175 || status[503] > 0 {
 		t.Errorf("200 draws at once from one kiosk: %v", status)
 	}
@@ -200,6 +201,7 @@ func TestAKioskBooksOnlyForItsOwnSiteAtAResidentsPace(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	t.Logf("40 bookings at once from one kiosk: %v", status)
 	if status[201] < 5 || status[201] > 6 || status[429] < 34 {
 		t.Errorf("40 bookings at once from one kiosk: %v", status)
 	}
