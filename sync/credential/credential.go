@@ -36,10 +36,10 @@ const (
 	pinPrefix = "k2:"
 )
 
-// Argon2id for PINs: 64 MiB and three passes, about a third of a second
+// Argon2id for PINs: 64 MiB and three passes, 0.18 to 0.34 seconds
 // on one core here. With the site key (a stolen kiosk has it) the whole
-// space of 6-digit PINs then costs about four days on one core; a guess
-// at the kiosk costs its owner a third of a second. (bcrypt of cost 10
+// space of 6-digit PINs then costs two to four days on one core; a guess
+// at the kiosk costs its owner a fraction of a second. (bcrypt of cost 10
 // let 10^4 PINs fall in 2.5 minutes.)
 const (
 	argonTime    = 3

@@ -124,7 +124,7 @@ func FuzzNormalContact(f *testing.F) {
 // What a stolen kiosk gives away: its site key and every PIN hash. The
 // argon2id hash makes each guess cost what this benchmark measures; with
 // 10^6 six-digit PINs, the whole space costs a million times that on
-// one core (about four days here at 0.34 s a guess).
+// one core (two to four days here at 0.18–0.34 s a guess).
 func BenchmarkPINGuess(b *testing.B) {
 	key := bytes.Repeat([]byte{7}, KeySize)
 	h, _ := HashPIN(key, Guide, "471108")
