@@ -147,14 +147,7 @@ func TestFleet(t *testing.T) {
 // Now the refused version is fetched once; a newer one is fetched again.
 func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 	var downloads atomic.Int32
-	p := testutil.StartPortalWith(t, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, "/profile") {
-				downloads.Add(1)
-			}
-			h.ServeHTTP(w, r)
-		})
-	})
+	p := testutil.StartPortalWith(t, countingProfiles(&downloads, nil))
 	ctx := context.Background()
 	f, dataDir := newAgent(t, p)
 	broken := map[string]string{"services/99-kaputt.yaml": "id: kaputt\nkind: form\ntitle: Kaputt\n"}
@@ -190,27 +183,10 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 // named, and asked for again only after a pause.
 func TestAProfileWhoseVersionDisagreesIsNotFetchedAgain(t *testing.T) {
 	var downloads atomic.Int32
-	p := testutil.StartPortalWith(t, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, "/profile") {
-				downloads.Add(1)
-			}
-			if !strings.HasSuffix(r.URL.Path, "/heartbeat") {
-				h.ServeHTTP(w, r)
-				return
-			}
-			// The portal names version 7 whatever it has.
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			body := regexp.MustCompile(`"profile_version":\d+`).ReplaceAll(rec.Body.Bytes(), []byte(`"profile_version":7`))
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.Header().Del("Content-Length")
-			w.WriteHeader(rec.Code)
-			w.Write(body)
-		})
-	})
+	// The portal names version 7 whatever it has.
+	p := testutil.StartPortalWith(t, countingProfiles(&downloads, func(body []byte) []byte {
+		return regexp.MustCompile(`"profile_version":\d+`).ReplaceAll(body, []byte(`"profile_version":7`))
+	}))
 	ctx := context.Background()
 	f, dataDir := newAgent(t, p)
 	if _, err := p.PublishProfile(ctx, "", bundle(t, "Eins", nil)); err != nil {
@@ -228,6 +204,30 @@ func TestAProfileWhoseVersionDisagreesIsNotFetchedAgain(t *testing.T) {
 	}
 	if cur, _ := profile.Current(dataDir); cur != nil {
 		t.Errorf("installed version %d, which the portal did not name", cur.Version)
+	}
+}
+
+// countingProfiles counts the profile downloads a portal serves and, with
+// heartbeat set, rewrites its heartbeat replies.
+func countingProfiles(downloads *atomic.Int32, heartbeat func([]byte) []byte) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/profile") {
+				downloads.Add(1)
+			}
+			if heartbeat == nil || !strings.HasSuffix(r.URL.Path, "/heartbeat") {
+				h.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			w.Write(heartbeat(rec.Body.Bytes()))
+		})
 	}
 }
 

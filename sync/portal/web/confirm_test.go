@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"html"
 	"io"
 	"net"
 	"net/url"
@@ -86,23 +85,8 @@ func TestBookingsWaitForTheMailedLink(t *testing.T) {
 	}
 	b := newBrowser(t, r.url)
 	book := func(name, email string) (int, string, string) {
-		_, days := b.get("/termin/_/ausweis?lang=de")
-		m := dayLink.FindStringSubmatch(days)
-		if m == nil {
-			t.Fatal("no day")
-		}
-		dayURL := html.UnescapeString(m[1])
-		_, page := b.get(dayURL)
-		tm, key := firstTime.FindStringSubmatch(page), formKey.FindStringSubmatch(page)
-		if tm == nil || key == nil {
-			t.Fatal("no time")
-		}
-		resp, body := b.post(strings.SplitN(dayURL, "?", 2)[0], url.Values{"lang": {"de"}, "key": {key[1]}, "start": {html.UnescapeString(tm[1])},
-			"name": {name}, "email": {email}})
-		if resp.StatusCode == 303 {
-			_, body = b.get(resp.Header.Get("Location"))
-		}
-		return resp.StatusCode, body, html.UnescapeString(tm[1])
+		resp, body, start := bookFirstTime(t, b, "de", url.Values{"name": {name}, "email": {email}})
+		return resp.StatusCode, body, start
 	}
 	// Without an address: asked for one.
 	if st, body, _ := book("Anna Schmidt", ""); st != 422 || !strings.Contains(body, `id="email"`) {
