@@ -133,3 +133,18 @@ func TestAnotherResidentsIdempotencyKeyGivesNothingAway(t *testing.T) {
 		t.Errorf("another network got her appointment back: %s", other.body)
 	}
 }
+
+// A resident who mistypes twice spends nothing of the network's budget:
+// with room for one booking, two refused forms and then the right one
+// book it.
+func TestMistakesCostNoBudget(t *testing.T) {
+	r, _ := bookingRigWith(t, portal.Options{BookingsPerNetwork: 1})
+	url := r.url + "/v1/sites/rathaus/appointments"
+	nine := time.Date(2026, 12, 8, 9, 0, 0, 0, berlin)
+	for i, body := range []string{bookBody(nine, "A", ""), bookBody(nine, "Anna Schmidt", "12ab"), bookBody(nine, "Anna Schmidt", "0171 2345678")} {
+		a := book(t, from(1), url, fmt.Sprint("m", i), body)
+		if want := map[bool]int{true: 422, false: 201}[i < 2]; a.status != want {
+			t.Errorf("try %d: %d %s, want %d", i+1, a.status, a.body, want)
+		}
+	}
+}

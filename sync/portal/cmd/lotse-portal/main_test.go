@@ -15,6 +15,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/store"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/sqlitedb"
 	"lotse/sync/wire"
@@ -271,6 +272,42 @@ func TestQueueCommands(t *testing.T) {
 	}
 	if code := cmd("queue", "status", "--site", "Rathaus", "--json"); code != 0 || !strings.Contains(out.String(), `"site":"Rathaus"`) {
 		t.Errorf("status: %d %s", code, out.String())
+	}
+	// What the command line did to the queue and the fleet is in the audit
+	// log, as what staff do on the pages.
+	cmd("enroll-code", "--site", "Rathaus", "--count", "2")
+	if code := cmd("audit", "--json"); code != 0 {
+		t.Fatalf("audit: %s", errb.String())
+	}
+	for _, want := range []string{`"Action":"queue_call","Subject":"A001 site=Rathaus counter=Schalter 1"`, `"Action":"queue_done"`,
+		`"Action":"enrolment_codes_made","Subject":"2 site=Rathaus"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the audit log lacks %s:\n%s", want, out.String())
+		}
+	}
+}
+
+// A 10 MB sign-in name stored before names were checked made `audit` run
+// 555 s and print 1.73 GB for 192 rows. Its columns are bounded now.
+func TestAuditShowsBoundedColumns(t *testing.T) {
+	data := t.TempDir()
+	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := strings.Repeat("x\u202e", 2<<20)
+	for range 5 {
+		p.Store().Audit(context.Background(), store.AuditEntry{At: time.Now(), User: huge, Action: "signin_failed", Subject: huge, Addr: "192.0.2.1"})
+	}
+	p.Close()
+	for _, args := range [][]string{{"audit"}, {"audit", "--json"}} {
+		var out, errb bytes.Buffer
+		if code := run(append(args, "--data", data), &out, &errb); code != 0 {
+			t.Fatalf("%v: %s", args, errb.String())
+		}
+		if out.Len() > 5*1024 || strings.Contains(out.String(), "\u202e") {
+			t.Errorf("%v printed %d bytes for 5 rows", args, out.Len())
+		}
 	}
 }
 
