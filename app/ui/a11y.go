@@ -156,9 +156,9 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 	m := Measure{Screen: k.cur.name, MinTarget: math.Inf(1), MinGap: math.Inf(1), MinCap: math.Inf(1), MinContrast: math.Inf(1),
 		Sizes: map[string]float64{}}
 	perMM := float64(k.deps.Metrics.UnitsPerMM)
-	onStep := k.form != nil && k.fs.shown.Screen == k.cur.name
+	onStep := k.v.form != nil && k.v.fs.shown.Screen == k.cur.name
 	if onStep {
-		m.Step = k.fs.shown
+		m.Step = k.v.fs.shown
 	}
 	questionSize := widgets.Size(theme.SizeNameSubHeadingText)
 	size := func(text string, s float32) {
@@ -248,7 +248,7 @@ func (k *Kiosk) Measure(capRatio float64) Measure {
 		}
 	}
 	for _, id := range k.MissingTranslations() {
-		if strings.HasPrefix(id, k.tr.Lang()+": ") {
+		if strings.HasPrefix(id, k.v.tr.Lang()+": ") {
 			m.Raw = append(m.Raw, id)
 		}
 	}

@@ -61,7 +61,7 @@ func TestReportFailsOnAnUnmarkedChoiceAndAnUnlabelledControl(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), nil)
 	v.tap("Ansicht")
 	v.tap("Große Schrift")
-	if b := v.k.Measure(CapRatio()).Breaches(LimitsFor(v.k.look)); len(b) != 0 {
+	if b := v.k.Measure(CapRatio()).Breaches(LimitsFor(v.k.v.look)); len(b) != 0 {
 		t.Fatalf("the look screen breaches: %v", b)
 	}
 	// A chosen option drawn without its tick (a tile hides no mark, so
@@ -69,7 +69,7 @@ func TestReportFailsOnAnUnmarkedChoiceAndAnUnlabelledControl(t *testing.T) {
 	v.k.display(screen{name: "broken", content: container.NewVBox(widgets.NewTile("", nil, nil))})
 	m := v.k.Measure(CapRatio())
 	m.Unmarked = append(m.Unmarked, "Große Schrift")
-	b := strings.Join(m.Breaches(LimitsFor(v.k.look)), "\n")
+	b := strings.Join(m.Breaches(LimitsFor(v.k.v.look)), "\n")
 	if !strings.Contains(b, "1 controls without a label") || !strings.Contains(b, `chosen "Große Schrift" is marked by colour alone`) {
 		t.Errorf("an unlabelled control or an unmarked choice passes: %s", b)
 	}

@@ -180,7 +180,7 @@ func BenchmarkSwitchLanguageAndLook(b *testing.B) {
 		i++
 		start := time.Now()
 		if i%2 == 0 {
-			k.tr = k.deps.Texts.For(langs[i%len(langs)])
+			k.v.tr = k.deps.Texts.For(langs[i%len(langs)])
 			k.cur.redraw()
 		} else {
 			k.setLook(widgets.Looks()[i%len(widgets.Looks())])

@@ -58,7 +58,7 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 	}
 	k.showWait(svc.ID + "-loading")
 	screen := k.screen
-	lang := k.tr.Lang()
+	lang := k.v.tr.Lang()
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
@@ -74,7 +74,7 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 				slog.Warn("booking: services", "err", err)
 				k.showBookingOffline(svc)
 			default:
-				k.book = &bookingVisit{svc: svc, key: rand.Text()}
+				k.v.book = &bookingVisit{svc: svc, key: rand.Text()}
 				k.showBookingServices(list)
 			}
 		})
@@ -87,12 +87,12 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 func (k *Kiosk) showBookingOffline(svc flow.Service) {
 	if book := k.appointments(); book != nil {
 		// The kiosk's own SQLite file: no network, no wait.
-		list, err := book.HeldServices(context.Background(), k.tr.Lang())
+		list, err := book.HeldServices(context.Background(), k.v.tr.Lang())
 		if err != nil {
 			slog.Warn("booking: held times", "err", err)
 		}
 		if len(list) > 0 {
-			k.book = &bookingVisit{svc: svc, key: rand.Text(), offline: true}
+			k.v.book = &bookingVisit{svc: svc, key: rand.Text(), offline: true}
 			k.showBookingServices(list)
 			return
 		}
@@ -103,7 +103,7 @@ func (k *Kiosk) showBookingOffline(svc flow.Service) {
 // showNoBooking says why nothing can be booked (textKey) and offers the
 // request form.
 func (k *Kiosk) showNoBooking(svc flow.Service, name, textKey string) {
-	text := paragraph(k.tr.T(textKey))
+	text := paragraph(k.v.tr.T(textKey))
 	var actions []fyne.CanvasObject
 	for _, s := range k.deps.Catalogue.Services {
 		if s.Kind == flow.KindAppointment {
@@ -112,7 +112,7 @@ func (k *Kiosk) showNoBooking(svc flow.Service, name, textKey string) {
 		}
 	}
 	k.display(screen{name: name, bar: true, redraw: func() { k.showNoBooking(svc, name, textKey) },
-		content: container.NewBorder(heading(k.tr.T("booking_offline_title")), nil, nil, nil,
+		content: container.NewBorder(heading(k.v.tr.T("booking_offline_title")), nil, nil, nil,
 			container.NewVBox(text, tileGrid(actions...)))})
 }
 
@@ -126,14 +126,14 @@ func (k *Kiosk) showBookingServices(list []wire.BookableService) {
 	var tiles []fyne.CanvasObject
 	for _, s := range list {
 		tiles = append(tiles, widgets.NewTile(s.Title, nil, func() {
-			k.book.service = s
-			k.book.from = thisMonday(k.deps.Now())
+			k.v.book.service = s
+			k.v.book.from = thisMonday(k.deps.Now())
 			k.loadWeeks()
 		}))
 	}
-	name, top := k.book.svc.ID+"-service", fyne.CanvasObject(heading(k.tr.T("booking_service_title")))
-	if k.book.offline {
-		name, top = k.book.svc.ID+"-held", container.NewVBox(paragraph(k.tr.T("booking_held_note")), top)
+	name, top := k.v.book.svc.ID+"-service", fyne.CanvasObject(heading(k.v.tr.T("booking_service_title")))
+	if k.v.book.offline {
+		name, top = k.v.book.svc.ID+"-held", container.NewVBox(paragraph(k.v.tr.T("booking_held_note")), top)
 	}
 	k.display(screen{name: name, bar: true, redraw: func() { k.showBookingServices(list) },
 		content: container.NewBorder(top, nil, nil, nil, tileGrid(tiles...))})
@@ -151,7 +151,7 @@ func thisMonday(t time.Time) time.Time {
 
 // loadWeeks fetches the times of the weeks shown and shows their days.
 func (k *Kiosk) loadWeeks() {
-	b := k.book
+	b := k.v.book
 	book := k.appointments()
 	k.showWait(b.svc.ID + "-loading")
 	screen := k.screen
@@ -166,7 +166,7 @@ func (k *Kiosk) loadWeeks() {
 			slots, err = book.Slots(ctx, b.service.ID, b.from, 7*weeks)
 		}
 		fyne.Do(func() {
-			if k.screen != screen || k.book != b {
+			if k.screen != screen || k.v.book != b {
 				return
 			}
 			if err != nil {
@@ -183,7 +183,7 @@ func (k *Kiosk) loadWeeks() {
 // showBookingDays is four weeks as large day tiles, the days with free
 // times tappable, earlier and later weeks by buttons, never by swiping.
 func (k *Kiosk) showBookingDays() {
-	b := k.book
+	b := k.v.book
 	free := map[string]bool{}
 	for _, s := range b.slots {
 		if s.Free > 0 {
@@ -193,7 +193,7 @@ func (k *Kiosk) showBookingDays() {
 	var cells []fyne.CanvasObject
 	for i := range 7 {
 		// Two letters: seven columns fit even in large text.
-		day := []rune(k.tr.T(fmt.Sprintf("hours_day_%d", i+1)))
+		day := []rune(k.v.tr.T(fmt.Sprintf("hours_day_%d", i+1)))
 		l := widget.NewLabel(string(day[:min(2, len(day))]))
 		l.Alignment = fyne.TextAlignCenter
 		l.TextStyle.Bold = true
@@ -215,26 +215,26 @@ func (k *Kiosk) showBookingDays() {
 		cells = append(cells, widgets.NewSmallButton(label, func() { k.showBookingTimes(day) }))
 	}
 	last := end.AddDate(0, 0, -1)
-	span := k.tr.T(fmt.Sprintf("month_%d", int(b.from.Month()))) + " " + fmt.Sprint(b.from.Year())
+	span := k.v.tr.T(fmt.Sprintf("month_%d", int(b.from.Month()))) + " " + fmt.Sprint(b.from.Year())
 	if last.Month() != b.from.Month() {
-		span = k.tr.T(fmt.Sprintf("month_%d", int(b.from.Month()))) + " / " + k.tr.T(fmt.Sprintf("month_%d", int(last.Month()))) +
+		span = k.v.tr.T(fmt.Sprintf("month_%d", int(b.from.Month()))) + " / " + k.v.tr.T(fmt.Sprintf("month_%d", int(last.Month()))) +
 			" " + fmt.Sprint(last.Year())
 	}
 	var nav []fyne.CanvasObject
 	if b.from.After(thisMonday(k.deps.Now())) {
-		nav = append(nav, widgets.NewSmallButton(k.tr.T("booking_prev_month"), func() { b.from = b.from.AddDate(0, 0, -7*weeks); k.loadWeeks() }))
+		nav = append(nav, widgets.NewSmallButton(k.v.tr.T("booking_prev_month"), func() { b.from = b.from.AddDate(0, 0, -7*weeks); k.loadWeeks() }))
 	}
-	nav = append(nav, layout.NewSpacer(), widgets.NewSmallButton(k.tr.T("booking_next_month"), func() { b.from = end; k.loadWeeks() }))
+	nav = append(nav, layout.NewSpacer(), widgets.NewSmallButton(k.v.tr.T("booking_next_month"), func() { b.from = end; k.loadWeeks() }))
 	body := fyne.CanvasObject(container.NewGridWithColumns(7, cells...))
 	if len(free) == 0 {
-		body = container.NewVBox(paragraph(k.tr.T("booking_no_days")), body)
+		body = container.NewVBox(paragraph(k.v.tr.T("booking_no_days")), body)
 	}
 	k.display(screen{name: b.svc.ID + "-day", bar: true, redraw: k.showBookingDays,
-		content: container.NewBorder(heading(k.tr.T("booking_day_title", map[string]any{"Month": span})), container.NewHBox(nav...), nil, nil, body)})
+		content: container.NewBorder(heading(k.v.tr.T("booking_day_title", map[string]any{"Month": span})), container.NewHBox(nav...), nil, nil, body)})
 }
 
 func (k *Kiosk) showBookingTimes(day time.Time) {
-	b := k.book
+	b := k.v.book
 	b.day = day
 	var tiles []fyne.CanvasObject
 	for _, s := range b.slots {
@@ -245,7 +245,7 @@ func (k *Kiosk) showBookingTimes(day time.Time) {
 		tiles = append(tiles, widgets.NewTile(at.Format("15:04"), nil, func() { b.start = at; k.showBookingName("") }))
 	}
 	k.display(screen{name: b.svc.ID + "-time", bar: true, redraw: func() { k.showBookingTimes(day) },
-		content: container.NewBorder(heading(k.tr.T("booking_time_title", map[string]any{"Date": k.longDate(day)})), nil, nil, nil,
+		content: container.NewBorder(heading(k.v.tr.T("booking_time_title", map[string]any{"Date": k.longDate(day)})), nil, nil, nil,
 			container.NewVScroll(tileGrid(tiles...)))})
 }
 
@@ -271,12 +271,12 @@ func (k *Kiosk) typed(name, question, value string, mode widgets.KeyboardMode, a
 }
 
 func (k *Kiosk) showBookingName(problem string) {
-	b := k.book
-	k.typed(b.svc.ID+"-name", k.tr.T("booking_name_title"), b.name, widgets.KeyboardText, true, problem, nil,
+	b := k.v.book
+	k.typed(b.svc.ID+"-name", k.v.tr.T("booking_name_title"), b.name, widgets.KeyboardText, true, problem, nil,
 		func() { k.showBookingName(problem) }, func(v string) {
 			b.name = v
 			if fe := wire.CheckBook(wire.BookRequest{Service: "x", Start: b.start, Name: v}); fe != nil {
-				k.showBookingName(k.tr.T("invalid_name_short"))
+				k.showBookingName(k.v.tr.T("invalid_name_short"))
 				return
 			}
 			k.showBookingPhone("")
@@ -284,13 +284,13 @@ func (k *Kiosk) showBookingName(problem string) {
 }
 
 func (k *Kiosk) showBookingPhone(problem string) {
-	b := k.book
-	skip := widgets.NewSmallButton(k.tr.T("form_skip"), func() { b.phone = ""; k.showBookingSummary() })
-	k.typed(b.svc.ID+"-phone", k.tr.T("booking_phone_title"), b.phone, widgets.KeyboardPhone, false, problem,
+	b := k.v.book
+	skip := widgets.NewSmallButton(k.v.tr.T("form_skip"), func() { b.phone = ""; k.showBookingSummary() })
+	k.typed(b.svc.ID+"-phone", k.v.tr.T("booking_phone_title"), b.phone, widgets.KeyboardPhone, false, problem,
 		[]fyne.CanvasObject{skip}, func() { k.showBookingPhone(problem) }, func(v string) {
 			b.phone = v
 			if fe := wire.CheckBook(wire.BookRequest{Service: "x", Start: b.start, Name: b.name, Phone: v}); fe != nil {
-				k.showBookingPhone(k.tr.T("booking_phone_bad"))
+				k.showBookingPhone(k.v.tr.T("booking_phone_bad"))
 				return
 			}
 			k.showBookingSummary()
@@ -298,8 +298,8 @@ func (k *Kiosk) showBookingPhone(problem string) {
 }
 
 func (k *Kiosk) showBookingSummary() {
-	b := k.book
-	lines := []string{b.service.Title, k.tr.T("booking_when", map[string]any{"Date": k.longDate(b.start), "Time": b.start.Format("15:04")})}
+	b := k.v.book
+	lines := []string{b.service.Title, k.v.tr.T("booking_when", map[string]any{"Date": k.longDate(b.start), "Time": b.start.Format("15:04")})}
 	if b.service.Room != "" {
 		lines = append(lines, b.service.Room)
 	}
@@ -308,21 +308,21 @@ func (k *Kiosk) showBookingSummary() {
 		lines = append(lines, b.phone)
 	}
 	if b.offline {
-		lines = append(lines, "", k.tr.T("booking_held_done"))
+		lines = append(lines, "", k.v.tr.T("booking_held_done"))
 	}
-	book := widgets.NewActionButton(k.tr.T("booking_book"), theme.ConfirmIcon(), k.bookNow)
+	book := widgets.NewActionButton(k.v.tr.T("booking_book"), theme.ConfirmIcon(), k.bookNow)
 	k.display(screen{name: b.svc.ID + "-summary", bar: true, redraw: k.showBookingSummary,
-		content: container.NewBorder(heading(k.tr.T("booking_summary_title")), container.NewHBox(layout.NewSpacer(), book), nil, nil,
+		content: container.NewBorder(heading(k.v.tr.T("booking_summary_title")), container.NewHBox(layout.NewSpacer(), book), nil, nil,
 			middle(paragraph(strings.Join(lines, "\n"))))})
 }
 
 // bookNow books at the portal and prints the confirmation; a tap twice
 // books once (the wait screen, and the key).
 func (k *Kiosk) bookNow() {
-	b := k.book
+	b := k.v.book
 	k.showWait(b.svc.ID + "-booking")
-	tr := k.tr
-	req := wire.BookRequest{Service: b.service.ID, Start: b.start, Name: b.name, Phone: b.phone, Lang: k.tr.Lang()}
+	tr := k.v.tr
+	req := wire.BookRequest{Service: b.service.ID, Start: b.start, Name: b.name, Phone: b.phone, Lang: k.v.tr.Lang()}
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
@@ -338,11 +338,11 @@ func (k *Kiosk) bookNow() {
 			case errors.Is(err, client.ErrFull):
 				b.key = rand.Text() // another time is another booking
 				b.start = time.Time{}
-				k.showBookingMessage(b.svc.ID+"-full", k.tr.T("booking_full"))
+				k.showBookingMessage(b.svc.ID+"-full", k.v.tr.T("booking_full"))
 				k.after(5*time.Second, k.loadWeeks)
 			case err != nil:
 				slog.Warn("booking failed", "err", err)
-				k.showBookingMessage(b.svc.ID+"-failed", k.tr.T("booking_failed"))
+				k.showBookingMessage(b.svc.ID+"-failed", k.v.tr.T("booking_failed"))
 			default:
 				b.wipe()
 				k.showBooked(a)
@@ -353,20 +353,20 @@ func (k *Kiosk) bookNow() {
 
 func (k *Kiosk) showBooked(a flow.Appointment) {
 	at := a.Start.In(k.deps.Now().Location())
-	printed := k.printedLine(k.tr.T("booking_printed"), k.tr.T("booking_not_printed"), a.PrintErr, a.PaperInGerman)
-	next := k.tr.T("booking_done_hint")
+	printed := k.printedLine(k.v.tr.T("booking_printed"), k.v.tr.T("booking_not_printed"), a.PrintErr, a.PaperInGerman)
+	next := k.v.tr.T("booking_done_hint")
 	if a.Offline {
-		next = k.tr.T("booking_held_done") + "\n" + next
+		next = k.v.tr.T("booking_held_done") + "\n" + next
 	}
 	// The title, the day, the service and the room may be long: wrapped,
 	// in half the width. Beside them the paper first (or that it did not
 	// come), then the day itself.
 	content := k.confirmation(
 		[]fyne.CanvasObject{
-			panelLine(k.tr.T("booking_done_title"), theme.SizeNameHeadingText),
-			panelLine(k.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameSubHeadingText),
+			panelLine(k.v.tr.T("booking_done_title"), theme.SizeNameHeadingText),
+			panelLine(k.v.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameSubHeadingText),
 			panelLine(strings.TrimSuffix(a.Title+" · "+a.Room, " · "), theme.SizeNameText),
-			bigText(k.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
+			bigText(k.v.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
 			bigText(a.Code, widgets.SizeCodeText)},
 		nil,
 		printed, paragraph(next))

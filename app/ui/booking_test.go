@@ -107,7 +107,7 @@ func TestBookAndCheckInAtTheKiosk(t *testing.T) {
 	}
 	resp.Body.Close()
 	v.finish()
-	if v.k.book != nil {
+	if v.k.v.book != nil {
 		t.Error("the visit's booking is kept after the visit")
 	}
 

@@ -24,11 +24,11 @@ var refusedText = map[string]string{
 func (k *Kiosk) startCheckIn(svc flow.Service) { k.showCheckIn(svc, "", "") }
 
 func (k *Kiosk) showCheckIn(svc flow.Service, value, problem string) {
-	k.typed(svc.ID, k.tr.T("checkin_title"), value, widgets.KeyboardDigits, false, problem, nil,
+	k.typed(svc.ID, k.v.tr.T("checkin_title"), value, widgets.KeyboardDigits, false, problem, nil,
 		func() { k.showCheckIn(svc, value, problem) }, func(code string) {
 			code = strings.ReplaceAll(code, " ", "")
 			if !wire.ValidBookingCode(code) {
-				k.showCheckIn(svc, code, k.tr.T("checkin_wrong_code"))
+				k.showCheckIn(svc, code, k.v.tr.T("checkin_wrong_code"))
 				return
 			}
 			k.checkIn(svc, code)
@@ -38,11 +38,11 @@ func (k *Kiosk) showCheckIn(svc flow.Service, value, problem string) {
 // checkIn gives the appointment its waiting number and prints it.
 func (k *Kiosk) checkIn(svc flow.Service, code string) {
 	if k.appointments() == nil {
-		k.showBookingMessage(svc.ID+"-offline", k.tr.T("checkin_offline"))
+		k.showBookingMessage(svc.ID+"-offline", k.v.tr.T("checkin_offline"))
 		return
 	}
 	k.showWait(svc.ID + "-checking")
-	tr := k.tr
+	tr := k.v.tr
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
@@ -56,11 +56,11 @@ func (k *Kiosk) checkIn(svc flow.Service, code string) {
 				if !ok {
 					key = "checkin_unknown"
 				}
-				k.showBookingMessage(svc.ID+"-"+refused.Reason, k.tr.T(key,
+				k.showBookingMessage(svc.ID+"-"+refused.Reason, k.v.tr.T(key,
 					map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}))
 			case err != nil:
 				slog.Warn("check-in failed", "err", err)
-				k.showBookingMessage(svc.ID+"-offline", k.tr.T("checkin_offline"))
+				k.showBookingMessage(svc.ID+"-offline", k.v.tr.T("checkin_offline"))
 			default:
 				k.showTicket(t)
 			}

@@ -17,7 +17,7 @@ import (
 // and no typing. It starts at the stored answer, or today moved into the
 // step's allowed range, and never leaves that range.
 func (k *Kiosk) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	today := k.form.Today()
+	today := k.v.form.Today()
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	earliest, latest := time.Time{}, time.Time{}
 	if s.Min != nil {
@@ -29,7 +29,7 @@ func (k *Kiosk) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObj
 	inRange := func(d time.Time) bool {
 		return (earliest.IsZero() || !d.Before(earliest)) && (latest.IsZero() || !d.After(latest))
 	}
-	value, err := time.Parse(time.DateOnly, k.draft)
+	value, err := time.Parse(time.DateOnly, k.v.draft)
 	if err != nil {
 		value = day
 		if !inRange(value) && !earliest.IsZero() && value.Before(earliest) {
@@ -37,29 +37,29 @@ func (k *Kiosk) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObj
 		} else if !inRange(value) {
 			value = latest
 		}
-		k.draft = value.Format(time.DateOnly)
+		k.v.draft = value.Format(time.DateOnly)
 	}
 	set := func(d time.Time) {
 		if inRange(d) {
-			k.draft = d.Format(time.DateOnly)
+			k.v.draft = d.Format(time.DateOnly)
 			k.showStep()
 		}
 	}
 	// One line of text without a label's padding: in large text a
 	// two-line question, the steppers and Weiter under them just fit.
-	readout := bigText(k.tr.T("date_readout", map[string]any{
-		"Weekday": k.tr.T(fmt.Sprintf("weekday_%d", value.Weekday())), "Date": k.longDate(value)}), theme.SizeNameText)
+	readout := bigText(k.v.tr.T("date_readout", map[string]any{
+		"Weekday": k.v.tr.T(fmt.Sprintf("weekday_%d", value.Weekday())), "Date": k.longDate(value)}), theme.SizeNameText)
 	rows := container.NewVBox(
-		k.stepper(k.tr.T("date_day"), fmt.Sprint(value.Day()), func(n int) { set(value.AddDate(0, 0, n)) }),
-		k.stepper(k.tr.T("date_month"), k.tr.T(fmt.Sprintf("month_%d", value.Month())), func(n int) { set(addMonths(value, n)) }),
-		k.stepper(k.tr.T("date_year"), fmt.Sprint(value.Year()), func(n int) { set(addMonths(value, 12*n)) }),
+		k.stepper(k.v.tr.T("date_day"), fmt.Sprint(value.Day()), func(n int) { set(value.AddDate(0, 0, n)) }),
+		k.stepper(k.v.tr.T("date_month"), k.v.tr.T(fmt.Sprintf("month_%d", value.Month())), func(n int) { set(addMonths(value, n)) }),
+		k.stepper(k.v.tr.T("date_year"), fmt.Sprint(value.Year()), func(n int) { set(addMonths(value, 12*n)) }),
 	)
-	return answerAndFoot(container.NewVBox(readout, rows), k.stepFoot(problem, func() { k.answer(k.draft) }))
+	return answerAndFoot(container.NewVBox(readout, rows), k.stepFoot(problem, func() { k.answer(k.v.draft) }))
 }
 
 // longDate is "19. November 2026" in the visitor's language.
 func (k *Kiosk) longDate(d time.Time) string {
-	return k.tr.T("date_long", map[string]any{"Day": d.Day(), "Month": k.tr.T(fmt.Sprintf("month_%d", d.Month())), "Year": d.Year()})
+	return k.v.tr.T("date_long", map[string]any{"Day": d.Day(), "Month": k.v.tr.T(fmt.Sprintf("month_%d", d.Month())), "Year": d.Year()})
 }
 
 // addMonths moves by whole months and keeps the day inside the month

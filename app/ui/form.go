@@ -47,22 +47,22 @@ type StepShown struct {
 
 // startForm begins a visit of a form service with its introduction.
 func (k *Kiosk) startForm(svc flow.Service) {
-	if k.form != nil {
-		k.form.Wipe()
+	if k.v.form != nil {
+		k.v.form.Wipe()
 	}
-	k.form = flow.NewForm(svc, k.deps.Now)
-	if k.guide != nil {
-		k.form.Guide = k.guide.ID
+	k.v.form = flow.NewForm(svc, k.deps.Now)
+	if k.v.guide != nil {
+		k.v.form.Guide = k.v.guide.ID
 	}
-	k.fs = formState{}
-	k.draft = ""
+	k.v.fs = formState{}
+	k.v.draft = ""
 	k.showIntro()
 }
 
 func (k *Kiosk) showIntro() {
-	svc := k.tService(k.form.Service)
-	start := widgets.NewTile(k.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
-	analog := paragraph(k.tr.T("start_analog"))
+	svc := k.tService(k.v.form.Service)
+	start := widgets.NewTile(k.v.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
+	analog := paragraph(k.v.tr.T("start_analog"))
 	k.display(screen{name: svc.ID + "-00-intro", bar: true, redraw: k.showIntro,
 		help: svc.Intro, helpEasy: svc.Intro,
 		content: container.NewBorder(heading(svc.Title), container.NewVBox(analog, container.NewGridWithColumns(2, layout.NewSpacer(), start)),
@@ -83,32 +83,32 @@ func stepName(f *flow.Form, s flow.Step) string {
 // showStep shows the form's current step, or the summary when all are
 // answered.
 func (k *Kiosk) showStep() {
-	s, ok := k.form.Current()
+	s, ok := k.v.form.Current()
 	if !ok {
 		k.showSummary()
 		return
 	}
-	if k.fs.draftStep != s.ID {
-		k.draft, k.fs.draftStep = k.form.Value(s.ID), s.ID
+	if k.v.fs.draftStep != s.ID {
+		k.v.draft, k.v.fs.draftStep = k.v.form.Value(s.ID), s.ID
 	}
-	n, total := k.form.Position()
+	n, total := k.v.form.Position()
 	// Where the visitor is, and for free text how much is left: one line
 	// of plain text, so the question and the keyboard keep their room.
-	progress := canvas.NewText(k.tr.T("form_progress", map[string]any{"Service": k.tService(k.form.Service).Title, "N": n, "Total": total}), widgets.Color(theme.ColorNameForeground))
+	progress := canvas.NewText(k.v.tr.T("form_progress", map[string]any{"Service": k.tService(k.v.form.Service).Title, "N": n, "Total": total}), widgets.Color(theme.ColorNameForeground))
 	progress.TextSize = widgets.Size(theme.SizeNameText)
-	k.fs.count = canvas.NewText("", widgets.Color(theme.ColorNameForeground))
-	k.fs.count.TextSize = widgets.Size(theme.SizeNameText)
+	k.v.fs.count = canvas.NewText("", widgets.Color(theme.ColorNameForeground))
+	k.v.fs.count.TextSize = widgets.Size(theme.SizeNameText)
 	ls := k.tStep(s)
 	q := ls.Question
 	if s.Optional {
-		q += " " + k.tr.T("form_optional")
+		q += " " + k.v.tr.T("form_optional")
 	}
 	// The municipality's crest, the service and where the visitor is: the
 	// head of every question.
-	top := container.NewVBox(container.NewBorder(nil, nil, k.crest(progress.MinSize().Height), k.fs.count, progress), question(q))
+	top := container.NewVBox(container.NewBorder(nil, nil, k.crest(progress.MinSize().Height), k.v.fs.count, progress), question(q))
 	var problem fyne.CanvasObject
-	if p := k.fs.problem; p != nil {
-		problem = errorLine(k.tr.T("form_problem", map[string]any{"Problem": k.tr.T(p.ID, p.Data)}))
+	if p := k.v.fs.problem; p != nil {
+		problem = errorLine(k.v.tr.T("form_problem", map[string]any{"Problem": k.v.tr.T(p.ID, p.Data)}))
 	}
 	var body fyne.CanvasObject
 	orSpace := problem
@@ -127,15 +127,15 @@ func (k *Kiosk) showStep() {
 	default:
 		body = k.typedInput(ls, problem) // nil: no line kept free
 	}
-	k.display(screen{name: stepName(k.form, s), bar: true, redraw: k.showStep, help: ls.Help, helpEasy: ls.HelpEasy,
+	k.display(screen{name: stepName(k.v.form, s), bar: true, redraw: k.showStep, help: ls.Help, helpEasy: ls.HelpEasy,
 		back: k.stepBack, content: container.NewBorder(top, nil, nil, nil, body)})
-	k.fs.shown = StepShown{Screen: k.cur.name, Service: k.form.Service.ID, N: n, Total: total}
+	k.v.fs.shown = StepShown{Screen: k.cur.name, Service: k.v.form.Service.ID, N: n, Total: total}
 }
 
 // stepBack is Zurück on a step: the previous question, or out of the form.
 func (k *Kiosk) stepBack() {
-	k.fs.problem = nil
-	if k.form.Back() {
+	k.v.fs.problem = nil
+	if k.v.form.Back() {
 		k.showStep()
 		return
 	}
@@ -145,20 +145,20 @@ func (k *Kiosk) stepBack() {
 // answer hands the answer to the engine and shows what comes next: the
 // same step with the reason when it was refused.
 func (k *Kiosk) answer(v string) {
-	if p := k.form.Answer(v); p != nil {
-		k.fs.problem = p
+	if p := k.v.form.Answer(v); p != nil {
+		k.v.fs.problem = p
 		k.showStep()
 		return
 	}
-	k.fs.problem = nil
-	k.fs.draftStep = ""
-	k.draft = ""
+	k.v.fs.problem = nil
+	k.v.fs.draftStep = ""
+	k.v.draft = ""
 	k.showStep()
 }
 
 // nextButton is the large Weiter of a step.
 func (k *Kiosk) nextButton(onTap func()) *widgets.Tile {
-	return widgets.NewActionButton(k.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
+	return widgets.NewActionButton(k.v.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
 }
 
 // stepFoot is the row right under a choice or a date: Weiter at its
@@ -190,8 +190,8 @@ func keyboardMode(t flow.FieldType) (widgets.KeyboardMode, bool) {
 }
 
 func (k *Kiosk) keyLabels() widgets.KeyLabels {
-	return widgets.KeyLabels{Delete: k.tr.T("key_delete"), Space: k.tr.T("key_space"), Shift: k.tr.T("key_shift"),
-		Symbols: k.tr.T("key_symbols"), Letters: k.tr.T("key_letters"), Accents: k.tr.T("key_accents"), Lang: k.tr.Lang()}
+	return widgets.KeyLabels{Delete: k.v.tr.T("key_delete"), Space: k.v.tr.T("key_space"), Shift: k.v.tr.T("key_shift"),
+		Symbols: k.v.tr.T("key_symbols"), Letters: k.v.tr.T("key_letters"), Accents: k.v.tr.T("key_accents"), Lang: k.v.tr.Lang()}
 }
 
 func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
@@ -200,16 +200,16 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	if s.Type == flow.FieldFreeText {
 		field.Lines = 2 // and a visible count of the characters left
 	}
-	field.SetText(k.draft)
+	field.SetText(k.v.draft)
 	showCount := func(text string) {
 		if s.Type == flow.FieldFreeText {
-			k.fs.count.Text = k.tr.T("form_count", map[string]any{"N": len([]rune(text)), "Max": field.Max})
-			k.fs.count.Refresh()
+			k.v.fs.count.Text = k.v.tr.T("form_count", map[string]any{"N": len([]rune(text)), "Max": field.Max})
+			k.v.fs.count.Refresh()
 		}
 	}
-	showCount(k.draft)
+	showCount(k.v.draft)
 	field.OnChanged = func(text string) {
-		k.draft = text
+		k.v.draft = text
 		showCount(text)
 	}
 	field.Invalid = problem != nil
@@ -223,8 +223,8 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	if s.Optional {
 		// Said plainly, and a way past it that needs no empty Weiter: at
 		// the field's left end, away from Weiter and from the keys.
-		skip = widgets.NewSmallButton(k.tr.T("form_skip"), func() {
-			k.draft = ""
+		skip = widgets.NewSmallButton(k.v.tr.T("form_skip"), func() {
+			k.v.draft = ""
 			k.answer("")
 		})
 	}
@@ -253,7 +253,7 @@ func answerAndFoot(answer, foot fyne.CanvasObject) fyne.CanvasObject {
 // marked by a tick and its colour. A single choice moves on when tapped.
 func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	selected := map[string]bool{}
-	for _, id := range strings.Split(k.draft, ",") {
+	for _, id := range strings.Split(k.v.draft, ",") {
 		selected[id] = id != ""
 	}
 	var tiles []fyne.CanvasObject
@@ -270,29 +270,29 @@ func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasO
 					ids = append(ids, c.ID)
 				}
 			}
-			k.draft = strings.Join(ids, ",")
+			k.v.draft = strings.Join(ids, ",")
 			k.showStep()
 		})
 		tiles = append(tiles, t)
 	}
 	var next func()
 	if s.Multiple {
-		next = func() { k.answer(k.draft) }
+		next = func() { k.answer(k.v.draft) }
 	}
 	return answerAndFoot(tileGrid(tiles...), k.stepFoot(problem, next))
 }
 
 func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	yes := widgets.NewChoice(k.tr.T("answer_yes"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
-	no := widgets.NewChoice(k.tr.T("answer_no"), k.draft == flow.No, func() { k.answer(flow.No) })
+	yes := widgets.NewChoice(k.v.tr.T("answer_yes"), k.v.draft == flow.Yes, func() { k.answer(flow.Yes) })
+	no := widgets.NewChoice(k.v.tr.T("answer_no"), k.v.draft == flow.No, func() { k.answer(flow.No) })
 	return answerAndFoot(tileGrid(yes, no), problem)
 }
 
 // consentInput is the consent's text and two equal answers: Ja moves on,
 // Nein says what it means and sends nothing.
 func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
-	yes := widgets.NewChoice(k.tr.T("form_consent_agree"), k.draft == flow.Yes, func() { k.answer(flow.Yes) })
-	no := widgets.NewChoice(k.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
+	yes := widgets.NewChoice(k.v.tr.T("form_consent_agree"), k.v.draft == flow.Yes, func() { k.answer(flow.Yes) })
+	no := widgets.NewChoice(k.v.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
 	return answerAndFoot(container.NewVBox(paragraph(s.Text), tileGrid(yes, no)), problem)
 }
 
@@ -300,55 +300,55 @@ func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.Canvas
 // sent, nothing kept — with the step's own reason, and offers the way
 // back to the question or out of the visit.
 func (k *Kiosk) showConsentDeclined(s flow.Step) {
-	back := widgets.NewActionButton(k.tr.T("consent_declined_back"), theme.NavigateBackIcon(), k.showStep)
-	end := widgets.NewActionButton(k.tr.T("consent_declined_end"), theme.CancelIcon(), k.Home)
-	text, why := k.tr.T("consent_declined_text"), s.Help
-	if k.tr.Lang() == i18n.Easy && s.HelpEasy != "" {
+	back := widgets.NewActionButton(k.v.tr.T("consent_declined_back"), theme.NavigateBackIcon(), k.showStep)
+	end := widgets.NewActionButton(k.v.tr.T("consent_declined_end"), theme.CancelIcon(), k.Home)
+	text, why := k.v.tr.T("consent_declined_text"), s.Help
+	if k.v.tr.Lang() == i18n.Easy && s.HelpEasy != "" {
 		why = s.HelpEasy
 	}
 	if why != "" {
 		text = why + "\n\n" + text
 	}
-	k.display(screen{name: stepName(k.form, s) + "-declined", bar: true, redraw: func() { k.showConsentDeclined(s) },
+	k.display(screen{name: stepName(k.v.form, s) + "-declined", bar: true, redraw: func() { k.showConsentDeclined(s) },
 		back:    k.showStep,
-		content: container.NewBorder(heading(k.tr.T("consent_declined_title")), tileGrid(back, end), nil, nil, paragraph(text))})
+		content: container.NewBorder(heading(k.v.tr.T("consent_declined_title")), tileGrid(back, end), nil, nil, paragraph(text))})
 }
 
 // showSummary lists every answer with a Ändern button, as many to a page
 // as the screen holds (a finger cannot drag-scroll here), and Absenden
 // once the last page has been seen.
 func (k *Kiosk) showSummary() {
-	lines := k.form.Summary()
+	lines := k.v.form.Summary()
 	var rows []fyne.CanvasObject
 	var texts []string
 	for _, l := range lines {
 		ls := k.tStep(l.Step)
-		value := shorten(flow.Display(ls, l.Value, k.tr), summaryValueLen)
+		value := shorten(flow.Display(ls, l.Value, k.v.tr), summaryValueLen)
 		line := widget.NewRichText(
 			&widget.TextSegment{Text: ls.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
 			&widget.TextSegment{Text: value, Style: widget.RichTextStyleInline},
 		)
 		line.Wrapping = fyne.TextWrapWord
-		change := widgets.NewSmallButton(k.tr.T("summary_change"), func() {
-			k.form.Change(l.Step.ID)
+		change := widgets.NewSmallButton(k.v.tr.T("summary_change"), func() {
+			k.v.form.Change(l.Step.ID)
 			k.showStep()
 		})
 		rows = append(rows, container.NewBorder(nil, nil, nil, change, line))
 		texts = append(texts, ls.Title()+": "+value)
 	}
-	send := widgets.NewActionButton(k.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
+	send := widgets.NewActionButton(k.v.tr.T("summary_send"), theme.MailSendIcon(), k.submit)
 	pages := k.summaryPages(rows, texts, send)
-	lo, hi, where, foot := k.pages(pages, len(rows), &k.fs.page, k.showSummary)
-	hint := paragraph(k.tr.T("summary_hint"))
+	lo, hi, where, foot := k.pages(pages, len(rows), &k.v.fs.page, k.showSummary)
+	hint := paragraph(k.v.tr.T("summary_hint"))
 	if len(pages) > 1 {
-		hint.SetText(k.tr.T("summary_hint_pages"))
+		hint.SetText(k.v.tr.T("summary_hint_pages"))
 	}
 	if hi == len(rows) {
 		foot = append(foot, send)
 	}
-	title := container.NewBorder(nil, nil, nil, where, heading(k.tr.T("summary_title")))
-	k.display(screen{name: k.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
-		help: k.tr.T("summary_help"), helpEasy: k.tr.T("summary_help_easy"), back: k.stepBack,
+	title := container.NewBorder(nil, nil, nil, where, heading(k.v.tr.T("summary_title")))
+	k.display(screen{name: k.v.form.Service.ID + "-summary", bar: true, redraw: k.showSummary,
+		help: k.v.tr.T("summary_help"), helpEasy: k.v.tr.T("summary_help_easy"), back: k.stepBack,
 		content: container.NewBorder(container.NewVBox(title, hint), container.New(barLayout{}, foot...),
 			nil, nil, container.NewVBox(rows[lo:hi]...))})
 }
@@ -362,11 +362,11 @@ func (k *Kiosk) summaryPages(rows []fyne.CanvasObject, texts []string, send fyne
 	heading := widget.NewLabel("Ág")
 	heading.SizeName = theme.SizeNameHeadingText
 	textH := fyne.MeasureText("Ág", theme.TextSize(), fyne.TextStyle{}).Height
-	hintLines := max(textLines(k.tr.T("summary_hint"), canvas.Width-4*pad, fyne.TextStyle{}),
-		textLines(k.tr.T("summary_hint_pages"), canvas.Width-4*pad, fyne.TextStyle{}))
+	hintLines := max(textLines(k.v.tr.T("summary_hint"), canvas.Width-4*pad, fyne.TextStyle{}),
+		textLines(k.v.tr.T("summary_hint_pages"), canvas.Width-4*pad, fyne.TextStyle{}))
 	chrome := heading.MinSize().Height + hintLines*textH + 2*pad +
 		send.MinSize().Height + k.bar().MinSize().Height + 8*pad
-	if k.guide != nil {
+	if k.v.guide != nil {
 		chrome += k.guideBanner().MinSize().Height + pad
 	}
 	avail := canvas.Height - chrome
@@ -419,10 +419,10 @@ func (k *Kiosk) pages(starts []int, n int, page *int, redraw func()) (lo, hi int
 	if count == 1 {
 		return 0, n, nil, []fyne.CanvasObject{layout.NewSpacer()}
 	}
-	prev := widgets.NewBarButton(k.tr.T("page_prev"), theme.NavigateBackIcon(), func() { *page = p - 1; redraw() })
-	next := widgets.NewBarButton(k.tr.T("page_next"), theme.NavigateNextIcon(), func() { *page = p + 1; redraw() })
+	prev := widgets.NewBarButton(k.v.tr.T("page_prev"), theme.NavigateBackIcon(), func() { *page = p - 1; redraw() })
+	next := widgets.NewBarButton(k.v.tr.T("page_next"), theme.NavigateNextIcon(), func() { *page = p + 1; redraw() })
 	prev.Hidden, next.Hidden = p == 0, p == count-1
-	label := widget.NewLabel(k.tr.T("page_of", map[string]any{"N": p + 1, "Total": count}))
+	label := widget.NewLabel(k.v.tr.T("page_of", map[string]any{"N": p + 1, "Total": count}))
 	label.TextStyle.Bold = true
 	hi = n
 	if p+1 < count {
@@ -447,14 +447,14 @@ func shorten(s string, n int) string {
 // submit seals and stores the answers off the UI goroutine; the wait
 // screen has no buttons, so a second tap cannot submit twice.
 func (k *Kiosk) submit() {
-	f, tr := k.form, k.tr
+	f, tr := k.v.form, k.v.tr
 	k.showWait(f.Service.ID + "-sending")
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		r, err := k.deps.Desk.Submit(ctx, f, tr)
 		fyne.Do(func() {
-			if k.form != f {
+			if k.v.form != f {
 				return // the visit ended meanwhile (idle wipe)
 			}
 			if err != nil {
@@ -464,7 +464,7 @@ func (k *Kiosk) submit() {
 			}
 			// Stored and sealed: the answers leave the screen and memory.
 			f.Wipe()
-			k.form, k.draft = nil, ""
+			k.v.form, k.v.draft = nil, ""
 			k.showReceipt(f.Service, r)
 		})
 	})
@@ -473,30 +473,30 @@ func (k *Kiosk) submit() {
 // showSubmitFailed keeps the answers and offers to try again; the counter
 // can always take the matter instead.
 func (k *Kiosk) showSubmitFailed(err error) {
-	msg := k.tr.T("submit_failed")
+	msg := k.v.tr.T("submit_failed")
 	if errors.Is(err, context.DeadlineExceeded) {
-		msg = k.tr.T("submit_failed_slow")
+		msg = k.v.tr.T("submit_failed_slow")
 	}
-	again := widgets.NewActionButton(k.tr.T("submit_again"), theme.ViewRefreshIcon(), k.submit)
-	review := widgets.NewBarButton(k.tr.T("submit_review"), nil, k.showSummary)
-	k.display(screen{name: k.form.Service.ID + "-failed", bar: true, redraw: func() { k.showSubmitFailed(err) }, back: k.showSummary,
-		content: container.NewBorder(heading(k.tr.T("submit_failed_title")), container.NewGridWithColumns(2, review, again),
+	again := widgets.NewActionButton(k.v.tr.T("submit_again"), theme.ViewRefreshIcon(), k.submit)
+	review := widgets.NewBarButton(k.v.tr.T("submit_review"), nil, k.showSummary)
+	k.display(screen{name: k.v.form.Service.ID + "-failed", bar: true, redraw: func() { k.showSubmitFailed(err) }, back: k.showSummary,
+		content: container.NewBorder(heading(k.v.tr.T("submit_failed_title")), container.NewGridWithColumns(2, review, again),
 			nil, nil, warningLine(msg))})
 }
 
 // showReceipt shows the reference code large and what happens next.
 func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
-	status := k.printedLine(k.tr.T("receipt_printed"), k.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
+	status := k.printedLine(k.v.tr.T("receipt_printed"), k.v.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
 	status.Alignment = fyne.TextAlignCenter
 	// What happens next: kept safe, sent, then the office's part.
-	next := k.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}) + "\n" + r.NextIn(k.tr)
+	next := k.v.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}) + "\n" + r.NextIn(k.v.tr)
 	content := k.confirmation(
 		[]fyne.CanvasObject{
-			bigText(k.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
-			bigText(k.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
+			bigText(k.v.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
+			bigText(k.v.tr.T("receipt_code"), theme.SizeNameSubHeadingText),
 			bigText(r.Code, widgets.SizeCodeText)},
 		// What the code is for: a resident who calls or comes quotes it.
-		[]fyne.CanvasObject{status, paragraph(k.tr.T("receipt_code_use"))},
+		[]fyne.CanvasObject{status, paragraph(k.v.tr.T("receipt_code_use"))},
 		paragraph(next))
 	k.display(screen{name: svc.ID + "-receipt", redraw: func() { k.showReceipt(svc, r) }, content: content})
 	k.after(2*k.deps.ReturnAfter, k.Home)

@@ -48,7 +48,7 @@ func (v *visit) reportPothole(where, what string) {
 // resident would: capitals with Groß, digits and symbols on the ?123 page.
 func (v *visit) typeOnScreen(text string) {
 	v.t.Helper()
-	tr := v.k.tr // the keys are labelled in the visitor's language
+	tr := v.k.v.tr // the keys are labelled in the visitor's language
 	for _, r := range text {
 		label := string(r)
 		switch {
@@ -315,7 +315,7 @@ func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
 	}
 	v.tap("Start")
 	v.tap("Ja, alles verwerfen")
-	if v.k.form != nil || !v.k.atStart {
+	if v.k.v.form != nil || !v.k.atStart {
 		t.Fatal("the answers are kept after Start")
 	}
 	v.tap("Hilfe")
@@ -350,7 +350,7 @@ func TestCallingAGuideIsRecordedWithoutTypedText(t *testing.T) {
 	v.expect("Hilfe gerufen um 10:00 – bitte warten Sie.", "Doch nicht nötig")
 	v.tick(c, 5*time.Minute)
 	v.tick(c, 5*time.Minute)
-	if v.k.form == nil || v.field().Text() != "Tempo" {
+	if v.k.v.form == nil || v.field().Text() != "Tempo" {
 		t.Fatal("the visit was wiped while a guide was on the way")
 	}
 	// Withdrawn: the banner goes, and an idle visit is wiped as always.
@@ -378,7 +378,7 @@ func TestCallingAGuideAfterHours(t *testing.T) {
 	v.tap("Idee oder Anregung")
 	v.tap("Lotse rufen")
 	v.expect("Gerade kann niemand kommen: Das Amt ist jetzt geschlossen.", "Sie können alles auch persönlich am Schalter erledigen.")
-	if !v.k.calledAt.IsZero() {
+	if !v.k.v.calledAt.IsZero() {
 		t.Error("the visit is held for a guide who cannot come")
 	}
 }
@@ -415,7 +415,7 @@ func TestDatePickerStaysInRange(t *testing.T) {
 	v.expect(v.k.longDate(later))
 	v.tap("Weiter")
 	v.expect("Unter welcher Telefonnummer")
-	if got := v.k.form.Value("wunschtag"); got != later.Format(time.DateOnly) {
+	if got := v.k.v.form.Value("wunschtag"); got != later.Format(time.DateOnly) {
 		t.Errorf("stored %q, want %s", got, later.Format(time.DateOnly))
 	}
 }
@@ -439,7 +439,7 @@ func TestConsentNoSendsNothing(t *testing.T) {
 		"Der Kiosk sendet nichts und speichert nichts von Ihren Antworten")
 	v.tap("Beenden, nichts senden")
 	v.expect("Mangel melden") // the start screen
-	if v.k.form != nil {
+	if v.k.v.form != nil {
 		t.Error("the answers are kept after the visit ended")
 	}
 	counts, err := out.Counts(context.Background())
@@ -469,18 +469,18 @@ func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
 			v := newVisit(t, demoCatalogue(t), desk)
 			svc, _ := v.k.deps.Catalogue.Service("anregung")
 			v.k.fillTo(svc, map[string]string{"thema": "verkehr", "idee": "Tempo 30", "antwort": "ja"}, flow.Step{ID: "name"}, "")
-			v.k.tr = v.k.deps.Texts.For(tc.lang)
-			v.k.draft = ""
+			v.k.v.tr = v.k.deps.Texts.For(tc.lang)
+			v.k.v.draft = ""
 			v.k.showStep()
 			v.typeOnScreen(tc.name)
 			if got := v.field().Text(); got != tc.name {
 				t.Fatalf("typed %q, the field shows %q", tc.name, got)
 			}
-			v.tap(v.k.tr.T("form_next"))
+			v.tap(v.k.v.tr.T("form_next"))
 			v.typeOnScreen("a@b.de")
-			v.tap(v.k.tr.T("form_next"))
-			v.tap(v.k.tr.T("form_consent_agree"))
-			if !v.k.form.AtSummary() {
+			v.tap(v.k.v.tr.T("form_next"))
+			v.tap(v.k.v.tr.T("form_consent_agree"))
+			if !v.k.v.form.AtSummary() {
 				t.Fatalf("not at the summary: %s", v.k.ScreenName())
 			}
 			v.k.submit()

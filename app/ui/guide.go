@@ -67,7 +67,7 @@ func (k *Kiosk) CardSeen(id string) {
 	}
 	g, err := k.deps.Gate.Card(id)
 	if err != nil {
-		k.flash(k.tr.T("card_unknown"))
+		k.flash(k.v.tr.T("card_unknown"))
 		return
 	}
 	k.startGuide(g)
@@ -76,7 +76,7 @@ func (k *Kiosk) CardSeen(id string) {
 // CardUnreadable is a card held to the reader that could not be read.
 func (k *Kiosk) CardUnreadable() {
 	if k.deps.Gate != nil {
-		k.flash(k.tr.T("card_unreadable"))
+		k.flash(k.v.tr.T("card_unreadable"))
 	}
 }
 
@@ -103,16 +103,16 @@ const flashFor = 8 * time.Second
 // the guide's id goes with each submission, and the visit lasts the
 // guide's longer timeout.
 func (k *Kiosk) startGuide(g profile.Guide) {
-	k.guide = &g
-	k.calledAt = time.Time{} // the guide called for has come
-	if k.form != nil {
-		k.form.Guide = g.ID
+	k.v.guide = &g
+	k.v.calledAt = time.Time{} // the guide called for has come
+	if k.v.form != nil {
+		k.v.form.Guide = g.ID
 	}
 	k.touch()
 	if k.cur.redraw != nil {
 		k.cur.redraw()
 	}
-	k.say(k.tr.T("guide_banner", map[string]any{"Name": g.Name}))
+	k.say(k.v.tr.T("guide_banner", map[string]any{"Name": g.Name}))
 }
 
 // endGuide logs the guide out; the visit is wiped as after any visitor.
@@ -125,14 +125,14 @@ func (k *Kiosk) endGuide() {
 func (k *Kiosk) guideBanner() fyne.CanvasObject {
 	// The banner's colours are the chosen tile's: set apart from the
 	// screen, readable in both looks.
-	label := canvas.NewText(k.tr.T("guide_banner", map[string]any{"Name": k.guide.Name}), widgets.Color(widgets.ColorChosenText))
+	label := canvas.NewText(k.v.tr.T("guide_banner", map[string]any{"Name": k.v.guide.Name}), widgets.Color(widgets.ColorChosenText))
 	label.TextSize = widgets.Size(theme.SizeNameText)
 	label.TextStyle.Bold = true
-	buttons := []fyne.CanvasObject{widgets.NewSmallButton(k.tr.T("guide_menu"), func() { k.push(k.cur.redraw, k.showGuideMenu) })}
-	if k.form != nil && !k.form.AtSummary() {
-		buttons = append(buttons, widgets.NewSmallButton(k.tr.T("guide_steps"), func() { k.push(k.cur.redraw, k.showSteps) }))
+	buttons := []fyne.CanvasObject{widgets.NewSmallButton(k.v.tr.T("guide_menu"), func() { k.push(k.cur.redraw, k.showGuideMenu) })}
+	if k.v.form != nil && !k.v.form.AtSummary() {
+		buttons = append(buttons, widgets.NewSmallButton(k.v.tr.T("guide_steps"), func() { k.push(k.cur.redraw, k.showSteps) }))
 	}
-	buttons = append(buttons, widgets.NewSmallButton(k.tr.T("guide_logout"), k.endGuide))
+	buttons = append(buttons, widgets.NewSmallButton(k.v.tr.T("guide_logout"), k.endGuide))
 	bg := canvas.NewRectangle(widgets.Color(widgets.ColorChosen))
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(label), container.NewHBox(buttons...))))
 }
@@ -140,19 +140,19 @@ func (k *Kiosk) guideBanner() fyne.CanvasObject {
 // showSteps lets a guide jump to any question of the form.
 func (k *Kiosk) showSteps() {
 	var tiles []fyne.CanvasObject
-	lines := k.form.Summary()
-	lo, hi, where, foot := k.paging(len(lines), 8, &k.fs.stepsPage, k.showSteps)
+	lines := k.v.form.Summary()
+	lo, hi, where, foot := k.paging(len(lines), 8, &k.v.fs.stepsPage, k.showSteps)
 	for _, l := range lines[lo:hi] {
 		step := k.tStep(l.Step)
 		tiles = append(tiles, widgets.NewSmallButton(step.Title(), func() {
-			if err := k.form.Change(step.ID); err == nil {
-				k.fs.problem = nil
+			if err := k.v.form.Change(step.ID); err == nil {
+				k.v.fs.problem = nil
 				k.showStep()
 			}
 		}))
 	}
 	k.display(screen{name: "guide-steps", bar: true, redraw: k.showSteps, back: k.pop,
-		content: container.NewBorder(container.NewBorder(nil, nil, nil, where, heading(k.tr.T("guide_steps"))),
+		content: container.NewBorder(container.NewBorder(nil, nil, nil, where, heading(k.v.tr.T("guide_steps"))),
 			container.New(barLayout{}, foot...), nil, nil, tileGrid(tiles...))})
 }
 
@@ -170,25 +170,25 @@ func (k *Kiosk) showGuideMenu() {
 			if i == 5 {
 				break // the newest five: a guide reprints what was just lost
 			}
-			state := k.tr.T("guide_job_queued")
+			state := k.v.tr.T("guide_job_queued")
 			switch j.State {
 			case "printed":
-				state = k.tr.T("guide_job_printed")
+				state = k.v.tr.T("guide_job_printed")
 			case "sent":
-				state = k.tr.T("guide_job_sent")
+				state = k.v.tr.T("guide_job_sent")
 			case "failed":
-				state = k.tr.T("guide_job_failed")
+				state = k.v.tr.T("guide_job_failed")
 			}
-			kind := map[string]string{"ticket": k.tr.T("guide_kind_ticket"), "receipt": k.tr.T("guide_kind_receipt"),
-				"appointment": k.tr.T("guide_kind_appointment")}[j.Kind]
-			text := k.tr.T("guide_job", map[string]any{"Kind": kind, "Label": j.Label, "Service": j.Service,
+			kind := map[string]string{"ticket": k.v.tr.T("guide_kind_ticket"), "receipt": k.v.tr.T("guide_kind_receipt"),
+				"appointment": k.v.tr.T("guide_kind_appointment")}[j.Kind]
+			text := k.v.tr.T("guide_job", map[string]any{"Kind": kind, "Label": j.Label, "Service": j.Service,
 				"Time": j.At.In(time.Local).Format("15:04"), "State": state})
 			// A printout that failed must not read like one that came out.
 			var line fyne.CanvasObject = paragraph(text)
 			if j.State == "failed" {
 				line = errorLine(text)
 			}
-			again := widgets.NewSmallButton(k.tr.T("guide_reprint"), func() {
+			again := widgets.NewSmallButton(k.v.tr.T("guide_reprint"), func() {
 				k.showWait("guide-reprinting")
 				k.spawn(func() {
 					ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
@@ -206,10 +206,10 @@ func (k *Kiosk) showGuideMenu() {
 		}
 	}
 	if len(rows) == 0 {
-		rows = append(rows, paragraph(k.tr.T("guide_no_jobs")))
+		rows = append(rows, paragraph(k.v.tr.T("guide_no_jobs")))
 	}
 	k.display(screen{name: "guide-menu", bar: true, redraw: k.showGuideMenu, back: k.pop,
-		content: container.NewBorder(heading(k.tr.T("guide_menu_title")), nil, nil, nil, container.NewVBox(rows...))})
+		content: container.NewBorder(heading(k.v.tr.T("guide_menu_title")), nil, nil, nil, container.NewVBox(rows...))})
 }
 
 // showPIN is a PIN pad for kind: digits only, each shown as a dot and
@@ -222,13 +222,13 @@ func (k *Kiosk) showPIN(kind access.Kind, problem string) {
 	kb.OnKey = func(name string) { k.spokenKey(field, name) }
 	submit := func() { k.enterPIN(kind, field) }
 	field.OnSubmit = submit
-	title := k.tr.T("pin_guide_title")
+	title := k.v.tr.T("pin_guide_title")
 	if kind == access.Staff {
-		title = k.tr.T("pin_staff_title")
+		title = k.v.tr.T("pin_staff_title")
 	}
 	top := container.NewVBox(heading(title))
 	if until := k.deps.Gate.LockedUntil(kind); !until.IsZero() {
-		problem = k.tr.T("pin_locked", map[string]any{"Minutes": int(time.Until(until).Minutes()) + 1})
+		problem = k.v.tr.T("pin_locked", map[string]any{"Minutes": int(time.Until(until).Minutes()) + 1})
 	}
 	if problem != "" {
 		top.Add(warningLine(problem))
@@ -253,14 +253,14 @@ func (k *Kiosk) enterPIN(kind access.Kind, field *widgets.Field) {
 		}
 	case access.Staff:
 		if err = k.deps.Gate.StaffPIN(pin); err == nil {
-			k.staffOpen = true
+			k.v.staffOpen = true
 			k.showStaff()
 			return
 		}
 	}
-	msg := k.tr.T("pin_wrong")
+	msg := k.v.tr.T("pin_wrong")
 	if errors.Is(err, access.ErrLocked) {
-		msg = k.tr.T("pin_locked", map[string]any{"Minutes": int(access.LockFor.Minutes())})
+		msg = k.v.tr.T("pin_locked", map[string]any{"Minutes": int(access.LockFor.Minutes())})
 	}
 	k.showPIN(kind, msg)
 }

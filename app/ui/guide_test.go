@@ -224,7 +224,7 @@ func TestAnAssistedVisitRestsLongerThenEndsWithTheWipe(t *testing.T) {
 	v.expect("Sind Sie noch da?")
 	v.tick(c, 31*time.Second)
 	v.expect("Willkommen")
-	if v.k.guide != nil || strings.Contains(v.screenText(), "Begleitet von") {
+	if v.k.v.guide != nil || strings.Contains(v.screenText(), "Begleitet von") {
 		t.Error("the guide is still logged in after the wipe")
 	}
 }

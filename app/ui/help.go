@@ -25,9 +25,9 @@ func (k *Kiosk) showHelp() {
 	from := k.cur
 	plain, easy := from.help, from.helpEasy
 	if plain == "" {
-		plain, easy = k.tr.T("help_general"), k.tr.T("help_general_easy")
+		plain, easy = k.v.tr.T("help_general"), k.v.tr.T("help_general_easy")
 	}
-	if k.tr.Lang() == i18n.Easy && easy == "" {
+	if k.v.tr.Lang() == i18n.Easy && easy == "" {
 		easy = plain
 	}
 	redraw := func() {
@@ -38,32 +38,32 @@ func (k *Kiosk) showHelp() {
 	// Leichte Sprache it is the only help; other languages have theirs.
 	text := plain
 	var toggle fyne.CanvasObject = layout.NewSpacer()
-	switch k.tr.Lang() {
+	switch k.v.tr.Lang() {
 	case i18n.Easy:
 		text = easy
 	case i18n.Default:
-		switchLabel := k.tr.T("help_easy_button")
-		if k.easyHelp {
-			text, switchLabel = easy, k.tr.T("help_plain_button")
+		switchLabel := k.v.tr.T("help_easy_button")
+		if k.v.easyHelp {
+			text, switchLabel = easy, k.v.tr.T("help_plain_button")
 		}
 		toggle = widgets.NewBarButton(switchLabel, nil, func() {
-			k.easyHelp = !k.easyHelp
+			k.v.easyHelp = !k.v.easyHelp
 			redraw()
 		})
 	}
-	ret := widgets.NewTile(k.tr.T("help_return"), nil, k.pop)
-	call := widgets.NewTile(k.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
+	ret := widgets.NewTile(k.v.tr.T("help_return"), nil, k.pop)
+	call := widgets.NewTile(k.v.tr.T("bar_call"), nil, func() { k.push(redraw, k.callGuide) })
 	foot := container.NewVBox(container.NewGridWithColumns(3, toggle, call, ret))
-	if k.deps.Gate != nil && k.guide == nil {
+	if k.deps.Gate != nil && k.v.guide == nil {
 		// Guides without a card log in here, apart from the residents'
 		// buttons; its words say whom it is for.
-		foot.Objects = append([]fyne.CanvasObject{container.NewBorder(nil, nil, widgets.NewSmallButton(k.tr.T("guide_login"), func() {
+		foot.Objects = append([]fyne.CanvasObject{container.NewBorder(nil, nil, widgets.NewSmallButton(k.v.tr.T("guide_login"), func() {
 			k.push(redraw, func() { k.showPIN(access.Guide, "") })
 		}), nil)}, foot.Objects...)
 	}
 	body := container.NewVBox(paragraph(text), layout.NewSpacer())
 	k.display(screen{name: "help", bar: true, redraw: redraw, back: k.pop,
-		content: container.NewBorder(heading(k.tr.T("help_title")), foot, nil, nil, body)})
+		content: container.NewBorder(heading(k.v.tr.T("help_title")), foot, nil, nil, body)})
 	k.cur.help, k.cur.helpEasy = plain, easy
 }
 
@@ -75,8 +75,8 @@ func (k *Kiosk) callGuide() {
 	// again with every heartbeat until it has.
 	k.tellCalls("guide call", func(c GuideCalls, ctx context.Context) error { return c.CallGuide(ctx, where) })
 	slog.Info("guide called", "screen", where)
-	if k.nobodyComes() == "" && k.calledAt.IsZero() {
-		k.calledAt = k.deps.Now()
+	if k.nobodyComes() == "" && k.v.calledAt.IsZero() {
+		k.v.calledAt = k.deps.Now()
 	}
 	k.showCall()
 }
@@ -106,9 +106,9 @@ const callHold = 15 * time.Minute
 func (k *Kiosk) nobodyComes() string {
 	switch {
 	case k.deps.Calls == nil || k.sync.Known && !k.sync.Online:
-		return k.tr.T("call_nobody_offline")
+		return k.v.tr.T("call_nobody_offline")
 	case k.deps.Hours.Known() && !k.deps.Hours.OpenAt(k.deps.Now()):
-		return k.tr.T("call_nobody_closed")
+		return k.v.tr.T("call_nobody_closed")
 	}
 	return ""
 }
@@ -120,26 +120,26 @@ func (k *Kiosk) showCall() {
 	if why := k.nobodyComes(); why != "" {
 		lines = append(lines, errorLine(why), paragraph(k.analogText()))
 	} else {
-		msg := paragraph(k.tr.T("call_coming"))
+		msg := paragraph(k.v.tr.T("call_coming"))
 		msg.Alignment = fyne.TextAlignCenter
-		stay := paragraph(k.tr.T("call_stay"))
+		stay := paragraph(k.v.tr.T("call_stay"))
 		stay.Alignment = fyne.TextAlignCenter
 		lines = append(lines, msg, stay)
 	}
-	ret := widgets.NewTile(k.tr.T("help_return"), nil, k.pop)
+	ret := widgets.NewTile(k.v.tr.T("help_return"), nil, k.pop)
 	k.display(screen{name: "call-guide", bar: true, redraw: k.showCall, back: k.pop,
-		content: container.NewBorder(heading(k.tr.T("call_title")), container.NewGridWithColumns(3, layout.NewSpacer(), ret),
+		content: container.NewBorder(heading(k.v.tr.T("call_title")), container.NewGridWithColumns(3, layout.NewSpacer(), ret),
 			nil, nil, middle(lines...))})
 }
 
 // callBanner is on every screen while a called guide is on the way: when
 // the call went out, and a way to withdraw it.
 func (k *Kiosk) callBanner() fyne.CanvasObject {
-	label := canvas.NewText(k.tr.T("call_banner", map[string]any{"Time": k.calledAt.Format("15:04")}), widgets.Color(widgets.ColorChosenText))
+	label := canvas.NewText(k.v.tr.T("call_banner", map[string]any{"Time": k.v.calledAt.Format("15:04")}), widgets.Color(widgets.ColorChosenText))
 	label.TextSize = widgets.Size(theme.SizeNameText)
 	label.TextStyle.Bold = true
-	cancel := widgets.NewSmallButton(k.tr.T("call_cancel"), func() {
-		k.calledAt = time.Time{}
+	cancel := widgets.NewSmallButton(k.v.tr.T("call_cancel"), func() {
+		k.v.calledAt = time.Time{}
 		slog.Info("guide call withdrawn")
 		k.tellCalls("guide call withdrawal", GuideCalls.WithdrawCall)
 		k.cur.redraw()
@@ -160,8 +160,8 @@ func (k *Kiosk) showLanguages() {
 			names = append(names, tr.T("bar_language"))
 		}
 		// The language in use is marked, in every look, by more than colour.
-		tiles = append(tiles, widgets.NewChoice(name, lang == k.tr.Lang(), func() {
-			k.tr = tr
+		tiles = append(tiles, widgets.NewChoice(name, lang == k.v.tr.Lang(), func() {
+			k.v.tr = tr
 			k.pop()
 		}))
 	}
@@ -174,13 +174,13 @@ func (k *Kiosk) showLanguages() {
 // showLooks offers larger text and higher contrast; each tap changes the
 // look at once, this screen included, and Zurück returns in the new look.
 func (k *Kiosk) showLooks() {
-	large := widgets.NewChoice(k.tr.T("look_large"), k.look.Large, func() {
-		l := k.look
+	large := widgets.NewChoice(k.v.tr.T("look_large"), k.v.look.Large, func() {
+		l := k.v.look
 		l.Large = !l.Large
 		k.setLook(l)
 	})
-	contrast := widgets.NewChoice(k.tr.T("look_contrast"), k.look.Contrast, func() {
-		l := k.look
+	contrast := widgets.NewChoice(k.v.tr.T("look_contrast"), k.v.look.Contrast, func() {
+		l := k.v.look
 		l.Contrast = !l.Contrast
 		k.setLook(l)
 	})
@@ -189,18 +189,18 @@ func (k *Kiosk) showLooks() {
 		// Each step is about 3 dB; saying so at the new volume lets the
 		// visitor judge it.
 		tiles = append(tiles,
-			widgets.NewTile(k.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.say(k.tr.T("look_volume_now")) }),
-			widgets.NewTile(k.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.say(k.tr.T("look_volume_now")) }))
+			widgets.NewTile(k.v.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.say(k.v.tr.T("look_volume_now")) }),
+			widgets.NewTile(k.v.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.say(k.v.tr.T("look_volume_now")) }))
 	}
 	k.display(screen{name: "look", bar: true, redraw: k.showLooks, back: k.pop,
-		content: container.NewBorder(container.NewVBox(heading(k.tr.T("look_title")), paragraph(k.tr.T("look_hint"))),
+		content: container.NewBorder(container.NewVBox(heading(k.v.tr.T("look_title")), paragraph(k.v.tr.T("look_hint"))),
 			nil, nil, nil, tileGrid(tiles...))})
 }
 
 // showWait says the kiosk is busy; it has no buttons, so a second tap
 // cannot do the thing twice.
 func (k *Kiosk) showWait(name string) {
-	wait := paragraph(k.tr.T("ticket_drawing"))
+	wait := paragraph(k.v.tr.T("ticket_drawing"))
 	wait.Alignment = fyne.TextAlignCenter
 	k.display(screen{name: name, busy: true, redraw: func() { k.showWait(name) }, content: middle(wait)})
 }

@@ -25,7 +25,7 @@ type idleState struct {
 // inVisit says a visitor left a trace: a screen other than the start,
 // another language or another look.
 func (k *Kiosk) inVisit() bool {
-	return !k.atStart || k.tr.Lang() != k.lang || k.look != k.defLook || k.guide != nil
+	return !k.atStart || k.v.tr.Lang() != k.lang || k.v.look != k.defLook || k.v.guide != nil
 }
 
 // Tick checks for an abandoned visit; the kiosk calls it every second on
@@ -35,36 +35,36 @@ func (k *Kiosk) Tick() {
 	if k.deps.HeadsetPresent != nil {
 		if present := k.deps.HeadsetPresent(); present != k.headset {
 			k.headset = present
-			if present && !k.speechMode {
+			if present && !k.v.speechMode {
 				k.setSpeechMode(true) // plugging in a headset asks for the voice
 			}
 		}
 	}
-	if !k.calledAt.IsZero() && now.Sub(k.calledAt) >= callHold {
+	if !k.v.calledAt.IsZero() && now.Sub(k.v.calledAt) >= callHold {
 		// Nobody came: the visit is wiped for idleness again, as any
 		// other — a resident who left must not leave their answers here.
-		k.calledAt = time.Time{}
-		k.idle.lastTouch = now
+		k.v.calledAt = time.Time{}
+		k.v.idle.lastTouch = now
 	}
 	switch {
-	case !k.inVisit() || k.cur.busy || !k.calledAt.IsZero():
-		k.idle.lastTouch = now
+	case !k.inVisit() || k.cur.busy || !k.v.calledAt.IsZero():
+		k.v.idle.lastTouch = now
 		k.refreshHours()
-	case !k.idle.warnedAt.IsZero():
-		left := k.deps.IdleWarning - now.Sub(k.idle.warnedAt)
+	case !k.v.idle.warnedAt.IsZero():
+		left := k.deps.IdleWarning - now.Sub(k.v.idle.warnedAt)
 		if left <= 0 {
 			k.Home()
 			return
 		}
-		k.idle.countdown.SetText(k.tr.T("idle_countdown", map[string]any{"Count": int(left.Round(time.Second).Seconds())}))
-	case now.Sub(k.idle.lastTouch) >= k.idleAfter():
+		k.v.idle.countdown.SetText(k.v.tr.T("idle_countdown", map[string]any{"Count": int(left.Round(time.Second).Seconds())}))
+	case now.Sub(k.v.idle.lastTouch) >= k.idleAfter():
 		k.showIdleWarning()
 	}
 }
 
 // idleAfter is the resident's idle time, or the guide's longer one.
 func (k *Kiosk) idleAfter() time.Duration {
-	if k.guide != nil {
+	if k.v.guide != nil {
 		return k.deps.GuideTimeout
 	}
 	return k.deps.IdleAfter
@@ -87,38 +87,38 @@ func (k *Kiosk) RunIdle(stop <-chan struct{}) {
 // touch notes a touch; it ends a warning only through its own button, so
 // a tap elsewhere on the warning does not silently hide it.
 func (k *Kiosk) touch() {
-	k.idle.lastTouch = k.deps.Now()
+	k.v.idle.lastTouch = k.deps.Now()
 	if k.deps.Speech != nil {
 		k.deps.Speech.Stop() // a touch ends what is being said
 	}
 }
 
 func (k *Kiosk) showIdleWarning() {
-	k.idle.before = k.cur
-	k.idle.warnedAt = k.deps.Now()
+	k.v.idle.before = k.cur
+	k.v.idle.warnedAt = k.deps.Now()
 	secs := int(k.deps.IdleWarning.Round(time.Second).Seconds())
-	k.idle.countdown = widget.NewLabel(k.tr.T("idle_countdown", map[string]any{"Count": secs}))
-	k.idle.countdown.Alignment = fyne.TextAlignCenter
-	k.idle.countdown.TextStyle.Bold = true
-	more := widgets.NewActionButton(k.tr.T("idle_more"), theme.HistoryIcon(), k.moreTime)
+	k.v.idle.countdown = widget.NewLabel(k.v.tr.T("idle_countdown", map[string]any{"Count": secs}))
+	k.v.idle.countdown.Alignment = fyne.TextAlignCenter
+	k.v.idle.countdown.TextStyle.Bold = true
+	more := widgets.NewActionButton(k.v.tr.T("idle_more"), theme.HistoryIcon(), k.moreTime)
 	more.MinHeight = widgets.SizeTile
-	end := widgets.NewBarButton(k.tr.T("idle_end"), nil, k.Home)
-	msg := paragraph(k.tr.T("idle_question"))
+	end := widgets.NewBarButton(k.v.tr.T("idle_end"), nil, k.Home)
+	msg := paragraph(k.v.tr.T("idle_question"))
 	msg.Alignment = fyne.TextAlignCenter
 	k.display(screen{name: "idle-warning", redraw: k.showIdleWarning,
-		content: container.NewBorder(heading(k.tr.T("idle_title")), container.NewGridWithColumns(3, end, layout.NewSpacer(), more),
-			nil, nil, middle(msg, k.idle.countdown))})
-	if !k.speechMode {
+		content: container.NewBorder(heading(k.v.tr.T("idle_title")), container.NewGridWithColumns(3, end, layout.NewSpacer(), more),
+			nil, nil, middle(msg, k.v.idle.countdown))})
+	if !k.v.speechMode {
 		// Spoken even without the speech mode: someone who looked away
 		// from the screen, or cannot read it, hears the question once.
-		k.say(k.tr.T("idle_title") + " " + k.tr.T("idle_question"))
+		k.say(k.v.tr.T("idle_title") + " " + k.v.tr.T("idle_question"))
 	}
 }
 
 // moreTime returns to the screen the visitor left, as it was.
 func (k *Kiosk) moreTime() {
-	before := k.idle.before
-	k.idle = idleState{lastTouch: k.deps.Now()}
+	before := k.v.idle.before
+	k.v.idle = idleState{lastTouch: k.deps.Now()}
 	before.redraw()
 }
 

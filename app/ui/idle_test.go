@@ -146,7 +146,7 @@ func TestIdleWarningMoreTimeTenTimesThenWipe(t *testing.T) {
 			t.Fatalf("round %d: after Mehr Zeit the field shows %q", i, got)
 		}
 	}
-	if !v.k.look.Large {
+	if !v.k.v.look.Large {
 		t.Fatal("the look was lost by Mehr Zeit")
 	}
 	v.tick(c, 60*time.Second)
@@ -163,8 +163,8 @@ func TestIdleWarningMoreTimeTenTimesThenWipe(t *testing.T) {
 	if got := screenHolds(v.win, "Geheime"); len(got) > 0 {
 		t.Errorf("after the wipe the screen holds %v", got)
 	}
-	if v.k.look != (widgets.Look{}) || v.k.tr.Lang() != "de" {
-		t.Errorf("after the wipe: look %+v, language %s", v.k.look, v.k.tr.Lang())
+	if v.k.v.look != (widgets.Look{}) || v.k.v.tr.Lang() != "de" {
+		t.Errorf("after the wipe: look %+v, language %s", v.k.v.look, v.k.v.tr.Lang())
 	}
 }
 
@@ -214,7 +214,7 @@ func TestIdleWarningIsSpokenEvenWithoutSpeechMode(t *testing.T) {
 	v.tap("Idea or suggestion")
 	v.tick(c, 61*time.Second)
 	v.expect("Are you still there?")
-	if got := rec.last(); !strings.Contains(got, "Are you still there?") || v.k.speechMode {
-		t.Errorf("the warning said %q (speech mode %v)", got, v.k.speechMode)
+	if got := rec.last(); !strings.Contains(got, "Are you still there?") || v.k.v.speechMode {
+		t.Errorf("the warning said %q (speech mode %v)", got, v.k.v.speechMode)
 	}
 }

@@ -22,7 +22,7 @@ func (k *Kiosk) showInfo(svc flow.Service) {
 		// A code from a receipt: how far the matter has got. Here too,
 		// where a resident looking for information about their matter
 		// looks; the receipt's QR code at the scanner works anywhere.
-		tiles = append(tiles, widgets.NewTile(k.tr.T("status_tile"), nil, func() {
+		tiles = append(tiles, widgets.NewTile(k.v.tr.T("status_tile"), nil, func() {
 			k.push(func() { k.showInfo(svc) }, func() { k.showStatusAsk("") })
 		}))
 	}
@@ -40,7 +40,7 @@ func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
 	p := k.tService(svc).Pages[i]
 	text := p.Text
 	if p.OpeningHours && k.deps.Hours.Known() {
-		text = strings.TrimSpace(k.deps.Hours.Format(k.tr, "–", "\n") + "\n\n" + text)
+		text = strings.TrimSpace(k.deps.Hours.Format(k.v.tr, "–", "\n") + "\n\n" + text)
 	}
 	var body fyne.CanvasObject = paragraph(text)
 	if pic := k.picture(p.Image); pic != nil {
@@ -48,7 +48,7 @@ func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
 	}
 	var foot fyne.CanvasObject
 	if i+1 < len(svc.Pages) {
-		next := widgets.NewTile(k.tr.T("info_more"), nil, func() {
+		next := widgets.NewTile(k.v.tr.T("info_more"), nil, func() {
 			k.push(func() { k.showInfoPage(svc, i) }, func() { k.showInfoPage(svc, i+1) })
 		})
 		foot = container.NewGridWithColumns(3, next)

@@ -17,7 +17,6 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/i18n"
-	"lotse/app/profile"
 	"lotse/app/ui/widgets"
 	"lotse/devices/escpos"
 	"lotse/sync/hours"
@@ -123,49 +122,28 @@ type Kiosk struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
-	// calledAt is when the visitor called a guide who is on the way: the
-	// visit is not wiped for idleness until the guide arrives, the call is
-	// withdrawn, or callHold has passed (zero: no open call).
-	calledAt time.Time
-	// look is the visitor's display; defLook and lang are what each visit
-	// starts with.
-	look, defLook widgets.Look
-	// tr translates for the current visitor; a new visitor starts over in
-	// the default language.
-	tr   *i18n.Localizer
-	lang string
+	// v is everything the current visitor leaves behind (visit.go): it is
+	// replaced whole when the visit ends, so nothing one visitor typed,
+	// chose or opened reaches the next.
+	v visitor
+	// defLook and lang are the look and language each visit starts with.
+	defLook widgets.Look
+	lang    string
 	// screen counts screen changes, so a timer set for one screen does not
 	// act on a later one.
 	screen uint64
-	// history holds the screens to return to with "Zurück".
-	history []func()
 	// cur is the screen showing; body is its content as laid out, whose
 	// size the a11y report compares with the window's.
 	cur  screen
 	body fyne.CanvasObject
-	// form is the visitor's form in progress and draft what they typed
-	// for its current step but not yet confirmed.
-	form  *flow.Form
-	draft string
-	// book is the appointment being booked.
-	book *bookingVisit
-	fs   formState
-	// easyHelp says the help screen shows Leichte Sprache.
-	easyHelp bool
 	// localized caches services in the visitor's language ("lang/id");
 	// missing collects the catalogue texts a language lacks.
 	localized map[string]flow.Service
 	missing   map[string]bool
-	idle      idleState
-	// speechMode reads every screen on arrival; headset says a headset is
-	// plugged in; focus is the keypad's target on this screen (-1: none).
-	speechMode, headset bool
-	focus               int
-	// guide is the guide assisting this visit; staffOpen says the staff
-	// PIN was given; staffNote is the outcome of the last staff task.
-	guide     *profile.Guide
-	staffOpen bool
-	staffNote string
+	// headset says a headset is plugged in; focus is the keypad's target
+	// on this screen (-1: none).
+	headset bool
+	focus   int
 	// pending changes (a new profile) wait for a moment nobody uses the kiosk.
 	pending []func(*Deps)
 	// uiMap is the file the UI map goes to ("": none); uiSeq counts writes.
@@ -216,11 +194,12 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 		deps.GuideTimeout = 5 * time.Minute
 	}
 	k := &Kiosk{app: app,
-		win: win, deps: deps, tr: deps.Texts.For(i18n.Default), lang: i18n.Default,
+		win: win, deps: deps, lang: i18n.Default,
 		localized: map[string]flow.Service{}, missing: map[string]bool{},
 		spawn:     func(f func()) { go f() },
 		afterFunc: func(d time.Duration, f func()) { time.AfterFunc(d, f) },
 	}
+	k.v = k.freshVisitor()
 	k.applyLook()
 	widgets.SetTouchHook(k.touch)
 	// A numeric keypad (or any keyboard) works the kiosk without sight.
@@ -232,15 +211,15 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 // applyLook sets the theme for the visitor's look. Fyne redraws its own
 // widgets; the kiosk redraws the current screen, whose sizes it read.
 func (k *Kiosk) applyLook() {
-	k.app.Settings().SetTheme(widgets.Theme{Metrics: k.deps.Metrics, Look: k.look})
+	k.app.Settings().SetTheme(widgets.Theme{Metrics: k.deps.Metrics, Look: k.v.look})
 }
 
 // setLook switches the look at once, from any screen.
 func (k *Kiosk) setLook(l widgets.Look) {
-	if l == k.look {
+	if l == k.v.look {
 		return
 	}
-	k.look = l
+	k.v.look = l
 	k.applyLook()
 	if k.cur.redraw != nil {
 		k.cur.redraw()
@@ -261,17 +240,11 @@ func (k *Kiosk) endVisit() {
 		k.deps.Speech.Stop()
 		k.deps.Speech.ResetVolume()
 	}
-	k.speechMode = k.headset // a plugged-in headset keeps the voice on
-	k.guide, k.staffOpen, k.staffNote = nil, false, ""
-	k.calledAt = time.Time{}
+	k.forgetAnswers() // wiped in place first: the form and booking hold typed text
+	lookChanged := k.v.look != k.defLook
 	k.applyPending()
-	k.idle = idleState{lastTouch: k.deps.Now()}
-	k.forgetAnswers()
-	k.easyHelp = false
-	k.tr = k.deps.Texts.For(k.lang)
-	k.history = nil
-	if k.look != k.defLook {
-		k.look = k.defLook
+	k.v = k.freshVisitor()
+	if lookChanged {
 		k.applyLook()
 	}
 }
@@ -279,17 +252,17 @@ func (k *Kiosk) endVisit() {
 // forgetAnswers drops what the visitor answered and typed, and the way
 // back to it.
 func (k *Kiosk) forgetAnswers() {
-	if k.form != nil {
-		k.form.Wipe()
-		k.form = nil
+	if k.v.form != nil {
+		k.v.form.Wipe()
+		k.v.form = nil
 	}
-	k.draft = ""
-	if k.book != nil {
-		k.book.wipe()
-		k.book = nil
+	k.v.draft = ""
+	if k.v.book != nil {
+		k.v.book.wipe()
+		k.v.book = nil
 	}
-	k.fs = formState{}
-	k.history = nil
+	k.v.fs = formState{}
+	k.v.history = nil
 }
 
 // restart is Start: the answers go, the visitor stays — their language,
@@ -305,7 +278,7 @@ func (k *Kiosk) restart() {
 // reviewer renders another).
 func (k *Kiosk) SetLook(l widgets.Look) {
 	k.defLook = l
-	k.look = l
+	k.v.look = l
 	k.applyLook()
 }
 
@@ -330,7 +303,7 @@ func (k *Kiosk) applyPending() {
 	}
 	k.pending = nil
 	k.localized, k.missing = map[string]flow.Service{}, map[string]bool{}
-	k.tr = k.deps.Texts.For(k.lang)
+	k.v.tr = k.deps.Texts.For(k.lang)
 	k.applyLook()
 }
 
@@ -346,7 +319,7 @@ func (k *Kiosk) languages() []string {
 // reviewer renders another).
 func (k *Kiosk) SetLanguage(lang string) {
 	k.lang = lang
-	k.tr = k.deps.Texts.For(lang)
+	k.v.tr = k.deps.Texts.For(lang)
 }
 
 func (k *Kiosk) showStart() {
@@ -411,9 +384,9 @@ func (k *Kiosk) display(s screen) {
 	} else {
 		k.notice, k.noticeOn = "", s.name // a new screen: the notice is gone
 	}
-	if k.guide != nil {
+	if k.v.guide != nil {
 		content = container.NewBorder(k.guideBanner(), nil, nil, nil, content)
-	} else if !k.calledAt.IsZero() && s.name != "call-guide" {
+	} else if !k.v.calledAt.IsZero() && s.name != "call-guide" {
 		content = container.NewBorder(k.callBanner(), nil, nil, nil, content)
 	}
 	k.body = container.NewPadded(content)
@@ -426,14 +399,14 @@ func (k *Kiosk) display(s screen) {
 	// their height: lay out once more so no text overlaps the next widget.
 	root.Refresh()
 	k.writeUIMap()
-	if k.speechMode {
+	if k.v.speechMode {
 		k.readAloud()
 	}
 }
 
 // push shows a screen reachable with Zurück from the current one.
 func (k *Kiosk) push(current, next func()) {
-	k.history = append(k.history, current)
+	k.v.history = append(k.v.history, current)
 	next()
 }
 
@@ -448,12 +421,12 @@ func (k *Kiosk) back() {
 
 // pop returns to the previous screen, or the start.
 func (k *Kiosk) pop() {
-	if len(k.history) == 0 {
+	if len(k.v.history) == 0 {
 		k.Home()
 		return
 	}
-	prev := k.history[len(k.history)-1]
-	k.history = k.history[:len(k.history)-1]
+	prev := k.v.history[len(k.v.history)-1]
+	k.v.history = k.v.history[:len(k.v.history)-1]
 	prev()
 }
 
@@ -461,17 +434,17 @@ func (k *Kiosk) pop() {
 // a form's answers and what is typed, a booking's name and number.
 func (k *Kiosk) answers() int {
 	n := 0
-	if k.form != nil {
-		n += len(k.form.Data())
+	if k.v.form != nil {
+		n += len(k.v.form.Data())
 	}
-	if k.draft != "" {
+	if k.v.draft != "" {
 		n++
 	}
-	if k.book != nil {
-		if k.book.name != "" {
+	if k.v.book != nil {
+		if k.v.book.name != "" {
 			n++
 		}
-		if k.book.phone != "" {
+		if k.v.book.phone != "" {
 			n++
 		}
 	}
@@ -486,30 +459,30 @@ func (k *Kiosk) startOver() {
 		return
 	}
 	back := k.cur.redraw
-	text := paragraph(k.tr.T("start_over_text", map[string]any{"Count": n}))
-	yes := widgets.NewTile(k.tr.T("start_over_yes"), theme.DeleteIcon(), k.restart)
-	no := widgets.NewTile(k.tr.T("start_over_no"), theme.NavigateNextIcon(), back)
+	text := paragraph(k.v.tr.T("start_over_text", map[string]any{"Count": n}))
+	yes := widgets.NewTile(k.v.tr.T("start_over_yes"), theme.DeleteIcon(), k.restart)
+	no := widgets.NewTile(k.v.tr.T("start_over_no"), theme.NavigateNextIcon(), back)
 	k.display(screen{name: "start-over", redraw: k.startOver,
-		content: container.NewBorder(heading(k.tr.T("start_over_title")), nil, nil, nil,
+		content: container.NewBorder(heading(k.v.tr.T("start_over_title")), nil, nil, nil,
 			container.NewVBox(text, tileGrid(no, yes)))})
 }
 
 // bar is the row of buttons in the same place on every screen.
 func (k *Kiosk) bar() fyne.CanvasObject {
 	buttons := []fyne.CanvasObject{
-		widgets.NewBarButton(k.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
-		widgets.NewBarButton(k.tr.T("bar_language"), widgets.GlobeIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
-		widgets.NewBarButton(k.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
+		widgets.NewBarButton(k.v.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
+		widgets.NewBarButton(k.v.tr.T("bar_language"), widgets.GlobeIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
+		widgets.NewBarButton(k.v.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
 	}
 	if k.deps.Speech != nil {
-		buttons = append(buttons, widgets.NewBarButton(k.tr.T("bar_read"), theme.VolumeUpIcon(), k.readAloud))
+		buttons = append(buttons, widgets.NewBarButton(k.v.tr.T("bar_read"), theme.VolumeUpIcon(), k.readAloud))
 	}
 	buttons = append(buttons,
-		widgets.NewBarButton(k.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
-		widgets.NewBarButton(k.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
+		widgets.NewBarButton(k.v.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
+		widgets.NewBarButton(k.v.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
 		// Start at the far end from Zurück: one slip must not throw a
 		// visit away, and with answers given it asks first.
-		widgets.NewBarButton(k.tr.T("bar_start"), theme.HomeIcon(), k.startOver),
+		widgets.NewBarButton(k.v.tr.T("bar_start"), theme.HomeIcon(), k.startOver),
 	)
 	for _, b := range buttons {
 		b.(*widgets.Tile).InBar = true

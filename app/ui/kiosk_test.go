@@ -394,11 +394,11 @@ func TestStartKeepsLanguageAndLook(t *testing.T) {
 	v.tap("Start")
 	v.tap("Yes, discard everything")
 	v.expect("Idea or suggestion")
-	if v.k.form != nil || !v.k.look.Large || v.k.tr.Lang() != "en" {
-		t.Errorf("after Start: form %v, large %v, language %s", v.k.form != nil, v.k.look.Large, v.k.tr.Lang())
+	if v.k.v.form != nil || !v.k.v.look.Large || v.k.v.tr.Lang() != "en" {
+		t.Errorf("after Start: form %v, large %v, language %s", v.k.v.form != nil, v.k.v.look.Large, v.k.v.tr.Lang())
 	}
 	v.k.Home() // the visit ends
-	if v.k.look.Large || v.k.tr.Lang() != "de" {
+	if v.k.v.look.Large || v.k.v.tr.Lang() != "de" {
 		t.Error("the next visitor gets the last one's language or look")
 	}
 }
@@ -411,8 +411,8 @@ func TestStartScreenOffersTheLanguages(t *testing.T) {
 	v.expect("Türkçe", "Українська", "Polski", "Leichte Sprache")
 	v.tap("Türkçe")
 	v.expect("Deutsch")
-	if v.k.tr.Lang() != "tr" {
-		t.Fatalf("language after tapping Türkçe: %s", v.k.tr.Lang())
+	if v.k.v.tr.Lang() != "tr" {
+		t.Fatalf("language after tapping Türkçe: %s", v.k.v.tr.Lang())
 	}
 	if strings.Contains(v.screenText(), "Türkçe") {
 		t.Error("the language in use is offered again")

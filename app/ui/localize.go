@@ -9,16 +9,16 @@ import (
 // file itself; other languages come from the catalogue's translation
 // files, and what they lack is noted for the a11y report.
 func (k *Kiosk) tService(svc flow.Service) flow.Service {
-	if k.tr.Lang() == i18n.Default {
+	if k.v.tr.Lang() == i18n.Default {
 		return svc
 	}
-	key := k.tr.Lang() + "/" + svc.ID
+	key := k.v.tr.Lang() + "/" + svc.ID
 	if loc, ok := k.localized[key]; ok {
 		return loc
 	}
-	loc, missing := flow.Localize(svc, k.tr)
+	loc, missing := flow.Localize(svc, k.v.tr)
 	for _, id := range missing {
-		k.missing[k.tr.Lang()+": "+id] = true
+		k.missing[k.v.tr.Lang()+": "+id] = true
 	}
 	k.localized[key] = loc
 	return loc
@@ -26,7 +26,7 @@ func (k *Kiosk) tService(svc flow.Service) flow.Service {
 
 // tStep is step s of the current form in the visitor's language.
 func (k *Kiosk) tStep(s flow.Step) flow.Step {
-	for _, ls := range k.tService(k.form.Service).Steps {
+	for _, ls := range k.tService(k.v.form.Service).Steps {
 		if ls.ID == s.ID {
 			return ls
 		}
@@ -37,8 +37,8 @@ func (k *Kiosk) tStep(s flow.Step) flow.Step {
 // catText is one catalogue text in the visitor's language, or def (the
 // catalogue file's German).
 func (k *Kiosk) catText(id, def string) string {
-	if k.tr.Lang() != i18n.Default {
-		if v, ok := k.tr.Lookup(id); ok {
+	if k.v.tr.Lang() != i18n.Default {
+		if v, ok := k.v.tr.Lookup(id); ok {
 			return v
 		}
 	}

@@ -51,7 +51,7 @@ func (k *Kiosk) Screens() []Screen {
 		{"language", func() { k.Home(); k.push(k.cur.redraw, k.showLanguages) }},
 		{"look", func() { k.Home(); k.push(k.cur.redraw, k.showLooks) }},
 		{"status-ask", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk("") }) }},
-		{"status-ask-wrong", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk(k.tr.T("status_bad_code")) }) }},
+		{"status-ask-wrong", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk(k.v.tr.T("status_bad_code")) }) }},
 		{"status-waiting", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "waiting"}, nil) }},
 		{"status-received", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "received"}, nil) }},
 		{"status-rejected", func() {
@@ -105,7 +105,7 @@ func (k *Kiosk) Screens() []Screen {
 			}})
 		}
 		if k.deps.Staff != nil {
-			list = append(list, Screen{"staff", func() { k.Home(); k.staffOpen = true; k.showStaff() }})
+			list = append(list, Screen{"staff", func() { k.Home(); k.v.staffOpen = true; k.showStaff() }})
 		}
 	}
 	for _, svc := range k.deps.Catalogue.Services {
@@ -131,10 +131,10 @@ func (k *Kiosk) Screens() []Screen {
 		case svc.Kind == flow.KindCheckIn:
 			list = append(list,
 				Screen{svc.ID, func() { k.Home(); k.startCheckIn(svc) }},
-				Screen{svc.ID + "-wrong", func() { k.Home(); k.showCheckIn(svc, "123456789", k.tr.T("checkin_wrong_code")) }},
+				Screen{svc.ID + "-wrong", func() { k.Home(); k.showCheckIn(svc, "123456789", k.v.tr.T("checkin_wrong_code")) }},
 				Screen{svc.ID + "-late", func() {
 					k.Home()
-					k.showBookingMessage(svc.ID+"-late", k.tr.T("checkin_late", map[string]any{"Time": "9:20"}))
+					k.showBookingMessage(svc.ID+"-late", k.v.tr.T("checkin_late", map[string]any{"Time": "9:20"}))
 				}},
 				Screen{svc.ID + "-number", func() {
 					k.Home()
@@ -170,20 +170,20 @@ func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
 		b.day = b.slots[0].Start
 		b.start = b.slots[1].Start
 		b.name, b.phone = "Fatma Yılmaz", "0171 2345678"
-		k.book = b
+		k.v.book = b
 	}
 	return []Screen{
 		{svc.ID + "-offline", func() { k.Home(); k.showBookingOffline(svc) }},
 		{svc.ID + "-service", func() { sample(); k.showBookingServices([]wire.BookableService{sampleBookable}) }},
 		{svc.ID + "-day", func() { sample(); k.showBookingDays() }},
-		{svc.ID + "-time", func() { sample(); k.showBookingTimes(k.book.day) }},
+		{svc.ID + "-time", func() { sample(); k.showBookingTimes(k.v.book.day) }},
 		{svc.ID + "-name", func() { sample(); k.showBookingName("") }},
-		{svc.ID + "-name-refused", func() { sample(); k.book.name = "A"; k.showBookingName(k.tr.T("invalid_name_short")) }},
+		{svc.ID + "-name-refused", func() { sample(); k.v.book.name = "A"; k.showBookingName(k.v.tr.T("invalid_name_short")) }},
 		{svc.ID + "-phone", func() { sample(); k.showBookingPhone("") }},
 		{svc.ID + "-summary", func() { sample(); k.showBookingSummary() }},
 		{svc.ID + "-done", func() {
 			sample()
-			k.showBooked(flow.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.book.start, Title: sampleBookable.Title,
+			k.showBooked(flow.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.v.book.start, Title: sampleBookable.Title,
 				Room: sampleBookable.Room}})
 		}},
 	}
@@ -257,22 +257,22 @@ func (k *Kiosk) fillTo(svc flow.Service, answers map[string]string, step flow.St
 	k.Home()
 	k.startForm(svc)
 	for {
-		s, ok := k.form.Current()
+		s, ok := k.v.form.Current()
 		if !ok || (s.ID == step.ID && step.ID != "") {
 			break
 		}
 		v, known := answers[s.ID]
-		if !known || k.form.Answer(v) != nil {
+		if !known || k.v.form.Answer(v) != nil {
 			break
 		}
 	}
 	if wrong != "" {
-		k.draft, k.fs.draftStep = wrong, step.ID
+		k.v.draft, k.v.fs.draftStep = wrong, step.ID
 		k.answer(wrong)
 		return
 	}
 	if step.ID != "" {
-		k.draft, k.fs.draftStep = flow.ExampleValue(step, k.deps.Now()), step.ID
+		k.v.draft, k.v.fs.draftStep = flow.ExampleValue(step, k.deps.Now()), step.ID
 	}
 	k.showStep()
 }

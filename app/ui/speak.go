@@ -60,20 +60,20 @@ func (k *Kiosk) Script() string {
 		sentence(&b, t)
 	}
 	if len(options) > 0 {
-		sentence(&b, k.tr.T("speech_options"))
+		sentence(&b, k.v.tr.T("speech_options"))
 		for i, o := range options {
-			sentence(&b, k.tr.T("speech_option", map[string]any{"N": i + 1, "Label": o}))
+			sentence(&b, k.v.tr.T("speech_option", map[string]any{"N": i + 1, "Label": o}))
 		}
 	}
 	if field != nil {
 		switch {
 		case field.Text() == "":
-			sentence(&b, k.tr.T("speech_empty"))
+			sentence(&b, k.v.tr.T("speech_empty"))
 		default:
-			sentence(&b, k.tr.T("speech_value", map[string]any{"Value": k.spoken(field)}))
+			sentence(&b, k.v.tr.T("speech_value", map[string]any{"Value": k.spoken(field)}))
 		}
 	}
-	sentence(&b, k.tr.T("speech_how"))
+	sentence(&b, k.v.tr.T("speech_how"))
 	return strings.TrimSpace(b.String())
 }
 
@@ -81,7 +81,7 @@ func (k *Kiosk) Script() string {
 // "Stern" per character, never its digits.
 func (k *Kiosk) spoken(f *widgets.Field) string {
 	if f.Masked {
-		return strings.TrimSpace(strings.Repeat(k.tr.T("speech_star")+" ", len([]rune(f.Text()))))
+		return strings.TrimSpace(strings.Repeat(k.v.tr.T("speech_star")+" ", len([]rune(f.Text()))))
 	}
 	return f.Text()
 }
@@ -107,7 +107,7 @@ func sentence(b *strings.Builder, s string) {
 // say speaks text in the visitor's language, if the kiosk has a voice.
 func (k *Kiosk) say(text string) {
 	if k.deps.Speech != nil {
-		k.deps.Speech.Say(k.tr.Lang(), text)
+		k.deps.Speech.Say(k.v.tr.Lang(), text)
 	}
 }
 
@@ -117,20 +117,20 @@ func (k *Kiosk) readAloud() { k.say(k.Script()) }
 // setSpeechMode switches reading every screen on arrival (and every key)
 // on or off, and says so.
 func (k *Kiosk) setSpeechMode(on bool) {
-	k.speechMode = on
+	k.v.speechMode = on
 	k.cur.redraw()
 	if !on {
-		k.say(k.tr.T("speech_mode_off"))
+		k.say(k.v.tr.T("speech_mode_off"))
 	}
 }
 
 // spokenKey is what a key press says in speech mode.
 func (k *Kiosk) spokenKey(target *widgets.Field, name string) {
-	if !k.speechMode {
+	if !k.v.speechMode {
 		return
 	}
-	if target != nil && target.Masked && name != k.tr.T("key_delete") {
-		name = k.tr.T("speech_star")
+	if target != nil && target.Masked && name != k.v.tr.T("key_delete") {
+		name = k.v.tr.T("speech_star")
 	}
 	k.say(name)
 }

@@ -137,7 +137,7 @@ func TestPinIsNeverSpoken(t *testing.T) {
 	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, v.k.keyLabels(), false)
 	kb.OnKey = func(name string) { v.k.spokenKey(field, name) }
 	v.k.display(screen{name: "pin", redraw: func() {}, content: container.NewBorder(field, nil, nil, nil, kb)})
-	v.k.speechMode = true
+	v.k.v.speechMode = true
 	for _, d := range []string{"4", "7", "1", "1"} {
 		v.tap(d)
 		if got := rec.last(); got != "Stern" {
@@ -195,12 +195,12 @@ func TestSpeechModeReadsEachScreenAndResetsAfterTheVisit(t *testing.T) {
 	}
 	// Start is the same visitor: the voice stays as they set it.
 	v.tap("Start")
-	if !v.k.speechMode || rec.Volume() != speech.DefaultVolume+2 {
-		t.Errorf("after Start: speech mode %v, volume %d", v.k.speechMode, rec.Volume())
+	if !v.k.v.speechMode || rec.Volume() != speech.DefaultVolume+2 {
+		t.Errorf("after Start: speech mode %v, volume %d", v.k.v.speechMode, rec.Volume())
 	}
 	v.k.Home() // the visit ends (Fertig, or the idle wipe)
-	if v.k.speechMode || rec.Volume() != speech.DefaultVolume {
-		t.Errorf("after the visit: speech mode %v, volume %d", v.k.speechMode, rec.Volume())
+	if v.k.v.speechMode || rec.Volume() != speech.DefaultVolume {
+		t.Errorf("after the visit: speech mode %v, volume %d", v.k.v.speechMode, rec.Volume())
 	}
 }
 
@@ -209,13 +209,13 @@ func TestAHeadsetSwitchesSpeechOn(t *testing.T) {
 	plugged := false
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Speech: rec, HeadsetPresent: func() bool { return plugged }})
 	v.k.Tick()
-	if v.k.speechMode {
+	if v.k.v.speechMode {
 		t.Fatal("speech mode without a headset")
 	}
 	plugged = true
 	v.k.Tick()
-	if !v.k.speechMode || !strings.Contains(rec.last(), "Willkommen") {
-		t.Errorf("plugging in a headset: speech mode %v, said %q", v.k.speechMode, rec.last())
+	if !v.k.v.speechMode || !strings.Contains(rec.last(), "Willkommen") {
+		t.Errorf("plugging in a headset: speech mode %v, said %q", v.k.v.speechMode, rec.last())
 	}
 }
 

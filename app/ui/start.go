@@ -62,9 +62,9 @@ func (k *Kiosk) printerNotice() string {
 	case !k.printerKnown:
 		return ""
 	case !s.Ready():
-		return k.tr.T("start_printer_fault", map[string]any{"Problem": s.Problem()})
+		return k.v.tr.T("start_printer_fault", map[string]any{"Problem": s.Problem()})
 	case s.PaperNearEnd:
-		return k.tr.T("start_printer_low")
+		return k.v.tr.T("start_printer_low")
 	}
 	return ""
 }
@@ -77,9 +77,9 @@ func (k *Kiosk) syncLine() string {
 	case !s.Known:
 		return ""
 	case s.Online:
-		return k.tr.T("start_sync_online", map[string]any{"Waiting": s.Waiting})
+		return k.v.tr.T("start_sync_online", map[string]any{"Waiting": s.Waiting})
 	}
-	return k.tr.T("start_sync_offline", map[string]any{"Waiting": s.Waiting})
+	return k.v.tr.T("start_sync_offline", map[string]any{"Waiting": s.Waiting})
 }
 
 func (k *Kiosk) startScreen() fyne.CanvasObject {
@@ -102,24 +102,24 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 			k.push(k.Home, func() { run(k, svc) })
 		}))
 	}
-	title := heading(k.tr.T("start_title", map[string]any{"Place": k.deps.Place}))
+	title := heading(k.v.tr.T("start_title", map[string]any{"Place": k.deps.Place}))
 	// The hint hangs under the title without a gap of its own (the
 	// labels' inner padding parts them): the room it saves lets the
 	// languages' row fit under the tiles on a 15.6" panel.
 	top := container.New(layout.NewCustomPaddedVBoxLayout(0),
 		container.NewBorder(nil, nil, k.crest(title.MinSize().Height), nil, title),
-		paragraph(k.tr.T("start_hint")),
+		paragraph(k.v.tr.T("start_hint")),
 	)
 	k.notices = container.NewVBox()
 	k.fillNotices()
 	k.analogLine = paragraph(k.analogText())
 	var bottom fyne.CanvasObject = container.NewVBox(k.analogLine, k.notices)
-	if k.deps.Cases != nil && !k.look.Large {
+	if k.deps.Cases != nil && !k.v.look.Large {
 		// "Stand abfragen" beside the counter's line: a tenth tile would
 		// not fit a 15.6" panel. In large text there is no room for it
 		// at all; it is under Informationen, and the receipt's QR code
 		// at the scanner works on every screen.
-		ask := widgets.NewSmallButton(k.tr.T("status_tile"), func() {
+		ask := widgets.NewSmallButton(k.v.tr.T("status_tile"), func() {
 			k.push(k.Home, func() { k.showStatusAsk("") })
 		})
 		bottom = container.NewBorder(nil, nil, nil, container.NewVBox(ask), bottom)
@@ -127,13 +127,13 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 	if k.deps.Speech != nil && len(tiles) > 0 {
 		// Large and on the first screen: someone who cannot see the
 		// screen well finds it with a guide's help once, then hears the rest.
-		tiles = append(tiles, widgets.NewChoice(k.tr.T("speech_mode_button"), k.speechMode, func() {
-			k.setSpeechMode(!k.speechMode)
+		tiles = append(tiles, widgets.NewChoice(k.v.tr.T("speech_mode_button"), k.v.speechMode, func() {
+			k.setSpeechMode(!k.v.speechMode)
 		}))
 	}
 	if len(tiles) == 0 {
 		// Every service file is broken: residents still learn where to go.
-		return container.NewBorder(top, bottom, nil, nil, middle(warningLine(k.tr.T("start_no_services"))))
+		return container.NewBorder(top, bottom, nil, nil, middle(warningLine(k.v.tr.T("start_no_services"))))
 	}
 	grid := tileGrid(tiles...)
 	if langs := k.languageRow(); langs != nil {
@@ -154,10 +154,10 @@ func (k *Kiosk) fillNotices() {
 		lines = append(lines, warningLine(notice))
 	}
 	if k.sync.Revoked {
-		lines = append(lines, warningLine(k.tr.T("start_revoked")))
+		lines = append(lines, warningLine(k.v.tr.T("start_revoked")))
 	}
 	if n := len(k.deps.Warnings); n > 0 {
-		lines = append(lines, warningLine(k.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
+		lines = append(lines, warningLine(k.v.tr.T("start_catalogue_warning", map[string]any{"Count": n})))
 	}
 	k.notices.Objects = lines
 	// Hidden when empty: an empty box still costs a gap above it.
@@ -173,21 +173,21 @@ func (k *Kiosk) fillNotices() {
 // only way. One label for both keeps the start screen's lines together
 // in large text.
 func (k *Kiosk) analogText() string {
-	text := k.tr.T("start_analog")
+	text := k.v.tr.T("start_analog")
 	w := k.deps.Hours
 	if !w.Known() {
 		return text
 	}
 	now := k.deps.Now()
 	if today := w.Today(now); len(today) > 0 {
-		return text + "\n" + k.tr.T("start_hours_today", map[string]any{"Hours": hours.Spans(today, "–")})
+		return text + "\n" + k.v.tr.T("start_hours_today", map[string]any{"Hours": hours.Spans(today, "–")})
 	}
 	at, ok := w.Next(now)
 	if !ok {
 		return text
 	}
-	day, clock := hours.When(k.tr, now, at)
-	return text + "\n" + k.tr.T("start_hours_closed", map[string]any{"Day": day, "Time": clock})
+	day, clock := hours.When(k.v.tr, now, at)
+	return text + "\n" + k.v.tr.T("start_hours_closed", map[string]any{"Day": day, "Time": clock})
 }
 
 // refreshHours keeps the start screen's hours true as the day passes
@@ -208,17 +208,17 @@ func (k *Kiosk) refreshHours() {
 // globe in the bar is one tap away.
 func (k *Kiosk) languageRow() fyne.CanvasObject {
 	langs := k.languages()
-	if k.look.Large || len(langs) < 2 {
+	if k.v.look.Large || len(langs) < 2 {
 		return nil
 	}
 	var buttons []fyne.CanvasObject
 	for _, lang := range langs {
-		if lang == k.tr.Lang() {
+		if lang == k.v.tr.Lang() {
 			continue
 		}
 		tr := k.deps.Texts.For(lang)
 		buttons = append(buttons, widgets.NewSmallButton(tr.T("language_name"), func() {
-			k.tr = tr
+			k.v.tr = tr
 			k.showStart()
 		}))
 	}

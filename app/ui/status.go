@@ -20,11 +20,11 @@ const statusTimeout = 10 * time.Second
 
 // showStatusAsk asks for a receipt's reference code ("LT-7K3M-9QPD").
 func (k *Kiosk) showStatusAsk(problem string) {
-	k.typed("status-ask", k.tr.T("status_ask"), "", widgets.KeyboardText, false, problem, nil,
+	k.typed("status-ask", k.v.tr.T("status_ask"), "", widgets.KeyboardText, false, problem, nil,
 		func() { k.showStatusAsk(problem) }, func(v string) {
 			code, err := refcode.Parse(v)
 			if err != nil {
-				k.showStatusAsk(k.tr.T("status_bad_code"))
+				k.showStatusAsk(k.v.tr.T("status_bad_code"))
 				return
 			}
 			k.lookUpStatus(code)
@@ -54,26 +54,26 @@ func (k *Kiosk) showStatus(code string, s wire.CaseStatus, err error) {
 	var lines []string
 	switch {
 	case errors.Is(err, client.ErrNoCase):
-		lines = []string{k.tr.T("status_unknown")}
+		lines = []string{k.v.tr.T("status_unknown")}
 	case err != nil:
-		lines = []string{k.tr.T("status_unreachable")}
+		lines = []string{k.v.tr.T("status_unreachable")}
 	default:
 		lines = []string{map[string]string{
-			"waiting":  k.tr.T("status_waiting"),
-			"received": k.tr.T("status_received"),
-			"accepted": k.tr.T("status_accepted"),
-			"rejected": k.tr.T("status_rejected"),
+			"waiting":  k.v.tr.T("status_waiting"),
+			"received": k.v.tr.T("status_received"),
+			"accepted": k.v.tr.T("status_accepted"),
+			"rejected": k.v.tr.T("status_rejected"),
 		}[s.State]}
 		if lines[0] == "" {
-			lines[0] = k.tr.T("status_received")
+			lines[0] = k.v.tr.T("status_received")
 		}
 		if s.Reason != "" {
-			lines = append(lines, k.tr.T("status_reason", map[string]any{"Reason": s.Reason}))
+			lines = append(lines, k.v.tr.T("status_reason", map[string]any{"Reason": s.Reason}))
 		}
 	}
 	body := container.NewVBox(bigText(code, widgets.SizeCodeText), paragraph(strings.Join(lines, "\n")))
 	k.display(screen{name: "status-" + strings.ToLower(s.State), bar: true, redraw: func() { k.showStatus(code, s, err) },
-		content: container.NewBorder(heading(k.tr.T("status_title")), k.finishRow(), nil, nil, body)})
+		content: container.NewBorder(heading(k.v.tr.T("status_title")), k.finishRow(), nil, nil, body)})
 }
 
 // receiptCode is the reference code of a receipt's QR code (the portal's

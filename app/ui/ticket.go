@@ -33,7 +33,7 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 		tiles = append(tiles, widgets.NewTile(loc.Options[i].Title, nil, func() { k.draw(opt) }))
 	}
 	k.display(screen{name: svc.ID, bar: true, redraw: func() { k.showTicketChoice(svc) },
-		content: container.NewBorder(heading(k.tr.T("ticket_choose_title")), nil, nil, nil, tileGrid(tiles...))})
+		content: container.NewBorder(heading(k.v.tr.T("ticket_choose_title")), nil, nil, nil, tileGrid(tiles...))})
 }
 
 // showTicketsClosed says, instead of a number for a counter that has
@@ -41,19 +41,19 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 func (k *Kiosk) showTicketsClosed(svc flow.Service) {
 	w := k.deps.Hours
 	at, _ := w.Next(k.deps.Now())
-	day, clock := hours.When(k.tr, k.deps.Now(), at)
-	text := k.tr.T("ticket_closed_text", map[string]any{"Day": day, "Time": clock})
-	week := k.tr.T("hours_counter", map[string]any{"Hours": w.Format(k.tr, "–", " · ")})
+	day, clock := hours.When(k.v.tr, k.deps.Now(), at)
+	text := k.v.tr.T("ticket_closed_text", map[string]any{"Day": day, "Time": clock})
+	week := k.v.tr.T("hours_counter", map[string]any{"Hours": w.Format(k.v.tr, "–", " · ")})
 	k.display(screen{name: svc.ID + "-closed", bar: true, redraw: func() { k.showTicketsClosed(svc) },
-		content: container.NewBorder(heading(k.tr.T("ticket_closed_title")), nil, nil, nil,
-			middle(paragraph(text), paragraph(week), paragraph(k.tr.T("ticket_closed_forms"))))})
+		content: container.NewBorder(heading(k.v.tr.T("ticket_closed_title")), nil, nil, nil,
+			middle(paragraph(text), paragraph(week), paragraph(k.v.tr.T("ticket_closed_forms"))))})
 }
 
 // draw shows a wait message at once (so a second tap cannot draw a second
 // number) and allocates and prints off the UI goroutine.
 func (k *Kiosk) draw(opt flow.Option) {
 	k.showWait("ticket-drawing")
-	tr := k.tr
+	tr := k.v.tr
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
 		defer cancel()
@@ -70,31 +70,31 @@ func (k *Kiosk) draw(opt flow.Option) {
 }
 
 func (k *Kiosk) showTicket(t flow.Ticket) {
-	status := k.printedLine(k.tr.T("ticket_printed"), k.tr.T("ticket_not_printed"), t.PrintErr, t.PaperInGerman)
+	status := k.printedLine(k.v.tr.T("ticket_printed"), k.v.tr.T("ticket_not_printed"), t.PrintErr, t.PaperInGerman)
 	// Where to wait says what the general hint says, and more: it takes
 	// its place (large text must still fit the screen).
-	hint := k.tr.T("ticket_wait_hint")
+	hint := k.v.tr.T("ticket_wait_hint")
 	if r := k.catText("svc."+t.Option.Service+"."+t.Option.ID+".room", t.Room); r != "" {
-		hint = k.tr.T("print_ticket_room", map[string]any{"Room": r})
+		hint = k.v.tr.T("print_ticket_room", map[string]any{"Room": r})
 	}
 	wait := paragraph(hint)
 	switch {
 	case t.Offline:
 		// Said plainly: the number is valid without the network.
-		wait = paragraph(k.tr.T("ticket_offline") + "\n" + hint)
+		wait = paragraph(k.v.tr.T("ticket_offline") + "\n" + hint)
 	case !t.Due.IsZero():
 		// An appointment checked in: called at its time, not by the queue.
-		wait = paragraph(k.tr.T("checkin_called_at", map[string]any{"Time": t.Due.Format("15:04")}) + "\n" + hint)
+		wait = paragraph(k.v.tr.T("checkin_called_at", map[string]any{"Time": t.Due.Format("15:04")}) + "\n" + hint)
 	case t.Ahead != nil:
-		lines := k.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead})
+		lines := k.v.tr.T("ticket_ahead", map[string]any{"People": *t.Ahead})
 		if t.Wait != "" {
-			lines += "\n" + k.tr.T("ticket_wait_estimate", map[string]any{"Minutes": t.Wait})
+			lines += "\n" + k.v.tr.T("ticket_wait_estimate", map[string]any{"Minutes": t.Wait})
 		}
 		wait = paragraph(lines + "\n" + hint)
 	}
 	content := k.confirmation(
 		[]fyne.CanvasObject{
-			bigText(k.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
+			bigText(k.v.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
 			bigText(t.Number, widgets.SizeNumberText),
 			panelLine(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText)},
 		nil,
@@ -111,7 +111,7 @@ func (k *Kiosk) finishRow() fyne.CanvasObject {
 
 // finishButton is „Fertig“: it ends the visit.
 func (k *Kiosk) finishButton() *widgets.Tile {
-	return widgets.NewActionButton(k.tr.T("finish"), theme.ConfirmIcon(), k.Home)
+	return widgets.NewActionButton(k.v.tr.T("finish"), theme.ConfirmIcon(), k.Home)
 }
 
 // printout is the demo's picture of the printed ticket, or nil.
@@ -133,7 +133,7 @@ func (k *Kiosk) printout() fyne.CanvasObject {
 }
 
 func (k *Kiosk) showTicketFailed() {
-	msg := paragraph(k.tr.T("ticket_failed"))
+	msg := paragraph(k.v.tr.T("ticket_failed"))
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Importance = widget.WarningImportance
 	k.display(screen{name: "ticket-failed", redraw: k.showTicketFailed,
@@ -149,7 +149,7 @@ func (k *Kiosk) printedLine(printed, notPrinted string, err error, german bool) 
 	case err != nil:
 		return warningLine(notPrinted)
 	case german:
-		return paragraph(printed + "\n" + k.tr.T("paper_in_german"))
+		return paragraph(printed + "\n" + k.v.tr.T("paper_in_german"))
 	}
 	return paragraph(printed)
 }
@@ -172,7 +172,7 @@ func (k *Kiosk) confirmation(panel, under []fyne.CanvasObject, next ...fyne.Canv
 		left.Add(o)
 	}
 	left.Add(k.finishButton())
-	title := widget.NewLabel(k.tr.T("next_title"))
+	title := widget.NewLabel(k.v.tr.T("next_title"))
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.TextStyle.Bold = true
 	var content fyne.CanvasObject = container.NewGridWithColumns(2, left, container.NewVBox(append([]fyne.CanvasObject{title}, next...)...))
