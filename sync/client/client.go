@@ -172,7 +172,7 @@ func Submit(ctx context.Context, id Identity, out *outbox.Outbox, service string
 // its id, code and time are filled in here.
 func SubmitWith(ctx context.Context, id Identity, out *outbox.Outbox, s seal.Submission) (string, error) {
 	for range 5 {
-		code, err := refcode.New(id.Number % refcode.MaxKiosks)
+		code, err := refcode.New(id.Number)
 		if err != nil {
 			return "", err
 		}

@@ -343,7 +343,7 @@ func (s *Server) refuse(kiosk int64, e seal.Envelope) string {
 		// beside LT-7K3M-9QPD.
 		return "reference code not in its normal form " + code
 	}
-	if n, _ := refcode.KioskNumber(code); int64(n) != (kiosk-1)%refcode.MaxKiosks {
+	if n, _ := refcode.KioskNumber(code); int64(n) != kiosk-1 {
 		return "reference code of another kiosk"
 	}
 	if _, _, err := seal.Open(e, map[string]*rsa.PrivateKey{s.kid: s.key}); err != nil {

@@ -1,9 +1,14 @@
 // Package refcode makes the reference codes residents take home, such as
 // LT-7K3M-9QPD: short, easy to read aloud (no 0/O or 1/I), with a check
 // character that catches any one mistyped character and any swap of two
-// neighbours. A kiosk makes them offline: the first two characters are the
+// neighbours. A kiosk makes them offline: the first characters are the
 // kiosk's number from enrolment, so codes from different kiosks never
 // collide, and the kiosk's own outbox keeps its codes unique.
+//
+// The first 1,024 kiosks of a portal carry their number in two characters
+// (LT-7K3M-9QPD, as every code printed so far); a Land-wide portal's
+// further kiosks in four, with two characters more (LT-227K-3M9Q-PD):
+// 1,048,576 kiosks in all, and the short codes keep resolving.
 package refcode
 
 import (
@@ -19,8 +24,14 @@ const Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 const (
 	prefix = "LT-"
-	// MaxKiosks is how many kiosk numbers two characters hold.
-	MaxKiosks = 32 * 32
+	// ShortKiosks is how many kiosk numbers the short form's two
+	// characters hold; MaxKiosks how many the long form's four hold.
+	ShortKiosks = 32 * 32
+	MaxKiosks   = 32 * 32 * 32 * 32
+	// The bodies without prefix and dashes: kiosk, five random
+	// characters, check.
+	shortLen = 2 + 5 + 1
+	longLen  = 4 + 5 + 1
 )
 
 // New makes a fresh code for kiosk number n (0 ≤ n < MaxKiosks).
@@ -28,7 +39,12 @@ func New(kiosk int) (string, error) {
 	if kiosk < 0 || kiosk >= MaxKiosks {
 		return "", fmt.Errorf("reference code: kiosk number %d outside 0..%d", kiosk, MaxKiosks-1)
 	}
-	body := []byte{Alphabet[kiosk/32], Alphabet[kiosk%32]}
+	var body []byte
+	if kiosk < ShortKiosks {
+		body = []byte{Alphabet[kiosk/32], Alphabet[kiosk%32]}
+	} else {
+		body = []byte{Alphabet[kiosk>>15&31], Alphabet[kiosk>>10&31], Alphabet[kiosk>>5&31], Alphabet[kiosk&31]}
+	}
 	for range 5 {
 		i, err := rand.Int(rand.Reader, big.NewInt(32))
 		if err != nil {
@@ -37,7 +53,15 @@ func New(kiosk int) (string, error) {
 		body = append(body, Alphabet[i.Int64()])
 	}
 	body = append(body, check(string(body)))
-	return prefix + string(body[:4]) + "-" + string(body[4:]), nil
+	return format(string(body)), nil
+}
+
+// format is a body as printed: LT-7K3M-9QPD, LT-227K-3M9Q-PD.
+func format(body string) string {
+	if len(body) == shortLen {
+		return prefix + body[:4] + "-" + body[4:]
+	}
+	return prefix + body[:4] + "-" + body[4:8] + "-" + body[8:]
 }
 
 // check is the Luhn mod 32 check character of s.
@@ -61,7 +85,7 @@ var ErrInvalid = errors.New("not a valid reference code")
 func Parse(s string) (string, error) {
 	s = strings.ToUpper(separators.Replace(strings.TrimSpace(s)))
 	s = strings.TrimPrefix(s, "LT")
-	if len(s) != 8 {
+	if len(s) != shortLen && len(s) != longLen {
 		return "", ErrInvalid
 	}
 	for i := 0; i < len(s); i++ {
@@ -69,10 +93,10 @@ func Parse(s string) (string, error) {
 			return "", ErrInvalid
 		}
 	}
-	if check(s[:7]) != s[7] {
+	if check(s[:len(s)-1]) != s[len(s)-1] {
 		return "", ErrInvalid
 	}
-	return prefix + s[:4] + "-" + s[4:], nil
+	return format(s), nil
 }
 
 // KioskNumber is the number of the kiosk that made code (a valid code in
@@ -82,6 +106,14 @@ func KioskNumber(code string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	body := n[len(prefix):]
-	return strings.IndexByte(Alphabet, body[0])*32 + strings.IndexByte(Alphabet, body[1]), nil
+	body := strings.ReplaceAll(n[len(prefix):], "-", "")
+	digits := 2
+	if len(body) == longLen {
+		digits = 4
+	}
+	k := 0
+	for i := range digits {
+		k = k*32 + strings.IndexByte(Alphabet, body[i])
+	}
+	return k, nil
 }

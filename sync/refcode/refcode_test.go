@@ -66,3 +66,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A Land-wide portal has more than 1,024 kiosks: from number 1,024 on a
+// code carries the kiosk in four characters (two more in all), up to
+// 1,048,576 kiosks; a code printed before, in the short form, still reads
+// and names its kiosk. Typos and swaps are caught in both forms.
+func TestCodesForALandWidePortal(t *testing.T) {
+	for _, k := range []int{0, 37, refcode.ShortKiosks - 1, refcode.ShortKiosks, 99_999, 100_000, refcode.MaxKiosks - 1} {
+		c, err := refcode.New(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		short := k < refcode.ShortKiosks
+		if want := map[bool]int{true: len("LT-7K3M-9QPD"), false: len("LT-227K-3M9Q-PD")}[short]; len(c) != want {
+			t.Errorf("kiosk %d: %q", k, c)
+		}
+		if n, err := refcode.KioskNumber(strings.ToLower(strings.ReplaceAll(c, "-", " "))); err != nil || n != k {
+			t.Errorf("kiosk %d: %q names kiosk %d (%v)", k, c, n, err)
+		}
+		body := []byte(strings.ReplaceAll(c[3:], "-", ""))
+		for i := range body {
+			typo := append([]byte(nil), body...)
+			typo[i] = refcode.Alphabet[(strings.IndexByte(refcode.Alphabet, body[i])+7)%32]
+			if _, err := refcode.Parse(string(typo)); err == nil {
+				t.Errorf("%s accepted with position %d changed", c, i)
+			}
+		}
+	}
+	// A code of the first release, as printed on a receipt.
+	printed, _ := refcode.New(37)
+	if n, err := refcode.KioskNumber(printed); err != nil || n != 37 {
+		t.Errorf("a short code: %d %v", n, err)
+	}
+	if refcode.MaxKiosks < 100_000 {
+		t.Errorf("codes for %d kiosks", refcode.MaxKiosks)
+	}
+}
