@@ -12,6 +12,10 @@ import (
 type changes struct {
 	mu   sync.Mutex
 	subs map[chan string]bool
+	// pending are the sites whose change the other instances have not
+	// been told yet; telling says a goroutine is telling them.
+	pending map[string]bool
+	telling bool
 }
 
 // Subscribe returns a channel that receives the site of every change,
@@ -44,12 +48,47 @@ func (s *Service) broadcast(site string) {
 	}
 }
 
-// changed announces a change of site's queue here and to the other
-// instances.
-func (s *Service) changed(ctx context.Context, site string) {
+// changed announces a change of site's queue here at once and to the
+// other instances right after. The NOTIFY is not in the request's way: on
+// PostgreSQL every notifying commit takes one lock for the whole cluster,
+// and a rush's draws queued behind it; changes that come while one goes
+// out are told together.
+func (s *Service) changed(_ context.Context, site string) {
 	s.broadcast(site)
-	if err := s.St.Notify(context.WithoutCancel(ctx), site); err != nil {
-		slog.Warn("queue: tell other instances", "err", err)
+	c := &s.changes
+	c.mu.Lock()
+	if c.pending == nil {
+		c.pending = map[string]bool{}
+	}
+	c.pending[site] = true
+	if c.telling {
+		c.mu.Unlock()
+		return
+	}
+	c.telling = true
+	c.mu.Unlock()
+	go s.tell()
+}
+
+// tell sends the pending changes to the other instances until none are
+// left.
+func (s *Service) tell() {
+	c := &s.changes
+	for {
+		c.mu.Lock()
+		sites := c.pending
+		c.pending = nil
+		if len(sites) == 0 {
+			c.telling = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		for site := range sites {
+			if err := s.St.Notify(context.Background(), site); err != nil {
+				slog.Warn("queue: tell other instances", "err", err)
+			}
+		}
 	}
 }
 

@@ -23,7 +23,28 @@ func scanTicket(r interface{ Scan(...any) error }) (store.Ticket, error) {
 	return t, err
 }
 
+// pgQueueLabel is wire.QueueLabel in PostgreSQL's SQL, of n.last and two
+// prefix arguments (A001 … A999, then A10000 …); the conformance suite
+// holds the two to the same labels on both stores.
+const pgQueueLabel = `CASE WHEN n.last <= 999 THEN ?::text || lpad(n.last::text, 3, '0') ELSE ?::text || (n.last + 9000)::text END`
+
 func (s *Store) Draw(ctx context.Context, d store.Draw) (store.Ticket, error) {
+	if d.Label == "" && s.d.Name == "postgres" {
+		// One statement: the sequence's row is locked for it alone, not for
+		// a transaction's three round trips (50 kiosks drawing at once had a
+		// p99 of 204 ms). A statement is atomic: when its ticket cannot be
+		// stored (a retry with this key came first), its number is not
+		// taken either, and the transaction below answers with the ticket.
+		t, err := scanTicket(s.x.QueryRow(ctx, `WITH n AS (
+				INSERT INTO queue_counters (site, day, prefix, last) VALUES (?, ?, ?, 1)
+				ON CONFLICT (site, day, prefix) DO UPDATE SET last = queue_counters.last + 1 RETURNING last)
+			INSERT INTO tickets (site, day, prefix, label, state, lang, kiosk_id, draw_key, drawn_at, due_at)
+			SELECT ?, ?, ?, `+pgQueueLabel+`, 'waiting', ?, ?, ?, ?, ? FROM n RETURNING `+ticketCols,
+			d.Site, d.Day, d.Prefix, d.Site, d.Day, d.Prefix, d.Prefix, d.Prefix, d.Lang, d.Kiosk, d.Key, tsNano(d.At), tsOrEmpty(d.DueAt)))
+		if err == nil {
+			return t, s.ahead(ctx, s.x, &t)
+		}
+	}
 	var t store.Ticket
 	err := s.tx(ctx, func(x q, _ Tx) error {
 		var err error

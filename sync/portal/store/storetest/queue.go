@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lotse/sync/portal/store"
+	"lotse/sync/wire"
 )
 
 // Two kiosks draw 50 numbers each at once: 100 distinct numbers, 1 to
@@ -43,6 +44,34 @@ func queueDraws(t *testing.T, s store.Store) {
 	}
 	if all, _ := s.Tickets(ctx, "rathaus", "2026-12-01"); len(all) != 100 {
 		t.Errorf("%d tickets stored", len(all))
+	}
+	// One key sent ten times at once: one ticket, and no number lost (the
+	// next draw is the next number).
+	var same sync.Map
+	for range 10 {
+		wg.Go(func() {
+			tk, err := s.Draw(ctx, store.Draw{Site: "rathaus", Day: "2026-12-01", Prefix: "A", Lang: "de", Kiosk: 1, Key: "same", At: now})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			same.Store(tk.Label, true)
+		})
+	}
+	wg.Wait()
+	n := 0
+	same.Range(func(k, _ any) bool { n++; return k == "A101" })
+	next, err := s.Draw(ctx, store.Draw{Site: "rathaus", Day: "2026-12-01", Prefix: "A", Lang: "de", Kiosk: 1, Key: "after-same", At: now})
+	if n != 1 || err != nil || next.Label != "A102" {
+		t.Errorf("one key ten times: %d labels; the next draw %q %v", n, next.Label, err)
+	}
+	// Past the thousandth number of a day: the labels wire.QueueLabel
+	// names, on both stores.
+	for i := 1; i <= 1002; i++ {
+		tk, err := s.Draw(ctx, store.Draw{Site: "rathaus", Day: "2026-12-03", Prefix: "C", Lang: "de", Kiosk: 1, Key: fmt.Sprint("c", i), At: now})
+		if err != nil || tk.Label != wire.QueueLabel("C", i) {
+			t.Fatalf("number %d: %q %v, want %s", i, tk.Label, err, wire.QueueLabel("C", i))
+		}
 	}
 	// Another day, another site, another prefix: their own sequences.
 	for _, d := range []store.Draw{{Site: "rathaus", Day: "2026-12-02", Prefix: "A"}, {Site: "bibliothek", Day: "2026-12-01", Prefix: "A"},
