@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -33,6 +34,18 @@ import (
 type demo struct {
 	printer *escpossim.Printer
 	enroll  func(context.Context) (string, error)
+	// shown closes when the window has shown its first screen: the demo
+	// staff accounts' passwords (three bcrypt hashes) wait for it, so
+	// they do not take the cores the window needs.
+	shown     chan struct{}
+	shownOnce *sync.Once
+}
+
+// windowShown tells the demo the window is up.
+func (d demo) windowShown() {
+	if d.shown != nil {
+		d.shownOnce.Do(func() { close(d.shown) })
+	}
 }
 
 // startDemo starts the in-process portal and, unless a printer port is
@@ -62,6 +75,8 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 		}
 		cfg.Portal.URL = "http://" + ln.Addr().String()
 		ready := make(chan *portal.Server, 1)
+		d.shown, d.shownOnce = make(chan struct{}), &sync.Once{}
+		shown := d.shown
 		go func() {
 			p, err := portal.New(filepath.Join(dataDir, "portal"), portal.Options{Version: version})
 			if err != nil {
@@ -73,6 +88,13 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 			publishDemoProfile(ctx, p)
 			demoStaff(ctx, p, "http://"+ln.Addr().String()+"/staff/")
 			ready <- p
+			go func() {
+				select {
+				case <-shown:
+					demoAccounts(ctx, p)
+				case <-ctx.Done():
+				}
+			}()
 			_, done, err := p.Serve(ctx, ln)
 			if err != nil {
 				slog.Error("demo portal", "err", err)
@@ -160,16 +182,10 @@ func publishDemoProfile(ctx context.Context, p *portal.Server) {
 	}
 }
 
-// demoStaff puts the staff dashboard beside the demo portal's API, with a
-// demo admin and caseworker whose fresh passwords the log names, so a
-// newcomer can open the office's side in a browser beside the kiosk.
-func demoStaff(ctx context.Context, p *portal.Server, url string) {
-	dash, err := web.New(p)
-	if err != nil {
-		slog.Error("demo staff dashboard", "err", err)
-		return
-	}
-	p.Staff, p.Display, p.Termin = dash.Handler(), dash.DisplayHandler(), dash.TerminHandler()
+// demoAccounts makes a demo admin, caseworker and clerk whose fresh
+// passwords the log names, so a newcomer can open the office's side in a
+// browser beside the kiosk.
+func demoAccounts(ctx context.Context, p *portal.Server) {
 	acc := &staff.Accounts{St: p.Store()}
 	for _, u := range []struct{ name, role string }{{"demo.admin", staff.Admin}, {"demo.sachbearbeitung", staff.Caseworker},
 		{"demo.schalter", staff.Clerk}} {
@@ -184,6 +200,18 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		}
 		slog.Info("demo staff account (password new at every demo start)", "name", u.name, "role", u.role, "password", pw)
 	}
+}
+
+// demoStaff puts the staff dashboard beside the demo portal's API, the
+// waiting room's display and two counters; demoAccounts makes its
+// accounts.
+func demoStaff(ctx context.Context, p *portal.Server, url string) {
+	dash, err := web.New(p)
+	if err != nil {
+		slog.Error("demo staff dashboard", "err", err)
+		return
+	}
+	p.Staff, p.Display, p.Termin = dash.Handler(), dash.DisplayHandler(), dash.TerminHandler()
 	slog.Info("staff dashboard", "url", url)
 	// The waiting room's display of the demo site, with a fresh token.
 	tok := rand.Text()

@@ -116,8 +116,10 @@ func TestDemoStaffSignIn(t *testing.T) {
 	defer slog.SetDefault(old)
 	ctx := context.Background()
 	demoStaff(ctx, p.Server, p.URL+"/staff/")
+	demoAccounts(ctx, p.Server)
 	first := logs.String()
 	demoStaff(ctx, p.Server, p.URL+"/staff/")
+	demoAccounts(ctx, p.Server)
 	if !strings.Contains(first, "url="+p.URL+"/staff/") || p.Server.Staff == nil {
 		t.Fatalf("log:\n%s", first)
 	}

@@ -264,6 +264,7 @@ func runKiosk(args []string, stderr io.Writer) int {
 	go k.RunIdle(ctx.Done())
 	a.Lifecycle().SetOnStarted(func() {
 		startWatchdog(ctx)
+		d.windowShown()
 		// Start-up parses every language, the catalogue and maybe a new
 		// profile; the kiosk then runs for days. Hand that garbage back
 		// to the system once the first screen is up.
