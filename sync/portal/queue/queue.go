@@ -57,7 +57,7 @@ func CheckSite(site string) error {
 
 // Service is the office queue over a store.
 type Service struct {
-	St  store.Store
+	St  store.Queue    // the queue's part of the store, and no more
 	Loc *time.Location // the office's time zone: a day is its calendar day
 	Now func() time.Time
 

@@ -136,7 +136,7 @@ func CheckName(name string) error {
 
 // Accounts manages staff accounts in a store.
 type Accounts struct {
-	St  store.Store
+	St  store.Staff // the accounts' part of the store, and no more
 	Now func() time.Time
 }
 

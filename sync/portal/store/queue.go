@@ -40,6 +40,11 @@ type Queue interface {
 	// RevokeDisplays stops every display of site; it returns how many.
 	RevokeDisplays(ctx context.Context, site string, at time.Time) (int, error)
 
+	// SilentFrom is the kiosk's last contact before its latest silence of
+	// more than two minutes (zero: it never fell silent): a number it drew
+	// offline is not believed to be older.
+	SilentFrom(ctx context.Context, kiosk int64) (time.Time, error)
+
 	// Block is the kiosk's own block of numbers at site (1 to 9), assigned
 	// on first ask, moved with the kiosk to another site; 0 when the
 	// site's nine blocks are taken.

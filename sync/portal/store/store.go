@@ -66,9 +66,6 @@ type Store interface {
 	// SiteKey returns site's key, storing fresh when it has none yet.
 	SiteKey(ctx context.Context, site string, fresh []byte) ([]byte, error)
 	StoreHeartbeat(ctx context.Context, kiosk int64, hb Heartbeat) error
-	// SilentFrom is the kiosk's last contact before its latest silence of
-	// more than two minutes (zero: it never fell silent).
-	SilentFrom(ctx context.Context, kiosk int64) (time.Time, error)
 	// Kiosks lists the fleet; calls counts guide calls since callsSince.
 	Kiosks(ctx context.Context, callsSince time.Time) ([]Kiosk, error)
 
