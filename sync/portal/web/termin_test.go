@@ -148,6 +148,10 @@ func TestBookingPagesInABrowser(t *testing.T) {
 	check(t, ctx, "termin-4-booked")
 	run("in Ukrainian", chromedp.Click(chromedp.CSS(`a[hreflang=uk]`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Ваш запис"]`)))
 	check(t, ctx, "termin-4-booked-uk")
+	// The page behind a confirmation mail's link (its button confirms).
+	run("the confirmation page", chromedp.Navigate(r.url+"/termin/_/"+code+"/confirm?c=x&s=y&lang=de"),
+		chromedp.WaitVisible(chromedp.CSS(`form button[type=submit]`)))
+	check(t, ctx, "termin-5-confirm")
 	resp, err := http.Get(r.url + "/termin/_/" + code + "?s=x")
 	if err != nil {
 		t.Fatal(err)
