@@ -15,15 +15,16 @@ import (
 
 	"lotse/app/fleet"
 	"lotse/app/internal/testutil"
+	"lotse/sync/hours/hourstest"
 	"lotse/app/store"
 	"lotse/devices/escpossim"
 )
 
 // bookingKiosk is a kiosk enrolled at a loopback portal that offers
 // appointments, with a simulated printer.
-func bookingKiosk(t *testing.T) (*visit, *testutil.Portal, *escpossim.Printer) {
+func bookingKiosk(t *testing.T, at time.Time) (*visit, *testutil.Portal, *escpossim.Printer) {
 	t.Helper()
-	r := bookingKioskWith(t, "", nil)
+	r := bookingKioskWith(t, at, "", nil)
 	return r.v, r.p, r.sim
 }
 
@@ -38,9 +39,11 @@ type bookingRig struct {
 
 // bookingKioskWith is bookingKiosk with extra lines in the booking file's
 // head and in its service, and the portal's handler wrapped.
-func bookingKioskWith(t *testing.T, head string, wrap func(http.Handler) http.Handler, serviceLines ...string) bookingRig {
+// Portal and kiosk read one clock, which reads at when the rig starts.
+func bookingKioskWith(t *testing.T, at time.Time, head string, wrap func(http.Handler) http.Handler, serviceLines ...string) bookingRig {
 	t.Helper()
-	p := testutil.StartPortalWith(t, wrap)
+	clock := hourstest.Clock(at)
+	p := testutil.StartPortalAt(t, clock, wrap)
 	file := "ahead_min_days = 1\n" + head + "[[service]]\nid = \"ausweis\"\ntitle = \"Ausweis beantragen\"\nminutes = 20\ncounters = 2\nprefix = \"T\"\nroom = \"Schalter 1\"\nhours = [\"Mo-So 8:00-18:00\"]\n" +
 		strings.Join(serviceLines, "")
 	if _, err := p.Bookings().Set(context.Background(), "", []byte(file)); err != nil {
@@ -51,10 +54,10 @@ func bookingKioskWith(t *testing.T, head string, wrap func(http.Handler) http.Ha
 	office := fleet.NewOffice(store.NewOfflineTickets(db), store.NewHeldTimes(db))
 	office.Set(c)
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
-	desk := testutil.Desk(t, db, drv, time.Now())
-	desk.Now, desk.Portal, desk.Appointments = time.Now, p.URL, office
+	desk := testutil.Desk(t, db, drv, at)
+	desk.Now, desk.Portal, desk.Appointments = clock, p.URL, office
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: desk, Appointments: desk,
-		Now: func() time.Time { return time.Now().In(desk.Location) }})
+		Now: func() time.Time { return clock().In(desk.Location) }})
 	return bookingRig{v: v, p: p, sim: sim, office: office, db: db}
 }
 
@@ -64,7 +67,13 @@ func bookingKioskWith(t *testing.T, head string, wrap func(http.Handler) http.Ha
 // whose calendar file the portal gives. The next morning the code typed
 // at the kiosk gives a waiting number called at the appointment's time.
 func TestBookAndCheckInAtTheKiosk(t *testing.T) {
-	v, p, sim := bookingKiosk(t)
+	for _, d := range hourstest.Days {
+		t.Run(d.Name, func(t *testing.T) { bookAndCheckIn(t, d.At) })
+	}
+}
+
+func bookAndCheckIn(t *testing.T, at time.Time) {
+	v, p, sim := bookingKiosk(t, at)
 	v.tap("Termin buchen")
 	v.tap("Ausweis beantragen")
 	now := v.k.deps.Now()
@@ -112,8 +121,8 @@ func TestBookAndCheckInAtTheKiosk(t *testing.T) {
 	}
 
 	// Tomorrow at 7:58: check in with the code.
-	at := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 7, 58, 0, 0, now.Location())
-	p.Bookings().Now = func() time.Time { return at }
+	morning := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 7, 58, 0, 0, now.Location())
+	p.Bookings().Now = func() time.Time { return morning }
 	p.Queue().Now = p.Bookings().Now
 	v.tap("Ich habe einen Termin")
 	v.typeOnScreen("12345678")
@@ -167,7 +176,7 @@ func TestBookHeldTimeOffline(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	r := bookingKioskWith(t, "kiosk_quota_days = 2\n", cut, "kiosk_quota = 1\n")
+	r := bookingKioskWith(t, hourstest.Days[0].At, "kiosk_quota_days = 2\n", cut, "kiosk_quota = 1\n")
 	v, p, sim, office := r.v, r.p, r.sim, r.office
 	ctx := context.Background()
 	office.SyncHeld(ctx)
@@ -237,7 +246,7 @@ func TestBookHeldTimeOffline(t *testing.T) {
 	// online kiosk gives its time back, free for residents anywhere, and
 	// holds times of the two days after it.
 	left, _ := office.HeldSlots(ctx, "ausweis")
-	next := time.Now().Add(48 * time.Hour)
+	next := v.k.deps.Now().Add(48 * time.Hour)
 	p.Bookings().Now = func() time.Time { return next }
 	freeAt := func() int {
 		slots, err := p.Bookings().Slots(ctx, "", "ausweis", left[0].Start, 1)

@@ -13,6 +13,7 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
+	"lotse/sync/hours/hourstest"
 	"lotse/app/store"
 	"lotse/app/ui/widgets"
 	"lotse/devices/escpossim"
@@ -225,7 +226,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"wer": "mehrere", "anzahl": "2", "vorname": "Anna-Lena", "nachname": "Müller",
-		"strasse": "Lindenstraße 12a", "plz": "35037", "ort": "Musterstadt", "einzug": time.Now().Format(time.DateOnly),
+		"strasse": "Lindenstraße 12a", "plz": "35037", "ort": "Musterstadt", "einzug": v.k.deps.Now().Format(time.DateOnly),
 		"alte_strasse": "Am Markt 3", "alte_plz": "35390", "alter_ort": "Gießen", "wohnungsgeber": "ja",
 		"telefon": "0641 123456", "erklaerung": "ja", "einwilligung": "ja", "mitziehende": "Ben Müller"}
 	for k, w := range want {
@@ -402,11 +403,17 @@ func TestSubmitFailureKeepsTheAnswers(t *testing.T) {
 }
 
 func TestDatePickerStaysInRange(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), nil)
+	for _, d := range hourstest.Days {
+		t.Run(d.Name, func(t *testing.T) { datePickerStaysInRange(t, d.At) })
+	}
+}
+
+func datePickerStaysInRange(t *testing.T, at time.Time) {
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Now: func() time.Time { return at }})
 	svc, _ := v.k.deps.Catalogue.Service("sperrmuell")
 	v.k.fillTo(svc, map[string]string{"was": "moebel", "teile": "2", "name": "Horst Becker", "strasse": "Gartenweg 4", "plz": "35037"}, flow.Step{}, "")
 	v.expect("Ab wann können wir frühestens abholen?")
-	earliest := time.Now().AddDate(0, 0, 7)
+	earliest := at.AddDate(0, 0, 7)
 	v.expect(v.k.longDate(earliest)) // starts at the first allowed day
 	tapNth(v, "−", 0)                // a day earlier is not allowed
 	v.expect(v.k.longDate(earliest))

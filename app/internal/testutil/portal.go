@@ -27,8 +27,14 @@ func StartPortal(t testing.TB) *Portal {
 // StartPortalWith starts a portal whose handler is wrapped by wrap (nil:
 // none): a test counts or changes what passes, as a proxy on the way would.
 func StartPortalWith(t testing.TB, wrap func(http.Handler) http.Handler) *Portal {
+	return StartPortalAt(t, nil, wrap)
+}
+
+// StartPortalAt is StartPortalWith whose portal reads the clock now (nil:
+// the real one).
+func StartPortalAt(t testing.TB, now func() time.Time, wrap func(http.Handler) http.Handler) *Portal {
 	t.Helper()
-	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
+	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
