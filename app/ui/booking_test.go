@@ -15,9 +15,9 @@ import (
 
 	"lotse/app/fleet"
 	"lotse/app/internal/testutil"
-	"lotse/sync/hours/hourstest"
 	"lotse/app/store"
 	"lotse/devices/escpossim"
+	"lotse/sync/hours/hourstest"
 )
 
 // bookingKiosk is a kiosk enrolled at a loopback portal that offers

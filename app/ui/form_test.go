@@ -13,12 +13,12 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
-	"lotse/sync/hours/hourstest"
 	"lotse/app/store"
 	"lotse/app/ui/widgets"
 	"lotse/devices/escpossim"
 	"lotse/sync/client"
 	"lotse/sync/hours"
+	"lotse/sync/hours/hourstest"
 	"lotse/sync/portal"
 )
 
