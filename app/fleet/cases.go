@@ -17,7 +17,7 @@ import (
 func (a *Agent) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error) {
 	portalErr := error(errNoClient)
 	if c := a.Client(); c != nil {
-		s, err := c.CaseStatus(ctx, code)
+		s, err := c.Office().CaseStatus(ctx, code)
 		if err == nil {
 			return s, nil
 		}

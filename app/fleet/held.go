@@ -32,7 +32,7 @@ func (q *Office) SyncHeld(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("held times: %w", err)
 	}
 	for i, b := range list {
-		err := c.ReportHeld(ctx, b.Code, wire.HeldReport{Sealed: b.Sealed, Lang: b.Lang, BookedAt: b.BookedAt})
+		err := c.Office().ReportHeld(ctx, b.Code, wire.HeldReport{Sealed: b.Sealed, Lang: b.Lang, BookedAt: b.BookedAt})
 		var refused *client.RefusedError
 		switch {
 		case errors.As(err, &refused) && (refused.Status == 404 || refused.Status == 409 || refused.Status == 422):
@@ -64,7 +64,7 @@ func (q *Office) FetchHeld(ctx context.Context) {
 	if c == nil || held == nil {
 		return
 	}
-	h, err := c.Held(ctx)
+	h, err := c.Office().Held(ctx)
 	if errors.Is(err, client.ErrNoBooking) {
 		h, err = wire.HeldTimes{}, nil // the site books no more: keep none
 	}
@@ -86,7 +86,7 @@ func (q *Office) FetchHeld(ctx context.Context) {
 			return
 		}
 		if ok {
-			if err := c.GiveBack(ctx, t.Code); err != nil {
+			if err := c.Office().GiveBack(ctx, t.Code); err != nil {
 				slog.Warn("held time not given back yet", "code", t.Code, "err", err)
 			}
 		}
@@ -170,7 +170,7 @@ func (q *Office) BookHeld(ctx context.Context, r wire.BookRequest) (wire.Booked,
 			continue
 		}
 		now := time.Now()
-		sealed, err := c.SealHeld(t.Booked, map[string]string{"name": r.Name, "phone": r.Phone, "email": r.Email}, now)
+		sealed, err := c.Office().SealHeld(t.Booked, map[string]string{"name": r.Name, "phone": r.Phone, "email": r.Email}, now)
 		if err != nil {
 			return wire.Booked{}, err
 		}

@@ -55,7 +55,7 @@ func (q *Office) Draw(ctx context.Context, prefix, lang, key string) (flow.Queue
 	if c == nil || c.Status().Revoked {
 		return flow.QueueTicket{}, errNoPortal
 	}
-	d, err := c.DrawTicket(ctx, prefix, lang, key)
+	d, err := c.Office().DrawTicket(ctx, prefix, lang, key)
 	if err != nil {
 		return flow.QueueTicket{}, err
 	}
@@ -102,7 +102,7 @@ func (q *Office) Report(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("offline numbers: %w", err)
 	}
 	for i, t := range list {
-		if err := c.ReportTicket(ctx, t.Prefix, t.Lang, t.Key, t.Label, t.DrawnAt); err != nil {
+		if err := c.Office().ReportTicket(ctx, t.Prefix, t.Lang, t.Key, t.Label, t.DrawnAt); err != nil {
 			var refused *client.RefusedError
 			if !errors.As(err, &refused) || refused.Status >= 500 || refused.Status == 429 {
 				return i, fmt.Errorf("offline number %s not reported yet: %w", t.Label, err)
@@ -130,7 +130,7 @@ func (q *Office) BookableServices(ctx context.Context, lang string) ([]wire.Book
 	if c == nil {
 		return nil, errNoClient
 	}
-	return c.BookableServices(ctx, lang)
+	return c.Office().BookableServices(ctx, lang)
 }
 
 // Slots lists the times of service from from for days days.
@@ -139,7 +139,7 @@ func (q *Office) Slots(ctx context.Context, service string, from time.Time, days
 	if c == nil {
 		return nil, errNoClient
 	}
-	return c.Slots(ctx, service, from, days)
+	return c.Office().Slots(ctx, service, from, days)
 }
 
 // Book books r under key.
@@ -148,7 +148,7 @@ func (q *Office) Book(ctx context.Context, key string, r wire.BookRequest) (wire
 	if c == nil {
 		return wire.Booked{}, errNoClient
 	}
-	return c.Book(ctx, key, r)
+	return c.Office().Book(ctx, key, r)
 }
 
 // CheckIn gives the appointment with code its waiting number.
@@ -157,5 +157,5 @@ func (q *Office) CheckIn(ctx context.Context, code, key, lang string) (wire.Chec
 	if c == nil {
 		return wire.CheckedIn{}, errNoClient
 	}
-	return c.CheckIn(ctx, code, key, lang)
+	return c.Office().CheckIn(ctx, code, key, lang)
 }

@@ -30,7 +30,7 @@ func TestStatusOfAReferenceCode(t *testing.T) {
 	if n, err := c.SendOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("sent %d: %v", n, err)
 	}
-	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Cases: c})
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Cases: c.Office()})
 
 	v.tap("Informationen")
 	v.tap("Stand abfragen")

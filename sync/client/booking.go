@@ -31,10 +31,10 @@ func (e *CheckInRefusedError) Error() string { return "check-in refused: " + e.R
 
 // BookableServices lists what residents can book at the kiosk's site,
 // titled in lang.
-func (c *Client) BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error) {
-	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/bookable?lang=%s", c.id.KioskID, url.QueryEscape(lang)))
+func (o Office) BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error) {
+	resp, err := o.c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/bookable?lang=%s", o.c.id.KioskID, url.QueryEscape(lang)))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return nil, fmt.Errorf("bookable services: %w", err)
 	}
 	if resp.StatusCode() == http.StatusNotFound {
@@ -48,11 +48,11 @@ func (c *Client) BookableServices(ctx context.Context, lang string) ([]wire.Book
 }
 
 // Slots lists the times of service from the day from for days days.
-func (c *Client) Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error) {
+func (o Office) Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error) {
 	q := url.Values{"service": {service}, "from": {from.Format(time.DateOnly)}, "days": {strconv.Itoa(days)}}
-	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/slots?%s", c.id.KioskID, q.Encode()))
+	resp, err := o.c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/slots?%s", o.c.id.KioskID, q.Encode()))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return nil, fmt.Errorf("slots: %w", err)
 	}
 	var s wire.Slots
@@ -65,11 +65,11 @@ func (c *Client) Slots(ctx context.Context, service string, from time.Time, days
 // Book books req under key (the same key again is the same appointment).
 // A *wire.FieldError names a field the portal refused; ErrFull says the
 // time was taken meanwhile.
-func (c *Client) Book(ctx context.Context, key string, req wire.BookRequest) (wire.Booked, error) {
-	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetHeader("Idempotency-Key", key).
-		SetBody(req).Post(fmt.Sprintf("/v1/kiosks/%d/appointments", c.id.KioskID))
+func (o Office) Book(ctx context.Context, key string, req wire.BookRequest) (wire.Booked, error) {
+	resp, err := o.c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetHeader("Idempotency-Key", key).
+		SetBody(req).Post(fmt.Sprintf("/v1/kiosks/%d/appointments", o.c.id.KioskID))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return wire.Booked{}, fmt.Errorf("book: %w", err)
 	}
 	switch resp.StatusCode() {
@@ -91,11 +91,11 @@ func (c *Client) Book(ctx context.Context, key string, req wire.BookRequest) (wi
 }
 
 // CheckIn gives the appointment with code a waiting number.
-func (c *Client) CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error) {
-	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").
-		SetBody(wire.CheckInRequest{Code: code, Key: key, Lang: lang}).Post(fmt.Sprintf("/v1/kiosks/%d/checkin", c.id.KioskID))
+func (o Office) CheckIn(ctx context.Context, code, key, lang string) (wire.CheckedIn, error) {
+	resp, err := o.c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").
+		SetBody(wire.CheckInRequest{Code: code, Key: key, Lang: lang}).Post(fmt.Sprintf("/v1/kiosks/%d/checkin", o.c.id.KioskID))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return wire.CheckedIn{}, fmt.Errorf("check-in: %w", err)
 	}
 	switch resp.StatusCode() {

@@ -15,10 +15,10 @@ import (
 
 // Held tops up and lists the times the portal holds for this kiosk to
 // book while it cannot reach the portal.
-func (c *Client) Held(ctx context.Context) (wire.HeldTimes, error) {
-	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/held", c.id.KioskID))
+func (o Office) Held(ctx context.Context) (wire.HeldTimes, error) {
+	resp, err := o.c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/held", o.c.id.KioskID))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return wire.HeldTimes{}, fmt.Errorf("held times: %w", err)
 	}
 	if resp.StatusCode() == http.StatusNotFound {
@@ -34,8 +34,8 @@ func (c *Client) Held(ctx context.Context) (wire.HeldTimes, error) {
 // SealHeld seals the name and contact of the resident a held time is
 // booked for, to the portal's key, as the portal keeps them: the kiosk
 // never stores them in clear, even while it waits to report them.
-func (c *Client) SealHeld(h wire.Booked, data map[string]string, at time.Time) (string, error) {
-	env, err := seal.Seal(seal.Submission{ID: "appointment-" + h.Code, Service: h.Service, Code: h.Code, Created: at, Data: data}, c.id.Key)
+func (o Office) SealHeld(h wire.Booked, data map[string]string, at time.Time) (string, error) {
+	env, err := seal.Seal(seal.Submission{ID: "appointment-" + h.Code, Service: h.Service, Code: h.Code, Created: at, Data: data}, o.c.id.Key)
 	if err != nil {
 		return "", err
 	}
@@ -45,11 +45,11 @@ func (c *Client) SealHeld(h wire.Booked, data map[string]string, at time.Time) (
 // ReportHeld tells the portal whom a held time was booked for. A
 // *RefusedError with a status below 500 is final: the portal will never
 // take this report (the time was given back or cancelled meanwhile).
-func (c *Client) ReportHeld(ctx context.Context, code string, r wire.HeldReport) error {
-	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(r).
-		Post(fmt.Sprintf("/v1/kiosks/%d/held/%s", c.id.KioskID, url.PathEscape(code)))
+func (o Office) ReportHeld(ctx context.Context, code string, r wire.HeldReport) error {
+	resp, err := o.c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(r).
+		Post(fmt.Sprintf("/v1/kiosks/%d/held/%s", o.c.id.KioskID, url.PathEscape(code)))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return fmt.Errorf("report held time: %w", err)
 	}
 	if resp.StatusCode() != http.StatusOK {
@@ -59,10 +59,10 @@ func (c *Client) ReportHeld(ctx context.Context, code string, r wire.HeldReport)
 }
 
 // GiveBack frees a held time this kiosk will not use.
-func (c *Client) GiveBack(ctx context.Context, code string) error {
-	resp, err := c.http.R().SetContext(ctx).Delete(fmt.Sprintf("/v1/kiosks/%d/held/%s", c.id.KioskID, url.PathEscape(code)))
+func (o Office) GiveBack(ctx context.Context, code string) error {
+	resp, err := o.c.http.R().SetContext(ctx).Delete(fmt.Sprintf("/v1/kiosks/%d/held/%s", o.c.id.KioskID, url.PathEscape(code)))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return fmt.Errorf("give back held time: %w", err)
 	}
 	if resp.StatusCode() != http.StatusOK {
@@ -76,10 +76,10 @@ var ErrNoCase = errors.New("no such case at the portal")
 
 // CaseStatus asks the portal how far the matter with reference code has
 // got.
-func (c *Client) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error) {
-	resp, err := c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/cases/%s", c.id.KioskID, url.PathEscape(code)))
+func (o Office) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error) {
+	resp, err := o.c.http.R().SetContext(ctx).Get(fmt.Sprintf("/v1/kiosks/%d/cases/%s", o.c.id.KioskID, url.PathEscape(code)))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return wire.CaseStatus{}, fmt.Errorf("case status: %w", err)
 	}
 	if resp.StatusCode() == http.StatusNotFound {

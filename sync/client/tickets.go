@@ -12,22 +12,22 @@ import (
 
 // DrawTicket draws a waiting number from the office queue of the kiosk's
 // site; key makes a retry return the same number.
-func (c *Client) DrawTicket(ctx context.Context, prefix, lang, key string) (wire.DrawReply, error) {
-	return c.postDraw(ctx, wire.DrawRequest{Prefix: prefix, Lang: lang, Key: key})
+func (o Office) DrawTicket(ctx context.Context, prefix, lang, key string) (wire.DrawReply, error) {
+	return o.postDraw(ctx, wire.DrawRequest{Prefix: prefix, Lang: lang, Key: key})
 }
 
 // ReportTicket tells the portal about a number drawn offline from the
 // kiosk's own block, so it joins the queue in the order it was drawn.
-func (c *Client) ReportTicket(ctx context.Context, prefix, lang, key, number string, drawnAt time.Time) error {
-	_, err := c.postDraw(ctx, wire.DrawRequest{Prefix: prefix, Lang: lang, Key: key, Offline: number, DrawnAt: drawnAt.UTC()})
+func (o Office) ReportTicket(ctx context.Context, prefix, lang, key, number string, drawnAt time.Time) error {
+	_, err := o.postDraw(ctx, wire.DrawRequest{Prefix: prefix, Lang: lang, Key: key, Offline: number, DrawnAt: drawnAt.UTC()})
 	return err
 }
 
-func (c *Client) postDraw(ctx context.Context, req wire.DrawRequest) (wire.DrawReply, error) {
-	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(req).
-		Post(fmt.Sprintf("/v1/kiosks/%d/tickets", c.id.KioskID))
+func (o Office) postDraw(ctx context.Context, req wire.DrawRequest) (wire.DrawReply, error) {
+	resp, err := o.c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(req).
+		Post(fmt.Sprintf("/v1/kiosks/%d/tickets", o.c.id.KioskID))
 	if err != nil {
-		c.failed()
+		o.c.failed()
 		return wire.DrawReply{}, fmt.Errorf("draw: %w", err)
 	}
 	if resp.StatusCode() != http.StatusCreated {

@@ -89,7 +89,7 @@ func freeAt(t *testing.T, r *rig, at time.Time) int {
 func TestHeldTimes(t *testing.T) {
 	r, _, k := heldRig(t)
 	ctx := context.Background()
-	h, err := k.Held(ctx)
+	h, err := k.Office().Held(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestHeldTimes(t *testing.T) {
 		wed.Titles["tr"] == "" || wed.Room != "Schalter 1" || wed.Secret == "" || !strings.Contains(wed.Page, wed.Code) {
 		t.Fatalf("held %+v", h.Held)
 	}
-	again, err := k.Held(ctx)
+	again, err := k.Office().Held(ctx)
 	if err != nil || len(again.Held) != 2 || again.Held[0].Code != wed.Code || again.Held[1].Code != thu.Code {
 		t.Fatalf("asked again: %+v %v", again, err)
 	}
@@ -123,12 +123,12 @@ func TestHeldTimes(t *testing.T) {
 
 	// Booked offline at the kiosk, reported later, twice (a lost answer).
 	at := time.Date(2026, 12, 7, 11, 0, 0, 0, berlin)
-	sealed, err := k.SealHeld(wed.Booked, map[string]string{"name": "Fatma Yılmaz", "phone": "0171 2345678"}, at)
+	sealed, err := k.Office().SealHeld(wed.Booked, map[string]string{"name": "Fatma Yılmaz", "phone": "0171 2345678"}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := k.ReportHeld(ctx, wed.Code, wire.HeldReport{Sealed: sealed, Lang: "tr", BookedAt: at}); err != nil {
+		if err := k.Office().ReportHeld(ctx, wed.Code, wire.HeldReport{Sealed: sealed, Lang: "tr", BookedAt: at}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -142,31 +142,31 @@ func TestHeldTimes(t *testing.T) {
 	// Another kiosk can neither report nor give back this kiosk's time.
 	other := kioskClient(t, r, "rathaus")
 	var refused *client.RefusedError
-	if err := other.ReportHeld(ctx, thu.Code, wire.HeldReport{Sealed: sealed, BookedAt: at}); !errors.As(err, &refused) || refused.Status != 404 {
+	if err := other.Office().ReportHeld(ctx, thu.Code, wire.HeldReport{Sealed: sealed, BookedAt: at}); !errors.As(err, &refused) || refused.Status != 404 {
 		t.Errorf("another kiosk reports: %v", err)
 	}
-	if err := other.GiveBack(ctx, thu.Code); !errors.As(err, &refused) || refused.Status != 404 {
+	if err := other.Office().GiveBack(ctx, thu.Code); !errors.As(err, &refused) || refused.Status != 404 {
 		t.Errorf("another kiosk gives back: %v", err)
 	}
 	// A report whose envelope is another appointment's is refused.
-	if err := k.ReportHeld(ctx, thu.Code, wire.HeldReport{Sealed: sealed, BookedAt: at}); !errors.As(err, &refused) || refused.Status != 422 {
+	if err := k.Office().ReportHeld(ctx, thu.Code, wire.HeldReport{Sealed: sealed, BookedAt: at}); !errors.As(err, &refused) || refused.Status != 422 {
 		t.Errorf("a swapped envelope: %v", err)
 	}
 
 	// Thursday's time given back: free for everyone at once, never held again.
 	before := freeAt(t, r, thu.Start)
 	for range 2 {
-		if err := k.GiveBack(ctx, thu.Code); err != nil {
+		if err := k.Office().GiveBack(ctx, thu.Code); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got := freeAt(t, r, thu.Start); got != before+1 {
 		t.Errorf("free after giving back: %d, want %d", got, before+1)
 	}
-	if h, err := k.Held(ctx); err != nil || len(h.Held) != 0 {
+	if h, err := k.Office().Held(ctx); err != nil || len(h.Held) != 0 {
 		t.Errorf("held after report and give-back: %+v %v", h, err)
 	}
-	if err := k.ReportHeld(ctx, thu.Code, wire.HeldReport{Sealed: sealed, BookedAt: at}); !errors.As(err, &refused) || refused.Status != 409 {
+	if err := k.Office().ReportHeld(ctx, thu.Code, wire.HeldReport{Sealed: sealed, BookedAt: at}); !errors.As(err, &refused) || refused.Status != 409 {
 		t.Errorf("reporting a time given back: %v", err)
 	}
 }

@@ -253,7 +253,7 @@ func TestQueueWhenAnInstanceIsKilled(t *testing.T) {
 		}
 		var d string
 		for try := range 10 {
-			r, err := c.DrawTicket(ctx, "A", "de", fmt.Sprint("draw-", i))
+			r, err := c.Office().DrawTicket(ctx, "A", "de", fmt.Sprint("draw-", i))
 			if err == nil {
 				d = r.Number
 				break
