@@ -55,7 +55,7 @@ func (s *Server) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk in
 	if r.Header.Get("Authorization") != "" {
 		return s.kiosk(w, r)
 	}
-	if !s.BookingRequestAllowed(clientAddr(r)) {
+	if !s.residents.RequestAllowed(clientAddr(r)) {
 		s.security.refused(r, http.StatusTooManyRequests, "booking throttled")
 		tooMany(w, 30*time.Second, "too many requests from your address; try again in a minute")
 		return 0, false
@@ -63,18 +63,43 @@ func (s *Server) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk in
 	return 0, true
 }
 
-// Network is the network an address belongs to for the residents'
-// budgets and idempotency keys (IPv4 /24, IPv6 /64).
-func (s *Server) Network(addr string) string { return network(addr) }
+// Residents are the budgets residents booking from home share per
+// network (IPv4 /24, IPv6 /64), at the booking API and the booking pages
+// alike: requests at a resident's pace, in memory at each instance, and
+// bookings an hour, counted in the store so every instance counts
+// together. A family books a few; one address once booked 98 in a minute.
+type Residents struct {
+	st       store.Staff // ClaimAttempt counts the bookings
+	now      func() time.Time
+	requests *addrLimits
+	perHour  int
+}
 
-// BookingRequestAllowed lets a network ask for times and book at a
-// resident's pace; the booking API and the booking pages share it.
-func (s *Server) BookingRequestAllowed(addr string) bool { return s.bookLimits.allow(network(addr)) }
+// Residents is the portal's residents' budgets.
+func (s *Server) Residents() *Residents { return s.residents }
 
-// Residents' booking budget: one network (IPv4 /24, IPv6 /64) books at
-// most Options.BookingsPerNetwork appointments an hour, through the API
-// and the booking pages together and at every instance (counted in the
-// store). A family books a few; one address once booked 98 in a minute.
+// Network is the network an address belongs to for the budgets and
+// idempotency keys.
+func (b *Residents) Network(addr string) string { return network(addr) }
+
+// RequestAllowed lets a network ask for times and book at a resident's
+// pace.
+func (b *Residents) RequestAllowed(addr string) bool { return b.requests.allow(network(addr)) }
+
+// Claim takes one booking from the budget of addr's network, before the
+// booking is made (ErrBookingBudget when it is spent).
+func (b *Residents) Claim(ctx context.Context, addr string) error {
+	n, _, err := b.st.ClaimAttempt(ctx, "book:"+network(addr), b.now(), BookingBudgetFor)
+	if err != nil {
+		return err
+	}
+	if n > b.perHour {
+		return ErrBookingBudget
+	}
+	return nil
+}
+
+// The bookings budget: Options.BookingsPerNetwork an hour.
 const (
 	DefaultBookingsPerNetwork = 10
 	BookingBudgetFor          = time.Hour
@@ -82,19 +107,6 @@ const (
 
 // ErrBookingBudget says a network booked its hour's appointments.
 var ErrBookingBudget = errors.New("this network has booked as many appointments as it may in an hour")
-
-// ClaimResidentBooking takes one booking from the budget of addr's
-// network, before the booking is made.
-func (s *Server) ClaimResidentBooking(ctx context.Context, addr string) error {
-	n, _, err := s.st.ClaimAttempt(ctx, "book:"+network(addr), s.now(), BookingBudgetFor)
-	if err != nil {
-		return err
-	}
-	if n > s.bookingsPerNetwork {
-		return ErrBookingBudget
-	}
-	return nil
-}
 
 // bookingFailed answers the errors every booking call may meet.
 func bookingFailed(w http.ResponseWriter, err error) {
@@ -226,7 +238,7 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if kiosk == 0 {
-		if err := s.ClaimResidentBooking(r.Context(), clientAddr(r)); errors.Is(err, ErrBookingBudget) {
+		if err := s.residents.Claim(r.Context(), clientAddr(r)); errors.Is(err, ErrBookingBudget) {
 			s.security.refused(r, http.StatusTooManyRequests, "network booking budget used up")
 			tooMany(w, BookingBudgetFor, err.Error()+"; try again later or call the office")
 			return

@@ -47,8 +47,6 @@ type Server struct {
 	now     func() time.Time // the clock (Options.Now)
 	proxies []netip.Prefix   // Options.TrustedProxies
 	mailer  booking.Mailer   // Options.Mailer
-	// bookingsPerNetwork is Options.BookingsPerNetwork.
-	bookingsPerNetwork int
 	// publicURL is Options.PublicURL.
 	publicURL string
 	st        store.Store
@@ -64,7 +62,7 @@ type Server struct {
 	security    *securityLog
 	enrolLimits *failureLimits // enrolment attempts that failed
 	pageLimits  *addrLimits    // public status pages
-	bookLimits  *addrLimits    // booking from home
+	residents   *Residents     // residents' budgets per network
 	pace        *kioskPace     // draws and bookings per kiosk
 	bookings    *booking.Office
 	bigBatches  chan struct{} // batches over 1 MiB being read at once
@@ -192,13 +190,13 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.BookingsPerNetwork == 0 {
 		opt.BookingsPerNetwork = DefaultBookingsPerNetwork
 	}
-	s := &Server{now: opt.Now, mailer: opt.Mailer, bookingsPerNetwork: opt.BookingsPerNetwork, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
+	s := &Server{now: opt.Now, mailer: opt.Mailer, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	s.queue = &queue.Service{St: db, Loc: officeTime, Now: opt.Now}
-	s.bookLimits = newAddrLimits(rate.Every(6*time.Second), 30)
+	s.residents = &Residents{st: db, now: opt.Now, requests: newAddrLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
 	s.pace = newKioskPace(opt.KioskDrawPace, opt.KioskBookingPace)
 	s.bookings = s.newBookingOffice()
 	qctx, stopQueue := context.WithCancel(context.Background())

@@ -379,7 +379,7 @@ func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
 	if fe := wire.CheckBook(req); fe == nil {
 		// A well-formed booking takes one from the network's budget; a
 		// resident who mistypes spends nothing.
-		if err := s.p.ClaimResidentBooking(r.Context(), addrOf(r)); errors.Is(err, portal.ErrBookingBudget) {
+		if err := s.p.Residents().Claim(r.Context(), addrOf(r)); errors.Is(err, portal.ErrBookingBudget) {
 			w.Header().Set("Retry-After", "3600")
 			s.terminMessage(w, r, http.StatusTooManyRequests, l, "termin_budget")
 			return
@@ -389,7 +389,7 @@ func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The form's key is the resident's and their network's alone.
-	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+s.p.Network(addrOf(r))+":"+key, req)
+	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+s.p.Residents().Network(addrOf(r))+":"+key, req)
 	if err == nil {
 		http.Redirect(w, r, b.Page+"&new=1&lang="+l.Code, http.StatusSeeOther)
 		return

@@ -86,7 +86,7 @@ func TestBookingPagesShareTheNetworksBudget(t *testing.T) {
 	r := newRigAt(t, hourstest.Clock(time.Date(2027, 2, 1, 9, 15, 0, 0, hourstest.Berlin)))
 	withBooking(t, r)
 	for i := range 10 {
-		if err := r.p.ClaimResidentBooking(r.ctx, "127.0.0.1"); err != nil {
+		if err := r.p.Residents().Claim(r.ctx, "127.0.0.1"); err != nil {
 			t.Fatalf("claim %d: %v", i, err)
 		}
 	}

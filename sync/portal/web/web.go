@@ -48,11 +48,9 @@ type Portal interface {
 	Store() store.Store
 	Now() time.Time // the portal's clock
 	Secret(purpose string) []byte
-	// BookingRequestAllowed and ClaimResidentBooking are the residents'
-	// budgets per network, shared with the booking API.
-	BookingRequestAllowed(addr string) bool
-	Network(addr string) string
-	ClaimResidentBooking(ctx context.Context, addr string) error
+	// Residents are the residents' budgets per network, shared with the
+	// booking API.
+	Residents() *portal.Residents
 	OpenCase(ctx context.Context, code string) (portal.Exported, error)
 	Decide(ctx context.Context, code, state, reason string) error
 	Kiosks(ctx context.Context, now time.Time) ([]portal.KioskInfo, error)
@@ -183,7 +181,7 @@ func (p *perAddress) allow(addr string) bool {
 
 // bookingAllowed lets an address view and book at a resident's pace: a
 // request every 2 s after a burst of 30.
-func (s *Server) bookingAllowed(addr string) bool { return s.p.BookingRequestAllowed(addr) }
+func (s *Server) bookingAllowed(addr string) bool { return s.p.Residents().RequestAllowed(addr) }
 
 // throttle allows an address one sign-in attempt a second after a burst
 // of 20: the lockout per name stops guessing one name; this slows trying
