@@ -57,7 +57,7 @@ func unavailable(w http.ResponseWriter, what string) {
 // finish (32 × 5 MB batches at once took 629 MB before).
 const maxBigBatches = 4
 
-func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	addr := clientAddr(r)
 	if s.enrolLimits.blocked(addr) {
 		tooMany(w, 3*time.Minute, "too many failed enrolments; try again in a few minutes")
@@ -134,7 +134,7 @@ func (s *Server) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) 
 	return id, ok
 }
 
-func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.kiosk(w, r)
 	if !ok || s.refuseWhenFull(w) {
 		return
@@ -201,7 +201,7 @@ func (s *Server) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 // storeBatch stores a batch through the group committer: batches that
 // arrive together share one transaction and one fsync, so 200 kiosks
 // sending at once wait for a few commits, not for 200.
-func (s *Server) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope, refusals []string) ([]wire.ItemResult, error) {
+func (s *kioskAPI) storeBatch(ctx context.Context, kiosk int64, envs []seal.Envelope, refusals []string) ([]wire.ItemResult, error) {
 	job := &commitJob{job: &store.Job{Kiosk: kiosk, Envs: envs, Refusals: refusals, Quota: s.quota,
 		Results: make([]wire.ItemResult, len(envs))}, done: make(chan error, 1)}
 	for _, e := range envs {
@@ -326,7 +326,7 @@ func jweHeader(compact string) (protectedHeader, error) {
 // tampered ciphertext, clear fields that differ from the sealed ones, or
 // a reference code of another kiosk are refused now, with a 422 the kiosk
 // sees, instead of stopping an export weeks later.
-func (s *Server) refuse(kiosk int64, e seal.Envelope) string {
+func (s *kioskAPI) refuse(kiosk int64, e seal.Envelope) string {
 	hdr, err := jweHeader(e.JWE)
 	if err != nil || hdr.Alg != string(jose.RSA_OAEP_256) || hdr.Enc != string(jose.A256GCM) {
 		return "not a JWE sealed with RSA-OAEP-256 and A256GCM"
@@ -352,7 +352,7 @@ func (s *Server) refuse(kiosk int64, e seal.Envelope) string {
 	return ""
 }
 
-func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleChanges(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
 		return
@@ -376,7 +376,7 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 // handleCaseStatus tells a kiosk how far a reference code's matter has
 // got, for a resident who asks there ("Stand abfragen"): what the public
 // status page shows, no more.
-func (s *Server) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.ownKiosk(w, r); !ok {
 		return
 	}
@@ -397,7 +397,7 @@ func (s *Server) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, wire.CaseStatus{State: c.State, Reason: c.Reason})
 }
 
-func (s *Server) caseStatus(w http.ResponseWriter, r *http.Request) {
+func (s *publicPages) caseStatus(w http.ResponseWriter, r *http.Request) {
 	if !s.pageAllowed(w, r) {
 		return
 	}

@@ -163,7 +163,7 @@ func (s *Server) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int6
 	return kiosk, site, true
 }
 
-func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) {
+func (s *bookingAPI) handleBookableServices(w http.ResponseWriter, r *http.Request) {
 	_, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return
@@ -176,7 +176,7 @@ func (s *Server) handleBookableServices(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusOK, wire.Services{Services: list})
 }
 
-func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
+func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
 	_, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return
@@ -208,7 +208,7 @@ func (s *Server) handleSlots(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, wire.Slots{Slots: slots})
 }
 
-func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
+func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
 	kiosk, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return
@@ -273,7 +273,7 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, b)
 }
 
-func (s *Server) handleCancelAppointment(w http.ResponseWriter, r *http.Request) {
+func (s *bookingAPI) handleCancelAppointment(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.bookingCaller(w, r); !ok {
 		return
 	}
@@ -292,7 +292,7 @@ func (s *Server) handleCancelAppointment(w http.ResponseWriter, r *http.Request)
 
 // handleAppointmentICS is the appointment as an iCalendar file, for the
 // holder of its secret.
-func (s *Server) handleAppointmentICS(w http.ResponseWriter, r *http.Request) {
+func (s *bookingAPI) handleAppointmentICS(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.bookingCaller(w, r); !ok {
 		return
 	}
@@ -349,7 +349,7 @@ func siteParam(r *http.Request) string {
 // handleCheckIn checks in an appointment at the kiosk it is typed or
 // scanned at: a waiting number called before the walk-ins from shortly
 // before the time.
-func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
 		return

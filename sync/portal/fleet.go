@@ -106,7 +106,7 @@ func (s *Server) profileFor(ctx context.Context, kiosk int64) (int, []byte, erro
 	return s.st.ProfileFor(ctx, kiosk)
 }
 
-func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
 		return
@@ -132,7 +132,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.ownKiosk(w, r)
 	if !ok || s.refuseWhenFull(w) {
 		return
@@ -174,7 +174,7 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block, QueueBlockSize: size, PublicURL: s.publicURL})
 }
 
-func (s *Server) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {
+func (s *kioskAPI) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {
 	b, err := json.Marshal(hb)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 
 // handleHeld tops up and lists the times a kiosk holds to book while it
 // cannot reach the portal (the site's kiosk_quota).
-func (s *Server) handleHeld(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleHeld(w http.ResponseWriter, r *http.Request) {
 	kiosk, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return
@@ -24,7 +24,7 @@ func (s *Server) handleHeld(w http.ResponseWriter, r *http.Request) {
 
 // handleReportHeld takes the resident a kiosk booked a held time for
 // while offline.
-func (s *Server) handleReportHeld(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleReportHeld(w http.ResponseWriter, r *http.Request) {
 	kiosk, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return
@@ -47,7 +47,7 @@ func (s *Server) handleReportHeld(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleGiveBack frees a held time the kiosk did not use.
-func (s *Server) handleGiveBack(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleGiveBack(w http.ResponseWriter, r *http.Request) {
 	kiosk, site, ok := s.bookingSite(w, r)
 	if !ok {
 		return

@@ -77,6 +77,16 @@ type Server struct {
 	committerDone chan struct{}
 }
 
+// kioskAPI, bookingAPI and publicPages are the portal's HTTP surfaces:
+// the kiosks' /v1 (enrolment, envelopes, heartbeats, profiles, waiting
+// numbers, held times), booking for kiosks and residents, and the
+// residents' status pages, over the portal's services.
+type (
+	kioskAPI    struct{ *Server }
+	bookingAPI  struct{ *Server }
+	publicPages struct{ *Server }
+)
+
 // Options tune a portal.
 type Options struct {
 	Version string
@@ -295,29 +305,32 @@ func (s *Server) Close() error {
 
 // Handler routes the portal's HTTP API.
 func (s *Server) Handler() http.Handler {
+	// The surfaces: the kiosks' API, booking (kiosks and residents), the
+	// residents' status pages.
+	k, b, pub := &kioskAPI{s}, &bookingAPI{s}, &publicPages{s}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/health", s.health)
-	mux.HandleFunc("POST /v1/enroll", s.handleEnroll)
-	mux.HandleFunc("POST /v1/envelopes", s.handleEnvelopes)
-	mux.HandleFunc("GET /v1/kiosks/{id}/changes", s.handleChanges)
-	mux.HandleFunc("GET /v1/kiosks/{id}/profile", s.handleProfile)
-	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", s.handleHeartbeat)
-	mux.HandleFunc("POST /v1/kiosks/{id}/tickets", s.handleDraw)
-	mux.HandleFunc("POST /v1/kiosks/{id}/checkin", s.handleCheckIn)
-	mux.HandleFunc("GET /v1/kiosks/{id}/bookable", s.handleBookableServices)
-	mux.HandleFunc("GET /v1/kiosks/{id}/slots", s.handleSlots)
-	mux.HandleFunc("POST /v1/kiosks/{id}/appointments", s.handleBook)
-	mux.HandleFunc("GET /v1/kiosks/{id}/cases/{code}", s.handleCaseStatus)
-	mux.HandleFunc("GET /v1/kiosks/{id}/held", s.handleHeld)
-	mux.HandleFunc("POST /v1/kiosks/{id}/held/{code}", s.handleReportHeld)
-	mux.HandleFunc("DELETE /v1/kiosks/{id}/held/{code}", s.handleGiveBack)
-	mux.HandleFunc("GET /v1/sites/{site}/services", s.handleBookableServices)
-	mux.HandleFunc("GET /v1/sites/{site}/slots", s.handleSlots)
-	mux.HandleFunc("POST /v1/sites/{site}/appointments", s.handleBook)
-	mux.HandleFunc("POST /v1/sites/{site}/appointments/{code}/cancel", s.handleCancelAppointment)
-	mux.HandleFunc("GET /v1/sites/{site}/appointments/{code}/ics", s.handleAppointmentICS)
-	mux.HandleFunc("GET /w/{day}/{number}", s.waitingNumber)
-	mux.HandleFunc("GET /s/{code}", s.caseStatus)
+	mux.HandleFunc("GET /v1/health", pub.health)
+	mux.HandleFunc("POST /v1/enroll", k.handleEnroll)
+	mux.HandleFunc("POST /v1/envelopes", k.handleEnvelopes)
+	mux.HandleFunc("GET /v1/kiosks/{id}/changes", k.handleChanges)
+	mux.HandleFunc("GET /v1/kiosks/{id}/profile", k.handleProfile)
+	mux.HandleFunc("POST /v1/kiosks/{id}/heartbeat", k.handleHeartbeat)
+	mux.HandleFunc("POST /v1/kiosks/{id}/tickets", k.handleDraw)
+	mux.HandleFunc("POST /v1/kiosks/{id}/checkin", k.handleCheckIn)
+	mux.HandleFunc("GET /v1/kiosks/{id}/bookable", b.handleBookableServices)
+	mux.HandleFunc("GET /v1/kiosks/{id}/slots", b.handleSlots)
+	mux.HandleFunc("POST /v1/kiosks/{id}/appointments", b.handleBook)
+	mux.HandleFunc("GET /v1/kiosks/{id}/cases/{code}", k.handleCaseStatus)
+	mux.HandleFunc("GET /v1/kiosks/{id}/held", k.handleHeld)
+	mux.HandleFunc("POST /v1/kiosks/{id}/held/{code}", k.handleReportHeld)
+	mux.HandleFunc("DELETE /v1/kiosks/{id}/held/{code}", k.handleGiveBack)
+	mux.HandleFunc("GET /v1/sites/{site}/services", b.handleBookableServices)
+	mux.HandleFunc("GET /v1/sites/{site}/slots", b.handleSlots)
+	mux.HandleFunc("POST /v1/sites/{site}/appointments", b.handleBook)
+	mux.HandleFunc("POST /v1/sites/{site}/appointments/{code}/cancel", b.handleCancelAppointment)
+	mux.HandleFunc("GET /v1/sites/{site}/appointments/{code}/ics", b.handleAppointmentICS)
+	mux.HandleFunc("GET /w/{day}/{number}", pub.waitingNumber)
+	mux.HandleFunc("GET /s/{code}", pub.caseStatus)
 	if s.Display != nil {
 		mux.Handle("/display", s.Display)
 		mux.Handle("/display/", s.Display)
@@ -356,7 +369,7 @@ type page struct {
 // waitingNumber is where a waiting ticket's QR code leads. The portal does
 // not see the call display, so it says what the number is and what to do,
 // not how long the wait is.
-func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
+func (s *publicPages) waitingNumber(w http.ResponseWriter, r *http.Request) {
 	if !s.pageAllowed(w, r) {
 		return
 	}
@@ -392,7 +405,7 @@ func (s *Server) waitingNumber(w http.ResponseWriter, r *http.Request) {
 // pageAllowed sets the headers of a public page and throttles each
 // address (5 pages a second after 30): a resident reloads, a script that
 // walks through codes waits.
-func (s *Server) pageAllowed(w http.ResponseWriter, r *http.Request) bool {
+func (s *publicPages) pageAllowed(w http.ResponseWriter, r *http.Request) bool {
 	pageHeaders(w)
 	if s.pageLimits.allow(clientAddr(r)) {
 		return true
@@ -411,7 +424,7 @@ type healthReply struct {
 	Uptime  int64  `json:"uptime_s"`
 }
 
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+func (s *publicPages) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	status := "ok"
 	if s.diskFull() {

@@ -12,7 +12,7 @@ import (
 )
 
 // handleDraw gives a kiosk a number from its site's queue.
-func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) handleDraw(w http.ResponseWriter, r *http.Request) {
 	kiosk, ok := s.ownKiosk(w, r)
 	if !ok {
 		return

@@ -37,7 +37,7 @@ type appointmentsData struct {
 // appointments is the day view: per counter, who is due, who checked in,
 // who did not come; the day's figures; names opened for staff and the
 // look audit-logged.
-func (s *Server) appointments(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) appointments(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	office := s.p.Bookings()
 	site := strings.TrimSpace(r.FormValue("site"))
@@ -131,7 +131,7 @@ func appointmentsBack(w http.ResponseWriter, r *http.Request, key, id, code stri
 
 // cancelAppointment cancels an appointment on behalf of a resident who
 // called or came to the counter.
-func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	site, code := r.PostFormValue("site"), r.PostFormValue("code")
 	if !s.forSite(w, r, site) {
@@ -150,7 +150,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 }
 
 // setBooking keeps a site's booking file, checked, as an admin edited it.
-func (s *Server) setBooking(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) setBooking(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	site := r.PostFormValue("site")
 	if !s.forSite(w, r, site) {

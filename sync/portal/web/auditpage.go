@@ -8,7 +8,7 @@ import (
 
 type auditData struct{ Entries []store.AuditEntry }
 
-func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) audit(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	entries, err := s.st.AuditLog(r.Context(), s.now().AddDate(0, 0, -30), 500)
 	if err != nil {

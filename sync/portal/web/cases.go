@@ -34,7 +34,7 @@ type casesData struct {
 	Prev, Next  string
 }
 
-func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
+func (s *casePages) cases(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	q := r.URL.Query()
 	f := store.CaseFilter{Service: q.Get("service"), State: q.Get("state"), Allowed: se.user.Services, Limit: pageSize,
@@ -94,7 +94,7 @@ type caseData struct {
 
 // openCase loads a case the signed-in caseworker may open and records
 // that it was opened (or exported); ok false when it wrote the refusal.
-func (s *Server) openCase(w http.ResponseWriter, r *http.Request, action string) (caseData, bool) {
+func (s *casePages) openCase(w http.ResponseWriter, r *http.Request, action string) (caseData, bool) {
 	se, _ := sessionOf(r)
 	code := r.PathValue("code")
 	c, err := s.st.Case(r.Context(), code)
@@ -126,7 +126,7 @@ func (s *Server) openCase(w http.ResponseWriter, r *http.Request, action string)
 	return d, true
 }
 
-func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+func (s *casePages) casePage(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	d, ok := s.openCase(w, r, "case_opened")
 	if !ok {
@@ -139,7 +139,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "case", view{Title: s.t("case_title") + " " + d.Code, Nav: "cases", User: se.user, CSRF: se.csrf, Notice: notice, Data: d})
 }
 
-func (s *Server) casePrint(w http.ResponseWriter, r *http.Request) {
+func (s *casePages) casePrint(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	d, ok := s.openCase(w, r, "case_printed")
 	if !ok {
@@ -148,7 +148,7 @@ func (s *Server) casePrint(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "print", view{Title: s.t("case_title") + " " + d.Code, Nav: "cases", User: se.user, CSRF: se.csrf, Data: d})
 }
 
-func (s *Server) caseExport(w http.ResponseWriter, r *http.Request) {
+func (s *casePages) caseExport(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.openCase(w, r, "case_exported"); !ok {
 		return
 	}
@@ -164,7 +164,7 @@ func (s *Server) caseExport(w http.ResponseWriter, r *http.Request) {
 	enc.Encode(x)
 }
 
-func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+func (s *casePages) decide(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	code := r.PathValue("code")
 	c, err := s.st.Case(r.Context(), code)

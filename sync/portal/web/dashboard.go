@@ -27,7 +27,7 @@ func midnight(now time.Time) time.Time {
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, berlin)
 }
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) dashboard(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	ctx := r.Context()
 	var d dashboardData

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"lotse/sync/portal"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
@@ -46,7 +48,7 @@ type displayState struct {
 	Waiting []queue.Waiting `json:"waiting"`
 }
 
-func (s *Server) displayState(ctx context.Context, site string) (displayState, error) {
+func (s *displayPages) displayState(ctx context.Context, site string) (displayState, error) {
 	st, err := s.p.Queue().Status(ctx, site)
 	if err != nil {
 		return displayState{}, err
@@ -66,7 +68,7 @@ func (s *Server) displayState(ctx context.Context, site string) (displayState, e
 }
 
 // displaySite checks the request's display token.
-func (s *Server) displaySite(r *http.Request) (string, error) {
+func (s *displayPages) displaySite(r *http.Request) (string, error) {
 	tok := displayToken(r)
 	if tok == "" {
 		return "", store.ErrNotFound
@@ -75,7 +77,7 @@ func (s *Server) displaySite(r *http.Request) (string, error) {
 }
 
 // displayRefused answers a display without a valid token.
-func (s *Server) displayRefused(w http.ResponseWriter, err error) {
+func (s *displayPages) displayRefused(w http.ResponseWriter, err error) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if errors.Is(err, store.ErrRevoked) {
 		w.WriteHeader(http.StatusForbidden)
@@ -92,7 +94,7 @@ type displayPage struct {
 	Waiting []queue.Waiting
 }
 
-func (s *Server) display(w http.ResponseWriter, r *http.Request) {
+func (s *displayPages) display(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	if err != nil {
 		s.displayRefused(w, err)
@@ -155,7 +157,7 @@ func (d *displayStreams) done(token string) {
 // each time: a revoked display gets a "revoked" event and the stream
 // ends (it was checked only at connect, and a revoked display kept
 // showing tickets drawn after the revoke).
-func (s *Server) displayEvents(w http.ResponseWriter, r *http.Request) {
+func (s *displayPages) displayEvents(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	rc := http.NewResponseController(w)
 	if err != nil {
@@ -251,7 +253,7 @@ const MaxAudioFiles = 2000
 // today is spoken, so the cache holds the day's calls, not whatever a
 // token holder asks for; one call is made once however many displays ask
 // (singleflight), and different calls do not wait for each other.
-func (s *Server) displayAudio(w http.ResponseWriter, r *http.Request) {
+func (s *displayPages) displayAudio(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	if err != nil {
 		s.displayRefused(w, err)
@@ -287,7 +289,7 @@ func (s *Server) displayAudio(w http.ResponseWriter, r *http.Request) {
 }
 
 // calledToday says label was called to counter at site today.
-func (s *Server) calledToday(ctx context.Context, site, label, counter string) bool {
+func (s *displayPages) calledToday(ctx context.Context, site, label, counter string) bool {
 	q := s.p.Queue()
 	list, err := s.st.Tickets(ctx, site, q.Day(s.now()))
 	if err != nil {
@@ -336,8 +338,19 @@ func speak(voice, text, path string) error {
 	return os.Rename(tmp, path)
 }
 
+// displayPages are the waiting room's call-up display: a surface of its
+// own, with its streams and spoken calls.
+type displayPages struct {
+	*Server
+	streams displayStreams
+	audio   singleflight.Group
+}
+
 // DisplayHandler routes /display: the page, its events, its audio.
-func (s *Server) DisplayHandler() http.Handler {
+func (s *Server) DisplayHandler() http.Handler { return (&displayPages{Server: s}).handler() }
+
+// handler routes /display: the page, its events, its audio.
+func (s *displayPages) handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /display/static/", http.StripPrefix("/display/static/", http.FileServerFS(static)))

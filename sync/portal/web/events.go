@@ -15,7 +15,7 @@ const eventPoll = 2 * time.Second
 
 // events streams new guide calls, and calls taken back, to the "today"
 // page (server-sent events).
-func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) events(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")

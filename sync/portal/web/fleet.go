@@ -17,7 +17,7 @@ type fleetData struct {
 	Codes  []string
 }
 
-func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, status int, notice, problem string, codes []string) {
+func (s *adminPages) showFleet(w http.ResponseWriter, r *http.Request, status int, notice, problem string, codes []string) {
 	se, _ := sessionOf(r)
 	all, err := s.p.Kiosks(r.Context(), s.now())
 	if err != nil {
@@ -34,11 +34,11 @@ func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, status int, n
 		Notice: notice, Problem: problem, Data: fleetData{Kiosks: kiosks, Codes: codes}})
 }
 
-func (s *Server) fleet(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) fleet(w http.ResponseWriter, r *http.Request) {
 	s.showFleet(w, r, http.StatusOK, "", "", nil)
 }
 
-func (s *Server) makeCodes(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) makeCodes(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	n, err1 := strconv.Atoi(strings.TrimSpace(r.PostFormValue("count")))
 	hours, err2 := strconv.Atoi(strings.TrimSpace(r.PostFormValue("valid")))
@@ -63,7 +63,7 @@ func (s *Server) makeCodes(w http.ResponseWriter, r *http.Request) {
 	s.showFleet(w, r, http.StatusOK, "", "", codes)
 }
 
-func (s *Server) kioskID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func (s *adminPages) kioskID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, http.StatusNotFound, "error_not_found")
@@ -72,7 +72,7 @@ func (s *Server) kioskID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) revoke(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	id, ok := s.kioskID(w, r)
 	if !ok || !s.forKiosk(w, r, id) {
@@ -86,7 +86,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	s.showFleet(w, r, http.StatusOK, "Kiosk "+strconv.FormatInt(id, 10)+" gesperrt.", "", nil)
 }
 
-func (s *Server) moveSite(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) moveSite(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	id, ok := s.kioskID(w, r)
 	if !ok || !s.forKiosk(w, r, id) {
@@ -110,7 +110,7 @@ func (s *Server) moveSite(w http.ResponseWriter, r *http.Request) {
 
 // publish takes an uploaded profile; the portal checks it is a zip with
 // a profile.toml (each kiosk checks the rest before it switches).
-func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) publish(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	f, _, err := r.FormFile("bundle")
 	if err != nil {

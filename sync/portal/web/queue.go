@@ -35,7 +35,7 @@ func place(r *http.Request) (site, counter, prefixes string, list []string) {
 	return site, counter, strings.Join(list, ","), list
 }
 
-func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) queuePage(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	site, counter, prefixes, _ := place(r)
 	if !s.forSite(w, r, site) {
@@ -74,7 +74,7 @@ func back(w http.ResponseWriter, r *http.Request, site, counter, prefixes, key, 
 	http.Redirect(w, r, "/staff/queue?"+v.Encode(), http.StatusSeeOther)
 }
 
-func (s *Server) queueAct(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) queueAct(w http.ResponseWriter, r *http.Request) {
 	site, counter, prefixes, list := place(r)
 	if !s.forSite(w, r, site) {
 		return
@@ -99,7 +99,7 @@ func (s *Server) queueAct(w http.ResponseWriter, r *http.Request) {
 	back(w, r, site, counter, prefixes, "said", "ticket_"+t.State, t.Label)
 }
 
-func (s *Server) queueReturn(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) queueReturn(w http.ResponseWriter, r *http.Request) {
 	site, counter, prefixes, _ := place(r)
 	if !s.forSite(w, r, site) {
 		return
@@ -118,7 +118,7 @@ func concat(a, b []string) []string { return append(append([]string(nil), a...),
 
 // queueEvents tells the clerk page when its site's queue changed (a new
 // number, another clerk's call), so it can show it without a click.
-func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
+func (s *officePages) queueEvents(w http.ResponseWriter, r *http.Request) {
 	site := r.URL.Query().Get("site")
 	if !s.forSite(w, r, site) {
 		return

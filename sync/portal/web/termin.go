@@ -126,7 +126,7 @@ type terminView struct {
 	Data   any
 }
 
-func (s *Server) terminPage(w http.ResponseWriter, r *http.Request, status int, page string, l lang, title string, errs []fieldProblem, data any) {
+func (s *terminPages) terminPage(w http.ResponseWriter, r *http.Request, status int, page string, l lang, title string, errs []fieldProblem, data any) {
 	var links []langLink
 	for _, o := range terminLangs {
 		u := *r.URL
@@ -143,15 +143,23 @@ func (s *Server) terminPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 }
 
-func (s *Server) terminMessage(w http.ResponseWriter, r *http.Request, status int, l lang, id string) {
+func (s *terminPages) terminMessage(w http.ResponseWriter, r *http.Request, status int, l lang, id string) {
 	s.terminPage(w, r, status, "termin_message", l, l.T(id), nil, l.T(id))
 }
 
-// TerminHandler serves the residents' booking pages under /termin/ (their
+// terminPages are the residents' booking pages: a surface of their own
+// over the staff web's parts (the portal, its texts, its templates),
+// changed with the booking pages alone.
+type terminPages struct{ *Server }
+
+// TerminHandler serves the residents' booking pages under /termin/.
+func (s *Server) TerminHandler() http.Handler { return (&terminPages{s}).handler() }
+
+// handler serves the residents' booking pages under /termin/ (their
 // stylesheet under /termin-static/): a
 // service, a day, a time and a name, then the appointment's page (see it,
 // add it to a calendar, cancel it). No script, in the kiosk's languages.
-func (s *Server) TerminHandler() http.Handler {
+func (s *terminPages) handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /termin-static/", http.StripPrefix("/termin-static/", http.FileServerFS(static)))
@@ -167,7 +175,7 @@ func (s *Server) TerminHandler() http.Handler {
 
 // terminThrottle slows one address down that asks too fast: residents
 // click, bots hammer.
-func (s *Server) terminThrottle(h http.Handler) http.Handler {
+func (s *terminPages) terminThrottle(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/termin-static/") && !s.bookingAllowed(addrOf(r)) {
 			w.Header().Set("Retry-After", "60")
@@ -185,9 +193,11 @@ func site(r *http.Request) string {
 	return ""
 }
 
-func (s *Server) terminBase(r *http.Request) string { return "/termin/" + booking.PathSite(site(r)) }
+func (s *terminPages) terminBase(r *http.Request) string {
+	return "/termin/" + booking.PathSite(site(r))
+}
 
-func (s *Server) terminStart(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminStart(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	if sv := r.URL.Query().Get("service"); sv != "" {
 		http.Redirect(w, r, s.terminBase(r)+"/"+url.PathEscape(sv)+"?lang="+l.Code, http.StatusSeeOther)
@@ -204,7 +214,7 @@ func (s *Server) terminStart(w http.ResponseWriter, r *http.Request) {
 	}{s.terminBase(r), list})
 }
 
-func (s *Server) terminFailed(w http.ResponseWriter, r *http.Request, l lang, err error) {
+func (s *terminPages) terminFailed(w http.ResponseWriter, r *http.Request, l lang, err error) {
 	switch {
 	case errors.Is(err, booking.ErrNoBooking), errors.Is(err, booking.ErrNoService):
 		s.terminMessage(w, r, http.StatusNotFound, l, "termin_none")
@@ -216,7 +226,7 @@ func (s *Server) terminFailed(w http.ResponseWriter, r *http.Request, l lang, er
 	}
 }
 
-func (s *Server) terminDaysOrAppointment(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminDaysOrAppointment(w http.ResponseWriter, r *http.Request) {
 	if x := r.PathValue("x"); booking.ValidCode(x) {
 		s.terminAppointment(w, r, x, r.URL.Query().Get("s"), r.URL.Query().Get("new") == "1", false)
 		return
@@ -229,7 +239,7 @@ type dayCell struct {
 	Href, Label string
 }
 
-func (s *Server) terminDays(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminDays(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	office := s.p.Bookings()
 	svcID := r.PathValue("x")
@@ -320,7 +330,7 @@ type timesForm struct {
 }
 
 // times fills the form for the day of the request.
-func (s *Server) times(r *http.Request, l lang, chosen string) (timesForm, int, error) {
+func (s *terminPages) times(r *http.Request, l lang, chosen string) (timesForm, int, error) {
 	office := s.p.Bookings()
 	cfg, err := office.Config(r.Context(), site(r))
 	if err != nil {
@@ -352,7 +362,7 @@ func (s *Server) times(r *http.Request, l lang, chosen string) (timesForm, int, 
 	return f, sv.Minutes, nil
 }
 
-func (s *Server) terminTimes(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminTimes(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	f, _, err := s.times(r, l, "")
 	if err != nil {
@@ -362,7 +372,7 @@ func (s *Server) terminTimes(w http.ResponseWriter, r *http.Request) {
 	s.terminPage(w, r, http.StatusOK, "termin_times", l, l.T("termin_times_title"), nil, f)
 }
 
-func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminBook(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -438,7 +448,7 @@ func (s *Server) terminBook(w http.ResponseWriter, r *http.Request) {
 	s.terminPage(w, r, http.StatusUnprocessableEntity, "termin_times", l, l.T("termin_times_title"), []fieldProblem{problem}, f)
 }
 
-func (s *Server) terminAppointment(w http.ResponseWriter, r *http.Request, code, secret string, isNew, cancelled bool) {
+func (s *terminPages) terminAppointment(w http.ResponseWriter, r *http.Request, code, secret string, isNew, cancelled bool) {
 	l := s.termin.lang(r)
 	office := s.p.Bookings()
 	a, sv, err := office.Find(r.Context(), site(r), code, secret)
@@ -473,7 +483,7 @@ func (s *Server) terminAppointment(w http.ResponseWriter, r *http.Request, code,
 // terminConfirmPage is where the mailed link leads: a button that
 // confirms (a mail program that opens links to look at them confirms
 // nothing).
-func (s *Server) terminConfirmPage(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminConfirmPage(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	q := r.URL.Query()
 	s.terminPage(w, r, http.StatusOK, "termin_confirm", l, l.T("termin_confirm_title"), nil, struct {
@@ -481,7 +491,7 @@ func (s *Server) terminConfirmPage(w http.ResponseWriter, r *http.Request) {
 	}{s.terminBase(r) + "/" + url.PathEscape(r.PathValue("code")) + "/confirm", q.Get("c"), q.Get("s")})
 }
 
-func (s *Server) terminConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminConfirm(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	code := r.PathValue("code")
 	err := s.p.Bookings().Confirm(r.Context(), site(r), code, r.PostFormValue("c"))
@@ -496,7 +506,7 @@ func (s *Server) terminConfirm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.p.Bookings().Page(site(r), code, r.PostFormValue("s"))+"&confirmed=1&lang="+l.Code, http.StatusSeeOther)
 }
 
-func (s *Server) terminCancel(w http.ResponseWriter, r *http.Request) {
+func (s *terminPages) terminCancel(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	code, secret := r.PathValue("code"), r.PostFormValue("s")
 	err := s.p.Bookings().Cancel(r.Context(), site(r), code, secret)

@@ -13,7 +13,7 @@ type usersData struct {
 	Roles []string
 }
 
-func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, notice, problem string) {
+func (s *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status int, notice, problem string) {
 	se, _ := sessionOf(r)
 	list, err := s.st.Users(r.Context())
 	if err != nil {
@@ -24,11 +24,11 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, n
 		Notice: notice, Problem: problem, Data: usersData{Users: list, Roles: staff.Roles}})
 }
 
-func (s *Server) users(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) users(w http.ResponseWriter, r *http.Request) {
 	s.showUsers(w, r, http.StatusOK, "", "")
 }
 
-func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) addUser(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
 	var services []string
@@ -47,7 +47,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	s.showUsers(w, r, http.StatusOK, s.t("users_added"), "")
 }
 
-func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) disableUser(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	name := r.PathValue("name")
 	if err := s.acc.Disable(r.Context(), name); err != nil {
@@ -58,7 +58,7 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
 	s.showUsers(w, r, http.StatusOK, s.t("users_done"), "")
 }
 
-func (s *Server) resetUser(w http.ResponseWriter, r *http.Request) {
+func (s *adminPages) resetUser(w http.ResponseWriter, r *http.Request) {
 	se, _ := sessionOf(r)
 	name := r.PathValue("name")
 	if err := s.acc.Reset(r.Context(), name, r.PostFormValue("password")); err != nil {

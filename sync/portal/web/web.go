@@ -23,7 +23,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/sync/singleflight"
 	"golang.org/x/text/language"
 	"golang.org/x/time/rate"
 
@@ -79,10 +78,6 @@ type Server struct {
 	pages map[string]*template.Template
 	tr    *i18n.Localizer
 	now   func() time.Time
-	// streams are the call-up displays' open event streams; audio makes
-	// each spoken call once.
-	streams displayStreams
-	audio   singleflight.Group
 	// deviceKey signs the device cookies of browsers that signed in.
 	deviceKey []byte
 	log       *slog.Logger
@@ -304,38 +299,49 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msgID 
 
 // Handler routes /staff/.
 func (s *Server) Handler() http.Handler {
+	// The staff pages in three groups that change apart: cases, the
+	// office's day (queue, appointments, today), its administration.
+	c, o, a := &casePages{s}, &officePages{s}, &adminPages{s}
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /staff/static/", http.StripPrefix("/staff/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /staff/login", s.loginPage)
 	mux.HandleFunc("POST /staff/login", s.login)
 	mux.Handle("POST /staff/logout", s.signedIn("", s.logout))
-	mux.Handle("GET /staff/{$}", s.signedIn("", s.dashboard))
-	mux.Handle("GET /staff/events", s.signedIn("", s.events))
-	mux.Handle("GET /staff/cases", s.signedIn(staff.Caseworker, s.cases))
-	mux.Handle("GET /staff/cases/{code}", s.signedIn(staff.Caseworker, s.casePage))
-	mux.Handle("GET /staff/cases/{code}/print", s.signedIn(staff.Caseworker, s.casePrint))
-	mux.Handle("GET /staff/cases/{code}/export.json", s.signedIn(staff.Caseworker, s.caseExport))
-	mux.Handle("POST /staff/cases/{code}/decide", s.signedIn(staff.Caseworker, s.decide))
-	mux.Handle("GET /staff/fleet", s.signedIn(staff.Admin, s.fleet))
-	mux.Handle("POST /staff/fleet/codes", s.signedIn(staff.Admin, s.makeCodes))
-	mux.Handle("POST /staff/fleet/profile", s.signedIn(staff.Admin, s.publish))
-	mux.Handle("POST /staff/fleet/{id}/revoke", s.signedIn(staff.Admin, s.revoke))
-	mux.Handle("POST /staff/fleet/{id}/site", s.signedIn(staff.Admin, s.moveSite))
-	mux.Handle("GET /staff/users", s.signedIn(staff.Admin, s.districtWide(s.users)))
-	mux.Handle("POST /staff/users", s.signedIn(staff.Admin, s.districtWide(s.addUser)))
-	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.districtWide(s.disableUser)))
-	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.districtWide(s.resetUser)))
-	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.districtWide(s.audit)))
-	mux.Handle("GET /staff/termine", s.signedIn("", s.appointments))
-	mux.Handle("POST /staff/termine/cancel", s.signedIn("", s.cancelAppointment))
-	mux.Handle("POST /staff/termine/config", s.signedIn(staff.Admin, s.setBooking))
-	mux.Handle("GET /staff/queue", s.signedIn(staff.Clerk, s.queuePage))
-	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, s.queueAct))
-	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, s.queueEvents))
-	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, s.queueReturn))
+	mux.Handle("GET /staff/{$}", s.signedIn("", o.dashboard))
+	mux.Handle("GET /staff/events", s.signedIn("", o.events))
+	mux.Handle("GET /staff/cases", s.signedIn(staff.Caseworker, c.cases))
+	mux.Handle("GET /staff/cases/{code}", s.signedIn(staff.Caseworker, c.casePage))
+	mux.Handle("GET /staff/cases/{code}/print", s.signedIn(staff.Caseworker, c.casePrint))
+	mux.Handle("GET /staff/cases/{code}/export.json", s.signedIn(staff.Caseworker, c.caseExport))
+	mux.Handle("POST /staff/cases/{code}/decide", s.signedIn(staff.Caseworker, c.decide))
+	mux.Handle("GET /staff/fleet", s.signedIn(staff.Admin, a.fleet))
+	mux.Handle("POST /staff/fleet/codes", s.signedIn(staff.Admin, a.makeCodes))
+	mux.Handle("POST /staff/fleet/profile", s.signedIn(staff.Admin, a.publish))
+	mux.Handle("POST /staff/fleet/{id}/revoke", s.signedIn(staff.Admin, a.revoke))
+	mux.Handle("POST /staff/fleet/{id}/site", s.signedIn(staff.Admin, a.moveSite))
+	mux.Handle("GET /staff/users", s.signedIn(staff.Admin, s.districtWide(a.users)))
+	mux.Handle("POST /staff/users", s.signedIn(staff.Admin, s.districtWide(a.addUser)))
+	mux.Handle("POST /staff/users/{name}/disable", s.signedIn(staff.Admin, s.districtWide(a.disableUser)))
+	mux.Handle("POST /staff/users/{name}/reset", s.signedIn(staff.Admin, s.districtWide(a.resetUser)))
+	mux.Handle("GET /staff/audit", s.signedIn(staff.Admin, s.districtWide(a.audit)))
+	mux.Handle("GET /staff/termine", s.signedIn("", o.appointments))
+	mux.Handle("POST /staff/termine/cancel", s.signedIn("", o.cancelAppointment))
+	mux.Handle("POST /staff/termine/config", s.signedIn(staff.Admin, o.setBooking))
+	mux.Handle("GET /staff/queue", s.signedIn(staff.Clerk, o.queuePage))
+	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, o.queueAct))
+	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, o.queueEvents))
+	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, o.queueReturn))
 	return headers(capBodies(noNUL(mux)))
 }
+
+// casePages, officePages and adminPages are the staff pages of cases, of
+// the office's day and of its administration, over the staff web's parts.
+type (
+	casePages   struct{ *Server }
+	officePages struct{ *Server }
+	adminPages  struct{ *Server }
+)
 
 // Form bodies staff may send: a profile bundle up to 64 MB, a booking
 // file up to 1 MB, every other form 64 KB (a 10 MB sign-in name once
