@@ -56,19 +56,20 @@ deps-run:
 
 build: deps-build
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse ./app
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse-demo ./app/demo
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lotse-portal ./sync/portal/cmd/lotse-portal
 
 run: build deps-run
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "make run: no display here (DISPLAY is empty); run the demo under Xvfb instead: make run-xvfb"; exit 1; fi
-	bin/lotse run --demo
+	bin/lotse-demo
 
 # The demo on a headless machine: a virtual screen, with a screenshot of
 # the start screen after 3 s in bin/artifacts/run-xvfb.png.
 run-xvfb: build deps-test
 	@mkdir -p bin/artifacts
 	xvfb-run -a -s "-screen 0 1280x800x24" bash -c \
-		'bin/lotse run --demo & pid=$$!; sleep 3; import -window root bin/artifacts/run-xvfb.png; \
+		'bin/lotse-demo & pid=$$!; sleep 3; import -window root bin/artifacts/run-xvfb.png; \
 		 echo "screenshot: bin/artifacts/run-xvfb.png"; wait $$pid'
 
 vet: deps-build

@@ -17,9 +17,9 @@ import (
 // first start (the demo portal makes its key) happens before timing.
 func BenchmarkStartup(b *testing.B) {
 	x := startXvfb(b)
-	bin := buildLotse(b)
+	bin := buildDemo(b)
 	home := b.TempDir()
-	warm := startKioskIn(b, x, bin, home, "--demo")
+	warm := startKioskIn(b, x, bin, home)
 	time.Sleep(5 * time.Second)
 	warm.Process.Kill()
 	warm.Wait()
@@ -28,7 +28,7 @@ func BenchmarkStartup(b *testing.B) {
 	var pss float64
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		cmd := startKioskIn(b, x, bin, home, "--demo")
+		cmd := startKioskIn(b, x, bin, home)
 		for {
 			out, _ := x.command("xdotool", "search", "--onlyvisible", "--name", "^Lotse$").Output()
 			if strings.TrimSpace(string(out)) != "" {

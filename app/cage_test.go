@@ -29,8 +29,8 @@ func TestRunsInsideCage(t *testing.T) {
 	}
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o777)
-	bin := filepath.Join(dir, "lotse")
-	if out, err := exec.Command("cp", buildLotse(t), bin).CombinedOutput(); err != nil {
+	bin := filepath.Join(dir, "lotse-demo")
+	if out, err := exec.Command("cp", buildDemo(t), bin).CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
 	os.Chmod(bin, 0o755)
@@ -46,7 +46,7 @@ func TestRunsInsideCage(t *testing.T) {
 		"env", "-i", "PATH=/usr/bin:/bin", "HOME="+dir, "XDG_RUNTIME_DIR="+dir, "LANG=de_DE.UTF-8",
 		"WLR_BACKENDS=headless", "WLR_RENDERER=pixman", "WLR_LIBINPUT_NO_DEVICES=1",
 		"NOTIFY_SOCKET="+sock, "XDG_DATA_HOME="+filepath.Join(dir, "data"),
-		"cage", "--", bin, "run", "--demo", "--fullscreen")
+		"cage", "--", bin, "--fullscreen")
 	var log strings.Builder
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {

@@ -90,7 +90,7 @@ func startDemoKiosk(t *testing.T, timeout time.Duration) demoKiosk {
 		t.Skip("starts Xvfb and the real binary")
 	}
 	x := startXvfb(t)
-	bin := buildLotse(t)
+	bin := buildDemo(t)
 	pair, err := serialport.OpenPair()
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +102,6 @@ func startDemoKiosk(t *testing.T, timeout time.Duration) demoKiosk {
 	go sim.Serve(ctx, pair)
 	uiMap := filepath.Join(t.TempDir(), "ui.json")
 	home := t.TempDir()
-	startKioskIn(t, x, bin, home, "--demo", "--printer-port", pair.Device, "--ui-map", uiMap)
+	startKioskIn(t, x, bin, home, "--printer-port", pair.Device, "--ui-map", uiMap)
 	return demoKiosk{x: x, d: &uiDriver{t: t, x: x, g: x.waitWindow(t), path: uiMap}, sim: sim, ctx: ctx, home: home}
 }

@@ -16,6 +16,7 @@ import (
 	"lotse/devices/serialport"
 	"lotse/sync/client"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 )
 
 // enrolledKiosk is the real binary set up as the README says: `lotse
@@ -95,7 +96,7 @@ func TestEnrolledKiosksJoinTheirOffice(t *testing.T) {
 	}
 	bin := buildLotse(t)
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, PublicURL: "https://termine.musterstadt.example"})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{PublicURL: "https://termine.musterstadt.example"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestAPortalURLThatDisagreesWithTheEnrolmentStopsTheStart(t *testing.T) {
 	}
 	bin := buildLotse(t)
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

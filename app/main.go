@@ -1,12 +1,15 @@
-// Command lotse is the Lotse kiosk. main only reads the command line and
-// wires the packages together; the work happens in app/flow, app/ui, sync
-// and devices.
+// Command lotse is the Lotse kiosk. main only reads the command line: the
+// kiosk is built and run by app/kiosk, the offscreen review commands are
+// app/review's, the work happens in app/flow, app/ui, sync and devices.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+
+	"lotse/app/kiosk"
+	"lotse/app/review"
 )
 
 // version is set at build time from git (see the Makefile).
@@ -15,7 +18,7 @@ var version = "dev"
 const usage = `lotse — the self-service kiosk for town halls, citizens' offices and libraries.
 
 Usage:
-  lotse run [flags]   start the kiosk (--demo: with a local portal and a simulated printer)
+  lotse run [flags]   start the kiosk (the demo, with a local portal and simulated devices: lotse-demo)
   lotse device ...    check printers and card readers: print-test, render, status, read
   lotse enroll --portal URL --code CODE
                       register this kiosk at the portal (one-time code from lotse-portal enroll-code)
@@ -54,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "run":
-		return runKiosk(args[1:], stderr)
+		return kiosk.Main("run", args[1:], kiosk.Options{Version: version}, nil, stderr)
 	case "enroll":
 		return runEnroll(args[1:], stdout, stderr)
 	case "ticket":
@@ -66,13 +69,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "device":
 		return runDevice(args[1:], stdout, stderr)
 	case "a11y-report":
-		return runA11yReport(args[1:], stdout, stderr)
+		return review.A11yReport(args[1:], stdout, stderr)
 	case "say":
-		return runSay(args[1:], stdout, stderr)
+		return review.Say(args[1:], stdout, stderr)
 	case "speech-script":
-		return runSpeechScript(args[1:], stdout, stderr)
+		return review.SpeechScript(args[1:], stdout, stderr)
 	case "screens":
-		return runScreens(args[1:], stdout, stderr)
+		return review.Screens(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0

@@ -13,7 +13,7 @@ func TestHelpListsCommands(t *testing.T) {
 	if code := run([]string{"--help"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"lotse run", "lotse version", "--demo", "/etc/lotse/lotse.toml"} {
+	for _, want := range []string{"lotse run", "lotse version", "lotse-demo", "/etc/lotse/lotse.toml"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}
@@ -27,7 +27,7 @@ func TestNoDisplayIsOneLineNamingXvfb(t *testing.T) {
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
 	var out, errb bytes.Buffer
-	code := run([]string{"run", "--demo", "--config", "../assets/config/lotse.toml"}, &out, &errb)
+	code := run([]string{"run", "--config", "../assets/config/lotse.toml"}, &out, &errb)
 	if code == 0 {
 		t.Fatal("started without a display")
 	}
@@ -51,23 +51,5 @@ func TestBadConfigurationStopsStartNamingKeyAndFile(t *testing.T) {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("message lacks %q: %s", want, errb.String())
 		}
-	}
-}
-
-func TestFlagsOverrideTheFile(t *testing.T) {
-	cfg := filepath.Join(t.TempDir(), "lotse.toml")
-	if err := os.WriteFile(cfg, []byte("[printer]\nport = \"/dev/ttyUSB0\"\nbaud = 19200\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := parseRunFlags([]string{"--config", cfg, "--printer-port", "/dev/ttyS1", "--fullscreen"}, &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := f.cfg
-	if c.Printer.Port != "/dev/ttyS1" || c.Printer.Baud != 19200 || !c.Display.Fullscreen {
-		t.Errorf("got %+v %+v", c.Printer, c.Display)
-	}
-	if _, err := parseRunFlags([]string{"--config", cfg, "--printer-baud", "12345"}, &bytes.Buffer{}); err == nil {
-		t.Error("a bad baud rate from the command line was accepted")
 	}
 }

@@ -23,7 +23,7 @@ import (
 	"lotse/devices/escpossim"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 )
 
 // Two kiosks of one office draw from its queue at the portal: one
@@ -33,7 +33,7 @@ import (
 // number was issued twice.
 func TestTwoKiosksOneOffice(t *testing.T) {
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"lotse/app/config"
 	"lotse/app/fleet"
+	"lotse/app/kiosk"
 	"lotse/app/store"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
@@ -42,10 +43,6 @@ func kioskStore(cfg config.Config, demo bool) (*sql.DB, *outbox.Outbox, error) {
 	return db, out, nil
 }
 
-func clientOptions(cfg config.Config) client.Options {
-	return client.Options{CAFile: cfg.Portal.CAFile}
-}
-
 // commonFlags are --config and --demo, shared by the commands that work on
 // the kiosk's data.
 func commonFlags(fs *flag.FlagSet) (*string, *bool) {
@@ -53,18 +50,10 @@ func commonFlags(fs *flag.FlagSet) (*string, *bool) {
 		fs.Bool("demo", false, "use the demo's data folder")
 }
 
-func loadConfig(path string) (config.Config, error) {
-	if path != "" {
-		return config.Load(path)
-	}
-	c, _, err := config.LoadDefault()
-	return c, err
-}
-
 // openKiosk loads the configuration and opens the kiosk's database for the
 // command cmd. On failure it has told the user and returns the exit code.
 func openKiosk(cmd, cfgPath string, demo bool, stderr io.Writer) (config.Config, *sql.DB, *outbox.Outbox, int) {
-	cfg, err := loadConfig(cfgPath)
+	cfg, _, err := config.Find(cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return cfg, nil, nil, 2
@@ -97,7 +86,7 @@ func runEnroll(args []string, stdout, stderr io.Writer) int {
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	id, err := client.Enroll(ctx, db, *url, *enrollCode, cfg.Kiosk.Name, clientOptions(cfg))
+	id, err := client.Enroll(ctx, db, *url, *enrollCode, cfg.Kiosk.Name, kiosk.ClientOptions(cfg))
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse enroll:", err)
 		return 1
@@ -157,7 +146,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	c, err := client.New(ctx, db, out, clientOptions(cfg))
+	c, err := client.New(ctx, db, out, kiosk.ClientOptions(cfg))
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse sync:", err)
 		return 1
@@ -218,38 +207,4 @@ func selfTest(ctx context.Context, c *client.Client, out *outbox.Outbox, count i
 		return 1
 	}
 	return 0
-}
-
-// startSync runs the sync client in the background of the kiosk, enrolling
-// the demo kiosk at its own portal first.
-func startSync(ctx context.Context, cfg config.Config, db *sql.DB, out *outbox.Outbox, demoEnroll func(context.Context) (string, error)) *client.Client {
-	id, err := client.LoadIdentity(ctx, db)
-	if err == nil && demoEnroll != nil && id.Portal != cfg.Portal.URL {
-		// The demo portal's old port was taken: follow it to the new one.
-		if err := client.MovePortal(ctx, db, cfg.Portal.URL); err != nil {
-			slog.Error("demo portal moved", "err", err)
-		}
-	}
-	if err == nil && demoEnroll != nil && id.SigningKey == nil {
-		// Enrolled before profiles were signed: the demo enrols again.
-		err = client.ErrNotEnrolled
-	}
-	if errors.Is(err, client.ErrNotEnrolled) && demoEnroll != nil {
-		code, err := demoEnroll(ctx)
-		if err == nil {
-			_, err = client.Enroll(ctx, db, cfg.Portal.URL, code, cfg.Kiosk.Name, clientOptions(cfg))
-		}
-		if err != nil {
-			slog.Error("demo enrolment", "err", err)
-			return nil
-		}
-		slog.Info("demo kiosk enrolled at its portal", "portal", cfg.Portal.URL)
-	}
-	c, err := client.New(ctx, db, out, clientOptions(cfg))
-	if err != nil {
-		slog.Warn("not syncing", "err", err)
-		return nil
-	}
-	go c.Run(ctx)
-	return c
 }

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 )
 
 func TestEnrollSelftestAndOutboxStatus(t *testing.T) {
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

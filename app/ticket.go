@@ -10,6 +10,7 @@ import (
 
 	"lotse/app/fleet"
 	"lotse/app/flow"
+	"lotse/app/kiosk"
 	"lotse/app/store"
 	"lotse/devices/escpos"
 	"lotse/devices/serialport"
@@ -47,18 +48,18 @@ func runTicket(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer db.Close()
-	texts, err := loadTexts(cfg)
+	texts, err := kiosk.LoadTexts(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse ticket:", err)
 		return 1
 	}
-	desk, err := newDesk(cfg, db, out, texts)
+	desk, err := kiosk.NewDesk(cfg, db, out, texts)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse ticket:", err)
 		return 1
 	}
 	ctx := context.Background()
-	if c, err := client.New(ctx, db, out, clientOptions(cfg)); err == nil {
+	if c, err := client.New(ctx, db, out, kiosk.ClientOptions(cfg)); err == nil {
 		off := store.NewOfflineTickets(db)
 		q := fleet.NewOffice(off, store.NewHeldTimes(db))
 		q.Set(c)

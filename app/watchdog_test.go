@@ -15,14 +15,14 @@ func TestTellsSystemdReadyAndFeedsTheWatchdog(t *testing.T) {
 		t.Skip("starts Xvfb and the real binary")
 	}
 	x := startXvfb(t)
-	bin := buildLotse(t)
+	bin := buildDemo(t)
 	sock := filepath.Join(t.TempDir(), "notify")
 	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	startKioskEnv(t, x, bin, []string{"NOTIFY_SOCKET=" + sock, "WATCHDOG_USEC=300000"}, "--demo")
+	startKioskEnv(t, x, bin, []string{"NOTIFY_SOCKET=" + sock, "WATCHDOG_USEC=300000"})
 	var got []string
 	buf := make([]byte, 256)
 	deadline := time.Now().Add(30 * time.Second)

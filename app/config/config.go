@@ -161,6 +161,16 @@ func LoadDefault() (Config, string, error) {
 	return c, SystemPath, err
 }
 
+// Find reads the file at path, or with path "" what LoadDefault reads. It
+// returns the path it read ("" for the defaults).
+func Find(path string) (Config, string, error) {
+	if path == "" {
+		return LoadDefault()
+	}
+	c, err := Load(path)
+	return c, path, err
+}
+
 func decode(c *Config, path string, b []byte) (toml.MetaData, error) {
 	md, err := toml.Decode(string(b), c)
 	if err != nil {

@@ -104,6 +104,15 @@ type CommandSink struct {
 	Args []string
 }
 
+// SinkFor turns the configuration's "alsa:DEVICE" or "pulse:SINK" (or a
+// bare sink name, PulseAudio's) into a sink.
+func SinkFor(s string) Sink {
+	if dev, ok := strings.CutPrefix(s, "alsa:"); ok {
+		return ALSA(dev)
+	}
+	return Pulse(strings.TrimPrefix(s, "pulse:"))
+}
+
 // ALSA plays on an ALSA device ("default", "plughw:1,0").
 func ALSA(device string) CommandSink {
 	return CommandSink{Args: []string{"aplay", "-q", "-D", device, "-"}}

@@ -59,7 +59,8 @@ func TestStaffDesk(t *testing.T) {
 	}
 	defer pair.Close()
 	cards := make(chan reader.Card, 1)
-	w := reader.NewWatcher(serialport.Config{Device: pair.Device, Baud: 9600}, "rdm6300", func(c reader.Card) { cards <- c }, nil)
+	w := reader.NewWatcher(serialport.Config{Device: pair.Device, Baud: 9600}, "rdm6300")
+	w.OnCard(func(c reader.Card) { cards <- c })
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { w.Run(rctx); close(done) }()

@@ -23,6 +23,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 )
 
 // TestSoak runs the kiosk for SOAK (a duration: `make soak` runs 2m,
@@ -45,7 +46,7 @@ func TestSoak(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	p, err := portal.New(t.TempDir(), portal.Options{Version: "soak", KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{Version: "soak"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestSoak(t *testing.T) {
 		h.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	tp := &testutil.Portal{Server: p, URL: srv.URL}
+	tp := &testutil.Portal{Server: p.Server, URL: srv.URL}
 
 	db := testutil.DB(t)
 	out, queue := testutil.Enrolled(t, db, tp)

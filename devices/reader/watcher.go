@@ -16,21 +16,34 @@ var reopenEvery = 2 * time.Second
 // Watcher keeps a card reader on a serial port: it opens the port, reads
 // cards, and opens it again after an unplug, for as long as it runs.
 type Watcher struct {
-	port   serialport.Config
-	kind   string
-	onCard func(Card)
-	onCon  func(bool)
+	port serialport.Config
+	kind string
 
 	mu        sync.Mutex
+	onCard    []func(Card)
+	onCon     []func(bool)
 	connected bool
 	lastCard  string
 }
 
 // NewWatcher watches a reader of kind ("rdm6300", "magstripe", "line") on
-// port. card is called for every card (on the watcher's goroutine);
-// connected, when not nil, whenever the reader comes or goes.
-func NewWatcher(port serialport.Config, kind string, card func(Card), connected func(bool)) *Watcher {
-	return &Watcher{port: port, kind: kind, onCard: card, onCon: connected}
+// port once it runs; OnCard and OnConnected subscribe to it.
+func NewWatcher(port serialport.Config, kind string) *Watcher {
+	return &Watcher{port: port, kind: kind}
+}
+
+// OnCard calls fn for every card read, on the watcher's goroutine.
+func (w *Watcher) OnCard(fn func(Card)) {
+	w.mu.Lock()
+	w.onCard = append(w.onCard, fn)
+	w.mu.Unlock()
+}
+
+// OnConnected calls fn whenever the reader comes or goes.
+func (w *Watcher) OnConnected(fn func(bool)) {
+	w.mu.Lock()
+	w.onCon = append(w.onCon, fn)
+	w.mu.Unlock()
 }
 
 // Run watches until ctx ends.
@@ -49,12 +62,15 @@ func (w *Watcher) Run(ctx context.Context) {
 		}
 		w.set(true)
 		err = Run(ctx, port, f, func(c Card) {
+			w.mu.Lock()
 			if !c.Unreadable {
-				w.mu.Lock()
 				w.lastCard = Tail(c.ID)
-				w.mu.Unlock()
 			}
-			w.onCard(c)
+			listeners := w.onCard
+			w.mu.Unlock()
+			for _, fn := range listeners {
+				fn(c)
+			}
 		})
 		port.Close()
 		w.set(false)
@@ -69,9 +85,12 @@ func (w *Watcher) set(ok bool) {
 	w.mu.Lock()
 	changed := w.connected != ok
 	w.connected = ok
+	listeners := w.onCon
 	w.mu.Unlock()
-	if changed && w.onCon != nil {
-		w.onCon(ok)
+	if changed {
+		for _, fn := range listeners {
+			fn(ok)
+		}
 	}
 }
 

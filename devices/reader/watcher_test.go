@@ -23,8 +23,9 @@ func TestWatcherFindsAReaderPluggedInLate(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "ttyCard")
 	cards := make(chan reader.Card, 4)
 	conn := make(chan bool, 8)
-	w := reader.NewWatcher(serialport.Config{Device: link, Baud: 9600}, "rdm6300",
-		func(c reader.Card) { cards <- c }, func(ok bool) { conn <- ok })
+	w := reader.NewWatcher(serialport.Config{Device: link, Baud: 9600}, "rdm6300")
+	w.OnCard(func(c reader.Card) { cards <- c })
+	w.OnConnected(func(ok bool) { conn <- ok })
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	done := make(chan struct{})

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"lotse/sync/client"
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/sqlitedb"
 )
 
@@ -19,7 +19,7 @@ import (
 // is 0600 too, and a database from an older release gives its token up
 // at the first start.
 func TestTheTokenIsNotInTheDatabase(t *testing.T) {
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestTheTokenIsNotInTheDatabase(t *testing.T) {
 	}
 }
 
-func newLoopback(t *testing.T, p *portal.Server) string {
+func newLoopback(t *testing.T, p *instance.Instance) string {
 	t.Helper()
 	srv := httptest.NewServer(p.Handler())
 	t.Cleanup(func() { srv.Close(); p.Close() })

@@ -22,7 +22,7 @@ import (
 
 	"lotse/sync/client"
 	"lotse/sync/enrolcode"
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/profilesig"
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
@@ -65,7 +65,7 @@ func TestEnrolRefusesPlainHTTPOnTheNetwork(t *testing.T) {
 // The code's fingerprint does not match its keys: nothing is pinned. The
 // proxy never sees the fingerprint half of the code.
 func TestEnrolRefusesASwappedKey(t *testing.T) {
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestRedirectsThatDowngradeAreRefused(t *testing.T) {
 // client refuses both; the real, signed profile passes.
 func TestForgedProfilesAreRefused(t *testing.T) {
 	var forge atomic.Int32 // 0 pass, 1 replace the body, 2 drop the signature
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

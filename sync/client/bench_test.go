@@ -19,6 +19,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
@@ -79,16 +80,16 @@ func BenchmarkDrain(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/batch-%d", store, batch), func(b *testing.B) {
 				for b.Loop() {
 					b.StopTimer()
-					opt := portal.Options{Version: "test", KeyBits: 2048}
+					opt := instance.Config{KeyBits: 2048, Options: portal.Options{Version: "test"}}
 					if store == "postgres" {
 						opt.Database = pgtest.DSN(b)
 					}
-					p, err := portal.New(b.TempDir(), opt)
+					p, err := instance.Open(b.TempDir(), opt)
 					if err != nil {
 						b.Fatal(err)
 					}
 					srv := httptest.NewServer(p.Handler())
-					k := newKiosk(b, p, srv.URL)
+					k := newKiosk(b, p.Server, srv.URL)
 					for i := 0; i < n; i++ {
 						k.submit(b, i)
 					}

@@ -19,6 +19,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
 	"lotse/sync/wire"
@@ -34,13 +35,13 @@ type kiosk struct {
 
 func newPortal(t testing.TB) (*portal.Server, *httptest.Server) {
 	t.Helper()
-	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{Version: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(p.Handler())
 	t.Cleanup(func() { srv.Close(); p.Close() })
-	return p, srv
+	return p.Server, srv
 }
 
 func newKiosk(t testing.TB, p *portal.Server, url string) *kiosk {

@@ -12,12 +12,12 @@ import (
 	"net/http/httptest"
 
 	"lotse/sync/client"
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/sqlitedb"
 )
 
 func TestTLSWithAConfiguredCAFile(t *testing.T) {
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

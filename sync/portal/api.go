@@ -257,15 +257,15 @@ type commitJob struct {
 // maxGroup bounds how many batches share one transaction.
 const maxGroup = 64
 
-// committer runs until quit is closed, storing groups of waiting batches
-// in one transaction each.
-func (s *Server) committer() {
+// committer runs until ctx ends, storing groups of waiting batches in
+// one transaction each.
+func (s *Server) committer(ctx context.Context) {
 	defer close(s.committerDone)
 	for {
 		var job *commitJob
 		select {
 		case job = <-s.commits:
-		case <-s.quit:
+		case <-ctx.Done():
 			return
 		}
 		group := []*commitJob{job}

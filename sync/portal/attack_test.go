@@ -18,6 +18,7 @@ import (
 
 	"lotse/sync/client"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
 	"lotse/sync/sqlitedb"
@@ -50,9 +51,16 @@ type rig struct {
 
 func startRig(t *testing.T, opt portal.Options) *rig {
 	t.Helper()
+	return startRigOn(t, instance.Config{Options: opt})
+}
+
+// startRigOn is startRig on the store cfg names (PostgreSQL with
+// Database).
+func startRigOn(t *testing.T, cfg instance.Config) *rig {
+	t.Helper()
 	log := &lockedBuffer{}
-	opt.KeyBits, opt.Version, opt.Log = 2048, "test", slog.New(slog.NewTextHandler(log, nil))
-	p, err := portal.New(t.TempDir(), opt)
+	cfg.Version, cfg.Log, cfg.KeyBits = "test", slog.New(slog.NewTextHandler(log, nil)), 2048
+	p, err := instance.Open(t.TempDir(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +70,7 @@ func startRig(t *testing.T, opt portal.Options) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); <-done; p.Close() })
-	return &rig{p: p, url: url, log: log}
+	return &rig{p: p.Server, url: url, log: log}
 }
 
 // enrol makes a kiosk at the rig and returns its identity.

@@ -13,6 +13,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/hours/hourstest"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/wire"
 )
@@ -215,7 +216,7 @@ func TestAKioskBooksOnlyForItsOwnSiteAtAResidentsPace(t *testing.T) {
 // 503 and the kiosk backed off as from an outage. It is bad input (400),
 // and nothing of it is stored.
 func TestANULByteIsBadInputOnPostgreSQL(t *testing.T) {
-	r := startRig(t, portal.Options{Database: pgtest.DSN(t)})
+	r := startRigOn(t, instance.Config{Database: pgtest.DSN(t)})
 	k := r.enrol(t)
 	for _, req := range []wire.DrawRequest{{Prefix: "A", Lang: "de", Key: "a\x00b"}, {Prefix: "A", Lang: "d\x00e", Key: "k"}} {
 		if st, _, body := drawAs(t, r, k, req); st != 400 {

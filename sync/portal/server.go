@@ -16,7 +16,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -51,8 +50,6 @@ type Server struct {
 	publicURL string
 	st        store.Store
 	queue     *queue.Service // the office queue of every site
-	// stopQueue ends the queue's listening for other instances.
-	stopQueue context.CancelFunc
 	key       *rsa.PrivateKey
 	kid       string
 	sign      ed25519.PrivateKey // signs profiles
@@ -73,8 +70,8 @@ type Server struct {
 	inFlight map[string]bool // kiosk/key of requests being stored
 
 	commits       chan *commitJob // batches for the group committer
-	quit          chan struct{}   // closed by Close
-	committerDone chan struct{}
+	committerDone chan struct{}   // closed when Run ends
+	opt           Options
 }
 
 // kioskAPI, bookingAPI and publicPages are the portal's HTTP surfaces:
@@ -90,9 +87,6 @@ type (
 // Options tune a portal.
 type Options struct {
 	Version string
-	// KeyBits is the size of the RSA key made on first start (3072 by
-	// default, as BSI TR-02102 asks; tests use 2048 for speed).
-	KeyBits int
 	// Quota bounds the bytes of undecided submissions one kiosk may keep
 	// at the portal (DefaultQuota when 0): a broken or stolen kiosk cannot
 	// fill the portal's disk.
@@ -103,10 +97,6 @@ type Options struct {
 	MinFreeBytes int64
 	// Log receives the security log (slog.Default() when nil).
 	Log *slog.Logger
-	// Database is "" for SQLite in the data folder, or a postgres:// URL;
-	// PoolSize bounds its connections (0: the driver's default).
-	Database string
-	PoolSize int
 	// RetentionIdempotency is how long keys are remembered
 	// (IdempotencyRetention when 0); RetentionDecided how long decided
 	// cases are kept (0: for good).
@@ -140,50 +130,24 @@ const (
 	DefaultMinFree = 64 << 20
 )
 
-// New opens (or creates) a portal keeping its state in dataDir: its
-// SQLite file and its private key.
-func New(dataDir string, opt Options) (*Server, error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("portal data folder: %w", err)
+// New is a portal over st with keys, in the data folder dataDir (whose
+// free space it watches). It starts nothing: Run runs its background
+// loops, and batches from kiosks wait for them.
+func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, error) {
+	kid, err := seal.KeyID(&keys.Seal.PublicKey)
+	if err != nil {
+		return nil, err
 	}
-	if opt.KeyBits == 0 {
-		opt.KeyBits = 3072
+	pubDER, err := x509.MarshalPKIXPublicKey(&keys.Seal.PublicKey)
+	if err != nil {
+		return nil, err
 	}
-	db, err := OpenStore(context.Background(), dataDir, opt.Database, opt.PoolSize)
+	signPubDER, err := x509.MarshalPKIXPublicKey(keys.Sign.Public())
 	if err != nil {
 		return nil, err
 	}
 	if opt.RetentionIdempotency == 0 {
 		opt.RetentionIdempotency = IdempotencyRetention
-	}
-	if err := expire(context.Background(), db, opt); err != nil {
-		db.Close()
-		return nil, err
-	}
-	key, err := loadOrCreateKey(dataDir, opt.KeyBits)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	kid, err := seal.KeyID(&key.PublicKey)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	sign, err := loadOrCreateSigningKey(dataDir)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	pubDER, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	signPubDER, err := x509.MarshalPKIXPublicKey(sign.Public())
-	if err != nil {
-		db.Close()
-		return nil, err
 	}
 	if opt.Quota == 0 {
 		opt.Quota = DefaultQuota
@@ -200,22 +164,37 @@ func New(dataDir string, opt Options) (*Server, error) {
 	if opt.BookingsPerNetwork == 0 {
 		opt.BookingsPerNetwork = DefaultBookingsPerNetwork
 	}
-	s := &Server{now: opt.Now, mailer: opt.Mailer, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"), DataDir: dataDir, Version: opt.Version, started: time.Now(), st: db, key: key, kid: kid,
+	s := &Server{opt: opt, now: opt.Now, mailer: opt.Mailer, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"),
+		DataDir: dataDir, Version: opt.Version, started: time.Now(), st: st, key: keys.Seal, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
-		sign: sign, pubDER: pubDER, signPubDER: signPubDER,
-		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), quit: make(chan struct{}), committerDone: make(chan struct{})}
-	s.queue = &queue.Service{St: db, Loc: officeTime, Now: opt.Now}
-	s.residents = &Residents{st: db, now: opt.Now, requests: newAddrLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
+		sign: keys.Sign, pubDER: pubDER, signPubDER: signPubDER,
+		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), committerDone: make(chan struct{})}
+	s.queue = &queue.Service{St: st, Loc: officeTime, Now: opt.Now}
+	s.residents = &Residents{st: st, now: opt.Now, requests: newAddrLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
 	s.pace = newKioskPace(opt.KioskDrawPace, opt.KioskBookingPace)
 	s.bookings = s.newBookingOffice()
-	qctx, stopQueue := context.WithCancel(context.Background())
-	s.stopQueue = stopQueue
-	go s.queue.Run(qctx)
-	go s.committer()
-	go s.housekeeping(opt)
-	go s.noShows()
 	return s, nil
+}
+
+// Run runs the portal's background work until ctx ends: first the
+// expiry of old idempotency keys and decided cases, then the group
+// committer that stores the kiosks' batches, the queue's listening for
+// other instances, the daily housekeeping and the minutely no-shows. It
+// returns when all of them have stopped; a batch still waiting then gets
+// a 503 and its kiosk sends it again.
+func (s *Server) Run(ctx context.Context) error {
+	if err := expire(ctx, s.st, s.opt); err != nil {
+		close(s.committerDone)
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { s.queue.Run(ctx) })
+	wg.Go(func() { s.housekeeping(ctx) })
+	wg.Go(func() { s.noShows(ctx) })
+	s.committer(ctx)
+	wg.Wait()
+	return nil
 }
 
 // officeTime is the offices' time zone: a waiting number's day is the
@@ -246,16 +225,16 @@ func expire(ctx context.Context, st store.Store, opt Options) error {
 	return nil
 }
 
-// every runs fn every d until the portal closes.
-func (s *Server) every(d time.Duration, fn func(ctx context.Context)) {
+// every runs fn every d until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func(ctx context.Context)) {
 	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
-		case <-s.quit:
+		case <-ctx.Done():
 			return
 		case <-t.C:
-			fn(context.Background())
+			fn(ctx)
 		}
 	}
 }
@@ -263,9 +242,9 @@ func (s *Server) every(d time.Duration, fn func(ctx context.Context)) {
 // housekeeping expires once a day while the portal runs: idempotency keys
 // and decided cases past retention, names and contacts of past
 // appointments.
-func (s *Server) housekeeping(opt Options) {
-	s.every(24*time.Hour, func(ctx context.Context) {
-		if err := expire(ctx, s.st, opt); err != nil {
+func (s *Server) housekeeping(ctx context.Context) {
+	every(ctx, 24*time.Hour, func(ctx context.Context) {
+		if err := expire(ctx, s.st, s.opt); err != nil {
 			slog.Error("housekeeping", "err", err)
 		}
 		if n, err := s.bookings.Forget(ctx); err != nil {
@@ -279,8 +258,8 @@ func (s *Server) housekeeping(opt Options) {
 // noShows marks, every minute, the appointments nobody checked in for as
 // no-shows: the clerk's day view and the figures say so, and nobody waits
 // for them. Every instance may do it: the update is conditional.
-func (s *Server) noShows() {
-	s.every(time.Minute, func(ctx context.Context) {
+func (s *Server) noShows(ctx context.Context) {
+	every(ctx, time.Minute, func(ctx context.Context) {
 		if n, err := s.bookings.ReleaseUnconfirmed(ctx); err != nil {
 			slog.Error("appointments: unconfirmed", "err", err)
 		} else if n > 0 {
@@ -292,15 +271,6 @@ func (s *Server) noShows() {
 			slog.Info("appointments marked as no-shows", "count", n)
 		}
 	})
-}
-
-// Close stops the committer and releases the portal's database. A request
-// still running gets a 503 and the kiosk sends its batch again later.
-func (s *Server) Close() error {
-	close(s.quit)
-	s.stopQueue()
-	<-s.committerDone
-	return s.st.Close()
 }
 
 // Handler routes the portal's HTTP API.

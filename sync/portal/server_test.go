@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 )
 
 func TestHealthOnLoopback(t *testing.T) {
-	s, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
+	s, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{Version: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestHealthOnLoopback(t *testing.T) {
 }
 
 func TestWaitingNumberPage(t *testing.T) {
-	s, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048})
+	s, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{Version: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,33 +8,17 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"lotse/sync/enrolcode"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
-	"lotse/sync/portal/store/postgres"
-	"lotse/sync/portal/store/sqlite"
 	"lotse/sync/refcode"
 )
 
 // IdempotencyRetention is how long the portal remembers an idempotency
 // key: longer than the longest time a kiosk may stay offline.
 const IdempotencyRetention = 90 * 24 * time.Hour
-
-// OpenStore opens the portal's database: database "" is SQLite in
-// dataDir/portal.db, a postgres:// URL is PostgreSQL (poolSize
-// connections at most; 0 for pgx's default).
-func OpenStore(ctx context.Context, dataDir, database string, poolSize int) (store.Store, error) {
-	switch {
-	case database == "":
-		return sqlite.Open(ctx, dataDir+"/portal.db")
-	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
-		return postgres.Open(ctx, database, poolSize)
-	}
-	return nil, fmt.Errorf("database %q: want empty (SQLite in the data folder) or a postgres:// URL", postgres.Redact(database))
-}
 
 // HashToken is how the portal keeps a secret it must recognise (kiosk
 // tokens, enrolment codes, staff sessions, display tokens): SHA-256, hex.

@@ -11,6 +11,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 )
 
 // Portal is a real portal on loopback with its own database in a temp folder.
@@ -34,7 +35,7 @@ func StartPortalWith(t testing.TB, wrap func(http.Handler) http.Handler) *Portal
 // the real one).
 func StartPortalAt(t testing.TB, now func() time.Time, wrap func(http.Handler) http.Handler) *Portal {
 	t.Helper()
-	p, err := portal.New(t.TempDir(), portal.Options{Version: "test", KeyBits: 2048, Now: now})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{Version: "test", Now: now}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func StartPortalAt(t testing.TB, now func() time.Time, wrap func(http.Handler) h
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); p.Close() })
-	return &Portal{Server: p, URL: srv.URL}
+	return &Portal{Server: p.Server, URL: srv.URL}
 }
 
 // Enrolled enrols the kiosk database db at p and returns its outbox and a

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/store/postgres/pgtest"
@@ -35,11 +36,11 @@ func BenchmarkInbox(b *testing.B) {
 		b.Run(db, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				opt := portal.Options{KeyBits: 2048}
+				opt := instance.Config{KeyBits: 2048}
 				if db == "postgres" {
 					opt.Database = pgtest.DSN(b)
 				}
-				p, err := portal.New(b.TempDir(), opt)
+				p, err := instance.Open(b.TempDir(), opt)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -47,7 +48,7 @@ func BenchmarkInbox(b *testing.B) {
 				p.Staff = dash.Handler()
 				ctx, cancel := context.WithCancel(context.Background())
 				url, done, _ := p.Listen(ctx, "127.0.0.1:0")
-				codes := fillCases(b, p, n)
+				codes := fillCases(b, p.Server, n)
 				(&staff.Accounts{St: p.Store()}).Add(context.Background(), store.User{Name: "bench", Role: staff.Caseworker, AllSites: true}, password)
 				br := newBrowser(b, url)
 				br.signIn("bench", password)

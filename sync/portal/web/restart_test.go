@@ -7,7 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/web"
 )
 
@@ -16,7 +16,7 @@ import (
 // call once the portal is back, without anyone touching it.
 func TestTheDisplaySurvivesAPortalRestart(t *testing.T) {
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestTheDisplaySurvivesAPortalRestart(t *testing.T) {
 		return url, func() { cancel(); <-done }
 	}
 	url, stop := serve("127.0.0.1:0")
-	r := &rig{p: p, url: url, ctx: ctx}
+	r := &rig{p: p.Server, url: url, ctx: ctx}
 	tok := addDisplay(t, r, "")
 	q := p.Queue()
 	for i := range 2 {

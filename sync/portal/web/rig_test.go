@@ -17,6 +17,7 @@ import (
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
 	"lotse/sync/portal/booking"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/web"
@@ -44,7 +45,7 @@ func newRigAt(t *testing.T, now func() time.Time) *rig { return newRigWith(t, no
 func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig {
 	t.Helper()
 	ctx := context.Background()
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Version: "test", Now: now, Mailer: mailer})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Options: portal.Options{Version: "test", Now: now, Mailer: mailer}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{p: p, url: u, kiosk: c, out: out, ctx: ctx}
+	return &rig{p: p.Server, url: u, kiosk: c, out: out, ctx: ctx}
 }
 
 // submit sends one submission from the kiosk and returns its code.

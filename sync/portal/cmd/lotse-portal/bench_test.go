@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
@@ -104,8 +105,7 @@ func rushPortals(b *testing.B, pg bool, instances int) (*portal.Server, string) 
 	var first *portal.Server
 	for range instances {
 		// The rush is the many kiosks at once, not a kiosk's own pace.
-		p, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn, PoolSize: 20, KioskDrawPace: time.Microsecond,
-			KioskBookingPace: time.Microsecond})
+		p, err := instance.Open(data, instance.Config{KeyBits: 2048, Database: dsn, PoolSize: 20, Options: portal.Options{KioskDrawPace: time.Microsecond, KioskBookingPace: time.Microsecond}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func rushPortals(b *testing.B, pg bool, instances int) (*portal.Server, string) 
 		b.Cleanup(func() { cancel(); <-done; p.Close() })
 		urls = append(urls, url)
 		if first == nil {
-			first = p
+			first = p.Server
 		}
 	}
 	if len(urls) == 1 {

@@ -11,6 +11,7 @@ import (
 	"lotse/sync/portal"
 	"lotse/sync/portal/booking"
 	"lotse/sync/portal/config"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/mail"
 	"lotse/sync/portal/store"
 )
@@ -78,7 +79,7 @@ func (f *flags) load() (config.Config, error) {
 }
 
 // open loads the configuration and opens the portal it names.
-func (f *flags) open() (*portal.Server, config.Config, error) {
+func (f *flags) open() (*instance.Instance, config.Config, error) {
 	cfg, err := f.load()
 	if err != nil {
 		return nil, cfg, err
@@ -97,10 +98,7 @@ func (f *flags) open() (*portal.Server, config.Config, error) {
 	} else if m != nil {
 		mailer = m // a nil *mail.Sender would not be a nil Mailer
 	}
-	s, err := portal.New(cfg.DataDir, portal.Options{Version: version, Database: dsn, PoolSize: cfg.PoolSize,
-		RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency, PublicURL: cfg.PublicURL,
-		TrustedProxies: proxies, BookingsPerNetwork: cfg.BookingsPerNetwork, KioskDrawPace: cfg.KioskDrawPace, KioskBookingPace: cfg.KioskBookingPace,
-		Mailer: mailer})
+	s, err := instance.Open(cfg.DataDir, instance.Config{Database: dsn, PoolSize: cfg.PoolSize, Options: portal.Options{Version: version, RetentionDecided: cfg.RetentionDecided, RetentionIdempotency: cfg.RetentionIdempotency, PublicURL: cfg.PublicURL, TrustedProxies: proxies, BookingsPerNetwork: cfg.BookingsPerNetwork, KioskDrawPace: cfg.KioskDrawPace, KioskBookingPace: cfg.KioskBookingPace, Mailer: mailer}})
 	return s, cfg, err
 }
 
@@ -120,7 +118,7 @@ func (f *flags) run(args []string, n int, ok func(pos []string) bool, fn func(s 
 		return fail(f.stderr, err)
 	}
 	defer s.Close()
-	return fn(s, cfg, pos)
+	return fn(s.Server, cfg, pos)
 }
 
 func fail(stderr io.Writer, err error) int {

@@ -21,6 +21,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/sqlitedb"
 	"lotse/sync/wire"
@@ -35,13 +36,13 @@ func init() {
 	}
 }
 
-// instance is a lotse-portal serve process.
-type instance struct {
+// serveProc is a lotse-portal serve process.
+type serveProc struct {
 	url string
 	cmd *exec.Cmd
 }
 
-func startInstance(t *testing.T, data, dsn string) *instance {
+func startInstance(t *testing.T, data, dsn string) *serveProc {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,7 +64,7 @@ func startInstance(t *testing.T, data, dsn string) *instance {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	in := &instance{url: "http://" + addr, cmd: cmd}
+	in := &serveProc{url: "http://" + addr, cmd: cmd}
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(in.url + "/v1/health"); err == nil {
 			resp.Body.Close()
@@ -173,7 +174,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	}
 	defer func() { cluster.Stop(); cluster.Remove() }()
 	dsn := cluster.NewDatabase(t)
-	p, err := portal.New(t.TempDir(), portal.Options{KeyBits: 2048, Database: dsn})
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048, Database: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,12 +282,12 @@ func TestQueueWhenAnInstanceIsKilled(t *testing.T) {
 // database and one key file behind a round-robin balancer, and a kiosk
 // enrolled through it: the portal in this process (for checks), the
 // first instance (to kill), the balancer, the kiosk's client and outbox.
-func twoInstances(t *testing.T) (*portal.Server, *instance, *roundRobin, *client.Client, *outbox.Outbox) {
+func twoInstances(t *testing.T) (*portal.Server, *serveProc, *roundRobin, *client.Client, *outbox.Outbox) {
 	t.Helper()
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	data := t.TempDir()
-	setup, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	setup, err := instance.Open(data, instance.Config{KeyBits: 2048, Database: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +310,7 @@ func twoInstances(t *testing.T) (*portal.Server, *instance, *roundRobin, *client
 	if err != nil {
 		t.Fatal(err)
 	}
-	return setup, a, rr, c, ob
+	return setup.Server, a, rr, c, ob
 }
 
 // Two portal instances on one PostgreSQL database, clients racing through

@@ -15,6 +15,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/sqlitedb"
@@ -31,7 +32,7 @@ func TestStaffCommands(t *testing.T) {
 
 	// A kiosk enrols with that code and submits through a portal on the
 	// same data folder.
-	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	p, err := instance.Open(data, instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestCodesForASite(t *testing.T) {
 		t.Error("--count 0 accepted")
 	}
 
-	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	p, err := instance.Open(data, instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
 	data := t.TempDir()
 	ctx := context.Background()
-	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	p, err := instance.Open(data, instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +202,7 @@ func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
 		t.Errorf("a second copy: %d %s", code, errb.String())
 	}
 
-	pg, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	pg, err := instance.Open(data, instance.Config{KeyBits: 2048, Database: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 // refused; status as JSON.
 func TestQueueCommands(t *testing.T) {
 	data := t.TempDir()
-	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	p, err := instance.Open(data, instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestQueueCommands(t *testing.T) {
 // 555 s and print 1.73 GB for 192 rows. Its columns are bounded now.
 func TestAuditShowsBoundedColumns(t *testing.T) {
 	data := t.TempDir()
-	p, err := portal.New(data, portal.Options{KeyBits: 2048})
+	p, err := instance.Open(data, instance.Config{KeyBits: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store/postgres/pgtest"
 	"lotse/sync/portal/web"
@@ -32,7 +32,7 @@ func TestClerksAtTwoInstances(t *testing.T) {
 	data := t.TempDir()
 	var qs []*queue.Service
 	for range 2 {
-		p, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+		p, err := instance.Open(data, instance.Config{KeyBits: 2048, Database: dsn})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,11 +85,11 @@ func BenchmarkQueue(b *testing.B) {
 		b.Run(db, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				opt := portal.Options{KeyBits: 2048}
+				opt := instance.Config{KeyBits: 2048}
 				if db == "postgres" {
 					opt.Database = pgtest.DSN(b)
 				}
-				p, err := portal.New(b.TempDir(), opt)
+				p, err := instance.Open(b.TempDir(), opt)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -97,7 +97,7 @@ func BenchmarkQueue(b *testing.B) {
 				p.Display = dash.DisplayHandler()
 				ctx, cancel := context.WithCancel(context.Background())
 				url, done, _ := p.Listen(ctx, "127.0.0.1:0")
-				sims := rushKiosks(b, p, url, 50)
+				sims := rushKiosks(b, p.Server, url, 50)
 				tok := rand.Text()
 				h := sha256.Sum256([]byte(tok))
 				p.Store().AddDisplay(context.Background(), hex.EncodeToString(h[:]), "", time.Now())
@@ -172,12 +172,12 @@ func TestACallReachesTheOtherInstance(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	data := t.TempDir()
-	a, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	a, err := instance.Open(data, instance.Config{KeyBits: 2048, Database: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := portal.New(data, portal.Options{KeyBits: 2048, Database: dsn})
+	b, err := instance.Open(data, instance.Config{KeyBits: 2048, Database: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"lotse/app/config"
 	"lotse/app/internal/testutil"
+	"lotse/app/kiosk"
 	"lotse/app/store"
 	"lotse/sync/client"
 	"lotse/sync/outbox"
@@ -36,7 +37,7 @@ func TestTheDemoFindsItsPortalAfterARestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := startSync(ctx, cfg, db, out, d.enroll)
+		c := kiosk.StartSync(ctx, cfg, db, out, d.enroll)
 		if c == nil {
 			t.Fatal("the demo kiosk does not sync")
 		}

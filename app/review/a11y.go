@@ -1,4 +1,4 @@
-package main
+package review
 
 import (
 	"flag"
@@ -32,7 +32,7 @@ Usage:
   lotse a11y-report [--screen-mm WxH] [--pixels WxH] [--out FILE] [--config F]
 `
 
-func runA11yReport(args []string, stdout, stderr io.Writer) int {
+func A11yReport(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("a11y-report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, a11yUsage); fs.PrintDefaults() }
@@ -53,7 +53,7 @@ func runA11yReport(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return withReviewKiosk(cfg, o, func(k *ui.Kiosk, _ fyne.Window) int {
-		return a11yReport(k, o.texts.Languages(), mmW, mmH, cfg.Display.Width, cfg.Display.Height, *out, stdout, stderr)
+		return a11yReport(k, o.Texts.Languages(), mmW, mmH, cfg.Display.Width, cfg.Display.Height, *out, stdout, stderr)
 	})
 }
 

@@ -1,3 +1,9 @@
+// Command lotse-demo is the kiosk with everything it needs beside it on
+// one machine: an in-process portal on loopback (SQLite, the staff pages,
+// the call-up display, the booking pages), a simulated ticket printer and
+// card reader on pty pairs, demo accounts named in the log. It takes the
+// flags of "lotse run". `make run` starts it; the kiosk itself (lotse)
+// links no portal.
 package main
 
 import (
@@ -18,6 +24,7 @@ import (
 	"time"
 
 	"lotse/app/config"
+	"lotse/app/kiosk"
 	"lotse/app/profile"
 	"lotse/assets"
 	"lotse/devices/escpossim"
@@ -26,8 +33,27 @@ import (
 	"lotse/sync/portal"
 	"lotse/sync/portal/staff"
 	portalstore "lotse/sync/portal/store"
+	"lotse/sync/portal/store/sqlite"
 	"lotse/sync/portal/web"
 )
+
+// version is set at build time from git (see the Makefile).
+var version = "dev"
+
+func main() {
+	os.Exit(kiosk.Main("lotse-demo", os.Args[1:], kiosk.Options{Version: version, Demo: true}, setUp, os.Stderr))
+}
+
+// setUp starts what the demo adds beside the kiosk and points the
+// kiosk's options at it.
+func setUp(opt *kiosk.Options) error {
+	d, err := startDemo(context.Background(), &opt.Config, opt.Config.DataDir(true))
+	opt.Enroll, opt.Shown = d.enroll, d.windowShown
+	if d.printer != nil {
+		opt.Printout = d.printer.LastPage
+	}
+	return err
+}
 
 // demo is what the demo adds: a simulated printer, and a way to enrol at
 // the in-process portal.
@@ -78,13 +104,16 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 		d.shown, d.shownOnce = make(chan struct{}), &sync.Once{}
 		shown := d.shown
 		go func() {
-			p, err := portal.New(filepath.Join(dataDir, "portal"), portal.Options{Version: version})
+			p, st, err := openPortal(filepath.Join(dataDir, "portal"))
 			if err != nil {
 				slog.Error("demo portal", "err", err)
 				ln.Close()
 				close(ready)
 				return
 			}
+			stopped := make(chan struct{})
+			go func() { p.Run(ctx); close(stopped) }()
+			defer func() { <-stopped; st.Close() }()
 			publishDemoProfile(ctx, p)
 			demoStaff(ctx, p, "http://"+ln.Addr().String()+"/staff/")
 			ready <- p
@@ -103,7 +132,6 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 			if err := <-done; err != nil { // ctx ended and the last request is answered
 				slog.Error("demo portal", "err", err)
 			}
-			p.Close()
 		}()
 		d.enroll = func(ctx context.Context) (string, error) {
 			select {
@@ -148,6 +176,25 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 		d.printer = sim
 	}
 	return d, nil
+}
+
+// openPortal opens the demo's portal over SQLite in dir; its loops run
+// once Run is called.
+func openPortal(dir string) (*portal.Server, portalstore.Store, error) {
+	keys, err := portal.LoadKeys(dir, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "portal.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := portal.New(st, keys, dir, portal.Options{Version: version})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return p, st, nil
 }
 
 // The demo's guide and staff credentials (README, and the log at start).

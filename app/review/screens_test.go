@@ -1,4 +1,4 @@
-package main
+package review
 
 import (
 	"bytes"
@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"lotse/app/config"
 )
 
 func TestScreensWritesEveryScreen(t *testing.T) {
@@ -16,10 +14,10 @@ func TestScreensWritesEveryScreen(t *testing.T) {
 	var out, errb bytes.Buffer
 	// Every screen in German; one other language in one other look, to
 	// see both switches work (all 28 combinations take minutes to paint).
-	if code := run([]string{"screens", "--out", dir}, &out, &errb); code != 0 {
+	if code := Screens([]string{"--out", dir}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	if code := run([]string{"screens", "--out", dir, "--lang", "uk", "--theme", "large-contrast"}, &out, &errb); code != 0 {
+	if code := Screens([]string{"--out", dir, "--lang", "uk", "--theme", "large-contrast"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "uk", "large-contrast", "ummelden-summary.png")); err != nil {
@@ -42,22 +40,7 @@ func TestScreensWritesEveryScreen(t *testing.T) {
 	if !strings.Contains(out.String(), "screens written") {
 		t.Errorf("output: %s", out.String())
 	}
-	if code := run([]string{"screens", "--out", dir, "--lang", "xx"}, &out, &errb); code != 2 {
+	if code := Screens([]string{"--out", dir, "--lang", "xx"}, &out, &errb); code != 2 {
 		t.Errorf("an unknown language gave exit %d", code)
-	}
-}
-
-func TestServiceFolderWithABrokenFile(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "10-info.yaml"), []byte("id: info\nkind: info\ntitle: Hinweise\npages:\n  - title: A\n    text: B\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "20-kaputt.yaml"), []byte("id: kaputt\nkind: form\ntitle: Kaputt\n"), 0o644)
-	var cfg config.Config
-	cfg.Kiosk.Services = dir
-	cat, warnings := loadCatalogue(cfg)
-	if len(cat.Services) != 1 || cat.Services[0].Title != "Hinweise" {
-		t.Errorf("services %+v", cat.Services)
-	}
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "20-kaputt.yaml") {
-		t.Errorf("warnings %v", warnings)
 	}
 }

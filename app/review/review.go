@@ -1,4 +1,8 @@
-package main
+// Package review shows and measures what the kiosk shows and says,
+// without a display: `lotse screens` (every screen as PNG), `lotse
+// a11y-report`, `lotse speech-script` and `lotse say`, for reviewers,
+// translators and the accessibility report.
+package review
 
 import (
 	"context"
@@ -18,6 +22,7 @@ import (
 	"lotse/app/fleet"
 	"lotse/app/flow"
 	"lotse/app/i18n"
+	"lotse/app/kiosk"
 	"lotse/app/staff"
 	"lotse/app/store"
 	"lotse/app/ui"
@@ -31,7 +36,7 @@ import (
 // offers the configuration's services on a fixed day (pictures of date
 // pickers do not change every night) and has the controls of a kiosk
 // with a voice and guides.
-func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyne.Window) int) int {
+func withReviewKiosk(cfg config.Config, o kiosk.Offering, fn func(k *ui.Kiosk, win fyne.Window) int) int {
 	// Fyne's test driver refuses UI calls from the main goroutine, which a
 	// real driver keeps for its event loop: run from another one.
 	done := make(chan int)
@@ -41,7 +46,7 @@ func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyn
 		win := a.NewWindow("Lotse")
 		win.Resize(fyne.NewSize(float32(cfg.Display.Width), float32(cfg.Display.Height)))
 		day := time.Date(2026, 11, 19, 10, 30, 0, 0, cfg.Location())
-		deps := o.deps(cfg, screenMetrics(cfg))
+		deps := o.Deps(cfg, screenMetrics(cfg))
 		deps.Now = func() time.Time { return day }
 		deps.Speech, deps.Gate = silentVoice(), access.New(access.Config{})
 		if f, cleanup, err := reviewStaff(cfg, o); err != nil {
@@ -59,7 +64,7 @@ func withReviewKiosk(cfg config.Config, o offering, fn func(k *ui.Kiosk, win fyn
 // offscreen kiosk: the kiosk's own code over a database of its own in a
 // temporary folder, no printer, and a printed ticket and a failed
 // receipt in today's spool.
-func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
+func reviewStaff(cfg config.Config, o kiosk.Offering) (*staff.Desk, func(), error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "lotse-review-")
 	if err != nil {
@@ -76,11 +81,11 @@ func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
 	if err != nil {
 		return fail(err)
 	}
-	desk, err := newDesk(cfg, db, out, o.texts)
+	desk, err := kiosk.NewDesk(cfg, db, out, o.Texts)
 	if err != nil {
 		return fail(err)
 	}
-	de := o.texts.For(i18n.Default)
+	de := o.Texts.For(i18n.Default)
 	ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Wohnsitz melden", Issued: time.Now()}, de)
 	if err != nil {
 		return fail(err)
@@ -102,26 +107,26 @@ func reviewStaff(cfg config.Config, o offering) (*staff.Desk, func(), error) {
 			return fail(err)
 		}
 	}
-	agent := fleet.New(fleet.Options{Version: version, DataDir: dir, DB: db, Outbox: out, Desk: desk})
+	agent := fleet.New(fleet.Options{Version: "review", DataDir: dir, DB: db, Outbox: out, Desk: desk})
 	return &staff.Desk{Config: cfg, DataDir: dir, DB: db, Desk: desk, Agent: agent}, cleanup, nil
 }
 
 // reviewSetup loads the configuration at cfgPath, applies --pixels and
 // --screen-mm, and loads its services and texts, for the commands that
 // show screens offscreen. A non-zero code means it said why on stderr.
-func reviewSetup(cmd, cfgPath, pixels, screenMM string, stderr io.Writer) (config.Config, offering, int) {
-	cfg, err := loadConfig(cfgPath)
+func reviewSetup(cmd, cfgPath, pixels, screenMM string, stderr io.Writer) (config.Config, kiosk.Offering, int) {
+	cfg, _, err := config.Find(cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse:", err)
-		return cfg, offering{}, 2
+		return cfg, kiosk.Offering{}, 2
 	}
 	if err := reviewDisplay(&cfg, pixels, screenMM); err != nil {
 		fmt.Fprintf(stderr, "lotse %s: %v\n", cmd, err)
-		return cfg, offering{}, 2
+		return cfg, kiosk.Offering{}, 2
 	}
-	o := configOffering(cfg)
-	if o.err != nil {
-		fmt.Fprintln(stderr, "lotse:", o.err)
+	o := kiosk.ConfigOffering(cfg)
+	if o.Err != nil {
+		fmt.Fprintln(stderr, "lotse:", o.Err)
 		return cfg, o, 1
 	}
 	return cfg, o, 0

@@ -1,4 +1,4 @@
-package main
+package review
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ func TestSayOutWritesAWellFormedWAV(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "ansage.wav")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"say", "--out", out, "Die Nummer A 17 bitte zu Schalter 2."}, &stdout, &stderr); code != 0 {
+	if code := Say([]string{"--out", out, "Die Nummer A 17 bitte zu Schalter 2."}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	b, err := os.ReadFile(out)

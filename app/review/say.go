@@ -1,4 +1,4 @@
-package main
+package review
 
 import (
 	"bytes"
@@ -6,9 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -24,32 +22,6 @@ import (
 // button included.
 func silentVoice() ui.Speaker { return speech.NewSpeaker(speech.Synth{}, speech.Pulse("")) }
 
-// sinkFor turns "alsa:DEVICE" or "pulse:SINK" into a sink.
-func sinkFor(s string) speech.Sink {
-	if dev, ok := strings.CutPrefix(s, "alsa:"); ok {
-		return speech.ALSA(dev)
-	}
-	return speech.Pulse(strings.TrimPrefix(s, "pulse:"))
-}
-
-// newSpeaker is the kiosk's voice, or nil (no Vorlesen) when speech is
-// off or espeak-ng is missing; the function says whether a headset is in.
-func newSpeaker(cfg config.Config) (*speech.Speaker, func() bool) {
-	if !cfg.Speech.Enabled {
-		return nil, nil
-	}
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		slog.Warn("no voice: espeak-ng is not installed (apt-get install espeak-ng)")
-		return nil, nil
-	}
-	sp := speech.NewSpeaker(speech.Synth{}, sinkFor(cfg.Speech.Sink))
-	if cfg.Speech.HeadsetCard == "" {
-		return sp, nil
-	}
-	sp.Headset = &speech.Headset{Card: cfg.Speech.HeadsetCard, Sink: sinkFor(cfg.Speech.HeadsetSink)}
-	return sp, sp.Headset.Present
-}
-
 const sayUsage = `lotse say — speak a text as the kiosk would.
 
 Usage:
@@ -58,7 +30,7 @@ Usage:
 Without --out the text plays on the configured speech sink.
 `
 
-func runSay(args []string, stdout, stderr io.Writer) int {
+func Say(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("say", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, sayUsage); fs.PrintDefaults() }
@@ -98,14 +70,14 @@ func runSay(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	cfg, err := loadConfig(*cfgPath)
+	cfg, _, err := config.Find(*cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 2
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError((speech.Synth{}).WAV(ctx, *lang, text, *volume, pw)) }()
-	if err := sinkFor(cfg.Speech.Sink).Play(ctx, pr); err != nil {
+	if err := speech.SinkFor(cfg.Speech.Sink).Play(ctx, pr); err != nil {
 		fmt.Fprintln(stderr, "lotse say:", err)
 		return 1
 	}
@@ -121,7 +93,7 @@ Usage:
 Screen names are those of lotse screens (start, ummelden-05-strasse, …).
 `
 
-func runSpeechScript(args []string, stdout, stderr io.Writer) int {
+func SpeechScript(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("speech-script", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, scriptUsage); fs.PrintDefaults() }

@@ -1,4 +1,4 @@
-package main
+package review
 
 import (
 	"flag"
@@ -16,10 +16,10 @@ import (
 	"lotse/app/ui/widgets"
 )
 
-// runScreens renders every screen of every service to PNG with Fyne's
+// Screens renders every screen of every service to PNG with Fyne's
 // software renderer, without a display: for reviewers, translators and the
 // README.
-func runScreens(args []string, stdout, stderr io.Writer) int {
+func Screens(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("screens", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "folder for the pictures (required): DIR/<language>/<theme>/<screen>.png")
@@ -41,9 +41,9 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 	}
 	langs := []string{*lang}
 	if *lang == "all" {
-		langs = o.texts.Languages()
-	} else if !slices.Contains(o.texts.Languages(), *lang) {
-		fmt.Fprintf(stderr, "lotse screens: no language %q (have: %v)\n", *lang, o.texts.Languages())
+		langs = o.Texts.Languages()
+	} else if !slices.Contains(o.Texts.Languages(), *lang) {
+		fmt.Fprintf(stderr, "lotse screens: no language %q (have: %v)\n", *lang, o.Texts.Languages())
 		return 2
 	}
 	var themes []widgets.Look
@@ -55,7 +55,7 @@ func runScreens(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lotse screens: no theme %q (standard, large, contrast, large-contrast, or all)\n", *themeName)
 		return 2
 	}
-	for _, w := range o.warnings {
+	for _, w := range o.Warnings {
 		fmt.Fprintln(stderr, "lotse screens: left out:", w)
 	}
 	return withReviewKiosk(cfg, o, func(k *ui.Kiosk, win fyne.Window) int {

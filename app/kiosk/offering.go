@@ -1,4 +1,4 @@
-package main
+package kiosk
 
 import (
 	"io/fs"
@@ -14,18 +14,20 @@ import (
 	"lotse/assets"
 )
 
-// offering is what the kiosk offers: the installed profile's services and
+// Offering is what the kiosk offers: the installed profile's services and
 // texts when there is one, else the configuration's (or built-in) ones —
 // one set, not both.
-type offering struct {
-	profile  *profile.Profile
-	texts    *i18n.Bundle
-	cat      *flow.Catalogue
-	warnings []string
-	err      error
+type Offering struct {
+	Profile   *profile.Profile
+	Texts     *i18n.Bundle
+	Catalogue *flow.Catalogue
+	Warnings  []string
+	Err       error
 }
 
-func loadOffering(cfg config.Config, dataDir string) offering {
+// LoadOffering is the installed profile's offering in dataDir, or the
+// configuration's.
+func LoadOffering(cfg config.Config, dataDir string) Offering {
 	if err := profile.Clean(dataDir); err != nil {
 		slog.Warn("profiles: leftovers of an interrupted installation not removed", "err", err)
 	}
@@ -35,23 +37,23 @@ func loadOffering(cfg config.Config, dataDir string) offering {
 	}
 	if cur != nil {
 		slog.Info("running profile", "version", cur.Version)
-		return offering{profile: cur, texts: cur.Texts, cat: cur.Catalogue}
+		return Offering{Profile: cur, Texts: cur.Texts, Catalogue: cur.Catalogue}
 	}
-	return configOffering(cfg)
+	return ConfigOffering(cfg)
 }
 
-// configOffering is the configuration's services (or the built-in ones)
+// ConfigOffering is the configuration's services (or the built-in ones)
 // and their texts.
-func configOffering(cfg config.Config) offering {
-	o := offering{}
-	o.texts, o.err = loadTexts(cfg)
-	o.cat, o.warnings = loadCatalogue(cfg)
+func ConfigOffering(cfg config.Config) Offering {
+	o := Offering{}
+	o.Texts, o.Err = LoadTexts(cfg)
+	o.Catalogue, o.Warnings = loadCatalogue(cfg)
 	return o
 }
 
-// loadTexts reads the screen texts and the catalogue's translations,
+// LoadTexts reads the screen texts and the catalogue's translations,
 // which live in the catalogue folder's i18n/ beside the service files.
-func loadTexts(cfg config.Config) (*i18n.Bundle, error) {
+func LoadTexts(cfg config.Config) (*i18n.Bundle, error) {
 	texts, err := i18n.Load(assets.FS, "i18n")
 	if err != nil {
 		return nil, err
@@ -78,17 +80,17 @@ func loadCatalogue(cfg config.Config) (*flow.Catalogue, []string) {
 	return cat, flow.BrokenFiles(errs)
 }
 
-// deps is what every kiosk shows from the configuration and its offering:
+// Deps is what every kiosk shows from the configuration and its offering:
 // services, texts, place, opening hours and timings, sized by m. The
-// kiosk adds its desk, devices and fleet to it (runKiosk), the offscreen
-// review kiosk a fixed day and a silent voice (withReviewKiosk).
-func (o offering) deps(cfg config.Config, m widgets.Metrics) ui.Deps {
+// kiosk adds its desk, devices and fleet to it (Kiosk.deps), the
+// offscreen review kiosk a fixed day and a silent voice (app/review).
+func (o Offering) Deps(cfg config.Config, m widgets.Metrics) ui.Deps {
 	// The municipality's crest or logo heads the screens as it heads the
 	// printouts (none: no badge).
 	logo, _ := cfg.LogoImage()
 	return ui.Deps{
 		Logo:      logo,
-		Catalogue: o.cat, Warnings: o.warnings, Texts: o.texts,
+		Catalogue: o.Catalogue, Warnings: o.Warnings, Texts: o.Texts,
 		Place: cfg.Kiosk.Name + " " + cfg.Kiosk.Municipality, Hours: cfg.Hours(),
 		TicketsOnlyWhenOpen: cfg.Kiosk.TicketsOnlyWhenOpen, ReturnAfter: cfg.Display.ReturnAfter,
 		IdleAfter: cfg.Display.IdleAfter, IdleWarning: cfg.Display.IdleWarning, Metrics: m,

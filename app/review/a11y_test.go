@@ -1,4 +1,4 @@
-package main
+package review
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func TestA11yReportPassesAtThreeScreenSizes(t *testing.T) {
 		t.Run(size, func(t *testing.T) {
 			var out, errb bytes.Buffer
 			file := filepath.Join(t.TempDir(), "report.txt")
-			code := run([]string{"a11y-report", "--screen-mm", size, "--pixels", "1920x1080", "--out", file}, &out, &errb)
+			code := A11yReport([]string{"--screen-mm", size, "--pixels", "1920x1080", "--out", file}, &out, &errb)
 			if code != 0 {
 				var bad []string
 				for _, line := range strings.Split(out.String(), "\n") {
@@ -40,7 +40,7 @@ var problemLine = regexp.MustCompile(`:1\s+\S`)
 
 func TestA11yReportNeedsTheScreenSize(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"a11y-report", "--screen-mm", "wide"}, &out, &errb); code != 2 {
+	if code := A11yReport([]string{"--screen-mm", "wide"}, &out, &errb); code != 2 {
 		t.Errorf("a bad size gave exit %d", code)
 	}
 }
