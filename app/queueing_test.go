@@ -16,6 +16,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"lotse/app/desk"
 	"lotse/app/fleet"
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
@@ -48,7 +49,7 @@ func TestTwoKiosksOneOffice(t *testing.T) {
 	}
 	url, stop := serve("127.0.0.1:0")
 	type kiosk struct {
-		desk    *flow.Desk
+		desk    *desk.Desk
 		queue   *fleet.Office
 		offline *store.OfflineTickets
 		sim     *escpossim.Printer

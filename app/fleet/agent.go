@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"lotse/app/access"
-	"lotse/app/flow"
+	"lotse/app/desk"
 	"lotse/app/profile"
 	"lotse/app/store"
 	"lotse/devices/escpos"
@@ -33,7 +33,7 @@ type Options struct {
 	DataDir string // where profiles are installed
 	DB      *sql.DB
 	Outbox  *outbox.Outbox
-	Desk    *flow.Desk
+	Desk    *desk.Desk
 	Printer *escpos.Driver  // nil: no printer
 	Reader  *reader.Watcher // nil: no card reader configured
 	Queue   *Office         // nil: waiting numbers are the kiosk's own

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 
-	"lotse/sync/client"
 	"lotse/sync/outbox"
 	"lotse/sync/wire"
 )
@@ -22,7 +21,7 @@ func (a *Agent) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, e
 			return s, nil
 		}
 		portalErr = err
-		if !errors.Is(err, client.ErrNoCase) {
+		if !errors.Is(err, wire.ErrNoCase) {
 			slog.Warn("case status", "err", err)
 		}
 	}

@@ -65,7 +65,7 @@ func (q *Office) FetchHeld(ctx context.Context) {
 		return
 	}
 	h, err := c.Office().Held(ctx)
-	if errors.Is(err, client.ErrNoBooking) {
+	if errors.Is(err, wire.ErrNoBooking) {
 		h, err = wire.HeldTimes{}, nil // the site books no more: keep none
 	}
 	if err != nil {
@@ -154,7 +154,7 @@ func (q *Office) HeldSlots(ctx context.Context, service string) ([]wire.Slot, er
 
 // BookHeld books a held time for r while the portal is out of reach: the
 // name and contact are sealed to the portal's key at once and reported
-// when the kiosk is back online. client.ErrFull when the time was booked
+// when the kiosk is back online. wire.ErrFull when the time was booked
 // meanwhile.
 func (q *Office) BookHeld(ctx context.Context, r wire.BookRequest) (wire.Booked, error) {
 	c := q.client()
@@ -175,7 +175,7 @@ func (q *Office) BookHeld(ctx context.Context, r wire.BookRequest) (wire.Booked,
 			return wire.Booked{}, err
 		}
 		if err := q.held.Use(ctx, t.Code, sealed, r.Lang, now); errors.Is(err, store.ErrHeldTaken) {
-			return wire.Booked{}, client.ErrFull
+			return wire.Booked{}, wire.ErrFull
 		} else if err != nil {
 			return wire.Booked{}, err
 		}
@@ -183,5 +183,5 @@ func (q *Office) BookHeld(ctx context.Context, r wire.BookRequest) (wire.Booked,
 		b.Title = heldTitle(t, r.Lang)
 		return b, nil
 	}
-	return wire.Booked{}, client.ErrFull
+	return wire.Booked{}, wire.ErrFull
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"lotse/app/flow"
+	"lotse/app/desk"
 	"lotse/app/store"
 	"lotse/sync/client"
 	"lotse/sync/wire"
@@ -16,7 +16,7 @@ import (
 
 // Office is the kiosk's way to the office at its portal, once the sync
 // client exists (enrolment may come after the window): the queue (the
-// flow.Desk's Queue; the Agent feeds it the block the portal assigns and
+// desk.Desk's Queue; the Agent feeds it the block the portal assigns and
 // reports the numbers drawn offline) and the appointment book (the
 // Desk's Appointments).
 type Office struct {
@@ -50,17 +50,17 @@ func (q *Office) client() *client.Client {
 	return q.c
 }
 
-func (q *Office) Draw(ctx context.Context, prefix, lang, key string) (flow.QueueTicket, error) {
+func (q *Office) Draw(ctx context.Context, prefix, lang, key string) (desk.QueueTicket, error) {
 	c := q.client()
 	if c == nil || c.Status().Revoked {
-		return flow.QueueTicket{}, errNoPortal
+		return desk.QueueTicket{}, errNoPortal
 	}
 	d, err := c.Office().DrawTicket(ctx, prefix, lang, key)
 	if err != nil {
-		return flow.QueueTicket{}, err
+		return desk.QueueTicket{}, err
 	}
 	q.keepBlock(ctx, d.Block, d.BlockSize)
-	return flow.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page, WaitMin: d.WaitMin, WaitMax: d.WaitMax}, nil
+	return desk.QueueTicket{Number: d.Number, Ahead: d.Ahead, Page: d.Page, WaitMin: d.WaitMin, WaitMax: d.WaitMax}, nil
 }
 
 // Block is the kiosk's own block of numbers, as the portal assigned it

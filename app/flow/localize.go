@@ -5,6 +5,11 @@ import (
 	"slices"
 )
 
+// Texts translates screen and print texts for the current visitor.
+type Texts interface {
+	T(id string, data ...map[string]any) string
+}
+
 // Lookup finds a text in one language without falling back to another;
 // i18n.Localizer implements it.
 type Lookup interface {

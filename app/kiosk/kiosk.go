@@ -24,8 +24,8 @@ import (
 
 	"lotse/app/access"
 	"lotse/app/config"
+	"lotse/app/desk"
 	"lotse/app/fleet"
-	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/profile"
 	"lotse/app/sdnotify"
@@ -143,7 +143,7 @@ type Kiosk struct {
 	screens *ui.Kiosk
 	db      *sql.DB
 	out     *outbox.Outbox
-	desk    *flow.Desk
+	desk    *desk.Desk
 	printer *escpos.Driver
 	cards   *reader.Watcher
 	agent   *fleet.Agent
@@ -451,7 +451,7 @@ func orDefault(s, def string) string {
 
 // NewDesk is the kiosk's desk for tickets and receipts, over db and out,
 // without a printer yet.
-func NewDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bundle) (*flow.Desk, error) {
+func NewDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bundle) (*desk.Desk, error) {
 	layout, err := escpos.LoadLayout(assets.FS, "print/ticket.tmpl")
 	if err != nil {
 		return nil, err
@@ -468,8 +468,8 @@ func NewDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bund
 	if err != nil {
 		slog.Warn("printing without a logo", "err", err) // validated at load; the file may have gone since
 	}
-	return &flow.Desk{
-		Settings: flow.Settings{Logo: logo, Profile: cfg.PrinterProfile(), Municipality: cfg.Kiosk.Municipality,
+	return &desk.Desk{
+		Settings: desk.Settings{Logo: logo, Profile: cfg.PrinterProfile(), Municipality: cfg.Kiosk.Municipality,
 			Place: cfg.Kiosk.Name, Hours: cfg.Hours(), German: texts.For(i18n.Default)},
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
 		ReceiptLayout: receipt, AppointmentLayout: appointment, Sealer: client.Sealer{DB: db, Out: out},
@@ -481,7 +481,7 @@ func NewDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bund
 // nobody is using it: the screens' settings and the desk's (one value,
 // swapped together). do runs on the UI goroutine: fyne.Do from other
 // goroutines, a plain call before the window runs.
-func applyProfile(do func(func()), k *ui.Kiosk, desk *flow.Desk, p *profile.Profile, gate func(profile.Settings) *access.Gate) {
+func applyProfile(do func(func()), k *ui.Kiosk, desk *desk.Desk, p *profile.Profile, gate func(profile.Settings) *access.Gate) {
 	s := p.Settings
 	set := desk.Current()
 	set.Municipality, set.Place, set.German = s.Municipality, s.Name, p.Texts.For("de")

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/access"
-	"lotse/app/flow"
+	"lotse/app/desk"
 	"lotse/app/internal/testutil"
 	"lotse/app/profile"
 	"lotse/app/ui"
@@ -39,15 +39,15 @@ func TestAProfileReachesTheScreenAndThePaper(t *testing.T) {
 	}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	saturday := time.Date(2026, 11, 28, 9, 30, 0, 0, berlin)
-	desk := testutil.Desk(t, testutil.DB(t), nil, saturday)
+	dk := testutil.Desk(t, testutil.DB(t), nil, saturday)
 	a := test.NewTempApp(t)
 	win := a.NewWindow("Lotse")
 	defer win.Close()
 	win.Resize(fyne.NewSize(1280, 800))
-	k := ui.New(a, win, ui.Deps{Catalogue: p.Catalogue, Texts: testutil.Texts(t), Desk: desk, Place: "Bürgerbüro Musterstadt",
+	k := ui.New(a, win, ui.Deps{Catalogue: p.Catalogue, Texts: testutil.Texts(t), Desk: dk, Place: "Bürgerbüro Musterstadt",
 		ReturnAfter: time.Minute, Now: func() time.Time { return saturday }})
 	k.Home()
-	applyProfile(func(f func()) { f() }, k, desk, p, func(s profile.Settings) *access.Gate {
+	applyProfile(func(f func()) { f() }, k, dk, p, func(s profile.Settings) *access.Gate {
 		return access.New(access.Config{Guides: s.Guides, StaffPIN: s.Staff.PIN})
 	})
 
@@ -63,7 +63,7 @@ func TestAProfileReachesTheScreenAndThePaper(t *testing.T) {
 			t.Errorf("the start screen lacks %q:\n%s", want, screen)
 		}
 	}
-	job, _, err := desk.ReceiptJob(flow.Receipt{Service: "Mangel melden", Code: "LT-7K3M-9QPD", Issued: saturday}, testutil.Texts(t).For("de"))
+	job, _, err := dk.ReceiptJob(desk.Receipt{Service: "Mangel melden", Code: "LT-7K3M-9QPD", Issued: saturday}, testutil.Texts(t).For("de"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 
 	"lotse/app/access"
 	"lotse/app/config"
+	"lotse/app/desk"
 	"lotse/app/fleet"
-	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/kiosk"
 	"lotse/app/staff"
@@ -81,16 +81,16 @@ func reviewStaff(cfg config.Config, o kiosk.Offering) (*staff.Desk, func(), erro
 	if err != nil {
 		return fail(err)
 	}
-	desk, err := kiosk.NewDesk(cfg, db, out, o.Texts)
+	front, err := kiosk.NewDesk(cfg, db, out, o.Texts)
 	if err != nil {
 		return fail(err)
 	}
 	de := o.Texts.For(i18n.Default)
-	ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Wohnsitz melden", Issued: time.Now()}, de)
+	ticket, _, err := front.TicketJob(desk.Ticket{Number: "B017", Service: "Wohnsitz melden", Issued: time.Now()}, de)
 	if err != nil {
 		return fail(err)
 	}
-	receipt, _, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: time.Now()}, de)
+	receipt, _, err := front.ReceiptJob(desk.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: time.Now()}, de)
 	if err != nil {
 		return fail(err)
 	}
@@ -99,16 +99,16 @@ func reviewStaff(cfg config.Config, o kiosk.Offering) (*staff.Desk, func(), erro
 		job         []byte
 		err         error
 	}{{"ticket", "B017", ticket, nil}, {"receipt", "LT-7K3M-9QPD", receipt, errors.New("paper end")}} {
-		id, err := desk.Spool.Add(ctx, j.kind, j.label, "", j.job)
+		id, err := front.Spool.Add(ctx, j.kind, j.label, "", j.job)
 		if err == nil {
-			err = desk.Spool.Mark(ctx, id, j.err)
+			err = front.Spool.Mark(ctx, id, j.err)
 		}
 		if err != nil {
 			return fail(err)
 		}
 	}
-	agent := fleet.New(fleet.Options{Version: "review", DataDir: dir, DB: db, Outbox: out, Desk: desk})
-	return &staff.Desk{Config: cfg, DataDir: dir, DB: db, Desk: desk, Agent: agent}, cleanup, nil
+	agent := fleet.New(fleet.Options{Version: "review", DataDir: dir, DB: db, Outbox: out, Desk: front})
+	return &staff.Desk{Config: cfg, DataDir: dir, DB: db, Desk: front, Agent: agent}, cleanup, nil
 }
 
 // reviewSetup loads the configuration at cfgPath, applies --pixels and

@@ -17,12 +17,12 @@ import (
 	"time"
 
 	"lotse/app/config"
+	"lotse/app/desk"
 	"lotse/app/fleet"
-	"lotse/app/flow"
 	"lotse/app/store"
-	"lotse/app/ui"
 	"lotse/devices/escpos"
 	"lotse/devices/reader"
+	"lotse/sync/outbox"
 )
 
 // Desk serves the staff area and the guides' reprint menu.
@@ -30,19 +30,22 @@ type Desk struct {
 	Config  config.Config // shown without secrets, in the support bundle too
 	DataDir string        // where support bundles are written
 	DB      *sql.DB
-	Desk    *flow.Desk
+	Desk    *desk.Desk
 	Agent   *fleet.Agent
 	Printer *escpos.Driver  // nil: no printer
 	Reader  *reader.Watcher // nil: no card reader configured
 }
 
 // Status is what the staff area shows.
-func (d *Desk) Status(ctx context.Context) ui.StaffStatus {
+func (d *Desk) Status(ctx context.Context) desk.Status {
 	hb := d.Agent.Heartbeat(ctx)
 	set := d.Desk.Current()
-	st := ui.StaffStatus{Kiosk: set.Place, Municipality: set.Municipality, PrinterProfile: set.Profile.ID,
+	st := desk.Status{Kiosk: set.Place, Municipality: set.Municipality, PrinterProfile: set.Profile.ID,
 		ProfileVersion: hb.ProfileVersion, ProfileError: hb.ProfileError, Portal: d.Config.Portal.URL,
-		Outbox: hb.Outbox, FreeDiskMB: hb.FreeDiskBytes >> 20}
+		FreeDiskMB: hb.FreeDiskBytes >> 20}
+	for _, state := range outbox.States {
+		st.Outbox = append(st.Outbox, desk.StateCount{State: state, Count: hb.Outbox[state]})
+	}
 	if c := d.Agent.Client(); c != nil {
 		s := c.Status()
 		st.Online, st.Revoked, st.LastSync = s.Online, s.Revoked, s.LastSync
@@ -80,7 +83,7 @@ func (d *Desk) Status(ctx context.Context) ui.StaffStatus {
 // line says the printer does not report.
 func (d *Desk) TestPage(ctx context.Context) error {
 	if d.Printer == nil {
-		return flow.ErrNoPrinter
+		return desk.ErrNoPrinter
 	}
 	job, err := escpos.TestPage(d.Desk.Current().Profile)
 	if err != nil {
@@ -142,17 +145,17 @@ func firstErr(errs ...error) error {
 
 // Today lists today's tickets, receipts and appointment confirmations
 // for a guide's reprint.
-func (d *Desk) Today(ctx context.Context) ([]ui.PrintedJob, error) {
+func (d *Desk) Today(ctx context.Context) ([]desk.PrintedJob, error) {
 	now := time.Now().In(d.Desk.Location)
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	entries, err := store.NewSpool(d.DB).Since(ctx, midnight)
 	if err != nil {
 		return nil, err
 	}
-	var jobs []ui.PrintedJob
+	var jobs []desk.PrintedJob
 	for _, e := range entries {
 		if e.Kind == "ticket" || e.Kind == "receipt" || e.Kind == "appointment" {
-			jobs = append(jobs, ui.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, Service: e.Service, At: e.Created, State: e.State})
+			jobs = append(jobs, desk.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, Service: e.Service, At: e.Created, State: e.State})
 		}
 	}
 	return jobs, nil

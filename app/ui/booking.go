@@ -15,9 +15,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/ui/widgets"
-	"lotse/sync/client"
 	"lotse/sync/wire"
 )
 
@@ -68,7 +68,7 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 				return // the resident went elsewhere meanwhile
 			}
 			switch {
-			case errors.Is(err, client.ErrNoBooking) || err == nil && len(list) == 0:
+			case errors.Is(err, wire.ErrNoBooking) || err == nil && len(list) == 0:
 				k.showNoBooking(svc, svc.ID+"-none", "booking_none")
 			case err != nil:
 				slog.Warn("booking: services", "err", err)
@@ -326,7 +326,7 @@ func (k *Kiosk) bookNow() {
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
 		defer cancel()
-		var a flow.Appointment
+		var a desk.Appointment
 		var err error
 		if b.offline {
 			a, err = k.deps.Appointments.BookHeld(ctx, req, tr)
@@ -335,7 +335,7 @@ func (k *Kiosk) bookNow() {
 		}
 		fyne.Do(func() {
 			switch {
-			case errors.Is(err, client.ErrFull):
+			case errors.Is(err, wire.ErrFull):
 				b.key = rand.Text() // another time is another booking
 				b.start = time.Time{}
 				k.showBookingMessage(b.svc.ID+"-full", k.v.tr.T("booking_full"))
@@ -351,7 +351,7 @@ func (k *Kiosk) bookNow() {
 	})
 }
 
-func (k *Kiosk) showBooked(a flow.Appointment) {
+func (k *Kiosk) showBooked(a desk.Appointment) {
 	at := a.Start.In(k.deps.Now().Location())
 	printed := k.printedLine(k.v.tr.T("booking_printed"), k.v.tr.T("booking_not_printed"), a.PrintErr, a.PaperInGerman)
 	next := k.v.tr.T("booking_done_hint")

@@ -10,7 +10,6 @@ import (
 
 	"lotse/app/flow"
 	"lotse/app/ui/widgets"
-	"lotse/sync/client"
 	"lotse/sync/wire"
 )
 
@@ -48,7 +47,7 @@ func (k *Kiosk) checkIn(svc flow.Service, code string) {
 		defer cancel()
 		t, err := k.deps.Appointments.CheckIn(ctx, code, tr)
 		fyne.Do(func() {
-			var refused *client.CheckInRefusedError
+			var refused *wire.CheckInRefusedError
 			switch {
 			case errors.As(err, &refused):
 				at := refused.Start.In(k.deps.Now().Location())

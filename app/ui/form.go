@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/ui/widgets"
@@ -485,7 +486,7 @@ func (k *Kiosk) showSubmitFailed(err error) {
 }
 
 // showReceipt shows the reference code large and what happens next.
-func (k *Kiosk) showReceipt(svc flow.Service, r flow.Receipt) {
+func (k *Kiosk) showReceipt(svc flow.Service, r desk.Receipt) {
 	status := k.printedLine(k.v.tr.T("receipt_printed"), k.v.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
 	status.Alignment = fyne.TextAlignCenter
 	// What happens next: kept safe, sent, then the office's part.

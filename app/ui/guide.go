@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lotse/app/access"
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/profile"
 	"lotse/app/ui/widgets"
@@ -27,20 +28,9 @@ type Gate interface {
 	LockedUntil(kind access.Kind) time.Time
 }
 
-// PrintedJob is one ticket or receipt printed today, as a guide sees it:
-// a number or a reference code, never what a resident entered.
-type PrintedJob struct {
-	ID      int64
-	Kind    string // ticket, receipt, appointment
-	Label   string
-	Service string // the service's title
-	At      time.Time
-	State   string // queued, printed, sent (not confirmed), failed
-}
-
 // Reprints lists today's printouts and prints one again.
 type Reprints interface {
-	Today(ctx context.Context) ([]PrintedJob, error)
+	Today(ctx context.Context) ([]desk.PrintedJob, error)
 	Reprint(ctx context.Context, id int64) error
 }
 

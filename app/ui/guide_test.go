@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lotse/app/access"
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/profile"
@@ -130,9 +131,9 @@ type staffView struct {
 	print func(context.Context) error
 }
 
-func (s staffView) Status(context.Context) StaffStatus {
-	return StaffStatus{Kiosk: "Bürgerbüro", Municipality: "Musterstadt", Printer: "ready", Reader: "none",
-		Outbox: map[string]int{"queued": 2, "dead": 0}, FreeDiskMB: 900}
+func (s staffView) Status(context.Context) desk.Status {
+	return desk.Status{Kiosk: "Bürgerbüro", Municipality: "Musterstadt", Printer: "ready", Reader: "none",
+		Outbox: []desk.StateCount{{State: "queued", Count: 2}, {State: "dead", Count: 0}}, FreeDiskMB: 900}
 }
 func (s staffView) TestPage(ctx context.Context) error          { return s.print(ctx) }
 func (s staffView) Diagnostics(context.Context) (string, error) { return "/tmp/diag.zip", nil }
@@ -186,14 +187,14 @@ func TestStaffGestureAndReprint(t *testing.T) {
 // the kiosk does.
 type spoolReprints struct {
 	spool *store.Spool
-	desk  *flow.Desk
+	desk  *desk.Desk
 }
 
-func (r *spoolReprints) Today(ctx context.Context) ([]PrintedJob, error) {
+func (r *spoolReprints) Today(ctx context.Context) ([]desk.PrintedJob, error) {
 	entries, err := r.spool.Since(ctx, time.Now().Add(-24*time.Hour))
-	var jobs []PrintedJob
+	var jobs []desk.PrintedJob
 	for _, e := range entries {
-		jobs = append(jobs, PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, Service: e.Service, At: e.Created, State: e.State})
+		jobs = append(jobs, desk.PrintedJob{ID: e.ID, Kind: e.Kind, Label: e.Label, Service: e.Service, At: e.Created, State: e.State})
 	}
 	return jobs, err
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/i18n"
 	"lotse/app/ui/widgets"
@@ -25,8 +26,8 @@ import (
 
 // Desk hands out waiting numbers and takes submissions.
 type Desk interface {
-	Draw(ctx context.Context, opt flow.Option, texts flow.Texts) (flow.Ticket, error)
-	Submit(ctx context.Context, f *flow.Form, texts flow.Texts) (flow.Receipt, error)
+	Draw(ctx context.Context, opt flow.Option, texts flow.Texts) (desk.Ticket, error)
+	Submit(ctx context.Context, f *flow.Form, texts flow.Texts) (desk.Receipt, error)
 }
 
 // Appointments books appointments at the portal and checks booked ones
@@ -34,17 +35,17 @@ type Desk interface {
 type Appointments interface {
 	BookableServices(ctx context.Context, lang string) ([]wire.BookableService, error)
 	Slots(ctx context.Context, service string, from time.Time, days int) ([]wire.Slot, error)
-	Book(ctx context.Context, key string, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
-	CheckIn(ctx context.Context, code string, texts flow.Texts) (flow.Ticket, error)
+	Book(ctx context.Context, key string, r wire.BookRequest, texts flow.Texts) (desk.Appointment, error)
+	CheckIn(ctx context.Context, code string, texts flow.Texts) (desk.Ticket, error)
 	// HeldServices, HeldSlots and BookHeld book the times the portal holds
 	// for the kiosk, while it cannot reach the portal.
 	HeldServices(ctx context.Context, lang string) ([]wire.BookableService, error)
 	HeldSlots(ctx context.Context, service string) ([]wire.Slot, error)
-	BookHeld(ctx context.Context, r wire.BookRequest, texts flow.Texts) (flow.Appointment, error)
+	BookHeld(ctx context.Context, r wire.BookRequest, texts flow.Texts) (desk.Appointment, error)
 }
 
 // CaseStatus says how far the matter with a reference code has got
-// (client.ErrNoCase: nobody knows the code).
+// (wire.ErrNoCase: nobody knows the code).
 type CaseStatus interface {
 	CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error)
 }

@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"lotse/app/access"
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/profile"
-	"lotse/sync/client"
 	"lotse/sync/wire"
 )
 
@@ -58,7 +58,7 @@ func (k *Kiosk) Screens() []Screen {
 			k.Home()
 			k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "rejected", Reason: "Die Wohnungsgeberbestätigung fehlt."}, nil)
 		}},
-		{"status-unknown", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{}, client.ErrNoCase) }},
+		{"status-unknown", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{}, wire.ErrNoCase) }},
 		{"idle-warning", func() {
 			k.Home()
 			k.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1])
@@ -117,7 +117,7 @@ func (k *Kiosk) Screens() []Screen {
 				Screen{svc.ID + "-number", func() {
 					k.Home()
 					o := k.tService(svc).Options[0]
-					k.showTicket(flow.Ticket{Number: o.Prefix + "017", Service: o.Title, Room: o.Room, Issued: k.deps.Now()})
+					k.showTicket(desk.Ticket{Number: o.Prefix + "017", Service: o.Title, Room: o.Room, Issued: k.deps.Now()})
 				}})
 		case svc.Kind == flow.KindInfo:
 			list = append(list, Screen{svc.ID, func() { k.Home(); k.showInfo(svc) }})
@@ -139,7 +139,7 @@ func (k *Kiosk) Screens() []Screen {
 				Screen{svc.ID + "-number", func() {
 					k.Home()
 					now := k.deps.Now()
-					k.showTicket(flow.Ticket{Number: "T017", Service: sampleBookable.Title, Room: sampleBookable.Room, Issued: now,
+					k.showTicket(desk.Ticket{Number: "T017", Service: sampleBookable.Title, Room: sampleBookable.Room, Issued: now,
 						Due: now.Add(10 * time.Minute)})
 				}})
 		}
@@ -183,7 +183,7 @@ func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
 		{svc.ID + "-summary", func() { sample(); k.showBookingSummary() }},
 		{svc.ID + "-done", func() {
 			sample()
-			k.showBooked(flow.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.v.book.start, Title: sampleBookable.Title,
+			k.showBooked(desk.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.v.book.start, Title: sampleBookable.Title,
 				Room: sampleBookable.Room}})
 		}},
 	}
@@ -238,7 +238,7 @@ func (k *Kiosk) formScreens(svc flow.Service) []Screen {
 		Screen{svc.ID + "-receipt", func() {
 			k.Home()
 			loc := k.tService(svc)
-			k.showReceipt(svc, flow.Receipt{Service: loc.Title, Code: sampleCode, Next: loc.Next, Issued: k.deps.Now()})
+			k.showReceipt(svc, desk.Receipt{Service: loc.Title, Code: sampleCode, Next: loc.Next, Issued: k.deps.Now()})
 		}})
 	return list
 }

@@ -10,33 +10,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"lotse/app/desk"
 	"lotse/app/i18n"
 	"lotse/app/ui/widgets"
-	"lotse/sync/outbox"
 )
-
-// StaffStatus is what the staff area shows: the devices, the network and
-// the queue — nothing about any resident.
-type StaffStatus struct {
-	Kiosk, Municipality, PrinterProfile string
-	ProfileVersion                      int
-	ProfileError                        string
-	// Printer is the printer's state: none, problem (Problem says which),
-	// nostatus (prints, but confirms nothing), paperlow, ready.
-	Printer, PrinterProblem string
-	// Reader is the card reader's state: none, disconnected, ready; its
-	// kind, port and the last card's short id.
-	Reader, ReaderKind, ReaderPort, ReaderLast string
-	Portal                                     string // the portal's address
-	Online, Revoked                            bool
-	LastSync                                   time.Time
-	Outbox                                     map[string]int
-	FreeDiskMB                                 int64
-}
 
 // StaffDesk serves the staff area.
 type StaffDesk interface {
-	Status(ctx context.Context) StaffStatus
+	Status(ctx context.Context) desk.Status
 	TestPage(ctx context.Context) error
 	// Diagnostics writes a support bundle without personal data and
 	// returns where.
@@ -78,9 +59,9 @@ func (k *Kiosk) showStaff() {
 	}
 	// Only what is there, in words: "2 warten auf das Netz", not "dead 0".
 	var states []string
-	for _, s := range outbox.States {
-		if n := st.Outbox[s]; n > 0 {
-			states = append(states, k.v.tr.T("staff_outbox_"+s, map[string]any{"Count": n}))
+	for _, c := range st.Outbox {
+		if c.Count > 0 {
+			states = append(states, k.v.tr.T("staff_outbox_"+c.State, map[string]any{"Count": c.Count}))
 		}
 	}
 	outboxLine := k.v.tr.T("staff_outbox_empty")

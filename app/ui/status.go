@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"lotse/app/ui/widgets"
-	"lotse/sync/client"
 	"lotse/sync/refcode"
 	"lotse/sync/wire"
 )
@@ -53,7 +52,7 @@ func (k *Kiosk) lookUpStatus(code string) {
 func (k *Kiosk) showStatus(code string, s wire.CaseStatus, err error) {
 	var lines []string
 	switch {
-	case errors.Is(err, client.ErrNoCase):
+	case errors.Is(err, wire.ErrNoCase):
 		lines = []string{k.v.tr.T("status_unknown")}
 	case err != nil:
 		lines = []string{k.v.tr.T("status_unreachable")}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/ui/widgets"
 	"lotse/sync/hours"
@@ -69,7 +70,7 @@ func (k *Kiosk) draw(opt flow.Option) {
 	})
 }
 
-func (k *Kiosk) showTicket(t flow.Ticket) {
+func (k *Kiosk) showTicket(t desk.Ticket) {
 	status := k.printedLine(k.v.tr.T("ticket_printed"), k.v.tr.T("ticket_not_printed"), t.PrintErr, t.PaperInGerman)
 	// Where to wait says what the general hint says, and more: it takes
 	// its place (large text must still fit the screen).

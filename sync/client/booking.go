@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,22 +11,6 @@ import (
 
 	"lotse/sync/wire"
 )
-
-// Booking errors the kiosk tells residents about.
-var (
-	// ErrFull: the time was taken meanwhile.
-	ErrFull = errors.New("this time is fully booked")
-	// ErrNoBooking: the kiosk's site offers no appointments.
-	ErrNoBooking = errors.New("no appointments at this site")
-)
-
-// CheckInRefusedError says why a booking code gave no waiting number.
-type CheckInRefusedError struct {
-	Reason string    // unknown, not_today, late, not_booked
-	Start  time.Time // the appointment's time, when known
-}
-
-func (e *CheckInRefusedError) Error() string { return "check-in refused: " + e.Reason }
 
 // BookableServices lists what residents can book at the kiosk's site,
 // titled in lang.
@@ -38,7 +21,7 @@ func (o Office) BookableServices(ctx context.Context, lang string) ([]wire.Booka
 		return nil, fmt.Errorf("bookable services: %w", err)
 	}
 	if resp.StatusCode() == http.StatusNotFound {
-		return nil, ErrNoBooking
+		return nil, wire.ErrNoBooking
 	}
 	var s wire.Services
 	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &s) != nil {
@@ -63,7 +46,7 @@ func (o Office) Slots(ctx context.Context, service string, from time.Time, days 
 }
 
 // Book books req under key (the same key again is the same appointment).
-// A *wire.FieldError names a field the portal refused; ErrFull says the
+// A *wire.FieldError names a field the portal refused; wire.ErrFull says the
 // time was taken meanwhile.
 func (o Office) Book(ctx context.Context, key string, req wire.BookRequest) (wire.Booked, error) {
 	resp, err := o.c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetHeader("Idempotency-Key", key).
@@ -80,7 +63,7 @@ func (o Office) Book(ctx context.Context, key string, req wire.BookRequest) (wir
 		}
 		return b, nil
 	case http.StatusConflict:
-		return wire.Booked{}, ErrFull
+		return wire.Booked{}, wire.ErrFull
 	case http.StatusUnprocessableEntity:
 		var fe wire.FieldError
 		if json.Unmarshal(resp.Body(), &fe) == nil && fe.Field != "" {
@@ -108,7 +91,7 @@ func (o Office) CheckIn(ctx context.Context, code, key, lang string) (wire.Check
 	case http.StatusNotFound, http.StatusConflict, http.StatusGone:
 		var r wire.CheckInRefused
 		if json.Unmarshal(resp.Body(), &r) == nil && r.Error != "" {
-			return wire.CheckedIn{}, &CheckInRefusedError{Reason: r.Error, Start: r.Start}
+			return wire.CheckedIn{}, &wire.CheckInRefusedError{Reason: r.Error, Start: r.Start}
 		}
 	}
 	return wire.CheckedIn{}, &RefusedError{Status: resp.StatusCode(), Reason: string(resp.Body())}

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,7 +21,7 @@ func (o Office) Held(ctx context.Context) (wire.HeldTimes, error) {
 		return wire.HeldTimes{}, fmt.Errorf("held times: %w", err)
 	}
 	if resp.StatusCode() == http.StatusNotFound {
-		return wire.HeldTimes{}, ErrNoBooking
+		return wire.HeldTimes{}, wire.ErrNoBooking
 	}
 	var h wire.HeldTimes
 	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &h) != nil {
@@ -71,9 +70,6 @@ func (o Office) GiveBack(ctx context.Context, code string) error {
 	return nil
 }
 
-// ErrNoCase: the portal knows no matter with this reference code.
-var ErrNoCase = errors.New("no such case at the portal")
-
 // CaseStatus asks the portal how far the matter with reference code has
 // got.
 func (o Office) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, error) {
@@ -83,7 +79,7 @@ func (o Office) CaseStatus(ctx context.Context, code string) (wire.CaseStatus, e
 		return wire.CaseStatus{}, fmt.Errorf("case status: %w", err)
 	}
 	if resp.StatusCode() == http.StatusNotFound {
-		return wire.CaseStatus{}, ErrNoCase
+		return wire.CaseStatus{}, wire.ErrNoCase
 	}
 	var s wire.CaseStatus
 	if resp.StatusCode() != http.StatusOK || json.Unmarshal(resp.Body(), &s) != nil {

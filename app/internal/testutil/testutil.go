@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"lotse/app/flow"
+	"lotse/app/desk"
 	"lotse/app/i18n"
 	"lotse/app/store"
 	"lotse/assets"
@@ -92,7 +92,7 @@ func SimulatedPrinter(t testing.TB, opt escpossim.Options) (*escpos.Driver, *esc
 
 // Desk returns a ticket desk on db printing to printer (nil: none) on an
 // 80 mm profile, with the clock fixed at now in Berlin.
-func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.Desk {
+func Desk(t testing.TB, db *sql.DB, printer desk.Printer, now time.Time) *desk.Desk {
 	t.Helper()
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
@@ -119,8 +119,8 @@ func Desk(t testing.TB, db *sql.DB, printer flow.Printer, now time.Time) *flow.D
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &flow.Desk{
-		Settings: flow.Settings{Logo: logo, Profile: Profile(t, escpos.DefaultProfile),
+	d := &desk.Desk{
+		Settings: desk.Settings{Logo: logo, Profile: Profile(t, escpos.DefaultProfile),
 			Municipality: "Stadt Musterstadt", Place: "Bürgerbüro", German: Texts(t).For("de")},
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout, ReceiptLayout: receipt, AppointmentLayout: appointment,
 		Location: berlin, Portal: "https://portal.example", Now: func() time.Time { return now },

@@ -1,4 +1,4 @@
-package flow_test
+package desk_test
 
 import (
 	"bytes"
@@ -21,10 +21,10 @@ func TestPaperEndMidTicketThenReprint(t *testing.T) {
 	driver, sim := testutil.SimulatedPrinter(t, escpossim.Options{XonXoff: true})
 	db := testutil.DB(t)
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	desk := testutil.Desk(t, db, driver, now)
+	d := testutil.Desk(t, db, driver, now)
 	spool := store.NewSpool(db)
 	sim.PaperEndAfter(60) // the header prints, the paper ends before the number
-	tk, err := desk.Draw(context.Background(), flow.Option{Title: "Kfz-Zulassung", Prefix: "C"}, testutil.Texts(t).For("de"))
+	tk, err := d.Draw(context.Background(), flow.Option{Title: "Kfz-Zulassung", Prefix: "C"}, testutil.Texts(t).For("de"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +45,11 @@ func TestPaperEndMidTicketThenReprint(t *testing.T) {
 	}
 
 	// While the paper is out, a reprint fails fast and changes nothing.
-	if err := desk.Reprint(context.Background(), entries[0].ID); !errors.Is(err, escpos.ErrNotPrinted) {
+	if err := d.Reprint(context.Background(), entries[0].ID); !errors.Is(err, escpos.ErrNotPrinted) {
 		t.Fatalf("reprint without paper: %v", err)
 	}
 	sim.Refill()
-	if err := desk.Reprint(context.Background(), entries[0].ID); err != nil {
+	if err := d.Reprint(context.Background(), entries[0].ID); err != nil {
 		t.Fatalf("reprint after refill: %v", err)
 	}
 	jobs = testutil.WaitJobs(t, sim, 2)

@@ -1,4 +1,4 @@
-package flow
+package desk
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"lotse/app/flow"
 	"lotse/devices/escpos"
 	"lotse/sync/wire"
 )
@@ -57,7 +58,7 @@ func (d *Desk) Slots(ctx context.Context, service string, from time.Time, days i
 
 // Book books r at the portal (key makes a retry the same booking) and
 // prints the confirmation in the visitor's language.
-func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts Texts) (Appointment, error) {
+func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts flow.Texts) (Appointment, error) {
 	if d.Appointments == nil {
 		return Appointment{}, fmt.Errorf("book: no appointment book")
 	}
@@ -69,7 +70,7 @@ func (d *Desk) Book(ctx context.Context, key string, r wire.BookRequest, texts T
 }
 
 // confirm prints the confirmation of b.
-func (d *Desk) confirm(ctx context.Context, b wire.Booked, texts Texts, offline bool) Appointment {
+func (d *Desk) confirm(ctx context.Context, b wire.Booked, texts flow.Texts, offline bool) Appointment {
 	a := Appointment{Booked: b, Offline: offline}
 	a.PrintErr = d.print(ctx, "appointment", b.Code, b.Title, func() (job []byte, err error) {
 		job, a.PaperInGerman, err = d.AppointmentJob(b, texts)
@@ -99,7 +100,7 @@ func (d *Desk) HeldSlots(ctx context.Context, service string) ([]wire.Slot, erro
 
 // BookHeld books a held time while the portal is out of reach, and prints
 // the confirmation: the kiosk reports the booking when it is back.
-func (d *Desk) BookHeld(ctx context.Context, r wire.BookRequest, texts Texts) (Appointment, error) {
+func (d *Desk) BookHeld(ctx context.Context, r wire.BookRequest, texts flow.Texts) (Appointment, error) {
 	if d.Appointments == nil {
 		return Appointment{}, fmt.Errorf("book held: no appointment book")
 	}
@@ -112,9 +113,9 @@ func (d *Desk) BookHeld(ctx context.Context, r wire.BookRequest, texts Texts) (A
 
 // AppointmentJob encodes the confirmation of b, in German where the
 // printer cannot print the visitor's language (german says so).
-func (d *Desk) AppointmentJob(b wire.Booked, texts Texts) (job []byte, german bool, err error) {
+func (d *Desk) AppointmentJob(b wire.Booked, texts flow.Texts) (job []byte, german bool, err error) {
 	set := d.Current()
-	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
+	return set.inPrintable(texts, func(tr flow.Texts) ([]byte, error) {
 		start := b.Start.In(d.Location)
 		data := map[string]any{
 			"Municipality": set.Municipality,
@@ -132,7 +133,7 @@ func (d *Desk) AppointmentJob(b wire.Booked, texts Texts) (job []byte, german bo
 
 // CheckIn checks in the appointment with code and prints its waiting
 // ticket: called before the walk-ins from shortly before its time.
-func (d *Desk) CheckIn(ctx context.Context, code string, texts Texts) (Ticket, error) {
+func (d *Desk) CheckIn(ctx context.Context, code string, texts flow.Texts) (Ticket, error) {
 	if d.Appointments == nil {
 		return Ticket{}, fmt.Errorf("check-in: no appointment book")
 	}

@@ -1,4 +1,4 @@
-package flow_test
+package desk_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lotse/app/desk"
 	"lotse/app/flow"
 	"lotse/app/internal/testutil"
 	"lotse/app/store"
@@ -17,17 +18,17 @@ import (
 	"lotse/devices/serialport"
 )
 
-func newDesk(t *testing.T, printer flow.Printer, now time.Time) *flow.Desk {
+func newDesk(t *testing.T, printer desk.Printer, now time.Time) *desk.Desk {
 	return testutil.Desk(t, testutil.DB(t), printer, now)
 }
 
 func TestDrawPrintsTicketWithNumberServiceAndTime(t *testing.T) {
 	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
 	now := time.Date(2026, 11, 22, 13, 5, 0, 0, time.UTC) // 14:05 in Berlin
-	desk := newDesk(t, printer, now)
+	d := newDesk(t, printer, now)
 	opt := flow.Option{ID: "ausweis", Title: "Ausweis & Pass", Prefix: "A"}
 	for want := 1; want <= 2; want++ {
-		tk, err := desk.Draw(context.Background(), opt, testutil.Texts(t).For("de"))
+		tk, err := d.Draw(context.Background(), opt, testutil.Texts(t).For("de"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,8 +64,8 @@ func TestDrawWithMissingPrinterStillIssuesNumber(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go printer.Run(ctx)
-	desk := newDesk(t, printer, time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC))
-	tk, err := desk.Draw(context.Background(), flow.Option{Title: "Meldewesen", Prefix: "B"}, testutil.Texts(t).For("de"))
+	d := newDesk(t, printer, time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC))
+	tk, err := d.Draw(context.Background(), flow.Option{Title: "Meldewesen", Prefix: "B"}, testutil.Texts(t).For("de"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,18 +80,18 @@ func TestDrawWithMissingPrinterStillIssuesNumber(t *testing.T) {
 func TestDayFollowsKioskTimeZone(t *testing.T) {
 	// 23:30 UTC on the 22nd is already the 23rd in Berlin: a new day, 001.
 	late := time.Date(2026, 11, 22, 22, 30, 0, 0, time.UTC)
-	desk := newDesk(t, nil, late)
+	d := newDesk(t, nil, late)
 	opt := flow.Option{Title: "Sonstiges", Prefix: "D"}
-	desk.Now = func() time.Time { return late.Add(-time.Hour) }
-	if tk, _ := desk.Draw(context.Background(), opt, testutil.Texts(t).For("de")); tk.Number != "D001" {
+	d.Now = func() time.Time { return late.Add(-time.Hour) }
+	if tk, _ := d.Draw(context.Background(), opt, testutil.Texts(t).For("de")); tk.Number != "D001" {
 		t.Fatalf("got %s", tk.Number)
 	}
-	desk.Now = func() time.Time { return late.Add(time.Hour) }
-	tk, err := desk.Draw(context.Background(), opt, testutil.Texts(t).For("de"))
+	d.Now = func() time.Time { return late.Add(time.Hour) }
+	tk, err := d.Draw(context.Background(), opt, testutil.Texts(t).For("de"))
 	if err != nil || tk.Number != "D001" {
 		t.Fatalf("after Berlin midnight got %s, %v; want D001", tk.Number, err)
 	}
-	if !errors.Is(tk.PrintErr, flow.ErrNoPrinter) {
+	if !errors.Is(tk.PrintErr, desk.ErrNoPrinter) {
 		t.Errorf("print error %v, want ErrNoPrinter", tk.PrintErr)
 	}
 }
@@ -100,7 +101,7 @@ func TestDayFollowsKioskTimeZone(t *testing.T) {
 // the ticket comes out in German rather than as question marks).
 func TestTicketPrintsInTheVisitorsLanguageWhereThePrinterCan(t *testing.T) {
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
-	desk := testutil.Desk(t, testutil.DB(t), drv, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	d := testutil.Desk(t, testutil.DB(t), drv, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 	cat, _ := flow.LoadCatalogue(assets.FS, "services")
 	svc, _ := cat.Service("wartenummer")
 	texts := testutil.Texts(t)
@@ -112,7 +113,7 @@ func TestTicketPrintsInTheVisitorsLanguageWhereThePrinterCan(t *testing.T) {
 		{"uk", "Ihre Wartenummer", "Ausweis & Pass", true},
 		{"de-x-ls", "Ihre Nummer", "Ausweis und Pass", false},
 	} {
-		tk, err := desk.Draw(context.Background(), svc.Options[0], texts.For(c.lang))
+		tk, err := d.Draw(context.Background(), svc.Options[0], texts.For(c.lang))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,8 +133,8 @@ func TestSilentPrinterStillGivesATicket(t *testing.T) {
 	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{NoStatus: true})
 	db := testutil.DB(t)
 	now := time.Date(2026, 11, 22, 13, 5, 0, 0, time.UTC)
-	desk := testutil.Desk(t, db, printer, now)
-	tk, err := desk.Draw(context.Background(), flow.Option{ID: "ausweis", Title: "Ausweis & Pass", Prefix: "A"}, testutil.Texts(t).For("de"))
+	d := testutil.Desk(t, db, printer, now)
+	tk, err := d.Draw(context.Background(), flow.Option{ID: "ausweis", Title: "Ausweis & Pass", Prefix: "A"}, testutil.Texts(t).For("de"))
 	if err != nil || tk.PrintErr != nil {
 		t.Fatalf("draw: %v, print: %v", err, tk.PrintErr)
 	}

@@ -1,4 +1,4 @@
-package flow_test
+package desk_test
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"lotse/app/flow"
+	"lotse/app/desk"
 	"lotse/app/internal/testutil"
 	"lotse/devices/escpos"
 	"lotse/devices/escpossim"
@@ -81,36 +81,36 @@ func TestGoldenTicketsAndReceipts(t *testing.T) {
 	issued := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
 	for _, prof := range []string{"TM-T20II", "generic-58mm"} {
 		t.Run(prof, func(t *testing.T) {
-			desk := testutil.Desk(t, testutil.DB(t), nil, issued)
-			desk.Profile = testutil.Profile(t, prof)
-			desk.Hours, _ = hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-18:00", "Fr 8:00-12:00"}, nil)
-			ticket, _, err := desk.TicketJob(flow.Ticket{Number: "B017", Service: "Meldewesen", Room: "Wartebereich 2",
-				Issued: issued.In(desk.Location)}, texts)
+			d := testutil.Desk(t, testutil.DB(t), nil, issued)
+			d.Profile = testutil.Profile(t, prof)
+			d.Hours, _ = hours.Parse([]string{"Mo-Mi 8:00-16:00", "Do 8:00-18:00", "Fr 8:00-12:00"}, nil)
+			ticket, _, err := d.TicketJob(desk.Ticket{Number: "B017", Service: "Meldewesen", Room: "Wartebereich 2",
+				Issued: issued.In(d.Location)}, texts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			img := printed(t, ticket, desk.Profile)
-			if img.Bounds().Dx() != desk.Profile.Dots() {
-				t.Errorf("paper %d dots wide, want %d", img.Bounds().Dx(), desk.Profile.Dots())
+			img := printed(t, ticket, d.Profile)
+			if img.Bounds().Dx() != d.Profile.Dots() {
+				t.Errorf("paper %d dots wide, want %d", img.Bounds().Dx(), d.Profile.Dots())
 			}
 			if got := decodeQR(t, img); got != "https://portal.example/w/2026-11-22/B017" {
 				t.Errorf("ticket QR says %q", got)
 			}
 			golden(t, "ticket-"+prof+".png", img)
 
-			rc, _, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
+			rc, _, err := d.ReceiptJob(desk.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
 				Next: "Sie erhalten innerhalb von zwei Wochen einen Abholtermin per Post.", Issued: issued}, texts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			img = printed(t, rc, desk.Profile)
+			img = printed(t, rc, d.Profile)
 			if got := decodeQR(t, img); got != "https://portal.example/s/LT-7K3M-9QPD" {
 				t.Errorf("receipt QR says %q", got)
 			}
 			golden(t, "receipt-"+prof+".png", img)
 
 			// Words, whatever the paper width wrapped.
-			text := strings.Join(strings.Fields(escpossim.NewJob(mustParse(t, rc), desk.Profile).Text()), " ")
+			text := strings.Join(strings.Fields(escpossim.NewJob(mustParse(t, rc), d.Profile).Text()), " ")
 			for _, want := range []string{"Eingangsbestätigung", "Sperrmüll anmelden", "LT-7K3M-9QPD", "22.11.2026 um 10:41 Uhr",
 				"Persönlich am Schalter: Mo-Mi 8:00-16:00, Do 8:00-18:00, Fr 8:00-12:00"} {
 				if !strings.Contains(text, want) {
@@ -136,9 +136,9 @@ func TestTicketBytesOnTheWire(t *testing.T) {
 		profile  string
 		maxBytes int
 	}{{"TM-T20II", 1000}, {"generic-58mm", 6000}} {
-		desk := testutil.Desk(t, testutil.DB(t), nil, now)
-		desk.Profile = testutil.Profile(t, c.profile)
-		job, _, err := desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
+		d := testutil.Desk(t, testutil.DB(t), nil, now)
+		d.Profile = testutil.Profile(t, c.profile)
+		job, _, err := d.TicketJob(desk.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,14 +152,14 @@ func TestTicketBytesOnTheWire(t *testing.T) {
 // no Cyrillic, but its QR code opens the status page in Ukrainian.
 func TestReceiptQRNamesTheVisitorsLanguage(t *testing.T) {
 	issued := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
-	desk := testutil.Desk(t, testutil.DB(t), nil, issued)
-	desk.Profile = testutil.Profile(t, "TM-T20II")
+	d := testutil.Desk(t, testutil.DB(t), nil, issued)
+	d.Profile = testutil.Profile(t, "TM-T20II")
 	for lang, want := range map[string]string{"uk": "https://portal.example/s/LT-7K3M-9QPD?lang=uk", "de": "https://portal.example/s/LT-7K3M-9QPD"} {
-		job, german, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: issued}, testutil.Texts(t).For(lang))
+		job, german, err := d.ReceiptJob(desk.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD", Issued: issued}, testutil.Texts(t).For(lang))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := decodeQR(t, printed(t, job, desk.Profile)); got != want {
+		if got := decodeQR(t, printed(t, job, d.Profile)); got != want {
 			t.Errorf("%s receipt's QR says %q, want %q", lang, got, want)
 		}
 		if german != (lang == "uk") {

@@ -1,4 +1,4 @@
-package flow
+package desk
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"lotse/app/flow"
 	"lotse/devices/escpos"
 	"lotse/sync/hours"
 	"lotse/sync/wire"
@@ -65,11 +66,6 @@ type Spool interface {
 	Job(ctx context.Context, id int64) ([]byte, error)
 }
 
-// Texts translates screen and print texts for the current visitor.
-type Texts interface {
-	T(id string, data ...map[string]any) string
-}
-
 // ErrNoPrinter is the print error when the kiosk has no printer configured.
 var ErrNoPrinter = errors.New("no ticket printer configured")
 
@@ -79,7 +75,7 @@ type Ticket struct {
 	Service string // the option's title, "Ausweis & Pass"
 	Room    string
 	// Option is the queue drawn from, for its title in other languages.
-	Option Option
+	Option flow.Option
 	Issued time.Time
 	// Ahead is how many wait before it (nil: not known, offline).
 	Ahead *int
@@ -113,7 +109,7 @@ type Settings struct {
 	Hours hours.Week
 	// German prints tickets and receipts when the printer's code page
 	// cannot print the visitor's language; nil: always the visitor's.
-	German Texts
+	German flow.Texts
 }
 
 // Desk hands out waiting numbers and takes submissions, and prints their
@@ -166,7 +162,7 @@ func (d *Desk) Current() Settings {
 // Draw allocates the next number for opt and prints its ticket. An error
 // means no number was allocated; a print failure is reported in the
 // Ticket, because the number already exists and must be shown.
-func (d *Desk) Draw(ctx context.Context, opt Option, texts Texts) (Ticket, error) {
+func (d *Desk) Draw(ctx context.Context, opt flow.Option, texts flow.Texts) (Ticket, error) {
 	now := d.Now().In(d.Location)
 	day := now.Format(time.DateOnly)
 	t := Ticket{Service: opt.Title, Room: opt.Room, Option: opt, Issued: now}
@@ -260,9 +256,9 @@ func (d *Desk) Reprint(ctx context.Context, id int64) error {
 // TicketJob encodes the paper ticket for t in the visitor's language, or
 // in German when the printer's code page cannot print that language
 // (german says so).
-func (d *Desk) TicketJob(t Ticket, texts Texts) (job []byte, german bool, err error) {
+func (d *Desk) TicketJob(t Ticket, texts flow.Texts) (job []byte, german bool, err error) {
 	set := d.Current()
-	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
+	return set.inPrintable(texts, func(tr flow.Texts) ([]byte, error) {
 		p := "svc." + t.Option.Service + "." + t.Option.ID + "."
 		data := map[string]any{
 			"Municipality": set.Municipality,
@@ -284,7 +280,7 @@ func (d *Desk) TicketJob(t Ticket, texts Texts) (job []byte, german bool, err er
 // when the printer's code page lacks a character those texts need: a
 // Ukrainian ticket on a CP858 printer would be question marks. german
 // says it did, so the screen can tell the visitor the paper is German.
-func (s Settings) inPrintable(texts Texts, render func(Texts) ([]byte, error)) (job []byte, german bool, err error) {
+func (s Settings) inPrintable(texts flow.Texts, render func(flow.Texts) ([]byte, error)) (job []byte, german bool, err error) {
 	rec := &recorder{Texts: texts}
 	job, err = render(rec)
 	if err != nil || s.German == nil || s.Profile.CanPrint(strings.Join(rec.said, "\n")) {
@@ -296,7 +292,7 @@ func (s Settings) inPrintable(texts Texts, render func(Texts) ([]byte, error)) (
 
 // recorder notes every text a job was rendered with.
 type recorder struct {
-	Texts
+	flow.Texts
 	said []string
 }
 
@@ -307,7 +303,7 @@ func (r *recorder) T(id string, data ...map[string]any) string {
 }
 
 func (r *recorder) Lookup(id string) (string, bool) {
-	l, ok := r.Texts.(Lookup)
+	l, ok := r.Texts.(flow.Lookup)
 	if !ok {
 		return "", false
 	}
@@ -320,8 +316,8 @@ func (r *recorder) Lookup(id string) (string, bool) {
 
 // lookup is the catalogue text id in the language of texts, or def (the
 // catalogue file's German).
-func lookup(texts Texts, id, def string) string {
-	if l, ok := texts.(Lookup); ok {
+func lookup(texts flow.Texts, id, def string) string {
+	if l, ok := texts.(flow.Lookup); ok {
 		if v, ok := l.Lookup(id); ok {
 			return v
 		}
@@ -366,7 +362,7 @@ func (d *Desk) statusURL(t Ticket) string {
 }
 
 // langOf is the language of texts, German when they do not say.
-func langOf(texts Texts) string {
+func langOf(texts flow.Texts) string {
 	if l, ok := texts.(interface{ Lang() string }); ok {
 		return l.Lang()
 	}

@@ -1,4 +1,4 @@
-package flow
+package desk
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"lotse/app/flow"
 	"lotse/devices/escpos"
 )
 
@@ -30,7 +31,7 @@ type Receipt struct {
 	Next      string
 	// Notes are the further lines of what happens next that the answers
 	// call for.
-	Notes  []Note
+	Notes  []flow.Note
 	Issued time.Time
 	// PrintErr is set when the submission is stored but the receipt did
 	// not print; the screen then shows the code to write down.
@@ -42,7 +43,7 @@ type Receipt struct {
 // Submit seals the answers of a complete form into the outbox, then prints
 // the receipt. An error means nothing was stored and the resident still has
 // their answers on screen; a print failure is reported in the Receipt.
-func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error) {
+func (d *Desk) Submit(ctx context.Context, f *flow.Form, texts flow.Texts) (Receipt, error) {
 	if !f.Complete() {
 		return Receipt{}, fmt.Errorf("submit %s: the form is not complete", f.Service.ID)
 	}
@@ -68,9 +69,9 @@ func (d *Desk) Submit(ctx context.Context, f *Form, texts Texts) (Receipt, error
 // ReceiptJob encodes r with the desk's receipt layout, in the visitor's
 // language or, where the printer cannot print it, in German (german says
 // so).
-func (d *Desk) ReceiptJob(r Receipt, texts Texts) (job []byte, german bool, err error) {
+func (d *Desk) ReceiptJob(r Receipt, texts flow.Texts) (job []byte, german bool, err error) {
 	set := d.Current()
-	return set.inPrintable(texts, func(tr Texts) ([]byte, error) {
+	return set.inPrintable(texts, func(tr flow.Texts) ([]byte, error) {
 		p := "svc." + r.ServiceID + "."
 		data := map[string]any{
 			"Municipality": set.Municipality,
@@ -101,9 +102,9 @@ func (d *Desk) caseURL(code, lang string) string {
 
 // NextIn is what happens next in tr's language: the service's text and
 // the notes the answers called for, a line each.
-func (r Receipt) NextIn(tr Texts) string {
+func (r Receipt) NextIn(tr flow.Texts) string {
 	lines := []string{lookup(tr, "svc."+r.ServiceID+".next", r.Next)}
-	l, _ := tr.(Lookup)
+	l, _ := tr.(flow.Lookup)
 	for _, n := range r.Notes {
 		lines = append(lines, n.In(l, r.ServiceID))
 	}

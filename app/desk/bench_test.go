@@ -1,10 +1,10 @@
-package flow_test
+package desk_test
 
 import (
 	"testing"
 	"time"
 
-	"lotse/app/flow"
+	"lotse/app/desk"
 	"lotse/app/internal/testutil"
 )
 
@@ -17,15 +17,15 @@ func BenchmarkPrintJobs(b *testing.B) {
 	texts := testutil.Texts(b).For("de")
 	now := time.Date(2026, 11, 22, 9, 41, 0, 0, time.UTC)
 	for _, c := range []struct{ name, profile string }{{"native-qr", "TM-T20II"}, {"raster-qr", "generic-58mm"}} {
-		desk := testutil.Desk(b, testutil.DB(b), nil, now)
-		desk.Profile = testutil.Profile(b, c.profile)
+		dk := testutil.Desk(b, testutil.DB(b), nil, now)
+		dk.Profile = testutil.Profile(b, c.profile)
 		jobs := map[string]func() ([]byte, error){
 			"ticket": func() ([]byte, error) {
-				job, _, err := desk.TicketJob(flow.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
+				job, _, err := dk.TicketJob(desk.Ticket{Number: "A001", Service: "Ausweis & Pass", Issued: now}, texts)
 				return job, err
 			},
 			"receipt": func() ([]byte, error) {
-				job, _, err := desk.ReceiptJob(flow.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
+				job, _, err := dk.ReceiptJob(desk.Receipt{Service: "Sperrmüll anmelden", Code: "LT-7K3M-9QPD",
 					Next: "Sie erhalten innerhalb von zwei Wochen einen Abholtermin per Post.", Issued: now}, texts)
 				return job, err
 			},
