@@ -14,7 +14,7 @@ import (
 	"lotse/app/internal/testutil"
 	"lotse/devices/escpossim"
 	"lotse/devices/serialport"
-	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/portal"
 	"lotse/sync/portal/instance"
 )
@@ -210,7 +210,7 @@ func TestAPortalURLThatDisagreesWithTheEnrolmentStopsTheStart(t *testing.T) {
 		t.Errorf("a disagreeing portal.url: %v\n%s", err, out)
 	}
 	// The same portal written another way is the same portal.
-	if !client.SamePortal(url+"/", strings.ToUpper(url[:4])+url[4:]) {
+	if !identity.SamePortal(url+"/", strings.ToUpper(url[:4])+url[4:]) {
 		t.Error("a trailing slash or the scheme's case made another portal")
 	}
 }

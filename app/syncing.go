@@ -178,7 +178,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 func selfTest(ctx context.Context, c *client.Client, out *outbox.Outbox, count int, stdout, stderr io.Writer) int {
 	var codes []string
 	for i := range count {
-		code, err := client.Submit(ctx, c.Identity(), out, "selftest", map[string]string{"probe": fmt.Sprint(i)}, true)
+		code, err := out.Submit(ctx, c.Identity(), "selftest", map[string]string{"probe": fmt.Sprint(i)}, true)
 		if err != nil {
 			fmt.Fprintln(stderr, "lotse sync selftest:", err)
 			return 1

@@ -11,7 +11,7 @@ import (
 	"lotse/app/internal/testutil"
 	"lotse/app/kiosk"
 	"lotse/app/store"
-	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
 )
 
@@ -41,11 +41,11 @@ func TestTheDemoFindsItsPortalAfterARestart(t *testing.T) {
 		if c == nil {
 			t.Fatal("the demo kiosk does not sync")
 		}
-		id, err := client.LoadIdentity(ctx, db)
+		id, err := identity.Load(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := client.Submit(ctx, id, out, "mangel", map[string]string{"wo": "Markt 3"}, false); err != nil {
+		if _, err := out.Submit(ctx, id, "mangel", map[string]string{"wo": "Markt 3"}, false); err != nil {
 			t.Fatal(err)
 		}
 		testutil.WaitFor(t, func() bool {
@@ -88,7 +88,7 @@ func TestTheDemoFindsItsPortalAfterARestart(t *testing.T) {
 	if moved == first {
 		t.Fatal("the demo portal listens on a port that is taken")
 	}
-	if id, _ := client.LoadIdentity(context.Background(), db); id.Portal != moved {
+	if id, _ := identity.Load(context.Background(), db); id.Portal != moved {
 		t.Errorf("the kiosk still talks to %s, the portal moved to %s", id.Portal, moved)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"lotse/devices/escpos"
 	"lotse/devices/reader"
 	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
 	"lotse/sync/wire"
 )
@@ -60,7 +61,7 @@ type Agent struct {
 // New returns an agent; it reports once a client is set (SetClient) and
 // Run runs.
 func New(o Options) *Agent {
-	key, err := client.LoadSiteKey(context.Background(), o.DB)
+	key, err := identity.LoadSiteKey(context.Background(), o.DB)
 	if err != nil {
 		slog.Warn("site key", "err", err) // the next heartbeat brings it
 	}
@@ -99,7 +100,7 @@ func (a *Agent) keepPublicURL(ctx context.Context, u string) {
 	if u == "" || same {
 		return
 	}
-	if err := client.SavePublicURL(ctx, a.o.DB, u); err != nil {
+	if err := identity.SavePublicURL(ctx, a.o.DB, u); err != nil {
 		slog.Warn("the portal's public address", "err", err)
 		return
 	}
@@ -118,7 +119,7 @@ func (a *Agent) keepSiteKey(ctx context.Context, key []byte) {
 	if len(key) == 0 || same {
 		return
 	}
-	if err := client.SaveSiteKey(ctx, a.o.DB, key); err != nil {
+	if err := identity.SaveSiteKey(ctx, a.o.DB, key); err != nil {
 		slog.Error("site key", "err", err)
 		return
 	}

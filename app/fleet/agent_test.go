@@ -17,7 +17,7 @@ import (
 	"lotse/app/profile"
 	"lotse/assets"
 	"lotse/devices/escpossim"
-	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
 	"lotse/sync/portal/store"
 )
@@ -108,9 +108,9 @@ func TestFleet(t *testing.T) {
 	}
 
 	// Revoked: three submissions wait, none goes out, all stay.
-	id, _ := client.LoadIdentity(ctx, db)
+	id, _ := identity.Load(ctx, db)
 	for range 3 {
-		if _, err := client.Submit(ctx, id, out, "mangel", map[string]string{"wo": "Markt 3"}, false); err != nil {
+		if _, err := out.Submit(ctx, id, "mangel", map[string]string{"wo": "Markt 3"}, false); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -39,6 +39,7 @@ import (
 	"lotse/devices/reader"
 	"lotse/devices/serialport"
 	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
 )
 
@@ -204,9 +205,9 @@ func New(opt Options) (*Kiosk, error) {
 	// Enrolment is enough to belong to an office: the identity names the
 	// portal (a kiosk enrolled without portal.url in its configuration
 	// once drew A001 from its own counter beside its site's queue).
-	id, idErr := client.LoadIdentity(k.ctx, k.db)
+	id, idErr := identity.Load(k.ctx, k.db)
 	enrolled := idErr == nil
-	if enrolled && !opt.Demo && cfg.Portal.URL != "" && !client.SamePortal(cfg.Portal.URL, id.Portal) {
+	if enrolled && !opt.Demo && cfg.Portal.URL != "" && !identity.SamePortal(cfg.Portal.URL, id.Portal) {
 		k.Stop()
 		return nil, fmt.Errorf("%w: portal.url in the configuration (%s) is not the portal this kiosk is enrolled at (%s): "+
 			"leave portal.url empty, correct it, or enrol again with lotse enroll", ErrConfig, cfg.Portal.URL, id.Portal)
@@ -472,7 +473,7 @@ func NewDesk(cfg config.Config, db *sql.DB, out *outbox.Outbox, texts *i18n.Bund
 		Settings: desk.Settings{Logo: logo, Profile: cfg.PrinterProfile(), Municipality: cfg.Kiosk.Municipality,
 			Place: cfg.Kiosk.Name, Hours: cfg.Hours(), German: texts.For(i18n.Default)},
 		Counter: store.NewCounters(db), Spool: store.NewSpool(db), Layout: layout,
-		ReceiptLayout: receipt, AppointmentLayout: appointment, Sealer: client.Sealer{DB: db, Out: out},
+		ReceiptLayout: receipt, AppointmentLayout: appointment, Sealer: outbox.Sealer{DB: db, Out: out},
 		Now: time.Now, Location: cfg.Location(), Portal: cfg.Portal.URL,
 	}, nil
 }

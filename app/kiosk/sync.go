@@ -8,6 +8,7 @@ import (
 
 	"lotse/app/config"
 	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
 )
 
@@ -19,18 +20,18 @@ func ClientOptions(cfg config.Config) client.Options {
 // StartSync runs the sync client in the background of the kiosk, enrolling
 // the demo kiosk at its own portal first.
 func StartSync(ctx context.Context, cfg config.Config, db *sql.DB, out *outbox.Outbox, demoEnroll func(context.Context) (string, error)) *client.Client {
-	id, err := client.LoadIdentity(ctx, db)
+	id, err := identity.Load(ctx, db)
 	if err == nil && demoEnroll != nil && id.Portal != cfg.Portal.URL {
 		// The demo portal's old port was taken: follow it to the new one.
-		if err := client.MovePortal(ctx, db, cfg.Portal.URL); err != nil {
+		if err := identity.MovePortal(ctx, db, cfg.Portal.URL); err != nil {
 			slog.Error("demo portal moved", "err", err)
 		}
 	}
 	if err == nil && demoEnroll != nil && id.SigningKey == nil {
 		// Enrolled before profiles were signed: the demo enrols again.
-		err = client.ErrNotEnrolled
+		err = identity.ErrNotEnrolled
 	}
-	if errors.Is(err, client.ErrNotEnrolled) && demoEnroll != nil {
+	if errors.Is(err, identity.ErrNotEnrolled) && demoEnroll != nil {
 		code, err := demoEnroll(ctx)
 		if err == nil {
 			_, err = client.Enroll(ctx, db, cfg.Portal.URL, code, cfg.Kiosk.Name, ClientOptions(cfg))

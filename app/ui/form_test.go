@@ -19,6 +19,7 @@ import (
 	"lotse/sync/client"
 	"lotse/sync/hours"
 	"lotse/sync/hours/hourstest"
+	"lotse/sync/outbox"
 	"lotse/sync/portal"
 )
 
@@ -388,7 +389,7 @@ func TestSubmitFailureKeepsTheAnswers(t *testing.T) {
 	db := testutil.DB(t)
 	desk := testutil.Desk(t, db, nil, time.Now())
 	out, _ := testutil.Enrolled(t, testutil.DB(t), testutil.StartPortal(t))
-	desk.Sealer = client.Sealer{DB: db, Out: out} // db holds no identity: nothing can be sealed
+	desk.Sealer = outbox.Sealer{DB: db, Out: out} // db holds no identity: nothing can be sealed
 	v := newVisit(t, demoCatalogue(t), desk)
 	v.tap("Idee oder Anregung")
 	v.tap("Los geht’s")

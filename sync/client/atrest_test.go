@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/portal/instance"
 	"lotse/sync/sqlitedb"
 )
@@ -47,7 +48,7 @@ func TestTheTokenIsNotInTheDatabase(t *testing.T) {
 			t.Errorf("%s: %v %v", f, fi, err)
 		}
 	}
-	if again, err := client.LoadIdentity(ctx, db); err != nil || again.Token != id.Token {
+	if again, err := identity.Load(ctx, db); err != nil || again.Token != id.Token {
 		t.Fatalf("loaded %v %v", again.Token != "", err)
 	}
 	// An older release's database: the token in its column, no file.
@@ -60,7 +61,7 @@ func TestTheTokenIsNotInTheDatabase(t *testing.T) {
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("reopened database mode %v", fi.Mode().Perm())
 	}
-	if again, err := client.LoadIdentity(ctx, db); err != nil || again.Token != id.Token {
+	if again, err := identity.Load(ctx, db); err != nil || again.Token != id.Token {
 		t.Fatalf("after the upgrade: %v", err)
 	}
 	var left string

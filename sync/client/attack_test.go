@@ -22,6 +22,7 @@ import (
 
 	"lotse/sync/client"
 	"lotse/sync/enrolcode"
+	"lotse/sync/identity"
 	"lotse/sync/portal/instance"
 	"lotse/sync/profilesig"
 	"lotse/sync/seal"
@@ -50,11 +51,11 @@ func TestEnrolRefusesPlainHTTPOnTheNetwork(t *testing.T) {
 			t.Errorf("%s: %v, want a refusal naming https://", url, err)
 		}
 	}
-	if _, err := client.LoadIdentity(context.Background(), db); !errors.Is(err, client.ErrNotEnrolled) {
+	if _, err := identity.Load(context.Background(), db); !errors.Is(err, identity.ErrNotEnrolled) {
 		t.Errorf("something was saved: %v", err)
 	}
 	for _, ok := range []string{"https://portal.musterstadt.example", "http://127.0.0.1:8470", "http://localhost:1", "http://[::1]:8470"} {
-		if err := client.CheckPortalURL(ok); err != nil {
+		if err := identity.CheckPortalURL(ok); err != nil {
 			t.Errorf("%s refused: %v", ok, err)
 		}
 	}
@@ -103,7 +104,7 @@ func TestEnrolRefusesASwappedKey(t *testing.T) {
 	if !errors.Is(err, enrolcode.ErrMismatch) {
 		t.Fatalf("enrolment through a key-swapping proxy: %v, want the fingerprint mismatch", err)
 	}
-	if _, err := client.LoadIdentity(ctx, db); !errors.Is(err, client.ErrNotEnrolled) {
+	if _, err := identity.Load(ctx, db); !errors.Is(err, identity.ErrNotEnrolled) {
 		t.Errorf("a swapped key was pinned: %v", err)
 	}
 	_, fp, _ := enrolcode.Parse(code)

@@ -23,11 +23,10 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	"github.com/google/uuid"
 
 	"lotse/sync/enrolcode"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
-	"lotse/sync/refcode"
 	"lotse/sync/seal"
 	"lotse/sync/wire"
 )
@@ -55,7 +54,7 @@ type Options struct {
 type Client struct {
 	db   *sql.DB
 	out  *outbox.Outbox
-	id   Identity
+	id   identity.Kiosk
 	http *resty.Client
 	opt  Options
 
@@ -69,11 +68,11 @@ type Client struct {
 
 // New returns a client for an enrolled kiosk.
 func New(ctx context.Context, db *sql.DB, out *outbox.Outbox, opt Options) (*Client, error) {
-	id, err := LoadIdentity(ctx, db)
+	id, err := identity.Load(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckPortalURL(id.Portal); err != nil {
+	if err := identity.CheckPortalURL(id.Portal); err != nil {
 		return nil, err
 	}
 	hc, err := newHTTP(opt)
@@ -118,80 +117,51 @@ func newHTTP(opt Options) (*resty.Client, error) {
 // that match the fingerprint in the code: a proxy answering in the
 // portal's place is found out and nothing is saved. Only the code's
 // secret half is sent.
-func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt Options) (Identity, error) {
-	if err := CheckPortalURL(portalURL); err != nil {
-		return Identity{}, fmt.Errorf("enrol: %w", err)
+func Enroll(ctx context.Context, db *sql.DB, portalURL, code, name string, opt Options) (identity.Kiosk, error) {
+	if err := identity.CheckPortalURL(portalURL); err != nil {
+		return identity.Kiosk{}, fmt.Errorf("enrol: %w", err)
 	}
 	secret, _, err := enrolcode.Parse(code)
 	if err != nil {
-		return Identity{}, fmt.Errorf("enrol: %w", err)
+		return identity.Kiosk{}, fmt.Errorf("enrol: %w", err)
 	}
 	hc, err := newHTTP(opt)
 	if err != nil {
-		return Identity{}, err
+		return identity.Kiosk{}, err
 	}
 	var reply wire.EnrollReply
 	var fail struct{ Error string }
 	resp, err := hc.R().SetContext(ctx).SetBody(wire.EnrollRequest{Code: secret, Name: name}).
 		SetResult(&reply).SetError(&fail).Post(strings.TrimRight(portalURL, "/") + "/v1/enroll")
 	if err != nil {
-		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
+		return identity.Kiosk{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
 	}
 	if resp.StatusCode() != http.StatusCreated {
-		return Identity{}, fmt.Errorf("enrol at %s: %s: %s", portalURL, resp.Status(), fail.Error)
+		return identity.Kiosk{}, fmt.Errorf("enrol at %s: %s: %s", portalURL, resp.Status(), fail.Error)
 	}
 	pub, err := seal.DecodePublic(reply.PublicKey)
 	if err != nil {
-		return Identity{}, fmt.Errorf("enrol: portal key: %w", err)
+		return identity.Kiosk{}, fmt.Errorf("enrol: portal key: %w", err)
 	}
 	if kid, _ := seal.KeyID(pub); kid != reply.KeyID {
-		return Identity{}, errors.New("enrol: the portal's key id does not match its key")
+		return identity.Kiosk{}, errors.New("enrol: the portal's key id does not match its key")
 	}
-	signKey, err := decodeSigningKey(reply.SigningKey)
+	signKey, err := identity.DecodeSigningKey(reply.SigningKey)
 	if err != nil {
-		return Identity{}, fmt.Errorf("enrol: portal signing key: %w", err)
+		return identity.Kiosk{}, fmt.Errorf("enrol: portal signing key: %w", err)
 	}
 	pubDER, _ := x509.MarshalPKIXPublicKey(pub)
 	signDER, _ := x509.MarshalPKIXPublicKey(signKey)
 	if err := enrolcode.Verify(code, pubDER, signDER); err != nil {
-		return Identity{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
+		return identity.Kiosk{}, fmt.Errorf("enrol at %s: %w", portalURL, err)
 	}
-	id := Identity{Portal: strings.TrimRight(portalURL, "/"), KioskID: reply.KioskID, Number: reply.Number, Token: reply.Token,
+	id := identity.Kiosk{Portal: strings.TrimRight(portalURL, "/"), KioskID: reply.KioskID, Number: reply.Number, Token: reply.Token,
 		Key: seal.Key{ID: reply.KeyID, Public: pub}, SigningKey: signKey, SiteKey: reply.SiteKey}
-	return id, saveIdentity(ctx, db, id)
+	return id, identity.Save(ctx, db, id)
 }
 
-// Submit seals a resident's answers and puts them in the outbox; when it
-// returns nil the submission is on disk and the resident may be told so.
-// It returns the reference code for the receipt.
-func Submit(ctx context.Context, id Identity, out *outbox.Outbox, service string, data map[string]string, test bool) (string, error) {
-	return SubmitWith(ctx, id, out, seal.Submission{Service: service, Data: data, Test: test})
-}
-
-// SubmitWith is Submit for a submission with more metadata (the guide);
-// its id, code and time are filled in here.
-func SubmitWith(ctx context.Context, id Identity, out *outbox.Outbox, s seal.Submission) (string, error) {
-	for range 5 {
-		code, err := refcode.New(id.Number)
-		if err != nil {
-			return "", err
-		}
-		s.ID, s.Code, s.Created = uuid.NewString(), code, time.Now().UTC()
-		env, err := seal.Seal(s, id.Key)
-		if err != nil {
-			return "", err
-		}
-		err = out.Enqueue(ctx, env)
-		if errors.Is(err, outbox.ErrDuplicateCode) {
-			continue
-		}
-		return code, err
-	}
-	return "", errors.New("submit: no free reference code after 5 tries")
-}
-
-// Identity is the kiosk's identity.
-func (c *Client) Identity() Identity { return c.id }
+// identity.Kiosk is the kiosk's identity.
+func (c *Client) Identity() identity.Kiosk { return c.id }
 
 // Status is what the start screen and the staff area show.
 type Status struct {

@@ -43,7 +43,7 @@ func init() {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	for i := 0; ; i++ {
-		code, err := client.Submit(ctx, c.Identity(), out, "mangel", map[string]string{"where": fmt.Sprint("Laterne ", i)}, false)
+		code, err := out.Submit(ctx, c.Identity(), "mangel", map[string]string{"where": fmt.Sprint("Laterne ", i)}, false)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)

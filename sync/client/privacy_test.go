@@ -8,8 +8,6 @@ import (
 	"os"
 	"testing"
 	"unicode/utf16"
-
-	"lotse/sync/client"
 )
 
 func utf16Forms(s string) [][]byte {
@@ -36,7 +34,7 @@ func TestNoPersonalDataInTheKioskDatabaseWALOrLogs(t *testing.T) {
 		name := fmt.Sprintf("Zülfiye Großmann-Öztürk%03d", i)
 		street := fmt.Sprintf("Bahnhofstraße %d", 100+i)
 		secrets = append(secrets, name, street)
-		code, err := client.Submit(context.Background(), k.client.Identity(), k.out, "ummeldung",
+		code, err := k.out.Submit(context.Background(), k.client.Identity(), "ummeldung",
 			map[string]string{"name": name, "street": street, "birth": "1948-03-07"}, false)
 		if err != nil {
 			t.Fatal(err)

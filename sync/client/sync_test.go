@@ -72,7 +72,7 @@ func newKiosk(t testing.TB, p *portal.Server, url string) *kiosk {
 
 func (k *kiosk) submit(t testing.TB, i int) string {
 	t.Helper()
-	code, err := client.Submit(context.Background(), k.client.Identity(), k.out, "sperrmuell", map[string]string{
+	code, err := k.out.Submit(context.Background(), k.client.Identity(), "sperrmuell", map[string]string{
 		"name": fmt.Sprintf("Erika Mustermann %d", i), "street": "Hauptstraße 1", "items": "Sofa, Schrank"}, false)
 	if err != nil {
 		t.Fatal(err)

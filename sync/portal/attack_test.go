@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/portal"
 	"lotse/sync/portal/instance"
 	"lotse/sync/refcode"
@@ -74,7 +75,7 @@ func startRigOn(t *testing.T, cfg instance.Config) *rig {
 }
 
 // enrol makes a kiosk at the rig and returns its identity.
-func (r *rig) enrol(t *testing.T) client.Identity {
+func (r *rig) enrol(t *testing.T) identity.Kiosk {
 	t.Helper()
 	db, err := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	if err != nil {
@@ -92,7 +93,7 @@ func (r *rig) enrol(t *testing.T) client.Identity {
 	return id
 }
 
-func sealed(t *testing.T, id client.Identity, code string) seal.Envelope {
+func sealed(t *testing.T, id identity.Kiosk, code string) seal.Envelope {
 	t.Helper()
 	e, err := seal.Seal(seal.Submission{ID: fmt.Sprintf("env-%d", time.Now().UnixNano()), Service: "mangel", Code: code,
 		Created: time.Now(), Data: map[string]string{"wo": "Markt 3", "name": "Erika Mustermann"}}, id.Key)
@@ -102,14 +103,14 @@ func sealed(t *testing.T, id client.Identity, code string) seal.Envelope {
 	return e
 }
 
-func codeOf(t *testing.T, id client.Identity) string {
+func codeOf(t *testing.T, id identity.Kiosk) string {
 	t.Helper()
 	env := sealedNew(t, id)
 	return env.Code
 }
 
 // sealedNew seals a fresh submission with a code of the kiosk's own.
-func sealedNew(t *testing.T, id client.Identity) seal.Envelope {
+func sealedNew(t *testing.T, id identity.Kiosk) seal.Envelope {
 	t.Helper()
 	code, err := refcode.New(id.Number % refcode.MaxKiosks)
 	if err != nil {
@@ -119,7 +120,7 @@ func sealedNew(t *testing.T, id client.Identity) seal.Envelope {
 }
 
 // post sends envelopes as the kiosk id does and returns the results.
-func (r *rig) post(t *testing.T, id client.Identity, envs ...seal.Envelope) (int, []wire.ItemResult, http.Header) {
+func (r *rig) post(t *testing.T, id identity.Kiosk, envs ...seal.Envelope) (int, []wire.ItemResult, http.Header) {
 	t.Helper()
 	body, _ := json.Marshal(wire.Batch{Envelopes: envs})
 	return r.postRaw(t, "Bearer "+id.Token, body)

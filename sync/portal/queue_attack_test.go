@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"lotse/sync/client"
 	"lotse/sync/hours/hourstest"
+	"lotse/sync/identity"
 	"lotse/sync/portal"
 	"lotse/sync/portal/instance"
 	"lotse/sync/portal/store/postgres/pgtest"
@@ -19,7 +19,7 @@ import (
 )
 
 // drawAs posts a draw (or an offline report) for kiosk k.
-func drawAs(t *testing.T, r *rig, k client.Identity, req wire.DrawRequest) (int, wire.DrawReply, string) {
+func drawAs(t *testing.T, r *rig, k identity.Kiosk, req wire.DrawRequest) (int, wire.DrawReply, string) {
 	t.Helper()
 	body, _ := json.Marshal(req)
 	a := call(t, "POST", fmt.Sprintf("%s/v1/kiosks/%d/tickets", r.url, k.KioskID), map[string]string{"Authorization": "Bearer " + k.Token}, string(body))
@@ -28,7 +28,7 @@ func drawAs(t *testing.T, r *rig, k client.Identity, req wire.DrawRequest) (int,
 	return a.status, d, string(a.body)
 }
 
-func heartbeat(t *testing.T, r *rig, k client.Identity) {
+func heartbeat(t *testing.T, r *rig, k identity.Kiosk) {
 	t.Helper()
 	a := call(t, "POST", fmt.Sprintf("%s/v1/kiosks/%d/heartbeat", r.url, k.KioskID), map[string]string{"Authorization": "Bearer " + k.Token}, `{"version":"test"}`)
 	if a.status != 200 {
@@ -78,7 +78,7 @@ func TestOfflineNumbersComeOnlyFromTheirBlockAndCannotJumpTheQueue(t *testing.T)
 	r := startRig(t, portal.Options{Now: c.now})
 	ctx := context.Background()
 	one, two := r.enrol(t), r.enrol(t)
-	for _, k := range []client.Identity{one, two} {
+	for _, k := range []identity.Kiosk{one, two} {
 		if err := r.p.SetSite(ctx, k.KioskID, "Rathaus"); err != nil {
 			t.Fatal(err)
 		}

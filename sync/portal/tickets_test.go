@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/portal"
 	"lotse/sync/wire"
 )
@@ -27,7 +27,7 @@ func TestDrawThroughTheAPI(t *testing.T) {
 	}
 	// Three kiosks of the site: one alone may not draw 50 at once (a
 	// resident's pace, TestAKioskDrawsAtAResidentsPace).
-	kiosks := []client.Identity{id}
+	kiosks := []identity.Kiosk{id}
 	for range 2 {
 		k := r.enrol(t)
 		if err := r.p.SetSite(context.Background(), k.KioskID, "Rathaus"); err != nil {
@@ -35,7 +35,7 @@ func TestDrawThroughTheAPI(t *testing.T) {
 		}
 		kiosks = append(kiosks, k)
 	}
-	drawAt := func(k client.Identity, body string) (int, wire.DrawReply) {
+	drawAt := func(k identity.Kiosk, body string) (int, wire.DrawReply) {
 		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/v1/kiosks/%d/tickets", r.url, k.KioskID), strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+k.Token)
 		resp, err := http.DefaultClient.Do(req)

@@ -50,7 +50,7 @@ func StartPortalAt(t testing.TB, now func() time.Time, wrap func(http.Handler) h
 
 // Enrolled enrols the kiosk database db at p and returns its outbox and a
 // sealer that seals to the portal's key, as the running kiosk does.
-func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Sealer) {
+func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, outbox.Sealer) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -65,7 +65,7 @@ func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, client.Seale
 	if _, err := client.Enroll(ctx, db, p.URL, code, "Testkiosk", client.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	return out, client.Sealer{DB: db, Out: out}
+	return out, outbox.Sealer{DB: db, Out: out}
 }
 
 // Client enrols the kiosk database db at p and returns its outbox and the

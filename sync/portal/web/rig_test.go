@@ -91,7 +91,7 @@ func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig 
 // submit sends one submission from the kiosk and returns its code.
 func (r *rig) submit(t *testing.T, service string, data map[string]string) string {
 	t.Helper()
-	code, err := client.Submit(r.ctx, r.kiosk.Identity(), r.out, service, data, false)
+	code, err := r.out.Submit(r.ctx, r.kiosk.Identity(), service, data, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func TestTwoInstancesExactlyOnceWhenOneIsKilled(t *testing.T) {
 	const n = 300
 	codes := make([]string, n)
 	for i := range codes {
-		if codes[i], err = client.Submit(ctx, c.Identity(), ob, "mangel", map[string]string{"wo": fmt.Sprint("Markt ", i)}, false); err != nil {
+		if codes[i], err = ob.Submit(ctx, c.Identity(), "mangel", map[string]string{"wo": fmt.Sprint("Markt ", i)}, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -196,7 +196,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	const n = 200
 	codes := make([]string, n)
 	for i := range codes {
-		codes[i], _ = client.Submit(ctx, c.Identity(), ob, "mangel", map[string]string{"wo": fmt.Sprint("Markt ", i)}, false)
+		codes[i], _ = ob.Submit(ctx, c.Identity(), "mangel", map[string]string{"wo": fmt.Sprint("Markt ", i)}, false)
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup

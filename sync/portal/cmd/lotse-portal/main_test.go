@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lotse/sync/client"
+	"lotse/sync/identity"
 	"lotse/sync/outbox"
 	"lotse/sync/portal"
 	"lotse/sync/portal/instance"
@@ -45,11 +46,11 @@ func TestStaffCommands(t *testing.T) {
 	}
 	ob, _ := outbox.Open(ctx, db)
 	c, _ := client.New(ctx, db, ob, client.Options{})
-	code, err := client.Submit(ctx, c.Identity(), ob, "sperrmuell", map[string]string{"name": "Erika Mustermann"}, false)
+	code, err := ob.Submit(ctx, c.Identity(), "sperrmuell", map[string]string{"name": "Erika Mustermann"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client.Submit(ctx, c.Identity(), ob, "selftest", map[string]string{"probe": "1"}, true)
+	ob.Submit(ctx, c.Identity(), "selftest", map[string]string{"probe": "1"}, true)
 	if _, err := c.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
 	}
 	ob, _ := outbox.Open(ctx, db)
 	c, _ := client.New(ctx, db, ob, client.Options{})
-	first, _ := client.Submit(ctx, c.Identity(), ob, "sperrmuell", map[string]string{"name": "Erika Mustermann"}, false)
+	first, _ := ob.Submit(ctx, c.Identity(), "sperrmuell", map[string]string{"name": "Erika Mustermann"}, false)
 	if _, err := c.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -209,11 +210,11 @@ func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
 	defer pg.Close()
 	srv = httptest.NewServer(pg.Handler())
 	defer srv.Close()
-	if err := client.MovePortal(ctx, db, srv.URL); err != nil {
+	if err := identity.MovePortal(ctx, db, srv.URL); err != nil {
 		t.Fatal(err)
 	}
 	c, _ = client.New(ctx, db, ob, client.Options{})
-	second, _ := client.Submit(ctx, c.Identity(), ob, "mangel", map[string]string{"wo": "Markt 3"}, false)
+	second, _ := ob.Submit(ctx, c.Identity(), "mangel", map[string]string{"wo": "Markt 3"}, false)
 	if _, err := c.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}

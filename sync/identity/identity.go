@@ -1,4 +1,7 @@
-package client
+// Package identity keeps what enrolment leaves on the kiosk: who it is
+// at its portal, its credential and site key (files of their own beside
+// the database, mode 0600), and the portal's pinned public keys.
+package identity
 
 import (
 	"context"
@@ -16,9 +19,9 @@ import (
 	"lotse/sync/sqlitedb"
 )
 
-// Identity is what enrolment leaves on the kiosk: who it is at the portal,
+// Kiosk is what enrolment leaves on the kiosk: who it is at the portal,
 // its credential, and the portal's pinned public key.
-type Identity struct {
+type Kiosk struct {
 	Portal  string
 	KioskID int64
 	Number  int // in reference codes
@@ -38,7 +41,7 @@ type Identity struct {
 
 // StatusBase is the address a receipt's QR code points at: the one the
 // portal named for residents, else the one the kiosk enrolled at.
-func (id Identity) StatusBase() string {
+func (id Kiosk) StatusBase() string {
 	if id.PublicURL != "" {
 		return id.PublicURL
 	}
@@ -63,53 +66,55 @@ var migrations = []string{
 var ErrNotEnrolled = errors.New("kiosk not enrolled: run lotse enroll")
 
 func migrate(ctx context.Context, db *sql.DB) error {
+	// The tables' owner keeps the name of the package they began in, so
+	// enrolled kiosks do not migrate again.
 	return sqlitedb.Migrate(ctx, db, "client", migrations)
 }
 
-// LoadIdentity reads the kiosk's identity from its database.
-func LoadIdentity(ctx context.Context, db *sql.DB) (Identity, error) {
+// Load reads the kiosk's identity from its database.
+func Load(ctx context.Context, db *sql.DB) (Kiosk, error) {
 	if err := migrate(ctx, db); err != nil {
-		return Identity{}, err
+		return Kiosk{}, err
 	}
-	var id Identity
+	var id Kiosk
 	var pem, signPEM string
 	err := db.QueryRowContext(ctx, `SELECT portal, kiosk_id, number, token, public_key, kid, signing_key, public_url FROM kiosk_identity WHERE id = 1`).
 		Scan(&id.Portal, &id.KioskID, &id.Number, &id.Token, &pem, &id.Key.ID, &signPEM, &id.PublicURL)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Identity{}, ErrNotEnrolled
+		return Kiosk{}, ErrNotEnrolled
 	}
 	if err != nil {
-		return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+		return Kiosk{}, fmt.Errorf("kiosk identity: %w", err)
 	}
 	if id.Key.Public, err = seal.DecodePublic(pem); err != nil {
-		return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+		return Kiosk{}, fmt.Errorf("kiosk identity: %w", err)
 	}
 	if signPEM != "" {
-		if id.SigningKey, err = decodeSigningKey(signPEM); err != nil {
-			return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+		if id.SigningKey, err = DecodeSigningKey(signPEM); err != nil {
+			return Kiosk{}, fmt.Errorf("kiosk identity: %w", err)
 		}
 	}
 	path, err := secretPath(ctx, db, ".token")
 	if err != nil {
-		return Identity{}, err
+		return Kiosk{}, err
 	}
 	if id.SiteKey, err = LoadSiteKey(ctx, db); err != nil {
-		return Identity{}, err
+		return Kiosk{}, err
 	}
 	if id.Token != "" {
 		// Enrolled by an older release: the token moves out of the
 		// database into its own file.
 		if err := writeSecret(path, []byte(id.Token+"\n")); err != nil {
-			return Identity{}, err
+			return Kiosk{}, err
 		}
 		if _, err := db.ExecContext(ctx, `UPDATE kiosk_identity SET token = '' WHERE id = 1`); err != nil {
-			return Identity{}, fmt.Errorf("kiosk identity: %w", err)
+			return Kiosk{}, fmt.Errorf("kiosk identity: %w", err)
 		}
 		return id, nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Identity{}, fmt.Errorf("kiosk credential: %w (enrol the kiosk again)", err)
+		return Kiosk{}, fmt.Errorf("kiosk credential: %w (enrol the kiosk again)", err)
 	}
 	id.Token = strings.TrimSpace(string(b))
 	return id, nil
@@ -170,7 +175,9 @@ func MovePortal(ctx context.Context, db *sql.DB, url string) error {
 	return nil
 }
 
-func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
+// Save stores the kiosk's identity: the credential and site key in files
+// of their own, the rest in the database.
+func Save(ctx context.Context, db *sql.DB, id Kiosk) error {
 	if err := migrate(ctx, db); err != nil {
 		return err
 	}
@@ -204,8 +211,8 @@ func saveIdentity(ctx context.Context, db *sql.DB, id Identity) error {
 	return nil
 }
 
-// decodeSigningKey reads the portal's Ed25519 signing key (PEM, SPKI).
-func decodeSigningKey(s string) (ed25519.PublicKey, error) {
+// DecodeSigningKey reads the portal's Ed25519 signing key (PEM, SPKI).
+func DecodeSigningKey(s string) (ed25519.PublicKey, error) {
 	b, _ := encpem.Decode([]byte(s))
 	if b == nil {
 		return nil, errors.New("not PEM")
