@@ -151,6 +151,9 @@ func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "heartbeat")
 		return
 	}
+	if len(hb.GuideCalls) > 0 {
+		s.hub.Publish(CallsTopic)
+	}
 	v, _, err := s.profileFor(r.Context(), kiosk)
 	if err != nil {
 		unavailable(w, "profile")

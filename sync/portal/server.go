@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lotse/sync/portal/booking"
+	"lotse/sync/portal/hub"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/seal"
@@ -50,6 +51,7 @@ type Server struct {
 	publicURL string
 	st        store.Store
 	queue     *queue.Service // the office queue of every site
+	hub       *hub.Hub       // live changes: queues, guide calls
 	key       *rsa.PrivateKey
 	kid       string
 	sign      ed25519.PrivateKey // signs profiles
@@ -170,7 +172,8 @@ func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, erro
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: keys.Sign, pubDER: pubDER, signPubDER: signPubDER,
 		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), committerDone: make(chan struct{})}
-	s.queue = &queue.Service{St: st, Loc: officeTime, Now: opt.Now}
+	s.hub = hub.New(st)
+	s.queue = &queue.Service{St: st, Loc: officeTime, Now: opt.Now, Hub: s.hub}
 	s.residents = &Residents{st: st, now: opt.Now, requests: newAddrLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
 	s.pace = newKioskPace(opt.KioskDrawPace, opt.KioskBookingPace)
 	s.bookings = s.newBookingOffice()
@@ -179,8 +182,8 @@ func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, erro
 
 // Run runs the portal's background work until ctx ends: first the
 // expiry of old idempotency keys and decided cases, then the group
-// committer that stores the kiosks' batches, the queue's listening for
-// other instances, the daily housekeeping and the minutely no-shows. It
+// committer that stores the kiosks' batches, the live hub's listening
+// for other instances, the daily housekeeping and the minutely no-shows. It
 // returns when all of them have stopped; a batch still waiting then gets
 // a 503 and its kiosk sends it again.
 func (s *Server) Run(ctx context.Context) error {
@@ -189,7 +192,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { s.queue.Run(ctx) })
+	wg.Go(func() { s.hub.Run(ctx) })
 	wg.Go(func() { s.housekeeping(ctx) })
 	wg.Go(func() { s.noShows(ctx) })
 	s.committer(ctx)
@@ -463,3 +466,11 @@ func (s *Server) Folder() string { return s.DataDir }
 
 // Queue is the office queue of every site.
 func (s *Server) Queue() *queue.Service { return s.queue }
+
+// Hub is the portal's live hub: queue changes (queue.Topic) and guide
+// calls (CallsTopic) reach the pages that show them.
+func (s *Server) Hub() *hub.Hub { return s.hub }
+
+// CallsTopic is the hub's topic of guide calls: a kiosk called a guide,
+// or took the call back.
+const CallsTopic = "calls"

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"time"
 
+	"lotse/sync/portal/hub"
 	"lotse/sync/portal/store"
 	"lotse/sync/wire"
 )
@@ -60,8 +61,19 @@ type Service struct {
 	St  store.Queue    // the queue's part of the store, and no more
 	Loc *time.Location // the office's time zone: a day is its calendar day
 	Now func() time.Time
+	// Hub hears of every change of a site's queue (Topic): the display,
+	// the clerk page; nil: nobody listens.
+	Hub *hub.Hub
+}
 
-	changes changes
+// Topic is the hub's topic of site's queue.
+func Topic(site string) string { return "queue/" + site }
+
+// changed announces a change of site's queue.
+func (s *Service) changed(site string) {
+	if s.Hub != nil {
+		s.Hub.Publish(Topic(site))
+	}
 }
 
 func (s *Service) now() time.Time {
@@ -118,7 +130,7 @@ func (s *Service) draw(ctx context.Context, site, prefix, lang string, kiosk int
 	if err != nil {
 		return Drawn{}, fmt.Errorf("draw: %w", err)
 	}
-	s.changed(ctx, site)
+	s.changed(site)
 	wait, err := s.Estimate(ctx, site, prefix, t.Ahead)
 	if err != nil {
 		wait = Estimate{} // the number stands; only the estimate is missing
@@ -169,7 +181,7 @@ func (s *Service) Report(ctx context.Context, site, prefix, lang string, kiosk i
 	if err != nil {
 		return Drawn{}, fmt.Errorf("report offline number: %w", err)
 	}
-	s.changed(ctx, site)
+	s.changed(site)
 	return Drawn{Number: t.Label, Ahead: t.Ahead, Day: t.Day}, nil
 }
 
@@ -231,7 +243,7 @@ func (s *Service) Next(ctx context.Context, site, counter string, prefixes []str
 		return t, ErrEmpty
 	}
 	if err == nil {
-		s.changed(ctx, site)
+		s.changed(site)
 	}
 	return t, err
 }
@@ -298,7 +310,7 @@ func (s *Service) Act(ctx context.Context, site, counter string, action Action, 
 	if call {
 		t.Calls++
 	}
-	s.changed(ctx, site)
+	s.changed(site)
 	return t, nil
 }
 
@@ -326,7 +338,7 @@ func (s *Service) Return(ctx context.Context, site, label string) (store.Ticket,
 		if !ok {
 			return t, ErrChanged
 		}
-		s.changed(ctx, site)
+		s.changed(site)
 		return t, nil
 	}
 	return store.Ticket{}, fmt.Errorf("%s: %w", label, ErrNotParked)

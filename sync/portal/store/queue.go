@@ -60,10 +60,17 @@ type Queue interface {
 	SetCounters(ctx context.Context, site string, counters []Counter) error
 	Counters(ctx context.Context, site string) ([]Counter, error)
 
-	// Notify tells every portal instance that site's queue changed;
-	// Listen hears it (a nil channel where the database cannot tell other
-	// instances: SQLite, whose one instance tells itself).
-	Notify(ctx context.Context, site string) error
+	// DisplayTokens are the hashes of site's displays that are not
+	// revoked.
+	DisplayTokens(ctx context.Context, site string) ([]string, error)
+}
+
+// Notifier carries "topic changed" to every portal instance: Notify
+// tells, Listen hears (a nil channel where the database cannot tell other
+// instances: SQLite, whose one instance tells itself). The live hub
+// (sync/portal/hub) is its one user.
+type Notifier interface {
+	Notify(ctx context.Context, topic string) error
 	Listen(ctx context.Context) <-chan string
 }
 

@@ -79,6 +79,7 @@ type Store interface {
 
 	Staff
 	Queue
+	Notifier
 	Bookings
 
 	Close() error

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/hub"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 )
@@ -29,11 +30,43 @@ import (
 // The call-up display in the waiting room: /display?token=T (the token
 // names the site), its state by server-sent events, and each call spoken.
 
-// displayPoll is how often the event stream reads the queue when nothing
-// woke it: changes at this instance (and, on PostgreSQL, at every other
-// one, by LISTEN/NOTIFY) wake it at once; the poll covers other processes
-// on one SQLite file and sends a sign of life.
-const displayPoll = time.Second
+// displayRefresh is how often a site's display state is read when
+// nothing changed: changes at this instance (and, on PostgreSQL, at every
+// other one, by LISTEN/NOTIFY) make it read at once; the refresh covers
+// other processes on one SQLite file and a revoke made at the command
+// line. One read per site serves every open display of the site.
+const displayRefresh = time.Second
+
+// aliveEvery is how often a stream sends its state again when nothing
+// changed, as a sign of life.
+const aliveEvery = 2 * time.Second
+
+// displayFeed is what every open display of a site shares: the state as
+// sent, and the display tokens that may still see it.
+type displayFeed struct {
+	state  []byte
+	tokens map[string]bool
+}
+
+// feed is the site's shared display state; Release it when done.
+func (s *displayPages) feed(site string) *hub.Feed {
+	return s.p.Hub().Feed("display/"+site, queue.Topic(site), displayRefresh, func(ctx context.Context) (any, error) {
+		st, err := s.displayState(ctx, site)
+		if err != nil {
+			return nil, err
+		}
+		tokens, err := s.st.DisplayTokens(ctx, site)
+		if err != nil {
+			return nil, err
+		}
+		f := displayFeed{tokens: map[string]bool{}}
+		for _, t := range tokens {
+			f.tokens[t] = true
+		}
+		f.state, err = json.Marshal(st)
+		return f, err
+	})
+}
 
 type displayCall struct {
 	Label   string `json:"label"`
@@ -179,34 +212,38 @@ func (s *displayPages) displayEvents(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	rc.SetWriteDeadline(time.Time{})
 	fmt.Fprint(w, "retry: 2000\n\n")
+	feed := s.feed(site)
+	defer feed.Release()
+	alive := time.NewTicker(aliveEvery)
+	defer alive.Stop()
 	var last []byte
-	lastSent := time.Time{}
-	t := time.NewTicker(displayPoll)
-	defer t.Stop()
-	woken, stop := s.p.Queue().Subscribe()
-	defer stop()
 	for {
-		if _, err := s.displaySite(r); errors.Is(err, store.ErrRevoked) || errors.Is(err, store.ErrNotFound) {
-			fmt.Fprint(w, "event: revoked\ndata: {}\n\n")
-			rc.Flush()
-			return
-		}
-		st, err := s.displayState(r.Context(), site)
-		if err == nil {
-			b, _ := json.Marshal(st)
-			if !bytes.Equal(b, last) || time.Since(lastSent) > 2*time.Second {
-				fmt.Fprintf(w, "event: state\ndata: %s\n\n", b)
+		v, err, changed := feed.Value(r.Context())
+		if f, ok := v.(displayFeed); ok && err == nil {
+			if !f.tokens[token] {
+				fmt.Fprint(w, "event: revoked\ndata: {}\n\n")
+				rc.Flush()
+				return
+			}
+			if !bytes.Equal(f.state, last) {
+				fmt.Fprintf(w, "event: state\ndata: %s\n\n", f.state)
 				if rc.Flush() != nil {
 					return
 				}
-				last, lastSent = b, time.Now()
+				last = f.state
 			}
 		}
 		select {
 		case <-r.Context().Done():
 			return
-		case <-t.C:
-		case <-woken:
+		case <-changed:
+		case <-alive.C:
+			if last != nil {
+				fmt.Fprintf(w, "event: state\ndata: %s\n\n", last)
+				if rc.Flush() != nil {
+					return
+				}
+			}
 		}
 	}
 }

@@ -1,17 +1,21 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
+	"lotse/sync/portal"
 	"lotse/sync/portal/staff"
+	"lotse/sync/portal/store"
 )
 
-// eventPoll is how often the event stream looks for new guide calls. It
-// reads the store, so every portal instance sees calls that reached any.
-const eventPoll = 2 * time.Second
+// callsRefresh is how often the guide calls are read when no heartbeat
+// brought one (a kiosk's call reaches this instance at once, another
+// instance's through the hub); one read serves every open page.
+const callsRefresh = 5 * time.Second
 
 // events streams new guide calls, and calls taken back, to the "today"
 // page (server-sent events).
@@ -32,17 +36,15 @@ func (s *officePages) events(w http.ResponseWriter, r *http.Request) {
 	// withdrawn later: those are looked for from an hour back.
 	opened := s.now().Truncate(time.Second)
 	called, withdrawn := map[string]bool{}, map[string]bool{}
-	t := time.NewTicker(eventPoll)
-	defer t.Stop()
+	feed := s.p.Hub().Feed("calls", portal.CallsTopic, callsRefresh, func(ctx context.Context) (any, error) {
+		return s.st.GuideCallsSince(ctx, s.now().Add(-2*time.Hour))
+	})
+	defer feed.Release()
 	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-t.C:
-		}
-		calls, err := s.st.GuideCallsSince(r.Context(), opened.Add(-time.Hour))
+		v, err, changed := feed.Value(r.Context())
+		calls, _ := v.([]store.GuideCallRow)
 		if err != nil {
-			continue
+			calls = nil
 		}
 		for i := len(calls) - 1; i >= 0; i-- {
 			c := calls[i]
@@ -63,6 +65,11 @@ func (s *officePages) events(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := rc.Flush(); err != nil {
 			return
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-changed:
 		}
 	}
 }

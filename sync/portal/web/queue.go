@@ -130,7 +130,7 @@ func (s *officePages) queueEvents(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	woken, stop := s.p.Queue().Subscribe()
+	woken, stop := s.p.Hub().Subscribe(queue.Topic(site))
 	defer stop()
 	alive := time.NewTicker(15 * time.Second)
 	defer alive.Stop()
@@ -138,10 +138,7 @@ func (s *officePages) queueEvents(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case changed := <-woken:
-			if changed != site {
-				continue
-			}
+		case <-woken:
 			fmt.Fprint(w, "event: changed\ndata: {}\n\n")
 		case <-alive.C:
 			fmt.Fprint(w, ": alive\n\n")

@@ -28,6 +28,7 @@ import (
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/booking"
+	"lotse/sync/portal/hub"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
@@ -59,6 +60,7 @@ type Portal interface {
 	PublishProfile(ctx context.Context, site string, bundle []byte) (int, error)
 	LatestProfile(ctx context.Context, site string) (int, []byte, error)
 	Queue() *queue.Service
+	Hub() *hub.Hub // live changes of queues and guide calls
 	Bookings() *booking.Office
 	AppointmentContact(a store.Appointment) (map[string]string, error)
 	Folder() string // the data folder (the display's audio cache)

@@ -36,8 +36,8 @@ var Dialect = sqlstore.Dialect{
 	},
 	// Two instances starting at once migrate one after the other.
 	LockMigrations: `SELECT pg_advisory_xact_lock(7253001)`,
-	Notify: func(ctx context.Context, q sqlstore.Querier, site string) error {
-		_, err := q.Exec(ctx, `SELECT pg_notify('lotse_queue', $1)`, site)
+	Notify: func(ctx context.Context, q sqlstore.Querier, topic string) error {
+		_, err := q.Exec(ctx, `SELECT pg_notify('lotse_live', $1)`, topic)
 		return err
 	},
 	Listen: listen,
@@ -201,7 +201,7 @@ func listen(ctx context.Context, c sqlstore.Conn) <-chan string {
 		for ctx.Err() == nil {
 			conn, err := pool.Acquire(ctx)
 			if err == nil {
-				if _, err = conn.Exec(ctx, "LISTEN lotse_queue"); err == nil {
+				if _, err = conn.Exec(ctx, "LISTEN lotse_live"); err == nil {
 					wait = 100 * time.Millisecond
 					for {
 						n, err := conn.Conn().WaitForNotification(ctx)

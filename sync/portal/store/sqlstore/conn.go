@@ -68,7 +68,7 @@ type Dialect struct {
 	AfterLoad func(ctx context.Context, q Querier, table string) error
 	// Notify and Listen carry "a queue changed" between instances (nil:
 	// not across instances).
-	Notify func(ctx context.Context, q Querier, site string) error
+	Notify func(ctx context.Context, q Querier, topic string) error
 	Listen func(ctx context.Context, c Conn) <-chan string
 }
 

@@ -222,11 +222,28 @@ func (s *Store) RevokeDisplays(ctx context.Context, site string, at time.Time) (
 	return int(n), err
 }
 
-func (s *Store) Notify(ctx context.Context, site string) error {
+func (s *Store) DisplayTokens(ctx context.Context, site string) ([]string, error) {
+	rows, err := s.x.Query(ctx, `SELECT token_hash FROM displays WHERE site = ? AND revoked_at = '' ORDER BY token_hash`, site)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) Notify(ctx context.Context, topic string) error {
 	if s.d.Notify == nil {
 		return nil
 	}
-	return s.d.Notify(ctx, s.c, site)
+	return s.d.Notify(ctx, s.c, topic)
 }
 
 func (s *Store) Listen(ctx context.Context) <-chan string {

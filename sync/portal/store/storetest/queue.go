@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,10 +221,21 @@ func queueActions(t *testing.T, s store.Store) {
 	if _, err := s.DisplaySite(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown display: %v", err)
 	}
-	if n, _ := s.RevokeDisplays(ctx, "rathaus", now); n != 1 {
+	s.AddDisplay(ctx, "h2", "rathaus", now)
+	s.AddDisplay(ctx, "h3", "bibliothek", now)
+	if got, err := s.DisplayTokens(ctx, "rathaus"); err != nil || strings.Join(got, ",") != "h1,h2" {
+		t.Errorf("the site's displays: %v %v", got, err)
+	}
+	if n, _ := s.RevokeDisplays(ctx, "rathaus", now); n != 2 {
 		t.Errorf("revoked %d", n)
 	}
 	if _, err := s.DisplaySite(ctx, "h1"); !errors.Is(err, store.ErrRevoked) {
 		t.Errorf("revoked display: %v", err)
+	}
+	if got, err := s.DisplayTokens(ctx, "rathaus"); err != nil || len(got) != 0 {
+		t.Errorf("revoked displays still listed: %v %v", got, err)
+	}
+	if got, _ := s.DisplayTokens(ctx, "bibliothek"); len(got) != 1 {
+		t.Errorf("another site's display: %v", got)
 	}
 }
