@@ -118,15 +118,20 @@ CASES ?= 100000
 # capacity); a client told "full" tries another time, TRIES (5) in all.
 BOOKERS ?= 2000
 TRIES ?= 5
+# STREAMS (2,000) open call-up displays and clerk pages on one portal
+# process while a clerk calls: each call's way to every stream, health's
+# p95, the portal's resident set.
+STREAMS ?= 2000
 bench: deps-test
 	$(GO) test -run '^$$' -bench Startup -benchtime $(BENCHTIME) ./app
-	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory|MorningRush|BookingRush|Inbox' ./...
+	$(GO) test -run '^$$' -bench . -skip 'Startup|Drain|200Kiosks|Enqueue|SessionsMemory|MorningRush|BookingRush|Inbox|LiveStreams' ./...
 	FYNE_CACHE=1s SESSIONS=$(SESSIONS) $(GO) test -run '^$$' -bench SessionsMemory -benchtime 1x ./app/ui
 	$(GO) test -run '^$$' -bench Enqueue -benchtime 2000x ./sync/client
 	$(GO) test -run '^$$' -bench 'Drain|200Kiosks' -benchtime 1x ./sync/client
 	KIOSKS=$(KIOSKS) $(GO) test -run '^$$' -bench MorningRush -benchtime 1x ./sync/portal/cmd/lotse-portal
 	BOOKERS=$(BOOKERS) TRIES=$(TRIES) $(GO) test -run '^$$' -bench BookingRush -benchtime 1x ./sync/portal/cmd/lotse-portal
 	CASES=$(CASES) $(GO) test -run '^$$' -bench Inbox -benchtime 1x ./sync/portal/web
+	STREAMS=$(STREAMS) $(GO) test -run '^$$' -bench LiveStreams -benchtime 1x ./sync/portal/cmd/lotse-portal
 
 # A busy day at the kiosk for SOAK (2m; SOAK=2h runs longer): defect
 # reports typed on the keyboard, waiting numbers, the portal's line

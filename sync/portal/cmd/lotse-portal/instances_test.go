@@ -42,7 +42,7 @@ type serveProc struct {
 	cmd *exec.Cmd
 }
 
-func startInstance(t *testing.T, data, dsn string) *serveProc {
+func startInstance(t testing.TB, data, dsn string) *serveProc {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,7 +57,11 @@ func startInstance(t *testing.T, data, dsn string) *serveProc {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "LOTSE_PORTAL_ARGS=serve --config "+conf+" --data "+data+" --database "+dsn+" --addr "+addr)
+	args := "serve --config " + conf + " --data " + data + " --addr " + addr
+	if dsn != "" {
+		args += " --database " + dsn
+	}
+	cmd.Env = append(os.Environ(), "LOTSE_PORTAL_ARGS="+args)
 	log, _ := os.Create(filepath.Join(t.TempDir(), "portal.log"))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
