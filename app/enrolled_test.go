@@ -108,7 +108,7 @@ func TestEnrolledKiosksJoinTheirOffice(t *testing.T) {
 	}
 	var kiosks []*enrolledKiosk
 	for range 2 {
-		code, err := p.EnrollCodeFor(ctx, time.Hour, "Rathaus")
+		code, err := p.Enrolment().EnrollCodeFor(ctx, time.Hour, "Rathaus")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestAPortalURLThatDisagreesWithTheEnrolmentStopsTheStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := p.EnrollCodeFor(ctx, time.Hour, "Rathaus")
+	code, _ := p.Enrolment().EnrollCodeFor(ctx, time.Hour, "Rathaus")
 	k := &enrolledKiosk{x: startXvfb(t), home: t.TempDir(), bin: bin}
 	k.lotse(t, "enroll", "--portal", url, "--code", code)
 	out, err := k.env(k.x.command(bin, "run", "--portal-url", "http://127.0.0.1:9")).CombinedOutput()

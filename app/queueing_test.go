@@ -58,7 +58,7 @@ func TestTwoKiosksOneOffice(t *testing.T) {
 	var kiosks []kiosk
 	for i := range 2 {
 		db := testutil.DB(t)
-		code, _ := p.EnrollCodeFor(ctx, time.Hour, "Rathaus")
+		code, _ := p.Enrolment().EnrollCodeFor(ctx, time.Hour, "Rathaus")
 		if _, err := client.Enroll(ctx, db, url, code, "Kiosk", client.Options{}); err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +204,7 @@ func TestTicketDrawCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatal("open kiosk")
 	}
-	c, _ := p.EnrollCode(ctx, time.Hour)
+	c, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, p.URL, c, "k", client.Options{}); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestEnrollSelftestAndOutboxStatus(t *testing.T) {
 		!strings.Contains(errb.String(), "not enrolled") {
 		t.Fatalf("unenrolled selftest: exit %d, %s", code, errb.String())
 	}
-	code, _ := p.EnrollCode(context.Background(), time.Hour)
+	code, _ := p.Enrolment().EnrollCode(context.Background(), time.Hour)
 	errb.Reset()
 	if c := run([]string{"enroll", "--portal", srv.URL, "--code", code, "--config", cfg}, &out, &errb); c != 0 {
 		t.Fatalf("enroll: %d %s", c, errb.String())
@@ -52,7 +52,7 @@ func TestEnrollSelftestAndOutboxStatus(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &counts); err != nil || counts["acknowledged"] != 7 || counts["queued"] != 0 {
 		t.Fatalf("outbox status %s", out.String())
 	}
-	if st, _ := p.Stats(context.Background()); st["envelopes"] != 7 {
+	if st, _ := p.Cases().Stats(context.Background()); st["envelopes"] != 7 {
 		t.Errorf("portal holds %d", st["envelopes"])
 	}
 	out.Reset()

@@ -139,7 +139,7 @@ func startDemo(ctx context.Context, cfg *config.Config, dataDir string) (demo, e
 				if !ok {
 					return "", errors.New("demo portal did not start")
 				}
-				return p.EnrollCode(ctx, time.Minute)
+				return p.Enrolment().EnrollCode(ctx, time.Minute)
 			case <-ctx.Done():
 				return "", ctx.Err()
 			}
@@ -213,7 +213,7 @@ const (
 func publishDemoProfile(ctx context.Context, p *portal.Server) {
 	slog.Info("demo accounts", "guide_card", demoCard, "guide_pin", demoGuidePIN, "staff_pin", demoStaffPIN,
 		"staff_area", "five taps in the top-left corner within 3 s")
-	if v, b, err := p.LatestProfile(ctx, ""); err != nil || (v > 0 && bytes.Contains(b, []byte("k1:"))) {
+	if v, b, err := p.Fleet().LatestProfile(ctx, ""); err != nil || (v > 0 && bytes.Contains(b, []byte("k1:"))) {
 		return
 	}
 	text, err := demoProfileTOML(ctx, p)
@@ -222,7 +222,7 @@ func publishDemoProfile(ctx context.Context, p *portal.Server) {
 		bundle, err = profile.DemoBundle(map[string]string{"profile.toml": text})
 	}
 	if err == nil {
-		_, err = p.PublishProfile(ctx, "", bundle)
+		_, err = p.Fleet().PublishProfile(ctx, "", bundle)
 	}
 	if err != nil {
 		slog.Error("demo profile", "err", err)
@@ -299,15 +299,15 @@ func demoProfileTOML(ctx context.Context, p *portal.Server) (string, error) {
 	if strings.Count(text, "cards = []") != 1 || strings.Count(text, `pin = ""`) != 2 {
 		return "", errors.New("demo profile: the example's guide and staff entries changed shape")
 	}
-	card, err := p.HashCard(ctx, "", demoCard)
+	card, err := p.Fleet().HashCard(ctx, "", demoCard)
 	if err != nil {
 		return "", err
 	}
-	guide, err := p.HashPIN(ctx, "", credential.Guide, demoGuidePIN)
+	guide, err := p.Fleet().HashPIN(ctx, "", credential.Guide, demoGuidePIN)
 	if err != nil {
 		return "", err
 	}
-	staff, err := p.HashPIN(ctx, "", credential.Staff, demoStaffPIN)
+	staff, err := p.Fleet().HashPIN(ctx, "", credential.Staff, demoStaffPIN)
 	if err != nil {
 		return "", err
 	}

@@ -67,7 +67,7 @@ func TestKeyedCredentialsFromPortalToGate(t *testing.T) {
 	if err := g.StaffPIN(demoStaffPIN); err != nil {
 		t.Errorf("demo staff PIN: %v", err)
 	}
-	key, _ := p.SiteKey(ctx, "")
+	key, _ := p.Fleet().SiteKey(ctx, "")
 	mu.Lock()
 	defer mu.Unlock()
 	for _, zipped := range bundles {

@@ -39,7 +39,7 @@ func bundle(t *testing.T, name string, extra map[string]string) []byte {
 
 func alarmsOf(t *testing.T, p *testutil.Portal) string {
 	t.Helper()
-	list, err := p.Kiosks(context.Background(), time.Now())
+	list, err := p.Fleet().Kiosks(context.Background(), time.Now())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("kiosks: %v %v", list, err)
 	}
@@ -68,7 +68,7 @@ func TestFleet(t *testing.T) {
 		t.Errorf("a healthy kiosk has alarms: %s", a)
 	}
 
-	if _, err := p.PublishProfile(ctx, "", bundle(t, "Stadtbücherei", nil)); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", bundle(t, "Stadtbücherei", nil)); err != nil {
 		t.Fatal(err)
 	}
 	f.Beat(ctx, apply)
@@ -78,7 +78,7 @@ func TestFleet(t *testing.T) {
 	}
 
 	broken := map[string]string{"services/99-kaputt.yaml": "id: kaputt\nkind: form\ntitle: Kaputt\n"}
-	if _, err := p.PublishProfile(ctx, "", bundle(t, "Kaputt", broken)); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", bundle(t, "Kaputt", broken)); err != nil {
 		t.Fatal(err)
 	}
 	f.Beat(ctx, apply)
@@ -114,7 +114,7 @@ func TestFleet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := p.Revoke(ctx, id.KioskID); err != nil {
+	if err := p.Enrolment().Revoke(ctx, id.KioskID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.SendOnce(ctx); err == nil {
@@ -127,7 +127,7 @@ func TestFleet(t *testing.T) {
 	if counts[outbox.Queued] != 3 {
 		t.Errorf("outbox after revocation: %v", counts)
 	}
-	stats, _ := p.Stats(ctx)
+	stats, _ := p.Cases().Stats(ctx)
 	if stats["envelopes"] != 0 {
 		t.Errorf("the portal received envelopes from a revoked kiosk: %v", stats)
 	}
@@ -151,7 +151,7 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 	ctx := context.Background()
 	f, dataDir := newAgent(t, p)
 	broken := map[string]string{"services/99-kaputt.yaml": "id: kaputt\nkind: form\ntitle: Kaputt\n"}
-	if _, err := p.PublishProfile(ctx, "", bundle(t, "Kaputt", broken)); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", bundle(t, "Kaputt", broken)); err != nil {
 		t.Fatal(err)
 	}
 	stop := runAgent(t, f)
@@ -163,7 +163,7 @@ func TestARefusedProfileIsNotFetchedAgain(t *testing.T) {
 	if n := downloads.Load(); n != 1 {
 		t.Errorf("the refused profile was downloaded %d times, want once", n)
 	}
-	if _, err := p.PublishProfile(ctx, "", bundle(t, "Repariert", nil)); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", bundle(t, "Repariert", nil)); err != nil {
 		t.Fatal(err)
 	}
 	f.Poke()
@@ -189,7 +189,7 @@ func TestAProfileWhoseVersionDisagreesIsNotFetchedAgain(t *testing.T) {
 	}))
 	ctx := context.Background()
 	f, dataDir := newAgent(t, p)
-	if _, err := p.PublishProfile(ctx, "", bundle(t, "Eins", nil)); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", bundle(t, "Eins", nil)); err != nil {
 		t.Fatal(err)
 	}
 	stop := runAgent(t, f)
@@ -248,7 +248,7 @@ func TestAForeignProfileVersionDoesNotStick(t *testing.T) {
 	f := fleet.New(fleet.Options{DataDir: dataDir, DB: db, Outbox: out, Desk: testutil.Desk(t, db, nil, time.Now())})
 	f.SetProfile(forged)
 	f.SetClient(c)
-	if _, err := p.PublishProfile(ctx, "", bundle(t, "Stadtbücherei", nil)); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", bundle(t, "Stadtbücherei", nil)); err != nil {
 		t.Fatal(err)
 	}
 	// One heartbeat with the forged version reaches the portal first.
@@ -281,7 +281,7 @@ func TestAGuideCallReachesThePortalAtOnce(t *testing.T) {
 	}
 	// The first heartbeat goes out as Run starts; the call comes after it.
 	testutil.WaitFor(t, func() bool {
-		list, _ := p.Kiosks(ctx, time.Now())
+		list, _ := p.Fleet().Kiosks(ctx, time.Now())
 		return len(list) == 1 && !list[0].LastSeen.IsZero()
 	})
 	if err := f.CallGuide(ctx, "mangel-02-wo"); err != nil {

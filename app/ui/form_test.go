@@ -218,7 +218,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 		t.Fatalf("sent %d: %v", n, err)
 	}
 	dir := t.TempDir()
-	if n, bad, err := p.Export(context.Background(), time.Time{}, dir); err != nil || n != 1 || len(bad) != 0 {
+	if n, bad, err := p.Cases().Export(context.Background(), time.Time{}, dir); err != nil || n != 1 || len(bad) != 0 {
 		t.Fatalf("exported %d: %v", n, err)
 	}
 	var x portal.Exported
@@ -500,7 +500,7 @@ func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
 				t.Fatalf("sent %d: %v", n, err)
 			}
 			dir := t.TempDir()
-			if n, _, err := p.Export(context.Background(), time.Time{}, dir); err != nil || n != 1 {
+			if n, _, err := p.Cases().Export(context.Background(), time.Time{}, dir); err != nil || n != 1 {
 				t.Fatalf("exported %d: %v", n, err)
 			}
 			files, _ := filepath.Glob(filepath.Join(dir, "LT-*.json"))

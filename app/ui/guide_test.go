@@ -86,7 +86,7 @@ func TestGuideCardOverAPtyStartsAnAssistedVisit(t *testing.T) {
 		t.Fatalf("sent %d: %v", n, err)
 	}
 	dir := t.TempDir()
-	p.Export(context.Background(), time.Time{}, dir)
+	p.Cases().Export(context.Background(), time.Time{}, dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	var x portal.Exported
 	b, _ := os.ReadFile(files[0])

@@ -169,7 +169,7 @@ func TestSoak(t *testing.T) {
 	<-syncDone
 
 	dir := t.TempDir()
-	n, _, err := p.Export(ctx, time.Time{}, dir)
+	n, _, err := p.Cases().Export(ctx, time.Time{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

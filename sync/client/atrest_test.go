@@ -32,7 +32,7 @@ func TestTheTokenIsNotInTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	code, _ := p.EnrollCode(ctx, time.Hour)
+	code, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	id, err := client.Enroll(ctx, db, srv, code, "k", client.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -95,7 +95,7 @@ func TestEnrolRefusesASwappedKey(t *testing.T) {
 	defer proxy.Close()
 
 	ctx := context.Background()
-	code, err := p.EnrollCode(ctx, time.Hour)
+	code, err := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestEnrolRefusesASwappedKey(t *testing.T) {
 		t.Errorf("the proxy saw %q; the fingerprint %s must stay on the kiosk", s, fp)
 	}
 	// Straight to the portal the same kind of code works (that one was used).
-	code2, _ := p.EnrollCode(ctx, time.Hour)
+	code2, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, real.URL, code2, "k", client.Options{}); err != nil {
 		t.Fatalf("a real enrolment: %v", err)
 	}
@@ -177,11 +177,11 @@ func TestForgedProfilesAreRefused(t *testing.T) {
 	defer func() { srv.Close(); p.Close() }()
 	ctx := context.Background()
 	db := kioskDB(t)
-	code, _ := p.EnrollCode(ctx, time.Hour)
+	code, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, srv.URL, code, "k", client.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.PublishProfile(ctx, "", zipWith(t, "profile.toml", "name = \"x\"\n")); err != nil {
+	if _, err := p.Fleet().PublishProfile(ctx, "", zipWith(t, "profile.toml", "name = \"x\"\n")); err != nil {
 		t.Fatal(err)
 	}
 	c, err := client.New(ctx, db, nil, client.Options{})

@@ -134,7 +134,7 @@ func BenchmarkPortal200Kiosks(b *testing.B) {
 		sims := make([]sim, kiosks)
 		key := p.PublicKey()
 		for i := range sims {
-			code, _ := p.EnrollCode(context.Background(), time.Hour)
+			code, _ := p.Enrolment().EnrollCode(context.Background(), time.Hour)
 			body, _ := json.Marshal(wire.EnrollRequest{Code: code, Name: "k"})
 			resp, err := http.Post(srv.URL+"/v1/enroll", "application/json", bytes.NewReader(body))
 			if err != nil {
@@ -188,7 +188,7 @@ func BenchmarkPortal200Kiosks(b *testing.B) {
 		}
 		wg.Wait()
 		b.StopTimer()
-		stats, _ := p.Stats(context.Background())
+		stats, _ := p.Cases().Stats(context.Background())
 		if want := kiosks * rounds * perBatch; stats["envelopes"] != want {
 			b.Fatalf("portal holds %d envelopes, want %d (duplicates or losses)", stats["envelopes"], want)
 		}

@@ -128,11 +128,11 @@ func TestFaultyNetworkDeliversEachEnvelopeExactlyOnce(t *testing.T) {
 		t.Fatalf("outbox %v", got)
 	}
 	for _, code := range codes {
-		if p.CountCode(ctx, code) != 1 {
+		if p.Cases().CountCode(ctx, code) != 1 {
 			t.Fatalf("%s not exactly once at the portal", code)
 		}
 	}
-	stats, _ := p.Stats(ctx)
+	stats, _ := p.Cases().Stats(ctx)
 	if stats["envelopes"] != n {
 		t.Fatalf("portal holds %d envelopes, want %d", stats["envelopes"], n)
 	}

@@ -131,11 +131,11 @@ func TestPowerCut(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("code %s confirmed %d times", code, n)
 		}
-		if got := p.CountCode(context.Background(), code); got != 1 {
+		if got := p.Cases().CountCode(context.Background(), code); got != 1 {
 			t.Fatalf("confirmed submission %s is %d times at the portal", code, got)
 		}
 	}
-	stats, _ := p.Stats(context.Background())
+	stats, _ := p.Cases().Stats(context.Background())
 	// The portal holds what the kiosk confirmed, plus at most one per cut:
 	// a row committed just before the kill, never confirmed on screen.
 	if stats["envelopes"] < len(confirmed) || stats["envelopes"] > len(confirmed)+runs {

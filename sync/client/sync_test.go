@@ -52,7 +52,7 @@ func newKiosk(t testing.TB, p *portal.Server, url string) *kiosk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	code, err := p.EnrollCode(context.Background(), time.Hour)
+	code, err := p.Enrolment().EnrollCode(context.Background(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,16 +103,16 @@ func TestSubmitDrainDecideAndPullBack(t *testing.T) {
 	if c := counts(t, k.out); c[outbox.Acknowledged] != 120 || c[outbox.Queued] != 0 {
 		t.Fatalf("outbox %v", c)
 	}
-	stats, _ := p.Stats(context.Background())
+	stats, _ := p.Cases().Stats(context.Background())
 	if stats["envelopes"] != 120 || stats["received"] != 120 {
 		t.Fatalf("portal %v", stats)
 	}
 
 	// The back office decides two cases; the kiosk learns it.
-	if err := p.Decide(context.Background(), codes[0], "accepted", ""); err != nil {
+	if err := p.Cases().Decide(context.Background(), codes[0], "accepted", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Decide(context.Background(), codes[1], "rejected", "Bitte persönlich vorsprechen"); err != nil {
+	if err := p.Cases().Decide(context.Background(), codes[1], "rejected", "Bitte persönlich vorsprechen"); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := k.client.PullChanges(context.Background()); err != nil || n != 2 {
@@ -133,7 +133,7 @@ func TestSubmitDrainDecideAndPullBack(t *testing.T) {
 
 	// The back office gets the decrypted submissions.
 	dir := t.TempDir()
-	if n, bad, err := p.Export(context.Background(), time.Now().Add(-time.Hour), dir); err != nil || n != 120 || len(bad) != 0 {
+	if n, bad, err := p.Cases().Export(context.Background(), time.Now().Add(-time.Hour), dir); err != nil || n != 120 || len(bad) != 0 {
 		t.Fatalf("export %d %v", n, err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, codes[5]+".json"))
@@ -209,7 +209,7 @@ func TestReplayGetsTheFirstAnswerAndKeyReuseIs422(t *testing.T) {
 	if r := post(wire.Batch{Envelopes: []seal.Envelope{dup}}); r.Results[0].Status != 422 || r.Results[0].Error != "reference code already in use" {
 		t.Fatalf("duplicate code: %+v", r)
 	}
-	if s, _ := p.Stats(context.Background()); s["envelopes"] != 1 || s["duplicates_refused"] != 1 {
+	if s, _ := p.Cases().Stats(context.Background()); s["envelopes"] != 1 || s["duplicates_refused"] != 1 {
 		t.Fatalf("portal stats %v", s)
 	}
 }
@@ -218,7 +218,7 @@ func TestRefusalsKeepTheEnvelopeAndSayWhy(t *testing.T) {
 	p, srv := newPortal(t)
 	k := newKiosk(t, p, srv.URL)
 	k.submit(t, 1)
-	if err := p.Revoke(context.Background(), k.client.Identity().KioskID); err != nil {
+	if err := p.Enrolment().Revoke(context.Background(), k.client.Identity().KioskID); err != nil {
 		t.Fatal(err)
 	}
 	_, err := k.client.SendOnce(context.Background())

@@ -29,7 +29,7 @@ func TestTLSWithAConfiguredCAFile(t *testing.T) {
 	defer db.Close()
 	ctx := context.Background()
 
-	code, _ := p.EnrollCode(ctx, time.Hour)
+	code, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	_, err = client.Enroll(ctx, db, srv.URL, code, "k", client.Options{})
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("without the CA file: %v, want a certificate error", err)

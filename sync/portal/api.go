@@ -77,7 +77,7 @@ func (s *kioskAPI) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	id, token, err := s.enroll(r.Context(), req.Code, req.Name)
+	id, token, err := s.enrolment.enroll(r.Context(), req.Code, req.Name)
 	if errors.Is(err, errBadEnrollCode) {
 		s.enrolLimits.failed(addr)
 		fail(w, http.StatusForbidden, err.Error())
@@ -89,7 +89,7 @@ func (s *kioskAPI) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pub, _ := seal.EncodePublic(&s.key.PublicKey)
-	siteKey, err := s.kioskSiteKey(r.Context(), id)
+	siteKey, err := s.fleet.kioskSiteKey(r.Context(), id)
 	if err != nil {
 		unavailable(w, "enrolment failed")
 		return
@@ -100,14 +100,14 @@ func (s *kioskAPI) handleEnroll(w http.ResponseWriter, r *http.Request) {
 }
 
 // kiosk authenticates a request; it writes the refusal and returns false.
-func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func (c *callers) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || token == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lotse-portal"`)
 		fail(w, http.StatusUnauthorized, "credential missing: want Authorization: Bearer TOKEN")
 		return 0, false
 	}
-	id, err := s.authenticate(r.Context(), token)
+	id, err := c.enrolment.authenticate(r.Context(), token)
 	switch {
 	case errors.Is(err, errUnauthenticated):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lotse-portal", error="invalid_token"`)
@@ -125,8 +125,8 @@ func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 
 // ownKiosk authenticates like kiosk and also requires the path's {id} to
 // be the caller's: a kiosk reads and reports only for itself.
-func (s *Server) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, ok := s.kiosk(w, r)
+func (c *callers) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := c.kiosk(w, r)
 	if ok && r.PathValue("id") != strconv.FormatInt(id, 10) {
 		fail(w, http.StatusForbidden, "a kiosk may only use its own "+r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:])
 		return 0, false
@@ -135,7 +135,7 @@ func (s *Server) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) 
 }
 
 func (s *kioskAPI) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.kiosk(w, r)
+	kiosk, ok := s.callers.kiosk(w, r)
 	if !ok || s.refuseWhenFull(w) {
 		return
 	}
@@ -207,43 +207,7 @@ func (s *kioskAPI) storeBatch(ctx context.Context, kiosk int64, envs []seal.Enve
 	for _, e := range envs {
 		job.job.Hashes = append(job.job.Hashes, bodyHash(e))
 	}
-	var mine []string
-	s.mu.Lock()
-	for i, e := range envs {
-		flight := strconv.FormatInt(kiosk, 10) + "/" + e.ID
-		if s.inFlight[flight] {
-			job.job.Results[i] = wire.ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
-			continue
-		}
-		s.inFlight[flight] = true
-		mine = append(mine, flight)
-	}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		for _, f := range mine {
-			delete(s.inFlight, f)
-		}
-		s.mu.Unlock()
-	}()
-	select {
-	case s.commits <- job:
-	case <-s.committerDone:
-		return nil, errShuttingDown
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	// The job runs to its end even if the kiosk hangs up: it is idempotent,
-	// and the in-flight marks must stay until it has.
-	select {
-	case err := <-job.done:
-		if err != nil {
-			return nil, err
-		}
-		return job.job.Results, nil
-	case <-s.committerDone:
-		return nil, errShuttingDown
-	}
+	return s.commits.submit(ctx, kiosk, job)
 }
 
 var errShuttingDown = errors.New("portal shutting down")
@@ -256,42 +220,6 @@ type commitJob struct {
 
 // maxGroup bounds how many batches share one transaction.
 const maxGroup = 64
-
-// committer runs until ctx ends, storing groups of waiting batches in
-// one transaction each.
-func (s *Server) committer(ctx context.Context) {
-	defer close(s.committerDone)
-	for {
-		var job *commitJob
-		select {
-		case job = <-s.commits:
-		case <-ctx.Done():
-			return
-		}
-		group := []*commitJob{job}
-	gather:
-		for len(group) < maxGroup {
-			select {
-			case j := <-s.commits:
-				group = append(group, j)
-			default:
-				break gather
-			}
-		}
-		err := s.commitGroup(group)
-		for _, j := range group {
-			j.done <- err
-		}
-	}
-}
-
-func (s *Server) commitGroup(group []*commitJob) error {
-	jobs := make([]*store.Job, len(group))
-	for i, j := range group {
-		jobs[i] = j.job
-	}
-	return s.st.Ingest(context.Background(), jobs, s.now())
-}
 
 // bodyHash fingerprints an envelope for the idempotency check.
 func bodyHash(e seal.Envelope) string {
@@ -353,7 +281,7 @@ func (s *kioskAPI) refuse(kiosk int64, e seal.Envelope) string {
 }
 
 func (s *kioskAPI) handleChanges(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.ownKiosk(w, r)
+	kiosk, ok := s.callers.ownKiosk(w, r)
 	if !ok {
 		return
 	}
@@ -377,7 +305,7 @@ func (s *kioskAPI) handleChanges(w http.ResponseWriter, r *http.Request) {
 // got, for a resident who asks there ("Stand abfragen"): what the public
 // status page shows, no more.
 func (s *kioskAPI) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.ownKiosk(w, r); !ok {
+	if _, ok := s.callers.ownKiosk(w, r); !ok {
 		return
 	}
 	code, err := refcode.Parse(r.PathValue("code"))
@@ -437,4 +365,100 @@ func CheckKioskName(name string) error {
 		return errors.New("kiosk name: Latin letters only (a Greek Κ looks like K)")
 	}
 	return nil
+}
+
+// groupCommitter stores the kiosks' batches: those that arrive together
+// share one transaction and one fsync, so 200 kiosks sending at once wait
+// for a few commits, not for 200.
+type groupCommitter struct {
+	st   store.Store
+	now  func() time.Time
+	jobs chan *commitJob // batches waiting
+	done chan struct{}   // closed when run ends
+
+	mu       sync.Mutex
+	inFlight map[string]bool // kiosk/key of requests being stored
+}
+
+func newGroupCommitter(st store.Store, now func() time.Time) *groupCommitter {
+	return &groupCommitter{st: st, now: now, jobs: make(chan *commitJob, 256), done: make(chan struct{}), inFlight: map[string]bool{}}
+}
+
+// submit stores job in the next group; a key of the kiosk this instance
+// is storing already is a 409 in the job's results.
+func (g *groupCommitter) submit(ctx context.Context, kiosk int64, job *commitJob) ([]wire.ItemResult, error) {
+	envs := job.job.Envs
+	var mine []string
+	g.mu.Lock()
+	for i, e := range envs {
+		flight := strconv.FormatInt(kiosk, 10) + "/" + e.ID
+		if g.inFlight[flight] {
+			job.job.Results[i] = wire.ItemResult{ID: e.ID, Status: http.StatusConflict, Error: "a request with this key is in progress"}
+			continue
+		}
+		g.inFlight[flight] = true
+		mine = append(mine, flight)
+	}
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		for _, f := range mine {
+			delete(g.inFlight, f)
+		}
+		g.mu.Unlock()
+	}()
+	select {
+	case g.jobs <- job:
+	case <-g.done:
+		return nil, errShuttingDown
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// The job runs to its end even if the kiosk hangs up: it is idempotent,
+	// and the in-flight marks must stay until it has.
+	select {
+	case err := <-job.done:
+		if err != nil {
+			return nil, err
+		}
+		return job.job.Results, nil
+	case <-g.done:
+		return nil, errShuttingDown
+	}
+}
+
+// run runs until ctx ends, storing groups of waiting batches in
+// one transaction each.
+func (g *groupCommitter) run(ctx context.Context) {
+	defer close(g.done)
+	for {
+		var job *commitJob
+		select {
+		case job = <-g.jobs:
+		case <-ctx.Done():
+			return
+		}
+		group := []*commitJob{job}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case j := <-g.jobs:
+				group = append(group, j)
+			default:
+				break gather
+			}
+		}
+		err := g.commitGroup(group)
+		for _, j := range group {
+			j.done <- err
+		}
+	}
+}
+
+func (g *groupCommitter) commitGroup(group []*commitJob) error {
+	jobs := make([]*store.Job, len(group))
+	for i, j := range group {
+		jobs[i] = j.job
+	}
+	return g.st.Ingest(context.Background(), jobs, g.now())
 }

@@ -82,7 +82,7 @@ func (r *rig) enrol(t *testing.T) identity.Kiosk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	code, err := r.p.EnrollCode(context.Background(), time.Hour)
+	code, err := r.p.Enrolment().EnrollCode(context.Background(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestIngestOpensEveryEnvelope(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "export")
-	n, problems, err := r.p.Export(context.Background(), time.Time{}, out)
+	n, problems, err := r.p.Cases().Export(context.Background(), time.Time{}, out)
 	if err != nil || n != 1 || len(problems) != 1 || problems[0].Code != "LT-2222-2222" {
 		t.Fatalf("export: %d %v %v", n, problems, err)
 	}
@@ -244,7 +244,7 @@ func TestEnrolmentGuessingIsThrottled(t *testing.T) {
 			t.Fatalf("guess %d: %d", i, st)
 		}
 	}
-	good, _ := r.p.EnrollCode(context.Background(), time.Hour)
+	good, _ := r.p.Enrolment().EnrollCode(context.Background(), time.Hour)
 	secret := strings.ReplaceAll(good, "-", "")[:8]
 	if st, after := enrolFrom(t, r.url, "127.0.0.1", secret); st != 429 || after == "" {
 		t.Errorf("after 5 wrong codes the address got %d (Retry-After %q), want 429", st, after)
@@ -267,7 +267,7 @@ func TestEnrolmentGuessingIsThrottled(t *testing.T) {
 		t.Error("300 wrong codes from 60 addresses were all answered")
 	}
 	for _, d := range []time.Duration{0, -time.Hour, 87600 * time.Hour, 8 * 24 * time.Hour} {
-		if _, err := r.p.EnrollCodeFor(context.Background(), d, ""); err == nil {
+		if _, err := r.p.Enrolment().EnrollCodeFor(context.Background(), d, ""); err == nil {
 			t.Errorf("a code valid for %s was made", d)
 		}
 	}
@@ -343,7 +343,7 @@ func TestLimits(t *testing.T) {
 			t.Fatalf("over the quota: %+v", res)
 		}
 		// Staff decide one: there is room again.
-		if err := r.p.Decide(context.Background(), stored[0], "accepted", ""); err != nil {
+		if err := r.p.Cases().Decide(context.Background(), stored[0], "accepted", ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, res, _ := r.post(t, id, e); res[0].Status != 201 {
@@ -430,7 +430,7 @@ func TestExportIsPrivateEvenOverOldFiles(t *testing.T) {
 	old := filepath.Join(dir, e.Code+".json")
 	os.WriteFile(old, []byte("{}"), 0o644)
 	os.Chmod(old, 0o644)
-	if _, _, err := r.p.Export(context.Background(), time.Time{}, dir); err != nil {
+	if _, _, err := r.p.Cases().Export(context.Background(), time.Time{}, dir); err != nil {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]os.FileMode{dir: 0o700, old: 0o600} {
@@ -444,7 +444,7 @@ func TestExportIsPrivateEvenOverOldFiles(t *testing.T) {
 // terminal.
 func TestKioskNamesAreChecked(t *testing.T) {
 	r := startRig(t, portal.Options{})
-	code, _ := r.p.EnrollCode(context.Background(), time.Hour)
+	code, _ := r.p.Enrolment().EnrollCode(context.Background(), time.Hour)
 	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "k.db"))
 	defer db.Close()
 	_, err := client.Enroll(context.Background(), db, r.url, code, "Rathaus\x1b[2J\n7  Fake  ok", client.Options{})

@@ -34,7 +34,7 @@ func (s *Server) Bookings() *booking.Office { return s.bookings }
 // can derive.
 func (s *Server) newBookingOffice() *booking.Office {
 	root := s.Secret("lotse appointment secrets")
-	o := &booking.Office{St: s.st, SiteKey: s.SiteKey, Key: s.PublicKey(), Open: s.AppointmentContact, Hash: HashToken,
+	o := &booking.Office{St: s.st, SiteKey: s.fleet.SiteKey, Key: s.PublicKey(), Open: s.AppointmentContact, Hash: HashToken,
 		Loc: officeTime, Now: s.now, Base: s.publicURL,
 		Secret: func(site, code string) string {
 			m := hmac.New(sha256.New, root)
@@ -51,12 +51,12 @@ func (s *Server) newBookingOffice() *booking.Office {
 // everyone else per address: residents booking from home are many and
 // slow, a bot taking every time is one and fast. No CAPTCHA: the
 // resident at a kiosk must never have to solve one.
-func (s *Server) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk int64, ok bool) {
+func (c *callers) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk int64, ok bool) {
 	if r.Header.Get("Authorization") != "" {
-		return s.kiosk(w, r)
+		return c.kiosk(w, r)
 	}
-	if !s.residents.RequestAllowed(clientAddr(r)) {
-		s.security.refused(r, http.StatusTooManyRequests, "booking throttled")
+	if !c.residents.RequestAllowed(clientAddr(r)) {
+		c.security.refused(r, http.StatusTooManyRequests, "booking throttled")
 		tooMany(w, 30*time.Second, "too many requests from your address; try again in a minute")
 		return 0, false
 	}
@@ -133,29 +133,29 @@ func bookingFailed(w http.ResponseWriter, err error) {
 
 // bookingSite is who is calling and for which site: /v1/sites/{site}/…
 // for residents and kiosks alike, /v1/kiosks/{id}/… for a kiosk's own site.
-func (s *Server) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int64, site string, ok bool) {
+func (c *callers) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int64, site string, ok bool) {
 	if r.PathValue("id") == "" {
-		if kiosk, ok = s.bookingCaller(w, r); !ok || kiosk == 0 {
+		if kiosk, ok = c.bookingCaller(w, r); !ok || kiosk == 0 {
 			return kiosk, siteParam(r), ok
 		}
 		// A kiosk's credential is for its own site: with it, another
 		// site's seats were all booked in 5.7 s.
-		own, err := s.st.KioskSite(r.Context(), kiosk)
+		own, err := c.st.KioskSite(r.Context(), kiosk)
 		if err != nil {
 			unavailable(w, "booking")
 			return 0, "", false
 		}
 		if own != siteParam(r) {
-			s.security.refused(r, http.StatusForbidden, "kiosk asked for another site")
+			c.security.refused(r, http.StatusForbidden, "kiosk asked for another site")
 			fail(w, http.StatusForbidden, "a kiosk books only for its own site")
 			return 0, "", false
 		}
 		return kiosk, own, true
 	}
-	if kiosk, ok = s.ownKiosk(w, r); !ok {
+	if kiosk, ok = c.ownKiosk(w, r); !ok {
 		return 0, "", false
 	}
-	site, err := s.st.KioskSite(r.Context(), kiosk)
+	site, err := c.st.KioskSite(r.Context(), kiosk)
 	if err != nil {
 		unavailable(w, "booking")
 		return 0, "", false
@@ -164,7 +164,7 @@ func (s *Server) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int6
 }
 
 func (s *bookingAPI) handleBookableServices(w http.ResponseWriter, r *http.Request) {
-	_, site, ok := s.bookingSite(w, r)
+	_, site, ok := s.callers.bookingSite(w, r)
 	if !ok {
 		return
 	}
@@ -177,7 +177,7 @@ func (s *bookingAPI) handleBookableServices(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
-	_, site, ok := s.bookingSite(w, r)
+	_, site, ok := s.callers.bookingSite(w, r)
 	if !ok {
 		return
 	}
@@ -209,7 +209,7 @@ func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
-	kiosk, site, ok := s.bookingSite(w, r)
+	kiosk, site, ok := s.callers.bookingSite(w, r)
 	if !ok {
 		return
 	}
@@ -274,7 +274,7 @@ func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *bookingAPI) handleCancelAppointment(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.bookingCaller(w, r); !ok {
+	if _, ok := s.callers.bookingCaller(w, r); !ok {
 		return
 	}
 	var req wire.CancelRequest
@@ -293,7 +293,7 @@ func (s *bookingAPI) handleCancelAppointment(w http.ResponseWriter, r *http.Requ
 // handleAppointmentICS is the appointment as an iCalendar file, for the
 // holder of its secret.
 func (s *bookingAPI) handleAppointmentICS(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.bookingCaller(w, r); !ok {
+	if _, ok := s.callers.bookingCaller(w, r); !ok {
 		return
 	}
 	site, code := siteParam(r), r.PathValue("code")
@@ -350,7 +350,7 @@ func siteParam(r *http.Request) string {
 // scanned at: a waiting number called before the walk-ins from shortly
 // before the time.
 func (s *kioskAPI) handleCheckIn(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.ownKiosk(w, r)
+	kiosk, ok := s.callers.ownKiosk(w, r)
 	if !ok {
 		return
 	}

@@ -249,7 +249,7 @@ func TestBookingThrottle(t *testing.T) {
 		t.Error("60 requests from one address in a moment, none throttled")
 	}
 	id := r.enrol(t)
-	if err := r.p.SetSite(context.Background(), id.KioskID, "rathaus"); err != nil { // a kiosk asks for its own site
+	if err := r.p.Fleet().SetSite(context.Background(), id.KioskID, "rathaus"); err != nil { // a kiosk asks for its own site
 		t.Fatal(err)
 	}
 	for i := range 60 {
@@ -291,7 +291,7 @@ func TestCheckInAtTheKiosk(t *testing.T) {
 	r.p.Queue().Now = c.now
 	ctx := context.Background()
 	id := r.enrol(t)
-	if err := r.p.SetSite(ctx, id.KioskID, "rathaus"); err != nil {
+	if err := r.p.Fleet().SetSite(ctx, id.KioskID, "rathaus"); err != nil {
 		t.Fatal(err)
 	}
 	kiosk := map[string]string{"Authorization": "Bearer " + id.Token}

@@ -38,17 +38,17 @@ type ExportProblem struct {
 // its reference code, readable by the portal's user only (also where the
 // folder or a file existed before). A submission that does not open is
 // skipped and reported; it never stops the ones after it.
-func (s *Server) Export(ctx context.Context, since time.Time, dir string) (int, []ExportProblem, error) {
+func (c *Cases) Export(ctx context.Context, since time.Time, dir string) (int, []ExportProblem, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return 0, nil, fmt.Errorf("export: %w", err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return 0, nil, fmt.Errorf("export: %w", err)
 	}
-	keys := map[string]*rsa.PrivateKey{s.kid: s.key}
+	keys := map[string]*rsa.PrivateKey{c.kid: c.key}
 	n := 0
 	var problems []ExportProblem
-	err := s.st.Envelopes(ctx, since, func(se store.StoredEnvelope) error {
+	err := c.st.Envelopes(ctx, since, func(se store.StoredEnvelope) error {
 		e := se.Envelope
 		meta, data, err := seal.Open(e, keys)
 		if err != nil {
@@ -92,12 +92,12 @@ func writePrivate(path string, b []byte) error {
 }
 
 // OpenCase decrypts one real case for the staff pages.
-func (s *Server) OpenCase(ctx context.Context, code string) (Exported, error) {
-	se, err := s.st.Case(ctx, code)
+func (c *Cases) OpenCase(ctx context.Context, code string) (Exported, error) {
+	se, err := c.st.Case(ctx, code)
 	if err != nil {
 		return Exported{}, err
 	}
-	meta, data, err := seal.Open(se.Envelope, map[string]*rsa.PrivateKey{s.kid: s.key})
+	meta, data, err := seal.Open(se.Envelope, map[string]*rsa.PrivateKey{c.kid: c.key})
 	if err != nil {
 		return Exported{}, err
 	}

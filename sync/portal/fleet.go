@@ -25,35 +25,35 @@ import (
 
 // SiteKey is site's secret ("" for the kiosks without a site of their
 // own), made on first use.
-func (s *Server) SiteKey(ctx context.Context, site string) ([]byte, error) {
+func (f *Fleet) SiteKey(ctx context.Context, site string) ([]byte, error) {
 	fresh := make([]byte, credential.KeySize)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	return s.st.SiteKey(ctx, site, fresh)
+	return f.st.SiteKey(ctx, site, fresh)
 }
 
 // kioskSiteKey is the key of the kiosk's site.
-func (s *Server) kioskSiteKey(ctx context.Context, kiosk int64) ([]byte, error) {
-	site, err := s.st.KioskSite(ctx, kiosk)
+func (f *Fleet) kioskSiteKey(ctx context.Context, kiosk int64) ([]byte, error) {
+	site, err := f.st.KioskSite(ctx, kiosk)
 	if err != nil {
 		return nil, err
 	}
-	return s.SiteKey(ctx, site)
+	return f.SiteKey(ctx, site)
 }
 
 // HashCard and HashPIN make the values a profile for site registers
 // guides' cards and PINs and the staff PIN with.
-func (s *Server) HashCard(ctx context.Context, site, id string) (string, error) {
-	key, err := s.SiteKey(ctx, site)
+func (f *Fleet) HashCard(ctx context.Context, site, id string) (string, error) {
+	key, err := f.SiteKey(ctx, site)
 	if err != nil {
 		return "", err
 	}
 	return credential.HashCard(key, id)
 }
 
-func (s *Server) HashPIN(ctx context.Context, site string, kind credential.Kind, pin string) (string, error) {
-	key, err := s.SiteKey(ctx, site)
+func (f *Fleet) HashPIN(ctx context.Context, site string, kind credential.Kind, pin string) (string, error) {
+	key, err := f.SiteKey(ctx, site)
 	if err != nil {
 		return "", err
 	}
@@ -64,7 +64,7 @@ func (s *Server) HashPIN(ctx context.Context, site string, kind credential.Kind,
 // without their own) and returns its version. The portal checks that it
 // is a zip with a profile.toml; each kiosk checks the rest before it
 // switches, and keeps its old profile when the new one fails.
-func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte) (int, error) {
+func (f *Fleet) PublishProfile(ctx context.Context, site string, bundle []byte) (int, error) {
 	zr, err := zip.NewReader(bytes.NewReader(bundle), int64(len(bundle)))
 	if err != nil {
 		return 0, fmt.Errorf("publish profile: not a zip: %w", err)
@@ -73,7 +73,7 @@ func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte)
 		return 0, errors.New("publish profile: the zip has no profile.toml at its top")
 	}
 	sum := sha256.Sum256(bundle)
-	v, err := s.st.PublishProfile(ctx, site, hex.EncodeToString(sum[:]), bundle, s.now())
+	v, err := f.st.PublishProfile(ctx, site, hex.EncodeToString(sum[:]), bundle, f.now())
 	if err != nil {
 		return 0, fmt.Errorf("publish profile: %w", err)
 	}
@@ -82,36 +82,36 @@ func (s *Server) PublishProfile(ctx context.Context, site string, bundle []byte)
 
 // LatestProfile is the newest profile published for site (version 0
 // when none was).
-func (s *Server) LatestProfile(ctx context.Context, site string) (int, []byte, error) {
-	return s.st.LatestProfile(ctx, site)
+func (f *Fleet) LatestProfile(ctx context.Context, site string) (int, []byte, error) {
+	return f.st.LatestProfile(ctx, site)
 }
 
 // Profiles counts the published profiles.
-func (s *Server) Profiles(ctx context.Context) (int, error) {
-	vs, err := s.st.ProfileVersions(ctx)
+func (f *Fleet) Profiles(ctx context.Context) (int, error) {
+	vs, err := f.st.ProfileVersions(ctx)
 	return len(vs), err
 }
 
 // SetSite puts a kiosk in a site, whose profiles it then runs.
-func (s *Server) SetSite(ctx context.Context, kiosk int64, site string) error {
+func (f *Fleet) SetSite(ctx context.Context, kiosk int64, site string) error {
 	if err := queue.CheckSite(site); err != nil {
 		return fmt.Errorf("site %q: %w", site, err)
 	}
-	return s.st.SetSite(ctx, kiosk, site)
+	return f.st.SetSite(ctx, kiosk, site)
 }
 
 // profileFor is the newest profile for the kiosk's site, else the newest
 // for all; version 0 when none was published.
-func (s *Server) profileFor(ctx context.Context, kiosk int64) (int, []byte, error) {
-	return s.st.ProfileFor(ctx, kiosk)
+func (f *Fleet) profileFor(ctx context.Context, kiosk int64) (int, []byte, error) {
+	return f.st.ProfileFor(ctx, kiosk)
 }
 
 func (s *kioskAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.ownKiosk(w, r)
+	kiosk, ok := s.callers.ownKiosk(w, r)
 	if !ok {
 		return
 	}
-	v, b, err := s.profileFor(r.Context(), kiosk)
+	v, b, err := s.fleet.profileFor(r.Context(), kiosk)
 	switch {
 	case err != nil:
 		unavailable(w, "profile")
@@ -133,7 +133,7 @@ func (s *kioskAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.ownKiosk(w, r)
+	kiosk, ok := s.callers.ownKiosk(w, r)
 	if !ok || s.refuseWhenFull(w) {
 		return
 	}
@@ -154,7 +154,7 @@ func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	if len(hb.GuideCalls) > 0 {
 		s.hub.Publish(CallsTopic)
 	}
-	v, _, err := s.profileFor(r.Context(), kiosk)
+	v, _, err := s.fleet.profileFor(r.Context(), kiosk)
 	if err != nil {
 		unavailable(w, "profile")
 		return
@@ -164,7 +164,7 @@ func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, "site")
 		return
 	}
-	key, err := s.SiteKey(r.Context(), site)
+	key, err := s.fleet.SiteKey(r.Context(), site)
 	if err != nil {
 		unavailable(w, "site key")
 		return
@@ -209,12 +209,12 @@ const (
 )
 
 // Kiosks lists the fleet with the alarms staff must see, as of now.
-func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error) {
-	rows, err := s.st.Kiosks(ctx, now.Add(-time.Hour))
+func (f *Fleet) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error) {
+	rows, err := f.st.Kiosks(ctx, now.Add(-time.Hour))
 	if err != nil {
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
-	issued, err := s.st.ProfileVersions(ctx)
+	issued, err := f.st.ProfileVersions(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
@@ -224,7 +224,7 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 		k := KioskInfo{ID: r.ID, Name: r.Name, Site: r.Site, Revoked: r.Revoked, LastSeen: r.LastSeen, GuideCalls: r.GuideCalls}
 		size, ok := sizes[r.Site]
 		if !ok {
-			if size, err = s.queue.BlockSize(ctx, r.Site); err != nil {
+			if size, err = f.queue.BlockSize(ctx, r.Site); err != nil {
 				return nil, fmt.Errorf("kiosks: %w", err)
 			}
 			sizes[r.Site] = size
@@ -234,7 +234,7 @@ func (s *Server) Kiosks(ctx context.Context, now time.Time) ([]KioskInfo, error)
 			json.Unmarshal(r.Status, &k.Status)
 		}
 		k.Alarms = alarms(k, r.OutboxMoved, now)
-		if a := s.pace.alarm(r.ID, now); a != "" && !k.Revoked {
+		if a := f.pace.alarm(r.ID, now); a != "" && !k.Revoked {
 			k.Alarms = append(k.Alarms, a)
 			sort.Strings(k.Alarms)
 		}

@@ -10,7 +10,7 @@ import (
 // handleHeld tops up and lists the times a kiosk holds to book while it
 // cannot reach the portal (the site's kiosk_quota).
 func (s *kioskAPI) handleHeld(w http.ResponseWriter, r *http.Request) {
-	kiosk, site, ok := s.bookingSite(w, r)
+	kiosk, site, ok := s.callers.bookingSite(w, r)
 	if !ok {
 		return
 	}
@@ -25,7 +25,7 @@ func (s *kioskAPI) handleHeld(w http.ResponseWriter, r *http.Request) {
 // handleReportHeld takes the resident a kiosk booked a held time for
 // while offline.
 func (s *kioskAPI) handleReportHeld(w http.ResponseWriter, r *http.Request) {
-	kiosk, site, ok := s.bookingSite(w, r)
+	kiosk, site, ok := s.callers.bookingSite(w, r)
 	if !ok {
 		return
 	}
@@ -48,7 +48,7 @@ func (s *kioskAPI) handleReportHeld(w http.ResponseWriter, r *http.Request) {
 
 // handleGiveBack frees a held time the kiosk did not use.
 func (s *kioskAPI) handleGiveBack(w http.ResponseWriter, r *http.Request) {
-	kiosk, site, ok := s.bookingSite(w, r)
+	kiosk, site, ok := s.callers.bookingSite(w, r)
 	if !ok {
 		return
 	}

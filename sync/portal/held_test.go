@@ -45,7 +45,7 @@ func kioskClient(t *testing.T, r *rig, site string) *client.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	code, err := r.p.EnrollCode(ctx, time.Hour)
+	code, err := r.p.Enrolment().EnrollCode(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func kioskClient(t *testing.T, r *rig, site string) *client.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.p.SetSite(ctx, id.KioskID, site); err != nil {
+	if err := r.p.Fleet().SetSite(ctx, id.KioskID, site); err != nil {
 		t.Fatal(err)
 	}
 	out, err := outbox.Open(ctx, db)

@@ -117,8 +117,8 @@ func loadOrCreate(path string, generate func() (crypto.Signer, error)) (crypto.S
 
 // keyDERs are the portal's public keys as the enrolment code's
 // fingerprint covers them: the sealing key, then the signing key.
-func (s *Server) keyDERs() [][]byte {
-	return [][]byte{s.pubDER, s.signPubDER}
+func (e *Enrolment) keyDERs() [][]byte {
+	return [][]byte{e.pubDER, e.signPubDER}
 }
 
 // PublicKey is what kiosks pin at enrolment.

@@ -44,7 +44,7 @@ func TestAThousandNumbersADayDoNotStopTheQueue(t *testing.T) {
 	r := startRig(t, portal.Options{})
 	k := r.enrol(t)
 	ctx := context.Background()
-	if err := r.p.SetSite(ctx, k.KioskID, "Rathaus"); err != nil {
+	if err := r.p.Fleet().SetSite(ctx, k.KioskID, "Rathaus"); err != nil {
 		t.Fatal(err)
 	}
 	q := r.p.Queue()
@@ -79,7 +79,7 @@ func TestOfflineNumbersComeOnlyFromTheirBlockAndCannotJumpTheQueue(t *testing.T)
 	ctx := context.Background()
 	one, two := r.enrol(t), r.enrol(t)
 	for _, k := range []identity.Kiosk{one, two} {
-		if err := r.p.SetSite(ctx, k.KioskID, "Rathaus"); err != nil {
+		if err := r.p.Fleet().SetSite(ctx, k.KioskID, "Rathaus"); err != nil {
 			t.Fatal(err)
 		}
 		heartbeat(t, r, k) // blocks 1 and 2
@@ -141,7 +141,7 @@ func TestOfflineNumbersComeOnlyFromTheirBlockAndCannotJumpTheQueue(t *testing.T)
 func TestAKioskDrawsAtAResidentsPace(t *testing.T) {
 	r := startRig(t, portal.Options{})
 	k := r.enrol(t)
-	if err := r.p.SetSite(context.Background(), k.KioskID, "Rathaus"); err != nil {
+	if err := r.p.Fleet().SetSite(context.Background(), k.KioskID, "Rathaus"); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -160,7 +160,7 @@ func TestAKioskDrawsAtAResidentsPace(t *testing.T) {
 	if status[201] > 25 || status[201] < 20 || status[429] < 175 || status[503] > 0 {
 		t.Errorf("200 draws at once from one kiosk: %v", status)
 	}
-	list, err := r.p.Kiosks(context.Background(), time.Now())
+	list, err := r.p.Fleet().Kiosks(context.Background(), time.Now())
 	if err != nil || len(list) != 1 || !slices.ContainsFunc(list[0].Alarms, func(a string) bool { return strings.HasPrefix(a, "too fast: draws refused at ") }) {
 		t.Errorf("fleet: %+v %v", list, err)
 	}
@@ -172,7 +172,7 @@ func TestAKioskBooksOnlyForItsOwnSiteAtAResidentsPace(t *testing.T) {
 	r, c := bookingRig(t)
 	k := r.enrol(t)
 	ctx := context.Background()
-	if err := r.p.SetSite(ctx, k.KioskID, "bibliothek"); err != nil {
+	if err := r.p.Fleet().SetSite(ctx, k.KioskID, "bibliothek"); err != nil {
 		t.Fatal(err)
 	}
 	auth := map[string]string{"Authorization": "Bearer " + k.Token, "Idempotency-Key": "x"}
@@ -184,7 +184,7 @@ func TestAKioskBooksOnlyForItsOwnSiteAtAResidentsPace(t *testing.T) {
 		t.Errorf("a kiosk of the library reads the town hall's times: %d", a.status)
 	}
 	// At its own site: five at once, then one every 20 seconds.
-	if err := r.p.SetSite(ctx, k.KioskID, "rathaus"); err != nil {
+	if err := r.p.Fleet().SetSite(ctx, k.KioskID, "rathaus"); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -206,7 +206,7 @@ func TestAKioskBooksOnlyForItsOwnSiteAtAResidentsPace(t *testing.T) {
 	if status[201] < 5 || status[201] > 6 || status[429] < 34 {
 		t.Errorf("40 bookings at once from one kiosk: %v", status)
 	}
-	list, _ := r.p.Kiosks(ctx, c.now())
+	list, _ := r.p.Fleet().Kiosks(ctx, c.now())
 	if len(list) != 1 || !slices.Contains(list[0].Alarms, "too fast: bookings refused at "+c.now().Format("15:04")) {
 		t.Errorf("fleet alarms: %+v", list)
 	}
@@ -237,7 +237,7 @@ func TestANULByteIsBadInputOnPostgreSQL(t *testing.T) {
 // could be named the same way. Kiosk and site names are Latin.
 func TestLookalikeKioskAndSiteNamesAreRefused(t *testing.T) {
 	r := startRig(t, portal.Options{})
-	code, err := r.p.EnrollCode(context.Background(), time.Hour)
+	code, err := r.p.Enrolment().EnrollCode(context.Background(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,10 +247,10 @@ func TestLookalikeKioskAndSiteNamesAreRefused(t *testing.T) {
 	}
 	k := r.enrol(t)
 	for _, site := range []string{"Κ1", "Rathaus\u202E", "Rathaus<script>"} {
-		if err := r.p.SetSite(context.Background(), k.KioskID, site); err == nil {
+		if err := r.p.Fleet().SetSite(context.Background(), k.KioskID, site); err == nil {
 			t.Errorf("site %q taken", site)
 		}
-		if _, err := r.p.EnrollCodeFor(context.Background(), time.Hour, site); err == nil {
+		if _, err := r.p.Enrolment().EnrollCodeFor(context.Background(), time.Hour, site); err == nil {
 			t.Errorf("enrolment code for site %q", site)
 		}
 	}

@@ -52,6 +52,10 @@ type Server struct {
 	st        store.Store
 	queue     *queue.Service // the office queue of every site
 	hub       *hub.Hub       // live changes: queues, guide calls
+	fleet     *Fleet
+	enrolment *Enrolment
+	cases     *Cases
+	callers   *callers
 	key       *rsa.PrivateKey
 	kid       string
 	sign      ed25519.PrivateKey // signs profiles
@@ -68,12 +72,8 @@ type Server struct {
 	// The public keys as SPKI DER, as kiosks receive them at enrolment.
 	pubDER, signPubDER []byte
 
-	mu       sync.Mutex
-	inFlight map[string]bool // kiosk/key of requests being stored
-
-	commits       chan *commitJob // batches for the group committer
-	committerDone chan struct{}   // closed when Run ends
-	opt           Options
+	commits *groupCommitter // stores the kiosks' batches
+	opt     Options
 }
 
 // kioskAPI, bookingAPI and publicPages are the portal's HTTP surfaces:
@@ -171,11 +171,15 @@ func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, erro
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
 		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: keys.Sign, pubDER: pubDER, signPubDER: signPubDER,
-		inFlight: map[string]bool{}, commits: make(chan *commitJob, 256), committerDone: make(chan struct{})}
+		commits: newGroupCommitter(st, opt.Now)}
 	s.hub = hub.New(st)
 	s.queue = &queue.Service{St: st, Loc: officeTime, Now: opt.Now, Hub: s.hub}
 	s.residents = &Residents{st: st, now: opt.Now, requests: newAddrLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
 	s.pace = newKioskPace(opt.KioskDrawPace, opt.KioskBookingPace)
+	s.fleet = &Fleet{st: st, now: opt.Now, queue: s.queue, pace: s.pace}
+	s.enrolment = &Enrolment{st: st, now: opt.Now, pubDER: pubDER, signPubDER: signPubDER}
+	s.callers = &callers{enrolment: s.enrolment, st: st, residents: s.residents, security: s.security}
+	s.cases = &Cases{st: st, now: opt.Now, key: keys.Seal, kid: kid}
 	s.bookings = s.newBookingOffice()
 	return s, nil
 }
@@ -188,14 +192,14 @@ func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, erro
 // a 503 and its kiosk sends it again.
 func (s *Server) Run(ctx context.Context) error {
 	if err := expire(ctx, s.st, s.opt); err != nil {
-		close(s.committerDone)
+		close(s.commits.done)
 		return err
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { s.hub.Run(ctx) })
 	wg.Go(func() { s.housekeeping(ctx) })
 	wg.Go(func() { s.noShows(ctx) })
-	s.committer(ctx)
+	s.commits.run(ctx)
 	wg.Wait()
 	return nil
 }

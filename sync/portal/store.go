@@ -36,8 +36,8 @@ func randomToken(n int) (string, error) {
 }
 
 // EnrollCode makes a one-time enrolment code, valid for d.
-func (s *Server) EnrollCode(ctx context.Context, d time.Duration) (string, error) {
-	return s.EnrollCodeFor(ctx, d, "")
+func (e *Enrolment) EnrollCode(ctx context.Context, d time.Duration) (string, error) {
+	return e.EnrollCodeFor(ctx, d, "")
 }
 
 // MaxEnrollValid caps how long an enrolment code works: codes are
@@ -50,25 +50,25 @@ const MaxEnrollValid = 7 * 24 * time.Hour
 // kiosks hand out its codes, and each kiosk gets the library's profile
 // with its first heartbeat. The code carries a fingerprint of the
 // portal's keys, so the kiosk can tell the real portal from a proxy.
-func (s *Server) EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error) {
+func (e *Enrolment) EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error) {
 	if d <= 0 || d > MaxEnrollValid {
 		return "", fmt.Errorf("enrolment code: validity %s: want more than 0 and at most %s (7 days)", d, MaxEnrollValid)
 	}
 	if err := queue.CheckSite(site); err != nil {
 		return "", fmt.Errorf("enrolment code: site %q: %w", site, err)
 	}
-	code, secret, err := enrolcode.New(s.keyDERs()...)
+	code, secret, err := enrolcode.New(e.keyDERs()...)
 	if err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
-	if err := s.st.AddEnrollCode(ctx, HashToken(secret), s.now().Add(d), site); err != nil {
+	if err := e.st.AddEnrollCode(ctx, HashToken(secret), e.now().Add(d), site); err != nil {
 		return "", fmt.Errorf("enrolment code: %w", err)
 	}
 	return code, nil
 }
 
 // enroll uses code once and registers a kiosk, returning its id and token.
-func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, error) {
+func (e *Enrolment) enroll(ctx context.Context, code, name string) (int64, string, error) {
 	secret, ok := enrolcode.NormalSecret(code)
 	if !ok {
 		return 0, "", store.ErrBadEnrollCode
@@ -77,41 +77,41 @@ func (s *Server) enroll(ctx context.Context, code, name string) (int64, string, 
 	if err != nil {
 		return 0, "", err
 	}
-	id, err := s.st.Enroll(ctx, HashToken(secret), name, HashToken(token), s.now(), refcode.MaxKiosks)
+	id, err := e.st.Enroll(ctx, HashToken(secret), name, HashToken(token), e.now(), refcode.MaxKiosks)
 	return id, token, err
 }
 
 // Revoke stops a kiosk's credential from working.
-func (s *Server) Revoke(ctx context.Context, kiosk int64) error {
-	return s.st.Revoke(ctx, kiosk, s.now())
+func (e *Enrolment) Revoke(ctx context.Context, kiosk int64) error {
+	return e.st.Revoke(ctx, kiosk, e.now())
 }
 
 // authenticate finds the kiosk of a bearer token.
-func (s *Server) authenticate(ctx context.Context, token string) (int64, error) {
+func (e *Enrolment) authenticate(ctx context.Context, token string) (int64, error) {
 	if token == "" {
 		return 0, store.ErrUnauthenticated
 	}
-	return s.st.Authenticate(ctx, HashToken(token))
+	return e.st.Authenticate(ctx, HashToken(token))
 }
 
 // Decide records staff's decision on a case; it reaches the kiosk through
 // the changes feed and the resident through the status page.
-func (s *Server) Decide(ctx context.Context, code, state, reason string) error {
+func (c *Cases) Decide(ctx context.Context, code, state, reason string) error {
 	if state != "accepted" && state != "rejected" {
 		return fmt.Errorf("decide: %q is neither accepted nor rejected", state)
 	}
-	return s.st.Decide(ctx, code, state, reason)
+	return c.st.Decide(ctx, code, state, reason)
 }
 
 // Stats counts envelopes by state, and refused duplicates.
-func (s *Server) Stats(ctx context.Context) (map[string]int, error) {
-	return s.st.Stats(ctx)
+func (c *Cases) Stats(ctx context.Context) (map[string]int, error) {
+	return c.st.Stats(ctx)
 }
 
 // CountCode says how many stored envelopes carry code (0 or 1: the column
 // is unique; tests use it to prove exactly-once delivery).
-func (s *Server) CountCode(ctx context.Context, code string) int {
-	n, _ := s.st.CountCode(ctx, code)
+func (c *Cases) CountCode(ctx context.Context, code string) int {
+	n, _ := c.st.CountCode(ctx, code)
 	return n
 }
 

@@ -13,7 +13,7 @@ import (
 
 // handleDraw gives a kiosk a number from its site's queue.
 func (s *kioskAPI) handleDraw(w http.ResponseWriter, r *http.Request) {
-	kiosk, ok := s.ownKiosk(w, r)
+	kiosk, ok := s.callers.ownKiosk(w, r)
 	if !ok {
 		return
 	}

@@ -22,7 +22,7 @@ import (
 func TestDrawThroughTheAPI(t *testing.T) {
 	r := startRig(t, portal.Options{})
 	id := r.enrol(t)
-	if err := r.p.SetSite(context.Background(), id.KioskID, "Rathaus"); err != nil {
+	if err := r.p.Fleet().SetSite(context.Background(), id.KioskID, "Rathaus"); err != nil {
 		t.Fatal(err)
 	}
 	// Three kiosks of the site: one alone may not draw 50 at once (a
@@ -30,7 +30,7 @@ func TestDrawThroughTheAPI(t *testing.T) {
 	kiosks := []identity.Kiosk{id}
 	for range 2 {
 		k := r.enrol(t)
-		if err := r.p.SetSite(context.Background(), k.KioskID, "Rathaus"); err != nil {
+		if err := r.p.Fleet().SetSite(context.Background(), k.KioskID, "Rathaus"); err != nil {
 			t.Fatal(err)
 		}
 		kiosks = append(kiosks, k)
@@ -115,7 +115,7 @@ func TestAnAlmostUsedBlockIsAnAlarm(t *testing.T) {
 			t.Fatalf("heartbeat: %v %v", resp, err)
 		}
 		resp.Body.Close()
-		list, _ := r.p.Kiosks(context.Background(), time.Now())
+		list, _ := r.p.Fleet().Kiosks(context.Background(), time.Now())
 		got := strings.Contains(strings.Join(list[0].Alarms, ";"), "offline numbers: A "+fmt.Sprint(n)+" of 500 used today")
 		if got != want {
 			t.Errorf("%d used: alarms %v", n, list[0].Alarms)

@@ -58,7 +58,7 @@ func Enrolled(t testing.TB, db *sql.DB, p *Portal) (*outbox.Outbox, outbox.Seale
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := p.EnrollCode(ctx, time.Hour)
+	code, err := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -194,7 +194,7 @@ func TestBadCaseAndBadUpload(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "Nicht veröffentlicht") || !strings.Contains(string(body), "not a zip") {
 		t.Errorf("a bad upload: %d\n%s", resp.StatusCode, body)
 	}
-	if v, _, _ := r.p.LatestProfile(r.ctx, ""); v != 0 {
+	if v, _, _ := r.p.Fleet().LatestProfile(r.ctx, ""); v != 0 {
 		t.Errorf("version %d published", v)
 	}
 }

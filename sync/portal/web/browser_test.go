@@ -156,7 +156,7 @@ func bulkyWasteProfile(t *testing.T) []byte {
 // sees a guide call arrive live. Every page: a screenshot and axe-core.
 func TestStaffInABrowser(t *testing.T) {
 	r := newRig(t)
-	if _, err := r.p.PublishProfile(r.ctx, "", bulkyWasteProfile(t)); err != nil {
+	if _, err := r.p.Fleet().PublishProfile(r.ctx, "", bulkyWasteProfile(t)); err != nil {
 		t.Fatal(err)
 	}
 	code := r.submit(t, "sperrmuell", map[string]string{"was": "moebel,matratzen", "teile": "3", "name": "Fatma Yılmaz"})

@@ -116,7 +116,7 @@ func (s *casePages) openCase(w http.ResponseWriter, r *http.Request, action stri
 	}
 	cat := s.catalogue(r.Context())
 	d := caseData{Code: code, Title: cat.title(c.Envelope.Service), State: c.State, Kiosk: c.Kiosk, Received: c.Received}
-	x, err := s.p.OpenCase(r.Context(), code)
+	x, err := s.p.Cases().OpenCase(r.Context(), code)
 	if err != nil {
 		d.Broken = true
 	} else {
@@ -152,7 +152,7 @@ func (s *casePages) caseExport(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.openCase(w, r, "case_exported"); !ok {
 		return
 	}
-	x, err := s.p.OpenCase(r.Context(), r.PathValue("code"))
+	x, err := s.p.Cases().OpenCase(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, http.StatusUnprocessableEntity, "case_undecryptable")
 		return
@@ -185,7 +185,7 @@ func (s *casePages) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reason := clip(r.PostFormValue("reason"), 500) // never cut inside a character
-	if err := s.p.Decide(r.Context(), code, decision, reason); err != nil {
+	if err := s.p.Cases().Decide(r.Context(), code, decision, reason); err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "error_title")
 		return
 	}

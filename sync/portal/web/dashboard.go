@@ -41,7 +41,7 @@ func (s *officePages) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Counts = append(d.Counts, serviceCount{Title: cat.title(svc), N: n})
 	}
 	sort.Slice(d.Counts, func(i, j int) bool { return d.Counts[i].Title < d.Counts[j].Title })
-	kiosks, _ := s.p.Kiosks(ctx, s.now())
+	kiosks, _ := s.p.Fleet().Kiosks(ctx, s.now())
 	for _, k := range kiosks {
 		if len(k.Alarms) > 0 && !k.Revoked && staff.HasSite(se.user, k.Site) {
 			d.Alarms = append(d.Alarms, k)

@@ -19,7 +19,7 @@ type fleetData struct {
 
 func (s *adminPages) showFleet(w http.ResponseWriter, r *http.Request, status int, notice, problem string, codes []string) {
 	se, _ := sessionOf(r)
-	all, err := s.p.Kiosks(r.Context(), s.now())
+	all, err := s.p.Fleet().Kiosks(r.Context(), s.now())
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "error_title")
 		return
@@ -52,7 +52,7 @@ func (s *adminPages) makeCodes(w http.ResponseWriter, r *http.Request) {
 	}
 	var codes []string
 	for range n {
-		c, err := s.p.EnrollCodeFor(r.Context(), time.Duration(hours)*time.Hour, site)
+		c, err := s.p.Enrolment().EnrollCodeFor(r.Context(), time.Duration(hours)*time.Hour, site)
 		if err != nil {
 			s.showFleet(w, r, http.StatusServiceUnavailable, "", err.Error(), codes)
 			return
@@ -78,7 +78,7 @@ func (s *adminPages) revoke(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.forKiosk(w, r, id) {
 		return
 	}
-	if err := s.p.Revoke(r.Context(), id); err != nil {
+	if err := s.p.Enrolment().Revoke(r.Context(), id); err != nil {
 		s.showFleet(w, r, http.StatusBadRequest, "", err.Error(), nil)
 		return
 	}
@@ -100,7 +100,7 @@ func (s *adminPages) moveSite(w http.ResponseWriter, r *http.Request) {
 	if !s.forSite(w, r, site) {
 		return
 	}
-	if err := s.p.SetSite(r.Context(), id, site); err != nil {
+	if err := s.p.Fleet().SetSite(r.Context(), id, site); err != nil {
 		s.showFleet(w, r, http.StatusServiceUnavailable, "", err.Error(), nil)
 		return
 	}
@@ -127,7 +127,7 @@ func (s *adminPages) publish(w http.ResponseWriter, r *http.Request) {
 	if !s.forSite(w, r, site) {
 		return
 	}
-	v, err := s.p.PublishProfile(r.Context(), site, b)
+	v, err := s.p.Fleet().PublishProfile(r.Context(), site, b)
 	if err != nil {
 		s.showFleet(w, r, http.StatusUnprocessableEntity, "", "Nicht veröffentlicht: "+err.Error(), nil)
 		return

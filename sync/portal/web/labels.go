@@ -44,7 +44,7 @@ type serviceFile struct {
 // stand in for titles and labels.
 func (s *Server) catalogue(ctx context.Context) catalogue {
 	c := catalogue{titles: map[string]string{}, fields: map[string][]fieldLabel{}}
-	v, b, err := s.p.LatestProfile(ctx, "")
+	v, b, err := s.p.Fleet().LatestProfile(ctx, "")
 	if err != nil || b == nil {
 		return c
 	}

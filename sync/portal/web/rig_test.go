@@ -76,7 +76,7 @@ func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	code, _ := p.EnrollCode(ctx, time.Hour)
+	code, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, u, code, "Rathaus Eingang", client.Options{}); err != nil {
 		t.Fatal(err)
 	}

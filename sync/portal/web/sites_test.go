@@ -40,7 +40,7 @@ func TestStaffWorkOnlyForTheirSites(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := r.submit(t, "mangel", map[string]string{"beschreibung": "Laterne defekt"})
-	if err := r.p.SetSite(ctx, r.kiosk.Identity().KioskID, "Bibliothek"); err != nil {
+	if err := r.p.Fleet().SetSite(ctx, r.kiosk.Identity().KioskID, "Bibliothek"); err != nil {
 		t.Fatal(err)
 	}
 	acc := &staff.Accounts{St: r.p.Store()}

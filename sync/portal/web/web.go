@@ -51,14 +51,9 @@ type Portal interface {
 	// Residents are the residents' budgets per network, shared with the
 	// booking API.
 	Residents() *portal.Residents
-	OpenCase(ctx context.Context, code string) (portal.Exported, error)
-	Decide(ctx context.Context, code, state, reason string) error
-	Kiosks(ctx context.Context, now time.Time) ([]portal.KioskInfo, error)
-	EnrollCodeFor(ctx context.Context, d time.Duration, site string) (string, error)
-	Revoke(ctx context.Context, kiosk int64) error
-	SetSite(ctx context.Context, kiosk int64, site string) error
-	PublishProfile(ctx context.Context, site string, bundle []byte) (int, error)
-	LatestProfile(ctx context.Context, site string) (int, []byte, error)
+	Cases() *portal.Cases         // opened and decided by caseworkers
+	Fleet() *portal.Fleet         // kiosks, sites and profiles
+	Enrolment() *portal.Enrolment // enrolment codes, revoking
 	Queue() *queue.Service
 	Hub() *hub.Hub // live changes of queues and guide calls
 	Bookings() *booking.Office

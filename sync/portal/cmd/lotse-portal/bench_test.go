@@ -74,7 +74,7 @@ func BenchmarkMorningRush(b *testing.B) {
 				wg.Wait()
 				elapsed := time.Since(start)
 				b.StopTimer()
-				st, _ := first.Stats(context.Background())
+				st, _ := first.Cases().Stats(context.Background())
 				dups := created - st["envelopes"]
 				if st["envelopes"] != kiosks*5 {
 					b.Errorf("stored %d of %d envelopes", st["envelopes"], kiosks*5)
@@ -144,7 +144,7 @@ func rushKiosks(b *testing.B, p *portal.Server, url string, n int) []rushKiosk {
 	key := p.PublicKey()
 	sims := make([]rushKiosk, n)
 	for i := range sims {
-		code, err := p.EnrollCode(context.Background(), time.Hour)
+		code, err := p.Enrolment().EnrollCode(context.Background(), time.Hour)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -52,12 +52,12 @@ func BenchmarkBookingRush(b *testing.B) {
 				// credential.
 				db, _ := sqlitedb.Open(filepath.Join(b.TempDir(), "kiosk.db"))
 				b.Cleanup(func() { db.Close() })
-				code, _ := first.EnrollCode(context.Background(), time.Hour)
+				code, _ := first.Enrolment().EnrollCode(context.Background(), time.Hour)
 				id, err := client.Enroll(context.Background(), db, url, code, "Rush", client.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := first.SetSite(context.Background(), id.KioskID, "rathaus"); err != nil { // a kiosk books at its own site
+				if err := first.Fleet().SetSite(context.Background(), id.KioskID, "rathaus"); err != nil { // a kiosk books at its own site
 					b.Fatal(err)
 				}
 				berlin, _ := time.LoadLocation("Europe/Berlin")

@@ -22,7 +22,7 @@ func cmdEnrollCode(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, fmt.Errorf("enroll-code: --count %d: want 1 to 1000", *count))
 		}
 		for range *count {
-			c, err := s.EnrollCodeFor(ctx, *valid, *site)
+			c, err := s.Enrolment().EnrollCodeFor(ctx, *valid, *site)
 			if err != nil {
 				return fail(stderr, err)
 			}

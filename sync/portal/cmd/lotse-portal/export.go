@@ -24,7 +24,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 }
 
 func export(s *portal.Server, t time.Time, out string, stdout, stderr io.Writer) int {
-	n, problems, err := s.Export(ctx, t, out)
+	n, problems, err := s.Cases().Export(ctx, t, out)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -20,7 +20,7 @@ func cmdHashPIN(args []string, stdout, stderr io.Writer) int {
 		if *staff {
 			kind = credential.Staff
 		}
-		return printHash(stdout, stderr)(s.HashPIN(ctx, *site, kind, pos[0]))
+		return printHash(stdout, stderr)(s.Fleet().HashPIN(ctx, *site, kind, pos[0]))
 	})
 }
 
@@ -28,7 +28,7 @@ func cmdHashCard(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("hash-card", "[--site S] ID", stderr)
 	site := f.String("site", "", siteUsage)
 	return f.run(args, 1, nil, func(s *portal.Server, _ config.Config, pos []string) int {
-		return printHash(stdout, stderr)(s.HashCard(ctx, *site, pos[0]))
+		return printHash(stdout, stderr)(s.Fleet().HashCard(ctx, *site, pos[0]))
 	})
 }
 

@@ -153,11 +153,11 @@ func TestTwoInstancesExactlyOnceWhenOneIsKilled(t *testing.T) {
 		t.Fatalf("kiosk outbox after the kill: %v", counts)
 	}
 	for _, code := range codes {
-		if got := setup.CountCode(ctx, code); got != 1 {
+		if got := setup.Cases().CountCode(ctx, code); got != 1 {
 			t.Errorf("%s stored %d times", code, got)
 		}
 	}
-	st, _ := setup.Stats(ctx)
+	st, _ := setup.Cases().Stats(ctx)
 	if st["envelopes"] != n {
 		t.Errorf("stats %v", st)
 	}
@@ -191,7 +191,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	defer func() { stopSrv(); <-done }()
 	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	defer db.Close()
-	code, _ := p.EnrollCode(ctx, time.Hour)
+	code, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, url, code, "Kiosk 1", client.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		t.Fatalf("after the restart: %v", counts)
 	}
 	for _, code := range codes {
-		if got := p.CountCode(ctx, code); got != 1 {
+		if got := p.Cases().CountCode(ctx, code); got != 1 {
 			t.Errorf("%s stored %d times", code, got)
 		}
 	}
@@ -305,7 +305,7 @@ func twoInstances(t *testing.T) (*portal.Server, *serveProc, *roundRobin, *clien
 	t.Cleanup(func() { lb.Close() })
 	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	t.Cleanup(func() { db.Close() })
-	code, _ := setup.EnrollCode(ctx, time.Hour)
+	code, _ := setup.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, "http://"+ln.Addr().String(), code, "Kiosk 1", client.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestBookingRaceAcrossInstances(t *testing.T) {
 	// of these clients come from 127.0.0.1.
 	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	t.Cleanup(func() { db.Close() })
-	code, _ := setup.EnrollCode(ctx, time.Hour)
+	code, _ := setup.Enrolment().EnrollCode(ctx, time.Hour)
 	lb := rr.addr
 	id, err := client.Enroll(ctx, db, lb, code, "Kiosk 2", client.Options{})
 	if err != nil {

@@ -23,7 +23,7 @@ func cmdKiosks(args []string, stdout, stderr io.Writer) int {
 }
 
 func kiosks(s *portal.Server, asJSON bool, stdout, stderr io.Writer) int {
-	list, err := s.Kiosks(ctx, time.Now())
+	list, err := s.Fleet().Kiosks(ctx, time.Now())
 	if err != nil {
 		return fail(stderr, err)
 	}

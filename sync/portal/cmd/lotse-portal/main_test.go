@@ -132,7 +132,7 @@ func TestCodesForASite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	list, err := p.Kiosks(ctx, time.Now())
+	list, err := p.Fleet().Kiosks(ctx, time.Now())
 	if err != nil || len(list) != 2 {
 		t.Fatalf("kiosks %v %v", list, err)
 	}
@@ -177,7 +177,7 @@ func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
 	srv := httptest.NewServer(p.Handler())
 	db, _ := sqlitedb.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	defer db.Close()
-	code, _ := p.EnrollCode(ctx, time.Hour)
+	code, _ := p.Enrolment().EnrollCode(ctx, time.Hour)
 	if _, err := client.Enroll(ctx, db, srv.URL, code, "Kiosk 1", client.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -218,10 +218,10 @@ func TestMigrateStoreMovesAPortalWithoutReEnrolling(t *testing.T) {
 	if _, err := c.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if pg.CountCode(ctx, first) != 1 || pg.CountCode(ctx, second) != 1 {
-		t.Errorf("on PostgreSQL: first %d, second %d", pg.CountCode(ctx, first), pg.CountCode(ctx, second))
+	if pg.Cases().CountCode(ctx, first) != 1 || pg.Cases().CountCode(ctx, second) != 1 {
+		t.Errorf("on PostgreSQL: first %d, second %d", pg.Cases().CountCode(ctx, first), pg.Cases().CountCode(ctx, second))
 	}
-	if err := pg.Decide(ctx, first, "accepted", ""); err != nil {
+	if err := pg.Cases().Decide(ctx, first, "accepted", ""); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := c.PullChanges(ctx); err != nil || n != 1 {

@@ -23,7 +23,7 @@ func publishProfile(s *portal.Server, path, site string, stdout, stderr io.Write
 	if err != nil {
 		return fail(stderr, err)
 	}
-	v, err := s.PublishProfile(ctx, site, b)
+	v, err := s.Fleet().PublishProfile(ctx, site, b)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -16,7 +16,7 @@ func cmdRevoke(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, fmt.Errorf("kiosk %q: want its number", pos[0]))
 		}
-		if err := s.Revoke(ctx, id); err != nil {
+		if err := s.Enrolment().Revoke(ctx, id); err != nil {
 			return fail(stderr, err)
 		}
 		s.Store().Audit(ctx, auditEntry("lotse-portal", "kiosk_revoked", pos[0]))

@@ -16,7 +16,7 @@ func cmdSite(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, fmt.Errorf("kiosk %q: want its number", pos[0]))
 		}
-		if err := s.SetSite(ctx, id, pos[1]); err != nil {
+		if err := s.Fleet().SetSite(ctx, id, pos[1]); err != nil {
 			return fail(stderr, err)
 		}
 		fmt.Fprintf(stdout, "kiosk %d is in site %s; it takes the site's profile at its next heartbeat\n", id, pos[1])

@@ -11,7 +11,7 @@ import (
 func cmdStats(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("stats", "", stderr)
 	return f.run(args, 0, nil, func(s *portal.Server, _ config.Config, _ []string) int {
-		st, err := s.Stats(ctx)
+		st, err := s.Cases().Stats(ctx)
 		if err != nil {
 			return fail(stderr, err)
 		}
