@@ -43,7 +43,7 @@ func TestReportFailsOnABrokenTheme(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), nil)
 	r := CapRatio()
 	svc, _ := v.k.deps.Catalogue.Service("mangel")
-	v.k.fillTo(svc, map[string]string{"art": "laterne"}, flow.Step{ID: "wo"}, "")
+	v.k.registry.fillTo(svc, map[string]string{"art": "laterne"}, flow.Step{ID: "wo"}, "")
 	if b := v.k.Measure(r).Breaches(LimitsFor(widgets.Look{})); len(b) != 0 {
 		t.Fatalf("the real theme breaches: %v", b)
 	}
@@ -94,7 +94,7 @@ func TestReportFailsOnShrunkLabelsLoudWordsAndGrowingProgress(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), nil)
 	r := CapRatio()
 	svc, _ := v.k.deps.Catalogue.Service("mangel")
-	v.k.fillTo(svc, nil, flow.Step{ID: "art"}, "")
+	v.k.registry.fillTo(svc, nil, flow.Step{ID: "art"}, "")
 	std := v.k.Measure(r)
 	if b := std.Breaches(LimitsFor(widgets.Look{})); len(b) != 0 {
 		t.Fatalf("the step breaches: %v", b)
@@ -102,7 +102,7 @@ func TestReportFailsOnShrunkLabelsLoudWordsAndGrowingProgress(t *testing.T) {
 	if std.Step.Service != "mangel" || std.Step.N != 1 {
 		t.Fatalf("the step shown is %+v", std.Step)
 	}
-	v.k.setLook(widgets.Look{Large: true})
+	v.k.help.setLook(widgets.Look{Large: true})
 	if s := v.k.Measure(r).Shrunk(std); len(s) != 0 {
 		t.Fatalf("the real large look shrinks: %v", s)
 	}

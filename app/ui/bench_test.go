@@ -172,7 +172,7 @@ func BenchmarkSwitchLanguageAndLook(b *testing.B) {
 	k := New(fyne.CurrentApp(), win, Deps{Catalogue: demoCatalogue(b), Texts: testutil.Texts(b), Place: "Bürgerbüro Musterstadt",
 		ReturnAfter: time.Minute, Metrics: widgets.MetricsFor(1920, 344)})
 	svc, _ := k.deps.Catalogue.Service("ummelden")
-	k.fillTo(svc, map[string]string{"wer": "ich"}, flow.Step{ID: "vorname"}, "")
+	k.registry.fillTo(svc, map[string]string{"wer": "ich"}, flow.Step{ID: "vorname"}, "")
 	langs := k.deps.Texts.Languages()
 	var switched, painted []time.Duration
 	i := 0
@@ -183,7 +183,7 @@ func BenchmarkSwitchLanguageAndLook(b *testing.B) {
 			k.v.tr = k.deps.Texts.For(langs[i%len(langs)])
 			k.cur.redraw()
 		} else {
-			k.setLook(widgets.Looks()[i%len(widgets.Looks())])
+			k.help.setLook(widgets.Looks()[i%len(widgets.Looks())])
 		}
 		switched = append(switched, time.Since(start))
 		win.Canvas().Capture()

@@ -47,16 +47,16 @@ func (b *bookingVisit) wipe() {
 }
 
 // appointments is the kiosk's appointment book, nil without one.
-func (k *Kiosk) appointments() Appointments { return k.deps.Appointments }
+func (k bookingScreens) appointments() Appointments { return k.deps.Appointments }
 
 // startBooking asks the portal what can be booked here.
-func (k *Kiosk) startBooking(svc flow.Service) {
+func (k bookingScreens) startBooking(svc flow.Service) {
 	book := k.appointments()
 	if book == nil {
 		k.showBookingOffline(svc)
 		return
 	}
-	k.showWait(svc.ID + "-loading")
+	k.help.showWait(svc.ID + "-loading")
 	screen := k.screen
 	lang := k.v.tr.Lang()
 	k.spawn(func() {
@@ -84,7 +84,7 @@ func (k *Kiosk) startBooking(svc flow.Service) {
 // showBookingOffline offers the times the portal holds for this kiosk
 // when there are any; otherwise it says plainly that booking needs the
 // office's portal, and offers the request form instead.
-func (k *Kiosk) showBookingOffline(svc flow.Service) {
+func (k bookingScreens) showBookingOffline(svc flow.Service) {
 	if book := k.appointments(); book != nil {
 		// The kiosk's own SQLite file: no network, no wait.
 		list, err := book.HeldServices(context.Background(), k.v.tr.Lang())
@@ -102,12 +102,12 @@ func (k *Kiosk) showBookingOffline(svc flow.Service) {
 
 // showNoBooking says why nothing can be booked (textKey) and offers the
 // request form.
-func (k *Kiosk) showNoBooking(svc flow.Service, name, textKey string) {
+func (k bookingScreens) showNoBooking(svc flow.Service, name, textKey string) {
 	text := paragraph(k.v.tr.T(textKey))
 	var actions []fyne.CanvasObject
 	for _, s := range k.deps.Catalogue.Services {
 		if s.Kind == flow.KindAppointment {
-			actions = append(actions, widgets.NewTile(k.tService(s).Title, tileIcon(s.Icon), func() { k.startForm(s) }))
+			actions = append(actions, widgets.NewTile(k.texts.tService(s).Title, tileIcon(s.Icon), func() { k.forms.startForm(s) }))
 			break
 		}
 	}
@@ -116,13 +116,13 @@ func (k *Kiosk) showNoBooking(svc flow.Service, name, textKey string) {
 			container.NewVBox(text, tileGrid(actions...)))})
 }
 
-func (k *Kiosk) showBookingMessage(name, text string) {
+func (k bookingScreens) showBookingMessage(name, text string) {
 	msg := paragraph(text)
 	msg.Alignment = fyne.TextAlignCenter
 	k.display(screen{name: name, bar: true, redraw: func() { k.showBookingMessage(name, text) }, content: middle(msg)})
 }
 
-func (k *Kiosk) showBookingServices(list []wire.BookableService) {
+func (k bookingScreens) showBookingServices(list []wire.BookableService) {
 	var tiles []fyne.CanvasObject
 	for _, s := range list {
 		tiles = append(tiles, widgets.NewTile(s.Title, nil, func() {
@@ -150,10 +150,10 @@ func thisMonday(t time.Time) time.Time {
 }
 
 // loadWeeks fetches the times of the weeks shown and shows their days.
-func (k *Kiosk) loadWeeks() {
+func (k bookingScreens) loadWeeks() {
 	b := k.v.book
 	book := k.appointments()
-	k.showWait(b.svc.ID + "-loading")
+	k.help.showWait(b.svc.ID + "-loading")
 	screen := k.screen
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
@@ -182,7 +182,7 @@ func (k *Kiosk) loadWeeks() {
 
 // showBookingDays is four weeks as large day tiles, the days with free
 // times tappable, earlier and later weeks by buttons, never by swiping.
-func (k *Kiosk) showBookingDays() {
+func (k bookingScreens) showBookingDays() {
 	b := k.v.book
 	free := map[string]bool{}
 	for _, s := range b.slots {
@@ -233,7 +233,7 @@ func (k *Kiosk) showBookingDays() {
 		content: container.NewBorder(heading(k.v.tr.T("booking_day_title", map[string]any{"Month": span})), container.NewHBox(nav...), nil, nil, body)})
 }
 
-func (k *Kiosk) showBookingTimes(day time.Time) {
+func (k bookingScreens) showBookingTimes(day time.Time) {
 	b := k.v.book
 	b.day = day
 	var tiles []fyne.CanvasObject
@@ -245,22 +245,22 @@ func (k *Kiosk) showBookingTimes(day time.Time) {
 		tiles = append(tiles, widgets.NewTile(at.Format("15:04"), nil, func() { b.start = at; k.showBookingName("") }))
 	}
 	k.display(screen{name: b.svc.ID + "-time", bar: true, redraw: func() { k.showBookingTimes(day) },
-		content: container.NewBorder(heading(k.v.tr.T("booking_time_title", map[string]any{"Date": k.longDate(day)})), nil, nil, nil,
+		content: container.NewBorder(heading(k.v.tr.T("booking_time_title", map[string]any{"Date": k.forms.longDate(day)})), nil, nil, nil,
 			container.NewVScroll(tileGrid(tiles...)))})
 }
 
 // typed is a question answered on the on-screen keyboard.
-func (k *Kiosk) typed(name, question, value string, mode widgets.KeyboardMode, autoCap bool, problem string, extra []fyne.CanvasObject,
+func (k bookingScreens) typed(name, question, value string, mode widgets.KeyboardMode, autoCap bool, problem string, extra []fyne.CanvasObject,
 	redraw func(), done func(string)) {
 	field := widgets.NewField()
 	field.Max = 80
 	field.SetText(value)
 	submit := func() { done(strings.TrimSpace(field.Text())) }
 	field.OnSubmit = submit
-	kb := widgets.NewKeyboard(field, mode, k.keyLabels(), autoCap)
+	kb := widgets.NewKeyboard(field, mode, k.forms.keyLabels(), autoCap)
 	kb.OnPress = func() { fyne.Do(k.writeUIMap) }
-	kb.OnKey = func(n string) { k.spokenKey(field, n) }
-	top := container.NewVBox(heading(question), container.NewBorder(nil, nil, nil, container.NewHBox(append(extra, k.nextButton(submit))...), field))
+	kb.OnKey = func(n string) { k.voice.spokenKey(field, n) }
+	top := container.NewVBox(heading(question), container.NewBorder(nil, nil, nil, container.NewHBox(append(extra, k.forms.nextButton(submit))...), field))
 	if problem != "" {
 		field.Invalid = true
 		top.Add(errorLine(problem))
@@ -270,7 +270,7 @@ func (k *Kiosk) typed(name, question, value string, mode widgets.KeyboardMode, a
 		content: container.NewBorder(top, nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))})
 }
 
-func (k *Kiosk) showBookingName(problem string) {
+func (k bookingScreens) showBookingName(problem string) {
 	b := k.v.book
 	k.typed(b.svc.ID+"-name", k.v.tr.T("booking_name_title"), b.name, widgets.KeyboardText, true, problem, nil,
 		func() { k.showBookingName(problem) }, func(v string) {
@@ -283,7 +283,7 @@ func (k *Kiosk) showBookingName(problem string) {
 		})
 }
 
-func (k *Kiosk) showBookingPhone(problem string) {
+func (k bookingScreens) showBookingPhone(problem string) {
 	b := k.v.book
 	skip := widgets.NewSmallButton(k.v.tr.T("form_skip"), func() { b.phone = ""; k.showBookingSummary() })
 	k.typed(b.svc.ID+"-phone", k.v.tr.T("booking_phone_title"), b.phone, widgets.KeyboardPhone, false, problem,
@@ -297,9 +297,9 @@ func (k *Kiosk) showBookingPhone(problem string) {
 		})
 }
 
-func (k *Kiosk) showBookingSummary() {
+func (k bookingScreens) showBookingSummary() {
 	b := k.v.book
-	lines := []string{b.service.Title, k.v.tr.T("booking_when", map[string]any{"Date": k.longDate(b.start), "Time": b.start.Format("15:04")})}
+	lines := []string{b.service.Title, k.v.tr.T("booking_when", map[string]any{"Date": k.forms.longDate(b.start), "Time": b.start.Format("15:04")})}
 	if b.service.Room != "" {
 		lines = append(lines, b.service.Room)
 	}
@@ -318,9 +318,9 @@ func (k *Kiosk) showBookingSummary() {
 
 // bookNow books at the portal and prints the confirmation; a tap twice
 // books once (the wait screen, and the key).
-func (k *Kiosk) bookNow() {
+func (k bookingScreens) bookNow() {
 	b := k.v.book
-	k.showWait(b.svc.ID + "-booking")
+	k.help.showWait(b.svc.ID + "-booking")
 	tr := k.v.tr
 	req := wire.BookRequest{Service: b.service.ID, Start: b.start, Name: b.name, Phone: b.phone, Lang: k.v.tr.Lang()}
 	k.spawn(func() {
@@ -351,9 +351,9 @@ func (k *Kiosk) bookNow() {
 	})
 }
 
-func (k *Kiosk) showBooked(a desk.Appointment) {
+func (k bookingScreens) showBooked(a desk.Appointment) {
 	at := a.Start.In(k.deps.Now().Location())
-	printed := k.printedLine(k.v.tr.T("booking_printed"), k.v.tr.T("booking_not_printed"), a.PrintErr, a.PaperInGerman)
+	printed := k.tickets.printedLine(k.v.tr.T("booking_printed"), k.v.tr.T("booking_not_printed"), a.PrintErr, a.PaperInGerman)
 	next := k.v.tr.T("booking_done_hint")
 	if a.Offline {
 		next = k.v.tr.T("booking_held_done") + "\n" + next
@@ -361,10 +361,10 @@ func (k *Kiosk) showBooked(a desk.Appointment) {
 	// The title, the day, the service and the room may be long: wrapped,
 	// in half the width. Beside them the paper first (or that it did not
 	// come), then the day itself.
-	content := k.confirmation(
+	content := k.tickets.confirmation(
 		[]fyne.CanvasObject{
 			panelLine(k.v.tr.T("booking_done_title"), theme.SizeNameHeadingText),
-			panelLine(k.v.tr.T("booking_when", map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameSubHeadingText),
+			panelLine(k.v.tr.T("booking_when", map[string]any{"Date": k.forms.longDate(at), "Time": at.Format("15:04")}), theme.SizeNameSubHeadingText),
 			panelLine(strings.TrimSuffix(a.Title+" · "+a.Room, " · "), theme.SizeNameText),
 			bigText(k.v.tr.T("booking_done_code"), theme.SizeNameSubHeadingText),
 			bigText(a.Code, widgets.SizeCodeText)},

@@ -136,7 +136,7 @@ func bookAndCheckIn(t *testing.T, at time.Time) {
 	v.expect("T001", "Sie werden ab 07:55 Uhr aufgerufen")
 	// The confirmation's QR code held to the scanner: the same number.
 	v.k.Home()
-	v.k.CardSeen(qr)
+	v.k.guide.CardSeen(qr)
 	v.expect("T001")
 	ticket := testutil.WaitJobs(t, sim, 2)[1]
 	if !strings.Contains(ticket.Text(), "T001") {

@@ -20,9 +20,9 @@ var refusedText = map[string]string{
 }
 
 // startCheckIn asks for the booking code on the numeric pad.
-func (k *Kiosk) startCheckIn(svc flow.Service) { k.showCheckIn(svc, "", "") }
+func (k bookingScreens) startCheckIn(svc flow.Service) { k.showCheckIn(svc, "", "") }
 
-func (k *Kiosk) showCheckIn(svc flow.Service, value, problem string) {
+func (k bookingScreens) showCheckIn(svc flow.Service, value, problem string) {
 	k.typed(svc.ID, k.v.tr.T("checkin_title"), value, widgets.KeyboardDigits, false, problem, nil,
 		func() { k.showCheckIn(svc, value, problem) }, func(code string) {
 			code = strings.ReplaceAll(code, " ", "")
@@ -35,12 +35,12 @@ func (k *Kiosk) showCheckIn(svc flow.Service, value, problem string) {
 }
 
 // checkIn gives the appointment its waiting number and prints it.
-func (k *Kiosk) checkIn(svc flow.Service, code string) {
+func (k bookingScreens) checkIn(svc flow.Service, code string) {
 	if k.appointments() == nil {
 		k.showBookingMessage(svc.ID+"-offline", k.v.tr.T("checkin_offline"))
 		return
 	}
-	k.showWait(svc.ID + "-checking")
+	k.help.showWait(svc.ID + "-checking")
 	tr := k.v.tr
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), bookingTimeout)
@@ -56,12 +56,12 @@ func (k *Kiosk) checkIn(svc flow.Service, code string) {
 					key = "checkin_unknown"
 				}
 				k.showBookingMessage(svc.ID+"-"+refused.Reason, k.v.tr.T(key,
-					map[string]any{"Date": k.longDate(at), "Time": at.Format("15:04")}))
+					map[string]any{"Date": k.forms.longDate(at), "Time": at.Format("15:04")}))
 			case err != nil:
 				slog.Warn("check-in failed", "err", err)
 				k.showBookingMessage(svc.ID+"-offline", k.v.tr.T("checkin_offline"))
 			default:
-				k.showTicket(t)
+				k.tickets.showTicket(t)
 			}
 		})
 	})

@@ -16,7 +16,7 @@ import (
 // dateInput chooses a day with three large steppers — day, month, year —
 // and no typing. It starts at the stored answer, or today moved into the
 // step's allowed range, and never leaves that range.
-func (k *Kiosk) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+func (k formScreens) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	today := k.v.form.Today()
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	earliest, latest := time.Time{}, time.Time{}
@@ -58,7 +58,7 @@ func (k *Kiosk) dateInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObj
 }
 
 // longDate is "19. November 2026" in the visitor's language.
-func (k *Kiosk) longDate(d time.Time) string {
+func (k formScreens) longDate(d time.Time) string {
 	return k.v.tr.T("date_long", map[string]any{"Day": d.Day(), "Month": k.v.tr.T(fmt.Sprintf("month_%d", d.Month())), "Year": d.Year()})
 }
 
@@ -71,7 +71,7 @@ func addMonths(d time.Time, n int) time.Time {
 }
 
 // stepper is one row of the date picker: name, −, value, +.
-func (k *Kiosk) stepper(name, value string, step func(int)) fyne.CanvasObject {
+func (k formScreens) stepper(name, value string, step func(int)) fyne.CanvasObject {
 	label := widget.NewLabel(name)
 	label.TextStyle.Bold = true
 	minus := widgets.NewBarButton("−", nil, func() { step(-1) })

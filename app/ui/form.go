@@ -47,7 +47,7 @@ type StepShown struct {
 }
 
 // startForm begins a visit of a form service with its introduction.
-func (k *Kiosk) startForm(svc flow.Service) {
+func (k formScreens) startForm(svc flow.Service) {
 	if k.v.form != nil {
 		k.v.form.Wipe()
 	}
@@ -60,8 +60,8 @@ func (k *Kiosk) startForm(svc flow.Service) {
 	k.showIntro()
 }
 
-func (k *Kiosk) showIntro() {
-	svc := k.tService(k.v.form.Service)
+func (k formScreens) showIntro() {
+	svc := k.texts.tService(k.v.form.Service)
 	start := widgets.NewTile(k.v.tr.T("form_begin"), theme.NavigateNextIcon(), func() { k.push(k.showIntro, k.showStep) })
 	analog := paragraph(k.v.tr.T("start_analog"))
 	k.display(screen{name: svc.ID + "-00-intro", bar: true, redraw: k.showIntro,
@@ -83,7 +83,7 @@ func stepName(f *flow.Form, s flow.Step) string {
 
 // showStep shows the form's current step, or the summary when all are
 // answered.
-func (k *Kiosk) showStep() {
+func (k formScreens) showStep() {
 	s, ok := k.v.form.Current()
 	if !ok {
 		k.showSummary()
@@ -95,11 +95,11 @@ func (k *Kiosk) showStep() {
 	n, total := k.v.form.Position()
 	// Where the visitor is, and for free text how much is left: one line
 	// of plain text, so the question and the keyboard keep their room.
-	progress := canvas.NewText(k.v.tr.T("form_progress", map[string]any{"Service": k.tService(k.v.form.Service).Title, "N": n, "Total": total}), widgets.Color(theme.ColorNameForeground))
+	progress := canvas.NewText(k.v.tr.T("form_progress", map[string]any{"Service": k.texts.tService(k.v.form.Service).Title, "N": n, "Total": total}), widgets.Color(theme.ColorNameForeground))
 	progress.TextSize = widgets.Size(theme.SizeNameText)
 	k.v.fs.count = canvas.NewText("", widgets.Color(theme.ColorNameForeground))
 	k.v.fs.count.TextSize = widgets.Size(theme.SizeNameText)
-	ls := k.tStep(s)
+	ls := k.texts.tStep(s)
 	q := ls.Question
 	if s.Optional {
 		q += " " + k.v.tr.T("form_optional")
@@ -134,7 +134,7 @@ func (k *Kiosk) showStep() {
 }
 
 // stepBack is Zurück on a step: the previous question, or out of the form.
-func (k *Kiosk) stepBack() {
+func (k formScreens) stepBack() {
 	k.v.fs.problem = nil
 	if k.v.form.Back() {
 		k.showStep()
@@ -145,7 +145,7 @@ func (k *Kiosk) stepBack() {
 
 // answer hands the answer to the engine and shows what comes next: the
 // same step with the reason when it was refused.
-func (k *Kiosk) answer(v string) {
+func (k formScreens) answer(v string) {
 	if p := k.v.form.Answer(v); p != nil {
 		k.v.fs.problem = p
 		k.showStep()
@@ -158,7 +158,7 @@ func (k *Kiosk) answer(v string) {
 }
 
 // nextButton is the large Weiter of a step.
-func (k *Kiosk) nextButton(onTap func()) *widgets.Tile {
+func (k formScreens) nextButton(onTap func()) *widgets.Tile {
 	return widgets.NewActionButton(k.v.tr.T("form_next"), theme.NavigateNextIcon(), onTap)
 }
 
@@ -167,7 +167,7 @@ func (k *Kiosk) nextButton(onTap func()) *widgets.Tile {
 // field's end, with the reason an answer was refused to its left. next
 // nil: no Weiter (a tap on a tile answers); the row is then the problem
 // alone, or nothing.
-func (k *Kiosk) stepFoot(problem fyne.CanvasObject, next func()) fyne.CanvasObject {
+func (k formScreens) stepFoot(problem fyne.CanvasObject, next func()) fyne.CanvasObject {
 	if next == nil {
 		return problem
 	}
@@ -190,12 +190,12 @@ func keyboardMode(t flow.FieldType) (widgets.KeyboardMode, bool) {
 	return widgets.KeyboardText, false
 }
 
-func (k *Kiosk) keyLabels() widgets.KeyLabels {
+func (k formScreens) keyLabels() widgets.KeyLabels {
 	return widgets.KeyLabels{Delete: k.v.tr.T("key_delete"), Space: k.v.tr.T("key_space"), Shift: k.v.tr.T("key_shift"),
 		Symbols: k.v.tr.T("key_symbols"), Letters: k.v.tr.T("key_letters"), Accents: k.v.tr.T("key_accents"), Lang: k.v.tr.Lang()}
 }
 
-func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+func (k formScreens) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	field := widgets.NewField()
 	field.Max = s.MaxLen()
 	if s.Type == flow.FieldFreeText {
@@ -219,7 +219,7 @@ func (k *Kiosk) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 	mode, autoCap := keyboardMode(s.Type)
 	kb := widgets.NewKeyboard(field, mode, k.keyLabels(), autoCap)
 	kb.OnPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
-	kb.OnKey = func(name string) { k.spokenKey(field, name) }
+	kb.OnKey = func(name string) { k.voice.spokenKey(field, name) }
 	var skip fyne.CanvasObject
 	if s.Optional {
 		// Said plainly, and a way past it that needs no empty Weiter: at
@@ -252,7 +252,7 @@ func answerAndFoot(answer, foot fyne.CanvasObject) fyne.CanvasObject {
 
 // choiceInput shows the options as large tiles; the current answer is
 // marked by a tick and its colour. A single choice moves on when tapped.
-func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+func (k formScreens) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	selected := map[string]bool{}
 	for _, id := range strings.Split(k.v.draft, ",") {
 		selected[id] = id != ""
@@ -283,7 +283,7 @@ func (k *Kiosk) choiceInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasO
 	return answerAndFoot(tileGrid(tiles...), k.stepFoot(problem, next))
 }
 
-func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+func (k formScreens) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	yes := widgets.NewChoice(k.v.tr.T("answer_yes"), k.v.draft == flow.Yes, func() { k.answer(flow.Yes) })
 	no := widgets.NewChoice(k.v.tr.T("answer_no"), k.v.draft == flow.No, func() { k.answer(flow.No) })
 	return answerAndFoot(tileGrid(yes, no), problem)
@@ -291,7 +291,7 @@ func (k *Kiosk) yesNoInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasOb
 
 // consentInput is the consent's text and two equal answers: Ja moves on,
 // Nein says what it means and sends nothing.
-func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
+func (k formScreens) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.CanvasObject {
 	yes := widgets.NewChoice(k.v.tr.T("form_consent_agree"), k.v.draft == flow.Yes, func() { k.answer(flow.Yes) })
 	no := widgets.NewChoice(k.v.tr.T("form_consent_decline"), false, func() { k.showConsentDeclined(s) })
 	return answerAndFoot(container.NewVBox(paragraph(s.Text), tileGrid(yes, no)), problem)
@@ -300,7 +300,7 @@ func (k *Kiosk) consentInput(s flow.Step, problem fyne.CanvasObject) fyne.Canvas
 // showConsentDeclined says what a "Nein" to a consent means — nothing is
 // sent, nothing kept — with the step's own reason, and offers the way
 // back to the question or out of the visit.
-func (k *Kiosk) showConsentDeclined(s flow.Step) {
+func (k formScreens) showConsentDeclined(s flow.Step) {
 	back := widgets.NewActionButton(k.v.tr.T("consent_declined_back"), theme.NavigateBackIcon(), k.showStep)
 	end := widgets.NewActionButton(k.v.tr.T("consent_declined_end"), theme.CancelIcon(), k.Home)
 	text, why := k.v.tr.T("consent_declined_text"), s.Help
@@ -318,12 +318,12 @@ func (k *Kiosk) showConsentDeclined(s flow.Step) {
 // showSummary lists every answer with a Ändern button, as many to a page
 // as the screen holds (a finger cannot drag-scroll here), and Absenden
 // once the last page has been seen.
-func (k *Kiosk) showSummary() {
+func (k formScreens) showSummary() {
 	lines := k.v.form.Summary()
 	var rows []fyne.CanvasObject
 	var texts []string
 	for _, l := range lines {
-		ls := k.tStep(l.Step)
+		ls := k.texts.tStep(l.Step)
 		value := shorten(flow.Display(ls, l.Value, k.v.tr), summaryValueLen)
 		line := widget.NewRichText(
 			&widget.TextSegment{Text: ls.Title() + ": ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
@@ -357,7 +357,7 @@ func (k *Kiosk) showSummary() {
 // summaryPages cuts the summary's rows into pages that fill the screen:
 // the first row of each page. Each row's height is its Ändern button's
 // or its text's, wrapped at the width it will have.
-func (k *Kiosk) summaryPages(rows []fyne.CanvasObject, texts []string, send fyne.CanvasObject) []int {
+func (k formScreens) summaryPages(rows []fyne.CanvasObject, texts []string, send fyne.CanvasObject) []int {
 	canvas := k.win.Canvas().Size()
 	pad := theme.Padding()
 	heading := widget.NewLabel("Ág")
@@ -368,7 +368,7 @@ func (k *Kiosk) summaryPages(rows []fyne.CanvasObject, texts []string, send fyne
 	chrome := heading.MinSize().Height + hintLines*textH + 2*pad +
 		send.MinSize().Height + k.bar().MinSize().Height + 8*pad
 	if k.v.guide != nil {
-		chrome += k.guideBanner().MinSize().Height + pad
+		chrome += k.guide.guideBanner().MinSize().Height + pad
 	}
 	avail := canvas.Height - chrome
 	var starts []int
@@ -398,7 +398,7 @@ func textLines(text string, width float32, style fyne.TextStyle) float32 {
 
 // paging cuts n items into pages of perPage, a finger cannot drag-scroll
 // here (see pages).
-func (k *Kiosk) paging(n, perPage int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
+func (k formScreens) paging(n, perPage int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
 	var starts []int
 	for i := 0; i < n; i += perPage {
 		starts = append(starts, i)
@@ -410,7 +410,7 @@ func (k *Kiosk) paging(n, perPage int, page *int, redraw func()) (lo, hi int, wh
 // range lo:hi, "Seite 1 von 2" (nil for a single page) and the paging
 // buttons for the foot (a spacer for a single page). *page is the page
 // shown; the buttons move it and call redraw.
-func (k *Kiosk) pages(starts []int, n int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
+func (k formScreens) pages(starts []int, n int, page *int, redraw func()) (lo, hi int, where fyne.CanvasObject, foot []fyne.CanvasObject) {
 	if len(starts) == 0 {
 		starts = []int{0}
 	}
@@ -447,9 +447,9 @@ func shorten(s string, n int) string {
 
 // submit seals and stores the answers off the UI goroutine; the wait
 // screen has no buttons, so a second tap cannot submit twice.
-func (k *Kiosk) submit() {
+func (k formScreens) submit() {
 	f, tr := k.v.form, k.v.tr
-	k.showWait(f.Service.ID + "-sending")
+	k.help.showWait(f.Service.ID + "-sending")
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
@@ -473,7 +473,7 @@ func (k *Kiosk) submit() {
 
 // showSubmitFailed keeps the answers and offers to try again; the counter
 // can always take the matter instead.
-func (k *Kiosk) showSubmitFailed(err error) {
+func (k formScreens) showSubmitFailed(err error) {
 	msg := k.v.tr.T("submit_failed")
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = k.v.tr.T("submit_failed_slow")
@@ -486,12 +486,12 @@ func (k *Kiosk) showSubmitFailed(err error) {
 }
 
 // showReceipt shows the reference code large and what happens next.
-func (k *Kiosk) showReceipt(svc flow.Service, r desk.Receipt) {
-	status := k.printedLine(k.v.tr.T("receipt_printed"), k.v.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
+func (k formScreens) showReceipt(svc flow.Service, r desk.Receipt) {
+	status := k.tickets.printedLine(k.v.tr.T("receipt_printed"), k.v.tr.T("receipt_not_printed"), r.PrintErr, r.PaperInGerman)
 	status.Alignment = fyne.TextAlignCenter
 	// What happens next: kept safe, sent, then the office's part.
-	next := k.v.tr.T("receipt_stored", map[string]any{"Service": k.tService(svc).Title}) + "\n" + r.NextIn(k.v.tr)
-	content := k.confirmation(
+	next := k.v.tr.T("receipt_stored", map[string]any{"Service": k.texts.tService(svc).Title}) + "\n" + r.NextIn(k.v.tr)
+	content := k.tickets.confirmation(
 		[]fyne.CanvasObject{
 			bigText(k.v.tr.T("receipt_thanks"), theme.SizeNameHeadingText),
 			bigText(k.v.tr.T("receipt_code"), theme.SizeNameSubHeadingText),

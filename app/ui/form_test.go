@@ -412,15 +412,15 @@ func TestDatePickerStaysInRange(t *testing.T) {
 func datePickerStaysInRange(t *testing.T, at time.Time) {
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Now: func() time.Time { return at }})
 	svc, _ := v.k.deps.Catalogue.Service("sperrmuell")
-	v.k.fillTo(svc, map[string]string{"was": "moebel", "teile": "2", "name": "Horst Becker", "strasse": "Gartenweg 4", "plz": "35037"}, flow.Step{}, "")
+	v.k.registry.fillTo(svc, map[string]string{"was": "moebel", "teile": "2", "name": "Horst Becker", "strasse": "Gartenweg 4", "plz": "35037"}, flow.Step{}, "")
 	v.expect("Ab wann können wir frühestens abholen?")
 	earliest := at.AddDate(0, 0, 7)
-	v.expect(v.k.longDate(earliest)) // starts at the first allowed day
-	tapNth(v, "−", 0)                // a day earlier is not allowed
-	v.expect(v.k.longDate(earliest))
+	v.expect(v.k.forms.longDate(earliest)) // starts at the first allowed day
+	tapNth(v, "−", 0)                      // a day earlier is not allowed
+	v.expect(v.k.forms.longDate(earliest))
 	tapNth(v, "+", 1) // a month later
 	later := addMonths(time.Date(earliest.Year(), earliest.Month(), earliest.Day(), 0, 0, 0, 0, time.UTC), 1)
-	v.expect(v.k.longDate(later))
+	v.expect(v.k.forms.longDate(later))
 	v.tap("Weiter")
 	v.expect("Unter welcher Telefonnummer")
 	if got := v.k.v.form.Value("wunschtag"); got != later.Format(time.DateOnly) {
@@ -476,10 +476,10 @@ func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
 			desk.Sealer = sealer
 			v := newVisit(t, demoCatalogue(t), desk)
 			svc, _ := v.k.deps.Catalogue.Service("anregung")
-			v.k.fillTo(svc, map[string]string{"thema": "verkehr", "idee": "Tempo 30", "antwort": "ja"}, flow.Step{ID: "name"}, "")
+			v.k.registry.fillTo(svc, map[string]string{"thema": "verkehr", "idee": "Tempo 30", "antwort": "ja"}, flow.Step{ID: "name"}, "")
 			v.k.v.tr = v.k.deps.Texts.For(tc.lang)
 			v.k.v.draft = ""
-			v.k.showStep()
+			v.k.forms.showStep()
 			v.typeOnScreen(tc.name)
 			if got := v.field().Text(); got != tc.name {
 				t.Fatalf("typed %q, the field shows %q", tc.name, got)
@@ -491,7 +491,7 @@ func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
 			if !v.k.v.form.AtSummary() {
 				t.Fatalf("not at the summary: %s", v.k.ScreenName())
 			}
-			v.k.submit()
+			v.k.forms.submit()
 			c, err := client.New(context.Background(), db, out, client.Options{})
 			if err != nil {
 				t.Fatal(err)

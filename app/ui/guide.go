@@ -38,18 +38,18 @@ type Reprints interface {
 // assisted visit; any other card gets a short word on the screen (its
 // number is not logged), so nobody waits for a reader that ignores them.
 func (k *Kiosk) CardSeen(id string) {
-	if code, ok := bookingCode(id); ok && k.appointments() != nil {
+	if code, ok := bookingCode(id); ok && k.booking.appointments() != nil {
 		// The QR code of a booking confirmation held to the scanner.
 		for _, svc := range k.deps.Catalogue.Services {
 			if svc.Kind == flow.KindCheckIn {
-				k.push(k.Home, func() { k.checkIn(svc, code) })
+				k.push(k.Home, func() { k.booking.checkIn(svc, code) })
 				return
 			}
 		}
 	}
 	if code, ok := receiptCode(id); ok && k.deps.Cases != nil {
 		// The QR code of a receipt held to the scanner: how far it has got.
-		k.push(k.Home, func() { k.lookUpStatus(code) })
+		k.push(k.Home, func() { k.tickets.lookUpStatus(code) })
 		return
 	}
 	if k.deps.Gate == nil {
@@ -57,29 +57,29 @@ func (k *Kiosk) CardSeen(id string) {
 	}
 	g, err := k.deps.Gate.Card(id)
 	if err != nil {
-		k.flash(k.v.tr.T("card_unknown"))
+		k.guide.flash(k.v.tr.T("card_unknown"))
 		return
 	}
-	k.startGuide(g)
+	k.guide.startGuide(g)
 }
 
 // CardUnreadable is a card held to the reader that could not be read.
 func (k *Kiosk) CardUnreadable() {
 	if k.deps.Gate != nil {
-		k.flash(k.v.tr.T("card_unreadable"))
+		k.guide.flash(k.v.tr.T("card_unreadable"))
 	}
 }
 
 // flash shows text on top of the current screen, and says it, until the
 // screen changes or a few seconds pass.
-func (k *Kiosk) flash(text string) {
+func (k guideScreens) flash(text string) {
 	if k.cur.redraw == nil || k.cur.busy {
-		k.say(text) // printing or storing: the screen stays as it is
+		k.voice.say(text) // printing or storing: the screen stays as it is
 		return
 	}
 	k.notice = text
 	k.cur.redraw()
-	k.say(text)
+	k.voice.say(text)
 	k.after(flashFor, func() {
 		k.notice = ""
 		k.cur.redraw()
@@ -92,27 +92,27 @@ const flashFor = 8 * time.Second
 // startGuide begins an assisted visit: the banner shows on every screen,
 // the guide's id goes with each submission, and the visit lasts the
 // guide's longer timeout.
-func (k *Kiosk) startGuide(g profile.Guide) {
+func (k guideScreens) startGuide(g profile.Guide) {
 	k.v.guide = &g
 	k.v.calledAt = time.Time{} // the guide called for has come
 	if k.v.form != nil {
 		k.v.form.Guide = g.ID
 	}
-	k.touch()
+	k.idle.touch()
 	if k.cur.redraw != nil {
 		k.cur.redraw()
 	}
-	k.say(k.v.tr.T("guide_banner", map[string]any{"Name": g.Name}))
+	k.voice.say(k.v.tr.T("guide_banner", map[string]any{"Name": g.Name}))
 }
 
 // endGuide logs the guide out; the visit is wiped as after any visitor.
-func (k *Kiosk) endGuide() {
+func (k guideScreens) endGuide() {
 	slog.Info("guide logged out")
 	k.Home()
 }
 
 // guideBanner is the strip on top of every screen of an assisted visit.
-func (k *Kiosk) guideBanner() fyne.CanvasObject {
+func (k guideScreens) guideBanner() fyne.CanvasObject {
 	// The banner's colours are the chosen tile's: set apart from the
 	// screen, readable in both looks.
 	label := canvas.NewText(k.v.tr.T("guide_banner", map[string]any{"Name": k.v.guide.Name}), widgets.Color(widgets.ColorChosenText))
@@ -128,16 +128,16 @@ func (k *Kiosk) guideBanner() fyne.CanvasObject {
 }
 
 // showSteps lets a guide jump to any question of the form.
-func (k *Kiosk) showSteps() {
+func (k guideScreens) showSteps() {
 	var tiles []fyne.CanvasObject
 	lines := k.v.form.Summary()
-	lo, hi, where, foot := k.paging(len(lines), 8, &k.v.fs.stepsPage, k.showSteps)
+	lo, hi, where, foot := k.forms.paging(len(lines), 8, &k.v.fs.stepsPage, k.showSteps)
 	for _, l := range lines[lo:hi] {
-		step := k.tStep(l.Step)
+		step := k.texts.tStep(l.Step)
 		tiles = append(tiles, widgets.NewSmallButton(step.Title(), func() {
 			if err := k.v.form.Change(step.ID); err == nil {
 				k.v.fs.problem = nil
-				k.showStep()
+				k.forms.showStep()
 			}
 		}))
 	}
@@ -147,7 +147,7 @@ func (k *Kiosk) showSteps() {
 }
 
 // showGuideMenu lists today's tickets and receipts for a reprint.
-func (k *Kiosk) showGuideMenu() {
+func (k guideScreens) showGuideMenu() {
 	var rows []fyne.CanvasObject
 	if k.deps.Reprints != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -179,7 +179,7 @@ func (k *Kiosk) showGuideMenu() {
 				line = errorLine(text)
 			}
 			again := widgets.NewSmallButton(k.v.tr.T("guide_reprint"), func() {
-				k.showWait("guide-reprinting")
+				k.help.showWait("guide-reprinting")
 				k.spawn(func() {
 					ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
 					defer cancel()
@@ -204,12 +204,12 @@ func (k *Kiosk) showGuideMenu() {
 
 // showPIN is a PIN pad for kind: digits only, each shown as a dot and
 // spoken as "Stern".
-func (k *Kiosk) showPIN(kind access.Kind, problem string) {
+func (k guideScreens) showPIN(kind access.Kind, problem string) {
 	field := widgets.NewField()
 	field.Masked = true
 	field.Max = 12
-	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, k.keyLabels(), false)
-	kb.OnKey = func(name string) { k.spokenKey(field, name) }
+	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, k.forms.keyLabels(), false)
+	kb.OnKey = func(name string) { k.voice.spokenKey(field, name) }
 	submit := func() { k.enterPIN(kind, field) }
 	field.OnSubmit = submit
 	title := k.v.tr.T("pin_guide_title")
@@ -223,13 +223,13 @@ func (k *Kiosk) showPIN(kind access.Kind, problem string) {
 	if problem != "" {
 		top.Add(warningLine(problem))
 	}
-	entry := container.NewBorder(nil, nil, nil, k.nextButton(submit), field)
+	entry := container.NewBorder(nil, nil, nil, k.forms.nextButton(submit), field)
 	k.display(screen{name: "pin-" + string(kind), bar: true, redraw: func() { k.showPIN(kind, "") }, back: k.pop,
 		content: container.NewBorder(container.NewVBox(top, entry), nil, nil, nil, container.NewVBox(layout.NewSpacer(), kb))})
 	defer k.win.Canvas().Focus(field)
 }
 
-func (k *Kiosk) enterPIN(kind access.Kind, field *widgets.Field) {
+func (k guideScreens) enterPIN(kind access.Kind, field *widgets.Field) {
 	pin := field.Text()
 	field.Clear()
 	var err error
@@ -277,7 +277,7 @@ func (c *cornerTaps) Tapped(*fyne.PointEvent) {
 	}
 	if len(c.taps) >= 5 && c.k.deps.Gate != nil {
 		c.taps = nil
-		c.k.push(c.k.cur.redraw, func() { c.k.showPIN(access.Staff, "") })
+		c.k.push(c.k.cur.redraw, func() { c.k.guide.showPIN(access.Staff, "") })
 	}
 }
 

@@ -50,7 +50,7 @@ func TestGuideCardOverAPtyStartsAnAssistedVisit(t *testing.T) {
 	far.Write([]byte("\x021F00644BB686\x03"))
 	select {
 	case c := <-cards:
-		v.k.CardSeen(c.ID)
+		v.k.guide.CardSeen(c.ID)
 	case <-time.After(5 * time.Second):
 		t.Fatal("no card from the reader")
 	}
@@ -173,7 +173,7 @@ func TestStaffGestureAndReprint(t *testing.T) {
 	v.expect("B001")
 	first := testutil.WaitJobs(t, sim, 2)[1].Text()
 	v.k.Home()
-	v.k.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
+	v.k.guide.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
 	v.tap("Lotsen-Menü")
 	v.expect("Wartenummer B001 · Wohnsitz melden ·")
 	tapNth(v, "Nachdrucken", 0)
@@ -215,7 +215,7 @@ func cornerOf(t *testing.T, v *visit) *cornerTaps {
 func TestAnAssistedVisitRestsLongerThenEndsWithTheWipe(t *testing.T) {
 	c := newClock()
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Gate: testGate(t, c.now), Now: c.now, GuideTimeout: 5 * time.Minute})
-	v.k.CardSeen("1F00644BB6")
+	v.k.guide.CardSeen("1F00644BB6")
 	v.tap("Informationen")
 	v.tick(c, 4*time.Minute)
 	if v.k.ScreenName() == "idle-warning" {
@@ -242,8 +242,8 @@ func TestAGuideJumpsInALongFormPageByPage(t *testing.T) {
 		}
 	}
 	last, answered := lastStep(svc, v.k.deps.Now)
-	v.k.fillTo(svc, answered, last, "")
-	v.k.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
+	v.k.registry.fillTo(svc, answered, last, "")
+	v.k.guide.startGuide(profile.Guide{ID: "g-anna", Name: "Anna"})
 	v.tap("Zu einer Frage")
 	v.expect("Seite 1 von 2", "Vorname")
 	if strings.Contains(v.screenText(), "Alter Ort") {
@@ -264,7 +264,7 @@ func TestAGuideJumpsInALongFormPageByPage(t *testing.T) {
 // the word goes with the screen.
 func TestACardTheKioskCannotUseIsAnswered(t *testing.T) {
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Gate: testGate(t, nil)})
-	v.k.CardSeen("0A00B1C2D3") // a library card, say
+	v.k.guide.CardSeen("0A00B1C2D3") // a library card, say
 	v.expect("Diese Karte ist keine Lotsenkarte. Für Ihr Anliegen brauchen Sie hier keine Karte.")
 	v.tap("Informationen")
 	if strings.Contains(v.screenText(), "Lotsenkarte") {
@@ -280,7 +280,7 @@ func TestACardTheKioskCannotUseIsAnswered(t *testing.T) {
 		if !c.Unreadable {
 			t.Fatalf("a bad frame gave %+v", c)
 		}
-		v.k.CardUnreadable()
+		v.k.guide.CardUnreadable()
 	case <-time.After(5 * time.Second):
 		t.Fatal("the reader said nothing about the card it could not read")
 	}

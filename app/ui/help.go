@@ -21,7 +21,7 @@ import (
 
 // showHelp explains the screen the visitor came from, in plain German or,
 // one tap away, in Leichte Sprache.
-func (k *Kiosk) showHelp() {
+func (k helpScreens) showHelp() {
 	from := k.cur
 	plain, easy := from.help, from.helpEasy
 	if plain == "" {
@@ -58,7 +58,7 @@ func (k *Kiosk) showHelp() {
 		// Guides without a card log in here, apart from the residents'
 		// buttons; its words say whom it is for.
 		foot.Objects = append([]fyne.CanvasObject{container.NewBorder(nil, nil, widgets.NewSmallButton(k.v.tr.T("guide_login"), func() {
-			k.push(redraw, func() { k.showPIN(access.Guide, "") })
+			k.push(redraw, func() { k.guide.showPIN(access.Guide, "") })
 		}), nil)}, foot.Objects...)
 	}
 	body := container.NewVBox(paragraph(text), layout.NewSpacer())
@@ -69,7 +69,7 @@ func (k *Kiosk) showHelp() {
 
 // callGuide tells the visitor that someone is coming and records the
 // call with the name of the screen, never with what was typed.
-func (k *Kiosk) callGuide() {
+func (k helpScreens) callGuide() {
 	where := k.cur.name
 	// Recorded here and sent at once; what the portal has not taken goes
 	// again with every heartbeat until it has.
@@ -83,7 +83,7 @@ func (k *Kiosk) callGuide() {
 
 // tellCalls records a call or its withdrawal in the background: the
 // screen never waits for the database or the portal.
-func (k *Kiosk) tellCalls(what string, do func(GuideCalls, context.Context) error) {
+func (k helpScreens) tellCalls(what string, do func(GuideCalls, context.Context) error) {
 	calls := k.deps.Calls
 	if calls == nil {
 		return
@@ -103,7 +103,7 @@ const callHold = 15 * time.Minute
 
 // nobodyComes says why no guide can answer a call now — the kiosk cannot
 // reach the office, or the office is closed — or "" when someone can.
-func (k *Kiosk) nobodyComes() string {
+func (k helpScreens) nobodyComes() string {
 	switch {
 	case k.deps.Calls == nil || k.sync.Known && !k.sync.Online:
 		return k.v.tr.T("call_nobody_offline")
@@ -115,10 +115,10 @@ func (k *Kiosk) nobodyComes() string {
 
 // showCall is the calm message after a call; redrawn, it calls no one.
 // When nobody can come it says so, and where and when the counter helps.
-func (k *Kiosk) showCall() {
+func (k helpScreens) showCall() {
 	var lines []fyne.CanvasObject
 	if why := k.nobodyComes(); why != "" {
-		lines = append(lines, errorLine(why), paragraph(k.analogText()))
+		lines = append(lines, errorLine(why), paragraph(k.start.analogText()))
 	} else {
 		msg := paragraph(k.v.tr.T("call_coming"))
 		msg.Alignment = fyne.TextAlignCenter
@@ -134,7 +134,7 @@ func (k *Kiosk) showCall() {
 
 // callBanner is on every screen while a called guide is on the way: when
 // the call went out, and a way to withdraw it.
-func (k *Kiosk) callBanner() fyne.CanvasObject {
+func (k helpScreens) callBanner() fyne.CanvasObject {
 	label := canvas.NewText(k.v.tr.T("call_banner", map[string]any{"Time": k.v.calledAt.Format("15:04")}), widgets.Color(widgets.ColorChosenText))
 	label.TextSize = widgets.Size(theme.SizeNameText)
 	label.TextStyle.Bold = true
@@ -150,7 +150,7 @@ func (k *Kiosk) callBanner() fyne.CanvasObject {
 
 // showLanguages offers every loaded language, each named in its own
 // language; the choice holds for this visitor only.
-func (k *Kiosk) showLanguages() {
+func (k helpScreens) showLanguages() {
 	var tiles []fyne.CanvasObject
 	var names []string
 	for _, lang := range k.languages() {
@@ -173,7 +173,7 @@ func (k *Kiosk) showLanguages() {
 
 // showLooks offers larger text and higher contrast; each tap changes the
 // look at once, this screen included, and Zurück returns in the new look.
-func (k *Kiosk) showLooks() {
+func (k helpScreens) showLooks() {
 	large := widgets.NewChoice(k.v.tr.T("look_large"), k.v.look.Large, func() {
 		l := k.v.look
 		l.Large = !l.Large
@@ -189,8 +189,8 @@ func (k *Kiosk) showLooks() {
 		// Each step is about 3 dB; saying so at the new volume lets the
 		// visitor judge it.
 		tiles = append(tiles,
-			widgets.NewTile(k.v.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.say(k.v.tr.T("look_volume_now")) }),
-			widgets.NewTile(k.v.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.say(k.v.tr.T("look_volume_now")) }))
+			widgets.NewTile(k.v.tr.T("look_quieter"), theme.VolumeDownIcon(), func() { sp.Quieter(); k.voice.say(k.v.tr.T("look_volume_now")) }),
+			widgets.NewTile(k.v.tr.T("look_louder"), theme.VolumeUpIcon(), func() { sp.Louder(); k.voice.say(k.v.tr.T("look_volume_now")) }))
 	}
 	k.display(screen{name: "look", bar: true, redraw: k.showLooks, back: k.pop,
 		content: container.NewBorder(container.NewVBox(heading(k.v.tr.T("look_title")), paragraph(k.v.tr.T("look_hint"))),
@@ -199,7 +199,7 @@ func (k *Kiosk) showLooks() {
 
 // showWait says the kiosk is busy; it has no buttons, so a second tap
 // cannot do the thing twice.
-func (k *Kiosk) showWait(name string) {
+func (k helpScreens) showWait(name string) {
 	wait := paragraph(k.v.tr.T("ticket_drawing"))
 	wait.Alignment = fyne.TextAlignCenter
 	k.display(screen{name: name, busy: true, redraw: func() { k.showWait(name) }, content: middle(wait)})

@@ -24,7 +24,7 @@ type idleState struct {
 
 // inVisit says a visitor left a trace: a screen other than the start,
 // another language or another look.
-func (k *Kiosk) inVisit() bool {
+func (k idleWatch) inVisit() bool {
 	return !k.atStart || k.v.tr.Lang() != k.lang || k.v.look != k.defLook || k.v.guide != nil
 }
 
@@ -36,7 +36,7 @@ func (k *Kiosk) Tick() {
 		if present := k.deps.HeadsetPresent(); present != k.headset {
 			k.headset = present
 			if present && !k.v.speechMode {
-				k.setSpeechMode(true) // plugging in a headset asks for the voice
+				k.voice.setSpeechMode(true) // plugging in a headset asks for the voice
 			}
 		}
 	}
@@ -47,9 +47,9 @@ func (k *Kiosk) Tick() {
 		k.v.idle.lastTouch = now
 	}
 	switch {
-	case !k.inVisit() || k.cur.busy || !k.v.calledAt.IsZero():
+	case !k.idle.inVisit() || k.cur.busy || !k.v.calledAt.IsZero():
 		k.v.idle.lastTouch = now
-		k.refreshHours()
+		k.start.refreshHours()
 	case !k.v.idle.warnedAt.IsZero():
 		left := k.deps.IdleWarning - now.Sub(k.v.idle.warnedAt)
 		if left <= 0 {
@@ -57,13 +57,13 @@ func (k *Kiosk) Tick() {
 			return
 		}
 		k.v.idle.countdown.SetText(k.v.tr.T("idle_countdown", map[string]any{"Count": int(left.Round(time.Second).Seconds())}))
-	case now.Sub(k.v.idle.lastTouch) >= k.idleAfter():
-		k.showIdleWarning()
+	case now.Sub(k.v.idle.lastTouch) >= k.idle.idleAfter():
+		k.idle.showIdleWarning()
 	}
 }
 
 // idleAfter is the resident's idle time, or the guide's longer one.
-func (k *Kiosk) idleAfter() time.Duration {
+func (k idleWatch) idleAfter() time.Duration {
 	if k.v.guide != nil {
 		return k.deps.GuideTimeout
 	}
@@ -86,14 +86,14 @@ func (k *Kiosk) RunIdle(stop <-chan struct{}) {
 
 // touch notes a touch; it ends a warning only through its own button, so
 // a tap elsewhere on the warning does not silently hide it.
-func (k *Kiosk) touch() {
+func (k idleWatch) touch() {
 	k.v.idle.lastTouch = k.deps.Now()
 	if k.deps.Speech != nil {
 		k.deps.Speech.Stop() // a touch ends what is being said
 	}
 }
 
-func (k *Kiosk) showIdleWarning() {
+func (k idleWatch) showIdleWarning() {
 	k.v.idle.before = k.cur
 	k.v.idle.warnedAt = k.deps.Now()
 	secs := int(k.deps.IdleWarning.Round(time.Second).Seconds())
@@ -111,12 +111,12 @@ func (k *Kiosk) showIdleWarning() {
 	if !k.v.speechMode {
 		// Spoken even without the speech mode: someone who looked away
 		// from the screen, or cannot read it, hears the question once.
-		k.say(k.v.tr.T("idle_title") + " " + k.v.tr.T("idle_question"))
+		k.voice.say(k.v.tr.T("idle_title") + " " + k.v.tr.T("idle_question"))
 	}
 }
 
 // moreTime returns to the screen the visitor left, as it was.
-func (k *Kiosk) moreTime() {
+func (k idleWatch) moreTime() {
 	before := k.v.idle.before
 	k.v.idle = idleState{lastTouch: k.deps.Now()}
 	before.redraw()

@@ -16,7 +16,7 @@ import (
 	"lotse/app/ui/widgets"
 )
 
-func (k *Kiosk) showInfo(svc flow.Service) {
+func (k ticketScreens) showInfo(svc flow.Service) {
 	var tiles []fyne.CanvasObject
 	if k.deps.Cases != nil {
 		// A code from a receipt: how far the matter has got. Here too,
@@ -26,7 +26,7 @@ func (k *Kiosk) showInfo(svc flow.Service) {
 			k.push(func() { k.showInfo(svc) }, func() { k.showStatusAsk("") })
 		}))
 	}
-	loc := k.tService(svc)
+	loc := k.texts.tService(svc)
 	for i, p := range loc.Pages {
 		tiles = append(tiles, widgets.NewTile(p.Title, nil, func() {
 			k.push(func() { k.showInfo(svc) }, func() { k.showInfoPage(svc, i) })
@@ -36,8 +36,8 @@ func (k *Kiosk) showInfo(svc flow.Service) {
 		content: container.NewBorder(heading(loc.Title), nil, nil, nil, tileGrid(tiles...))})
 }
 
-func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
-	p := k.tService(svc).Pages[i]
+func (k ticketScreens) showInfoPage(svc flow.Service, i int) {
+	p := k.texts.tService(svc).Pages[i]
 	text := p.Text
 	if p.OpeningHours && k.deps.Hours.Known() {
 		text = strings.TrimSpace(k.deps.Hours.Format(k.v.tr, "–", "\n") + "\n\n" + text)
@@ -59,7 +59,7 @@ func (k *Kiosk) showInfoPage(svc flow.Service, i int) {
 
 // picture is a catalogue picture at a readable size, or nil when it is
 // missing (the text says it all; staff see the log).
-func (k *Kiosk) picture(name string) fyne.CanvasObject {
+func (k ticketScreens) picture(name string) fyne.CanvasObject {
 	if name == "" {
 		return nil
 	}

@@ -167,7 +167,47 @@ type Kiosk struct {
 	notice, noticeOn string
 	// analogLine says the counter is there too, and when it is open today.
 	analogLine *widget.Label
+
+	// The screens and controls by concern (below).
+	booking  bookingScreens
+	forms    formScreens
+	guide    guideScreens
+	help     helpScreens
+	tickets  ticketScreens
+	voice    voiceControls
+	idle     idleWatch
+	start    startScreen
+	registry screenRegistry
+	texts    catalogueTexts
+	visits   visitLife
 }
+
+// The screens and controls of the kiosk, by concern: each a type over
+// the shell (*Kiosk: the window, navigation, the visit, the texts).
+type (
+	// bookingScreens is the appointment screens: booking at the kiosk (services, days, times, name, phone, summary, confirmation) and the check-in with a booking code.
+	bookingScreens struct{ *Kiosk }
+	// formScreens is the form screens: one question per screen, the date picker, the summary, changing an answer, the receipt.
+	formScreens struct{ *Kiosk }
+	// guideScreens is what guides and staff see: the guide menu, reprints, guide calls, the staff area.
+	guideScreens struct{ *Kiosk }
+	// helpScreens is help, calling a guide, the language and the look.
+	helpScreens struct{ *Kiosk }
+	// ticketScreens is the waiting number, a case's status, the information pages.
+	ticketScreens struct{ *Kiosk }
+	// voiceControls is reading aloud and the keypad that works the kiosk without sight.
+	voiceControls struct{ *Kiosk }
+	// idleWatch is the visit's end by idleness: the warning, more time, the wipe.
+	idleWatch struct{ *Kiosk }
+	// startScreen is the start screen: crest, tiles, the staff notices, the quiet line about the portal, the counter's hours.
+	startScreen struct{ *Kiosk }
+	// screenRegistry is the builders behind the screen registry (Screens): every screen of every service, filled with examples.
+	screenRegistry struct{ *Kiosk }
+	// catalogueTexts is the catalogue's texts in the visitor's language.
+	catalogueTexts struct{ *Kiosk }
+	// visitLife is a visit's life: the answers so far, starting over, the end that wipes it, a fresh one.
+	visitLife struct{ *Kiosk }
+)
 
 // SyncStatus is the quiet line on the start screen about the portal.
 type SyncStatus struct {
@@ -200,23 +240,34 @@ func New(app fyne.App, win fyne.Window, deps Deps) *Kiosk {
 		spawn:     func(f func()) { go f() },
 		afterFunc: func(d time.Duration, f func()) { time.AfterFunc(d, f) },
 	}
-	k.v = k.freshVisitor()
-	k.applyLook()
-	widgets.SetTouchHook(k.touch)
+	k.booking = bookingScreens{k}
+	k.forms = formScreens{k}
+	k.guide = guideScreens{k}
+	k.help = helpScreens{k}
+	k.tickets = ticketScreens{k}
+	k.voice = voiceControls{k}
+	k.idle = idleWatch{k}
+	k.start = startScreen{k}
+	k.registry = screenRegistry{k}
+	k.texts = catalogueTexts{k}
+	k.visits = visitLife{k}
+	k.v = k.visits.freshVisitor()
+	k.help.applyLook()
+	widgets.SetTouchHook(k.idle.touch)
 	// A numeric keypad (or any keyboard) works the kiosk without sight.
-	win.Canvas().SetOnTypedRune(k.keypadRune)
-	win.Canvas().SetOnTypedKey(k.keypadKey)
+	win.Canvas().SetOnTypedRune(k.voice.keypadRune)
+	win.Canvas().SetOnTypedKey(k.voice.keypadKey)
 	return k
 }
 
 // applyLook sets the theme for the visitor's look. Fyne redraws its own
 // widgets; the kiosk redraws the current screen, whose sizes it read.
-func (k *Kiosk) applyLook() {
+func (k helpScreens) applyLook() {
 	k.app.Settings().SetTheme(widgets.Theme{Metrics: k.deps.Metrics, Look: k.v.look})
 }
 
 // setLook switches the look at once, from any screen.
-func (k *Kiosk) setLook(l widgets.Look) {
+func (k helpScreens) setLook(l widgets.Look) {
 	if l == k.v.look {
 		return
 	}
@@ -229,13 +280,13 @@ func (k *Kiosk) setLook(l widgets.Look) {
 
 // Home ends the visit and shows the start screen.
 func (k *Kiosk) Home() {
-	k.endVisit()
+	k.visits.endVisit()
 	k.showStart()
 }
 
 // endVisit forgets everything about the visitor: answers, typed text,
 // language, look, the way back.
-func (k *Kiosk) endVisit() {
+func (k visitLife) endVisit() {
 	scrub(k.win.Content())
 	if k.deps.Speech != nil {
 		k.deps.Speech.Stop()
@@ -246,13 +297,13 @@ func (k *Kiosk) endVisit() {
 	k.applyPending()
 	k.v = k.freshVisitor()
 	if lookChanged {
-		k.applyLook()
+		k.help.applyLook()
 	}
 }
 
 // forgetAnswers drops what the visitor answered and typed, and the way
 // back to it.
-func (k *Kiosk) forgetAnswers() {
+func (k visitLife) forgetAnswers() {
 	if k.v.form != nil {
 		k.v.form.Wipe()
 		k.v.form = nil
@@ -269,7 +320,7 @@ func (k *Kiosk) forgetAnswers() {
 // restart is Start: the answers go, the visitor stays — their language,
 // look and voice, a guide's login and an open call hold until the visit
 // really ends (Fertig, or the idle wipe).
-func (k *Kiosk) restart() {
+func (k visitLife) restart() {
 	scrub(k.win.Content())
 	k.forgetAnswers()
 	k.showStart()
@@ -280,7 +331,7 @@ func (k *Kiosk) restart() {
 func (k *Kiosk) SetLook(l widgets.Look) {
 	k.defLook = l
 	k.v.look = l
-	k.applyLook()
+	k.help.applyLook()
 }
 
 // Reconfigure changes what the kiosk offers — a new profile's services,
@@ -289,7 +340,7 @@ func (k *Kiosk) SetLook(l widgets.Look) {
 // the kiosk change under their hands.
 func (k *Kiosk) Reconfigure(change func(d *Deps)) {
 	k.pending = append(k.pending, change)
-	if !k.inVisit() {
+	if !k.idle.inVisit() {
 		k.applyPending()
 		k.showStart()
 	}
@@ -305,11 +356,11 @@ func (k *Kiosk) applyPending() {
 	k.pending = nil
 	k.localized, k.missing = map[string]flow.Service{}, map[string]bool{}
 	k.v.tr = k.deps.Texts.For(k.lang)
-	k.applyLook()
+	k.help.applyLook()
 }
 
 // languages are the languages the picker offers.
-func (k *Kiosk) languages() []string {
+func (k helpScreens) languages() []string {
 	if len(k.deps.Languages) > 0 {
 		return k.deps.Languages
 	}
@@ -324,7 +375,7 @@ func (k *Kiosk) SetLanguage(lang string) {
 }
 
 func (k *Kiosk) showStart() {
-	k.display(screen{name: "start", content: k.startScreen(), bar: true, redraw: k.showStart})
+	k.display(screen{name: "start", content: k.start.startScreen(), bar: true, redraw: k.showStart})
 	k.atStart = true
 }
 
@@ -339,7 +390,7 @@ func (k *Kiosk) SetSyncStatus(s SyncStatus) {
 	}
 	k.sync = s
 	if k.atStart {
-		k.fillNotices()
+		k.start.fillNotices()
 	}
 }
 
@@ -348,7 +399,7 @@ func (k *Kiosk) SetSyncStatus(s SyncStatus) {
 func (k *Kiosk) SetPrinterStatus(s escpos.Status) {
 	k.printer, k.printerKnown = s, true
 	if k.atStart {
-		k.fillNotices()
+		k.start.fillNotices()
 	}
 }
 
@@ -386,9 +437,9 @@ func (k *Kiosk) display(s screen) {
 		k.notice, k.noticeOn = "", s.name // a new screen: the notice is gone
 	}
 	if k.v.guide != nil {
-		content = container.NewBorder(k.guideBanner(), nil, nil, nil, content)
+		content = container.NewBorder(k.guide.guideBanner(), nil, nil, nil, content)
 	} else if !k.v.calledAt.IsZero() && s.name != "call-guide" {
-		content = container.NewBorder(k.callBanner(), nil, nil, nil, content)
+		content = container.NewBorder(k.help.callBanner(), nil, nil, nil, content)
 	}
 	k.body = container.NewPadded(content)
 	var root fyne.CanvasObject = container.New(screenLayout{}, k.body)
@@ -401,7 +452,7 @@ func (k *Kiosk) display(s screen) {
 	root.Refresh()
 	k.writeUIMap()
 	if k.v.speechMode {
-		k.readAloud()
+		k.voice.readAloud()
 	}
 }
 
@@ -433,7 +484,7 @@ func (k *Kiosk) pop() {
 
 // answers counts what the visitor has given that Start would throw away:
 // a form's answers and what is typed, a booking's name and number.
-func (k *Kiosk) answers() int {
+func (k visitLife) answers() int {
 	n := 0
 	if k.v.form != nil {
 		n += len(k.v.form.Data())
@@ -454,14 +505,14 @@ func (k *Kiosk) answers() int {
 
 // startOver is Start: at once without answers, else after asking.
 func (k *Kiosk) startOver() {
-	n := k.answers()
+	n := k.visits.answers()
 	if n == 0 {
-		k.restart()
+		k.visits.restart()
 		return
 	}
 	back := k.cur.redraw
 	text := paragraph(k.v.tr.T("start_over_text", map[string]any{"Count": n}))
-	yes := widgets.NewTile(k.v.tr.T("start_over_yes"), theme.DeleteIcon(), k.restart)
+	yes := widgets.NewTile(k.v.tr.T("start_over_yes"), theme.DeleteIcon(), k.visits.restart)
 	no := widgets.NewTile(k.v.tr.T("start_over_no"), theme.NavigateNextIcon(), back)
 	k.display(screen{name: "start-over", redraw: k.startOver,
 		content: container.NewBorder(heading(k.v.tr.T("start_over_title")), nil, nil, nil,
@@ -472,15 +523,15 @@ func (k *Kiosk) startOver() {
 func (k *Kiosk) bar() fyne.CanvasObject {
 	buttons := []fyne.CanvasObject{
 		widgets.NewBarButton(k.v.tr.T("bar_back"), theme.NavigateBackIcon(), k.back),
-		widgets.NewBarButton(k.v.tr.T("bar_language"), widgets.GlobeIcon(), func() { k.push(k.cur.redraw, k.showLanguages) }),
-		widgets.NewBarButton(k.v.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.showLooks) }),
+		widgets.NewBarButton(k.v.tr.T("bar_language"), widgets.GlobeIcon(), func() { k.push(k.cur.redraw, k.help.showLanguages) }),
+		widgets.NewBarButton(k.v.tr.T("bar_look"), theme.VisibilityIcon(), func() { k.push(k.cur.redraw, k.help.showLooks) }),
 	}
 	if k.deps.Speech != nil {
-		buttons = append(buttons, widgets.NewBarButton(k.v.tr.T("bar_read"), theme.VolumeUpIcon(), k.readAloud))
+		buttons = append(buttons, widgets.NewBarButton(k.v.tr.T("bar_read"), theme.VolumeUpIcon(), k.voice.readAloud))
 	}
 	buttons = append(buttons,
-		widgets.NewBarButton(k.v.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.showHelp) }),
-		widgets.NewBarButton(k.v.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.callGuide) }),
+		widgets.NewBarButton(k.v.tr.T("bar_help"), theme.HelpIcon(), func() { k.push(k.cur.redraw, k.help.showHelp) }),
+		widgets.NewBarButton(k.v.tr.T("bar_call"), theme.AccountIcon(), func() { k.push(k.cur.redraw, k.help.callGuide) }),
 		// Start at the far end from Zurück: one slip must not throw a
 		// visit away, and with answers given it asks first.
 		widgets.NewBarButton(k.v.tr.T("bar_start"), theme.HomeIcon(), k.startOver),

@@ -438,7 +438,7 @@ func TestStartScreenOffersTheLanguages(t *testing.T) {
 	if !shown() {
 		t.Error("the row does not come back when there is room again")
 	}
-	v.k.setLook(widgets.Look{Large: true})
+	v.k.help.setLook(widgets.Look{Large: true})
 	v.k.showStart()
 	if strings.Contains(v.screenText(), "Türkçe") {
 		t.Error("the large look still shows the row it has no room for")

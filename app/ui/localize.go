@@ -8,7 +8,7 @@ import (
 // tService is svc in the visitor's language. German is the catalogue
 // file itself; other languages come from the catalogue's translation
 // files, and what they lack is noted for the a11y report.
-func (k *Kiosk) tService(svc flow.Service) flow.Service {
+func (k catalogueTexts) tService(svc flow.Service) flow.Service {
 	if k.v.tr.Lang() == i18n.Default {
 		return svc
 	}
@@ -25,7 +25,7 @@ func (k *Kiosk) tService(svc flow.Service) flow.Service {
 }
 
 // tStep is step s of the current form in the visitor's language.
-func (k *Kiosk) tStep(s flow.Step) flow.Step {
+func (k catalogueTexts) tStep(s flow.Step) flow.Step {
 	for _, ls := range k.tService(k.v.form.Service).Steps {
 		if ls.ID == s.ID {
 			return ls
@@ -36,7 +36,7 @@ func (k *Kiosk) tStep(s flow.Step) flow.Step {
 
 // catText is one catalogue text in the visitor's language, or def (the
 // catalogue file's German).
-func (k *Kiosk) catText(id, def string) string {
+func (k catalogueTexts) catText(id, def string) string {
 	if k.v.tr.Lang() != i18n.Default {
 		if v, ok := k.v.tr.Lookup(id); ok {
 			return v

@@ -46,29 +46,32 @@ func lastStep(svc flow.Service, now func() time.Time) (flow.Step, map[string]str
 func (k *Kiosk) Screens() []Screen {
 	list := []Screen{
 		{"start", k.Home},
-		{"help", func() { k.Home(); k.push(k.cur.redraw, k.showHelp) }},
-		{"call-guide", func() { k.Home(); k.push(k.cur.redraw, k.showCall) }},
-		{"language", func() { k.Home(); k.push(k.cur.redraw, k.showLanguages) }},
-		{"look", func() { k.Home(); k.push(k.cur.redraw, k.showLooks) }},
-		{"status-ask", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk("") }) }},
-		{"status-ask-wrong", func() { k.Home(); k.push(k.cur.redraw, func() { k.showStatusAsk(k.v.tr.T("status_bad_code")) }) }},
-		{"status-waiting", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "waiting"}, nil) }},
-		{"status-received", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "received"}, nil) }},
+		{"help", func() { k.Home(); k.push(k.cur.redraw, k.help.showHelp) }},
+		{"call-guide", func() { k.Home(); k.push(k.cur.redraw, k.help.showCall) }},
+		{"language", func() { k.Home(); k.push(k.cur.redraw, k.help.showLanguages) }},
+		{"look", func() { k.Home(); k.push(k.cur.redraw, k.help.showLooks) }},
+		{"status-ask", func() { k.Home(); k.push(k.cur.redraw, func() { k.tickets.showStatusAsk("") }) }},
+		{"status-ask-wrong", func() {
+			k.Home()
+			k.push(k.cur.redraw, func() { k.tickets.showStatusAsk(k.v.tr.T("status_bad_code")) })
+		}},
+		{"status-waiting", func() { k.Home(); k.tickets.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "waiting"}, nil) }},
+		{"status-received", func() { k.Home(); k.tickets.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "received"}, nil) }},
 		{"status-rejected", func() {
 			k.Home()
-			k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "rejected", Reason: "Die Wohnungsgeberbestätigung fehlt."}, nil)
+			k.tickets.showStatus("LT-7K3M-9QPD", wire.CaseStatus{State: "rejected", Reason: "Die Wohnungsgeberbestätigung fehlt."}, nil)
 		}},
-		{"status-unknown", func() { k.Home(); k.showStatus("LT-7K3M-9QPD", wire.CaseStatus{}, wire.ErrNoCase) }},
+		{"status-unknown", func() { k.Home(); k.tickets.showStatus("LT-7K3M-9QPD", wire.CaseStatus{}, wire.ErrNoCase) }},
 		{"idle-warning", func() {
 			k.Home()
-			k.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1])
-			k.showIdleWarning()
+			k.tickets.showInfo(k.deps.Catalogue.Services[len(k.deps.Catalogue.Services)-1])
+			k.idle.showIdleWarning()
 		}},
 	}
 	for _, svc := range k.deps.Catalogue.Services {
 		if svc.Kind.AsksSteps() && len(svc.Steps) > 1 {
 			list = append(list, Screen{"start-over", func() {
-				k.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, svc.Steps[1], "")
+				k.registry.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, svc.Steps[1], "")
 				k.startOver()
 			}})
 			break
@@ -78,21 +81,21 @@ func (k *Kiosk) Screens() []Screen {
 		// What guides and staff see: their PIN pads, and a question of an
 		// assisted visit with its banner.
 		list = append(list,
-			Screen{"pin-guide", func() { k.Home(); k.push(k.cur.redraw, func() { k.showPIN(access.Guide, "") }) }},
-			Screen{"pin-staff", func() { k.Home(); k.push(k.cur.redraw, func() { k.showPIN(access.Staff, "") }) }})
+			Screen{"pin-guide", func() { k.Home(); k.push(k.cur.redraw, func() { k.guide.showPIN(access.Guide, "") }) }},
+			Screen{"pin-staff", func() { k.Home(); k.push(k.cur.redraw, func() { k.guide.showPIN(access.Staff, "") }) }})
 		for _, svc := range k.deps.Catalogue.Services {
 			if svc.Kind.AsksSteps() && len(svc.Steps) > 1 {
 				s := svc.Steps[1]
 				list = append(list, Screen{"assisted-" + stepName(flow.NewForm(svc, k.deps.Now), s), func() {
-					k.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, s, "")
-					k.startGuide(sampleGuide)
+					k.registry.fillTo(svc, map[string]string{svc.Steps[0].ID: flow.ExampleValue(svc.Steps[0], k.deps.Now())}, s, "")
+					k.guide.startGuide(sampleGuide)
 				}}, Screen{"guide-steps", func() {
 					// The longest list a guide jumps in: every question
 					// answered but the last.
 					last, answered := lastStep(svc, k.deps.Now)
-					k.fillTo(svc, answered, last, "")
-					k.startGuide(sampleGuide)
-					k.push(k.cur.redraw, k.showSteps)
+					k.registry.fillTo(svc, answered, last, "")
+					k.guide.startGuide(sampleGuide)
+					k.push(k.cur.redraw, k.guide.showSteps)
 				}})
 				break
 			}
@@ -100,46 +103,46 @@ func (k *Kiosk) Screens() []Screen {
 		if k.deps.Reprints != nil {
 			list = append(list, Screen{"guide-menu", func() {
 				k.Home()
-				k.startGuide(sampleGuide)
-				k.push(k.cur.redraw, k.showGuideMenu)
+				k.guide.startGuide(sampleGuide)
+				k.push(k.cur.redraw, k.guide.showGuideMenu)
 			}})
 		}
 		if k.deps.Staff != nil {
-			list = append(list, Screen{"staff", func() { k.Home(); k.v.staffOpen = true; k.showStaff() }})
+			list = append(list, Screen{"staff", func() { k.Home(); k.v.staffOpen = true; k.guide.showStaff() }})
 		}
 	}
 	for _, svc := range k.deps.Catalogue.Services {
 		switch {
 		case svc.Kind == flow.KindTicket:
 			list = append(list,
-				Screen{svc.ID, func() { k.Home(); k.showTicketChoice(svc) }},
-				Screen{svc.ID + "-closed", func() { k.Home(); k.showTicketsClosed(svc) }},
+				Screen{svc.ID, func() { k.Home(); k.tickets.showTicketChoice(svc) }},
+				Screen{svc.ID + "-closed", func() { k.Home(); k.tickets.showTicketsClosed(svc) }},
 				Screen{svc.ID + "-number", func() {
 					k.Home()
-					o := k.tService(svc).Options[0]
-					k.showTicket(desk.Ticket{Number: o.Prefix + "017", Service: o.Title, Room: o.Room, Issued: k.deps.Now()})
+					o := k.texts.tService(svc).Options[0]
+					k.tickets.showTicket(desk.Ticket{Number: o.Prefix + "017", Service: o.Title, Room: o.Room, Issued: k.deps.Now()})
 				}})
 		case svc.Kind == flow.KindInfo:
-			list = append(list, Screen{svc.ID, func() { k.Home(); k.showInfo(svc) }})
+			list = append(list, Screen{svc.ID, func() { k.Home(); k.tickets.showInfo(svc) }})
 			for i := range svc.Pages {
-				list = append(list, Screen{fmt.Sprintf("%s-%d", svc.ID, i+1), func() { k.Home(); k.showInfoPage(svc, i) }})
+				list = append(list, Screen{fmt.Sprintf("%s-%d", svc.ID, i+1), func() { k.Home(); k.tickets.showInfoPage(svc, i) }})
 			}
 		case svc.Kind.AsksSteps():
-			list = append(list, k.formScreens(svc)...)
+			list = append(list, k.registry.formScreens(svc)...)
 		case svc.Kind == flow.KindBooking:
-			list = append(list, k.bookingScreens(svc)...)
+			list = append(list, k.registry.bookingScreens(svc)...)
 		case svc.Kind == flow.KindCheckIn:
 			list = append(list,
-				Screen{svc.ID, func() { k.Home(); k.startCheckIn(svc) }},
-				Screen{svc.ID + "-wrong", func() { k.Home(); k.showCheckIn(svc, "123456789", k.v.tr.T("checkin_wrong_code")) }},
+				Screen{svc.ID, func() { k.Home(); k.booking.startCheckIn(svc) }},
+				Screen{svc.ID + "-wrong", func() { k.Home(); k.booking.showCheckIn(svc, "123456789", k.v.tr.T("checkin_wrong_code")) }},
 				Screen{svc.ID + "-late", func() {
 					k.Home()
-					k.showBookingMessage(svc.ID+"-late", k.v.tr.T("checkin_late", map[string]any{"Time": "9:20"}))
+					k.booking.showBookingMessage(svc.ID+"-late", k.v.tr.T("checkin_late", map[string]any{"Time": "9:20"}))
 				}},
 				Screen{svc.ID + "-number", func() {
 					k.Home()
 					now := k.deps.Now()
-					k.showTicket(desk.Ticket{Number: "T017", Service: sampleBookable.Title, Room: sampleBookable.Room, Issued: now,
+					k.tickets.showTicket(desk.Ticket{Number: "T017", Service: sampleBookable.Title, Room: sampleBookable.Room, Issued: now,
 						Due: now.Add(10 * time.Minute)})
 				}})
 		}
@@ -152,7 +155,7 @@ var sampleBookable = wire.BookableService{ID: "ausweis", Title: "Personalausweis
 
 // bookingScreens walks a booking with sample times: the screens need no
 // portal to be seen and measured.
-func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
+func (k screenRegistry) bookingScreens(svc flow.Service) []Screen {
 	sample := func() {
 		k.Home()
 		now := k.deps.Now()
@@ -173,17 +176,17 @@ func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
 		k.v.book = b
 	}
 	return []Screen{
-		{svc.ID + "-offline", func() { k.Home(); k.showBookingOffline(svc) }},
-		{svc.ID + "-service", func() { sample(); k.showBookingServices([]wire.BookableService{sampleBookable}) }},
-		{svc.ID + "-day", func() { sample(); k.showBookingDays() }},
-		{svc.ID + "-time", func() { sample(); k.showBookingTimes(k.v.book.day) }},
-		{svc.ID + "-name", func() { sample(); k.showBookingName("") }},
-		{svc.ID + "-name-refused", func() { sample(); k.v.book.name = "A"; k.showBookingName(k.v.tr.T("invalid_name_short")) }},
-		{svc.ID + "-phone", func() { sample(); k.showBookingPhone("") }},
-		{svc.ID + "-summary", func() { sample(); k.showBookingSummary() }},
+		{svc.ID + "-offline", func() { k.Home(); k.booking.showBookingOffline(svc) }},
+		{svc.ID + "-service", func() { sample(); k.booking.showBookingServices([]wire.BookableService{sampleBookable}) }},
+		{svc.ID + "-day", func() { sample(); k.booking.showBookingDays() }},
+		{svc.ID + "-time", func() { sample(); k.booking.showBookingTimes(k.v.book.day) }},
+		{svc.ID + "-name", func() { sample(); k.booking.showBookingName("") }},
+		{svc.ID + "-name-refused", func() { sample(); k.v.book.name = "A"; k.booking.showBookingName(k.v.tr.T("invalid_name_short")) }},
+		{svc.ID + "-phone", func() { sample(); k.booking.showBookingPhone("") }},
+		{svc.ID + "-summary", func() { sample(); k.booking.showBookingSummary() }},
 		{svc.ID + "-done", func() {
 			sample()
-			k.showBooked(desk.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.v.book.start, Title: sampleBookable.Title,
+			k.booking.showBooked(desk.Appointment{Booked: wire.Booked{Code: "469076400", Start: k.v.book.start, Title: sampleBookable.Title,
 				Room: sampleBookable.Room}})
 		}},
 	}
@@ -194,8 +197,8 @@ func (k *Kiosk) bookingScreens(svc flow.Service) []Screen {
 // Steps that the examples leave hidden are walked again with the answer
 // that shows them, so every step gets its picture. The first typed step
 // that can be refused also appears with a wrong answer and its message.
-func (k *Kiosk) formScreens(svc flow.Service) []Screen {
-	list := []Screen{{svc.ID + "-00-intro", func() { k.Home(); k.startForm(svc) }}}
+func (k screenRegistry) formScreens(svc flow.Service) []Screen {
+	list := []Screen{{svc.ID + "-00-intro", func() { k.Home(); k.forms.startForm(svc) }}}
 	seen := map[string]bool{}
 	var final map[string]string
 	walk := func(override map[string]string) {
@@ -237,8 +240,8 @@ func (k *Kiosk) formScreens(svc flow.Service) []Screen {
 		Screen{svc.ID + "-summary", func() { k.fillTo(svc, final, flow.Step{}, "") }},
 		Screen{svc.ID + "-receipt", func() {
 			k.Home()
-			loc := k.tService(svc)
-			k.showReceipt(svc, desk.Receipt{Service: loc.Title, Code: sampleCode, Next: loc.Next, Issued: k.deps.Now()})
+			loc := k.texts.tService(svc)
+			k.forms.showReceipt(svc, desk.Receipt{Service: loc.Title, Code: sampleCode, Next: loc.Next, Issued: k.deps.Now()})
 		}})
 	return list
 }
@@ -253,9 +256,9 @@ var refusedSample = map[flow.FieldType]string{
 // fillTo starts svc, answers with the given values in order until step
 // (or the summary), and types the step's example as a draft — or wrong,
 // confirmed, to show the step refusing it.
-func (k *Kiosk) fillTo(svc flow.Service, answers map[string]string, step flow.Step, wrong string) {
+func (k screenRegistry) fillTo(svc flow.Service, answers map[string]string, step flow.Step, wrong string) {
 	k.Home()
-	k.startForm(svc)
+	k.forms.startForm(svc)
 	for {
 		s, ok := k.v.form.Current()
 		if !ok || (s.ID == step.ID && step.ID != "") {
@@ -268,11 +271,11 @@ func (k *Kiosk) fillTo(svc flow.Service, answers map[string]string, step flow.St
 	}
 	if wrong != "" {
 		k.v.draft, k.v.fs.draftStep = wrong, step.ID
-		k.answer(wrong)
+		k.forms.answer(wrong)
 		return
 	}
 	if step.ID != "" {
 		k.v.draft, k.v.fs.draftStep = flow.ExampleValue(step, k.deps.Now()), step.ID
 	}
-	k.showStep()
+	k.forms.showStep()
 }

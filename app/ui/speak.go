@@ -70,7 +70,7 @@ func (k *Kiosk) Script() string {
 		case field.Text() == "":
 			sentence(&b, k.v.tr.T("speech_empty"))
 		default:
-			sentence(&b, k.v.tr.T("speech_value", map[string]any{"Value": k.spoken(field)}))
+			sentence(&b, k.v.tr.T("speech_value", map[string]any{"Value": k.voice.spoken(field)}))
 		}
 	}
 	sentence(&b, k.v.tr.T("speech_how"))
@@ -79,7 +79,7 @@ func (k *Kiosk) Script() string {
 
 // spoken is a field's text as it may be said: a masked field (a PIN) is
 // "Stern" per character, never its digits.
-func (k *Kiosk) spoken(f *widgets.Field) string {
+func (k voiceControls) spoken(f *widgets.Field) string {
 	if f.Masked {
 		return strings.TrimSpace(strings.Repeat(k.v.tr.T("speech_star")+" ", len([]rune(f.Text()))))
 	}
@@ -105,18 +105,18 @@ func sentence(b *strings.Builder, s string) {
 }
 
 // say speaks text in the visitor's language, if the kiosk has a voice.
-func (k *Kiosk) say(text string) {
+func (k voiceControls) say(text string) {
 	if k.deps.Speech != nil {
 		k.deps.Speech.Say(k.v.tr.Lang(), text)
 	}
 }
 
 // readAloud is the bar's Vorlesen: the current screen, once.
-func (k *Kiosk) readAloud() { k.say(k.Script()) }
+func (k voiceControls) readAloud() { k.say(k.Script()) }
 
 // setSpeechMode switches reading every screen on arrival (and every key)
 // on or off, and says so.
-func (k *Kiosk) setSpeechMode(on bool) {
+func (k voiceControls) setSpeechMode(on bool) {
 	k.v.speechMode = on
 	k.cur.redraw()
 	if !on {
@@ -125,7 +125,7 @@ func (k *Kiosk) setSpeechMode(on bool) {
 }
 
 // spokenKey is what a key press says in speech mode.
-func (k *Kiosk) spokenKey(target *widgets.Field, name string) {
+func (k voiceControls) spokenKey(target *widgets.Field, name string) {
 	if !k.v.speechMode {
 		return
 	}
@@ -137,7 +137,7 @@ func (k *Kiosk) spokenKey(target *widgets.Field, name string) {
 
 // targets are the screen's touch targets in reading order, bar last,
 // for the keypad.
-func (k *Kiosk) targets() []*widgets.Tile {
+func (k voiceControls) targets() []*widgets.Tile {
 	var main, bar []*widgets.Tile
 	walkVisible(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) {
 		if t, ok := o.(*widgets.Tile); ok && !t.Size().IsZero() {
@@ -157,7 +157,7 @@ func isKey(t *widgets.Tile) bool { return t.MinHeight == widgets.SizeKey }
 
 // keypadFocus moves the keypad focus to target i of the screen and says
 // its label.
-func (k *Kiosk) keypadFocus(i int) {
+func (k voiceControls) keypadFocus(i int) {
 	ts := k.targets()
 	if len(ts) == 0 {
 		return
@@ -178,8 +178,8 @@ func (k *Kiosk) keypadFocus(i int) {
 // keypadRune handles the keys of a numeric keypad (or any keyboard) when
 // no text field takes them: a digit picks that numbered choice, + and -
 // step through the targets, * repeats the screen, / goes back.
-func (k *Kiosk) keypadRune(r rune) {
-	k.touch()
+func (k voiceControls) keypadRune(r rune) {
+	k.idle.touch()
 	switch {
 	case r >= '1' && r <= '9':
 		k.keypadFocus(int(r - '1'))
@@ -196,8 +196,8 @@ func (k *Kiosk) keypadRune(r rune) {
 
 // keypadKey handles Enter (activate the focused target), arrows and Tab
 // (step), Backspace and Escape (back).
-func (k *Kiosk) keypadKey(ev *fyne.KeyEvent) {
-	k.touch()
+func (k voiceControls) keypadKey(ev *fyne.KeyEvent) {
+	k.idle.touch()
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		ts := k.targets()

@@ -70,7 +70,7 @@ func TestEveryScreenHasAScriptInItsLanguage(t *testing.T) {
 	}
 	v.k.SetLanguage("de")
 	svc, _ := v.k.deps.Catalogue.Service("mangel")
-	v.k.fillTo(svc, nil, testStep("art"), "")
+	v.k.registry.fillTo(svc, nil, testStep("art"), "")
 	want := []string{"Was möchten Sie melden?", "1: Straßenlaterne.", "2: Schlagloch.", "4: Sonstiges."}
 	for _, w := range want {
 		if !strings.Contains(v.k.Script(), w) {
@@ -134,8 +134,8 @@ func TestPinIsNeverSpoken(t *testing.T) {
 	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Speech: rec})
 	field := widgets.NewField()
 	field.Masked = true
-	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, v.k.keyLabels(), false)
-	kb.OnKey = func(name string) { v.k.spokenKey(field, name) }
+	kb := widgets.NewKeyboard(field, widgets.KeyboardDigits, v.k.forms.keyLabels(), false)
+	kb.OnKey = func(name string) { v.k.voice.spokenKey(field, name) }
 	v.k.display(screen{name: "pin", redraw: func() {}, content: container.NewBorder(field, nil, nil, nil, kb)})
 	v.k.v.speechMode = true
 	for _, d := range []string{"4", "7", "1", "1"} {

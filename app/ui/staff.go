@@ -26,7 +26,7 @@ type StaffDesk interface {
 
 // showStaff is the staff area: printer, card reader, network, queue,
 // disk, and what the kiosk runs; a test page and a diagnostics bundle.
-func (k *Kiosk) showStaff() {
+func (k guideScreens) showStaff() {
 	if !k.v.staffOpen || k.deps.Staff == nil {
 		k.Home()
 		return
@@ -107,8 +107,8 @@ func (k *Kiosk) showStaff() {
 
 // staffAction runs a slow staff task off the UI goroutine and shows its
 // outcome in the staff area.
-func (k *Kiosk) staffAction(do func(context.Context) (string, error)) {
-	k.showWait("staff-working")
+func (k guideScreens) staffAction(do func(context.Context) (string, error)) {
+	k.help.showWait("staff-working")
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -16,15 +16,15 @@ import (
 func serviceScreen(kind flow.Kind) func(k *Kiosk, svc flow.Service) {
 	switch kind {
 	case flow.KindTicket:
-		return (*Kiosk).showTicketChoice
+		return func(k *Kiosk, svc flow.Service) { k.tickets.showTicketChoice(svc) }
 	case flow.KindInfo:
-		return (*Kiosk).showInfo
+		return func(k *Kiosk, svc flow.Service) { k.tickets.showInfo(svc) }
 	case flow.KindForm, flow.KindAppointment:
-		return (*Kiosk).startForm
+		return func(k *Kiosk, svc flow.Service) { k.forms.startForm(svc) }
 	case flow.KindBooking:
-		return (*Kiosk).startBooking
+		return func(k *Kiosk, svc flow.Service) { k.booking.startBooking(svc) }
 	case flow.KindCheckIn:
-		return (*Kiosk).startCheckIn
+		return func(k *Kiosk, svc flow.Service) { k.booking.startCheckIn(svc) }
 	}
 	return nil
 }
@@ -56,7 +56,7 @@ func tileIcon(name string) fyne.Resource {
 
 // printerNotice is a calm line for staff when the printer needs them. It
 // is on the start screen, where staff walk past, not in a resident's way.
-func (k *Kiosk) printerNotice() string {
+func (k startScreen) printerNotice() string {
 	s := k.printer
 	switch {
 	case !k.printerKnown:
@@ -71,7 +71,7 @@ func (k *Kiosk) printerNotice() string {
 
 // syncLine says, quietly, whether the portal is reachable and how many
 // submissions wait here; nothing ever blocks a resident when it is not.
-func (k *Kiosk) syncLine() string {
+func (k startScreen) syncLine() string {
 	s := k.sync
 	switch {
 	case !s.Known:
@@ -82,7 +82,7 @@ func (k *Kiosk) syncLine() string {
 	return k.v.tr.T("start_sync_offline", map[string]any{"Waiting": s.Waiting})
 }
 
-func (k *Kiosk) startScreen() fyne.CanvasObject {
+func (k startScreen) startScreen() fyne.CanvasObject {
 	var tiles []fyne.CanvasObject
 	booking := false
 	for _, svc := range k.deps.Catalogue.Services {
@@ -98,8 +98,8 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 			// behind the booking tile: when booking cannot be done.
 			continue
 		}
-		tiles = append(tiles, widgets.NewTile(k.tService(svc).Title, tileIcon(svc.Icon), func() {
-			k.push(k.Home, func() { run(k, svc) })
+		tiles = append(tiles, widgets.NewTile(k.texts.tService(svc).Title, tileIcon(svc.Icon), func() {
+			k.push(k.Home, func() { run(k.Kiosk, svc) })
 		}))
 	}
 	title := heading(k.v.tr.T("start_title", map[string]any{"Place": k.deps.Place}))
@@ -120,7 +120,7 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		// at all; it is under Informationen, and the receipt's QR code
 		// at the scanner works on every screen.
 		ask := widgets.NewSmallButton(k.v.tr.T("status_tile"), func() {
-			k.push(k.Home, func() { k.showStatusAsk("") })
+			k.push(k.Home, func() { k.tickets.showStatusAsk("") })
 		})
 		bottom = container.NewBorder(nil, nil, nil, container.NewVBox(ask), bottom)
 	}
@@ -128,7 +128,7 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		// Large and on the first screen: someone who cannot see the
 		// screen well finds it with a guide's help once, then hears the rest.
 		tiles = append(tiles, widgets.NewChoice(k.v.tr.T("speech_mode_button"), k.v.speechMode, func() {
-			k.setSpeechMode(!k.v.speechMode)
+			k.voice.setSpeechMode(!k.v.speechMode)
 		}))
 	}
 	if len(tiles) == 0 {
@@ -145,7 +145,7 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 // fillNotices writes the start screen's quiet lines for staff: portal,
 // printer, broken catalogue files. They change in place: rebuilding the
 // screen under a finger would lose the resident's tap.
-func (k *Kiosk) fillNotices() {
+func (k startScreen) fillNotices() {
 	var lines []fyne.CanvasObject
 	if line := k.syncLine(); line != "" {
 		lines = append(lines, paragraph(line))
@@ -172,7 +172,7 @@ func (k *Kiosk) fillNotices() {
 // or, once it has closed, when it opens again: the kiosk is never the
 // only way. One label for both keeps the start screen's lines together
 // in large text.
-func (k *Kiosk) analogText() string {
+func (k startScreen) analogText() string {
 	text := k.v.tr.T("start_analog")
 	w := k.deps.Hours
 	if !w.Known() {
@@ -192,7 +192,7 @@ func (k *Kiosk) analogText() string {
 
 // refreshHours keeps the start screen's hours true as the day passes
 // (after closing time, after midnight) without rebuilding the screen.
-func (k *Kiosk) refreshHours() {
+func (k startScreen) refreshHours() {
 	if !k.atStart || k.analogLine == nil {
 		return
 	}
@@ -206,8 +206,8 @@ func (k *Kiosk) refreshHours() {
 // its own words, so a visitor who reads no German finds theirs without
 // knowing the globe. In large text, and wherever it does not fit, the
 // globe in the bar is one tap away.
-func (k *Kiosk) languageRow() fyne.CanvasObject {
-	langs := k.languages()
+func (k startScreen) languageRow() fyne.CanvasObject {
+	langs := k.help.languages()
 	if k.v.look.Large || len(langs) < 2 {
 		return nil
 	}

@@ -18,8 +18,8 @@ import (
 const statusTimeout = 10 * time.Second
 
 // showStatusAsk asks for a receipt's reference code ("LT-7K3M-9QPD").
-func (k *Kiosk) showStatusAsk(problem string) {
-	k.typed("status-ask", k.v.tr.T("status_ask"), "", widgets.KeyboardText, false, problem, nil,
+func (k ticketScreens) showStatusAsk(problem string) {
+	k.booking.typed("status-ask", k.v.tr.T("status_ask"), "", widgets.KeyboardText, false, problem, nil,
 		func() { k.showStatusAsk(problem) }, func(v string) {
 			code, err := refcode.Parse(v)
 			if err != nil {
@@ -31,8 +31,8 @@ func (k *Kiosk) showStatusAsk(problem string) {
 }
 
 // lookUpStatus asks for code's state off the UI goroutine.
-func (k *Kiosk) lookUpStatus(code string) {
-	k.showWait("status-loading")
+func (k ticketScreens) lookUpStatus(code string) {
+	k.help.showWait("status-loading")
 	screen := k.screen
 	cases := k.deps.Cases
 	k.spawn(func() {
@@ -49,7 +49,7 @@ func (k *Kiosk) lookUpStatus(code string) {
 }
 
 // showStatus says in the resident's language how far code has got.
-func (k *Kiosk) showStatus(code string, s wire.CaseStatus, err error) {
+func (k ticketScreens) showStatus(code string, s wire.CaseStatus, err error) {
 	var lines []string
 	switch {
 	case errors.Is(err, wire.ErrNoCase):

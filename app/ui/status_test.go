@@ -56,6 +56,6 @@ func TestStatusOfAReferenceCode(t *testing.T) {
 	v.expect("Zu diesem Code kennen wir keinen Vorgang.")
 	v.k.Home()
 
-	v.k.CardSeen(p.URL + "/s/" + url.PathEscape(code))
+	v.k.guide.CardSeen(p.URL + "/s/" + url.PathEscape(code))
 	v.expect(code, "Ihr Anliegen ist beim Amt eingegangen")
 }

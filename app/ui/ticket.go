@@ -23,13 +23,13 @@ import (
 // never leaves a resident in front of "Einen Moment bitte" forever.
 const drawTimeout = 20 * time.Second
 
-func (k *Kiosk) showTicketChoice(svc flow.Service) {
+func (k ticketScreens) showTicketChoice(svc flow.Service) {
 	if k.deps.TicketsOnlyWhenOpen && k.deps.Hours.Known() && !k.deps.Hours.OpenAt(k.deps.Now()) {
 		k.showTicketsClosed(svc)
 		return
 	}
 	var tiles []fyne.CanvasObject
-	loc := k.tService(svc)
+	loc := k.texts.tService(svc)
 	for i, opt := range svc.Options {
 		tiles = append(tiles, widgets.NewTile(loc.Options[i].Title, nil, func() { k.draw(opt) }))
 	}
@@ -39,7 +39,7 @@ func (k *Kiosk) showTicketChoice(svc flow.Service) {
 
 // showTicketsClosed says, instead of a number for a counter that has
 // closed, when numbers are given again and when the counter is open.
-func (k *Kiosk) showTicketsClosed(svc flow.Service) {
+func (k ticketScreens) showTicketsClosed(svc flow.Service) {
 	w := k.deps.Hours
 	at, _ := w.Next(k.deps.Now())
 	day, clock := hours.When(k.v.tr, k.deps.Now(), at)
@@ -52,8 +52,8 @@ func (k *Kiosk) showTicketsClosed(svc flow.Service) {
 
 // draw shows a wait message at once (so a second tap cannot draw a second
 // number) and allocates and prints off the UI goroutine.
-func (k *Kiosk) draw(opt flow.Option) {
-	k.showWait("ticket-drawing")
+func (k ticketScreens) draw(opt flow.Option) {
+	k.help.showWait("ticket-drawing")
 	tr := k.v.tr
 	k.spawn(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), drawTimeout)
@@ -70,12 +70,12 @@ func (k *Kiosk) draw(opt flow.Option) {
 	})
 }
 
-func (k *Kiosk) showTicket(t desk.Ticket) {
+func (k ticketScreens) showTicket(t desk.Ticket) {
 	status := k.printedLine(k.v.tr.T("ticket_printed"), k.v.tr.T("ticket_not_printed"), t.PrintErr, t.PaperInGerman)
 	// Where to wait says what the general hint says, and more: it takes
 	// its place (large text must still fit the screen).
 	hint := k.v.tr.T("ticket_wait_hint")
-	if r := k.catText("svc."+t.Option.Service+"."+t.Option.ID+".room", t.Room); r != "" {
+	if r := k.texts.catText("svc."+t.Option.Service+"."+t.Option.ID+".room", t.Room); r != "" {
 		hint = k.v.tr.T("print_ticket_room", map[string]any{"Room": r})
 	}
 	wait := paragraph(hint)
@@ -97,7 +97,7 @@ func (k *Kiosk) showTicket(t desk.Ticket) {
 		[]fyne.CanvasObject{
 			bigText(k.v.tr.T("ticket_your_number"), theme.SizeNameHeadingText),
 			bigText(t.Number, widgets.SizeNumberText),
-			panelLine(k.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText)},
+			panelLine(k.texts.catText("svc."+t.Option.Service+"."+t.Option.ID+".title", t.Service), theme.SizeNameHeadingText)},
 		nil,
 		status, wait)
 	k.display(screen{name: "ticket-number", redraw: func() { k.showTicket(t) }, content: content})
@@ -106,17 +106,17 @@ func (k *Kiosk) showTicket(t desk.Ticket) {
 
 // finishRow is the row under a visit's last screen: a „Fertig“ button where
 // the next button always is. It ends the visit; so does the timer after it.
-func (k *Kiosk) finishRow() fyne.CanvasObject {
+func (k ticketScreens) finishRow() fyne.CanvasObject {
 	return container.NewGridWithColumns(3, layout.NewSpacer(), layout.NewSpacer(), k.finishButton())
 }
 
 // finishButton is „Fertig“: it ends the visit.
-func (k *Kiosk) finishButton() *widgets.Tile {
+func (k ticketScreens) finishButton() *widgets.Tile {
 	return widgets.NewActionButton(k.v.tr.T("finish"), theme.ConfirmIcon(), k.Home)
 }
 
 // printout is the demo's picture of the printed ticket, or nil.
-func (k *Kiosk) printout() fyne.CanvasObject {
+func (k ticketScreens) printout() fyne.CanvasObject {
 	if k.deps.Printout == nil {
 		return nil
 	}
@@ -133,7 +133,7 @@ func (k *Kiosk) printout() fyne.CanvasObject {
 	return container.NewCenter(img)
 }
 
-func (k *Kiosk) showTicketFailed() {
+func (k ticketScreens) showTicketFailed() {
 	msg := paragraph(k.v.tr.T("ticket_failed"))
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Importance = widget.WarningImportance
@@ -145,7 +145,7 @@ func (k *Kiosk) showTicketFailed() {
 // printedLine says the paper is coming — and in German where the printer
 // cannot print the visitor's language — or, as a warning in words and
 // colour, that it did not print.
-func (k *Kiosk) printedLine(printed, notPrinted string, err error, german bool) *widget.Label {
+func (k ticketScreens) printedLine(printed, notPrinted string, err error, german bool) *widget.Label {
 	switch {
 	case err != nil:
 		return warningLine(notPrinted)
@@ -163,7 +163,7 @@ func (k *Kiosk) printedLine(printed, notPrinted string, err error, german bool) 
 // demo's printout at the right. The panel is a frame in the tiles'
 // colour, not a filled box, so its words keep the page's contrast in
 // every look.
-func (k *Kiosk) confirmation(panel, under []fyne.CanvasObject, next ...fyne.CanvasObject) fyne.CanvasObject {
+func (k ticketScreens) confirmation(panel, under []fyne.CanvasObject, next ...fyne.CanvasObject) fyne.CanvasObject {
 	frame := canvas.NewRectangle(color.Transparent)
 	frame.StrokeColor = widgets.Color(widgets.ColorTile)
 	frame.StrokeWidth = widgets.Size(theme.SizeNamePadding)

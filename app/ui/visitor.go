@@ -45,6 +45,6 @@ type visitor struct {
 
 // freshVisitor is how every visit starts: the kiosk's language and look, the
 // voice on when a headset is plugged in, nothing else.
-func (k *Kiosk) freshVisitor() visitor {
+func (k visitLife) freshVisitor() visitor {
 	return visitor{look: k.defLook, tr: k.deps.Texts.For(k.lang), speechMode: k.headset, idle: idleState{lastTouch: k.deps.Now()}}
 }

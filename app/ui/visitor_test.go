@@ -22,7 +22,7 @@ func TestTheNextVisitStartsFromNothing(t *testing.T) {
 	v := newVisit(t, demoCatalogue(t), desk)
 	k := v.k
 	v.reportPothole("Markt 3", "Tief.")
-	k.setLook(widgets.Looks()[len(widgets.Looks())-1])
+	k.help.setLook(widgets.Looks()[len(widgets.Looks())-1])
 	k.v.speechMode, k.v.easyHelp, k.v.staffOpen, k.v.staffNote = true, true, true, "Drucker geprüft"
 	k.v.guide = &profile.Guide{ID: "g1", Name: "Anna"}
 	k.v.calledAt = time.Now()
@@ -36,7 +36,7 @@ func TestTheNextVisitStartsFromNothing(t *testing.T) {
 		}
 	}
 	k.Home()
-	got, fresh := k.v, k.freshVisitor()
+	got, fresh := k.v, k.visits.freshVisitor()
 	if lang := got.tr.Lang(); lang != i18n.Default {
 		t.Errorf("the next visit speaks %s", lang)
 	}
