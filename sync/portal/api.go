@@ -25,48 +25,27 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/store"
 	"lotse/sync/refcode"
 	"lotse/sync/seal"
 	"lotse/sync/wire"
 )
 
-type errorReply struct {
-	Error string `json:"error"`
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-func fail(w http.ResponseWriter, status int, msg string) {
-	reason(w, msg)
-	writeJSON(w, status, errorReply{Error: msg})
-}
-
-// unavailable answers 503 with Retry-After: the database did not answer
-// (restarting, failing over); the kiosk keeps what it has and comes back.
-func unavailable(w http.ResponseWriter, what string) {
-	w.Header().Set("Retry-After", "10")
-	fail(w, http.StatusServiceUnavailable, what+": storage unavailable, try again")
-}
-
 // maxBigBatches batches over 1 MiB are read at once; more wait for one to
 // finish (32 × 5 MB batches at once took 629 MB before).
 const maxBigBatches = 4
 
 func (s *kioskAPI) handleEnroll(w http.ResponseWriter, r *http.Request) {
-	addr := clientAddr(r)
+	addr := httpx.ClientAddr(r)
 	if s.enrolLimits.blocked(addr) {
-		tooMany(w, 3*time.Minute, "too many failed enrolments; try again in a few minutes")
+		httpx.TooMany(w, 3*time.Minute, "too many failed enrolments; try again in a few minutes")
 		return
 	}
 	var req wire.EnrollRequest
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&req); err != nil {
 		s.enrolLimits.failed(addr)
-		fail(w, http.StatusBadRequest, "malformed JSON")
+		httpx.Fail(w, http.StatusBadRequest, "malformed JSON")
 		return
 	}
 	req.Name = strings.TrimSpace(req.Name)
@@ -74,28 +53,28 @@ func (s *kioskAPI) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		req.Name = "Kiosk"
 	}
 	if err := CheckKioskName(req.Name); err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	id, token, err := s.enrolment.enroll(r.Context(), req.Code, req.Name)
 	if errors.Is(err, errBadEnrollCode) {
 		s.enrolLimits.failed(addr)
-		fail(w, http.StatusForbidden, err.Error())
+		httpx.Fail(w, http.StatusForbidden, err.Error())
 		return
 	}
 	if err != nil {
 		slog.Error("enrol", "err", err)
-		unavailable(w, "enrolment failed")
+		httpx.Unavailable(w, "enrolment failed")
 		return
 	}
 	pub, _ := seal.EncodePublic(&s.key.PublicKey)
 	siteKey, err := s.fleet.kioskSiteKey(r.Context(), id)
 	if err != nil {
-		unavailable(w, "enrolment failed")
+		httpx.Unavailable(w, "enrolment failed")
 		return
 	}
 	slog.Info("kiosk enrolled", "kiosk", id)
-	writeJSON(w, http.StatusCreated, wire.EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid,
+	httpx.JSON(w, http.StatusCreated, wire.EnrollReply{KioskID: id, Number: int(id - 1), Token: token, PublicKey: pub, KeyID: s.kid,
 		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: s.signPubDER})), SiteKey: siteKey})
 }
 
@@ -104,20 +83,20 @@ func (c *callers) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || token == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lotse-portal"`)
-		fail(w, http.StatusUnauthorized, "credential missing: want Authorization: Bearer TOKEN")
+		httpx.Fail(w, http.StatusUnauthorized, "credential missing: want Authorization: Bearer TOKEN")
 		return 0, false
 	}
 	id, err := c.enrolment.authenticate(r.Context(), token)
 	switch {
 	case errors.Is(err, errUnauthenticated):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lotse-portal", error="invalid_token"`)
-		fail(w, http.StatusUnauthorized, "not enrolled: unknown credential")
+		httpx.Fail(w, http.StatusUnauthorized, "not enrolled: unknown credential")
 		return 0, false
 	case errors.Is(err, errRevoked):
-		fail(w, http.StatusForbidden, "this kiosk has been revoked")
+		httpx.Fail(w, http.StatusForbidden, "this kiosk has been revoked")
 		return 0, false
 	case err != nil:
-		unavailable(w, "authentication failed")
+		httpx.Unavailable(w, "authentication failed")
 		return 0, false
 	}
 	return id, true
@@ -128,7 +107,7 @@ func (c *callers) kiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 func (c *callers) ownKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, ok := c.kiosk(w, r)
 	if ok && r.PathValue("id") != strconv.FormatInt(id, 10) {
-		fail(w, http.StatusForbidden, "a kiosk may only use its own "+r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:])
+		httpx.Fail(w, http.StatusForbidden, "a kiosk may only use its own "+r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:])
 		return 0, false
 	}
 	return id, ok
@@ -145,7 +124,7 @@ func (s *kioskAPI) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 			defer func() { <-s.bigBatches }()
 		case <-time.After(10 * time.Second):
 			w.Header().Set("Retry-After", "30")
-			fail(w, http.StatusServiceUnavailable, "busy with other large batches, try again")
+			httpx.Fail(w, http.StatusServiceUnavailable, "busy with other large batches, try again")
 			return
 		case <-r.Context().Done():
 			return
@@ -153,20 +132,20 @@ func (s *kioskAPI) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, wire.MaxBatchBytes+1))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "reading the request: "+err.Error())
+		httpx.Fail(w, http.StatusBadRequest, "reading the request: "+err.Error())
 		return
 	}
 	if len(body) > wire.MaxBatchBytes {
-		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch larger than %d bytes", wire.MaxBatchBytes))
+		httpx.Fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch larger than %d bytes", wire.MaxBatchBytes))
 		return
 	}
 	batch, err := wire.DecodeBatch(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if len(batch.Envelopes) > wire.MaxBatch {
-		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch of %d envelopes, at most %d", len(batch.Envelopes), wire.MaxBatch))
+		httpx.Fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("batch of %d envelopes, at most %d", len(batch.Envelopes), wire.MaxBatch))
 		return
 	}
 	// Opening every envelope costs an RSA decryption each: done here, on
@@ -187,7 +166,7 @@ func (s *kioskAPI) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 	results, err := s.storeBatch(r.Context(), kiosk, batch.Envelopes, refusals)
 	if err != nil {
 		slog.Warn("store batch", "kiosk", kiosk, "err", err)
-		unavailable(w, "storage")
+		httpx.Unavailable(w, "storage")
 		return
 	}
 	for _, res := range results {
@@ -195,7 +174,7 @@ func (s *kioskAPI) handleEnvelopes(w http.ResponseWriter, r *http.Request) {
 			s.security.refused(r, res.Status, "envelope refused: "+res.Error)
 		}
 	}
-	writeJSON(w, http.StatusOK, wire.BatchReply{Results: results})
+	httpx.JSON(w, http.StatusOK, wire.BatchReply{Results: results})
 }
 
 // storeBatch stores a batch through the group committer: batches that
@@ -288,7 +267,7 @@ func (s *kioskAPI) handleChanges(w http.ResponseWriter, r *http.Request) {
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	changes, err := s.st.Changes(r.Context(), kiosk, since, 500)
 	if err != nil {
-		unavailable(w, "storage")
+		httpx.Unavailable(w, "storage")
 		return
 	}
 	reply := wire.ChangesReply{Changes: []wire.ChangeItem{}, Cursor: strconv.FormatInt(since, 10)}
@@ -296,7 +275,7 @@ func (s *kioskAPI) handleChanges(w http.ResponseWriter, r *http.Request) {
 		reply.Changes = append(reply.Changes, wire.ChangeItem{Code: c.Code, State: c.State, Reason: c.Reason})
 		reply.Cursor = strconv.FormatInt(c.Seq, 10)
 	}
-	writeJSON(w, http.StatusOK, reply)
+	httpx.JSON(w, http.StatusOK, reply)
 }
 
 // caseStatus is the page a receipt's QR code leads to: how the case
@@ -310,19 +289,19 @@ func (s *kioskAPI) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	code, err := refcode.Parse(r.PathValue("code"))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "not a reference code")
+		httpx.Fail(w, http.StatusBadRequest, "not a reference code")
 		return
 	}
 	c, err := s.st.Case(r.Context(), code)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(w, http.StatusNotFound, "no such case")
+		httpx.Fail(w, http.StatusNotFound, "no such case")
 		return
 	}
 	if err != nil {
-		unavailable(w, "case status")
+		httpx.Unavailable(w, "case status")
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.CaseStatus{State: c.State, Reason: c.Reason})
+	httpx.JSON(w, http.StatusOK, wire.CaseStatus{State: c.State, Reason: c.Reason})
 }
 
 func (s *publicPages) caseStatus(w http.ResponseWriter, r *http.Request) {
@@ -339,7 +318,7 @@ func (s *publicPages) caseStatus(w http.ResponseWriter, r *http.Request) {
 	tx := caseTexts[lang]
 	if err != nil {
 		w.WriteHeader(http.StatusNotFound)
-		reason(w, "no such case")
+		httpx.Reason(w, "no such case")
 		pageTmpl.Execute(w, page{Lang: lang, Title: tx.unknownTitle, Lines: tx.unknown})
 		return
 	}

@@ -20,6 +20,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"lotse/sync/portal/booking"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/store"
 	"lotse/sync/seal"
 	"lotse/sync/wire"
@@ -55,9 +56,9 @@ func (c *callers) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk i
 	if r.Header.Get("Authorization") != "" {
 		return c.kiosk(w, r)
 	}
-	if !c.residents.RequestAllowed(clientAddr(r)) {
+	if !c.residents.RequestAllowed(httpx.ClientAddr(r)) {
 		c.security.refused(r, http.StatusTooManyRequests, "booking throttled")
-		tooMany(w, 30*time.Second, "too many requests from your address; try again in a minute")
+		httpx.TooMany(w, 30*time.Second, "too many requests from your address; try again in a minute")
 		return 0, false
 	}
 	return 0, true
@@ -71,7 +72,7 @@ func (c *callers) bookingCaller(w http.ResponseWriter, r *http.Request) (kiosk i
 type Residents struct {
 	st       store.Staff // ClaimAttempt counts the bookings
 	now      func() time.Time
-	requests *addrLimits
+	requests *httpx.Limits
 	perHour  int
 }
 
@@ -84,7 +85,7 @@ func (b *Residents) Network(addr string) string { return network(addr) }
 
 // RequestAllowed lets a network ask for times and book at a resident's
 // pace.
-func (b *Residents) RequestAllowed(addr string) bool { return b.requests.allow(network(addr)) }
+func (b *Residents) RequestAllowed(addr string) bool { return b.requests.Allow(network(addr)) }
 
 // Claim takes one booking from the budget of addr's network, before the
 // booking is made (ErrBookingBudget when it is spent).
@@ -113,21 +114,21 @@ func bookingFailed(w http.ResponseWriter, err error) {
 	var fe *wire.FieldError
 	switch {
 	case errors.As(err, &fe):
-		writeJSON(w, http.StatusUnprocessableEntity, fe)
+		httpx.JSON(w, http.StatusUnprocessableEntity, fe)
 	case errors.Is(err, booking.ErrNoBooking), errors.Is(err, booking.ErrNoService):
-		fail(w, http.StatusNotFound, err.Error())
+		httpx.Fail(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, store.ErrSlotFull):
-		writeJSON(w, http.StatusConflict, map[string]string{"error": "full", "message": err.Error()})
+		httpx.JSON(w, http.StatusConflict, map[string]string{"error": "full", "message": err.Error()})
 	case errors.Is(err, booking.ErrSecret), errors.Is(err, store.ErrNotFound):
 		// Whether a code exists is no business of someone without its secret.
-		fail(w, http.StatusNotFound, "no such appointment")
+		httpx.Fail(w, http.StatusNotFound, "no such appointment")
 	case errors.Is(err, booking.ErrNotBooked):
-		fail(w, http.StatusConflict, err.Error())
+		httpx.Fail(w, http.StatusConflict, err.Error())
 	case errors.Is(err, store.ErrKeyReused):
-		fail(w, http.StatusUnprocessableEntity, err.Error())
+		httpx.Fail(w, http.StatusUnprocessableEntity, err.Error())
 	default:
 		slog.Error("booking", "err", err)
-		unavailable(w, "booking")
+		httpx.Unavailable(w, "booking")
 	}
 }
 
@@ -142,12 +143,12 @@ func (c *callers) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int
 		// site's seats were all booked in 5.7 s.
 		own, err := c.st.KioskSite(r.Context(), kiosk)
 		if err != nil {
-			unavailable(w, "booking")
+			httpx.Unavailable(w, "booking")
 			return 0, "", false
 		}
 		if own != siteParam(r) {
 			c.security.refused(r, http.StatusForbidden, "kiosk asked for another site")
-			fail(w, http.StatusForbidden, "a kiosk books only for its own site")
+			httpx.Fail(w, http.StatusForbidden, "a kiosk books only for its own site")
 			return 0, "", false
 		}
 		return kiosk, own, true
@@ -157,7 +158,7 @@ func (c *callers) bookingSite(w http.ResponseWriter, r *http.Request) (kiosk int
 	}
 	site, err := c.st.KioskSite(r.Context(), kiosk)
 	if err != nil {
-		unavailable(w, "booking")
+		httpx.Unavailable(w, "booking")
 		return 0, "", false
 	}
 	return kiosk, site, true
@@ -173,7 +174,7 @@ func (s *bookingAPI) handleBookableServices(w http.ResponseWriter, r *http.Reque
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.Services{Services: list})
+	httpx.JSON(w, http.StatusOK, wire.Services{Services: list})
 }
 
 func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
@@ -186,7 +187,7 @@ func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("from"); v != "" {
 		d, err := time.ParseInLocation(time.DateOnly, v, officeTime)
 		if err != nil {
-			writeJSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: "from", Message: "a date like 2026-12-03"})
+			httpx.JSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: "from", Message: "a date like 2026-12-03"})
 			return
 		}
 		from = d
@@ -195,7 +196,7 @@ func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("days"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > booking.MaxDays {
-			writeJSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: "days", Message: "1 to 62 days"})
+			httpx.JSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: "days", Message: "1 to 62 days"})
 			return
 		}
 		days = n
@@ -205,7 +206,7 @@ func (s *bookingAPI) handleSlots(w http.ResponseWriter, r *http.Request) {
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.Slots{Slots: slots})
+	httpx.JSON(w, http.StatusOK, wire.Slots{Slots: slots})
 }
 
 func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
@@ -215,32 +216,32 @@ func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" || len(key) > 64 {
-		fail(w, http.StatusBadRequest, "an Idempotency-Key header of 1 to 64 characters makes a retry safe")
+		httpx.Fail(w, http.StatusBadRequest, "an Idempotency-Key header of 1 to 64 characters makes a retry safe")
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<10))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "unreadable body")
+		httpx.Fail(w, http.StatusBadRequest, "unreadable body")
 		return
 	}
 	req, fe, err := wire.DecodeBook(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if fe != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, fe)
+		httpx.JSON(w, http.StatusUnprocessableEntity, fe)
 		return
 	}
 	if kiosk != 0 && !s.pace.allow("bookings", kiosk, s.now()) {
 		s.security.refused(r, http.StatusTooManyRequests, "kiosk books faster than residents can")
-		tooMany(w, 30*time.Second, "this kiosk books faster than residents can; staff have been alerted")
+		httpx.TooMany(w, 30*time.Second, "this kiosk books faster than residents can; staff have been alerted")
 		return
 	}
 	if kiosk == 0 {
-		if err := s.residents.Claim(r.Context(), clientAddr(r)); errors.Is(err, ErrBookingBudget) {
+		if err := s.residents.Claim(r.Context(), httpx.ClientAddr(r)); errors.Is(err, ErrBookingBudget) {
 			s.security.refused(r, http.StatusTooManyRequests, "network booking budget used up")
-			tooMany(w, BookingBudgetFor, err.Error()+"; try again later or call the office")
+			httpx.TooMany(w, BookingBudgetFor, err.Error()+"; try again later or call the office")
 			return
 		} else if err != nil {
 			bookingFailed(w, err)
@@ -253,7 +254,7 @@ func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
 	// who sends it gets nothing of theirs (and the same key with another
 	// body is refused below, store.ErrKeyReused).
 	if kiosk == 0 {
-		key = "0:" + network(clientAddr(r)) + ":" + key
+		key = "0:" + network(httpx.ClientAddr(r)) + ":" + key
 	} else {
 		key = strconv.FormatInt(kiosk, 10) + ":" + key
 	}
@@ -263,14 +264,14 @@ func (s *bookingAPI) handleBook(w http.ResponseWriter, r *http.Request) {
 		if req.Phone == "" {
 			field = "email"
 		}
-		writeJSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: field, Message: err.Error()})
+		httpx.JSON(w, http.StatusUnprocessableEntity, &wire.FieldError{Field: field, Message: err.Error()})
 		return
 	}
 	if err != nil {
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, b)
+	httpx.JSON(w, http.StatusCreated, b)
 }
 
 func (s *bookingAPI) handleCancelAppointment(w http.ResponseWriter, r *http.Request) {
@@ -280,14 +281,14 @@ func (s *bookingAPI) handleCancelAppointment(w http.ResponseWriter, r *http.Requ
 	var req wire.CancelRequest
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<10))
 	if err := decodeStrict(body, &req); err != nil || req.Secret == "" {
-		fail(w, http.StatusBadRequest, `want {"secret":"…"}`)
+		httpx.Fail(w, http.StatusBadRequest, `want {"secret":"…"}`)
 		return
 	}
 	if err := s.bookings.Cancel(r.Context(), siteParam(r), r.PathValue("code"), req.Secret); err != nil {
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"state": store.Cancelled})
+	httpx.JSON(w, http.StatusOK, map[string]string{"state": store.Cancelled})
 }
 
 // handleAppointmentICS is the appointment as an iCalendar file, for the
@@ -356,17 +357,17 @@ func (s *kioskAPI) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<10))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "check-in: unreadable body")
+		httpx.Fail(w, http.StatusBadRequest, "check-in: unreadable body")
 		return
 	}
 	req, err := wire.DecodeCheckIn(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	site, err := s.st.KioskSite(r.Context(), kiosk)
 	if err != nil {
-		unavailable(w, "check-in")
+		httpx.Unavailable(w, "check-in")
 		return
 	}
 	var day string
@@ -376,7 +377,7 @@ func (s *kioskAPI) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 		return d.Number, err
 	})
 	refused := func(status int, why string) {
-		writeJSON(w, status, wire.CheckInRefused{Error: why, Start: c.Appointment.Start.In(officeTime)})
+		httpx.JSON(w, status, wire.CheckInRefused{Error: why, Start: c.Appointment.Start.In(officeTime)})
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -389,7 +390,7 @@ func (s *kioskAPI) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 		refused(http.StatusConflict, "not_booked")
 	case err != nil:
 		slog.Error("check-in", "err", err)
-		unavailable(w, "check-in")
+		httpx.Unavailable(w, "check-in")
 	default:
 		if day == "" {
 			day = s.queue.Day(c.Appointment.Start)
@@ -398,7 +399,7 @@ func (s *kioskAPI) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 		if site != "" {
 			page += "?site=" + url.QueryEscape(site)
 		}
-		writeJSON(w, http.StatusCreated, wire.CheckedIn{Number: c.Number, Start: c.Appointment.Start.In(officeTime),
+		httpx.JSON(w, http.StatusCreated, wire.CheckedIn{Number: c.Number, Start: c.Appointment.Start.In(officeTime),
 			Due: c.Due, Title: c.Service.Title, Room: c.Service.Room, Day: day, Page: page})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"lotse/sync/credential"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/profilesig"
@@ -114,15 +115,15 @@ func (s *kioskAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 	v, b, err := s.fleet.profileFor(r.Context(), kiosk)
 	switch {
 	case err != nil:
-		unavailable(w, "profile")
+		httpx.Unavailable(w, "profile")
 	case v == 0:
-		fail(w, http.StatusNotFound, "no profile published")
+		httpx.Fail(w, http.StatusNotFound, "no profile published")
 	case r.Header.Get("If-None-Match") == strconv.Quote(strconv.Itoa(v)):
 		w.WriteHeader(http.StatusNotModified)
 	default:
 		sig, err := profilesig.Sign(s.sign, v, b)
 		if err != nil {
-			unavailable(w, "profile")
+			httpx.Unavailable(w, "profile")
 			return
 		}
 		w.Header().Set("ETag", strconv.Quote(strconv.Itoa(v)))
@@ -139,16 +140,16 @@ func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "heartbeat: "+err.Error())
+		httpx.Fail(w, http.StatusBadRequest, "heartbeat: "+err.Error())
 		return
 	}
 	hb, err := wire.DecodeHeartbeat(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if err := s.storeHeartbeat(r.Context(), kiosk, hb, s.now().UTC()); err != nil {
-		unavailable(w, "heartbeat")
+		httpx.Unavailable(w, "heartbeat")
 		return
 	}
 	if len(hb.GuideCalls) > 0 {
@@ -156,25 +157,25 @@ func (s *kioskAPI) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	}
 	v, _, err := s.fleet.profileFor(r.Context(), kiosk)
 	if err != nil {
-		unavailable(w, "profile")
+		httpx.Unavailable(w, "profile")
 		return
 	}
 	site, err := s.st.KioskSite(r.Context(), kiosk)
 	if err != nil {
-		unavailable(w, "site")
+		httpx.Unavailable(w, "site")
 		return
 	}
 	key, err := s.fleet.SiteKey(r.Context(), site)
 	if err != nil {
-		unavailable(w, "site key")
+		httpx.Unavailable(w, "site key")
 		return
 	}
 	block, size, err := s.queue.Block(r.Context(), site, kiosk)
 	if err != nil {
-		unavailable(w, "queue block")
+		httpx.Unavailable(w, "queue block")
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block, QueueBlockSize: size, PublicURL: s.publicURL})
+	httpx.JSON(w, http.StatusOK, wire.HeartbeatReply{ProfileVersion: v, SiteKey: key, QueueBlock: block, QueueBlockSize: size, PublicURL: s.publicURL})
 }
 
 func (s *kioskAPI) storeHeartbeat(ctx context.Context, kiosk int64, hb wire.Heartbeat, now time.Time) error {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/wire"
 )
 
@@ -19,7 +20,7 @@ func (s *kioskAPI) handleHeld(w http.ResponseWriter, r *http.Request) {
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, h)
+	httpx.JSON(w, http.StatusOK, h)
 }
 
 // handleReportHeld takes the resident a kiosk booked a held time for
@@ -31,19 +32,19 @@ func (s *kioskAPI) handleReportHeld(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 20<<10))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "unreadable body")
+		httpx.Fail(w, http.StatusBadRequest, "unreadable body")
 		return
 	}
 	rep, err := wire.DecodeHeldReport(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if err := s.bookings.ReportHeld(r.Context(), site, kiosk, r.PathValue("code"), rep); err != nil {
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"state": "reported"})
+	httpx.JSON(w, http.StatusOK, map[string]string{"state": "reported"})
 }
 
 // handleGiveBack frees a held time the kiosk did not use.
@@ -56,5 +57,5 @@ func (s *kioskAPI) handleGiveBack(w http.ResponseWriter, r *http.Request) {
 		bookingFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"state": "given back"})
+	httpx.JSON(w, http.StatusOK, map[string]string{"state": "given back"})
 }

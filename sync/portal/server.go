@@ -25,6 +25,7 @@ import (
 
 	"lotse/sync/portal/booking"
 	"lotse/sync/portal/hub"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 	"lotse/sync/seal"
@@ -64,7 +65,7 @@ type Server struct {
 
 	security    *securityLog
 	enrolLimits *failureLimits // enrolment attempts that failed
-	pageLimits  *addrLimits    // public status pages
+	pageLimits  *httpx.Limits  // public status pages
 	residents   *Residents     // residents' budgets per network
 	pace        *kioskPace     // draws and bookings per kiosk
 	bookings    *booking.Office
@@ -169,12 +170,12 @@ func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, erro
 	s := &Server{opt: opt, now: opt.Now, mailer: opt.Mailer, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"),
 		DataDir: dataDir, Version: opt.Version, started: time.Now(), st: st, key: keys.Seal, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
-		enrolLimits: newFailureLimits(), pageLimits: newAddrLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
+		enrolLimits: newFailureLimits(), pageLimits: httpx.NewLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: keys.Sign, pubDER: pubDER, signPubDER: signPubDER,
 		commits: newGroupCommitter(st, opt.Now)}
 	s.hub = hub.New(st)
 	s.queue = &queue.Service{St: st, Loc: officeTime, Now: opt.Now, Hub: s.hub}
-	s.residents = &Residents{st: st, now: opt.Now, requests: newAddrLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
+	s.residents = &Residents{st: st, now: opt.Now, requests: httpx.NewLimits(rate.Every(6*time.Second), 30), perHour: opt.BookingsPerNetwork}
 	s.pace = newKioskPace(opt.KioskDrawPace, opt.KioskBookingPace)
 	s.fleet = &Fleet{st: st, now: opt.Now, queue: s.queue, pace: s.pace}
 	s.enrolment = &Enrolment{st: st, now: opt.Now, pubDER: pubDER, signPubDER: signPubDER}
@@ -354,7 +355,7 @@ func (s *publicPages) waitingNumber(w http.ResponseWriter, r *http.Request) {
 	d, err := time.Parse(time.DateOnly, day)
 	if !dayPattern.MatchString(day) || err != nil || !numberPattern.MatchString(number) {
 		w.WriteHeader(http.StatusNotFound)
-		reason(w, "no such waiting number")
+		httpx.Reason(w, "no such waiting number")
 		pageTmpl.Execute(w, page{Title: "Seite nicht gefunden", Lines: []string{
 			"Diese Wartenummer kennen wir nicht. Bitte fragen Sie am Schalter."}})
 		return
@@ -383,13 +384,14 @@ func (s *publicPages) waitingNumber(w http.ResponseWriter, r *http.Request) {
 // address (5 pages a second after 30): a resident reloads, a script that
 // walks through codes waits.
 func (s *publicPages) pageAllowed(w http.ResponseWriter, r *http.Request) bool {
-	pageHeaders(w)
-	if s.pageLimits.allow(clientAddr(r)) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	httpx.SecurityHeaders(w.Header(), httpx.PagePolicy)
+	if s.pageLimits.Allow(httpx.ClientAddr(r)) {
 		return true
 	}
 	w.Header().Set("Retry-After", "10")
 	w.WriteHeader(http.StatusTooManyRequests)
-	reason(w, "status page throttled")
+	httpx.Reason(w, "status page throttled")
 	pageTmpl.Execute(w, page{Title: "Bitte warten Sie einen Moment", Lines: []string{
 		"Von Ihrem Anschluss kamen gerade sehr viele Anfragen. Bitte versuchen Sie es in einer Minute noch einmal."}})
 	return false

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/queue"
 	"lotse/sync/wire"
 )
@@ -19,17 +20,17 @@ func (s *kioskAPI) handleDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 4096))
 	if err != nil {
-		fail(w, http.StatusBadRequest, "draw: "+err.Error())
+		httpx.Fail(w, http.StatusBadRequest, "draw: "+err.Error())
 		return
 	}
 	req, err := wire.DecodeDraw(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		httpx.Fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	site, err := s.st.KioskSite(r.Context(), kiosk)
 	if err != nil {
-		unavailable(w, "draw")
+		httpx.Unavailable(w, "draw")
 		return
 	}
 	var d queue.Drawn
@@ -40,17 +41,17 @@ func (s *kioskAPI) handleDraw(w http.ResponseWriter, r *http.Request) {
 	} else {
 		if !s.pace.allow("draws", kiosk, s.now()) {
 			s.security.refused(r, http.StatusTooManyRequests, "kiosk draws faster than residents can")
-			tooMany(w, 10*time.Second, "this kiosk draws numbers faster than residents can; staff have been alerted")
+			httpx.TooMany(w, 10*time.Second, "this kiosk draws numbers faster than residents can; staff have been alerted")
 			return
 		}
 		d, err = s.queue.Draw(r.Context(), site, req.Prefix, req.Lang, kiosk, req.Key)
 	}
 	if errors.Is(err, queue.ErrBadName) || errors.Is(err, queue.ErrBadPrefix) || errors.Is(err, queue.ErrNotYourBlock) {
-		fail(w, http.StatusUnprocessableEntity, err.Error())
+		httpx.Fail(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	if err != nil {
-		unavailable(w, "draw")
+		httpx.Unavailable(w, "draw")
 		return
 	}
 	page := "/w/" + d.Day + "/" + d.Number
@@ -59,11 +60,11 @@ func (s *kioskAPI) handleDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := wire.DrawReply{Number: d.Number, Ahead: d.Ahead, Day: d.Day, Page: page}
 	if reply.Block, reply.BlockSize, err = s.queue.Block(r.Context(), site, kiosk); err != nil {
-		unavailable(w, "draw")
+		httpx.Unavailable(w, "draw")
 		return
 	}
 	if d.Wait.Known && req.Offline == "" {
 		reply.WaitMin, reply.WaitMax = int(d.Wait.Min.Minutes()), int(d.Wait.Max.Minutes())
 	}
-	writeJSON(w, http.StatusCreated, reply)
+	httpx.JSON(w, http.StatusCreated, reply)
 }

@@ -8,13 +8,13 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"lotse/sync/portal"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 )
@@ -42,14 +42,6 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func addrOf(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // secure says whether cookies may be Secure: the request came over TLS,
@@ -161,7 +153,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		setCookie(w, r, preCSRFCookie, token, 3600)
 		s.render(w, status, "login", view{Title: s.t("login_title"), CSRF: token, Problem: problem, Data: loginData{Name: shown}})
 	}
-	if !s.throttle(addrOf(r)) {
+	if !s.throttle(httpx.ClientAddr(r)) {
 		w.Header().Set("Retry-After", "60")
 		again(http.StatusTooManyRequests, "Zu viele Anmeldeversuche von Ihrem Rechner. Bitte warten Sie eine Minute.")
 		return

@@ -18,6 +18,7 @@ import (
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/booking"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/store"
 	"lotse/sync/wire"
 )
@@ -177,7 +178,7 @@ func (s *terminPages) handler() http.Handler {
 // click, bots hammer.
 func (s *terminPages) terminThrottle(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/termin-static/") && !s.bookingAllowed(addrOf(r)) {
+		if !strings.HasPrefix(r.URL.Path, "/termin-static/") && !s.bookingAllowed(httpx.ClientAddr(r)) {
 			w.Header().Set("Retry-After", "60")
 			s.terminMessage(w, r, http.StatusTooManyRequests, s.termin.lang(r), "termin_busy")
 			return
@@ -389,7 +390,7 @@ func (s *terminPages) terminBook(w http.ResponseWriter, r *http.Request) {
 	if fe := wire.CheckBook(req); fe == nil {
 		// A well-formed booking takes one from the network's budget; a
 		// resident who mistypes spends nothing.
-		if err := s.p.Residents().Claim(r.Context(), addrOf(r)); errors.Is(err, portal.ErrBookingBudget) {
+		if err := s.p.Residents().Claim(r.Context(), httpx.ClientAddr(r)); errors.Is(err, portal.ErrBookingBudget) {
 			w.Header().Set("Retry-After", "3600")
 			s.terminMessage(w, r, http.StatusTooManyRequests, l, "termin_budget")
 			return
@@ -399,7 +400,7 @@ func (s *terminPages) terminBook(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The form's key is the resident's and their network's alone.
-	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+s.p.Residents().Network(addrOf(r))+":"+key, req)
+	b, err := s.p.Bookings().Book(r.Context(), site(r), 0, "w:"+s.p.Residents().Network(httpx.ClientAddr(r))+":"+key, req)
 	if err == nil {
 		http.Redirect(w, r, b.Page+"&new=1&lang="+l.Code, http.StatusSeeOther)
 		return

@@ -24,11 +24,11 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
-	"golang.org/x/time/rate"
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/booking"
 	"lotse/sync/portal/hub"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
@@ -79,7 +79,7 @@ type Server struct {
 	deviceKey []byte
 	log       *slog.Logger
 
-	tries *perAddress // sign-in attempts
+	tries *httpx.Limits // sign-in attempts
 
 	termin *terminBundle // the residents' booking pages
 
@@ -96,7 +96,7 @@ func New(p Portal) (*Server, error) {
 	}
 	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store(), Now: p.Now}, tr: tr, now: p.Now, deviceKey: p.Secret("lotse staff device cookies"),
 		log: slog.Default(), pages: map[string]*template.Template{},
-		tries: &perAddress{every: 1, burst: 20}}
+		tries: httpx.NewLimits(1, 20)}
 	funcs := template.FuncMap{
 		"t":        s.t,
 		"join":     strings.Join,
@@ -148,29 +148,6 @@ var berlin = func() *time.Location {
 	return l
 }()
 
-// perAddress is a token bucket for each address, forgotten all at once
-// past 10,000 addresses.
-type perAddress struct {
-	mu    sync.Mutex
-	every rate.Limit
-	burst int
-	m     map[string]*rate.Limiter
-}
-
-func (p *perAddress) allow(addr string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil || len(p.m) > 10000 {
-		p.m = map[string]*rate.Limiter{}
-	}
-	l, ok := p.m[addr]
-	if !ok {
-		l = rate.NewLimiter(p.every, p.burst)
-		p.m[addr] = l
-	}
-	return l.Allow()
-}
-
 // bookingAllowed lets an address view and book at a resident's pace: a
 // request every 2 s after a burst of 30.
 func (s *Server) bookingAllowed(addr string) bool { return s.p.Residents().RequestAllowed(addr) }
@@ -178,7 +155,7 @@ func (s *Server) bookingAllowed(addr string) bool { return s.p.Residents().Reque
 // throttle allows an address one sign-in attempt a second after a burst
 // of 20: the lockout per name stops guessing one name; this slows trying
 // one password on many.
-func (s *Server) throttle(addr string) bool { return s.tries.allow(addr) }
+func (s *Server) throttle(addr string) bool { return s.tries.Allow(addr) }
 
 // t is a text by its id.
 func (s *Server) t(id string) string {
@@ -401,12 +378,7 @@ func noNUL(h http.Handler) http.Handler {
 // never cached.
 func headers(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("Cache-Control", "no-store")
+		httpx.SecurityHeaders(w.Header(), httpx.AppPolicy)
 		h.ServeHTTP(w, r)
 	})
 }
@@ -414,7 +386,7 @@ func headers(h http.Handler) http.Handler {
 // record writes what a staff member did to the audit log; a failure to record is logged
 // (the action itself has happened).
 func (s *Server) record(ctx context.Context, r *http.Request, user, action, subject string) {
-	e := store.AuditEntry{At: s.now(), User: clip(user, staff.MaxNameBytes), Action: action, Subject: clip(subject, maxSubject), Addr: addrOf(r)}
+	e := store.AuditEntry{At: s.now(), User: clip(user, staff.MaxNameBytes), Action: action, Subject: clip(subject, maxSubject), Addr: httpx.ClientAddr(r)}
 	if err := s.st.Audit(ctx, e); err != nil {
 		s.log.Error("audit log", "action", action, "err", err)
 	}
