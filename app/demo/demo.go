@@ -35,6 +35,7 @@ import (
 	portalstore "lotse/sync/portal/store"
 	"lotse/sync/portal/store/sqlite"
 	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 )
 
 // version is set at build time from git (see the Makefile).
@@ -258,7 +259,12 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		slog.Error("demo staff dashboard", "err", err)
 		return
 	}
-	p.Staff, p.Display, p.Termin = dash.Handler(), dash.DisplayHandler(), dash.TerminHandler()
+	disp, err := display.New(p)
+	if err != nil {
+		slog.Error("demo call-up display", "err", err)
+		return
+	}
+	p.Staff, p.Display, p.Termin = dash.Handler(), disp.Handler(), dash.TerminHandler()
 	slog.Info("staff dashboard", "url", url)
 	// The waiting room's display of the demo site, with a fresh token.
 	tok := rand.Text()

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 )
 
 // sse reads a display's event stream line by line.
@@ -77,7 +77,7 @@ func TestDisplayRevokedStreamsAndTokenLimits(t *testing.T) {
 		t.Fatal("no state")
 	}
 	// The token's share of streams; one more is refused.
-	for range web.MaxDisplayStreams - 1 {
+	for range display.MaxStreams - 1 {
 		streams = append(streams, openStream(t, r, tok))
 	}
 	for _, s := range streams[1:] {
@@ -86,7 +86,7 @@ func TestDisplayRevokedStreamsAndTokenLimits(t *testing.T) {
 		}
 	}
 	if extra := openStream(t, r, tok); extra.resp.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("stream %d of one token: %d", web.MaxDisplayStreams+1, extra.resp.StatusCode)
+		t.Errorf("stream %d of one token: %d", display.MaxStreams+1, extra.resp.StatusCode)
 	}
 	// Speaking: a call made today, yes; anything else, no.
 	if _, err := q.Next(r.ctx, "", "Schalter 3", []string{"A"}); err != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lotse/sync/portal/instance"
-	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 )
 
 // The waiting room's display while the portal restarts: it keeps the last
@@ -21,11 +21,11 @@ func TestTheDisplaySurvivesAPortalRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	dash, err := web.New(p)
+	disp, err := display.New(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Display = dash.DisplayHandler()
+	p.Display = disp.Handler()
 	serve := func(addr string) (string, func()) {
 		sctx, cancel := context.WithCancel(ctx)
 		url, done, err := p.Listen(sctx, addr)

@@ -21,6 +21,7 @@ import (
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 	"lotse/sync/sqlitedb"
 )
 
@@ -53,7 +54,11 @@ func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig 
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Staff, p.Display, p.Termin = dash.Handler(), dash.DisplayHandler(), dash.TerminHandler()
+	disp, err := display.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Staff, p.Display, p.Termin = dash.Handler(), disp.Handler(), dash.TerminHandler()
 	sctx, cancel := context.WithCancel(ctx)
 	u, done, err := p.Listen(sctx, "127.0.0.1:0")
 	if err != nil {

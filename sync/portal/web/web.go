@@ -58,7 +58,6 @@ type Portal interface {
 	Hub() *hub.Hub // live changes of queues and guide calls
 	Bookings() *booking.Office
 	AppointmentContact(a store.Appointment) (map[string]string, error)
-	Folder() string // the data folder (the display's audio cache)
 }
 
 // Session limits: 15 minutes idle, 10 hours at most.

@@ -19,7 +19,7 @@ import (
 	"lotse/sync/portal/instance"
 	"lotse/sync/portal/staff"
 	"lotse/sync/portal/store"
-	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 )
 
 // BenchmarkLiveStreams holds STREAMS (2,000) event streams open on one
@@ -42,7 +42,7 @@ func BenchmarkLiveStreams(b *testing.B) {
 		}
 		displays := streams / 2
 		var tokens []string
-		for i := 0; i < (displays+web.MaxDisplayStreams-1)/web.MaxDisplayStreams; i++ {
+		for i := 0; i < (displays+display.MaxStreams-1)/display.MaxStreams; i++ {
 			tok := fmt.Sprintf("display-token-%04d", i)
 			if err := inst.Store().AddDisplay(ctx, portal.HashToken(tok), "", time.Now()); err != nil {
 				b.Fatal(err)
@@ -78,7 +78,7 @@ func BenchmarkLiveStreams(b *testing.B) {
 			all[i] = &seen{at: map[string]time.Time{}}
 			u, hc := srv.url+"/staff/queue/events?site=", clerk
 			if i < displays {
-				u, hc = srv.url+"/display/events?token="+tokens[i/web.MaxDisplayStreams], http.DefaultClient
+				u, hc = srv.url+"/display/events?token="+tokens[i/display.MaxStreams], http.DefaultClient
 			}
 			opened.Add(1)
 			go func(s *seen, u string, hc *http.Client, display bool) {

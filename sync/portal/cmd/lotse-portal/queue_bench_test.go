@@ -20,7 +20,7 @@ import (
 	"lotse/sync/portal/instance"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store/postgres/pgtest"
-	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 	"lotse/sync/wire"
 )
 
@@ -93,8 +93,8 @@ func BenchmarkQueue(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				dash, _ := web.New(p)
-				p.Display = dash.DisplayHandler()
+				disp, _ := display.New(p)
+				p.Display = disp.Handler()
 				ctx, cancel := context.WithCancel(context.Background())
 				url, done, _ := p.Listen(ctx, "127.0.0.1:0")
 				sims := rushKiosks(b, p.Server, url, 50)

@@ -11,6 +11,7 @@ import (
 	"lotse/sync/portal"
 	"lotse/sync/portal/config"
 	"lotse/sync/portal/web"
+	"lotse/sync/portal/web/display"
 )
 
 func cmdServe(args []string, _, stderr io.Writer) int {
@@ -30,7 +31,11 @@ func cmdServe(args []string, _, stderr io.Writer) int {
 		}
 		sctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		s.Display, s.Termin = dash.DisplayHandler(), dash.TerminHandler()
+		disp, err := display.New(s)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		s.Display, s.Termin = disp.Handler(), dash.TerminHandler()
 		var staffDone <-chan error
 		if cfg.StaffAddr == "" {
 			s.Staff = dash.Handler()

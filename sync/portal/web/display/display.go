@@ -1,14 +1,21 @@
-package web
+// Package display is the waiting room's call-up display: /display?token=T
+// (the token names the site), its state as server-sent events — one read
+// per site and change, shared by every open display through the live hub
+// — and each call spoken (espeak-ng, cached in the data folder).
+package display
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,16 +26,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/sync/singleflight"
+	"golang.org/x/text/language"
 
 	"lotse/sync/portal"
 	"lotse/sync/portal/hub"
+	"lotse/sync/portal/internal/httpx"
 	"lotse/sync/portal/queue"
 	"lotse/sync/portal/store"
 )
-
-// The call-up display in the waiting room: /display?token=T (the token
-// names the site), its state by server-sent events, and each call spoken.
 
 // displayRefresh is how often a site's display state is read when
 // nothing changed: changes at this instance (and, on PostgreSQL, at every
@@ -49,7 +57,7 @@ type displayFeed struct {
 }
 
 // feed is the site's shared display state; Release it when done.
-func (s *displayPages) feed(site string) *hub.Feed {
+func (s *Pages) feed(site string) *hub.Feed {
 	return s.p.Hub().Feed("display/"+site, queue.Topic(site), displayRefresh, func(ctx context.Context) (any, error) {
 		st, err := s.displayState(ctx, site)
 		if err != nil {
@@ -81,7 +89,7 @@ type displayState struct {
 	Waiting []queue.Waiting `json:"waiting"`
 }
 
-func (s *displayPages) displayState(ctx context.Context, site string) (displayState, error) {
+func (s *Pages) displayState(ctx context.Context, site string) (displayState, error) {
 	st, err := s.p.Queue().Status(ctx, site)
 	if err != nil {
 		return displayState{}, err
@@ -101,7 +109,7 @@ func (s *displayPages) displayState(ctx context.Context, site string) (displaySt
 }
 
 // displaySite checks the request's display token.
-func (s *displayPages) displaySite(r *http.Request) (string, error) {
+func (s *Pages) displaySite(r *http.Request) (string, error) {
 	tok := displayToken(r)
 	if tok == "" {
 		return "", store.ErrNotFound
@@ -110,7 +118,7 @@ func (s *displayPages) displaySite(r *http.Request) (string, error) {
 }
 
 // displayRefused answers a display without a valid token.
-func (s *displayPages) displayRefused(w http.ResponseWriter, err error) {
+func (s *Pages) displayRefused(w http.ResponseWriter, err error) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if errors.Is(err, store.ErrRevoked) {
 		w.WriteHeader(http.StatusForbidden)
@@ -127,7 +135,7 @@ type displayPage struct {
 	Waiting []queue.Waiting
 }
 
-func (s *displayPages) display(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) display(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	if err != nil {
 		s.displayRefused(w, err)
@@ -138,9 +146,8 @@ func (s *displayPages) display(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Die Warteschlange ist gerade nicht erreichbar.", http.StatusServiceUnavailable)
 		return
 	}
-	t := s.pages["display"]
 	var b bytes.Buffer
-	err = t.ExecuteTemplate(&b, "display.html", struct {
+	err = s.page.ExecuteTemplate(&b, "display.html", struct {
 		Token string
 		Data  displayPage
 	}{r.URL.Query().Get("token"), displayPage(st)})
@@ -152,10 +159,10 @@ func (s *displayPages) display(w http.ResponseWriter, r *http.Request) {
 	w.Write(b.Bytes())
 }
 
-// MaxDisplayStreams is how many event streams one display token may hold
+// MaxStreams is how many event streams one display token may hold
 // open at an instance: a waiting room has a screen or two (2,000 streams
 // on one token once took health checks to 2.5 s and the portal to 1.8 GB).
-const MaxDisplayStreams = 4
+const MaxStreams = 4
 
 // displayStreams counts the open streams per token.
 type displayStreams struct {
@@ -170,7 +177,7 @@ func (d *displayStreams) take(token string) bool {
 	if d.open == nil {
 		d.open = map[string]int{}
 	}
-	if d.open[token] >= MaxDisplayStreams {
+	if d.open[token] >= MaxStreams {
 		return false
 	}
 	d.open[token]++
@@ -190,7 +197,7 @@ func (d *displayStreams) done(token string) {
 // each time: a revoked display gets a "revoked" event and the stream
 // ends (it was checked only at connect, and a revoked display kept
 // showing tickets drawn after the revoke).
-func (s *displayPages) displayEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) displayEvents(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	rc := http.NewResponseController(w)
 	if err != nil {
@@ -290,7 +297,7 @@ const MaxAudioFiles = 2000
 // today is spoken, so the cache holds the day's calls, not whatever a
 // token holder asks for; one call is made once however many displays ask
 // (singleflight), and different calls do not wait for each other.
-func (s *displayPages) displayAudio(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) displayAudio(w http.ResponseWriter, r *http.Request) {
 	site, err := s.displaySite(r)
 	if err != nil {
 		s.displayRefused(w, err)
@@ -326,7 +333,7 @@ func (s *displayPages) displayAudio(w http.ResponseWriter, r *http.Request) {
 }
 
 // calledToday says label was called to counter at site today.
-func (s *displayPages) calledToday(ctx context.Context, site, label, counter string) bool {
+func (s *Pages) calledToday(ctx context.Context, site, label, counter string) bool {
 	q := s.p.Queue()
 	list, err := s.st.Tickets(ctx, site, q.Day(s.now()))
 	if err != nil {
@@ -375,24 +382,71 @@ func speak(voice, text, path string) error {
 	return os.Rename(tmp, path)
 }
 
-// displayPages are the waiting room's call-up display: a surface of its
-// own, with its streams and spoken calls.
-type displayPages struct {
-	*Server
+// Portal is what the display needs of the portal.
+type Portal interface {
+	Store() store.Store
+	Queue() *queue.Service
+	Hub() *hub.Hub
+	Now() time.Time
+	Folder() string // the data folder: the spoken calls' cache
+}
+
+//go:embed templates/display.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+//go:embed i18n/de.toml
+var germanTexts []byte
+
+// Pages are the call-up display: the page, its streams, its spoken calls.
+type Pages struct {
+	p       Portal
+	st      store.Store
+	now     func() time.Time
+	log     *slog.Logger
+	tr      *i18n.Localizer
+	page    *template.Template
 	streams displayStreams
 	audio   singleflight.Group
 }
 
-// DisplayHandler routes /display: the page, its events, its audio.
-func (s *Server) DisplayHandler() http.Handler { return (&displayPages{Server: s}).handler() }
+// New is the display over p.
+func New(p Portal) (*Pages, error) {
+	b := i18n.NewBundle(language.German)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	if _, err := b.ParseMessageFileBytes(germanTexts, "de.toml"); err != nil {
+		return nil, fmt.Errorf("display texts: %w", err)
+	}
+	s := &Pages{p: p, st: p.Store(), now: p.Now, log: slog.Default(), tr: i18n.NewLocalizer(b, "de")}
+	page, err := template.New("display").Funcs(template.FuncMap{"t": s.t}).ParseFS(templateFS, "templates/display.html")
+	if err != nil {
+		return nil, fmt.Errorf("display page: %w", err)
+	}
+	s.page = page
+	return s, nil
+}
 
-// handler routes /display: the page, its events, its audio.
-func (s *displayPages) handler() http.Handler {
+// t is a text by its id.
+func (s *Pages) t(id string) string {
+	msg, err := s.tr.Localize(&i18n.LocalizeConfig{MessageID: id})
+	if err != nil {
+		return id
+	}
+	return msg
+}
+
+// Handler routes /display: the page, its events, its audio.
+func (s *Pages) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /display/static/", http.StripPrefix("/display/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /display", s.display)
 	mux.HandleFunc("GET /display/events", s.displayEvents)
 	mux.HandleFunc("GET /display/audio", s.displayAudio)
-	return headers(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.SecurityHeaders(w.Header(), httpx.AppPolicy)
+		mux.ServeHTTP(w, r)
+	})
 }
