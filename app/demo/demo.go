@@ -36,6 +36,7 @@ import (
 	"lotse/sync/portal/store/sqlite"
 	"lotse/sync/portal/web"
 	"lotse/sync/portal/web/display"
+	"lotse/sync/portal/web/public"
 )
 
 // version is set at build time from git (see the Makefile).
@@ -195,6 +196,12 @@ func openPortal(dir string) (*portal.Server, portalstore.Store, error) {
 		st.Close()
 		return nil, nil, err
 	}
+	pub, err := public.New(p)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	p.Public = pub.Handler()
 	return p, st, nil
 }
 

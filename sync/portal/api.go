@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -302,31 +301,6 @@ func (s *kioskAPI) handleCaseStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.JSON(w, http.StatusOK, wire.CaseStatus{State: c.State, Reason: c.Reason})
-}
-
-func (s *publicPages) caseStatus(w http.ResponseWriter, r *http.Request) {
-	if !s.pageAllowed(w, r) {
-		return
-	}
-	code, err := refcode.Parse(r.PathValue("code"))
-	var c store.StoredEnvelope
-	if err == nil {
-		c, err = s.st.Case(r.Context(), code)
-	}
-	// The visitor's language, as the receipt's QR code names it.
-	lang := pageLang(r.URL.Query().Get("lang"))
-	tx := caseTexts[lang]
-	if err != nil {
-		w.WriteHeader(http.StatusNotFound)
-		httpx.Reason(w, "no such case")
-		pageTmpl.Execute(w, page{Lang: lang, Title: tx.unknownTitle, Lines: tx.unknown})
-		return
-	}
-	lines := slices.Clone(tx.states[c.State])
-	if c.Reason != "" {
-		lines = append(lines, fmt.Sprintf(tx.reason, c.Reason))
-	}
-	pageTmpl.Execute(w, page{Lang: lang, Title: fmt.Sprintf(tx.title, code), Lines: lines})
 }
 
 // CheckKioskName refuses names an admin's terminal or the fleet view

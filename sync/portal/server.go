@@ -11,12 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +41,9 @@ type Server struct {
 	Display http.Handler
 	// Termin, when set, answers /termin/: the residents' booking pages
 	// (sync/portal/web).
+	// Public, when set, answers /w/ and /s/: the residents' pages behind
+	// the QR codes (sync/portal/web/public).
+	Public  http.Handler
 	Termin  http.Handler
 	started time.Time
 	now     func() time.Time // the clock (Options.Now)
@@ -65,7 +66,6 @@ type Server struct {
 
 	security    *securityLog
 	enrolLimits *failureLimits // enrolment attempts that failed
-	pageLimits  *httpx.Limits  // public status pages
 	residents   *Residents     // residents' budgets per network
 	pace        *kioskPace     // draws and bookings per kiosk
 	bookings    *booking.Office
@@ -77,14 +77,14 @@ type Server struct {
 	opt     Options
 }
 
-// kioskAPI, bookingAPI and publicPages are the portal's HTTP surfaces:
-// the kiosks' /v1 (enrolment, envelopes, heartbeats, profiles, waiting
-// numbers, held times), booking for kiosks and residents, and the
-// residents' status pages, over the portal's services.
+// kioskAPI and bookingAPI are the portal's own HTTP surfaces: the
+// kiosks' /v1 (enrolment, envelopes, heartbeats, profiles, waiting
+// numbers, held times, health) and booking for kiosks and residents,
+// over the portal's services. The pages are packages of their own
+// (sync/portal/web/...), mounted through the handler fields.
 type (
-	kioskAPI    struct{ *Server }
-	bookingAPI  struct{ *Server }
-	publicPages struct{ *Server }
+	kioskAPI   struct{ *Server }
+	bookingAPI struct{ *Server }
 )
 
 // Options tune a portal.
@@ -170,7 +170,7 @@ func New(st store.Store, keys *Keys, dataDir string, opt Options) (*Server, erro
 	s := &Server{opt: opt, now: opt.Now, mailer: opt.Mailer, proxies: opt.TrustedProxies, publicURL: strings.TrimRight(opt.PublicURL, "/"),
 		DataDir: dataDir, Version: opt.Version, started: time.Now(), st: st, key: keys.Seal, kid: kid,
 		quota: opt.Quota, minFree: opt.MinFreeBytes, security: newSecurityLog(opt.Log),
-		enrolLimits: newFailureLimits(), pageLimits: httpx.NewLimits(5, 30), bigBatches: make(chan struct{}, maxBigBatches),
+		enrolLimits: newFailureLimits(), bigBatches: make(chan struct{}, maxBigBatches),
 		sign: keys.Sign, pubDER: pubDER, signPubDER: signPubDER,
 		commits: newGroupCommitter(st, opt.Now)}
 	s.hub = hub.New(st)
@@ -285,9 +285,9 @@ func (s *Server) noShows(ctx context.Context) {
 func (s *Server) Handler() http.Handler {
 	// The surfaces: the kiosks' API, booking (kiosks and residents), the
 	// residents' status pages.
-	k, b, pub := &kioskAPI{s}, &bookingAPI{s}, &publicPages{s}
+	k, b := &kioskAPI{s}, &bookingAPI{s}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/health", pub.health)
+	mux.HandleFunc("GET /v1/health", k.health)
 	mux.HandleFunc("POST /v1/enroll", k.handleEnroll)
 	mux.HandleFunc("POST /v1/envelopes", k.handleEnvelopes)
 	mux.HandleFunc("GET /v1/kiosks/{id}/changes", k.handleChanges)
@@ -307,8 +307,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/sites/{site}/appointments", b.handleBook)
 	mux.HandleFunc("POST /v1/sites/{site}/appointments/{code}/cancel", b.handleCancelAppointment)
 	mux.HandleFunc("GET /v1/sites/{site}/appointments/{code}/ics", b.handleAppointmentICS)
-	mux.HandleFunc("GET /w/{day}/{number}", pub.waitingNumber)
-	mux.HandleFunc("GET /s/{code}", pub.caseStatus)
+	if s.Public != nil {
+		mux.Handle("GET /w/", s.Public)
+		mux.Handle("GET /s/", s.Public)
+	}
 	if s.Display != nil {
 		mux.Handle("/display", s.Display)
 		mux.Handle("/display/", s.Display)
@@ -324,86 +326,13 @@ func (s *Server) Handler() http.Handler {
 	return s.RealClient(s.logRefusals(mux))
 }
 
-var (
-	dayPattern    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	numberPattern = regexp.MustCompile(`^[A-Z]\d{3,7}$`) // A001, A1001 (offline), A10000
-	pageTmpl      = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="{{if .Lang}}{{.Lang}}{{else}}de{{end}}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>body{font:1.25rem/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff}
-h1{font-size:1.6rem}.big{font-size:3rem;font-weight:700}</style></head>
-<body><main><h1>{{.Title}}</h1>{{range .Lines}}<p>{{.}}</p>{{end}}</main></body></html>
-`))
-)
-
-// page is a small accessible HTML page for a resident's phone.
-type page struct {
-	Lang  string // "" for German
-	Title string
-	Lines []string
-}
-
-// waitingNumber is where a waiting ticket's QR code leads. The portal does
-// not see the call display, so it says what the number is and what to do,
-// not how long the wait is.
-func (s *publicPages) waitingNumber(w http.ResponseWriter, r *http.Request) {
-	if !s.pageAllowed(w, r) {
-		return
-	}
-	day, number := r.PathValue("day"), r.PathValue("number")
-	d, err := time.Parse(time.DateOnly, day)
-	if !dayPattern.MatchString(day) || err != nil || !numberPattern.MatchString(number) {
-		w.WriteHeader(http.StatusNotFound)
-		httpx.Reason(w, "no such waiting number")
-		pageTmpl.Execute(w, page{Title: "Seite nicht gefunden", Lines: []string{
-			"Diese Wartenummer kennen wir nicht. Bitte fragen Sie am Schalter."}})
-		return
-	}
-	t, ahead, err := s.queue.Ticket(r.Context(), r.URL.Query().Get("site"), day, number)
-	if err != nil {
-		// Not in the office queue (a kiosk without one): what holds anyway.
-		tx := ticketTexts["de"]
-		pageTmpl.Execute(w, page{Title: fmt.Sprintf(tx.title, number), Lines: []string{
-			fmt.Sprintf(tx.drawn, d.Format("02.01.2006")), tx.hint, tx.valid}})
-		return
-	}
-	lang, tx := ticketText(t.Lang)
-	lines := []string{fmt.Sprintf(tx.drawn, d.Format("02.01.2006"))}
-	lines = append(lines, tx.lines(t.State, t.Counter, ahead)...)
-	if t.State == "waiting" {
-		if e, err := s.queue.Estimate(r.Context(), t.Site, t.Prefix, ahead); err == nil && e.Known {
-			lines = append(lines, fmt.Sprintf(tx.estimate, int(e.Min.Minutes()), int(e.Max.Minutes())))
-		}
-	}
-	lines = append(lines, tx.valid)
-	pageTmpl.Execute(w, page{Lang: lang, Title: fmt.Sprintf(tx.title, number), Lines: lines})
-}
-
-// pageAllowed sets the headers of a public page and throttles each
-// address (5 pages a second after 30): a resident reloads, a script that
-// walks through codes waits.
-func (s *publicPages) pageAllowed(w http.ResponseWriter, r *http.Request) bool {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	httpx.SecurityHeaders(w.Header(), httpx.PagePolicy)
-	if s.pageLimits.Allow(httpx.ClientAddr(r)) {
-		return true
-	}
-	w.Header().Set("Retry-After", "10")
-	w.WriteHeader(http.StatusTooManyRequests)
-	httpx.Reason(w, "status page throttled")
-	pageTmpl.Execute(w, page{Title: "Bitte warten Sie einen Moment", Lines: []string{
-		"Von Ihrem Anschluss kamen gerade sehr viele Anfragen. Bitte versuchen Sie es in einer Minute noch einmal."}})
-	return false
-}
-
 type healthReply struct {
 	Status  string `json:"status"`
 	Version string `json:"version"`
 	Uptime  int64  `json:"uptime_s"`
 }
 
-func (s *publicPages) health(w http.ResponseWriter, r *http.Request) {
+func (s *kioskAPI) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	status := "ok"
 	if s.diskFull() {

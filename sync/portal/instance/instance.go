@@ -1,6 +1,7 @@
 // Package instance opens a portal the way lotse-portal runs it: its store
 // (SQLite in the data folder, or PostgreSQL), its keys from the data
-// folder, and its background loops running until Close. Tests open theirs
+// folder, the residents' pages behind the QR codes, and its background
+// loops running until Close. Tests open theirs
 // the same way. The demo, which has no use for PostgreSQL, wires SQLite
 // by hand (app/demo) and so links no PostgreSQL driver.
 package instance
@@ -15,6 +16,7 @@ import (
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/store/postgres"
 	"lotse/sync/portal/store/sqlite"
+	"lotse/sync/portal/web/public"
 )
 
 // Config is where a portal keeps its state, and how it behaves.
@@ -52,6 +54,12 @@ func Open(dataDir string, cfg Config) (*Instance, error) {
 		st.Close()
 		return nil, err
 	}
+	pub, err := public.New(s)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.Public = pub.Handler()
 	ctx, stop := context.WithCancel(context.Background())
 	i := &Instance{Server: s, stop: stop, done: make(chan error, 1), st: st}
 	go func() { i.done <- s.Run(ctx) }()
