@@ -187,21 +187,22 @@ func (f *Feed) Release() {
 	delete(f.h.feeds, f.key)
 }
 
-// Value waits for the first value (or ctx) and returns the current one
-// and a channel closed when the next is there.
-func (f *Feed) Value(ctx context.Context) (any, error, <-chan struct{}) {
+// Value waits for the first value (or ctx) and returns the current one,
+// a channel closed when the next is there, and the error computing the
+// current one met.
+func (f *Feed) Value(ctx context.Context) (any, <-chan struct{}, error) {
 	for {
 		f.mu.Lock()
 		if f.ready {
 			defer f.mu.Unlock()
-			return f.val, f.err, f.changed
+			return f.val, f.changed, f.err
 		}
 		ch := f.changed
 		f.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return nil, ctx.Err(), ch
+			return nil, ch, ctx.Err()
 		}
 	}
 }

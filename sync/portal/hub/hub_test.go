@@ -108,7 +108,7 @@ func TestFeedComputesOncePerChangeForEveryone(t *testing.T) {
 			defer seen.Done()
 			f := h.Feed("display/rathaus", "queue/rathaus", time.Hour, compute)
 			defer f.Release()
-			v, _, changed := f.Value(ctx)
+			v, changed, _ := f.Value(ctx)
 			ready.Done()
 			for v != "state 1" {
 				select {
@@ -117,7 +117,7 @@ func TestFeedComputesOncePerChangeForEveryone(t *testing.T) {
 					t.Errorf("a page never saw the change; it shows %v", v)
 					return
 				}
-				v, _, changed = f.Value(ctx)
+				v, changed, _ = f.Value(ctx)
 			}
 		}()
 	}

@@ -41,7 +41,7 @@ func (s *officePages) events(w http.ResponseWriter, r *http.Request) {
 	})
 	defer feed.Release()
 	for {
-		v, err, changed := feed.Value(r.Context())
+		v, changed, err := feed.Value(r.Context())
 		calls, _ := v.([]store.GuideCallRow)
 		if err != nil {
 			calls = nil

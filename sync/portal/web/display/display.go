@@ -225,7 +225,7 @@ func (s *Pages) displayEvents(w http.ResponseWriter, r *http.Request) {
 	defer alive.Stop()
 	var last []byte
 	for {
-		v, err, changed := feed.Value(r.Context())
+		v, changed, err := feed.Value(r.Context())
 		if f, ok := v.(displayFeed); ok && err == nil {
 			if !f.tokens[token] {
 				fmt.Fprint(w, "event: revoked\ndata: {}\n\n")
