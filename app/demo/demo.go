@@ -37,6 +37,7 @@ import (
 	"lotse/sync/portal/web"
 	"lotse/sync/portal/web/display"
 	"lotse/sync/portal/web/public"
+	"lotse/sync/portal/web/termin"
 )
 
 // version is set at build time from git (see the Makefile).
@@ -271,7 +272,12 @@ func demoStaff(ctx context.Context, p *portal.Server, url string) {
 		slog.Error("demo call-up display", "err", err)
 		return
 	}
-	p.Staff, p.Display, p.Termin = dash.Handler(), disp.Handler(), dash.TerminHandler()
+	booking, err := termin.New(p)
+	if err != nil {
+		slog.Error("demo booking pages", "err", err)
+		return
+	}
+	p.Staff, p.Display, p.Termin = dash.Handler(), disp.Handler(), booking.Handler()
 	slog.Info("staff dashboard", "url", url)
 	// The waiting room's display of the demo site, with a fresh token.
 	tok := rand.Text()

@@ -22,6 +22,7 @@ import (
 	"lotse/sync/portal/store"
 	"lotse/sync/portal/web"
 	"lotse/sync/portal/web/display"
+	"lotse/sync/portal/web/termin"
 	"lotse/sync/sqlitedb"
 )
 
@@ -58,7 +59,11 @@ func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig 
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Staff, p.Display, p.Termin = dash.Handler(), disp.Handler(), dash.TerminHandler()
+	booking, err := termin.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Staff, p.Display, p.Termin = dash.Handler(), disp.Handler(), booking.Handler()
 	sctx, cancel := context.WithCancel(ctx)
 	u, done, err := p.Listen(sctx, "127.0.0.1:0")
 	if err != nil {

@@ -48,9 +48,6 @@ type Portal interface {
 	Store() store.Store
 	Now() time.Time // the portal's clock
 	Secret(purpose string) []byte
-	// Residents are the residents' budgets per network, shared with the
-	// booking API.
-	Residents() *portal.Residents
 	Cases() *portal.Cases         // opened and decided by caseworkers
 	Fleet() *portal.Fleet         // kiosks, sites and profiles
 	Enrolment() *portal.Enrolment // enrolment codes, revoking
@@ -80,8 +77,6 @@ type Server struct {
 
 	tries *httpx.Limits // sign-in attempts
 
-	termin *terminBundle // the residents' booking pages
-
 	catMu      sync.Mutex
 	cat        catalogue // the service files' labels, of profile catVersion
 	catVersion int
@@ -108,16 +103,13 @@ func New(p Portal) (*Server, error) {
 		"minutes":  minutes,
 		"concat":   concat,
 	}
-	if s.termin, err = newTerminBundle(); err != nil {
-		return nil, err
-	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range names {
 		page := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if page == "layout" || strings.HasPrefix(page, "termin") {
+		if page == "layout" {
 			continue
 		}
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
@@ -146,10 +138,6 @@ var berlin = func() *time.Location {
 	}
 	return l
 }()
-
-// bookingAllowed lets an address view and book at a resident's pace: a
-// request every 2 s after a burst of 30.
-func (s *Server) bookingAllowed(addr string) bool { return s.p.Residents().RequestAllowed(addr) }
 
 // throttle allows an address one sign-in attempt a second after a burst
 // of 20: the lockout per name stops guessing one name; this slows trying
@@ -305,7 +293,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, o.queueAct))
 	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, o.queueEvents))
 	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, o.queueReturn))
-	return headers(capBodies(noNUL(mux)))
+	return headers(httpx.LimitBodies(httpx.RefuseNUL(mux), maxForm, map[string]int64{"/staff/fleet/profile": maxBundle, "/staff/termine/config": maxBooking}))
 }
 
 // casePages, officePages and adminPages are the staff pages of cases, of
@@ -324,53 +312,6 @@ const (
 	maxBooking = 1 << 20
 	maxBundle  = 64 << 20
 )
-
-// capBodies bounds every request body by its form's largest sensible size.
-func capBodies(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := int64(maxForm)
-		switch r.URL.Path {
-		case "/staff/fleet/profile":
-			limit = maxBundle
-		case "/staff/termine/config":
-			limit = maxBooking
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		h.ServeHTTP(w, r)
-	})
-}
-
-// noNUL refuses a form with a NUL byte in it (400): PostgreSQL refuses
-// one, and the portal answered that with 503 and lost the sign-in from
-// the audit log. Nobody types a NUL.
-func noNUL(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.RawQuery, "%00") || strings.ContainsRune(r.URL.Path, 0) {
-			http.Error(w, "Ungültige Eingabe.", http.StatusBadRequest)
-			return
-		}
-		if r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-			if err := r.ParseForm(); err != nil {
-				var big *http.MaxBytesError
-				if errors.As(err, &big) {
-					http.Error(w, "Die Eingabe ist zu lang.", http.StatusRequestEntityTooLarge)
-				} else {
-					http.Error(w, "Ungültige Eingabe.", http.StatusBadRequest)
-				}
-				return
-			}
-			for _, vs := range r.PostForm {
-				for _, v := range vs {
-					if strings.ContainsRune(v, 0) {
-						http.Error(w, "Ungültige Eingabe.", http.StatusBadRequest)
-						return
-					}
-				}
-			}
-		}
-		h.ServeHTTP(w, r)
-	})
-}
 
 // headers sets the security headers of every staff page: scripts, styles
 // and pictures from this portal only, never in a frame, no referrer,

@@ -12,6 +12,7 @@ import (
 	"lotse/sync/portal/config"
 	"lotse/sync/portal/web"
 	"lotse/sync/portal/web/display"
+	"lotse/sync/portal/web/termin"
 )
 
 func cmdServe(args []string, _, stderr io.Writer) int {
@@ -35,7 +36,11 @@ func cmdServe(args []string, _, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
-		s.Display, s.Termin = disp.Handler(), dash.TerminHandler()
+		booking, err := termin.New(s)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		s.Display, s.Termin = disp.Handler(), booking.Handler()
 		var staffDone <-chan error
 		if cfg.StaffAddr == "" {
 			s.Staff = dash.Handler()

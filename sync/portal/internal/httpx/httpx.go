@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -182,4 +183,49 @@ func Reason(w http.ResponseWriter, msg string) {
 	if rec, ok := w.(*Recorder); ok && rec.Why == "" {
 		rec.Why = msg
 	}
+}
+
+// LimitBodies bounds every request's body: limit bytes, or what larger
+// names for a path (a profile bundle, a booking file).
+func LimitBodies(h http.Handler, limit int64, larger map[string]int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := limit
+		if l, ok := larger[r.URL.Path]; ok {
+			n = l
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// RefuseNUL refuses a form with a NUL byte in it (400): PostgreSQL refuses
+// one, and the portal answered that with 503 and lost the sign-in from
+// the audit log. Nobody types a NUL.
+func RefuseNUL(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.RawQuery, "%00") || strings.ContainsRune(r.URL.Path, 0) {
+			http.Error(w, "Ungültige Eingabe.", http.StatusBadRequest)
+			return
+		}
+		if r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			if err := r.ParseForm(); err != nil {
+				var big *http.MaxBytesError
+				if errors.As(err, &big) {
+					http.Error(w, "Die Eingabe ist zu lang.", http.StatusRequestEntityTooLarge)
+				} else {
+					http.Error(w, "Ungültige Eingabe.", http.StatusBadRequest)
+				}
+				return
+			}
+			for _, vs := range r.PostForm {
+				for _, v := range vs {
+					if strings.ContainsRune(v, 0) {
+						http.Error(w, "Ungültige Eingabe.", http.StatusBadRequest)
+						return
+					}
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -1,4 +1,9 @@
-package web
+// Package termin is the residents' booking pages under /termin/{site}: a
+// service, a day, a time and a name, then the appointment's page (see it,
+// add it to a calendar, cancel it, confirm the contact) — no script, in
+// the kiosk's seven languages, throttled per network as the booking API
+// is.
+package termin
 
 import (
 	"crypto/rand"
@@ -7,6 +12,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,8 +29,14 @@ import (
 	"lotse/sync/wire"
 )
 
-//go:embed i18n/termin/*.toml
+//go:embed i18n/*.toml
 var terminTexts embed.FS
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
 
 // terminLangs are the languages of the booking pages: the kiosk's, German
 // first, each named in itself.
@@ -46,7 +58,7 @@ func newTerminBundle() (*terminBundle, error) {
 	tb := &terminBundle{bundles: map[string]*i18n.Bundle{}, pages: map[string]*template.Template{}}
 	var tags []language.Tag
 	for _, l := range terminLangs {
-		data, err := terminTexts.ReadFile("i18n/termin/" + l.code + ".toml")
+		data, err := terminTexts.ReadFile("i18n/" + l.code + ".toml")
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +139,7 @@ type terminView struct {
 	Data   any
 }
 
-func (s *terminPages) terminPage(w http.ResponseWriter, r *http.Request, status int, page string, l lang, title string, errs []fieldProblem, data any) {
+func (s *Pages) terminPage(w http.ResponseWriter, r *http.Request, status int, page string, l lang, title string, errs []fieldProblem, data any) {
 	var links []langLink
 	for _, o := range terminLangs {
 		u := *r.URL
@@ -144,23 +156,40 @@ func (s *terminPages) terminPage(w http.ResponseWriter, r *http.Request, status 
 	}
 }
 
-func (s *terminPages) terminMessage(w http.ResponseWriter, r *http.Request, status int, l lang, id string) {
+func (s *Pages) terminMessage(w http.ResponseWriter, r *http.Request, status int, l lang, id string) {
 	s.terminPage(w, r, status, "termin_message", l, l.T(id), nil, l.T(id))
 }
 
-// terminPages are the residents' booking pages: a surface of their own
-// over the staff web's parts (the portal, its texts, its templates),
-// changed with the booking pages alone.
-type terminPages struct{ *Server }
+// Portal is what the booking pages need of the portal.
+type Portal interface {
+	Bookings() *booking.Office
+	Residents() *portal.Residents // the residents' budgets, shared with the booking API
+}
 
-// TerminHandler serves the residents' booking pages under /termin/.
-func (s *Server) TerminHandler() http.Handler { return (&terminPages{s}).handler() }
+// Pages are the residents' booking pages.
+type Pages struct {
+	p      Portal
+	termin *terminBundle
+	log    *slog.Logger
+}
 
-// handler serves the residents' booking pages under /termin/ (their
+// New loads the pages' templates and texts.
+func New(p Portal) (*Pages, error) {
+	tb, err := newTerminBundle()
+	if err != nil {
+		return nil, err
+	}
+	return &Pages{p: p, termin: tb, log: slog.Default()}, nil
+}
+
+// maxForm bounds a booking form's body.
+const maxForm = 64 << 10
+
+// Handler serves the residents' booking pages under /termin/ (their
 // stylesheet under /termin-static/): a
 // service, a day, a time and a name, then the appointment's page (see it,
 // add it to a calendar, cancel it). No script, in the kiosk's languages.
-func (s *terminPages) handler() http.Handler {
+func (s *Pages) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /termin-static/", http.StripPrefix("/termin-static/", http.FileServerFS(static)))
@@ -171,14 +200,17 @@ func (s *terminPages) handler() http.Handler {
 	mux.HandleFunc("POST /termin/{site}/{code}/cancel", s.terminCancel)
 	mux.HandleFunc("GET /termin/{site}/{code}/confirm", s.terminConfirmPage)
 	mux.HandleFunc("POST /termin/{site}/{code}/confirm", s.terminConfirm)
-	return headers(capBodies(noNUL(s.terminThrottle(mux))))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.SecurityHeaders(w.Header(), httpx.AppPolicy)
+		httpx.LimitBodies(httpx.RefuseNUL(s.terminThrottle(mux)), maxForm, nil).ServeHTTP(w, r)
+	})
 }
 
 // terminThrottle slows one address down that asks too fast: residents
 // click, bots hammer.
-func (s *terminPages) terminThrottle(h http.Handler) http.Handler {
+func (s *Pages) terminThrottle(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/termin-static/") && !s.bookingAllowed(httpx.ClientAddr(r)) {
+		if !strings.HasPrefix(r.URL.Path, "/termin-static/") && !s.p.Residents().RequestAllowed(httpx.ClientAddr(r)) {
 			w.Header().Set("Retry-After", "60")
 			s.terminMessage(w, r, http.StatusTooManyRequests, s.termin.lang(r), "termin_busy")
 			return
@@ -194,11 +226,11 @@ func site(r *http.Request) string {
 	return ""
 }
 
-func (s *terminPages) terminBase(r *http.Request) string {
+func (s *Pages) terminBase(r *http.Request) string {
 	return "/termin/" + booking.PathSite(site(r))
 }
 
-func (s *terminPages) terminStart(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminStart(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	if sv := r.URL.Query().Get("service"); sv != "" {
 		http.Redirect(w, r, s.terminBase(r)+"/"+url.PathEscape(sv)+"?lang="+l.Code, http.StatusSeeOther)
@@ -215,7 +247,7 @@ func (s *terminPages) terminStart(w http.ResponseWriter, r *http.Request) {
 	}{s.terminBase(r), list})
 }
 
-func (s *terminPages) terminFailed(w http.ResponseWriter, r *http.Request, l lang, err error) {
+func (s *Pages) terminFailed(w http.ResponseWriter, r *http.Request, l lang, err error) {
 	switch {
 	case errors.Is(err, booking.ErrNoBooking), errors.Is(err, booking.ErrNoService):
 		s.terminMessage(w, r, http.StatusNotFound, l, "termin_none")
@@ -227,7 +259,7 @@ func (s *terminPages) terminFailed(w http.ResponseWriter, r *http.Request, l lan
 	}
 }
 
-func (s *terminPages) terminDaysOrAppointment(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminDaysOrAppointment(w http.ResponseWriter, r *http.Request) {
 	if x := r.PathValue("x"); booking.ValidCode(x) {
 		s.terminAppointment(w, r, x, r.URL.Query().Get("s"), r.URL.Query().Get("new") == "1", false)
 		return
@@ -240,7 +272,7 @@ type dayCell struct {
 	Href, Label string
 }
 
-func (s *terminPages) terminDays(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminDays(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	office := s.p.Bookings()
 	svcID := r.PathValue("x")
@@ -331,7 +363,7 @@ type timesForm struct {
 }
 
 // times fills the form for the day of the request.
-func (s *terminPages) times(r *http.Request, l lang, chosen string) (timesForm, int, error) {
+func (s *Pages) times(r *http.Request, l lang, chosen string) (timesForm, int, error) {
 	office := s.p.Bookings()
 	cfg, err := office.Config(r.Context(), site(r))
 	if err != nil {
@@ -363,7 +395,7 @@ func (s *terminPages) times(r *http.Request, l lang, chosen string) (timesForm, 
 	return f, sv.Minutes, nil
 }
 
-func (s *terminPages) terminTimes(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminTimes(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	f, _, err := s.times(r, l, "")
 	if err != nil {
@@ -373,7 +405,7 @@ func (s *terminPages) terminTimes(w http.ResponseWriter, r *http.Request) {
 	s.terminPage(w, r, http.StatusOK, "termin_times", l, l.T("termin_times_title"), nil, f)
 }
 
-func (s *terminPages) terminBook(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminBook(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -449,7 +481,7 @@ func (s *terminPages) terminBook(w http.ResponseWriter, r *http.Request) {
 	s.terminPage(w, r, http.StatusUnprocessableEntity, "termin_times", l, l.T("termin_times_title"), []fieldProblem{problem}, f)
 }
 
-func (s *terminPages) terminAppointment(w http.ResponseWriter, r *http.Request, code, secret string, isNew, cancelled bool) {
+func (s *Pages) terminAppointment(w http.ResponseWriter, r *http.Request, code, secret string, isNew, cancelled bool) {
 	l := s.termin.lang(r)
 	office := s.p.Bookings()
 	a, sv, err := office.Find(r.Context(), site(r), code, secret)
@@ -484,7 +516,7 @@ func (s *terminPages) terminAppointment(w http.ResponseWriter, r *http.Request, 
 // terminConfirmPage is where the mailed link leads: a button that
 // confirms (a mail program that opens links to look at them confirms
 // nothing).
-func (s *terminPages) terminConfirmPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminConfirmPage(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	q := r.URL.Query()
 	s.terminPage(w, r, http.StatusOK, "termin_confirm", l, l.T("termin_confirm_title"), nil, struct {
@@ -492,7 +524,7 @@ func (s *terminPages) terminConfirmPage(w http.ResponseWriter, r *http.Request) 
 	}{s.terminBase(r) + "/" + url.PathEscape(r.PathValue("code")) + "/confirm", q.Get("c"), q.Get("s")})
 }
 
-func (s *terminPages) terminConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminConfirm(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	code := r.PathValue("code")
 	err := s.p.Bookings().Confirm(r.Context(), site(r), code, r.PostFormValue("c"))
@@ -507,7 +539,7 @@ func (s *terminPages) terminConfirm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.p.Bookings().Page(site(r), code, r.PostFormValue("s"))+"&confirmed=1&lang="+l.Code, http.StatusSeeOther)
 }
 
-func (s *terminPages) terminCancel(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) terminCancel(w http.ResponseWriter, r *http.Request) {
 	l := s.termin.lang(r)
 	code, secret := r.PathValue("code"), r.PostFormValue("s")
 	err := s.p.Bookings().Cancel(r.Context(), site(r), code, secret)
