@@ -382,6 +382,14 @@ func speak(voice, text, path string) error {
 	return os.Rename(tmp, path)
 }
 
+// Store is the part of the portal's store the display reads: a display's
+// site by its token, the site's valid tokens, the day's tickets.
+type Store interface {
+	DisplaySite(ctx context.Context, tokenHash string) (string, error)
+	DisplayTokens(ctx context.Context, site string) ([]string, error)
+	Tickets(ctx context.Context, site, day string, states ...string) ([]store.Ticket, error)
+}
+
 // Portal is what the display needs of the portal.
 type Portal interface {
 	Store() store.Store
@@ -403,7 +411,7 @@ var germanTexts []byte
 // Pages are the call-up display: the page, its streams, its spoken calls.
 type Pages struct {
 	p       Portal
-	st      store.Store
+	st      Store
 	now     func() time.Time
 	log     *slog.Logger
 	tr      *i18n.Localizer

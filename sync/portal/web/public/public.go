@@ -6,6 +6,7 @@
 package public
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -29,6 +30,12 @@ var templateFS embed.FS
 //go:embed i18n/*.toml
 var textFS embed.FS
 
+// Cases is the part of the portal's store the pages read: a case by its
+// reference code.
+type Cases interface {
+	Case(ctx context.Context, code string) (store.StoredEnvelope, error)
+}
+
 // Portal is what the pages need of the portal.
 type Portal interface {
 	Store() store.Store
@@ -37,7 +44,7 @@ type Portal interface {
 
 // Pages serve /w/ and /s/.
 type Pages struct {
-	st     store.Store
+	st     Cases
 	queue  *queue.Service
 	page   *template.Template
 	texts  map[string]map[string]string // language → id → text
