@@ -70,12 +70,18 @@ const counterWindow = 30 * time.Minute
 // serving the queue now.
 func (s *Service) Estimate(ctx context.Context, site, prefix string, ahead int) (Estimate, error) {
 	now := s.now()
-	list, err := s.St.Tickets(ctx, site, s.Day(now))
+	// Only numbers a counter has called tell how long serving takes and
+	// which counters are open: in a morning rush most of the day's
+	// numbers still wait, and every draw read them all.
+	list, err := s.St.Tickets(ctx, site, s.Day(now), calledStates...)
 	if err != nil {
 		return Estimate{}, err
 	}
 	return estimateFrom(list, prefix, ahead, now), nil
 }
+
+// calledStates are the states of numbers a counter has called.
+var calledStates = []string{"called", "serving", "done", "noshow", "cancelled"}
 
 func estimateFrom(list []store.Ticket, prefix string, ahead int, now time.Time) Estimate {
 	var done []store.Ticket
