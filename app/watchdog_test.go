@@ -2,8 +2,10 @@ package main
 
 import (
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -49,4 +51,35 @@ func countPrefix(msgs []string, p string) int {
 		}
 	}
 	return n
+}
+
+// systemd stops the kiosk with SIGTERM: the window closes, the database
+// is closed, and the process ends with 0 — not with a panic from closing
+// a window that was already gone (which systemd would count as a failure).
+func TestTheKioskStopsCleanlyOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Xvfb and the real binary")
+	}
+	x := startXvfb(t)
+	bin := buildLotse(t)
+	home := t.TempDir()
+	logPath := filepath.Join(t.TempDir(), "lotse.log")
+	cmd := x.command(bin, "run", "--config", "../assets/config/lotse.toml", "--data-dir", filepath.Join(home, "data"))
+	cmd.Env = append(cmd.Env, "LANG=de_DE.UTF-8", "HOME="+home)
+	startLogged(t, cmd, logPath)
+	x.waitWindow(t)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		b, _ := os.ReadFile(logPath)
+		if err != nil || strings.Contains(string(b), "panic") {
+			t.Errorf("stopped with %v\n%s", err, b)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the kiosk did not stop within 20 s of SIGTERM")
+	}
 }

@@ -14,9 +14,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -149,7 +152,8 @@ type Kiosk struct {
 	cards   *reader.Watcher
 	agent   *fleet.Agent
 	profile *profile.Profile
-	fault   error // out of service: the window says why
+	fault   error       // out of service: the window says why
+	running atomic.Bool // the window shows: Stop must close it
 }
 
 // New builds the kiosk: the window first (it opens while the services
@@ -190,7 +194,7 @@ func New(opt Options) (*Kiosk, error) {
 	}
 	k.out.Retention = cfg.Portal.KeepDecided
 	if k.desk, err = NewDesk(cfg, k.db, k.out, o.Texts); err != nil {
-		k.Stop()
+		k.release()
 		return nil, err // embedded and tested: a broken build
 	}
 	if cfg.Printer.Port != "" {
@@ -208,7 +212,7 @@ func New(opt Options) (*Kiosk, error) {
 	id, idErr := identity.Load(k.ctx, k.db)
 	enrolled := idErr == nil
 	if enrolled && !opt.Demo && cfg.Portal.URL != "" && !identity.SamePortal(cfg.Portal.URL, id.Portal) {
-		k.Stop()
+		k.release()
 		return nil, fmt.Errorf("%w: portal.url in the configuration (%s) is not the portal this kiosk is enrolled at (%s): "+
 			"leave portal.url empty, correct it, or enrol again with lotse enroll", ErrConfig, cfg.Portal.URL, id.Portal)
 	}
@@ -292,9 +296,9 @@ func (k *Kiosk) outOfService(o Offering, err error) *Kiosk {
 // Run starts the devices, the sync client and the fleet agent, shows the
 // window and returns when it closes: 0, or 1 for a kiosk out of service.
 func (k *Kiosk) Run() int {
-	defer k.Stop()
+	defer k.release()
 	if k.fault != nil {
-		k.win.ShowAndRun()
+		k.show()
 		return 1
 	}
 	ctx := k.ctx
@@ -325,17 +329,30 @@ func (k *Kiosk) Run() int {
 		// to the system once the first screen is up.
 		time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	})
-	k.win.ShowAndRun()
+	k.show()
 	return 0
 }
 
-// Stop ends what Run started and closes the database; the window, when
-// it shows, closes too.
+// show shows the window until it closes (Stop, SIGTERM, the window
+// manager).
+func (k *Kiosk) show() {
+	k.running.Store(true)
+	defer k.running.Store(false)
+	k.win.ShowAndRun()
+}
+
+// Stop closes the window, when it shows, from any goroutine: Run then
+// returns.
 func (k *Kiosk) Stop() {
 	k.cancel()
-	if k.app != nil && k.fault == nil && k.screens != nil {
+	if k.running.Load() {
 		fyne.Do(k.app.Quit)
 	}
+}
+
+// release ends what Run started and closes the database.
+func (k *Kiosk) release() {
+	k.cancel()
 	if k.db != nil {
 		k.db.Close()
 	}
@@ -372,6 +389,17 @@ func Main(name string, args []string, opt Options, before func(*Options) error, 
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 1
 	}
+	// systemd stops the kiosk with SIGTERM: close the window, let Run
+	// close the database, exit 0.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	defer signal.Stop(sig)
+	go func() {
+		if _, ok := <-sig; ok {
+			slog.Info("stopping kiosk")
+			k.Stop()
+		}
+	}()
 	return k.Run()
 }
 
