@@ -222,36 +222,13 @@ func (c *Client) SendOnce(ctx context.Context) (int, error) {
 		c.setRevoked()
 	}
 	if sendErr != nil {
-		// Nothing is known about these envelopes: all go back to the queue.
-		retry := make([]outbox.Result, len(envs))
-		for i, e := range envs {
-			retry[i] = outbox.Result{ID: e.ID, Reason: sendErr.Error()}
-		}
-		if err := c.out.Settle(ctx, retry, time.Now().Add(c.backoff(sendErr))); err != nil {
+		if err := c.out.Unanswered(ctx, envs, sendErr.Error(), time.Now().Add(c.backoff(sendErr))); err != nil {
 			return 0, err
 		}
 		return 0, sendErr
 	}
 	c.succeeded()
-	settled := make([]outbox.Result, 0, len(envs))
-	byID := map[string]wire.ItemResult{}
-	for _, r := range results {
-		byID[r.ID] = r
-	}
-	for _, e := range envs {
-		r, ok := byID[e.ID]
-		switch {
-		case !ok:
-			settled = append(settled, outbox.Result{ID: e.ID, Reason: "no answer for this envelope"})
-		case r.Status == http.StatusCreated:
-			settled = append(settled, outbox.Result{ID: e.ID, Outcome: outbox.Acknowledged})
-		case r.Status >= 400 && r.Status < 500 && r.Status != http.StatusConflict && r.Status != http.StatusTooManyRequests:
-			settled = append(settled, outbox.Result{ID: e.ID, Outcome: outbox.Dead, Reason: r.Error})
-		default:
-			settled = append(settled, outbox.Result{ID: e.ID, Reason: r.Error})
-		}
-	}
-	return len(envs), c.out.Settle(ctx, settled, time.Now().Add(BackoffBase))
+	return len(envs), c.out.Answer(ctx, envs, results, time.Now().Add(BackoffBase))
 }
 
 // post sends one batch and decodes the per-envelope results.
