@@ -293,7 +293,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /staff/queue/act", s.signedIn(staff.Clerk, o.queueAct))
 	mux.Handle("GET /staff/queue/events", s.signedIn(staff.Clerk, o.queueEvents))
 	mux.Handle("POST /staff/queue/return", s.signedIn(staff.Clerk, o.queueReturn))
-	return headers(httpx.LimitBodies(httpx.RefuseNUL(mux), maxForm, map[string]int64{"/staff/fleet/profile": maxBundle, "/staff/termine/config": maxBooking}))
+	return httpx.Secured(httpx.LimitBodies(httpx.RefuseNUL(mux), maxForm, map[string]int64{"/staff/fleet/profile": maxBundle, "/staff/termine/config": maxBooking}), httpx.AppPolicy)
 }
 
 // casePages, officePages and adminPages are the staff pages of cases, of
@@ -312,16 +312,6 @@ const (
 	maxBooking = 1 << 20
 	maxBundle  = 64 << 20
 )
-
-// headers sets the security headers of every staff page: scripts, styles
-// and pictures from this portal only, never in a frame, no referrer,
-// never cached.
-func headers(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.SecurityHeaders(w.Header(), httpx.AppPolicy)
-		h.ServeHTTP(w, r)
-	})
-}
 
 // record writes what a staff member did to the audit log; a failure to record is logged
 // (the action itself has happened).

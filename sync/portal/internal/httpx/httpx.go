@@ -94,6 +94,14 @@ func SecurityHeaders(h http.Header, policy string) {
 	h.Set("Cache-Control", "no-store")
 }
 
+// Secured sets the security headers of policy on every answer of h.
+func Secured(h http.Handler, policy string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		SecurityHeaders(w.Header(), policy)
+		h.ServeHTTP(w, r)
+	})
+}
+
 // JSON answers v with status.
 func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

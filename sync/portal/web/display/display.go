@@ -453,8 +453,5 @@ func (s *Pages) Handler() http.Handler {
 	mux.HandleFunc("GET /display", s.display)
 	mux.HandleFunc("GET /display/events", s.displayEvents)
 	mux.HandleFunc("GET /display/audio", s.displayAudio)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.SecurityHeaders(w.Header(), httpx.AppPolicy)
-		mux.ServeHTTP(w, r)
-	})
+	return httpx.Secured(mux, httpx.AppPolicy)
 }

@@ -200,10 +200,7 @@ func (s *Pages) Handler() http.Handler {
 	mux.HandleFunc("POST /termin/{site}/{code}/cancel", s.terminCancel)
 	mux.HandleFunc("GET /termin/{site}/{code}/confirm", s.terminConfirmPage)
 	mux.HandleFunc("POST /termin/{site}/{code}/confirm", s.terminConfirm)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.SecurityHeaders(w.Header(), httpx.AppPolicy)
-		httpx.LimitBodies(httpx.RefuseNUL(s.terminThrottle(mux)), maxForm, nil).ServeHTTP(w, r)
-	})
+	return httpx.Secured(httpx.LimitBodies(httpx.RefuseNUL(s.terminThrottle(mux)), maxForm, nil), httpx.AppPolicy)
 }
 
 // terminThrottle slows one address down that asks too fast: residents
