@@ -262,7 +262,7 @@ func demoAccounts(ctx context.Context, p *portal.Server) {
 // waiting room's display and two counters; demoAccounts makes its
 // accounts.
 func demoStaff(ctx context.Context, p *portal.Server, url string) {
-	dash, err := web.New(p)
+	dash, err := web.New(p, p.Store())
 	if err != nil {
 		slog.Error("demo staff dashboard", "err", err)
 		return

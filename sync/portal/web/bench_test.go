@@ -44,7 +44,7 @@ func BenchmarkInbox(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				dash, _ := web.New(p)
+				dash, _ := web.New(p, p.Store())
 				p.Staff = dash.Handler()
 				ctx, cancel := context.WithCancel(context.Background())
 				url, done, _ := p.Listen(ctx, "127.0.0.1:0")

@@ -51,7 +51,7 @@ func newRigWith(t *testing.T, now func() time.Time, mailer booking.Mailer) *rig 
 	if err != nil {
 		t.Fatal(err)
 	}
-	dash, err := web.New(p)
+	dash, err := web.New(p, p.Store())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,6 @@ var germanTexts []byte
 
 // Portal is what the dashboard needs from the portal (*portal.Server).
 type Portal interface {
-	Store() store.Store
 	Now() time.Time // the portal's clock
 	Secret(purpose string) []byte
 	Cases() *portal.Cases         // opened and decided by caseworkers
@@ -57,6 +56,24 @@ type Portal interface {
 	AppointmentContact(a store.Appointment) (map[string]string, error)
 }
 
+// Store is the part of the portal's store the staff pages use: accounts,
+// sessions and the audit log (store.Staff), the cases and their counts,
+// appointments and booking files, displays, the clerk's ticket, guide
+// calls and a kiosk's site.
+type Store interface {
+	store.Staff
+	Case(ctx context.Context, code string) (store.StoredEnvelope, error)
+	Cases(ctx context.Context, f store.CaseFilter) ([]store.CaseRow, int, error)
+	CaseCounts(ctx context.Context, since time.Time, sites []string) (map[string]int, error)
+	Appointments(ctx context.Context, site string, from, to time.Time) ([]store.Appointment, error)
+	BookingConfig(ctx context.Context, site string) (string, error)
+	AddDisplay(ctx context.Context, tokenHash, site string, at time.Time) error
+	RevokeDisplays(ctx context.Context, site string, at time.Time) (int, error)
+	AtCounter(ctx context.Context, site, day, counter string) (store.Ticket, error)
+	GuideCallsSince(ctx context.Context, since time.Time) ([]store.GuideCallRow, error)
+	KioskSite(ctx context.Context, kiosk int64) (string, error)
+}
+
 // Session limits: 15 minutes idle, 10 hours at most.
 const (
 	IdleTimeout     = 15 * time.Minute
@@ -66,7 +83,7 @@ const (
 // Server serves /staff/.
 type Server struct {
 	p     Portal
-	st    store.Store
+	st    Store
 	acc   *staff.Accounts
 	pages map[string]*template.Template
 	tr    *i18n.Localizer
@@ -82,13 +99,13 @@ type Server struct {
 	catVersion int
 }
 
-// New returns the dashboard over p.
-func New(p Portal) (*Server, error) {
+// New returns the dashboard over p and the part of its store st.
+func New(p Portal, st Store) (*Server, error) {
 	tr, err := newTexts()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{p: p, st: p.Store(), acc: &staff.Accounts{St: p.Store(), Now: p.Now}, tr: tr, now: p.Now, deviceKey: p.Secret("lotse staff device cookies"),
+	s := &Server{p: p, st: st, acc: &staff.Accounts{St: st, Now: p.Now}, tr: tr, now: p.Now, deviceKey: p.Secret("lotse staff device cookies"),
 		log: slog.Default(), pages: map[string]*template.Template{},
 		tries: httpx.NewLimits(1, 20)}
 	funcs := template.FuncMap{

@@ -26,7 +26,7 @@ func cmdServe(args []string, _, stderr io.Writer) int {
 		if *staffAddr != "" {
 			cfg.StaffAddr = *staffAddr
 		}
-		dash, err := web.New(s)
+		dash, err := web.New(s, s.Store())
 		if err != nil {
 			return fail(stderr, err)
 		}
