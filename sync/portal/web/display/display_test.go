@@ -1,8 +1,9 @@
-package web_test
+package display_test
 
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,10 +12,50 @@ import (
 	"testing"
 	"time"
 
+	"lotse/sync/portal"
+	"lotse/sync/portal/instance"
 	"lotse/sync/portal/web/display"
 )
 
 // sse reads a display's event stream line by line.
+// rig is a portal on loopback with the call-up display mounted, as
+// lotse-portal serve mounts it.
+type rig struct {
+	p   *instance.Instance
+	url string
+	ctx context.Context
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	p, err := instance.Open(t.TempDir(), instance.Config{KeyBits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disp, err := display.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Display = disp.Handler()
+	ctx, cancel := context.WithCancel(context.Background())
+	u, done, err := p.Listen(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); <-done; p.Close() })
+	return &rig{p: p, url: u, ctx: context.Background()}
+}
+
+// addDisplay registers a display for site and returns its token.
+func addDisplay(t *testing.T, r *rig, site string) string {
+	t.Helper()
+	tok := rand.Text()
+	if err := r.p.Store().AddDisplay(r.ctx, portal.HashToken(tok), site, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
 type sse struct {
 	resp  *http.Response
 	lines chan string
