@@ -17,7 +17,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -373,6 +375,21 @@ func Main(name string, args []string, opt Options, before func(*Options) error, 
 		fmt.Fprintln(stderr, "lotse:", ErrNoDisplay)
 		return 3
 	}
+	// LOTSE_CPUPROFILE=FILE profiles the start until the first screen is
+	// up: where a start's time goes.
+	if path := os.Getenv("LOTSE_CPUPROFILE"); path != "" {
+		if stop, err := profileStart(path); err != nil {
+			fmt.Fprintln(stderr, "lotse: profile:", err)
+		} else {
+			shown := opt.Shown
+			opt.Shown = func() {
+				stop()
+				if shown != nil {
+					shown()
+				}
+			}
+		}
+	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
 	opt.Flags = f
 	if before != nil {
@@ -551,4 +568,24 @@ func applyProfile(do func(func()), k *ui.Kiosk, desk *desk.Desk, p *profile.Prof
 			desk.Configure(set)
 		})
 	})
+}
+
+// profileStart writes a CPU profile to path until the returned function
+// is called.
+func profileStart(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}, nil
 }
