@@ -406,15 +406,18 @@ func Main(name string, args []string, opt Options, before func(*Options) error, 
 		fmt.Fprintln(stderr, "lotse:", err)
 		return 1
 	}
-	// systemd stops the kiosk with SIGTERM: close the window, let Run
-	// close the database, exit 0.
+	// systemd stops the kiosk with SIGTERM: stop the background work,
+	// close the database (queries under way finish first) and exit 0.
+	// Not through the window: Fyne quitting while GLFW still delivers a
+	// mouse event for the window crashed (SIGSEGV) in one of our runs.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
 	defer signal.Stop(sig)
 	go func() {
 		if _, ok := <-sig; ok {
 			slog.Info("stopping kiosk")
-			k.Stop()
+			k.release()
+			os.Exit(0)
 		}
 	}()
 	return k.Run()
