@@ -212,23 +212,30 @@ func (e *RefusedError) Error() string {
 // SendOnce sends one batch of due envelopes. It returns how many were
 // settled and the error of the attempt (network, 5xx, refusal).
 func (c *Client) SendOnce(ctx context.Context) (int, error) {
-	envs, err := c.out.Claim(ctx, c.opt.BatchSize, c.opt.BatchBytes)
-	if err != nil || len(envs) == 0 {
-		return 0, err
-	}
-	results, sendErr := c.post(ctx, envs)
+	return c.out.SendOnce(ctx, c, c.opt.BatchSize, c.opt.BatchBytes)
+}
+
+// Send hands a batch to the portal (outbox.Sender): a 403 for the whole
+// batch says this kiosk was revoked.
+func (c *Client) Send(ctx context.Context, envs []seal.Envelope) ([]wire.ItemResult, error) {
+	results, err := c.post(ctx, envs)
 	var refused *RefusedError
-	if errors.As(sendErr, &refused) && refused.Status == http.StatusForbidden {
+	if errors.As(err, &refused) && refused.Status == http.StatusForbidden {
 		c.setRevoked()
 	}
-	if sendErr != nil {
-		if err := c.out.Unanswered(ctx, envs, sendErr.Error(), time.Now().Add(c.backoff(sendErr))); err != nil {
-			return 0, err
-		}
-		return 0, sendErr
+	if err == nil {
+		c.succeeded()
 	}
-	c.succeeded()
-	return len(envs), c.out.Answer(ctx, envs, results, time.Now().Add(BackoffBase))
+	return results, err
+}
+
+// RetryAfter is the backoff after err (outbox.Sender); an envelope the
+// portal answered without taking it goes again after BackoffBase.
+func (c *Client) RetryAfter(err error) time.Duration {
+	if err == nil {
+		return BackoffBase
+	}
+	return c.backoff(err)
 }
 
 // post sends one batch and decodes the per-envelope results.
@@ -350,38 +357,9 @@ func DecodeChanges(status int, body []byte) (wire.ChangesReply, error) {
 	return reply, nil
 }
 
-// drainWorkers is how many batches are in flight at once while draining:
-// while one waits for the portal's commit, the next is on its way, and the
-// portal's group commit stores both with one fsync.
-const drainWorkers = 2
-
 // Drain sends until nothing due is left or an attempt fails.
 func (c *Client) Drain(ctx context.Context) (int, error) {
-	var mu sync.Mutex
-	total := 0
-	var firstErr error
-	var wg sync.WaitGroup
-	for range drainWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				n, err := c.SendOnce(ctx)
-				mu.Lock()
-				total += n
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				stop := err != nil || n == 0 || firstErr != nil
-				mu.Unlock()
-				if stop {
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return total, firstErr
+	return c.out.Drain(ctx, c, c.opt.BatchSize, c.opt.BatchBytes)
 }
 
 // Run syncs until ctx ends: drain, pull changes, wait until the next
