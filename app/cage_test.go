@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -49,10 +50,13 @@ func TestRunsInsideCage(t *testing.T) {
 		"cage", "--", bin, "--fullscreen")
 	var log strings.Builder
 	cmd.Stdout, cmd.Stderr = &log, &log
+	// A process group of its own: cage, its Xwayland and the kiosk end
+	// together (an Xwayland left behind once removed a later Xvfb's socket).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	defer func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() }()
 	buf := make([]byte, 64)
 	ln.SetReadDeadline(time.Now().Add(60 * time.Second))
 	n, err := ln.Read(buf)

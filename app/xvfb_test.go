@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
+	mathrand "math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,7 +67,7 @@ func startXvfb(t testing.TB) *xserver {
 	t.Helper()
 	needTools(t, "Xvfb", "xdotool", "import")
 	var last error
-	for try := 0; try < 3; try++ {
+	for try := 0; try < 5; try++ {
 		x, stop, err := launchXvfb()
 		if err != nil {
 			last = err
@@ -81,24 +81,22 @@ func startXvfb(t testing.TB) *xserver {
 		t.Cleanup(stop)
 		return x
 	}
-	t.Fatalf("no working Xvfb after 3 tries: %v", last)
+	t.Fatalf("no working Xvfb after 5 tries: %v", last)
 	return nil
 }
 
-// launchXvfb starts Xvfb and reads the display number it chose.
+// launchXvfb starts Xvfb on a random display number from 200 up: the low
+// numbers are where other X servers go (Xwayland under the cage test took
+// :0, and its end once removed the socket of a later Xvfb on :0).
 func launchXvfb() (*xserver, func(), error) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, nil, err
+	n := 200 + mathrand.IntN(800)
+	if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+		return nil, nil, fmt.Errorf("display :%d is taken", n)
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
+	cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	if err := cmd.Start(); err != nil {
-		w.Close()
-		r.Close()
 		return nil, nil, err
 	}
-	w.Close()
 	// SIGTERM first: a server killed outright leaves its lock file and
 	// socket behind for the next test's server to trip over.
 	stop := func() {
@@ -112,13 +110,7 @@ func launchXvfb() (*xserver, func(), error) {
 			<-done
 		}
 	}
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		stop()
-		return nil, nil, fmt.Errorf("Xvfb gave no display number: %w", err)
-	}
-	return &xserver{display: ":" + strings.TrimSpace(line)}, stop, nil
+	return &xserver{display: fmt.Sprintf(":%d", n)}, stop, nil
 }
 
 // answers waits until a client can talk to the display.
