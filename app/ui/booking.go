@@ -258,7 +258,7 @@ func (k bookingScreens) typed(name, question, value string, mode widgets.Keyboar
 	submit := func() { done(strings.TrimSpace(field.Text())) }
 	field.OnSubmit = submit
 	kb := widgets.NewKeyboard(field, mode, k.forms.keyLabels(), autoCap)
-	kb.OnPress = func() { fyne.Do(k.writeUIMap) }
+	kb.OnPress = func() { fyne.Do(k.registry.writeUIMap) }
 	kb.OnKey = func(n string) { k.voice.spokenKey(field, n) }
 	top := container.NewVBox(heading(question), container.NewBorder(nil, nil, nil, container.NewHBox(append(extra, k.forms.nextButton(submit))...), field))
 	if problem != "" {

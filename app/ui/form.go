@@ -106,7 +106,7 @@ func (k formScreens) showStep() {
 	}
 	// The municipality's crest, the service and where the visitor is: the
 	// head of every question.
-	top := container.NewVBox(container.NewBorder(nil, nil, k.crest(progress.MinSize().Height), k.v.fs.count, progress), question(q))
+	top := container.NewVBox(container.NewBorder(nil, nil, crest(k.deps.Logo, progress.MinSize().Height), k.v.fs.count, progress), question(q))
 	var problem fyne.CanvasObject
 	if p := k.v.fs.problem; p != nil {
 		problem = errorLine(k.v.tr.T("form_problem", map[string]any{"Problem": k.v.tr.T(p.ID, p.Data)}))
@@ -218,7 +218,7 @@ func (k formScreens) typedInput(s flow.Step, problem fyne.CanvasObject) fyne.Can
 	field.OnSubmit = submit
 	mode, autoCap := keyboardMode(s.Type)
 	kb := widgets.NewKeyboard(field, mode, k.keyLabels(), autoCap)
-	kb.OnPress = func() { fyne.Do(k.writeUIMap) } // after this layout pass
+	kb.OnPress = func() { fyne.Do(k.registry.writeUIMap) } // after this layout pass
 	kb.OnKey = func(name string) { k.voice.spokenKey(field, name) }
 	var skip fyne.CanvasObject
 	if s.Optional {

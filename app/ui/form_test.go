@@ -100,7 +100,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 	p := testutil.StartPortal(t)
 	out, queue := testutil.Enrolled(t, db, p)
 	drv, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
-	desk := testutil.Desk(t, db, drv, time.Now())
+	desk := testutil.Desk(t, db, drv, deskDay)
 	desk.Sealer = queue
 	v := newVisit(t, demoCatalogue(t), desk)
 
@@ -241,7 +241,7 @@ func TestWohnsitzUmmeldenTypedOnTheScreen(t *testing.T) {
 }
 
 func TestChangeFromSummaryAndConditionalSteps(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, deskDay))
 	v.reportPothole("Markt 3", "Tief.")
 	v.tap("Ja")
 	v.expect("An welche E-Mail-Adresse", "@")
@@ -291,7 +291,7 @@ func tapNth(v *visit, label string, n int) {
 }
 
 func TestHelpIsPlainOrEasyAndKeepsTheTypedText(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, deskDay))
 	v.tap("Sperrmüll anmelden")
 	v.tap("Los geht’s")
 	v.tap("Möbel")
@@ -331,7 +331,7 @@ func TestCallingAGuideIsRecordedWithoutTypedText(t *testing.T) {
 	db := testutil.DB(t)
 	calls := store.NewCalls(db)
 	c := newClock()
-	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Calls: calls, Now: c.now,
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, deskDay), Calls: calls, Now: c.now,
 		IdleAfter: time.Minute, IdleWarning: 30 * time.Second})
 	v.tap("Idee oder Anregung")
 	v.tap("Los geht’s")
@@ -375,7 +375,7 @@ func TestCallingAGuideAfterHours(t *testing.T) {
 	week, _ := hours.Parse([]string{"Mo-Fr 8:00-12:00"}, nil)
 	c := newClock() // Thursday 19 November, 10:00 UTC
 	c.t = time.Date(2026, 11, 19, 18, 0, 0, 0, time.Local)
-	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, time.Now()), Calls: store.NewCalls(db),
+	v := newVisitWith(t, Deps{Catalogue: demoCatalogue(t), Desk: testutil.Desk(t, db, nil, deskDay), Calls: store.NewCalls(db),
 		Now: c.now, Hours: week})
 	v.tap("Idee oder Anregung")
 	v.tap("Lotse rufen")
@@ -387,7 +387,7 @@ func TestCallingAGuideAfterHours(t *testing.T) {
 
 func TestSubmitFailureKeepsTheAnswers(t *testing.T) {
 	db := testutil.DB(t)
-	desk := testutil.Desk(t, db, nil, time.Now())
+	desk := testutil.Desk(t, db, nil, deskDay)
 	out, _ := testutil.Enrolled(t, testutil.DB(t), testutil.StartPortal(t))
 	desk.Sealer = outbox.Sealer{DB: db, Out: out} // db holds no identity: nothing can be sealed
 	v := newVisit(t, demoCatalogue(t), desk)
@@ -434,7 +434,7 @@ func TestConsentNoSendsNothing(t *testing.T) {
 	db := testutil.DB(t)
 	p := testutil.StartPortal(t)
 	out, queue := testutil.Enrolled(t, db, p)
-	desk := testutil.Desk(t, db, nil, time.Now())
+	desk := testutil.Desk(t, db, nil, deskDay)
 	desk.Sealer = queue
 	v := newVisit(t, demoCatalogue(t), desk)
 	v.reportPothole("Markt 3", "Tief.")
@@ -472,7 +472,7 @@ func TestNamesTypedInTheirOwnLanguageReachThePortal(t *testing.T) {
 			db := testutil.DB(t)
 			p := testutil.StartPortal(t)
 			out, sealer := testutil.Enrolled(t, db, p)
-			desk := testutil.Desk(t, db, nil, time.Now())
+			desk := testutil.Desk(t, db, nil, deskDay)
 			desk.Sealer = sealer
 			v := newVisit(t, demoCatalogue(t), desk)
 			svc, _ := v.k.deps.Catalogue.Service("anregung")

@@ -171,7 +171,7 @@ func TestIdleWarningMoreTimeTenTimesThenWipe(t *testing.T) {
 func TestWipeAfterAFinishedService(t *testing.T) {
 	db := testutil.DB(t)
 	_, queue := testutil.Enrolled(t, db, testutil.StartPortal(t))
-	desk := testutil.Desk(t, db, nil, time.Now())
+	desk := testutil.Desk(t, db, nil, deskDay)
 	desk.Sealer = queue
 	v := newVisit(t, demoCatalogue(t), desk)
 	v.reportPothole("Nordstraße 9", "Tiefes Loch")

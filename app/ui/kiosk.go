@@ -341,12 +341,12 @@ func (k *Kiosk) SetLook(l widgets.Look) {
 func (k *Kiosk) Reconfigure(change func(d *Deps)) {
 	k.pending = append(k.pending, change)
 	if !k.idle.inVisit() {
-		k.applyPending()
+		k.visits.applyPending()
 		k.showStart()
 	}
 }
 
-func (k *Kiosk) applyPending() {
+func (k visitLife) applyPending() {
 	if len(k.pending) == 0 {
 		return
 	}
@@ -450,7 +450,7 @@ func (k *Kiosk) display(s screen) {
 	// Wrapped labels learn their width in the first layout and only then
 	// their height: lay out once more so no text overlaps the next widget.
 	root.Refresh()
-	k.writeUIMap()
+	k.registry.writeUIMap()
 	if k.v.speechMode {
 		k.voice.readAloud()
 	}
@@ -595,12 +595,12 @@ func tileGrid(tiles ...fyne.CanvasObject) fyne.CanvasObject {
 
 // crest is the municipality's logo as high as h, on a white badge that
 // keeps a dark logo visible in high contrast; nil without a logo.
-func (k *Kiosk) crest(h float32) fyne.CanvasObject {
-	if k.deps.Logo == nil {
+func crest(logo image.Image, h float32) fyne.CanvasObject {
+	if logo == nil {
 		return nil
 	}
-	b := k.deps.Logo.Bounds()
-	img := canvas.NewImageFromImage(k.deps.Logo)
+	b := logo.Bounds()
+	img := canvas.NewImageFromImage(logo)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(h*float32(b.Dx())/float32(max(1, b.Dy())), h))
 	badge := canvas.NewRectangle(color.White)

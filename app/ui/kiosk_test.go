@@ -150,7 +150,7 @@ func TestWaitingNumberFlowPrintsAndShowsNumber(t *testing.T) {
 }
 
 func TestBackAndStartFromTheBar(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, deskDay))
 	v.tap("Informationen")
 	v.tap("Öffnungszeiten")
 	v.expect("An Feiertagen ist der Schalter geschlossen.")
@@ -171,7 +171,7 @@ func TestUnpluggedPrinterStillShowsNumberAndSaysSo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go printer.Run(ctx)
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), printer, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), printer, deskDay))
 	v.tap("Wartenummer ziehen")
 	v.tap("Ausweis & Pass")
 	v.expect("A001", "Das Ticket konnte leider nicht gedruckt werden. Bitte merken Sie sich Ihre Nummer oder fragen Sie am Schalter.")
@@ -179,7 +179,7 @@ func TestUnpluggedPrinterStillShowsNumberAndSaysSo(t *testing.T) {
 
 func TestBrokenDatabaseShowsCalmMessageAndIssuesNothing(t *testing.T) {
 	db := testutil.DB(t)
-	desk := testutil.Desk(t, db, nil, time.Now())
+	desk := testutil.Desk(t, db, nil, deskDay)
 	v := newVisit(t, demoCatalogue(t), desk)
 	db.Close()
 	v.tap("Wartenummer ziehen")
@@ -201,7 +201,7 @@ func TestBrokenCatalogueFileLeavesValidServices(t *testing.T) {
 	if len(errs) == 0 {
 		t.Fatal("broken file not reported")
 	}
-	v := newVisitWith(t, Deps{Catalogue: cat, Warnings: flow.BrokenFiles(errs), Desk: testutil.Desk(t, testutil.DB(t), nil, time.Now())})
+	v := newVisitWith(t, Deps{Catalogue: cat, Warnings: flow.BrokenFiles(errs), Desk: testutil.Desk(t, testutil.DB(t), nil, deskDay)})
 	v.expect("Hinweise", "Für das Personal: Eine Dienstleistungsdatei ist fehlerhaft und wird nicht angezeigt.")
 }
 
@@ -218,7 +218,7 @@ func TestFaultScreenSendsResidentsToCounterAndTellsStaff(t *testing.T) {
 }
 
 func TestStartScreenTellsStaffAboutThePrinter(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, deskDay))
 	v.k.SetPrinterStatus(escpos.Status{Connected: true, Online: true, PaperNearEnd: true})
 	v.expect("Hinweis für das Personal: Das Papier im Drucker geht bald zu Ende.")
 	v.k.SetPrinterStatus(escpos.Status{Connected: true, PaperEnd: true})
@@ -235,7 +235,7 @@ func TestStartScreenTellsStaffAboutThePrinter(t *testing.T) {
 
 func TestDemoShowsThePrintedTicket(t *testing.T) {
 	printer, sim := testutil.SimulatedPrinter(t, escpossim.Options{})
-	desk := testutil.Desk(t, testutil.DB(t), printer, time.Now())
+	desk := testutil.Desk(t, testutil.DB(t), printer, deskDay)
 	a := test.NewTempApp(t)
 	win := test.NewWindow(nil)
 	defer win.Close()
@@ -259,7 +259,7 @@ func TestDemoShowsThePrintedTicket(t *testing.T) {
 }
 
 func TestStartScreenSaysQuietlyWhetherThePortalIsReachable(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, deskDay))
 	v.k.SetSyncStatus(SyncStatus{Known: true, Online: true, Waiting: 0})
 	v.expect("Verbunden mit dem Rathaus. Noch zu senden: 0")
 	v.k.SetSyncStatus(SyncStatus{Known: true, Online: false, Waiting: 3})
@@ -382,7 +382,7 @@ func TestLanguageScreenSpeaksEveryLanguage(t *testing.T) {
 // Start drops the answers, not the visitor: the language and the look
 // chosen hold until the visit ends.
 func TestStartKeepsLanguageAndLook(t *testing.T) {
-	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, time.Now()))
+	v := newVisit(t, demoCatalogue(t), testutil.Desk(t, testutil.DB(t), nil, deskDay))
 	v.tap("Sprache")
 	v.tap("English")
 	v.tap("Display")

@@ -107,7 +107,7 @@ func (k startScreen) startScreen() fyne.CanvasObject {
 	// labels' inner padding parts them): the room it saves lets the
 	// languages' row fit under the tiles on a 15.6" panel.
 	top := container.New(layout.NewCustomPaddedVBoxLayout(0),
-		container.NewBorder(nil, nil, k.crest(title.MinSize().Height), nil, title),
+		container.NewBorder(nil, nil, crest(k.deps.Logo, title.MinSize().Height), nil, title),
 		paragraph(k.v.tr.T("start_hint")),
 	)
 	k.notices = container.NewVBox()

@@ -60,7 +60,7 @@ func widgetObjects(w fyne.Widget) []fyne.CanvasObject { return test.WidgetRender
 
 // writeUIMap writes the map of the current screen, atomically, so a
 // reader never sees half a file.
-func (k *Kiosk) writeUIMap() {
+func (k screenRegistry) writeUIMap() {
 	if k.uiMap == "" {
 		return
 	}

@@ -25,7 +25,7 @@ func TestTheNextVisitStartsFromNothing(t *testing.T) {
 	k.help.setLook(widgets.Looks()[len(widgets.Looks())-1])
 	k.v.speechMode, k.v.easyHelp, k.v.staffOpen, k.v.staffNote = true, true, true, "Drucker geprüft"
 	k.v.guide = &profile.Guide{ID: "g1", Name: "Anna"}
-	k.v.calledAt = time.Now()
+	k.v.calledAt = deskDay
 	k.v.draft = "Tief, sehr tief"
 	k.v.tr = k.deps.Texts.For("uk")
 	// Every field the walk could reach holds something.
